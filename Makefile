@@ -1,0 +1,50 @@
+# Ernstfall — build, run and test.
+# `make run` and `make test` install the missing system packages first.
+
+GO      ?= go
+BIN     ?= ernstfall
+PKGS    := ./...
+
+# Packages Fyne's cgo build needs (Debian/Ubuntu names).
+BUILD_DEBS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+              libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# Real clients the tests use: a PDF parser for the binder, an X server for the window.
+TEST_DEBS  := poppler-utils xvfb xauth x11-utils
+
+.PHONY: all deps build run test bench lint clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(BUILD_DEBS) $(TEST_DEBS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all system packages present"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "deps: missing$$missing — install them with your package manager"; exit 1; fi; \
+	sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	echo "deps: installing$$missing"; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
+
+build:
+	$(GO) build -o $(BIN) .
+
+run: deps build
+	./$(BIN) --demo
+
+test: deps
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+lint:
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
+	$(GO) vet $(PKGS)
+
+clean:
+	rm -f $(BIN)
+	$(GO) clean -testcache

@@ -1,0 +1,210 @@
+// Package binder prints the handbook as a PDF emergency binder: the copy on
+// the shelf a crisis team works from with a pen when laptops, power or the
+// network are gone. It renders cover, table of contents, alarm card,
+// escalation matrix, contacts, playbooks as tick-box checklists, recovery
+// plans in the computed restore order, communication templates, reporting
+// deadlines and blank forms, with an embedded UTF-8 font.
+package binder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"ernstfall/internal/handbook"
+)
+
+// Section keys, in the order the binder prints them.
+const (
+	SectionCover      = "cover"
+	SectionTOC        = "toc"
+	SectionAlarm      = "alarm"
+	SectionEscalation = "escalation"
+	SectionContacts   = "contacts"
+	SectionPlaybooks  = "playbooks"
+	SectionRecovery   = "recovery"
+	SectionTemplates  = "templates"
+	SectionReporting  = "reporting"
+	SectionForms      = "forms"
+)
+
+// Sections lists every section key in print order.
+var Sections = []string{SectionCover, SectionTOC, SectionAlarm, SectionEscalation, SectionContacts,
+	SectionPlaybooks, SectionRecovery, SectionTemplates, SectionReporting, SectionForms}
+
+// Errors a caller can tell apart with errors.Is.
+var (
+	ErrUnknownPlaybook = errors.New("no playbook with this ID or title")
+	ErrUnknownSection  = errors.New("unknown binder section")
+	ErrUnknownTeam     = errors.New("no contact belongs to this team")
+	ErrBadOption       = errors.New("invalid binder option")
+	ErrNotWritable     = errors.New("cannot write the PDF file")
+)
+
+// Options choose what the binder contains and how it looks.
+type Options struct {
+	// Lang is the language of the fixed texts: "de" (default) or "en".
+	// The handbook's own content prints as written.
+	Lang string
+	// Paper is "a4" (default) or "letter".
+	Paper string
+	// Sections is a subset of Sections; empty means all, or, with Playbook
+	// set, the pocket card (alarm card and the one playbook).
+	Sections []string
+	// Playbook is the ID or exact title of the only playbook to print.
+	Playbook string
+	// Team keeps, in the contact list, only the internal contacts of this
+	// team (compared without case) and every external contact: providers
+	// and authorities are needed whichever team works from the binder.
+	// Roles, the alarm card and resources still name everyone.
+	Team string
+	// Classification is the line printed on the cover; empty takes the
+	// handbook's setting, then the default for the language.
+	Classification string
+	// PrintedAt is the time printed on the binder; zero means now.
+	PrintedAt time.Time
+	// PrintedBy names who printed it; empty leaves it out.
+	PrintedBy string
+}
+
+// Result describes a rendered binder.
+type Result struct {
+	Pages   int
+	Version string
+}
+
+// Render writes the binder for hb as a PDF to w.
+func Render(ctx context.Context, w io.Writer, hb handbook.Handbook, opt Options) (Result, error) {
+	p, err := newPlan(hb, opt)
+	if err != nil {
+		return Result{}, err
+	}
+	first, err := p.render(ctx, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	// The second pass knows every page number: the table of contents and
+	// the footers print them, and its layout does not depend on them.
+	final, err := p.render(ctx, first)
+	if err != nil {
+		return Result{}, err
+	}
+	if final.pdf.PageCount() != first.pdf.PageCount() {
+		return Result{}, fmt.Errorf("render binder: page count changed between passes (%d, %d)",
+			first.pdf.PageCount(), final.pdf.PageCount())
+	}
+	pages := final.pdf.PageCount()
+	if err := final.pdf.Output(w); err != nil {
+		return Result{}, fmt.Errorf("write binder PDF: %w", err)
+	}
+	return Result{Pages: pages, Version: p.version}, nil
+}
+
+// plan is what Render decided before drawing: the filtered handbook, the
+// sections and the fixed texts.
+type plan struct {
+	opt      Options
+	hb       handbook.Handbook // live records, sorted for print
+	version  string
+	printed  time.Time
+	sections []string
+	t        texts
+	paper    string
+	toc      []tocEntry
+	// allContacts are all live contacts, whatever the team filter: roles
+	// and resources name them.
+	allContacts []handbook.Contact
+	contact     map[string]handbook.Contact
+	role        map[string]handbook.Role
+	order       []handbook.Service
+	findings    []handbook.Finding
+}
+
+func newPlan(hb handbook.Handbook, opt Options) (*plan, error) {
+	p := &plan{opt: opt, version: hb.Version(), printed: opt.PrintedAt}
+	if p.printed.IsZero() {
+		p.printed = time.Now()
+	}
+	switch strings.ToLower(opt.Lang) {
+	case "", "de":
+		p.t = textsDE
+	case "en":
+		p.t = textsEN
+	default:
+		return nil, fmt.Errorf("%w: language %q (use de or en)", ErrBadOption, opt.Lang)
+	}
+	switch strings.ToLower(opt.Paper) {
+	case "", "a4":
+		p.paper = "A4"
+	case "letter":
+		p.paper = "Letter"
+	default:
+		return nil, fmt.Errorf("%w: paper %q (use a4 or letter)", ErrBadOption, opt.Paper)
+	}
+	for _, s := range opt.Sections {
+		if !slices.Contains(Sections, s) {
+			return nil, fmt.Errorf("%w: %q (known: %s)", ErrUnknownSection, s, strings.Join(Sections, ", "))
+		}
+	}
+	switch {
+	case len(opt.Sections) > 0:
+		for _, s := range Sections {
+			if slices.Contains(opt.Sections, s) {
+				p.sections = append(p.sections, s)
+			}
+		}
+	case opt.Playbook != "":
+		p.sections = []string{SectionAlarm, SectionPlaybooks}
+	default:
+		p.sections = slices.Clone(Sections)
+	}
+
+	live := hb.Live()
+	sortForPrint(&live)
+	if opt.Playbook != "" {
+		i := slices.IndexFunc(live.Playbooks, func(pb handbook.Playbook) bool {
+			return pb.ID == opt.Playbook || pb.Title == opt.Playbook
+		})
+		if i < 0 {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownPlaybook, opt.Playbook)
+		}
+		live.Playbooks = live.Playbooks[i : i+1]
+	}
+	if opt.Team != "" {
+		var kept []handbook.Contact
+		found := false
+		for _, c := range live.Contacts {
+			mine := strings.EqualFold(c.Team, opt.Team)
+			found = found || mine
+			if mine || c.External {
+				kept = append(kept, c)
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownTeam, opt.Team)
+		}
+		p.hb = live
+		p.hb.Contacts = kept
+		p.allContacts = live.Contacts
+	} else {
+		p.hb = live
+		p.allContacts = live.Contacts
+	}
+	p.contact = make(map[string]handbook.Contact, len(p.allContacts))
+	for _, c := range p.allContacts {
+		p.contact[c.ID] = c
+	}
+	p.role = make(map[string]handbook.Role, len(live.Roles))
+	for _, r := range live.Roles {
+		p.role[r.ID] = r
+	}
+	p.order, p.findings = handbook.RestoreOrder(live.Services)
+	p.toc = p.tocEntries()
+	return p, nil
+}
+
+func (p *plan) has(section string) bool { return slices.Contains(p.sections, section) }

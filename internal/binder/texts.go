@@ -1,0 +1,298 @@
+package binder
+
+import (
+	"fmt"
+	"time"
+
+	"ernstfall/internal/handbook"
+)
+
+// texts are the fixed words the binder prints in one language.
+type texts struct {
+	handbook, version, printedShort, pageOf  string
+	dateFormat, dateTimeFormat               string
+	printedAt, printedBy, replaces           string
+	classification, location, teamOnly       string
+	toc, alarm, escalation, contacts         string
+	playbooks, recovery, templates           string
+	reporting, forms                         string
+	emergency, emergencyNumbers, callFirst   string
+	levelsBrief, externals, where, notSet    string
+	thisCopy                                 string
+	level, name, trigger, decides, notifies  string
+	within, roles, role, primary, deputies   string
+	deputy                                   string
+	internalGroup, externalGroup             string
+	noTeam, noKind                           string
+	phone, channels, verified, stale, never  string
+	staleNote, mobile, office, private       string
+	incidentType, severity, owner, reviewed  string
+	overdue, initials, clock, summary        string
+	restoreOrder, service, criticality       string
+	rto, rpo, mtd, dependsOn, findings, none string
+	steps, fallback, resources               string
+	audience, channel, subject               string
+	image, to, warning, error, page          string
+	reportWhere, reportNoAuthority           string
+	incidentLog, callLog, lessons            string
+	incident, dateField, sheet               string
+	logCols, callCols, actionCols            [4]string
+	callCol5                                 string
+	lessonQuestions                          []string
+	actionsTitle                             string
+	severities                               map[handbook.Severity]string
+	types                                    map[handbook.IncidentType]string
+	audiences                                map[handbook.Audience]string
+	kinds                                    map[string]string
+	obligations                              []obligation
+	finding                                  func(handbook.Finding) string
+}
+
+// obligation is one reporting duty and what its report must contain.
+type obligation struct {
+	title, deadline, to string
+	contents            []string
+}
+
+func (t texts) date(tm time.Time) string     { return tm.Format(t.dateFormat) }
+func (t texts) dateTime(tm time.Time) string { return tm.Format(t.dateTimeFormat) }
+
+var severitiesDE = map[handbook.Severity]string{handbook.SeverityLow: "niedrig", handbook.SeverityMedium: "mittel",
+	handbook.SeverityHigh: "hoch", handbook.SeverityCritical: "kritisch"}
+
+var textsDE = texts{
+	handbook: "Notfallhandbuch", version: "Version", printedShort: "gedruckt", pageOf: "Seite %d von %s",
+	dateFormat: "02.01.2006", dateTimeFormat: "02.01.2006 15:04",
+	printedAt: "Gedruckt am %s", printedBy: "von %s",
+	replaces:       "Ersetzt jedes vor dem %s gedruckte Exemplar. Ältere Ausdrucke vernichten.",
+	classification: "VERTRAULICH – nur für den Krisenstab", location: "Ablageort des Handbuchs",
+	teamOnly: "Kontaktliste: nur Team %s und externe Kontakte",
+	toc:      "Inhalt", alarm: "Alarmkarte", escalation: "Eskalationsmatrix", contacts: "Kontakte",
+	playbooks: "Playbooks", recovery: "Wiederanlaufpläne", templates: "Kommunikationsvorlagen",
+	reporting: "Meldepflichten", forms: "Formulare",
+	emergency: "Notruf", emergencyNumbers: "112 Feuerwehr und Rettungsdienst · 110 Polizei",
+	callFirst: "Zuerst anrufen (in dieser Reihenfolge, bis jemand erreicht ist)", levelsBrief: "Eskalationsstufen",
+	externals: "Externe Notfallkontakte", where: "Wo das Handbuch liegt", notSet: "nicht festgelegt",
+	thisCopy: "Dieses Exemplar: Version %s, gedruckt am %s.",
+	level:    "Stufe", name: "Name", trigger: "Auslöser", decides: "Entscheidet", notifies: "Informiert",
+	within: "Frist", roles: "Rollen und Stellvertretungen", role: "Rolle", primary: "Primär",
+	deputies: "Stellvertretungen (in Reihenfolge)", deputy: "Stellvertretung",
+	internalGroup: "Intern – %s", externalGroup: "Extern – %s", noTeam: "ohne Team", noKind: "Sonstige",
+	phone: "Telefon", channels: "E-Mail, Kanäle, Ort", verified: "Geprüft", stale: "VERALTET", never: "nie",
+	staleNote: "VERALTET: seit mehr als %d Tagen nicht bestätigt – Nummer vor Gebrauch prüfen.",
+	mobile:    "mobil", office: "Büro", private: "privat",
+	incidentType: "Vorfallart", severity: "Schweregrad", owner: "Verantwortlich", reviewed: "Zuletzt geprüft",
+	overdue: "Prüfung überfällig", initials: "Kürzel", clock: "Uhrzeit", summary: "Zusammenfassung",
+	restoreOrder: "Reihenfolge des Wiederanlaufs", service: "Dienst", criticality: "Kritikalität",
+	rto: "RTO", rpo: "RPO", mtd: "max. Ausfall", dependsOn: "Abhängig von",
+	findings: "Hinweise zum Wiederanlaufplan", none: "keine",
+	steps: "Wiederanlaufschritte", fallback: "Manuelles Ersatzverfahren", resources: "Ressourcen",
+	audience: "Zielgruppe", channel: "Kanal", subject: "Betreff", image: "Bild",
+	to: "An", warning: "Warnung", error: "Fehler", page: "Seite",
+	reportWhere:       "Wo melden (aus den Kontakten des Handbuchs)",
+	reportNoAuthority: "Im Handbuch ist keine Behörde als externer Kontakt hinterlegt – hier eintragen:",
+	incidentLog:       "Einsatzprotokoll", callLog: "Anrufprotokoll", lessons: "Lessons Learned",
+	incident: "Vorfall", dateField: "Datum", sheet: "Blatt ____ von ____",
+	logCols:    [4]string{"Uhrzeit", "Was (Ereignis, Maßnahme)", "Wer", "Entscheidung / Kürzel"},
+	callCols:   [4]string{"Uhrzeit", "Von / an", "Nummer", "Inhalt"},
+	callCol5:   "Rückruf bis",
+	actionCols: [4]string{"Maßnahme", "Verantwortlich", "Fällig", "Erledigt"},
+	lessonQuestions: []string{
+		"Was ist passiert (Zeitleiste in Stichworten)?",
+		"Was hat gut funktioniert?",
+		"Was hat nicht funktioniert oder gefehlt?",
+		"Was ändern wir am Handbuch (Playbooks, Kontakte, Eskalation)?",
+	},
+	actionsTitle: "Maßnahmen",
+	severities:   severitiesDE,
+	types: map[handbook.IncidentType]string{handbook.TypeRansomware: "Ransomware", handbook.TypeDDoS: "DDoS",
+		handbook.TypeDataLoss: "Datenverlust", handbook.TypeSaaSOutage: "SaaS-Ausfall",
+		handbook.TypeThirdPartyOutage: "Ausfall eines Dienstleisters", handbook.TypeCloudMisconfig: "Cloud-Fehlkonfiguration",
+		handbook.TypeHumanError: "Menschlicher Fehler", handbook.TypeDataBreach: "Datenschutzverletzung",
+		handbook.TypeOther: "Sonstiges"},
+	audiences: map[handbook.Audience]string{handbook.AudienceInternal: "intern", handbook.AudienceManagement: "Geschäftsleitung",
+		handbook.AudienceCustomers: "Kunden", handbook.AudienceAuthority: "Behörde", handbook.AudiencePress: "Presse"},
+	kinds: map[string]string{"agency": "Agenturen", "authority": "Behörden", "forensics": "Forensik",
+		"hoster": "Hosting", "insurer": "Versicherungen", "law_firm": "Kanzleien", "police": "Polizei",
+		"provider": "Dienstleister"},
+	obligations: []obligation{
+		{title: "DSGVO Art. 33 – Meldung an die Datenschutzaufsicht",
+			deadline: "unverzüglich, möglichst binnen 72 Stunden ab Kenntnis der Verletzung; bei späterer Meldung die Verzögerung begründen",
+			to:       "zuständige Landesdatenschutzbehörde (Aufsichtsbehörde)",
+			contents: []string{
+				"Art der Verletzung, soweit möglich mit Kategorien und ungefährer Zahl der betroffenen Personen und Datensätze",
+				"Name und Kontaktdaten der/des Datenschutzbeauftragten oder einer anderen Anlaufstelle",
+				"wahrscheinliche Folgen der Verletzung",
+				"ergriffene oder vorgeschlagene Maßnahmen zur Behebung und Abmilderung",
+				"was noch nicht feststeht, darf schrittweise nachgereicht werden",
+			}},
+		{title: "DSGVO Art. 34 – Benachrichtigung der betroffenen Personen",
+			deadline: "unverzüglich, wenn die Verletzung voraussichtlich ein hohes Risiko für ihre Rechte und Freiheiten hat",
+			to:       "die betroffenen Personen selbst (direkt; öffentliche Bekanntmachung nur bei unverhältnismäßigem Aufwand)",
+			contents: []string{
+				"in klarer und einfacher Sprache: Art der Verletzung",
+				"Name und Kontaktdaten der/des Datenschutzbeauftragten oder einer anderen Anlaufstelle",
+				"wahrscheinliche Folgen und ergriffene Maßnahmen",
+				"was die Betroffenen selbst tun sollten (z. B. Passwörter ändern)",
+			}},
+		{title: "NIS2 Art. 23 / § 32 BSIG – Frühe Erstmeldung",
+			deadline: "unverzüglich, spätestens 24 Stunden nach Kenntnis eines erheblichen Sicherheitsvorfalls",
+			to:       "BSI-Meldestelle (gemeinsame Meldestelle von BSI und BBK)",
+			contents: []string{
+				"ob der Verdacht besteht, dass der Vorfall auf rechtswidrige oder böswillige Handlungen zurückgeht",
+				"ob er grenzüberschreitende Auswirkungen haben könnte",
+			}},
+		{title: "NIS2 Art. 23 / § 32 BSIG – Meldung",
+			deadline: "unverzüglich, spätestens 72 Stunden nach Kenntnis",
+			to:       "BSI-Meldestelle",
+			contents: []string{
+				"Aktualisierung der Erstmeldung",
+				"erste Bewertung: Schweregrad und Auswirkungen",
+				"Kompromittierungsindikatoren (IOC), soweit vorhanden",
+			}},
+		{title: "NIS2 Art. 23 / § 32 BSIG – Zwischen- und Abschlussbericht",
+			deadline: "Zwischenbericht auf Ersuchen des BSI; Abschlussbericht spätestens einen Monat nach der Meldung (Fortschrittsbericht, solange der Vorfall andauert)",
+			to:       "BSI-Meldestelle",
+			contents: []string{
+				"ausführliche Beschreibung des Vorfalls, Schweregrad und Auswirkungen",
+				"Art der Bedrohung bzw. zugrunde liegende Ursache",
+				"getroffene und laufende Abhilfemaßnahmen",
+				"gegebenenfalls grenzüberschreitende Auswirkungen",
+			}},
+	},
+	finding: findingDE,
+}
+
+var textsEN = texts{
+	handbook: "Emergency handbook", version: "Version", printedShort: "printed", pageOf: "Page %d of %s",
+	dateFormat: "2006-01-02", dateTimeFormat: "2006-01-02 15:04",
+	printedAt: "Printed on %s", printedBy: "by %s",
+	replaces:       "Replaces every copy printed before %s. Destroy older printouts.",
+	classification: "CONFIDENTIAL – crisis team only", location: "Where the handbook lives",
+	teamOnly: "Contact list: team %s and external contacts only",
+	toc:      "Contents", alarm: "Alarm card", escalation: "Escalation matrix", contacts: "Contacts",
+	playbooks: "Playbooks", recovery: "Recovery plans", templates: "Communication templates",
+	reporting: "Reporting obligations", forms: "Forms",
+	emergency: "Emergency", emergencyNumbers: "112 fire and ambulance · 110 police",
+	callFirst: "Call first (in this order, until someone answers)", levelsBrief: "Escalation levels",
+	externals: "External emergency contacts", where: "Where the handbook lives", notSet: "not set",
+	thisCopy: "This copy: version %s, printed on %s.",
+	level:    "Level", name: "Name", trigger: "Trigger", decides: "Decides", notifies: "Notified",
+	within: "Within", roles: "Roles and deputies", role: "Role", primary: "Primary",
+	deputies: "Deputies (in order)", deputy: "Deputy",
+	internalGroup: "Internal – %s", externalGroup: "External – %s", noTeam: "no team", noKind: "other",
+	phone: "Phone", channels: "Email, channels, location", verified: "Verified", stale: "STALE", never: "never",
+	staleNote: "STALE: not confirmed for more than %d days – check the number before relying on it.",
+	mobile:    "mobile", office: "office", private: "private",
+	incidentType: "Incident type", severity: "Severity", owner: "Owner", reviewed: "Last reviewed",
+	overdue: "review overdue", initials: "Initials", clock: "Time", summary: "Summary",
+	restoreOrder: "Restore order", service: "Service", criticality: "Criticality",
+	rto: "RTO", rpo: "RPO", mtd: "Max. downtime", dependsOn: "Depends on",
+	findings: "Notes on the recovery plan", none: "none",
+	steps: "Recovery steps", fallback: "Manual fallback", resources: "Resources",
+	audience: "Audience", channel: "Channel", subject: "Subject", image: "Image",
+	to: "To", warning: "Warning", error: "Error", page: "page",
+	reportWhere:       "Where to file (from the handbook's contacts)",
+	reportNoAuthority: "The handbook has no authority among its external contacts – write it here:",
+	incidentLog:       "Incident log", callLog: "Call log", lessons: "Lessons learned",
+	incident: "Incident", dateField: "Date", sheet: "Sheet ____ of ____",
+	logCols:    [4]string{"Time", "What (event, action)", "Who", "Decision / initials"},
+	callCols:   [4]string{"Time", "From / to", "Number", "Content"},
+	callCol5:   "Call back by",
+	actionCols: [4]string{"Action", "Owner", "Due", "Done"},
+	lessonQuestions: []string{
+		"What happened (timeline in key words)?",
+		"What worked well?",
+		"What did not work or was missing?",
+		"What do we change in the handbook (playbooks, contacts, escalation)?",
+	},
+	actionsTitle: "Actions",
+	severities: map[handbook.Severity]string{handbook.SeverityLow: "low", handbook.SeverityMedium: "medium",
+		handbook.SeverityHigh: "high", handbook.SeverityCritical: "critical"},
+	types: map[handbook.IncidentType]string{handbook.TypeRansomware: "Ransomware", handbook.TypeDDoS: "DDoS",
+		handbook.TypeDataLoss: "Data loss", handbook.TypeSaaSOutage: "SaaS outage",
+		handbook.TypeThirdPartyOutage: "Third-party outage", handbook.TypeCloudMisconfig: "Cloud misconfiguration",
+		handbook.TypeHumanError: "Human error", handbook.TypeDataBreach: "Data breach", handbook.TypeOther: "Other"},
+	audiences: map[handbook.Audience]string{handbook.AudienceInternal: "internal", handbook.AudienceManagement: "management",
+		handbook.AudienceCustomers: "customers", handbook.AudienceAuthority: "authority", handbook.AudiencePress: "press"},
+	kinds: map[string]string{"agency": "agencies", "authority": "authorities", "forensics": "forensics",
+		"hoster": "hosting", "insurer": "insurers", "law_firm": "law firms", "police": "police",
+		"provider": "providers"},
+	obligations: []obligation{
+		{title: "GDPR Art. 33 – notifying the supervisory authority",
+			deadline: "without undue delay and, where feasible, within 72 hours of becoming aware of the breach; a later notification must give the reasons for the delay",
+			to:       "the competent data protection supervisory authority",
+			contents: []string{
+				"the nature of the breach, where possible with the categories and approximate number of data subjects and records concerned",
+				"name and contact details of the data protection officer or another contact point",
+				"the likely consequences of the breach",
+				"the measures taken or proposed to address it and mitigate its effects",
+				"what is not known yet may be provided in phases",
+			}},
+		{title: "GDPR Art. 34 – informing the data subjects",
+			deadline: "without undue delay when the breach is likely to result in a high risk to their rights and freedoms",
+			to:       "the data subjects themselves (directly; a public communication only where that would involve disproportionate effort)",
+			contents: []string{
+				"in clear and plain language: the nature of the breach",
+				"name and contact details of the data protection officer or another contact point",
+				"the likely consequences and the measures taken",
+				"what the data subjects should do themselves (for example change passwords)",
+			}},
+		{title: "NIS2 Art. 23 / § 32 BSIG – early warning",
+			deadline: "without undue delay, at the latest 24 hours after becoming aware of a significant incident",
+			to:       "the BSI reporting office (joint office of BSI and BBK)",
+			contents: []string{
+				"whether the incident is suspected of being caused by unlawful or malicious acts",
+				"whether it could have a cross-border impact",
+			}},
+		{title: "NIS2 Art. 23 / § 32 BSIG – incident notification",
+			deadline: "without undue delay, at the latest 72 hours after becoming aware",
+			to:       "the BSI reporting office",
+			contents: []string{
+				"an update of the early warning",
+				"an initial assessment: severity and impact",
+				"indicators of compromise, where available",
+			}},
+		{title: "NIS2 Art. 23 / § 32 BSIG – intermediate and final report",
+			deadline: "an intermediate report on request of the BSI; the final report at the latest one month after the notification (a progress report while the incident is ongoing)",
+			to:       "the BSI reporting office",
+			contents: []string{
+				"a detailed description of the incident, its severity and impact",
+				"the type of threat or root cause",
+				"the mitigation measures applied and ongoing",
+				"any cross-border impact",
+			}},
+	},
+	finding: func(f handbook.Finding) string { return f.Message },
+}
+
+// findingDE words a restore-order finding in German from its arguments.
+func findingDE(f handbook.Finding) string {
+	a := func(i int) string {
+		if i < len(f.Args) {
+			return f.Args[i]
+		}
+		return ""
+	}
+	switch f.Code {
+	case handbook.CodeCycle:
+		names := ""
+		for i, n := range f.Args {
+			if i > 0 {
+				names += " → "
+			}
+			names += n
+		}
+		return "Dienste hängen im Kreis voneinander ab, keiner kann zuerst anlaufen: " + names
+	case handbook.CodeRTOShorterThanDependency:
+		return fmt.Sprintf("„%s“ (RTO %s) hängt von „%s“ ab, dessen RTO %s beträgt", a(0), a(1), a(2), a(3))
+	case handbook.CodeUnknownDependency:
+		return fmt.Sprintf("„%s“ hängt von einem Dienst ab, den es nicht (mehr) gibt (ID %s)", a(0), a(1))
+	case handbook.CodeMissingOwner:
+		return fmt.Sprintf("„%s“ hat keine verantwortliche Person", a(0))
+	case handbook.CodeMissingFallback:
+		return fmt.Sprintf("„%s“ ist %s, hat aber kein manuelles Ersatzverfahren", a(0), severitiesDE[handbook.Severity(a(1))])
+	default:
+		return f.Message
+	}
+}

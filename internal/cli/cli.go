@@ -1,0 +1,306 @@
+// Package cli runs Ernstfall's headless sub-commands (init, check, search,
+// restore-order, export, import, binder, version), so that scripts, cron jobs
+// and tests use the same code as the app.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ernstfall/data"
+	"ernstfall/internal/store"
+)
+
+// Version is the program version, set at build time with -ldflags.
+var Version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitFindings = 1 // check found errors; a command failed
+	ExitUsage    = 2
+)
+
+// GUI starts the graphical app on an open store; main passes it in so this
+// package stays free of the GUI toolkit.
+type GUI func(ctx context.Context, st *store.Store, demo bool) error
+
+// Env is what a command sees of the world.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Now            func() time.Time
+	// ConfigDir holds the default databases; os.UserConfigDir()/ernstfall when empty.
+	ConfigDir string
+	GUI       GUI
+}
+
+type command struct {
+	name, args, help string
+	run              func(ctx context.Context, env *Env, g *globals, args []string) error
+}
+
+type globals struct {
+	db   string
+	demo bool
+}
+
+func commands() []command {
+	return []command{
+		{"init", "[--demo]", "create a new handbook database (empty, or with the demo handbook)", runInit},
+		{"check", "", "list findings: restore order, stale contacts, overdue reviews; exit 1 on errors", runCheck},
+		{"search", "QUERY", "full-text search over the whole handbook", runSearch},
+		{"restore-order", "", "print the computed restore order with RTO/RPO", runRestoreOrder},
+		{"export", "--format json -o FILE", "write a complete backup of the handbook", runExport},
+		{"import", "FILE.json", "restore records from a backup written by export", runImport},
+		{"binder", "-o FILE.pdf [--lang de|en] [--paper a4|letter] [--sections LIST] [--playbook ID|TITLE] [--team TEAM]", "print the emergency binder as PDF", runBinder},
+		{"version", "", "print the version", runVersion},
+	}
+}
+
+// usageError marks errors that should print the usage and exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// errFindings makes check exit 1 without another message.
+var errFindings = errors.New("findings")
+
+// Run executes the command line and returns the exit code.
+func Run(ctx context.Context, args []string, env *Env) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	g := &globals{}
+	fs := flag.NewFlagSet("ernstfall", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&g.db, "db", "", "handbook database `PATH`")
+	fs.BoolVar(&g.demo, "demo", false, "use the demo handbook (a separate database)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(env.Stdout, fs)
+			return ExitOK
+		}
+		fmt.Fprintf(env.Stderr, "ernstfall: %v\n\n", err)
+		usage(env.Stderr, fs)
+		return ExitUsage
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return startGUI(ctx, env, g)
+	}
+	if rest[0] == "help" {
+		usage(env.Stdout, fs)
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name != rest[0] {
+			continue
+		}
+		err := c.run(ctx, env, g, rest[1:])
+		var ue usageError
+		switch {
+		case err == nil:
+			return ExitOK
+		case errors.Is(err, errFindings):
+			return ExitFindings
+		case errors.As(err, &ue):
+			fmt.Fprintf(env.Stderr, "ernstfall %s: %v\nusage: ernstfall [--db PATH] %s %s\n", c.name, err, c.name, c.args)
+			return ExitUsage
+		default:
+			fmt.Fprintf(env.Stderr, "ernstfall %s: %v\n", c.name, err)
+			return ExitFindings
+		}
+	}
+	fmt.Fprintf(env.Stderr, "ernstfall: unknown command %q\n\n", rest[0])
+	usage(env.Stderr, fs)
+	return ExitUsage
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Ernstfall — offline emergency handbook for incident response and business continuity.\n\n")
+	fmt.Fprintf(w, "usage: ernstfall [--db PATH] [--demo] [COMMAND]\n\nWithout a command the app window opens.\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-14s %s\n  %-14s   %s\n", c.name, c.args, "", c.help)
+	}
+	fmt.Fprintf(w, "\nOptions:\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+func (env *Env) configDir() (string, error) {
+	if env.ConfigDir != "" {
+		return env.ConfigDir, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the settings folder: %w; pass --db PATH", err)
+	}
+	return filepath.Join(dir, "ernstfall"), nil
+}
+
+// dbPath is the database the command works on: --db, or the default (or
+// demo) database in the user's settings folder.
+func (g *globals) dbPath(env *Env) (string, error) {
+	if g.db != "" {
+		return g.db, nil
+	}
+	dir, err := env.configDir()
+	if err != nil {
+		return "", err
+	}
+	if g.demo {
+		return filepath.Join(dir, "demo.db"), nil
+	}
+	return filepath.Join(dir, "handbook.db"), nil
+}
+
+// openExisting opens a database that must exist already; --demo seeds the
+// demo database on first use.
+func (g *globals) openExisting(ctx context.Context, env *Env) (*store.Store, error) {
+	path, err := g.dbPath(env)
+	if err != nil {
+		return nil, err
+	}
+	if g.demo {
+		return openDemo(ctx, env, path)
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no handbook at %s; create one with 'ernstfall --db %s init' (or 'init --demo')", path, path)
+	}
+	return store.Open(ctx, path, store.Options{Now: env.Now})
+}
+
+// openDemo opens the demo database, loading the demo handbook when new.
+func openDemo(ctx context.Context, env *Env, path string) (*store.Store, error) {
+	_, statErr := os.Stat(path)
+	st, err := store.Open(ctx, path, store.Options{Now: env.Now})
+	if err != nil {
+		return nil, err
+	}
+	if errors.Is(statErr, os.ErrNotExist) {
+		if err := seedDemo(ctx, st); err != nil {
+			st.Close()
+			os.Remove(path)
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func seedDemo(ctx context.Context, st *store.Store) error {
+	hb, err := data.Demo()
+	if err != nil {
+		return fmt.Errorf("load demo handbook: %w", err)
+	}
+	if _, err := st.Import(ctx, hb); err != nil {
+		return fmt.Errorf("load demo handbook: %w", err)
+	}
+	return nil
+}
+
+func startGUI(ctx context.Context, env *Env, g *globals) int {
+	if env.GUI == nil {
+		fmt.Fprintln(env.Stderr, "ernstfall: this build has no window; use a command (see 'ernstfall help')")
+		return ExitUsage
+	}
+	path, err := g.dbPath(env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "ernstfall: %v\n", err)
+		return ExitFindings
+	}
+	var st *store.Store
+	if g.demo {
+		st, err = openDemo(ctx, env, path)
+	} else {
+		st, err = store.Open(ctx, path, store.Options{Now: env.Now})
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "ernstfall: %v\n", err)
+		return ExitFindings
+	}
+	defer st.Close()
+	if err := env.GUI(ctx, st, g.demo); err != nil {
+		fmt.Fprintf(env.Stderr, "ernstfall: %v\n", err)
+		return ExitFindings
+	}
+	return ExitOK
+}
+
+// parse parses a sub-command's flags, allowing flags after positional
+// arguments ("search Ransomware --limit 5").
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func runVersion(_ context.Context, env *Env, _ *globals, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	fmt.Fprintf(env.Stdout, "ernstfall %s (database schema %d)\n", Version, store.SchemaVersion())
+	return nil
+}
+
+func runInit(ctx context.Context, env *Env, g *globals, args []string) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "load the demo handbook")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	path, err := g.dbPath(env)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return fmt.Errorf("%s exists already; init never overwrites a handbook — choose another --db path or remove the file yourself", path)
+	}
+	st, err := store.Open(ctx, path, store.Options{Now: env.Now})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *demo || g.demo {
+		if err := seedDemo(ctx, st); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "created %s with the demo handbook\n", path)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "created empty handbook %s\n", path)
+	return nil
+}
+
+func oneArg(args []string, what string) (string, error) {
+	switch len(args) {
+	case 0:
+		return "", usagef("missing %s", what)
+	case 1:
+		return args[0], nil
+	}
+	return "", usagef("unexpected argument %q", strings.Join(args[1:], " "))
+}

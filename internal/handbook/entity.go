@@ -1,0 +1,73 @@
+package handbook
+
+// Entity names a kind of record. The names are stable: they appear in the
+// database, in sync batches and in JSON backups.
+type Entity string
+
+// Every kind of record.
+const (
+	EntityContact      Entity = "contact"
+	EntityRole         Entity = "role"
+	EntityEscalation   Entity = "escalation_level"
+	EntityPlaybook     Entity = "playbook"
+	EntityCommTemplate Entity = "comm_template"
+	EntityService      Entity = "service"
+	EntityRisk         Entity = "risk"
+	EntityIncident     Entity = "incident"
+	EntityLogEntry     Entity = "log_entry"
+	EntityExercise     Entity = "exercise"
+	EntityAction       Entity = "action"
+)
+
+// Entities lists every kind of record in the order a handbook is loaded:
+// records come after the records they refer to.
+var Entities = []Entity{EntityContact, EntityRole, EntityEscalation, EntityPlaybook,
+	EntityCommTemplate, EntityService, EntityRisk, EntityIncident, EntityLogEntry,
+	EntityExercise, EntityAction}
+
+// Entity names the kind of each record type.
+func (Contact) Entity() Entity         { return EntityContact }
+func (Role) Entity() Entity            { return EntityRole }
+func (EscalationLevel) Entity() Entity { return EntityEscalation }
+func (Playbook) Entity() Entity        { return EntityPlaybook }
+func (CommTemplate) Entity() Entity    { return EntityCommTemplate }
+func (Service) Entity() Entity         { return EntityService }
+func (RiskScenario) Entity() Entity    { return EntityRisk }
+func (Incident) Entity() Entity        { return EntityIncident }
+func (LogEntry) Entity() Entity        { return EntityLogEntry }
+func (Exercise) Entity() Entity        { return EntityExercise }
+func (Action) Entity() Entity          { return EntityAction }
+
+// Label returns the human name of each record, as lists and search show it.
+func (c Contact) Label() string         { return c.Name }
+func (r Role) Label() string            { return r.Name }
+func (e EscalationLevel) Label() string { return e.Name }
+func (p Playbook) Label() string        { return p.Title }
+func (t CommTemplate) Label() string    { return t.Title }
+func (s Service) Label() string         { return s.Name }
+func (r RiskScenario) Label() string    { return r.Title }
+func (i Incident) Label() string        { return i.Title }
+func (l LogEntry) Label() string        { return l.Text }
+func (e Exercise) Label() string        { return e.Title }
+func (a Action) Label() string          { return a.Title }
+
+// Item is what every record type has in common.
+type Item interface {
+	Entity() Entity
+	Label() string
+	Meta() *Record
+}
+
+var (
+	_ Item = (*Contact)(nil)
+	_ Item = (*Role)(nil)
+	_ Item = (*EscalationLevel)(nil)
+	_ Item = (*Playbook)(nil)
+	_ Item = (*CommTemplate)(nil)
+	_ Item = (*Service)(nil)
+	_ Item = (*RiskScenario)(nil)
+	_ Item = (*Incident)(nil)
+	_ Item = (*LogEntry)(nil)
+	_ Item = (*Exercise)(nil)
+	_ Item = (*Action)(nil)
+)

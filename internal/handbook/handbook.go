@@ -1,0 +1,388 @@
+// Package handbook holds Ernstfall's domain: the records a crisis team keeps
+// (contacts, roles, escalation levels, playbooks, services, …), their
+// validation, and the views computed from them (restore order, staleness).
+// It does no I/O.
+package handbook
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// DefaultReviewIntervalDays asks for a semi-annual review of every document.
+const DefaultReviewIntervalDays = 182
+
+// DefaultStaleAfterDays is how long a contact stays trusted without verification.
+const DefaultStaleAfterDays = 180
+
+// NewID returns a new time-ordered UUID (v7) as text.
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// Record is what every stored record carries.
+type Record struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// Deleted marks a tombstone: the record is hidden but kept while sync
+	// may still carry changes to it.
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// Meta returns the record itself; it lets generic code reach the common fields.
+func (r *Record) Meta() *Record { return r }
+
+// Review holds the review cycle of a document.
+type Review struct {
+	Owner              string    `json:"owner,omitempty"`
+	ReviewIntervalDays int       `json:"review_interval_days,omitempty"`
+	LastReviewedAt     time.Time `json:"last_reviewed_at,omitzero"`
+}
+
+// Interval returns the review interval, falling back to the default.
+func (r Review) Interval() int {
+	if r.ReviewIntervalDays <= 0 {
+		return DefaultReviewIntervalDays
+	}
+	return r.ReviewIntervalDays
+}
+
+// DueAt is when the next review is due; the zero time when never reviewed.
+func (r Review) DueAt() time.Time {
+	if r.LastReviewedAt.IsZero() {
+		return time.Time{}
+	}
+	return r.LastReviewedAt.AddDate(0, 0, r.Interval())
+}
+
+// Overdue reports whether the document needed a review before now.
+// A document never reviewed is overdue.
+func (r Review) Overdue(now time.Time) bool {
+	if r.LastReviewedAt.IsZero() {
+		return true
+	}
+	return now.After(r.DueAt())
+}
+
+// Minutes is a duration in whole minutes, the unit RTO, RPO and escalation
+// deadlines are agreed in.
+type Minutes int
+
+// String renders minutes the way a crisis team writes them: "30 min", "4 h",
+// "1 d 6 h".
+func (m Minutes) String() string {
+	if m < 0 {
+		return fmt.Sprintf("-%s", Minutes(-m))
+	}
+	d, h, mm := int(m)/1440, (int(m)%1440)/60, int(m)%60
+	switch {
+	case m == 0:
+		return "0 min"
+	case d > 0 && h == 0 && mm == 0:
+		return fmt.Sprintf("%d d", d)
+	case d > 0 && mm == 0:
+		return fmt.Sprintf("%d d %d h", d, h)
+	case d == 0 && h > 0 && mm == 0:
+		return fmt.Sprintf("%d h", h)
+	case d == 0 && h > 0:
+		return fmt.Sprintf("%d h %d min", h, mm)
+	case d == 0:
+		return fmt.Sprintf("%d min", mm)
+	default:
+		return fmt.Sprintf("%d d %d h %d min", d, h, mm)
+	}
+}
+
+// Severity ranks playbooks and incidents.
+type Severity string
+
+// Severities from least to most severe.
+const (
+	SeverityLow      Severity = "low"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Severities lists every severity, least severe first.
+var Severities = []Severity{SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
+
+// Rank orders severities; unknown ones rank 0.
+func (s Severity) Rank() int {
+	for i, v := range Severities {
+		if v == s {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// IncidentType classifies playbooks.
+type IncidentType string
+
+// Incident types the field distinguishes.
+const (
+	TypeRansomware       IncidentType = "ransomware"
+	TypeDDoS             IncidentType = "ddos"
+	TypeDataLoss         IncidentType = "data_loss"
+	TypeSaaSOutage       IncidentType = "saas_outage"
+	TypeThirdPartyOutage IncidentType = "third_party_outage"
+	TypeCloudMisconfig   IncidentType = "cloud_misconfiguration"
+	TypeHumanError       IncidentType = "human_error"
+	TypeDataBreach       IncidentType = "data_breach"
+	TypeOther            IncidentType = "other"
+)
+
+// IncidentTypes lists every incident type.
+var IncidentTypes = []IncidentType{TypeRansomware, TypeDDoS, TypeDataLoss, TypeSaaSOutage,
+	TypeThirdPartyOutage, TypeCloudMisconfig, TypeHumanError, TypeDataBreach, TypeOther}
+
+// Contact is a person or an external party the crisis team may have to reach.
+type Contact struct {
+	Record
+	Name         string `json:"name"`
+	Organisation string `json:"organisation,omitempty"`
+	Team         string `json:"team,omitempty"`
+	Function     string `json:"function,omitempty"`
+	PhoneMobile  string `json:"phone_mobile,omitempty"`
+	PhoneOffice  string `json:"phone_office,omitempty"`
+	PhonePrivate string `json:"phone_private,omitempty"`
+	Email        string `json:"email,omitempty"`
+	// Channels lists other ways to reach the contact, one per line
+	// ("Signal: +49 …", "Funk: Kanal 3").
+	Channels string `json:"channels,omitempty"`
+	Location string `json:"location,omitempty"`
+	Notes    string `json:"notes,omitempty"`
+	// External marks service providers, authorities, insurers.
+	External bool `json:"external,omitempty"`
+	// Kind groups external contacts: hoster, authority, insurer, …
+	Kind           string    `json:"kind,omitempty"`
+	LastVerifiedAt time.Time `json:"last_verified_at,omitzero"`
+}
+
+// Phones returns the contact's phone numbers, mobile first, skipping empty ones.
+func (c Contact) Phones() []string {
+	var out []string
+	for _, p := range []string{c.PhoneMobile, c.PhoneOffice, c.PhonePrivate} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Role is a function in an incident with its holders: the first is the
+// primary, the rest are deputies in the order they are called.
+type Role struct {
+	Record
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Holders     []string `json:"holders,omitempty"` // contact IDs
+}
+
+// EscalationLevel is one step of the escalation matrix.
+type EscalationLevel struct {
+	Record
+	Level     int    `json:"level"`
+	Name      string `json:"name"`
+	Trigger   string `json:"trigger,omitempty"`
+	DecidedBy string `json:"decided_by,omitempty"` // role ID
+	// Notify lists the role IDs informed at this level.
+	Notify []string `json:"notify,omitempty"`
+	// Within is how soon after the trigger they must be notified.
+	Within Minutes `json:"within_minutes,omitempty"`
+}
+
+// Playbook is an incident-response procedure. Its Markdown body has phases as
+// "##" headings and steps as task items ("- [ ] Server isolieren @IT-Lead (15 min)").
+type Playbook struct {
+	Record
+	Review
+	Title        string       `json:"title"`
+	IncidentType IncidentType `json:"incident_type,omitempty"`
+	Severity     Severity     `json:"severity,omitempty"`
+	Summary      string       `json:"summary,omitempty"`
+	Body         string       `json:"body,omitempty"`
+}
+
+// Audience of a communication template.
+type Audience string
+
+// Audiences of communication templates.
+const (
+	AudienceInternal   Audience = "internal"
+	AudienceManagement Audience = "management"
+	AudienceCustomers  Audience = "customers"
+	AudienceAuthority  Audience = "authority"
+	AudiencePress      Audience = "press"
+)
+
+// Audiences lists every audience.
+var Audiences = []Audience{AudienceInternal, AudienceManagement, AudienceCustomers, AudienceAuthority, AudiencePress}
+
+// CommTemplate is a prepared message with placeholders such as {{incident.title}}.
+type CommTemplate struct {
+	Record
+	Review
+	Title    string   `json:"title"`
+	Audience Audience `json:"audience,omitempty"`
+	Channel  string   `json:"channel,omitempty"`
+	Subject  string   `json:"subject,omitempty"`
+	Body     string   `json:"body,omitempty"`
+}
+
+// Service is a business process or IT service with its recovery plan.
+type Service struct {
+	Record
+	Review
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Criticality Severity `json:"criticality,omitempty"`
+	RTO         Minutes  `json:"rto_minutes"`
+	RPO         Minutes  `json:"rpo_minutes"`
+	// MTD is the maximum tolerable downtime.
+	MTD       Minutes  `json:"mtd_minutes"`
+	DependsOn []string `json:"depends_on,omitempty"` // service IDs
+	// RecoverySteps is Markdown.
+	RecoverySteps string `json:"recovery_steps,omitempty"`
+	// ManualFallback describes the alternative or manual process (Markdown).
+	ManualFallback string `json:"manual_fallback,omitempty"`
+	// Resources are contacts needed for recovery (people, providers).
+	Resources []string `json:"resources,omitempty"` // contact IDs
+	// ResourcesNote lists tools and other resources in words.
+	ResourcesNote string `json:"resources_note,omitempty"`
+}
+
+// RiskScenario is a threat with its assessment.
+type RiskScenario struct {
+	Record
+	Review
+	Title            string   `json:"title"`
+	Threat           string   `json:"threat,omitempty"`
+	AffectedServices []string `json:"affected_services,omitempty"` // service IDs
+	Likelihood       int      `json:"likelihood"`                  // 1–5
+	Impact           int      `json:"impact"`                      // 1–5
+	Mitigation       string   `json:"mitigation,omitempty"`
+	PlaybookID       string   `json:"playbook_id,omitempty"`
+}
+
+// Score is likelihood times impact (1–25).
+func (r RiskScenario) Score() int { return r.Likelihood * r.Impact }
+
+// Incident is a live run of a playbook.
+type Incident struct {
+	Record
+	Title      string    `json:"title"`
+	PlaybookID string    `json:"playbook_id,omitempty"`
+	Severity   Severity  `json:"severity,omitempty"`
+	StartedAt  time.Time `json:"started_at"`
+	ClosedAt   time.Time `json:"closed_at,omitzero"`
+	// PlaybookSnapshot is the playbook body as it was when the incident started.
+	PlaybookSnapshot string `json:"playbook_snapshot,omitempty"`
+	// Checklist maps a step key to its state.
+	Checklist map[string]StepState `json:"checklist,omitempty"`
+}
+
+// StepState is the state of one checklist step in an incident.
+type StepState struct {
+	Done bool      `json:"done"`
+	At   time.Time `json:"at,omitzero"`
+	By   string    `json:"by,omitempty"`
+}
+
+// LogEntry is one append-only entry of an incident log. Entries are never
+// edited; a correction is a new entry that names the one it corrects.
+type LogEntry struct {
+	Record
+	IncidentID string    `json:"incident_id"`
+	At         time.Time `json:"at"`
+	Author     string    `json:"author,omitempty"`
+	Kind       string    `json:"kind,omitempty"` // note, step, decision, message, correction
+	Text       string    `json:"text"`
+	Corrects   string    `json:"corrects,omitempty"` // ID of the corrected entry
+}
+
+// ExerciseKind is the kind of an exercise.
+type ExerciseKind string
+
+// Exercise kinds.
+const (
+	ExerciseTabletop   ExerciseKind = "tabletop"
+	ExerciseDryRun     ExerciseKind = "dry_run"
+	ExerciseAlarmTest  ExerciseKind = "alarm_test"
+	ExerciseSimulation ExerciseKind = "full_simulation"
+)
+
+// ExerciseKinds lists every exercise kind.
+var ExerciseKinds = []ExerciseKind{ExerciseTabletop, ExerciseDryRun, ExerciseAlarmTest, ExerciseSimulation}
+
+// Exercise is a training or test of the handbook.
+type Exercise struct {
+	Record
+	Title        string       `json:"title"`
+	Date         time.Time    `json:"date"`
+	Kind         ExerciseKind `json:"kind,omitempty"`
+	Scenario     string       `json:"scenario,omitempty"`
+	PlaybookID   string       `json:"playbook_id,omitempty"`
+	Participants string       `json:"participants,omitempty"`
+	Result       string       `json:"result,omitempty"`
+	Findings     string       `json:"findings,omitempty"`
+}
+
+// ActionStatus is the state of a lessons-learned action.
+type ActionStatus string
+
+// Action states.
+const (
+	ActionOpen       ActionStatus = "open"
+	ActionInProgress ActionStatus = "in_progress"
+	ActionDone       ActionStatus = "done"
+)
+
+// ActionStatuses lists every action status.
+var ActionStatuses = []ActionStatus{ActionOpen, ActionInProgress, ActionDone}
+
+// Action is a lessons-learned measure from an incident or exercise.
+type Action struct {
+	Record
+	Title      string       `json:"title"`
+	Finding    string       `json:"finding,omitempty"`
+	Owner      string       `json:"owner,omitempty"`
+	Due        time.Time    `json:"due,omitzero"`
+	Status     ActionStatus `json:"status,omitempty"`
+	SourceKind string       `json:"source_kind,omitempty"` // incident or exercise
+	SourceID   string       `json:"source_id,omitempty"`
+}
+
+// Open reports whether the action still needs work.
+func (a Action) Open() bool { return a.Status != ActionDone }
+
+// Handbook is a whole handbook in memory: what the JSON backup holds, what
+// the binder prints and what the checks look at.
+type Handbook struct {
+	Settings      Settings          `json:"settings"`
+	Contacts      []Contact         `json:"contacts"`
+	Roles         []Role            `json:"roles"`
+	Escalation    []EscalationLevel `json:"escalation_levels"`
+	Playbooks     []Playbook        `json:"playbooks"`
+	CommTemplates []CommTemplate    `json:"comm_templates"`
+	Services      []Service         `json:"services"`
+	Risks         []RiskScenario    `json:"risks"`
+	Incidents     []Incident        `json:"incidents"`
+	LogEntries    []LogEntry        `json:"log_entries"`
+	Exercises     []Exercise        `json:"exercises"`
+	Actions       []Action          `json:"actions"`
+}
+
+// Settings are handbook-wide facts printed on the binder and shown in the app.
+type Settings struct {
+	Organisation   string `json:"organisation,omitempty"`
+	Classification string `json:"classification,omitempty"`
+	// Location says where the handbook lives (printed copies, shared folder).
+	Location string `json:"location,omitempty"`
+	// DefaultCountry is the ISO country code used to read local phone numbers.
+	DefaultCountry string `json:"default_country,omitempty"`
+}

@@ -1,0 +1,106 @@
+package handbook
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Version is a short hash of the handbook's live content. Two copies with the
+// same records have the same version, whatever their order or history; a
+// printed binder carries it so a reader can tell which state it shows.
+func (hb Handbook) Version() string {
+	live := hb.live()
+	live.Incidents, live.LogEntries = nil, nil // runs of the handbook are not its content
+	data, err := json.Marshal(live)
+	if err != nil {
+		return "unknown"
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])[:10]
+}
+
+// LastChange is the newest UpdatedAt of any record, tombstones included.
+func (hb Handbook) LastChange() time.Time {
+	var last time.Time
+	hb.each(func(r *Record) {
+		if r.UpdatedAt.After(last) {
+			last = r.UpdatedAt
+		}
+	})
+	return last
+}
+
+// each calls f for every record of the handbook.
+func (hb *Handbook) each(f func(*Record)) {
+	for i := range hb.Contacts {
+		f(&hb.Contacts[i].Record)
+	}
+	for i := range hb.Roles {
+		f(&hb.Roles[i].Record)
+	}
+	for i := range hb.Escalation {
+		f(&hb.Escalation[i].Record)
+	}
+	for i := range hb.Playbooks {
+		f(&hb.Playbooks[i].Record)
+	}
+	for i := range hb.CommTemplates {
+		f(&hb.CommTemplates[i].Record)
+	}
+	for i := range hb.Services {
+		f(&hb.Services[i].Record)
+	}
+	for i := range hb.Risks {
+		f(&hb.Risks[i].Record)
+	}
+	for i := range hb.Incidents {
+		f(&hb.Incidents[i].Record)
+	}
+	for i := range hb.LogEntries {
+		f(&hb.LogEntries[i].Record)
+	}
+	for i := range hb.Exercises {
+		f(&hb.Exercises[i].Record)
+	}
+	for i := range hb.Actions {
+		f(&hb.Actions[i].Record)
+	}
+}
+
+// live returns a copy without tombstones, each list sorted by ID.
+func (hb Handbook) live() Handbook {
+	out := Handbook{Settings: hb.Settings}
+	out.Contacts = keep(hb.Contacts)
+	out.Roles = keep(hb.Roles)
+	out.Escalation = keep(hb.Escalation)
+	out.Playbooks = keep(hb.Playbooks)
+	out.CommTemplates = keep(hb.CommTemplates)
+	out.Services = keep(hb.Services)
+	out.Risks = keep(hb.Risks)
+	out.Incidents = keep(hb.Incidents)
+	out.LogEntries = keep(hb.LogEntries)
+	out.Exercises = keep(hb.Exercises)
+	out.Actions = keep(hb.Actions)
+	return out
+}
+
+func keep[T any, P interface {
+	*T
+	Item
+}](in []T) []T {
+	out := make([]T, 0, len(in))
+	for i := range in {
+		if !P(&in[i]).Meta().Deleted {
+			out = append(out, in[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(P(&a).Meta().ID, P(&b).Meta().ID) })
+	return out
+}
+
+// Live returns a copy of the handbook without tombstones, each list sorted by ID.
+func (hb Handbook) Live() Handbook { return hb.live() }

@@ -1,0 +1,37 @@
+package markdown
+
+import (
+	"regexp"
+	"strings"
+)
+
+// placeholder is "{{name}}" with optional spaces inside the braces; a name
+// holds letters, digits, '.', '_' and '-'.
+var placeholder = regexp.MustCompile(`\{\{\s*([\p{L}\p{N}._-]+)\s*\}\}`)
+
+// Placeholders returns the distinct placeholder names of src ("incident.title"
+// for "{{incident.title}}") in the order of their first use.
+func Placeholders(src string) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, m := range placeholder.FindAllStringSubmatch(src, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			names = append(names, m[1])
+		}
+	}
+	return names
+}
+
+// Fill replaces every placeholder whose name is a key of values with its
+// value. Unknown placeholders stay as they are, so a reader sees what is
+// still to be filled in.
+func Fill(src string, values map[string]string) string {
+	return placeholder.ReplaceAllStringFunc(src, func(m string) string {
+		name := strings.TrimSpace(m[2 : len(m)-2])
+		if v, ok := values[name]; ok {
+			return v
+		}
+		return m
+	})
+}

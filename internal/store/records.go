@@ -1,0 +1,571 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"ernstfall/internal/handbook"
+)
+
+const timeFormat = time.RFC3339Nano
+
+// Fields that are not synced one by one: the ID names the record, and
+// updated_at follows from the changes themselves.
+var unsyncedFields = map[string]bool{"id": true, "updated_at": true}
+
+// settingsEntity holds the handbook-wide settings as one record, so they
+// sync field by field like everything else.
+const (
+	settingsEntity handbook.Entity = "settings"
+	settingsID                     = "handbook"
+)
+
+// newItem returns an empty record of the entity's type.
+func newItem(e handbook.Entity) (handbook.Item, error) {
+	switch e {
+	case handbook.EntityContact:
+		return &handbook.Contact{}, nil
+	case handbook.EntityRole:
+		return &handbook.Role{}, nil
+	case handbook.EntityEscalation:
+		return &handbook.EscalationLevel{}, nil
+	case handbook.EntityPlaybook:
+		return &handbook.Playbook{}, nil
+	case handbook.EntityCommTemplate:
+		return &handbook.CommTemplate{}, nil
+	case handbook.EntityService:
+		return &handbook.Service{}, nil
+	case handbook.EntityRisk:
+		return &handbook.RiskScenario{}, nil
+	case handbook.EntityIncident:
+		return &handbook.Incident{}, nil
+	case handbook.EntityLogEntry:
+		return &handbook.LogEntry{}, nil
+	case handbook.EntityExercise:
+		return &handbook.Exercise{}, nil
+	case handbook.EntityAction:
+		return &handbook.Action{}, nil
+	}
+	return nil, fmt.Errorf("unknown record kind %q", e)
+}
+
+// ptr is the pointer type of a record type.
+type ptr[T any] interface {
+	*T
+	handbook.Item
+}
+
+func entityOf[T any, P ptr[T]]() handbook.Entity {
+	var zero T
+	return P(&zero).Entity()
+}
+
+// Get returns the live record with that ID, or ErrNotFound.
+func Get[T any, P ptr[T]](ctx context.Context, s *Store, id string) (T, error) {
+	var out T
+	e := entityOf[T, P]()
+	var data string
+	err := s.r.QueryRowContext(ctx, `SELECT data FROM records WHERE entity = ? AND id = ? AND deleted = 0`, e, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, fmt.Errorf("get %s %s: %w", e, id, ErrNotFound)
+	}
+	if err != nil {
+		return out, fmt.Errorf("get %s %s: %w", e, id, err)
+	}
+	if err := json.Unmarshal([]byte(data), &out); err != nil {
+		return out, fmt.Errorf("get %s %s: stored record unreadable: %w", e, id, err)
+	}
+	return out, nil
+}
+
+// List returns every live record of a type, by label.
+func List[T any, P ptr[T]](ctx context.Context, s *Store) ([]T, error) {
+	e := entityOf[T, P]()
+	rows, err := s.r.QueryContext(ctx, `SELECT data FROM records WHERE entity = ? AND deleted = 0 ORDER BY label COLLATE NOCASE, id`, e)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", e, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("list %s: %w", e, err)
+		}
+		var v T
+		if err := json.Unmarshal([]byte(data), &v); err != nil {
+			return nil, fmt.Errorf("list %s: stored record unreadable: %w", e, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Summary is what a list shows of a record without loading it whole.
+type Summary struct {
+	Entity    handbook.Entity
+	ID        string
+	Label     string
+	UpdatedAt time.Time
+}
+
+// Summaries lists the live records of an entity, by label, without their bodies.
+func (s *Store) Summaries(ctx context.Context, e handbook.Entity) ([]Summary, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, label, updated_at FROM records WHERE entity = ? AND deleted = 0 ORDER BY label COLLATE NOCASE, id`, e)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", e, err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		sm := Summary{Entity: e}
+		var upd string
+		if err := rows.Scan(&sm.ID, &sm.Label, &upd); err != nil {
+			return nil, fmt.Errorf("list %s: %w", e, err)
+		}
+		sm.UpdatedAt, _ = time.Parse(timeFormat, upd)
+		out = append(out, sm)
+	}
+	return out, rows.Err()
+}
+
+// Put creates or updates a record after validating it. A new record gets an
+// ID; CreatedAt and UpdatedAt are set. Each changed field goes to the outbox
+// in the same transaction. Saving an unchanged record changes nothing.
+func Put[T any, P ptr[T]](ctx context.Context, s *Store, rec *T) error {
+	item := P(rec)
+	if err := validate(item); err != nil {
+		return fmt.Errorf("save %s %q: %w", item.Entity(), item.Label(), err)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := s.put(ctx, tx, item, false)
+		return err
+	})
+}
+
+// Delete turns a record into a tombstone: hidden everywhere, kept for sync.
+func (s *Store) Delete(ctx context.Context, e handbook.Entity, id string) error {
+	return s.setDeleted(ctx, e, id, true)
+}
+
+// Undelete brings a deleted record back (undo).
+func (s *Store) Undelete(ctx context.Context, e handbook.Entity, id string) error {
+	return s.setDeleted(ctx, e, id, false)
+}
+
+func (s *Store) setDeleted(ctx context.Context, e handbook.Entity, id string, deleted bool) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		item, err := loadItem(ctx, tx, e, id)
+		if err != nil {
+			return fmt.Errorf("delete %s %s: %w", e, id, err)
+		}
+		if e == handbook.EntityLogEntry {
+			return fmt.Errorf("delete %s %s: %w", e, id, ErrAppendOnly)
+		}
+		item.Meta().Deleted = deleted
+		_, err = s.put(ctx, tx, item, false)
+		return err
+	})
+}
+
+// Import writes a whole handbook in one transaction, keeping the records'
+// IDs and times, so that importing the same data twice, or on two laptops,
+// yields the same records. Records are validated first; nothing is written
+// when one is invalid. It returns how many records changed.
+func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
+	var items []handbook.Item
+	eachItem(&hb, func(it handbook.Item) { items = append(items, it) })
+	for _, it := range items {
+		if it.Meta().ID == "" {
+			return 0, fmt.Errorf("import %s %q: record has no id", it.Entity(), it.Label())
+		}
+		if err := validate(it); err != nil {
+			return 0, fmt.Errorf("import %s %q (%s): %w", it.Entity(), it.Label(), it.Meta().ID, err)
+		}
+	}
+	changed := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		changed = 0
+		for _, it := range items {
+			ok, err := s.put(ctx, tx, it, true)
+			if err != nil {
+				return fmt.Errorf("import %s %q (%s): %w", it.Entity(), it.Label(), it.Meta().ID, err)
+			}
+			if ok {
+				changed++
+			}
+		}
+		if hb.Settings != (handbook.Settings{}) {
+			ok, err := s.putSettings(ctx, tx, hb.Settings)
+			if err != nil {
+				return fmt.Errorf("import settings: %w", err)
+			}
+			if ok {
+				changed++
+			}
+		}
+		return nil
+	})
+	return changed, err
+}
+
+// Load reads the whole handbook, tombstones included (use Live to drop them).
+func (s *Store) Load(ctx context.Context) (handbook.Handbook, error) {
+	var hb handbook.Handbook
+	rows, err := s.r.QueryContext(ctx, `SELECT entity, data FROM records ORDER BY entity, label COLLATE NOCASE, id`)
+	if err != nil {
+		return hb, fmt.Errorf("load handbook: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e, data string
+		if err := rows.Scan(&e, &data); err != nil {
+			return hb, fmt.Errorf("load handbook: %w", err)
+		}
+		if err := appendRecord(&hb, handbook.Entity(e), []byte(data)); err != nil {
+			return hb, fmt.Errorf("load handbook: %w", err)
+		}
+	}
+	return hb, rows.Err()
+}
+
+// Settings returns the handbook-wide settings.
+func (s *Store) Settings(ctx context.Context) (handbook.Settings, error) {
+	var st handbook.Settings
+	var data string
+	err := s.r.QueryRowContext(ctx, `SELECT data FROM records WHERE entity = ? AND id = ?`, settingsEntity, settingsID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("read settings: %w", err)
+	}
+	if err := json.Unmarshal([]byte(data), &st); err != nil {
+		return st, fmt.Errorf("read settings: %w", err)
+	}
+	return st, nil
+}
+
+// SaveSettings stores the handbook-wide settings.
+func (s *Store) SaveSettings(ctx context.Context, st handbook.Settings) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := s.putSettings(ctx, tx, st)
+		return err
+	})
+}
+
+func appendRecord(hb *handbook.Handbook, e handbook.Entity, data []byte) error {
+	if e == settingsEntity {
+		return json.Unmarshal(data, &hb.Settings)
+	}
+	it, err := newItem(e)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, it); err != nil {
+		return fmt.Errorf("%s: stored record unreadable: %w", e, err)
+	}
+	switch v := it.(type) {
+	case *handbook.Contact:
+		hb.Contacts = append(hb.Contacts, *v)
+	case *handbook.Role:
+		hb.Roles = append(hb.Roles, *v)
+	case *handbook.EscalationLevel:
+		hb.Escalation = append(hb.Escalation, *v)
+	case *handbook.Playbook:
+		hb.Playbooks = append(hb.Playbooks, *v)
+	case *handbook.CommTemplate:
+		hb.CommTemplates = append(hb.CommTemplates, *v)
+	case *handbook.Service:
+		hb.Services = append(hb.Services, *v)
+	case *handbook.RiskScenario:
+		hb.Risks = append(hb.Risks, *v)
+	case *handbook.Incident:
+		hb.Incidents = append(hb.Incidents, *v)
+	case *handbook.LogEntry:
+		hb.LogEntries = append(hb.LogEntries, *v)
+	case *handbook.Exercise:
+		hb.Exercises = append(hb.Exercises, *v)
+	case *handbook.Action:
+		hb.Actions = append(hb.Actions, *v)
+	}
+	return nil
+}
+
+// eachItem calls f with a pointer to every record of the handbook, in the
+// order of handbook.Entities.
+func eachItem(hb *handbook.Handbook, f func(handbook.Item)) {
+	for i := range hb.Contacts {
+		f(&hb.Contacts[i])
+	}
+	for i := range hb.Roles {
+		f(&hb.Roles[i])
+	}
+	for i := range hb.Escalation {
+		f(&hb.Escalation[i])
+	}
+	for i := range hb.Playbooks {
+		f(&hb.Playbooks[i])
+	}
+	for i := range hb.CommTemplates {
+		f(&hb.CommTemplates[i])
+	}
+	for i := range hb.Services {
+		f(&hb.Services[i])
+	}
+	for i := range hb.Risks {
+		f(&hb.Risks[i])
+	}
+	for i := range hb.Incidents {
+		f(&hb.Incidents[i])
+	}
+	for i := range hb.LogEntries {
+		f(&hb.LogEntries[i])
+	}
+	for i := range hb.Exercises {
+		f(&hb.Exercises[i])
+	}
+	for i := range hb.Actions {
+		f(&hb.Actions[i])
+	}
+}
+
+func validate(it handbook.Item) error {
+	if it.Meta().Deleted {
+		return nil
+	}
+	if v, ok := it.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}
+
+// tx runs f in one write transaction.
+func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func loadItem(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string) (handbook.Item, error) {
+	var data string
+	err := tx.QueryRowContext(ctx, `SELECT data FROM records WHERE entity = ? AND id = ?`, e, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	it, err := newItem(e)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(data), it); err != nil {
+		return nil, fmt.Errorf("stored record unreadable: %w", err)
+	}
+	return it, nil
+}
+
+// put writes one record inside tx. keepTimes keeps the record's own
+// CreatedAt/UpdatedAt (imports); otherwise UpdatedAt is now. It reports
+// whether anything changed.
+func (s *Store) put(ctx context.Context, tx *sql.Tx, it handbook.Item, keepTimes bool) (bool, error) {
+	m := it.Meta()
+	e := it.Entity()
+	if m.ID == "" {
+		m.ID = handbook.NewID()
+	}
+	old, oldCreated, exists, err := s.readFields(ctx, tx, e, m.ID)
+	if err != nil {
+		return false, err
+	}
+	now := s.now().UTC()
+	switch {
+	case exists && !keepTimes:
+		m.CreatedAt = oldCreated
+	case m.CreatedAt.IsZero():
+		m.CreatedAt = now
+	}
+	if !keepTimes || m.UpdatedAt.IsZero() {
+		m.UpdatedAt = now
+	}
+	data, err := json.Marshal(it)
+	if err != nil {
+		return false, err
+	}
+	fields, err := splitFields(data)
+	if err != nil {
+		return false, err
+	}
+	changed := diff(old, fields)
+	if exists && len(changed) == 0 {
+		return false, nil
+	}
+	if exists && e == handbook.EntityLogEntry {
+		return false, ErrAppendOnly
+	}
+	if err := s.recordChanges(ctx, tx, e, m.ID, changed, fields, exists); err != nil {
+		return false, err
+	}
+	return true, s.writeRow(ctx, tx, e, m.ID, data, it.Label(), m.Deleted, m.CreatedAt, m.UpdatedAt, searchText(fields))
+}
+
+func (s *Store) putSettings(ctx context.Context, tx *sql.Tx, st handbook.Settings) (bool, error) {
+	old, _, _, err := s.readFields(ctx, tx, settingsEntity, settingsID)
+	if err != nil {
+		return false, err
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return false, err
+	}
+	fields, err := splitFields(data)
+	if err != nil {
+		return false, err
+	}
+	changed := diff(old, fields)
+	if len(changed) == 0 {
+		return false, nil
+	}
+	if err := s.recordChanges(ctx, tx, settingsEntity, settingsID, changed, fields, true); err != nil {
+		return false, err
+	}
+	now := s.now().UTC()
+	return true, s.writeRow(ctx, tx, settingsEntity, settingsID, data, "", false, now, now, "")
+}
+
+func (s *Store) readFields(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string) (map[string]json.RawMessage, time.Time, bool, error) {
+	var data, created string
+	err := tx.StmtContext(ctx, s.stmts.read).QueryRowContext(ctx, e, id).Scan(&data, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return map[string]json.RawMessage{}, time.Time{}, false, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, false, err
+	}
+	fields, err := splitFields([]byte(data))
+	if err != nil {
+		return nil, time.Time{}, false, fmt.Errorf("%s %s: stored record unreadable: %w", e, id, err)
+	}
+	t, _ := time.Parse(timeFormat, created)
+	return fields, t, true, nil
+}
+
+func splitFields(data []byte) (map[string]json.RawMessage, error) {
+	fields := map[string]json.RawMessage{}
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, err
+	}
+	return fields, nil
+}
+
+// diff returns the synced fields whose values differ, sorted.
+func diff(old, cur map[string]json.RawMessage) []string {
+	var out []string
+	for k, v := range cur {
+		if !unsyncedFields[k] && !bytes.Equal(old[k], v) {
+			out = append(out, k)
+		}
+	}
+	for k := range old {
+		if _, ok := cur[k]; !ok && !unsyncedFields[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// recordChanges appends one outbox row per changed field, each with a new
+// clock reading and the version it replaces, and moves the field versions on.
+// A new record has no versions to look up.
+func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string, changed []string, fields map[string]json.RawMessage, exists bool) error {
+	for _, f := range changed {
+		var baseHLC int64
+		var baseDevice string
+		if exists {
+			err := tx.StmtContext(ctx, s.stmts.fieldVersion).QueryRowContext(ctx, e, id, f).Scan(&baseHLC, &baseDevice)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		value := fields[f]
+		if value == nil {
+			value = json.RawMessage("null")
+		}
+		ts := s.clock.Now()
+		if _, err := tx.StmtContext(ctx, s.stmts.outbox).ExecContext(ctx, e, id, f, string(value), int64(ts), s.device, baseHLC, baseDevice); err != nil {
+			return err
+		}
+		if _, err := tx.StmtContext(ctx, s.stmts.setVersion).ExecContext(ctx, e, id, f, int64(ts), s.device); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeRow stores the record and keeps the search index in step: a
+// tombstone leaves the index.
+func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string, data []byte, label string, deleted bool, created, updated time.Time, text string) error {
+	var rowid int64
+	err := tx.StmtContext(ctx, s.stmts.upsert).QueryRowContext(ctx,
+		e, id, string(data), label, deleted, created.UTC().Format(timeFormat), updated.UTC().Format(timeFormat)).Scan(&rowid)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.StmtContext(ctx, s.stmts.unindex).ExecContext(ctx, rowid); err != nil {
+		return err
+	}
+	if deleted || e == settingsEntity {
+		return nil
+	}
+	_, err = tx.StmtContext(ctx, s.stmts.index).ExecContext(ctx, rowid, fold(label), fold(text))
+	return err
+}
+
+// statements are the writer's prepared statements, reused by every write.
+type statements struct {
+	fieldVersion, outbox, setVersion, upsert, unindex, index, read *sql.Stmt
+}
+
+func (s *Store) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&s.stmts.fieldVersion, `SELECT hlc, device FROM field_versions WHERE entity = ? AND id = ? AND field = ?`},
+		{&s.stmts.outbox, `INSERT INTO outbox(entity, id, field, value, hlc, device, base_hlc, base_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.stmts.setVersion, `INSERT INTO field_versions(entity, id, field, hlc, device) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT(entity, id, field) DO UPDATE SET hlc = excluded.hlc, device = excluded.device`},
+		{&s.stmts.upsert, `INSERT INTO records(entity, id, data, label, deleted, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data, label = excluded.label,
+				deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at
+			RETURNING rowid`},
+		{&s.stmts.unindex, `DELETE FROM search WHERE rowid = ?`},
+		{&s.stmts.index, `INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)`},
+		{&s.stmts.read, `SELECT data, created_at FROM records WHERE entity = ? AND id = ?`},
+	} {
+		st, err := s.w.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		*p.dst = st
+	}
+	return nil
+}
