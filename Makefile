@@ -9,7 +9,7 @@ PKGS    := ./...
 BUILD_DEBS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # Real clients the tests use: a PDF parser for the binder, an X server for the window.
-TEST_DEBS  := poppler-utils xvfb xauth x11-utils
+TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils
 
 .PHONY: all deps build run test bench lint clean
 

@@ -98,6 +98,36 @@ type doc struct {
 }
 
 func (p *plan) render(ctx context.Context, prev *doc) (*doc, error) {
+	d, err := p.newDoc(ctx, prev)
+	if err != nil {
+		return nil, err
+	}
+	pdf := d.pdf
+	for _, s := range p.sections {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("render binder: %w", err)
+		}
+		sections[s](d)
+		if err := pdf.Error(); err != nil {
+			return nil, fmt.Errorf("render binder section %s: %w", s, err)
+		}
+	}
+	if pdf.PageCount() == 0 {
+		d.newPage("")
+	}
+	if prev == nil {
+		// The first pass only measures; closing would compress every page.
+		return d, nil
+	}
+	pdf.Close()
+	if err := pdf.Error(); err != nil {
+		return nil, fmt.Errorf("render binder: %w", err)
+	}
+	return d, nil
+}
+
+// newDoc sets up a PDF with the fonts, page chrome and metadata.
+func (p *plan) newDoc(ctx context.Context, prev *doc) (*doc, error) {
 	pdf := gofpdf.New("P", "mm", p.paper, "")
 	for _, f := range []struct {
 		fam, style string
@@ -129,27 +159,6 @@ func (p *plan) render(ctx context.Context, prev *doc) (*doc, error) {
 	pdf.SetHeaderFunc(d.header)
 	pdf.SetFooterFunc(d.footer)
 	pdf.SetLineWidth(0.2)
-
-	for _, s := range p.sections {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("render binder: %w", err)
-		}
-		sections[s](d)
-		if err := pdf.Error(); err != nil {
-			return nil, fmt.Errorf("render binder section %s: %w", s, err)
-		}
-	}
-	if pdf.PageCount() == 0 {
-		d.newPage("")
-	}
-	if prev == nil {
-		// The first pass only measures; closing would compress every page.
-		return d, nil
-	}
-	pdf.Close()
-	if err := pdf.Error(); err != nil {
-		return nil, fmt.Errorf("render binder: %w", err)
-	}
 	return d, nil
 }
 

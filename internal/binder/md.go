@@ -94,7 +94,8 @@ func (d *doc) block(n ast.Node, m *mdSource, x, width float64) {
 	}
 }
 
-// plain prints a block the renderer does not know as the text it holds.
+// plain prints a block the renderer does not know as the text it holds:
+// its source lines, else the blocks or the inline text inside it.
 func (d *doc) plain(n ast.Node, m *mdSource, x, width float64) {
 	var b strings.Builder
 	if lines := n.Lines(); lines != nil {
@@ -104,14 +105,15 @@ func (d *doc) plain(n ast.Node, m *mdSource, x, width float64) {
 		}
 	}
 	if b.Len() == 0 {
-		for _, r := range d.inlines(n, m, style{}) {
-			b.WriteString(r.text)
+		if c := n.FirstChild(); c != nil && c.Type() == ast.TypeBlock {
+			d.blocks(n, m, x, width)
+			return
 		}
+		b.WriteString(plainOf(d.inlines(n, m, style{})))
 	}
-	d.flow([]run{{text: strings.TrimRight(b.String(), "\n")}}, x, width, lineHeight(sizeBody))
-	d.y += 1.5
-	if b.Len() == 0 && n.HasChildren() {
-		d.blocks(n, m, x, width)
+	if text := strings.TrimRight(b.String(), "\n"); text != "" {
+		d.flow([]run{{text: text}}, x, width, lineHeight(sizeBody))
+		d.y += 1.5
 	}
 }
 
@@ -162,7 +164,7 @@ func (d *doc) list(l *ast.List, m *mdSource, x, width float64) {
 	num := l.Start
 	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
 		if box := taskBox(item); box != nil {
-			d.task(item, box, m, x, width)
+			d.task(box, m, x, width)
 			continue
 		}
 		marker, indent := "•", 5.0
@@ -191,7 +193,7 @@ func taskBox(item ast.Node) *east.TaskCheckBox {
 
 // task prints a step: a box to tick, the text, and on the right the role
 // and time target above a line for initials and time.
-func (d *doc) task(item ast.Node, box *east.TaskCheckBox, m *mdSource, x, width float64) {
+func (d *doc) task(box *east.TaskCheckBox, m *mdSource, x, width float64) {
 	const colW = 46.0
 	lh := lineHeight(sizeBody)
 	para := box.Parent()

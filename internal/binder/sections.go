@@ -170,8 +170,9 @@ func (d *doc) tocSection() {
 		last := lines[len(lines)-1]
 		dotsFrom := d.left + indent + last.w + 1.5
 		dotsTo := d.right - numW
-		dotW := d.width(".", style{color: colorGray})
+		dotW := d.width(".", style{})
 		if n := int((dotsTo - dotsFrom) / (dotW * 2)); n > 0 {
+			d.font(style{color: colorGray})
 			d.pdf.SetXY(dotsTo-float64(n)*dotW*2, d.y-lh)
 			d.pdf.CellFormat(float64(n)*dotW*2, lh, strings.Repeat(". ", n), "", 0, "L", false, 0, "")
 		}

@@ -272,26 +272,53 @@ type RiskScenario struct {
 // Score is likelihood times impact (1–25).
 func (r RiskScenario) Score() int { return r.Likelihood * r.Impact }
 
-// Incident is a live run of a playbook.
+// Incident is a live run of a playbook. What happens during it (ticked
+// steps, escalations, reports sent, notes) is recorded as append-only log
+// entries, so that two laptops working the same incident never overwrite
+// each other; the incident record holds what is decided once.
 type Incident struct {
 	Record
-	Title      string    `json:"title"`
-	PlaybookID string    `json:"playbook_id,omitempty"`
-	Severity   Severity  `json:"severity,omitempty"`
-	StartedAt  time.Time `json:"started_at"`
-	ClosedAt   time.Time `json:"closed_at,omitzero"`
-	// PlaybookSnapshot is the playbook body as it was when the incident started.
+	Title      string   `json:"title"`
+	PlaybookID string   `json:"playbook_id,omitempty"`
+	Severity   Severity `json:"severity,omitempty"`
+	// Level is the current escalation level (0 = none set).
+	Level int `json:"level,omitempty"`
+	// OwnerRole is the role (ID) that owns the incident.
+	OwnerRole string `json:"owner_role,omitempty"`
+	// AwareAt is when the company became aware; regulatory clocks start here.
+	AwareAt   time.Time `json:"aware_at,omitzero"`
+	StartedAt time.Time `json:"started_at"`
+	ClosedAt  time.Time `json:"closed_at,omitzero"`
+	// Summary is written when the incident is closed.
+	Summary string `json:"summary,omitempty"`
+	// Clocks lists the regulatory clocks that apply (ClockGDPR33, …).
+	Clocks []string `json:"clocks,omitempty"`
+	// PlaybookSnapshot is the playbook body as it was when the incident
+	// started; later edits of the playbook do not change a running incident.
 	PlaybookSnapshot string `json:"playbook_snapshot,omitempty"`
-	// Checklist maps a step key to its state.
-	Checklist map[string]StepState `json:"checklist,omitempty"`
 }
 
-// StepState is the state of one checklist step in an incident.
-type StepState struct {
-	Done bool      `json:"done"`
-	At   time.Time `json:"at,omitzero"`
-	By   string    `json:"by,omitempty"`
-}
+// Open reports whether the incident is still running.
+func (i Incident) Open() bool { return i.ClosedAt.IsZero() }
+
+// Kinds of incident log entries.
+const (
+	LogNote       = "note"
+	LogDecision   = "decision"
+	LogMessage    = "message"
+	LogCall       = "call"
+	LogStep       = "step"   // a checklist step ticked (StepKey)
+	LogUnstep     = "unstep" // a tick taken back (StepKey)
+	LogEscalation = "escalation"
+	LogReport     = "report" // a regulatory report sent (Clock)
+	LogCorrection = "correction"
+	LogStart      = "start"
+	LogClose      = "close"
+)
+
+// LogKinds lists every kind of log entry.
+var LogKinds = []string{LogNote, LogDecision, LogMessage, LogCall, LogStep, LogUnstep,
+	LogEscalation, LogReport, LogCorrection, LogStart, LogClose}
 
 // LogEntry is one append-only entry of an incident log. Entries are never
 // edited; a correction is a new entry that names the one it corrects.
@@ -300,9 +327,15 @@ type LogEntry struct {
 	IncidentID string    `json:"incident_id"`
 	At         time.Time `json:"at"`
 	Author     string    `json:"author,omitempty"`
-	Kind       string    `json:"kind,omitempty"` // note, step, decision, message, correction
+	Kind       string    `json:"kind,omitempty"`
 	Text       string    `json:"text"`
 	Corrects   string    `json:"corrects,omitempty"` // ID of the corrected entry
+	// StepKey names the checklist step of a step/unstep entry.
+	StepKey string `json:"step_key,omitempty"`
+	// Clock names the regulatory clock of a report entry.
+	Clock string `json:"clock,omitempty"`
+	// Level is the new escalation level of an escalation entry.
+	Level int `json:"level,omitempty"`
 }
 
 // ExerciseKind is the kind of an exercise.

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 )
 
 // FieldError is one problem with one field of a record.
@@ -198,6 +199,18 @@ func (i Incident) Validate() error {
 	if !i.ClosedAt.IsZero() && !i.StartedAt.IsZero() && i.ClosedAt.Before(i.StartedAt) {
 		p.add("closed_at", "%s is before the start at %s", i.ClosedAt.Format(timeLayout), i.StartedAt.Format(timeLayout))
 	}
+	if !i.AwareAt.IsZero() && !i.StartedAt.IsZero() && i.AwareAt.After(i.StartedAt.Add(time.Minute)) {
+		p.add("aware_at", "%s is after the start at %s; the company cannot start handling an incident before it knows of it",
+			i.AwareAt.Format(timeLayout), i.StartedAt.Format(timeLayout))
+	}
+	if i.Level < 0 {
+		p.add("level", "must not be negative")
+	}
+	for _, c := range i.Clocks {
+		if !slices.Contains(ClockKeys, c) {
+			p.add("clocks", "unknown clock %q (allowed: %s)", c, strings.Join(ClockKeys, ", "))
+		}
+	}
 	return p.err()
 }
 
@@ -211,6 +224,15 @@ func (l LogEntry) Validate() error {
 	}
 	if l.Corrects != "" && l.Corrects == l.ID {
 		p.add("corrects", "an entry cannot correct itself")
+	}
+	if l.Kind != "" && !slices.Contains(LogKinds, l.Kind) {
+		p.add("kind", "unknown value %q (allowed: %s)", l.Kind, strings.Join(LogKinds, ", "))
+	}
+	if (l.Kind == LogStep || l.Kind == LogUnstep) && l.StepKey == "" {
+		p.add("step_key", "a %s entry must name its step", l.Kind)
+	}
+	if l.Kind == LogReport && !slices.Contains(ClockKeys, l.Clock) {
+		p.add("clock", "a report entry must name a known clock (allowed: %s)", strings.Join(ClockKeys, ", "))
 	}
 	return p.err()
 }

@@ -48,7 +48,7 @@ func sample() handbook.Handbook {
 			{Record: rec("s2"), Review: rev, Name: "Webshop", RTO: 120, RPO: 15, MTD: 480, DependsOn: []string{"s1"}, Resources: []string{"c1"}},
 		},
 		Risks:      []handbook.RiskScenario{{Record: rec("k1"), Title: "Verschlüsselung", Threat: "Ransomware verschlüsselt Server", Likelihood: 3, Impact: 5, AffectedServices: []string{"s1"}, PlaybookID: "p1"}},
-		Incidents:  []handbook.Incident{{Record: rec("i1"), Title: "Übung", PlaybookID: "p1", StartedAt: at, Checklist: map[string]handbook.StepState{"k": {Done: true, At: at, By: "JM"}}}},
+		Incidents:  []handbook.Incident{{Record: rec("i1"), Title: "Übung", PlaybookID: "p1", StartedAt: at, AwareAt: at, Clocks: []string{handbook.ClockGDPR33}}},
 		LogEntries: []handbook.LogEntry{{Record: rec("l1"), IncidentID: "i1", At: at, Author: "JM", Text: "Server isoliert"}},
 		Exercises:  []handbook.Exercise{{Record: rec("x1"), Title: "Tabletop Ransomware", Date: at, Kind: handbook.ExerciseTabletop}},
 		Actions:    []handbook.Action{{Record: rec("a1"), Title: "Offline-Backup testen", Status: handbook.ActionOpen, Due: at.AddDate(0, 2, 0), SourceKind: "exercise", SourceID: "x1"}},

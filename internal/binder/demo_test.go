@@ -1,0 +1,84 @@
+package binder
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"ernstfall/data"
+	"ernstfall/internal/fixture"
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/markdown"
+)
+
+func demo(t testing.TB) handbook.Handbook {
+	t.Helper()
+	hb, err := data.Demo()
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	return hb
+}
+
+// TestBinderDemo prints the demo handbook and checks the binder against
+// the records it comes from, and its outline against the golden file.
+func TestBinderDemo(t *testing.T) {
+	hb := demo(t)
+	e, res := render(t, hb, Options{PrintedAt: printed, PrintedBy: "Dr. Katrin Albers"})
+	all := e.all()
+	flat := squeeze(e.raw)
+
+	t.Run("golden outline", func(t *testing.T) {
+		golden(t, "demo-outline.golden", outlineText(res, e))
+	})
+	t.Run("contacts", func(t *testing.T) {
+		for _, c := range hb.Contacts {
+			for _, want := range append([]string{c.Name}, c.Phones()...) {
+				if !strings.Contains(flat, squeeze(want)) {
+					t.Errorf("contact %s: %q missing", c.Name, want)
+				}
+			}
+		}
+	})
+	t.Run("playbooks", func(t *testing.T) {
+		for _, pb := range hb.Playbooks {
+			if !strings.Contains(all, pb.Title) {
+				t.Errorf("playbook %q missing", pb.Title)
+			}
+			for _, s := range markdown.Steps(pb.Body) {
+				if !strings.Contains(flat, squeeze(s.Text)) {
+					t.Errorf("playbook %q: step %q missing", pb.Title, s.Text)
+				}
+			}
+			for _, w := range words(pb.Body) {
+				if !strings.Contains(flat, w) {
+					t.Errorf("playbook %q: word %q missing", pb.Title, w)
+				}
+			}
+		}
+	})
+	t.Run("footer on every page", func(t *testing.T) {
+		for i, p := range e.pages[1:] {
+			if want := fmt.Sprintf("Seite %d von %d", i+2, res.Pages); !strings.Contains(p, want) {
+				t.Errorf("page %d lacks %q", i+2, want)
+			}
+		}
+	})
+}
+
+func benchmarkBinder(b *testing.B, hb handbook.Handbook) {
+	var res Result
+	for b.Loop() {
+		var err error
+		if res, err = Render(context.Background(), io.Discard, hb, Options{PrintedAt: printed}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(res.Pages), "pages")
+}
+
+func BenchmarkBinderDemo(b *testing.B) { benchmarkBinder(b, demo(b)) }
+
+func BenchmarkBinderLarge(b *testing.B) { benchmarkBinder(b, fixture.Generate(1, fixture.Large)) }

@@ -1,0 +1,176 @@
+package handbook
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func berlin(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skipf("time zone data missing: %v", err)
+	}
+	return loc
+}
+
+func TestDeadlines(t *testing.T) {
+	loc := berlin(t)
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name   string
+		aware  string
+		clocks []string
+		log    []LogEntry
+		want   map[string]string // clock → due, local time
+		sent   map[string]bool
+	}{
+		{"GDPR 72 h", "2026-11-26 02:00", ClocksGDPR, nil,
+			map[string]string{ClockGDPR33: "2026-11-29 02:00"}, nil},
+		{"72 real hours across the end of summer time", "2026-10-24 10:00", ClocksGDPR, nil,
+			map[string]string{ClockGDPR33: "2026-10-27 09:00"}, nil},
+		{"24 real hours across the start of summer time", "2026-03-28 12:00", []string{ClockNIS2Early}, nil,
+			map[string]string{ClockNIS2Early: "2026-03-29 13:00"}, nil},
+		{"NIS2 final report one month after the notification was due", "2026-01-28 09:00", ClocksNIS2, nil,
+			map[string]string{ClockNIS2Early: "2026-01-29 09:00", ClockNIS2Notify: "2026-01-31 09:00", ClockNIS2Final: "2026-03-03 09:00"}, nil},
+		{"NIS2 final report one month after the notification was sent", "2026-11-20 09:00", ClocksNIS2,
+			[]LogEntry{{IncidentID: "i", Kind: LogReport, Clock: ClockNIS2Notify, At: at("2026-11-21 16:30"), Author: "DS"}},
+			map[string]string{ClockNIS2Early: "2026-11-21 09:00", ClockNIS2Notify: "2026-11-23 09:00", ClockNIS2Final: "2026-12-21 16:30"},
+			map[string]bool{ClockNIS2Notify: true}},
+		{"awareness in the past", "2026-11-01 08:00", ClocksGDPR, nil,
+			map[string]string{ClockGDPR33: "2026-11-04 08:00"}, nil},
+		{"no clocks chosen", "2026-11-01 08:00", nil, nil, map[string]string{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc := Incident{Record: Record{ID: "i"}, AwareAt: at(tt.aware), StartedAt: at(tt.aware), Clocks: tt.clocks}
+			got := Deadlines(inc, tt.log, loc)
+			if len(got) != len(tt.want) {
+				t.Fatalf("%d deadlines, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for _, d := range got {
+				if due := d.Due.In(loc).Format("2006-01-02 15:04"); due != tt.want[d.Clock] {
+					t.Errorf("%s due %s, want %s", d.Clock, due, tt.want[d.Clock])
+				}
+				if d.Done() != tt.sent[d.Clock] {
+					t.Errorf("%s done = %v", d.Clock, d.Done())
+				}
+			}
+		})
+	}
+	inc := Incident{Record: Record{ID: "i"}, AwareAt: at("2026-11-26 02:00"), Clocks: ClocksGDPR}
+	d := Deadlines(inc, nil, loc)[0]
+	if d.Overdue(at("2026-11-29 01:59")) || !d.Overdue(at("2026-11-29 02:01")) {
+		t.Error("overdue boundary wrong")
+	}
+	if left := d.Left(at("2026-11-28 02:00")); left != 24*time.Hour {
+		t.Errorf("left %v, want 24h", left)
+	}
+}
+
+func TestChecklistLatestTickWins(t *testing.T) {
+	start := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+	body := "## Sofortmaßnahmen\n- [ ] Server isolieren @IT-Lead (15 min)\n- [ ] Krisenstab alarmieren (30 min)\n- [ ] Protokoll beginnen\n"
+	inc := Incident{Record: Record{ID: "i"}, StartedAt: start, PlaybookSnapshot: body}
+	items := Checklist(inc, nil)
+	if len(items) != 3 {
+		t.Fatalf("%d steps, want 3", len(items))
+	}
+	k0, k1 := items[0].Key, items[1].Key
+	log := []LogEntry{
+		// Two laptops tick and untick; entries arrive out of order.
+		{Record: Record{ID: "b"}, IncidentID: "i", Kind: LogUnstep, StepKey: k0, At: start.Add(10 * time.Minute), Author: "B"},
+		{Record: Record{ID: "a"}, IncidentID: "i", Kind: LogStep, StepKey: k0, At: start.Add(5 * time.Minute), Author: "A"},
+		{Record: Record{ID: "c"}, IncidentID: "i", Kind: LogStep, StepKey: k0, At: start.Add(12 * time.Minute), Author: "C"},
+		{Record: Record{ID: "d"}, IncidentID: "i", Kind: LogStep, StepKey: k1, At: start.Add(7 * time.Minute), Author: "A"},
+		{Record: Record{ID: "e"}, IncidentID: "other", Kind: LogUnstep, StepKey: k1, At: start.Add(9 * time.Minute)},
+	}
+	items = Checklist(inc, log)
+	if !items[0].Done || items[0].By != "C" || !items[0].At.Equal(start.Add(12*time.Minute)) {
+		t.Errorf("step 1: %+v, want ticked by C at +12 min", items[0])
+	}
+	if !items[1].Done {
+		t.Error("another incident's untick changed this incident")
+	}
+	now := start.Add(20 * time.Minute)
+	if items[0].Overdue(now) || items[1].Overdue(now) {
+		t.Error("done steps are never overdue")
+	}
+	if items[2].Overdue(start.Add(48 * time.Hour)) {
+		t.Error("a step without time target is never overdue")
+	}
+	open := Checklist(inc, nil)
+	if !open[0].Overdue(now) || open[1].Overdue(now) {
+		t.Errorf("15-min step must be overdue after 20 min, 30-min step not: %+v", open[:2])
+	}
+}
+
+func TestNotifyOnDutyAndTemplates(t *testing.T) {
+	hb := Handbook{
+		Settings: Settings{Organisation: "Nordlicht Commerce GmbH"},
+		Contacts: []Contact{
+			{Record: Record{ID: "c1"}, Name: "Anna Primär", Email: "anna@example.com"}, // no phone
+			{Record: Record{ID: "c2"}, Name: "Bernd Vertreter", PhoneMobile: "+49 30 23125 402"},
+			{Record: Record{ID: "c3", Deleted: true}, Name: "Gelöscht", PhoneMobile: "+49 30 23125 403"},
+		},
+		Roles: []Role{
+			{Record: Record{ID: "r1"}, Name: "Incident-Owner", Holders: []string{"c3", "c1", "c2"}},
+			{Record: Record{ID: "r2"}, Name: "Kommunikation", Holders: []string{"c2"}},
+		},
+		Escalation: []EscalationLevel{{Record: Record{ID: "e2"}, Level: 2, DecidedBy: "r1", Notify: []string{"r2", "r1"}}},
+	}
+	got := Notify(hb, 2)
+	if len(got) != 2 || got[0].Role.ID != "r1" || got[1].Role.ID != "r2" {
+		t.Fatalf("notify: %+v", got)
+	}
+	if len(got[0].Contacts) != 2 || got[0].Contacts[0].ID != "c1" {
+		t.Errorf("holders must skip deleted contacts and keep order: %+v", got[0].Contacts)
+	}
+	if c, ok := OnDuty(hb, hb.Roles[0]); !ok || c.ID != "c2" {
+		t.Errorf("on duty %+v, want the first deputy reachable by phone", c)
+	}
+	if len(Notify(hb, 3)) != 0 {
+		t.Error("unknown level notifies someone")
+	}
+	start := time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)
+	inc := Incident{Title: "Ransomware auf Fileserver", StartedAt: start, OwnerRole: "r1"}
+	tpl := CommTemplate{Subject: "[{{company.name}}] {{incident.title}}",
+		Body: "Seit {{incident.started}} Uhr … Ansprechpartner: {{contact.name}}, {{contact.phone}}. Nächstes Update: {{next_update}}"}
+	subject, body := FillTemplate(hb, inc, tpl, berlin(t))
+	if subject != "[Nordlicht Commerce GmbH] Ransomware auf Fileserver" {
+		t.Errorf("subject %q", subject)
+	}
+	for _, want := range []string{"26.11.2026 02:30", "Bernd Vertreter", "+49 30 23125 402", "{{next_update}}"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body %q lacks %q", body, want)
+		}
+	}
+}
+
+func TestStartIncident(t *testing.T) {
+	now := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+	pb := Playbook{Record: Record{ID: "p1"}, Title: "Ransomware", Severity: SeverityCritical, Body: "## A\n- [ ] x\n"}
+	inc, entry := StartIncident(&pb, "", now, time.Time{}, "Jörg")
+	if inc.Title != "Ransomware" || inc.PlaybookSnapshot != pb.Body || inc.Severity != SeverityCritical || !inc.AwareAt.Equal(now) {
+		t.Errorf("incident %+v", inc)
+	}
+	if entry.IncidentID != inc.ID || entry.Kind != LogStart || entry.Validate() != nil || inc.Validate() != nil {
+		t.Errorf("start entry %+v (%v, %v)", entry, entry.Validate(), inc.Validate())
+	}
+	pb.Body = "changed later"
+	if inc.PlaybookSnapshot == pb.Body {
+		t.Error("snapshot follows later playbook edits")
+	}
+	bad := inc
+	bad.AwareAt = now.Add(time.Hour)
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "aware_at") {
+		t.Errorf("awareness after start: %v", err)
+	}
+}
