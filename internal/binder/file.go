@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,13 +18,21 @@ import (
 // run never leaves half a PDF. A path that cannot be written (a folder, a
 // read-only file, a file another program holds open for writing) is
 // refused with ErrNotWritable before anything is rendered.
-func WriteFile(ctx context.Context, path string, hb handbook.Handbook, opt Options) (res Result, err error) {
+func WriteFile(ctx context.Context, path string, hb handbook.Handbook, opt Options) (Result, error) {
+	return writeAtomic(path, "notfallhandbuch.pdf", func(w io.Writer) (Result, error) {
+		return Render(ctx, w, hb, opt)
+	})
+}
+
+// writeAtomic writes what render produces into path the way WriteFile
+// describes; example is the file name a folder given as path is told to add.
+func writeAtomic(path, example string, render func(io.Writer) (Result, error)) (res Result, err error) {
 	dir := filepath.Dir(path)
 	mode := fs.FileMode(0o644)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if fi.IsDir() {
 			return Result{}, fmt.Errorf("%w: %s is a folder; name a file such as %s",
-				ErrNotWritable, path, filepath.Join(path, "notfallhandbuch.pdf"))
+				ErrNotWritable, path, filepath.Join(path, example))
 		}
 		f, openErr := os.OpenFile(path, os.O_WRONLY, 0)
 		if openErr != nil {
@@ -49,7 +58,7 @@ func WriteFile(ctx context.Context, path string, hb handbook.Handbook, opt Optio
 		}
 	}()
 	buf := bufio.NewWriterSize(tmp, 1<<16)
-	if res, err = Render(ctx, buf, hb, opt); err != nil {
+	if res, err = render(buf); err != nil {
 		return Result{}, err
 	}
 	if err = buf.Flush(); err != nil {

@@ -46,6 +46,7 @@ type texts struct {
 	kinds                                    map[string]string
 	obligations                              []obligation
 	finding                                  func(handbook.Finding) string
+	report                                   reportTexts
 }
 
 // obligation is one reporting duty and what its report must contain.
@@ -161,6 +162,7 @@ var textsDE = texts{
 			}},
 	},
 	finding: findingDE,
+	report:  reportDE,
 }
 
 var textsEN = texts{
@@ -264,6 +266,7 @@ var textsEN = texts{
 			}},
 	},
 	finding: func(f handbook.Finding) string { return f.Message },
+	report:  reportEN,
 }
 
 // findingDE words a restore-order finding in German from its arguments.
@@ -295,4 +298,89 @@ func findingDE(f handbook.Finding) string {
 	default:
 		return f.Message
 	}
+}
+
+// reportTexts are the fixed words of the incident report.
+type reportTexts struct {
+	title, status, open, closed, level, ownerRole   string
+	onDuty, notified, awareAt, started, closedAt    string
+	duration, running, playbook, noPlaybook         string
+	participants, printed, timeFormat, stampFormat  string
+	clocks, noClocks, onTime, late, clockOpen, left string
+	overdueBy                                       string
+	clockCols                                       [5]string
+	clockNames                                      map[string]string
+	timeline, corrects, correctedAt, unknownEntry   string
+	unknownStep                                     string
+	timelineCols                                    [4]string
+	kinds                                           map[string]string
+	checklist, done, stepOpen, undone, stepOverdue  string
+	due, afterTarget, noPhase                       string
+	checklistCols                                   [5]string
+	messages                                        string
+	messageCols                                     [3]string
+}
+
+var reportDE = reportTexts{
+	title: "Vorfallbericht", status: "Status", open: "offen", closed: "abgeschlossen",
+	level: "Eskalationsstufe", ownerRole: "Verantwortliche Rolle", onDuty: "im Dienst: %s",
+	notified: "Informiert auf Stufe %d", awareAt: "Kenntnis seit", started: "Begonnen", closedAt: "Abgeschlossen",
+	duration: "Dauer", running: "läuft noch", playbook: "Playbook", noPlaybook: "ohne Playbook",
+	participants: "Beteiligte", printed: "Gedruckt",
+	timeFormat: "15:04:05", stampFormat: "02.01.2006 15:04:05",
+	clocks: "Meldefristen", noClocks: "Für diesen Vorfall läuft keine Meldefrist.",
+	onTime: "rechtzeitig", late: "verspätet um %s", clockOpen: "offen", left: "noch %s",
+	overdueBy: "überfällig seit %s",
+	clockCols: [5]string{"Meldung", "Fällig", "Versandt", "Von", "Stand"},
+	clockNames: map[string]string{
+		handbook.ClockGDPR33:     "DSGVO Art. 33 – Meldung an die Aufsichtsbehörde (72 h)",
+		handbook.ClockNIS2Early:  "NIS2 / § 32 BSIG – Frühwarnung (24 h)",
+		handbook.ClockNIS2Notify: "NIS2 / § 32 BSIG – Meldung (72 h)",
+		handbook.ClockNIS2Final:  "NIS2 / § 32 BSIG – Abschlussbericht (1 Monat)",
+	},
+	timeline: "Zeitleiste", corrects: "korrigiert den Eintrag von %s", correctedAt: "korrigiert um %s",
+	unknownEntry: "korrigiert einen Eintrag, der nicht vorliegt", unknownStep: "Schritt nicht im Playbook",
+	timelineCols: [4]string{"Zeit", "Art", "Wer", "Eintrag"},
+	kinds: map[string]string{handbook.LogNote: "Notiz", handbook.LogDecision: "Entscheidung",
+		handbook.LogMessage: "Nachricht", handbook.LogCall: "Anruf", handbook.LogStep: "Schritt erledigt",
+		handbook.LogUnstep: "Schritt zurückgenommen", handbook.LogEscalation: "Eskalation",
+		handbook.LogReport: "Meldung versandt", handbook.LogCorrection: "Korrektur",
+		handbook.LogStart: "Start", handbook.LogClose: "Abschluss"},
+	checklist: "Checkliste", done: "erledigt", stepOpen: "offen", undone: "zurückgenommen",
+	stepOverdue: "ÜBERFÄLLIG", due: "fällig %s", afterTarget: "nach Frist", noPhase: "Allgemein",
+	checklistCols: [5]string{"Stand", "Schritt", "Rolle", "Wer", "Wann"},
+	messages:      "Versandte Nachrichten",
+	messageCols:   [3]string{"Zeit", "Wer", "Nachricht"},
+}
+
+var reportEN = reportTexts{
+	title: "Incident report", status: "Status", open: "open", closed: "closed",
+	level: "Escalation level", ownerRole: "Owner role", onDuty: "on duty: %s",
+	notified: "Notified at level %d", awareAt: "Aware since", started: "Started", closedAt: "Closed",
+	duration: "Duration", running: "still running", playbook: "Playbook", noPlaybook: "no playbook",
+	participants: "Participants", printed: "Printed",
+	timeFormat: "15:04:05", stampFormat: "2006-01-02 15:04:05",
+	clocks: "Reporting deadlines", noClocks: "No reporting deadline runs for this incident.",
+	onTime: "on time", late: "late by %s", clockOpen: "open", left: "%s left",
+	overdueBy: "overdue by %s",
+	clockCols: [5]string{"Report", "Due", "Sent", "By", "State"},
+	clockNames: map[string]string{
+		handbook.ClockGDPR33:     "GDPR Art. 33 – notification to the supervisory authority (72 h)",
+		handbook.ClockNIS2Early:  "NIS2 / § 32 BSIG – early warning (24 h)",
+		handbook.ClockNIS2Notify: "NIS2 / § 32 BSIG – incident notification (72 h)",
+		handbook.ClockNIS2Final:  "NIS2 / § 32 BSIG – final report (1 month)",
+	},
+	timeline: "Timeline", corrects: "corrects entry of %s", correctedAt: "corrected at %s",
+	unknownEntry: "corrects an entry that is not on record", unknownStep: "step not in the playbook",
+	timelineCols: [4]string{"Time", "Kind", "Who", "Entry"},
+	kinds: map[string]string{handbook.LogNote: "Note", handbook.LogDecision: "Decision",
+		handbook.LogMessage: "Message", handbook.LogCall: "Call", handbook.LogStep: "Step done",
+		handbook.LogUnstep: "Step taken back", handbook.LogEscalation: "Escalation",
+		handbook.LogReport: "Report sent", handbook.LogCorrection: "Correction",
+		handbook.LogStart: "Start", handbook.LogClose: "Close"},
+	checklist: "Checklist", done: "done", stepOpen: "open", undone: "taken back",
+	stepOverdue: "OVERDUE", due: "due %s", afterTarget: "after target", noPhase: "General",
+	checklistCols: [5]string{"State", "Step", "Role", "Who", "When"},
+	messages:      "Messages sent",
+	messageCols:   [3]string{"Time", "Who", "Message"},
 }

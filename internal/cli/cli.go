@@ -60,6 +60,9 @@ func commands() []command {
 		{"export", "--format json -o FILE", "write a complete backup of the handbook", runExport},
 		{"import", "FILE.json", "restore records from a backup written by export", runImport},
 		{"binder", "-o FILE.pdf [--lang de|en] [--paper a4|letter] [--sections LIST] [--playbook ID|TITLE] [--team TEAM]", "print the emergency binder as PDF", runBinder},
+		{"incidents", "", "list incidents, newest first", runIncidents},
+		{"incident", "start|log|close …", "start an incident from a playbook, add a log entry, close it", runIncident},
+		{"incident-report", "ID -o FILE.pdf [--lang de|en]", "print an incident's report: timeline, clocks, messages", runIncidentReport},
 		{"version", "", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/user"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"ernstfall/internal/binder"
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// author is who the log names for entries made from this command line.
+func author(by string) string {
+	if by != "" {
+		return by
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	host, _ := os.Hostname()
+	return host
+}
+
+func runIncidents(ctx context.Context, env *Env, g *globals, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	st, err := g.openExisting(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	incs, err := store.List[handbook.Incident](ctx, st)
+	if err != nil {
+		return err
+	}
+	if len(incs) == 0 {
+		fmt.Fprintln(env.Stdout, "no incidents")
+		return nil
+	}
+	slices.SortFunc(incs, func(a, b handbook.Incident) int { return b.StartedAt.Compare(a.StartedAt) })
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\tstarted\tstatus\tseverity\ttitle")
+	for _, i := range incs {
+		status := "open"
+		if !i.Open() {
+			status = "closed " + i.ClosedAt.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", i.ID, i.StartedAt.Local().Format("2006-01-02 15:04"), status, i.Severity, i.Title)
+	}
+	return tw.Flush()
+}
+
+func runIncident(ctx context.Context, env *Env, g *globals, args []string) error {
+	if len(args) == 0 {
+		return usagef("missing sub-command: start, log or close")
+	}
+	switch args[0] {
+	case "start":
+		return incidentStart(ctx, env, g, args[1:])
+	case "log":
+		return incidentLog(ctx, env, g, args[1:])
+	case "close":
+		return incidentClose(ctx, env, g, args[1:])
+	}
+	return usagef("unknown sub-command %q (known: start, log, close)", args[0])
+}
+
+func incidentStart(ctx context.Context, env *Env, g *globals, args []string) error {
+	fs := flag.NewFlagSet("incident start", flag.ContinueOnError)
+	playbook := fs.String("playbook", "", "start from this playbook (`ID or TITLE`)")
+	title := fs.String("title", "", "incident `TITLE` (default: the playbook's)")
+	gdpr := fs.Bool("gdpr", false, "personal data involved: start the GDPR Art. 33 clock")
+	nis2 := fs.Bool("nis2", false, "significant under NIS2: start the §32 BSIG clocks")
+	aware := fs.String("aware", "", "when the company became aware (`2006-01-02T15:04`, local time; default now)")
+	by := fs.String("by", "", "`NAME` written into the log")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *playbook == "" && *title == "" {
+		return usagef("give --playbook or --title")
+	}
+	now := env.Now()
+	awareAt := now
+	if *aware != "" {
+		awareAt, err = time.ParseInLocation("2006-01-02T15:04", *aware, time.Local)
+		if err != nil {
+			return usagef("--aware %q: write it as 2006-01-02T15:04", *aware)
+		}
+	}
+	st, err := g.openExisting(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var pb *handbook.Playbook
+	if *playbook != "" {
+		pbs, err := store.List[handbook.Playbook](ctx, st)
+		if err != nil {
+			return err
+		}
+		for i := range pbs {
+			if pbs[i].ID == *playbook || strings.EqualFold(pbs[i].Title, *playbook) {
+				pb = &pbs[i]
+			}
+		}
+		if pb == nil {
+			return fmt.Errorf("no playbook %q; 'ernstfall search' finds titles", *playbook)
+		}
+	}
+	inc, entry := handbook.StartIncident(pb, *title, now, awareAt, author(*by))
+	if *gdpr {
+		inc.Clocks = append(inc.Clocks, handbook.ClocksGDPR...)
+	}
+	if *nis2 {
+		inc.Clocks = append(inc.Clocks, handbook.ClocksNIS2...)
+	}
+	if err := store.Put(ctx, st, &inc); err != nil {
+		return err
+	}
+	if err := store.Put(ctx, st, &entry); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "started incident %s: %s\n", inc.ID, inc.Title)
+	for _, d := range handbook.Deadlines(inc, nil, time.Local) {
+		fmt.Fprintf(env.Stdout, "  %s due %s\n", d.Clock, d.Due.Local().Format("2006-01-02 15:04"))
+	}
+	return nil
+}
+
+// findIncident finds an incident by ID or unique ID prefix.
+func findIncident(ctx context.Context, st *store.Store, id string) (handbook.Incident, error) {
+	incs, err := store.List[handbook.Incident](ctx, st)
+	if err != nil {
+		return handbook.Incident{}, err
+	}
+	var found []handbook.Incident
+	for _, i := range incs {
+		if i.ID == id {
+			return i, nil
+		}
+		if strings.HasPrefix(i.ID, id) {
+			found = append(found, i)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return handbook.Incident{}, fmt.Errorf("no incident %q; 'ernstfall incidents' lists them", id)
+	}
+	return handbook.Incident{}, fmt.Errorf("%q matches %d incidents; give more of the ID", id, len(found))
+}
+
+func incidentLog(ctx context.Context, env *Env, g *globals, args []string) error {
+	fs := flag.NewFlagSet("incident log", flag.ContinueOnError)
+	kind := fs.String("kind", handbook.LogNote, "entry `KIND`: "+strings.Join([]string{handbook.LogNote, handbook.LogDecision, handbook.LogMessage, handbook.LogCall}, ", "))
+	by := fs.String("by", "", "`NAME` written into the log")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("give the incident ID and the text")
+	}
+	if !slices.Contains([]string{handbook.LogNote, handbook.LogDecision, handbook.LogMessage, handbook.LogCall}, *kind) {
+		return usagef("unknown kind %q", *kind)
+	}
+	st, err := g.openExisting(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	inc, err := findIncident(ctx, st, pos[0])
+	if err != nil {
+		return err
+	}
+	e := handbook.LogEntry{IncidentID: inc.ID, At: env.Now(), Author: author(*by), Kind: *kind, Text: strings.Join(pos[1:], " ")}
+	if err := store.Put(ctx, st, &e); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s %s: %s\n", e.At.Local().Format("15:04:05"), e.Kind, e.Text)
+	return nil
+}
+
+func incidentClose(ctx context.Context, env *Env, g *globals, args []string) error {
+	fs := flag.NewFlagSet("incident close", flag.ContinueOnError)
+	summary := fs.String("summary", "", "closing `SUMMARY`")
+	by := fs.String("by", "", "`NAME` written into the log")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	id, err := oneArg(pos, "incident ID")
+	if err != nil {
+		return err
+	}
+	st, err := g.openExisting(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	inc, err := findIncident(ctx, st, id)
+	if err != nil {
+		return err
+	}
+	if !inc.Open() {
+		return fmt.Errorf("incident %q was closed at %s already", inc.Title, inc.ClosedAt.Local().Format("2006-01-02 15:04"))
+	}
+	inc.ClosedAt, inc.Summary = env.Now(), *summary
+	if err := store.Put(ctx, st, &inc); err != nil {
+		return err
+	}
+	text := *summary
+	if text == "" {
+		text = inc.Title
+	}
+	e := handbook.LogEntry{IncidentID: inc.ID, At: env.Now(), Author: author(*by), Kind: handbook.LogClose, Text: text}
+	if err := store.Put(ctx, st, &e); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "closed incident %s\n", inc.Title)
+	return nil
+}
+
+func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string) error {
+	fs := flag.NewFlagSet("incident-report", flag.ContinueOnError)
+	out := fs.String("o", "", "output `FILE`.pdf")
+	lang := fs.String("lang", "de", "language of the fixed texts: `de` or en")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	id, err := oneArg(pos, "incident ID")
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("missing -o FILE.pdf")
+	}
+	st, err := g.openExisting(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	inc, err := findIncident(ctx, st, id)
+	if err != nil {
+		return err
+	}
+	hb, err := st.Load(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := binder.WriteIncidentReport(ctx, *out, hb, inc.ID, binder.Options{Lang: *lang, PrintedAt: env.Now()})
+	if err != nil {
+		if errors.Is(err, binder.ErrBadOption) {
+			return usagef("%v", err)
+		}
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s: %d pages\n", *out, res.Pages)
+	return nil
+}
