@@ -5,32 +5,41 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
 
-	"ernstfall/internal/handbook"
+	"ernstfall/assets"
 	"ernstfall/internal/store"
 )
 
 // AppID identifies the app to the desktop and to its preferences.
 const AppID = "de.ernstfall.handbook"
 
-// Run opens the main window on st and returns when it is closed.
+// Preference keys.
+const (
+	prefLanguage = "language"
+	prefWidth    = "window_width"
+	prefHeight   = "window_height"
+)
+
+// Run opens the main window on st and returns when it is closed. demo says
+// the store holds the demo handbook, so the welcome screen is skipped.
 func Run(ctx context.Context, st *store.Store, demo bool) error {
 	a := fyneapp.NewWithID(AppID)
+	if err := setupLanguage(a.Preferences()); err != nil {
+		return fmt.Errorf("load translations: %w", err)
+	}
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Ernstfall")
-	pbs, err := store.List[handbook.Playbook](ctx, st)
-	if err != nil {
+	u := newUI(ctx, st, a, w, time.Now)
+	if err := u.start(demo); err != nil {
 		return fmt.Errorf("show handbook: %w", err)
 	}
-	w.SetContent(widget.NewList(
-		func() int { return len(pbs) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(pbs[i].Title) },
-	))
-	w.Resize(fyne.NewSize(1024, 700))
+	w.Resize(fyne.NewSize(
+		float32(a.Preferences().FloatWithFallback(prefWidth, 1240)),
+		float32(a.Preferences().FloatWithFallback(prefHeight, 760))))
 	w.ShowAndRun()
 	return nil
 }

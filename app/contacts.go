@@ -1,0 +1,256 @@
+package app
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// contactColumns of the contact table; the phone columns copy on click.
+var contactColumns = []struct {
+	title string
+	width float32
+	phone bool
+}{
+	{"Name", 190, false},
+	{"Team", 140, false},
+	{"Role", 170, false},
+	{"Deputies", 170, false},
+	{"Mobile", 150, true},
+	{"Office", 150, true},
+	{"Verified", 120, false},
+}
+
+// contactRoles describes, per contact, the roles held and the deputies of
+// the roles held as primary.
+type contactRoles struct {
+	roles    map[string][]string
+	deputies map[string][]string
+}
+
+func loadContactRoles(u *ui, contacts []handbook.Contact) contactRoles {
+	out := contactRoles{roles: map[string][]string{}, deputies: map[string][]string{}}
+	roles, err := store.List[handbook.Role](u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+		return out
+	}
+	names := map[string]string{}
+	for _, c := range contacts {
+		names[c.ID] = c.Name
+	}
+	for _, r := range roles {
+		for i, id := range r.Holders {
+			if i == 0 {
+				out.roles[id] = append(out.roles[id], r.Name)
+				for _, d := range r.Holders[1:] {
+					out.deputies[id] = append(out.deputies[id], names[d])
+				}
+				continue
+			}
+			out.roles[id] = append(out.roles[id], lang.L("{{.Role}} (deputy {{.N}})", map[string]any{"Role": r.Name, "N": i}))
+		}
+	}
+	return out
+}
+
+func contactsView(u *ui) view {
+	var cr contactRoles
+	sortCol := 0
+	s := &section[handbook.Contact, *handbook.Contact]{
+		u:         u,
+		noun:      "contact",
+		listShare: 0.58,
+		blank:     func() handbook.Contact { return handbook.Contact{} },
+		sub: func(c handbook.Contact) string {
+			return strings.Join(nonEmpty(c.Team, c.Function, c.Organisation, strings.Join(c.Phones(), " ")), " ")
+		},
+		detail: func(c handbook.Contact) fyne.CanvasObject { return contactDetail(u, c, cr) },
+		edit:   contactForm,
+		verify: func(c *handbook.Contact) { c.LastVerifiedAt = u.now() },
+	}
+	cell := func(c handbook.Contact, col int) string {
+		switch col {
+		case 0:
+			return c.Name
+		case 1:
+			return strings.Join(nonEmpty(c.Team, c.Organisation), " · ")
+		case 2:
+			return strings.Join(cr.roles[c.ID], ", ")
+		case 3:
+			return strings.Join(cr.deputies[c.ID], ", ")
+		case 4:
+			return c.PhoneMobile
+		case 5:
+			return c.PhoneOffice
+		case 6:
+			if c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
+				return "⚠ " + lang.L("stale")
+			}
+			return day(c.LastVerifiedAt)
+		}
+		return ""
+	}
+	s.order = func(cs []handbook.Contact) {
+		cr = loadContactRoles(u, cs)
+		slices.SortStableFunc(cs, func(a, b handbook.Contact) int {
+			x, y := fold(cell(a, sortCol)), fold(cell(b, sortCol))
+			if x == "" || y == "" {
+				return cmp.Compare(boolRank(x == ""), boolRank(y == ""))
+			}
+			return cmp.Or(strings.Compare(x, y), strings.Compare(fold(a.Name), fold(b.Name)))
+		})
+	}
+	s.makeList = func() (fyne.CanvasObject, func(), func(int)) {
+		var t *widget.Table
+		t = widget.NewTableWithHeaders(
+			func() (int, int) { return len(s.shown), len(contactColumns) },
+			func() fyne.CanvasObject {
+				l := widget.NewLabel("")
+				l.Truncation = fyne.TextTruncateEllipsis
+				return l
+			},
+			func(id widget.TableCellID, o fyne.CanvasObject) {
+				l := o.(*widget.Label)
+				c := s.items[s.shown[id.Row]]
+				l.SetText(cell(c, id.Col))
+				l.Importance = widget.MediumImportance
+				if id.Col == 6 && c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
+					l.Importance = widget.WarningImportance
+				}
+				l.Refresh()
+			})
+		t.ShowHeaderColumn = false
+		t.CreateHeader = func() fyne.CanvasObject {
+			b := widget.NewButton("", nil)
+			b.Importance = widget.LowImportance
+			b.Alignment = widget.ButtonAlignLeading
+			return b
+		}
+		t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+			b := o.(*widget.Button)
+			if id.Col < 0 {
+				return
+			}
+			text := lang.L(contactColumns[id.Col].title)
+			if id.Col == sortCol {
+				text += " ▾"
+			}
+			b.SetText(text)
+			col := id.Col
+			b.OnTapped = func() {
+				sortCol = col
+				s.order(s.items)
+				s.applyFilter()
+				t.Refresh()
+			}
+		}
+		for i, c := range contactColumns {
+			t.SetColumnWidth(i, c.width)
+		}
+		t.OnSelected = func(id widget.TableCellID) {
+			if s.busy || id.Row < 0 || id.Row >= len(s.shown) {
+				return
+			}
+			c := s.items[s.shown[id.Row]]
+			if contactColumns[id.Col].phone {
+				if p := cell(c, id.Col); p != "" {
+					u.copy(p)
+				}
+			}
+			s.rowSelected(id.Row)
+		}
+		return t, t.Refresh, func(row int) {
+			if row < 0 {
+				t.UnselectAll()
+				return
+			}
+			t.Select(widget.TableCellID{Row: row, Col: 0})
+		}
+	}
+	return s.view()
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// copy puts text on the clipboard and says so.
+func (u *ui) copy(text string) {
+	u.app.Clipboard().SetContent(text)
+	u.app.SendNotification(fyne.NewNotification(lang.L("Copied"), text))
+}
+
+func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject {
+	box := container.NewVBox()
+	verified := day(c.LastVerifiedAt)
+	if verified == "" {
+		verified = lang.L("never")
+	}
+	if c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
+		warn := widget.NewLabel("⚠ " + lang.L("This contact has not been verified for a long time. Call or write to check the details, then press “Verified today”."))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		box.Add(warn)
+	}
+	kind := ""
+	if c.External {
+		kind = strings.Join(nonEmpty(lang.L("external"), c.Kind), " · ")
+	}
+	box.Add(props(
+		[2]string{lang.L("Organisation"), c.Organisation},
+		[2]string{lang.L("Team"), c.Team},
+		[2]string{lang.L("Function"), c.Function},
+		[2]string{lang.L("Kind"), kind},
+	))
+	phones := []struct{ label, number string }{
+		{lang.L("Mobile"), c.PhoneMobile}, {lang.L("Office"), c.PhoneOffice}, {lang.L("Private"), c.PhonePrivate},
+	}
+	for _, p := range phones {
+		if p.number == "" {
+			continue
+		}
+		num := widget.NewLabelWithStyle(p.number, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		num.Selectable = true
+		copyBtn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() { u.copy(p.number) })
+		box.Add(container.NewHBox(widget.NewLabelWithStyle(p.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), num, copyBtn))
+	}
+	box.Add(props(
+		[2]string{lang.L("Email"), c.Email},
+		[2]string{lang.L("Other channels"), c.Channels},
+		[2]string{lang.L("Location"), c.Location},
+		[2]string{lang.L("Roles"), strings.Join(cr.roles[c.ID], ", ")},
+		[2]string{lang.L("Deputies"), strings.Join(cr.deputies[c.ID], ", ")},
+		[2]string{lang.L("Last verified"), verified},
+		[2]string{lang.L("Notes"), c.Notes},
+	))
+	return box
+}
+
+func contactForm(f *form, c *handbook.Contact) {
+	f.text("name", lang.L("Name"), &c.Name)
+	f.text("organisation", lang.L("Organisation"), &c.Organisation)
+	f.text("team", lang.L("Team"), &c.Team)
+	f.text("function", lang.L("Function"), &c.Function)
+	f.text("phone_mobile", lang.L("Mobile"), &c.PhoneMobile)
+	f.text("phone_office", lang.L("Office"), &c.PhoneOffice)
+	f.text("phone_private", lang.L("Private"), &c.PhonePrivate)
+	f.text("email", lang.L("Email"), &c.Email)
+	f.multiline("channels", lang.L("Other channels (one per line)"), &c.Channels)
+	f.text("location", lang.L("Location"), &c.Location)
+	f.check("external", lang.L("External (provider, authority, insurer)"), &c.External)
+	f.text("kind", lang.L("Kind"), &c.Kind)
+	f.multiline("notes", lang.L("Notes"), &c.Notes)
+}

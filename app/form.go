@@ -1,0 +1,384 @@
+package app
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+)
+
+const dateLayout = "2006-01-02"
+
+// form edits one record: each field shows its problem right below itself.
+type form struct {
+	u      *ui
+	box    *fyne.Container
+	fields []*field
+	// general shows problems that belong to no field on the form.
+	general *widget.Label
+	dirty   bool
+	// put stores the record; it returns the store's error.
+	put func() error
+	// saved runs after a successful save; cancel after Esc or Cancel.
+	saved, cancel func()
+}
+
+// field is one labelled input of a form.
+type field struct {
+	name  string // the JSON name validation reports it under
+	input fyne.CanvasObject
+	err   *widget.Label
+	// apply copies the input into the record; an error is a parse problem.
+	apply func() error
+}
+
+func newForm(u *ui) *form {
+	f := &form{u: u, box: container.NewVBox(), general: widget.NewLabel("")}
+	f.general.Importance = widget.DangerImportance
+	f.general.Wrapping = fyne.TextWrapWord
+	f.general.Hide()
+	return f
+}
+
+// object returns the form with its Save and Cancel buttons.
+func (f *form) object(title string) fyne.CanvasObject {
+	save := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
+	save.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), f.doCancel)
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bar := container.NewBorder(nil, nil, head, container.NewHBox(cancel, save))
+	return container.NewBorder(container.NewVBox(bar, f.general, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(f.box)))
+}
+
+func (f *form) doCancel() {
+	f.u.editor = nil
+	if f.cancel != nil {
+		f.cancel()
+	}
+}
+
+func (f *form) changed() { f.dirty = true }
+
+// add lays out a field: label, input, problem.
+func (f *form) add(name, label string, input fyne.CanvasObject, apply func() error) *field {
+	fl := &field{name: name, input: input, err: widget.NewLabel(""), apply: apply}
+	fl.err.Importance = widget.DangerImportance
+	fl.err.Wrapping = fyne.TextWrapWord
+	fl.err.Hide()
+	f.fields = append(f.fields, fl)
+	f.box.Add(widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	f.box.Add(input)
+	f.box.Add(fl.err)
+	return fl
+}
+
+func (f *form) entry(multi bool) *formEntry {
+	e := newFormEntry(f.doCancel)
+	if multi {
+		e.MultiLine = true
+		e.Wrapping = fyne.TextWrapWord
+		e.SetMinRowsVisible(4)
+	}
+	return e
+}
+
+func (f *form) text(name, label string, p *string) *formEntry {
+	e := f.entry(false)
+	e.SetText(*p)
+	e.OnChanged = func(string) { f.changed() }
+	f.add(name, label, e, func() error { *p = strings.TrimSpace(e.Text); return nil })
+	return e
+}
+
+func (f *form) multiline(name, label string, p *string) *formEntry {
+	e := f.entry(true)
+	e.SetText(*p)
+	e.OnChanged = func(string) { f.changed() }
+	f.add(name, label, e, func() error { *p = e.Text; return nil })
+	return e
+}
+
+// markdown edits Markdown with the rendered preview beside the source.
+func (f *form) markdown(name, label string, p *string) *formEntry {
+	e := f.entry(true)
+	e.SetMinRowsVisible(18)
+	e.SetText(*p)
+	preview := container.NewStack(renderMarkdown(*p))
+	e.OnChanged = func(s string) {
+		f.changed()
+		preview.Objects = []fyne.CanvasObject{renderMarkdown(s)}
+		preview.Refresh()
+	}
+	split := container.NewHSplit(e, container.NewVScroll(preview))
+	f.add(name, label, container.NewGridWrap(fyne.NewSize(760, 420), split), func() error { *p = e.Text; return nil })
+	return e
+}
+
+func (f *form) number(name, label string, p *int) *formEntry {
+	e := f.entry(false)
+	if *p != 0 {
+		e.SetText(strconv.Itoa(*p))
+	}
+	e.OnChanged = func(string) { f.changed() }
+	f.add(name, label, e, func() error {
+		s := strings.TrimSpace(e.Text)
+		if s == "" {
+			*p = 0
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return errors.New(lang.L("Enter a whole number."))
+		}
+		*p = n
+		return nil
+	})
+	return e
+}
+
+func (f *form) minutes(name, label string, p *handbook.Minutes) *formEntry {
+	return f.number(name, label, (*int)(p))
+}
+
+func (f *form) date(name, label string, p *time.Time) *formEntry {
+	e := f.entry(false)
+	e.SetPlaceHolder("2026-12-31")
+	if !p.IsZero() {
+		e.SetText(p.Format(dateLayout))
+	}
+	e.OnChanged = func(string) { f.changed() }
+	f.add(name, label, e, func() error {
+		s := strings.TrimSpace(e.Text)
+		if s == "" {
+			*p = time.Time{}
+			return nil
+		}
+		d, err := time.ParseInLocation(dateLayout, s, time.Local)
+		if err != nil {
+			return errors.New(lang.L("Enter a date as YYYY-MM-DD."))
+		}
+		*p = d
+		return nil
+	})
+	return e
+}
+
+func (f *form) check(name, label string, p *bool) *widget.Check {
+	c := widget.NewCheck(lang.L("yes"), nil)
+	c.SetChecked(*p)
+	c.OnChanged = func(bool) { f.changed() }
+	f.add(name, label, c, func() error { *p = c.Checked; return nil })
+	return c
+}
+
+// option is a value a choice or a reference list offers, with its label.
+type option struct{ value, label string }
+
+// choice picks one of opts; "" (none) is offered first.
+func (f *form) choice(name, label string, p *string, opts []option) *widget.Select {
+	labels := []string{"–"}
+	for _, o := range opts {
+		labels = append(labels, o.label)
+	}
+	s := widget.NewSelect(labels, nil)
+	s.SetSelectedIndex(0)
+	if i := slices.IndexFunc(opts, func(o option) bool { return o.value == *p }); i >= 0 {
+		s.SetSelectedIndex(i + 1)
+	} else if *p != "" {
+		s.Options = append(s.Options, *p)
+		opts = append(opts, option{*p, *p})
+		s.SetSelectedIndex(len(s.Options) - 1)
+	}
+	s.OnChanged = func(string) { f.changed() }
+	f.add(name, label, s, func() error {
+		*p = ""
+		if i := s.SelectedIndex(); i > 0 {
+			*p = opts[i-1].value
+		}
+		return nil
+	})
+	return s
+}
+
+// refs edits an ordered list of references to other records.
+func (f *form) refs(name, label string, p *[]string, opts []option) *refList {
+	r := newRefList(*p, opts, f.changed)
+	f.add(name, label, r, func() error { *p = slices.Clone(r.ids); return nil })
+	return r
+}
+
+// save applies the inputs and stores the record. Problems appear next to
+// their fields; it reports whether the record was saved.
+func (f *form) save() bool {
+	f.general.Hide()
+	ok := true
+	for _, fl := range f.fields {
+		fl.err.Hide()
+		if err := fl.apply(); err != nil {
+			f.problem(fl, err.Error())
+			ok = false
+		}
+	}
+	if !ok {
+		return false
+	}
+	err := f.put()
+	var verr handbook.ValidationError
+	switch {
+	case err == nil:
+	case errors.As(err, &verr):
+		var other []string
+		for _, fe := range verr {
+			i := slices.IndexFunc(f.fields, func(fl *field) bool { return fl.name == fe.Field })
+			if i < 0 {
+				other = append(other, fe.Field+": "+problemText(fe.Message))
+				continue
+			}
+			f.problem(f.fields[i], problemText(fe.Message))
+		}
+		if len(other) > 0 {
+			f.general.SetText(strings.Join(other, "\n"))
+			f.general.Show()
+		}
+		return false
+	default:
+		f.u.saveFailed(err)
+		return false
+	}
+	f.dirty = false
+	if f.u.editor == f {
+		f.u.editor = nil
+	}
+	if f.saved != nil {
+		f.saved()
+	}
+	return true
+}
+
+func (f *form) problem(fl *field, msg string) {
+	if fl.err.Visible() {
+		msg = fl.err.Text + "\n" + msg
+	}
+	fl.err.SetText(msg)
+	fl.err.Show()
+}
+
+// formEntry is an entry that cancels the edit on Esc.
+type formEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newFormEntry(onEscape func()) *formEntry {
+	e := &formEntry{onEscape: onEscape}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey cancels the edit on Esc and types everything else.
+func (e *formEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// refList is an ordered list of references: the first is the primary
+// (for roles: the holder, then the deputies in order).
+type refList struct {
+	widget.BaseWidget
+	ids     []string
+	opts    []option
+	changed func()
+	box     *fyne.Container
+	add     *widget.Select
+}
+
+func newRefList(ids []string, opts []option, changed func()) *refList {
+	r := &refList{ids: slices.Clone(ids), opts: opts, changed: changed, box: container.NewVBox()}
+	labels := make([]string, len(opts))
+	for i, o := range opts {
+		labels[i] = o.label
+	}
+	r.add = widget.NewSelect(labels, func(s string) {
+		i := slices.Index(labels, s)
+		if i < 0 || slices.Contains(r.ids, opts[i].value) {
+			return
+		}
+		r.ids = append(r.ids, opts[i].value)
+		r.edited()
+	})
+	r.add.PlaceHolder = lang.L("Add …")
+	r.ExtendBaseWidget(r)
+	r.rebuild()
+	return r
+}
+
+func (r *refList) label(id string) string {
+	if i := slices.IndexFunc(r.opts, func(o option) bool { return o.value == id }); i >= 0 {
+		return r.opts[i].label
+	}
+	return lang.L("(deleted record)")
+}
+
+func (r *refList) edited() {
+	r.rebuild()
+	if r.changed != nil {
+		r.changed()
+	}
+}
+
+func (r *refList) rebuild() {
+	r.box.RemoveAll()
+	for i, id := range r.ids {
+		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() {
+			r.ids[i-1], r.ids[i] = r.ids[i], r.ids[i-1]
+			r.edited()
+		})
+		if i == 0 {
+			up.Disable()
+		}
+		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			r.ids = slices.Delete(r.ids, i, i+1)
+			r.edited()
+		})
+		r.box.Add(container.NewBorder(nil, nil, widget.NewLabel(strconv.Itoa(i+1)+"."), container.NewHBox(up, del), widget.NewLabel(r.label(id))))
+	}
+	r.add.ClearSelected()
+	r.box.Add(r.add)
+	r.box.Refresh()
+}
+
+// CreateRenderer shows the rows and the picker.
+func (r *refList) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.box)
+}
+
+// problemText translates the validation messages that are fixed sentences;
+// the others name the offending value and show as the store wrote them.
+func problemText(msg string) string {
+	switch msg {
+	case "must not be empty":
+		return lang.L("must not be empty")
+	case "must be set":
+		return lang.L("must be set")
+	case "cannot be reached: add a phone number, an email address or another channel":
+		return lang.L("cannot be reached: add a phone number, an email address or another channel")
+	case "the service depends on itself":
+		return lang.L("the service depends on itself")
+	case "contains an empty reference":
+		return lang.L("contains an empty reference")
+	}
+	return msg
+}

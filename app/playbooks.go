@@ -1,0 +1,74 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+)
+
+func playbooksView(u *ui) view {
+	contacts, contactOpts := labels(u, handbook.EntityContact)
+	s := &section[handbook.Playbook, *handbook.Playbook]{
+		u:    u,
+		noun: "playbook",
+		blank: func() handbook.Playbook {
+			return handbook.Playbook{Severity: handbook.SeverityHigh,
+				Body: lang.L("## Immediate actions\n\n- [ ] First step @IT-Lead (15 min)\n")}
+		},
+		sub: func(p handbook.Playbook) string {
+			return strings.Join(nonEmpty(incidentTypeLabel(p.IncidentType), severityLabel(p.Severity)), " · ")
+		},
+		detail: func(p handbook.Playbook) fyne.CanvasObject { return playbookDetail(u, p, contacts) },
+		edit: func(f *form, p *handbook.Playbook) {
+			f.text("title", lang.L("Title"), &p.Title)
+			var types []option
+			for _, t := range handbook.IncidentTypes {
+				types = append(types, option{string(t), incidentTypeLabel(t)})
+			}
+			f.choice("incident_type", lang.L("Incident type"), (*string)(&p.IncidentType), types)
+			f.choice("severity", lang.L("Severity"), (*string)(&p.Severity), severityOptions())
+			f.multiline("summary", lang.L("Summary"), &p.Summary)
+			reviewFields(f, &p.Review, contactOpts)
+			f.markdown("body", lang.L("Procedure (Markdown: ## phases, - [ ] steps with @role and (15 min))"), &p.Body)
+		},
+		review: func(p *handbook.Playbook) *handbook.Review { return &p.Review },
+	}
+	return s.view()
+}
+
+func playbookDetail(u *ui, p handbook.Playbook, contacts names) fyne.CanvasObject {
+	steps := p.Steps()
+	rows := [][2]string{
+		{lang.L("Incident type"), incidentTypeLabel(p.IncidentType)},
+		{lang.L("Severity"), severityLabel(p.Severity)},
+		{lang.L("Steps"), fmt.Sprint(len(steps))},
+	}
+	rows = append(rows, reviewRows(p.Review, u.now(), contacts)...)
+	box := container.NewVBox(props(rows...))
+	if p.Summary != "" {
+		sum := widget.NewLabel(p.Summary)
+		sum.Wrapping = fyne.TextWrapWord
+		sum.TextStyle.Italic = true
+		box.Add(sum)
+	}
+	box.Add(widget.NewSeparator())
+	box.Add(renderMarkdown(p.Body))
+	return box
+}
+
+// nonEmpty drops empty strings.
+func nonEmpty(s ...string) []string {
+	var out []string
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+
+	"ernstfall/internal/handbook"
+)
+
+func risksView(u *ui) view {
+	contacts, contactOpts := labels(u, handbook.EntityContact)
+	services, serviceOpts := labels(u, handbook.EntityService)
+	playbooks, playbookOpts := labels(u, handbook.EntityPlaybook)
+	s := &section[handbook.RiskScenario, *handbook.RiskScenario]{
+		u:     u,
+		noun:  "risk",
+		blank: func() handbook.RiskScenario { return handbook.RiskScenario{Likelihood: 3, Impact: 3} },
+		sub: func(r handbook.RiskScenario) string {
+			return lang.L("Score {{.Score}} (likelihood {{.L}} × impact {{.I}})", map[string]any{"Score": r.Score(), "L": r.Likelihood, "I": r.Impact})
+		},
+		detail: func(r handbook.RiskScenario) fyne.CanvasObject {
+			rows := [][2]string{
+				{lang.L("Threat"), r.Threat},
+				{lang.L("Affected services"), services.list(r.AffectedServices)},
+				{lang.L("Likelihood (1–5)"), fmt.Sprint(r.Likelihood)},
+				{lang.L("Impact (1–5)"), fmt.Sprint(r.Impact)},
+				{lang.L("Score"), fmt.Sprint(r.Score())},
+				{lang.L("Playbook"), playbooks.list(nonEmpty(r.PlaybookID))},
+			}
+			rows = append(rows, reviewRows(r.Review, u.now(), contacts)...)
+			box := container.NewVBox(props(rows...))
+			if r.Mitigation != "" {
+				box.Add(heading(lang.L("Mitigation")))
+				box.Add(renderMarkdown(r.Mitigation))
+			}
+			return box
+		},
+		edit: func(f *form, r *handbook.RiskScenario) {
+			f.text("title", lang.L("Title"), &r.Title)
+			f.multiline("threat", lang.L("Threat"), &r.Threat)
+			f.refs("affected_services", lang.L("Affected services"), &r.AffectedServices, serviceOpts)
+			f.number("likelihood", lang.L("Likelihood (1–5)"), &r.Likelihood)
+			f.number("impact", lang.L("Impact (1–5)"), &r.Impact)
+			f.multiline("mitigation", lang.L("Mitigation"), &r.Mitigation)
+			f.choice("playbook_id", lang.L("Playbook"), &r.PlaybookID, playbookOpts)
+			reviewFields(f, &r.Review, contactOpts)
+		},
+		review: func(r *handbook.RiskScenario) *handbook.Review { return &r.Review },
+	}
+	return s.view()
+}
+
+func exercisesView(u *ui) view {
+	playbooks, playbookOpts := labels(u, handbook.EntityPlaybook)
+	var kinds []option
+	for _, k := range handbook.ExerciseKinds {
+		kinds = append(kinds, option{string(k), exerciseKindLabel(k)})
+	}
+	s := &section[handbook.Exercise, *handbook.Exercise]{
+		u:     u,
+		noun:  "exercise",
+		blank: func() handbook.Exercise { return handbook.Exercise{Date: u.now(), Kind: handbook.ExerciseTabletop} },
+		sub: func(e handbook.Exercise) string {
+			return strings.Join(nonEmpty(day(e.Date), exerciseKindLabel(e.Kind)), " · ")
+		},
+		detail: func(e handbook.Exercise) fyne.CanvasObject {
+			box := container.NewVBox(props(
+				[2]string{lang.L("Date"), day(e.Date)},
+				[2]string{lang.L("Kind"), exerciseKindLabel(e.Kind)},
+				[2]string{lang.L("Playbook"), playbooks.list(nonEmpty(e.PlaybookID))},
+				[2]string{lang.L("Participants"), e.Participants},
+			))
+			for _, part := range []struct{ title, md string }{
+				{lang.L("Scenario"), e.Scenario}, {lang.L("Result"), e.Result}, {lang.L("Findings"), e.Findings},
+			} {
+				if part.md != "" {
+					box.Add(heading(part.title))
+					box.Add(renderMarkdown(part.md))
+				}
+			}
+			return box
+		},
+		edit: func(f *form, e *handbook.Exercise) {
+			f.text("title", lang.L("Title"), &e.Title)
+			f.date("date", lang.L("Date"), &e.Date)
+			f.choice("kind", lang.L("Kind"), (*string)(&e.Kind), kinds)
+			f.choice("playbook_id", lang.L("Playbook"), &e.PlaybookID, playbookOpts)
+			f.multiline("participants", lang.L("Participants"), &e.Participants)
+			f.multiline("scenario", lang.L("Scenario"), &e.Scenario)
+			f.multiline("result", lang.L("Result"), &e.Result)
+			f.multiline("findings", lang.L("Findings"), &e.Findings)
+		},
+	}
+	return s.view()
+}
+
+func actionsView(u *ui) view {
+	contacts, contactOpts := labels(u, handbook.EntityContact)
+	var states []option
+	for _, st := range handbook.ActionStatuses {
+		states = append(states, option{string(st), actionStatusLabel(st)})
+	}
+	s := &section[handbook.Action, *handbook.Action]{
+		u:     u,
+		noun:  "action",
+		blank: func() handbook.Action { return handbook.Action{Status: handbook.ActionOpen} },
+		sub: func(a handbook.Action) string {
+			due := day(a.Due)
+			if a.Overdue(u.now()) {
+				due = "⚠ " + due
+			}
+			return strings.Join(nonEmpty(actionStatusLabel(a.Status), due, contacts.name(a.Owner)), " · ")
+		},
+		detail: func(a handbook.Action) fyne.CanvasObject {
+			return props(
+				[2]string{lang.L("Status"), actionStatusLabel(a.Status)},
+				[2]string{lang.L("Owner"), contacts.name(a.Owner)},
+				[2]string{lang.L("Due"), day(a.Due)},
+				[2]string{lang.L("Finding"), a.Finding},
+			)
+		},
+		edit: func(f *form, a *handbook.Action) {
+			f.text("title", lang.L("Title"), &a.Title)
+			f.multiline("finding", lang.L("Finding"), &a.Finding)
+			f.choice("owner", lang.L("Owner"), &a.Owner, contactOpts)
+			f.date("due", lang.L("Due"), &a.Due)
+			f.choice("status", lang.L("Status"), (*string)(&a.Status), states)
+		},
+	}
+	return s.view()
+}
+
+func templatesView(u *ui) view {
+	contacts, contactOpts := labels(u, handbook.EntityContact)
+	var audiences []option
+	for _, a := range handbook.Audiences {
+		audiences = append(audiences, option{string(a), audienceLabel(a)})
+	}
+	s := &section[handbook.CommTemplate, *handbook.CommTemplate]{
+		u:     u,
+		noun:  "template",
+		blank: func() handbook.CommTemplate { return handbook.CommTemplate{Audience: handbook.AudienceInternal} },
+		sub: func(t handbook.CommTemplate) string {
+			return strings.Join(nonEmpty(audienceLabel(t.Audience), t.Channel), " · ")
+		},
+		detail: func(t handbook.CommTemplate) fyne.CanvasObject {
+			rows := [][2]string{
+				{lang.L("Audience"), audienceLabel(t.Audience)},
+				{lang.L("Channel"), t.Channel},
+				{lang.L("Subject"), t.Subject},
+			}
+			rows = append(rows, reviewRows(t.Review, u.now(), contacts)...)
+			return container.NewVBox(props(rows...), heading(lang.L("Message")), renderMarkdown(t.Body))
+		},
+		edit: func(f *form, t *handbook.CommTemplate) {
+			f.text("title", lang.L("Title"), &t.Title)
+			f.choice("audience", lang.L("Audience"), (*string)(&t.Audience), audiences)
+			f.text("channel", lang.L("Channel"), &t.Channel)
+			f.text("subject", lang.L("Subject"), &t.Subject)
+			reviewFields(f, &t.Review, contactOpts)
+			f.markdown("body", lang.L("Message (Markdown, placeholders such as {{.Example}})", map[string]any{"Example": "{{incident.title}}"}), &t.Body)
+		},
+		review: func(t *handbook.CommTemplate) *handbook.Review { return &t.Review },
+	}
+	return s.view()
+}

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+)
+
+// names maps record IDs to labels, for showing references.
+type names map[string]string
+
+func (n names) list(ids []string) string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if l, ok := n[id]; ok {
+			out = append(out, l)
+		} else {
+			out = append(out, lang.L("(deleted record)"))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// name is the label of the record with that ID; other text shows as written.
+func (n names) name(v string) string {
+	if l, ok := n[v]; ok {
+		return l
+	}
+	return v
+}
+
+// labels loads the labels and options of every record of a kind.
+func labels(u *ui, e handbook.Entity) (names, []option) {
+	sums, err := u.st.Summaries(u.ctx, e)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	n := names{}
+	opts := make([]option, 0, len(sums))
+	for _, s := range sums {
+		n[s.ID] = s.Label
+		opts = append(opts, option{s.ID, s.Label})
+	}
+	return n, opts
+}
+
+func rolesView(u *ui) view {
+	contacts, contactOpts := labels(u, handbook.EntityContact)
+	roles := &section[handbook.Role, *handbook.Role]{
+		u:     u,
+		noun:  "role",
+		blank: func() handbook.Role { return handbook.Role{} },
+		sub: func(r handbook.Role) string {
+			if len(r.Holders) == 0 {
+				return lang.L("nobody assigned")
+			}
+			return contacts.list(r.Holders[:1])
+		},
+		detail: func(r handbook.Role) fyne.CanvasObject {
+			box := container.NewVBox(props([2]string{lang.X("label.description", "Description"), r.Description}), heading(lang.L("Holders")))
+			if len(r.Holders) == 0 {
+				box.Add(widget.NewLabel(lang.L("nobody assigned")))
+			}
+			for i, id := range r.Holders {
+				what := lang.L("Primary")
+				if i > 0 {
+					what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
+				}
+				box.Add(container.NewHBox(widget.NewLabelWithStyle(what, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+					u.link(contacts.list([]string{id}), handbook.EntityContact, id)))
+			}
+			return box
+		},
+		edit: func(f *form, r *handbook.Role) {
+			f.text("name", lang.L("Name"), &r.Name)
+			f.multiline("description", lang.X("label.description", "Description"), &r.Description)
+			f.refs("holders", lang.L("Holders: primary first, then deputies in order"), &r.Holders, contactOpts)
+		},
+	}
+	roleNames, roleOpts := labels(u, handbook.EntityRole)
+	var esc *section[handbook.EscalationLevel, *handbook.EscalationLevel]
+	esc = &section[handbook.EscalationLevel, *handbook.EscalationLevel]{
+		u:         u,
+		noun:      "escalation level",
+		blank:     func() handbook.EscalationLevel { return handbook.EscalationLevel{Level: len(esc.items) + 1} },
+		sub:       func(e handbook.EscalationLevel) string { return e.Trigger },
+		listShare: 0.26,
+		order: func(ls []handbook.EscalationLevel) {
+			slices.SortStableFunc(ls, func(a, b handbook.EscalationLevel) int { return a.Level - b.Level })
+		},
+		detail: func(e handbook.EscalationLevel) fyne.CanvasObject {
+			return props(
+				[2]string{lang.L("Level"), fmt.Sprint(e.Level)},
+				[2]string{lang.L("Trigger"), e.Trigger},
+				[2]string{lang.L("Decided by"), roleNames.list(nonEmpty(e.DecidedBy))},
+				[2]string{lang.L("Notify"), roleNames.list(e.Notify)},
+				[2]string{lang.L("Within"), e.Within.String()},
+			)
+		},
+		edit: func(f *form, e *handbook.EscalationLevel) {
+			f.number("level", lang.L("Level"), &e.Level)
+			f.text("name", lang.L("Name"), &e.Name)
+			f.multiline("trigger", lang.L("Trigger"), &e.Trigger)
+			f.choice("decided_by", lang.L("Decided by"), &e.DecidedBy, roleOpts)
+			f.refs("notify", lang.L("Notify"), &e.Notify, roleOpts)
+			f.minutes("within_minutes", lang.L("Within (minutes)"), &e.Within)
+		},
+	}
+	esc.overview = func() fyne.CanvasObject { return escalationMatrix(esc.items, roleNames) }
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("Escalation matrix"), esc.object()),
+		container.NewTabItem(lang.L("Roles"), roles.object()),
+	)
+	return view{
+		content: tabs,
+		open: func(e handbook.Entity, id string) {
+			if e == handbook.EntityRole {
+				tabs.SelectIndex(1)
+				roles.selectID(id)
+				return
+			}
+			tabs.SelectIndex(0)
+			esc.selectID(id)
+		},
+		create: func() {
+			if tabs.SelectedIndex() == 1 {
+				roles.create()
+				return
+			}
+			esc.create()
+		},
+	}
+}
+
+// escalationMatrix shows every level in one table.
+func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.CanvasObject {
+	cols := []string{lang.L("Level"), lang.L("Trigger"), lang.L("Decided by"), lang.L("Notify"), lang.L("Within")}
+	cell := func(e handbook.EscalationLevel, col int) string {
+		switch col {
+		case 0:
+			return e.Name
+		case 1:
+			return e.Trigger
+		case 2:
+			return roles.list(nonEmpty(e.DecidedBy))
+		case 3:
+			return roles.list(e.Notify)
+		}
+		return e.Within.String()
+	}
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(levels), len(cols) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(cell(levels[id.Row], id.Col))
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(cols[id.Col])
+		}
+	}
+	widths := []float32{160, 300, 150, 220, 90}
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	for i, e := range levels {
+		lines := 1
+		for col, w := range widths {
+			// a rough line count: about 7.5 pixels per character
+			lines = max(lines, int(float32(len([]rune(cell(e, col))))*7.5/(w-16))+1)
+		}
+		t.SetRowHeight(i, float32(lines)*20+20)
+	}
+	return container.NewBorder(heading(lang.L("Escalation matrix")), nil, nil, nil, t)
+}

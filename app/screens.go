@@ -1,0 +1,144 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"ernstfall/internal/handbook"
+)
+
+// screen is one row of the navigation: adding a screen is adding a row.
+type screen struct {
+	id    string
+	title string // English, translated when shown
+	icon  fyne.Resource
+	// entities are the kinds of record the screen shows, for search and links.
+	entities []handbook.Entity
+	View     func(u *ui) view
+}
+
+func screens() []screen {
+	return []screen{
+		{"dashboard", "Overview", theme.HomeIcon(), nil, dashboardView},
+		{"playbooks", "Playbooks", theme.DocumentIcon(), []handbook.Entity{handbook.EntityPlaybook}, playbooksView},
+		{"contacts", "Contacts", theme.AccountIcon(), []handbook.Entity{handbook.EntityContact}, contactsView},
+		{"roles", "Roles & escalation", theme.GridIcon(), []handbook.Entity{handbook.EntityRole, handbook.EntityEscalation}, rolesView},
+		{"recovery", "Recovery", theme.ViewRefreshIcon(), []handbook.Entity{handbook.EntityService}, servicesView},
+		{"risks", "Risks", theme.WarningIcon(), []handbook.Entity{handbook.EntityRisk}, risksView},
+		{"exercises", "Exercises", theme.MediaPlayIcon(), []handbook.Entity{handbook.EntityExercise}, exercisesView},
+		{"actions", "Actions", theme.ListIcon(), []handbook.Entity{handbook.EntityAction}, actionsView},
+		{"templates", "Communication templates", theme.MailComposeIcon(), []handbook.Entity{handbook.EntityCommTemplate}, templatesView},
+		{"settings", "Settings", theme.SettingsIcon(), nil, settingsView},
+	}
+}
+
+// entityName is the translated name of a kind of record, plural.
+func entityName(e handbook.Entity) string {
+	return lang.L(map[handbook.Entity]string{
+		handbook.EntityContact:      "Contacts",
+		handbook.EntityRole:         "Roles",
+		handbook.EntityEscalation:   "Escalation levels",
+		handbook.EntityPlaybook:     "Playbooks",
+		handbook.EntityCommTemplate: "Communication templates",
+		handbook.EntityService:      "Services",
+		handbook.EntityRisk:         "Risks",
+		handbook.EntityIncident:     "Incidents",
+		handbook.EntityLogEntry:     "Incident log",
+		handbook.EntityExercise:     "Exercises",
+		handbook.EntityAction:       "Actions",
+	}[e])
+}
+
+func severityLabel(s handbook.Severity) string {
+	if s == "" {
+		return ""
+	}
+	return lang.L(map[handbook.Severity]string{
+		handbook.SeverityLow: "low", handbook.SeverityMedium: "medium",
+		handbook.SeverityHigh: "high", handbook.SeverityCritical: "critical",
+	}[s])
+}
+
+func severityOptions() []option {
+	var out []option
+	for _, s := range handbook.Severities {
+		out = append(out, option{string(s), severityLabel(s)})
+	}
+	return out
+}
+
+func incidentTypeLabel(t handbook.IncidentType) string {
+	if t == "" {
+		return ""
+	}
+	return lang.L(map[handbook.IncidentType]string{
+		handbook.TypeRansomware: "Ransomware", handbook.TypeDDoS: "DDoS", handbook.TypeDataLoss: "Data loss",
+		handbook.TypeSaaSOutage: "SaaS outage", handbook.TypeThirdPartyOutage: "Third-party outage",
+		handbook.TypeCloudMisconfig: "Cloud misconfiguration", handbook.TypeHumanError: "Human error",
+		handbook.TypeDataBreach: "Data breach", handbook.TypeOther: "Other incident",
+	}[t])
+}
+
+func audienceLabel(a handbook.Audience) string {
+	if a == "" {
+		return ""
+	}
+	return lang.L(map[handbook.Audience]string{
+		handbook.AudienceInternal: "Staff", handbook.AudienceManagement: "Management",
+		handbook.AudienceCustomers: "Customers", handbook.AudienceAuthority: "Authorities",
+		handbook.AudiencePress: "Press",
+	}[a])
+}
+
+func exerciseKindLabel(k handbook.ExerciseKind) string {
+	if k == "" {
+		return ""
+	}
+	return lang.L(map[handbook.ExerciseKind]string{
+		handbook.ExerciseTabletop: "Tabletop", handbook.ExerciseDryRun: "Dry run",
+		handbook.ExerciseAlarmTest: "Alarm test", handbook.ExerciseSimulation: "Full simulation",
+	}[k])
+}
+
+func actionStatusLabel(s handbook.ActionStatus) string {
+	if s == "" {
+		return ""
+	}
+	return lang.L(map[handbook.ActionStatus]string{
+		handbook.ActionOpen: "open", handbook.ActionInProgress: "in progress", handbook.ActionDone: "done",
+	}[s])
+}
+
+// day formats a date; "" for the zero time.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format(lang.L("2006-01-02"))
+}
+
+// reviewRows describes a document's review cycle for a detail view.
+func reviewRows(r handbook.Review, now time.Time, contacts names) [][2]string {
+	last := day(r.LastReviewedAt)
+	if last == "" {
+		last = lang.L("never")
+	}
+	due := day(r.DueAt())
+	if r.Overdue(now) {
+		due = lang.L("overdue") + " " + due
+	}
+	return [][2]string{
+		{lang.L("Owner"), contacts.name(r.Owner)},
+		{lang.L("Last reviewed"), last},
+		{lang.L("Next review"), due},
+	}
+}
+
+// reviewFields adds the review cycle to a form.
+func reviewFields(f *form, r *handbook.Review, contacts []option) {
+	f.choice("owner", lang.L("Owner"), &r.Owner, contacts)
+	f.number("review_interval_days", lang.L("Review interval (days)"), &r.ReviewIntervalDays)
+}

@@ -1,0 +1,323 @@
+package app
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// recPtr is the pointer type of a record type.
+type recPtr[T any] interface {
+	*T
+	handbook.Item
+}
+
+// section is the list, detail and edit pattern every kind of record shares:
+// a filterable list on the left, the selected record or its form on the right.
+type section[T any, P recPtr[T]] struct {
+	u *ui
+	// noun names one record in headings ("Contact").
+	noun   string
+	blank  func() T
+	sub    func(T) string
+	detail func(T) fyne.CanvasObject
+	edit   func(f *form, p P)
+	// review, when set, offers "reviewed today".
+	review func(P) *handbook.Review
+	// verify, when set, offers "verified today".
+	verify func(P)
+	// overview is shown while no record is selected.
+	overview func() fyne.CanvasObject
+	// makeList replaces the default list (the contact table).
+	makeList func() (obj fyne.CanvasObject, refresh func(), sel func(row int))
+	// listShare is the part of the width the list takes; a third when 0.
+	listShare float64
+	// order sorts the records after loading; by label when nil.
+	order func([]T)
+
+	items    []T
+	shown    []int
+	filter   *widget.Entry
+	right    *fyne.Container
+	refresh  func()
+	selRow   func(row int)
+	selected string
+	busy     bool
+}
+
+func (s *section[T, P]) view() view {
+	return view{content: s.object(), open: func(_ handbook.Entity, id string) { s.selectID(id) }, create: s.create}
+}
+
+func (s *section[T, P]) object() fyne.CanvasObject {
+	s.filter = widget.NewEntry()
+	s.filter.SetPlaceHolder(lang.L("Filter"))
+	s.filter.OnChanged = func(string) { s.applyFilter() }
+	newBtn := widget.NewButtonWithIcon(lang.L("New"), theme.ContentAddIcon(), func() { s.u.guard(s.create) })
+	var list fyne.CanvasObject
+	if s.makeList != nil {
+		list, s.refresh, s.selRow = s.makeList()
+	} else {
+		list, s.refresh, s.selRow = s.defaultList()
+	}
+	s.right = container.NewStack()
+	s.reload()
+	s.showEmpty()
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, newBtn, s.filter), nil, nil, nil, list)
+	split := container.NewHSplit(left, s.right)
+	split.Offset = 0.34
+	if s.listShare > 0 {
+		split.Offset = s.listShare
+	}
+	return split
+}
+
+func (s *section[T, P]) defaultList() (fyne.CanvasObject, func(), func(int)) {
+	l := widget.NewList(
+		func() int { return len(s.shown) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			sub.SizeName = theme.SizeNameCaptionText
+			return container.NewVBox(title, sub)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			rec := s.items[s.shown[i]]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(P(&rec).Label())
+			sub := ""
+			if s.sub != nil {
+				sub = s.sub(rec)
+			}
+			box.Objects[1].(*widget.Label).SetText(sub)
+		})
+	l.OnSelected = func(i widget.ListItemID) { s.rowSelected(i) }
+	return l, l.Refresh, func(row int) {
+		if row < 0 {
+			l.UnselectAll()
+			return
+		}
+		l.Select(row)
+		l.ScrollTo(row)
+	}
+}
+
+// rowSelected opens the record in the row the user picked.
+func (s *section[T, P]) rowSelected(row int) {
+	if s.busy || row >= len(s.shown) {
+		return
+	}
+	rec := s.items[s.shown[row]]
+	id := P(&rec).Meta().ID
+	if id == s.selected && s.u.editor == nil {
+		return
+	}
+	s.u.guard(func() { s.selectID(id) })
+	s.markRow()
+}
+
+// markRow selects the row of the record on display, without side effects.
+func (s *section[T, P]) markRow() {
+	row := slices.IndexFunc(s.shown, func(i int) bool { return P(&s.items[i]).Meta().ID == s.selected })
+	s.busy = true
+	s.selRow(row)
+	s.busy = false
+}
+
+func (s *section[T, P]) reload() {
+	items, err := store.List[T, P](s.u.ctx, s.u.st)
+	if err != nil {
+		s.u.loadFailed(err)
+	}
+	s.items = items
+	if s.order != nil {
+		s.order(s.items)
+	}
+	s.applyFilter()
+}
+
+func (s *section[T, P]) applyFilter() {
+	q := fold(s.filter.Text)
+	s.shown = s.shown[:0]
+	for i, rec := range s.items {
+		text := P(&rec).Label()
+		if s.sub != nil {
+			text += " " + s.sub(rec)
+		}
+		if q == "" || strings.Contains(fold(text), q) {
+			s.shown = append(s.shown, i)
+		}
+	}
+	s.refresh()
+	if s.selected != "" {
+		s.markRow()
+	}
+}
+
+func (s *section[T, P]) find(id string) (T, bool) {
+	i := slices.IndexFunc(s.items, func(rec T) bool { return P(&rec).Meta().ID == id })
+	if i < 0 {
+		var zero T
+		return zero, false
+	}
+	return s.items[i], true
+}
+
+func (s *section[T, P]) setRight(o fyne.CanvasObject) {
+	s.right.Objects = []fyne.CanvasObject{o}
+	s.right.Refresh()
+}
+
+func (s *section[T, P]) showEmpty() {
+	s.selected = ""
+	s.markRow()
+	if s.overview != nil {
+		s.setRight(s.overview())
+		return
+	}
+	s.setRight(container.NewCenter(widget.NewLabel(lang.L("Choose a record on the left, or create a new one with Ctrl+N."))))
+}
+
+// selectID shows the record with that ID.
+func (s *section[T, P]) selectID(id string) {
+	rec, ok := s.find(id)
+	if !ok {
+		s.reload()
+		if rec, ok = s.find(id); !ok {
+			s.showEmpty()
+			return
+		}
+	}
+	s.selected = id
+	s.markRow()
+	s.setRight(s.detailPane(rec))
+}
+
+func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
+	p := P(&rec)
+	title := widget.NewLabelWithStyle(p.Label(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	title.Wrapping = fyne.TextWrapWord
+	buttons := container.NewHBox()
+	if s.verify != nil {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Verified today"), theme.ConfirmIcon(), func() {
+			s.verify(p)
+			s.store(p)
+		}))
+	}
+	if s.review != nil {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Reviewed today"), theme.ConfirmIcon(), func() {
+			s.review(p).LastReviewedAt = s.u.now()
+			s.store(p)
+		}))
+	}
+	buttons.Add(widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { s.editRec(rec, false) }))
+	del := widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { s.remove(rec) })
+	del.Importance = widget.DangerImportance
+	buttons.Add(del)
+	return container.NewBorder(container.NewVBox(title, buttons, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(s.detail(rec))))
+}
+
+// store saves a record changed from the detail view (reviewed, verified).
+func (s *section[T, P]) store(p P) {
+	if err := store.Put[T, P](s.u.ctx, s.u.st, (*T)(p)); err != nil {
+		s.u.saveFailed(err)
+		return
+	}
+	s.reload()
+	s.selectID(p.Meta().ID)
+}
+
+func (s *section[T, P]) create() {
+	s.editRec(s.blank(), true)
+}
+
+// editRec opens the form on a copy of rec.
+func (s *section[T, P]) editRec(rec T, isNew bool) {
+	p := P(&rec)
+	f := newForm(s.u)
+	s.edit(f, p)
+	f.put = func() error { return store.Put[T, P](s.u.ctx, s.u.st, (*T)(p)) }
+	f.saved = func() {
+		s.reload()
+		s.selectID(p.Meta().ID)
+	}
+	f.cancel = func() {
+		if isNew {
+			s.showEmpty()
+			return
+		}
+		s.selectID(p.Meta().ID)
+	}
+	title := lang.L("Edit {{.Noun}}", map[string]any{"Noun": lang.L(s.noun)})
+	if isNew {
+		title = lang.L("New {{.Noun}}", map[string]any{"Noun": lang.L(s.noun)})
+		f.dirty = false
+	}
+	s.u.editor = f
+	s.setRight(f.object(title))
+}
+
+// remove deletes a record and offers to undo it.
+func (s *section[T, P]) remove(rec T) {
+	p := P(&rec)
+	e, id := p.Entity(), p.Meta().ID
+	if err := s.u.st.Delete(s.u.ctx, e, id); err != nil {
+		s.u.saveFailed(err)
+		return
+	}
+	s.reload()
+	s.selected = ""
+	s.markRow()
+	msg := widget.NewLabel(lang.L("“{{.Name}}” was deleted.", map[string]any{"Name": p.Label()}))
+	undo := widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), func() {
+		if err := s.u.st.Undelete(s.u.ctx, e, id); err != nil {
+			s.u.saveFailed(err)
+			return
+		}
+		s.reload()
+		s.selectID(id)
+	})
+	s.setRight(container.NewCenter(container.NewVBox(msg, undo)))
+}
+
+// props lays out label/value pairs, skipping empty values.
+func props(rows ...[2]string) fyne.CanvasObject {
+	grid := container.New(layout.NewFormLayout())
+	for _, r := range rows {
+		if strings.TrimSpace(r[1]) == "" {
+			continue
+		}
+		k := widget.NewLabelWithStyle(r[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		v := widget.NewLabel(r[1])
+		v.Wrapping = fyne.TextWrapWord
+		v.Selectable = true
+		grid.Add(k)
+		grid.Add(v)
+	}
+	return grid
+}
+
+// heading is a section title inside a detail view.
+func heading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+var folder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
+
+// fold makes filtering ignore case and umlaut spelling.
+func fold(s string) string { return folder.Replace(strings.ToLower(strings.TrimSpace(s))) }

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// languageOptions are the choices of the language setting; "" follows the system.
+func languageOptions() []option {
+	return []option{{"", lang.L("Follow the system")}, {"de", "Deutsch"}, {"en", "English"}}
+}
+
+func settingsView(u *ui) view {
+	prefs := u.app.Preferences()
+	opts := languageOptions()
+	labels := make([]string, len(opts))
+	sel := 0
+	for i, o := range opts {
+		labels[i] = o.label
+		if o.value == prefs.String(prefLanguage) {
+			sel = i
+		}
+	}
+	notice := widget.NewLabel("")
+	notice.Importance = widget.WarningImportance
+	language := widget.NewSelect(labels, nil)
+	language.SetSelectedIndex(sel)
+	language.OnChanged = func(string) {
+		prefs.SetString(prefLanguage, opts[language.SelectedIndex()].value)
+		notice.SetText(lang.L("Takes effect after a restart."))
+	}
+
+	hbSettings, err := u.st.Settings(u.ctx)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	f := newForm(u)
+	f.text("organisation", lang.L("Organisation"), &hbSettings.Organisation)
+	f.text("classification", lang.L("Classification"), &hbSettings.Classification)
+	f.text("location", lang.L("Where the handbook is kept"), &hbSettings.Location)
+	f.text("default_country", lang.L("Country code for local phone numbers"), &hbSettings.DefaultCountry)
+	saved := widget.NewLabel("")
+	f.put = func() error { return u.st.SaveSettings(u.ctx, hbSettings) }
+	f.saved = func() { saved.SetText("✓ " + lang.L("Saved.")) }
+	f.cancel = func() { u.show(u.current) }
+	track := func() {
+		u.editor = f
+		saved.SetText("")
+	}
+	for _, fl := range f.fields {
+		if e, ok := fl.input.(*formEntry); ok {
+			prev := e.OnChanged
+			e.OnChanged = func(s string) {
+				prev(s)
+				track()
+			}
+		}
+	}
+
+	saveBtn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
+	sync := widget.NewLabel(lang.L("Not configured. This handbook lives on this computer only."))
+	box := container.NewVBox(
+		widget.NewCard(lang.L("Language"), "", container.NewVBox(language, notice)),
+		widget.NewCard(lang.L("Handbook"), "", container.NewVBox(f.general, f.box, container.NewHBox(saveBtn, saved))),
+		widget.NewCard(lang.L("Synchronisation"), "", sync),
+		widget.NewCard(lang.L("Database"), "", widget.NewLabel(u.st.Path())),
+	)
+	return view{content: container.NewVScroll(container.NewPadded(box))}
+}

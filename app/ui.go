@@ -1,0 +1,305 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/data"
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// ui is the state of one window: the store it shows, the screen on display
+// and the edit in progress, if any.
+type ui struct {
+	ctx     context.Context
+	st      *store.Store
+	app     fyne.App
+	win     fyne.Window
+	now     func() time.Time
+	screens []screen
+	current int
+	view    view
+	body    *fyne.Container
+	nav     *widget.List
+	navBusy bool
+	search  *widget.Entry
+	// editor is the open edit form; nil when nothing is being edited.
+	editor *form
+}
+
+// view is what a screen shows and what it can do on request.
+type view struct {
+	content fyne.CanvasObject
+	// open shows one record; nil on screens without records.
+	open func(e handbook.Entity, id string)
+	// create starts a new record (Ctrl+N); nil where nothing can be created.
+	create func()
+}
+
+func newUI(ctx context.Context, st *store.Store, a fyne.App, w fyne.Window, now func() time.Time) *ui {
+	return &ui{ctx: ctx, st: st, app: a, win: w, now: now, screens: screens(), current: -1}
+}
+
+// start shows the welcome screen on an empty handbook seen for the first
+// time, else the dashboard.
+func (u *ui) start(demo bool) error {
+	u.win.SetCloseIntercept(func() { u.guard(u.close) })
+	if demo {
+		u.showMain()
+		return nil
+	}
+	welcome, err := u.needsWelcome()
+	if err != nil {
+		return err
+	}
+	if welcome {
+		u.win.SetContent(u.welcome())
+		return nil
+	}
+	u.showMain()
+	return nil
+}
+
+func (u *ui) needsWelcome() (bool, error) {
+	seen, err := u.st.Meta(u.ctx, "welcomed")
+	if err != nil || seen != "" {
+		return false, err
+	}
+	for _, e := range handbook.Entities {
+		sums, err := u.st.Summaries(u.ctx, e)
+		if err != nil {
+			return false, err
+		}
+		if len(sums) > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (u *ui) welcome() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(lang.L("Welcome to Ernstfall"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	intro := widget.NewLabel(lang.L("Ernstfall keeps your emergency handbook on this computer: playbooks, contacts, escalation and recovery plans, usable without any network."))
+	intro.Wrapping = fyne.TextWrapWord
+	intro.Alignment = fyne.TextAlignCenter
+	demo := widget.NewButtonWithIcon(lang.L("Load the demo handbook"), theme.DocumentIcon(), func() {
+		hb, err := data.Demo()
+		if err == nil {
+			_, err = u.st.Import(u.ctx, hb)
+		}
+		if err != nil {
+			u.showError(lang.L("The demo handbook could not be loaded."), lang.L("Start empty instead, or try again after restarting Ernstfall."), err)
+			return
+		}
+		u.welcomed()
+	})
+	demo.Importance = widget.HighImportance
+	empty := widget.NewButtonWithIcon(lang.L("Start empty"), theme.ContentAddIcon(), u.welcomed)
+	box := container.NewVBox(title, intro, container.NewGridWithColumns(2, demo, empty))
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 220), box))
+}
+
+func (u *ui) welcomed() {
+	if err := u.st.SetMeta(u.ctx, "welcomed", u.now().UTC().Format(time.RFC3339)); err != nil {
+		u.showError(lang.L("Ernstfall could not write to its database."), lang.L("Check that the disk is not full and the file is writable."), err)
+		return
+	}
+	u.showMain()
+}
+
+// showMain builds the main window: menu, toolbar with search, sidebar and
+// the dashboard.
+func (u *ui) showMain() {
+	u.search = widget.NewEntry()
+	u.search.SetPlaceHolder(lang.L("Search the handbook (Ctrl+K)"))
+	u.search.OnSubmitted = func(q string) { u.guard(func() { u.showSearch(q, true) }) }
+	u.search.OnChanged = func(q string) {
+		if u.editor == nil && len([]rune(q)) >= 2 {
+			u.showSearch(q, false)
+		}
+	}
+	printBtn := widget.NewButtonWithIcon(lang.L("Print binder"), theme.DocumentPrintIcon(), u.printBinder)
+	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), printBtn, u.search)
+
+	u.nav = widget.NewList(
+		func() int { return len(u.screens) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Kommunikationsvorlagen"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(u.screens[i].icon)
+			row.Objects[1].(*widget.Label).SetText(lang.L(u.screens[i].title))
+		})
+	u.nav.OnSelected = func(i widget.ListItemID) {
+		if u.navBusy || i == u.current {
+			return
+		}
+		prev := u.current
+		u.navBusy = true
+		u.nav.Select(prev)
+		u.navBusy = false
+		u.guard(func() { u.show(i) })
+	}
+	u.body = container.NewStack()
+	split := container.NewHSplit(u.nav, u.body)
+	split.Offset = 0.2
+	u.win.SetMainMenu(u.menu())
+	u.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape && u.editor != nil {
+			u.editor.doCancel()
+		}
+	})
+	u.win.SetContent(container.NewBorder(container.NewPadded(top), nil, nil, nil, split))
+	u.show(0)
+}
+
+func (u *ui) menu() *fyne.MainMenu {
+	ctrl := fyne.KeyModifierShortcutDefault
+	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(lang.L(label), f)
+		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: ctrl}
+		return it
+	}
+	return fyne.NewMainMenu(fyne.NewMenu(lang.L("Handbook"),
+		item("New record", fyne.KeyN, u.create),
+		item("Save", fyne.KeyS, u.save),
+		item("Search", fyne.KeyK, u.focusSearch),
+		item("Print binder", fyne.KeyP, u.printBinder),
+	))
+}
+
+// show switches to screen i. Callers guard unsaved edits first.
+func (u *ui) show(i int) {
+	u.editor = nil
+	u.current = i
+	u.view = u.screens[i].View(u)
+	u.body.Objects = []fyne.CanvasObject{u.view.content}
+	u.body.Refresh()
+	u.navBusy = true
+	u.nav.Select(i)
+	u.navBusy = false
+}
+
+// showScreen switches to the screen with that id.
+func (u *ui) showScreen(id string) {
+	for i, s := range u.screens {
+		if s.id == id {
+			u.guard(func() { u.show(i) })
+			return
+		}
+	}
+}
+
+// open shows one record on the screen of its kind.
+func (u *ui) open(e handbook.Entity, id string) {
+	u.guard(func() {
+		for i, s := range u.screens {
+			for _, se := range s.entities {
+				if se != e {
+					continue
+				}
+				u.show(i)
+				if u.view.open != nil {
+					u.view.open(e, id)
+				}
+				return
+			}
+		}
+	})
+}
+
+func (u *ui) create() {
+	if u.view.create != nil {
+		u.guard(u.view.create)
+	}
+}
+
+func (u *ui) save() {
+	if u.editor != nil {
+		u.editor.save()
+	}
+}
+
+func (u *ui) focusSearch() {
+	if u.search != nil {
+		u.win.Canvas().Focus(u.search)
+	}
+}
+
+// guard runs next unless an edit with unsaved changes is open; then it asks
+// whether to save, discard or stay.
+func (u *ui) guard(next func()) {
+	if u.editor == nil || !u.editor.dirty {
+		u.editor = nil
+		next()
+		return
+	}
+	ed := u.editor
+	var d dialog.Dialog
+	saveBtn := widget.NewButton(lang.L("Save"), func() {
+		d.Hide()
+		if ed.save() {
+			next()
+		}
+	})
+	saveBtn.Importance = widget.HighImportance
+	discard := widget.NewButton(lang.L("Discard changes"), func() {
+		d.Hide()
+		u.editor = nil
+		next()
+	})
+	discard.Importance = widget.DangerImportance
+	stay := widget.NewButton(lang.L("Keep editing"), func() { d.Hide() })
+	msg := widget.NewLabel(lang.L("You have changed this record without saving. Save the changes before you leave?"))
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustomWithoutButtons(lang.L("Unsaved changes"),
+		container.NewVBox(msg, container.NewGridWithColumns(3, stay, discard, saveBtn)), u.win)
+	d.Resize(fyne.NewSize(520, 160))
+	d.Show()
+}
+
+func (u *ui) close() {
+	size := u.win.Canvas().Size()
+	if size.Width > 0 && size.Height > 0 {
+		u.app.Preferences().SetFloat(prefWidth, float64(size.Width))
+		u.app.Preferences().SetFloat(prefHeight, float64(size.Height))
+	}
+	u.win.Close()
+}
+
+// showError tells what happened and what to do; the technical detail comes
+// last, for whoever is asked for help.
+func (u *ui) showError(what, todo string, err error) {
+	detail := err.Error()
+	if errors.Is(err, store.ErrNotFound) {
+		detail = lang.L("The record no longer exists; someone may have deleted it.")
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%s\n\n%s\n\n%s %s", what, todo, lang.L("Details:"), detail))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), msg, u.win)
+	d.Resize(fyne.NewSize(520, 240))
+	d.Show()
+}
+
+// loadFailed reports an error reading the store.
+func (u *ui) loadFailed(err error) {
+	u.showError(lang.L("Ernstfall could not read the handbook."), lang.L("Restart Ernstfall. If this happens again, restore the latest backup."), err)
+}
+
+// saveFailed reports an error writing to the store.
+func (u *ui) saveFailed(err error) {
+	u.showError(lang.L("The change could not be saved."), lang.L("Your input is still in the form. Check that the disk is not full, then save again."), err)
+}

@@ -1,0 +1,131 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+var t0 = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+
+// fakeClock is a wall clock shared by simulated laptops: it moves on a
+// little at every reading; each laptop may read it with a skew.
+type fakeClock struct {
+	mu  gosync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: t0} }
+
+func (c *fakeClock) reader(skew time.Duration) func() time.Time {
+	return func() time.Time {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.now = c.now.Add(7 * time.Millisecond)
+		return c.now.Add(skew)
+	}
+}
+
+// laptop is one simulated device: its database and its clock.
+type laptop struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+func openLaptop(t testing.TB, dir string, now func() time.Time) *laptop {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(dir, "hb.db"), store.Options{Now: now})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return &laptop{st: st, now: now}
+}
+
+func (l *laptop) sync(t testing.TB, folder string) Report {
+	t.Helper()
+	rep, err := RunWith(context.Background(), l.st, Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1})
+	if err != nil {
+		t.Fatalf("sync %s: %v", l.st.Device(), err)
+	}
+	return rep
+}
+
+func putContact(t testing.TB, l *laptop, c *handbook.Contact) {
+	t.Helper()
+	if err := store.Put(context.Background(), l.st, c); err != nil {
+		t.Fatalf("put contact: %v", err)
+	}
+}
+
+func getContact(t testing.TB, l *laptop, id string) handbook.Contact {
+	t.Helper()
+	c, err := store.Get[handbook.Contact](context.Background(), l.st, id)
+	if err != nil {
+		t.Fatalf("get contact %s: %v", id, err)
+	}
+	return c
+}
+
+func conflicts(t testing.TB, l *laptop) []store.Conflict {
+	t.Helper()
+	cs, err := l.st.Conflicts(context.Background())
+	if err != nil {
+		t.Fatalf("conflicts: %v", err)
+	}
+	return cs
+}
+
+// comparable renders what must agree on every laptop: the whole handbook
+// (tombstones included; the update time is this laptop's own note of when
+// it last changed a record) and the open conflicts.
+func comparable(t testing.TB, l *laptop) string {
+	t.Helper()
+	ctx := context.Background()
+	hb, err := l.st.Load(ctx)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	var doc any
+	raw, err := json.Marshal(hb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	dropUpdatedAt(doc)
+	cs := conflicts(t, l)
+	for i := range cs {
+		cs[i].Current.Mine, cs[i].Other.Mine = false, false
+	}
+	out, err := json.MarshalIndent(struct {
+		Handbook  any
+		Conflicts []store.Conflict
+	}{doc, cs}, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// dropUpdatedAt removes every record's update time from a decoded handbook.
+func dropUpdatedAt(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, "updated_at")
+		for _, e := range x {
+			dropUpdatedAt(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropUpdatedAt(e)
+		}
+	}
+}
