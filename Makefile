@@ -9,9 +9,9 @@ PKGS    := ./...
 BUILD_DEBS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # Real clients the tests use: a PDF parser for the binder, an X server for the window.
-TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils
+TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils python3-vobject
 
-.PHONY: all deps build run test bench lint clean
+.PHONY: all deps package-deps build run test bench lint package package-check clean
 
 all: build
 
@@ -24,6 +24,17 @@ deps:
 		echo "deps: missing$$missing — install them with your package manager"; exit 1; fi; \
 	sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 	echo "deps: installing$$missing"; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
+
+# Packaging also needs the Windows cross-compiler, zip and the validators.
+PACKAGE_DEBS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 zip unzip file appstream desktop-file-utils
+
+package-deps: deps
+	@missing=""; for p in $(PACKAGE_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "package-deps: all present"; exit 0; fi; \
+	sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	echo "package-deps: installing$$missing"; \
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
 
@@ -45,6 +56,14 @@ lint:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
 	$(GO) vet $(PKGS)
 
+# dist/: Linux tarball, .deb and Windows .zip (see packaging/build.sh).
+package: package-deps
+	packaging/build.sh
+
+package-check:
+	packaging/check.sh
+
 clean:
 	rm -f $(BIN)
+	rm -rf dist
 	$(GO) clean -testcache

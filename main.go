@@ -4,17 +4,45 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	_ "embed"
 	"os"
 	"os/signal"
+	"strings"
 
 	"ernstfall/app"
 	"ernstfall/internal/cli"
 )
 
+// fyneApp is the app's metadata; its Version is the one version number of
+// the program, for packages, the command line and the printed binder alike.
+//
+//go:embed FyneApp.toml
+var fyneApp string
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := cli.Run(ctx, os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, GUI: app.Run})
+	env := &cli.Env{Version: version(fyneApp), Stdout: os.Stdout, Stderr: os.Stderr, GUI: app.Run}
+	code := cli.Run(ctx, os.Args[1:], env)
 	stop()
 	os.Exit(code)
+}
+
+// version reads Details.Version from FyneApp.toml.
+func version(toml string) string {
+	section := ""
+	sc := bufio.NewScanner(strings.NewReader(toml))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			section = strings.Trim(line, "[]")
+			continue
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if ok && section == "Details" && strings.TrimSpace(key) == "Version" {
+			return strings.Trim(strings.TrimSpace(value), `"`)
+		}
+	}
+	return "dev"
 }

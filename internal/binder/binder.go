@@ -69,6 +69,9 @@ type Options struct {
 	PrintedAt time.Time
 	// PrintedBy names who printed it; empty leaves it out.
 	PrintedBy string
+	// Program names the program and its version ("Ernstfall 0.1.0"),
+	// printed small on the cover; empty leaves it out.
+	Program string
 }
 
 // Result describes a rendered binder.

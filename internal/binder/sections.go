@@ -130,6 +130,10 @@ func (d *doc) cover() {
 		d.y += 2
 		d.text(fmt.Sprintf(t.teamOnly, d.p.opt.Team), style{italic: true})
 	}
+	if d.p.opt.Program != "" {
+		d.y += 4
+		d.text(d.p.opt.Program, style{size: 9, color: colorGray})
+	}
 	if d.p.has(SectionAlarm) {
 		d.y = d.bottom - 12
 		d.flow([]run{{text: t.alarm + " → " + d.pageRef("sec:"+SectionAlarm), st: style{bold: true, size: 14}}},

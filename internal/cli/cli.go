@@ -18,9 +18,6 @@ import (
 	"ernstfall/internal/store"
 )
 
-// Version is the program version, set at build time with -ldflags.
-var Version = "0.1.0-dev"
-
 // Exit codes.
 const (
 	ExitOK       = 0
@@ -34,6 +31,8 @@ type GUI func(ctx context.Context, st *store.Store, demo bool) error
 
 // Env is what a command sees of the world.
 type Env struct {
+	// Version is the program's version (from FyneApp.toml).
+	Version        string
 	Stdout, Stderr io.Writer
 	Now            func() time.Time
 	// ConfigDir holds the default databases; os.UserConfigDir()/ernstfall when empty.
@@ -57,12 +56,16 @@ func commands() []command {
 		{"check", "", "list findings: restore order, stale contacts, overdue reviews; exit 1 on errors", runCheck},
 		{"search", "QUERY", "full-text search over the whole handbook", runSearch},
 		{"restore-order", "", "print the computed restore order with RTO/RPO", runRestoreOrder},
-		{"export", "--format json -o FILE", "write a complete backup of the handbook", runExport},
-		{"import", "FILE.json", "restore records from a backup written by export", runImport},
+		{"export", "--format json|csv|vcf|md -o PATH", "write a backup (json), the contacts (csv, vcf) or the handbook as a Markdown folder (md)", runExport},
+		{"import", "FILE|DIR [--dry-run] [--skip-invalid] [--duplicates skip|update|create]", "import a backup, a vCard or CSV address book, or a Markdown folder; --dry-run shows the preview", runImport},
+		{"verify-list", "-o FILE.csv [--team TEAM] [--stale-days N]", "write the contacts due for verification as CSV for a team lead", runVerifyList},
+		{"call-tree", "", "print who calls whom at each escalation level, with deputies", runCallTree},
 		{"binder", "-o FILE.pdf [--lang de|en] [--paper a4|letter] [--sections LIST] [--playbook ID|TITLE] [--team TEAM]", "print the emergency binder as PDF", runBinder},
 		{"incidents", "", "list incidents, newest first", runIncidents},
 		{"incident", "start|log|close …", "start an incident from a playbook, add a log entry, close it", runIncident},
 		{"incident-report", "ID -o FILE.pdf [--lang de|en]", "print an incident's report: timeline, clocks, messages", runIncidentReport},
+		{"sync", "--folder DIR [--device-name NAME] [--snapshot]", "merge with the other laptops through a shared folder", runSync},
+		{"conflicts", "", "list open sync conflicts", runConflicts},
 		{"version", "", "print the version", runVersion},
 	}
 }
@@ -81,6 +84,9 @@ var errFindings = errors.New("findings")
 func Run(ctx context.Context, args []string, env *Env) int {
 	if env.Now == nil {
 		env.Now = time.Now
+	}
+	if env.Version == "" {
+		env.Version = "dev"
 	}
 	g := &globals{}
 	fs := flag.NewFlagSet("ernstfall", flag.ContinueOnError)
@@ -144,11 +150,9 @@ func (env *Env) configDir() (string, error) {
 	if env.ConfigDir != "" {
 		return env.ConfigDir, nil
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the settings folder: %w; pass --db PATH", err)
-	}
-	return filepath.Join(dir, "ernstfall"), nil
+	exe, _ := os.Executable()
+	dir, _, err := dataDir(exe, os.UserConfigDir)
+	return dir, err
 }
 
 // dbPath is the database the command works on: --db, or the default (or
@@ -261,7 +265,7 @@ func runVersion(_ context.Context, env *Env, _ *globals, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
-	fmt.Fprintf(env.Stdout, "ernstfall %s (database schema %d)\n", Version, store.SchemaVersion())
+	fmt.Fprintf(env.Stdout, "ernstfall %s (database schema %d)\n", env.Version, store.SchemaVersion())
 	return nil
 }
 

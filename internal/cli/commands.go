@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -165,8 +166,10 @@ type backupFile struct {
 
 func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	format := fs.String("format", "json", "`json`")
+	format := fs.String("format", "json", "`json` (backup), csv or vcf (contacts), md (Markdown folder)")
 	out := fs.String("o", "", "output `FILE` (- for standard output)")
+	vcardVersion := fs.String("vcard-version", "3.0", "vCard `version`: 3.0 or 4.0")
+	separator := fs.String("separator", ",", "CSV field `separator`: , or ;")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -174,11 +177,14 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
 	}
-	if *format != "json" {
-		return usagef("unknown format %q (known: json)", *format)
+	if *format != "json" && !slices.Contains(exchangeFormats, *format) {
+		return usagef("unknown format %q (known: json, csv, vcf, md)", *format)
 	}
 	if *out == "" {
 		return usagef("missing -o FILE")
+	}
+	if *format != "json" {
+		return exportExchange(ctx, env, g, *format, *out, *vcardVersion, *separator)
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -212,12 +218,16 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 
 func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	opt := importFlags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	file, err := oneArg(pos, "FILE.json")
+	file, err := oneArg(pos, "FILE|DIR")
 	if err != nil {
+		return err
+	}
+	if handled, err := importExchange(ctx, env, g, file, opt); handled {
 		return err
 	}
 	hb, err := readBackup(file)
@@ -274,7 +284,8 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	if *out == "" {
 		return usagef("missing -o FILE.pdf")
 	}
-	opt := binder.Options{Lang: *lang, Paper: *paper, Playbook: *playbook, Team: *team, PrintedAt: env.Now(), PrintedBy: *by}
+	opt := binder.Options{Lang: *lang, Paper: *paper, Playbook: *playbook, Team: *team, PrintedAt: env.Now(), PrintedBy: *by,
+		Program: "Ernstfall " + env.Version}
 	if *sections != "" {
 		for _, s := range strings.Split(*sections, ",") {
 			opt.Sections = append(opt.Sections, strings.TrimSpace(s))

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runAt runs a command with a clock that moves on, as real syncs do.
+func runAt(t *testing.T, clock *time.Time, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdout: &out, Stderr: &errb, ConfigDir: t.TempDir(), Now: func() time.Time {
+		*clock = clock.Add(time.Second)
+		return *clock
+	}}
+	code := Run(context.Background(), args, env)
+	return result{code, out.String(), errb.String()}
+}
+
+// setPhone rewrites the mobile number of the contact on the CSV's first
+// data row and returns the header and that row only.
+func setPhone(t *testing.T, csvText, phone string) string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(csvText)).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("exported csv unreadable (%v): %q", err, csvText)
+	}
+	rows[1][5] = phone
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.WriteAll(rows[:2])
+	return buf.String()
+}
+
+func TestSyncTwoDatabasesByCommandLine(t *testing.T) {
+	clock := now
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "share")
+	os.Mkdir(folder, 0o755)
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	if r := runAt(t, &clock, "--db", a, "init", "--demo"); r.code != 0 {
+		t.Fatalf("init a: %+v", r)
+	}
+	if r := runAt(t, &clock, "--db", b, "init"); r.code != 0 {
+		t.Fatalf("init b: %+v", r)
+	}
+	steps := []struct {
+		name string
+		db   string
+		args []string
+		want string
+	}{
+		{"a shares the demo", a, []string{"sync", "--folder", folder, "--device-name", "Laptop A"}, "sent "},
+		{"b joins", b, []string{"sync", "--folder", folder, "--device-name", "Laptop B"}, "received "},
+		{"b has nothing to send", b, []string{"sync", "--folder", folder}, "sent nothing"},
+		{"no conflicts yet", b, []string{"conflicts"}, "no open conflicts"},
+	}
+	for _, s := range steps {
+		r := runAt(t, &clock, append([]string{"--db", s.db}, s.args...)...)
+		if r.code != 0 || !strings.Contains(r.stdout, s.want) {
+			t.Fatalf("%s: %+v, want %q", s.name, r, s.want)
+		}
+	}
+	// Both laptops change the same phone number offline, by CSV.
+	ra := runAt(t, &clock, "--db", a, "export", "--format", "csv", "-o", "-")
+	rb := runAt(t, &clock, "--db", b, "export", "--format", "csv", "-o", "-")
+	if ra.code != 0 || ra.stdout != rb.stdout || !strings.HasPrefix(ra.stdout, "id,name,organisation") {
+		t.Fatalf("exports after joining differ or failed:\n%s\n---\n%s\n%s", ra.stdout, rb.stdout, ra.stderr)
+	}
+	for _, side := range []struct{ db, phone string }{{a, "+49 170 1111"}, {b, "+49 170 2222"}} {
+		text := setPhone(t, ra.stdout, side.phone)
+		file := filepath.Join(dir, filepath.Base(side.db)+".csv")
+		os.WriteFile(file, []byte(text), 0o644)
+		if r := runAt(t, &clock, "--db", side.db, "import", file); r.code != 0 || !strings.Contains(r.stdout, "1 contacts changed") {
+			t.Fatalf("import csv: %+v", r)
+		}
+	}
+	for _, db := range []string{a, b, a} {
+		if r := runAt(t, &clock, "--db", db, "sync", "--folder", folder); r.code != 0 {
+			t.Fatalf("sync: %+v", r)
+		}
+	}
+	ra = runAt(t, &clock, "--db", a, "export", "--format", "csv", "-o", "-")
+	rb = runAt(t, &clock, "--db", b, "export", "--format", "csv", "-o", "-")
+	if ra.stdout != rb.stdout {
+		t.Fatalf("laptops differ after sync:\n%s\n---\n%s", ra.stdout, rb.stdout)
+	}
+	if !strings.Contains(ra.stdout, "+49 170 2222") && !strings.Contains(ra.stdout, "+49 170 1111") {
+		t.Fatalf("neither edit survived:\n%s", ra.stdout)
+	}
+	for _, db := range []string{a, b} {
+		r := runAt(t, &clock, "--db", db, "conflicts")
+		if r.code != 0 || !strings.Contains(r.stdout, "1 open conflicts") || !strings.Contains(r.stdout, "phone_mobile") ||
+			!strings.Contains(r.stdout, "+49 170 1111") || !strings.Contains(r.stdout, "+49 170 2222") ||
+			!strings.Contains(r.stdout, "Laptop A") || !strings.Contains(r.stdout, "Laptop B") {
+			t.Errorf("conflicts on %s: %+v", filepath.Base(db), r)
+		}
+		t.Logf("%s:\n%s", filepath.Base(db), r.stdout)
+	}
+}
+
+func TestContactsCSVRoundTrip(t *testing.T) {
+	clock := now
+	db := demoDB(t)
+	file := filepath.Join(t.TempDir(), "contacts.csv")
+	if r := runAt(t, &clock, "--db", db, "export", "--format", "csv", "-o", file); r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	tests := []struct {
+		name    string
+		content func(orig string) string
+		code    int
+		want    string
+	}{
+		{"unchanged file changes nothing", func(o string) string { return o }, 0, "0 contacts changed"},
+		{"edited phone updates by id", func(o string) string { return setPhone(t, o, "+49 30 999") }, 0, "1 contacts changed"},
+		{"new row without id adds a contact", func(o string) string {
+			return csvHeader(o) + "\n,Neue Person,,,,,,,neu@example.com,,,,false,,\n"
+		}, 0, "1 contacts changed"},
+		{"unknown column is refused", func(o string) string { return "id,nmae\nx,y\n" }, 1, "unknown column"},
+		{"invalid contact is refused whole", func(o string) string {
+			return "id,name,email\n,Ohne Kanal,\n"
+		}, 1, "nothing was imported"},
+	}
+	orig, _ := os.ReadFile(file)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := filepath.Join(t.TempDir(), "in.csv")
+			os.WriteFile(in, []byte(tt.content(string(orig))), 0o644)
+			r := runAt(t, &clock, "--db", db, "import", in)
+			if r.code != tt.code || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Errorf("import: %+v, want code %d and %q", r, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+// csvHeader returns the header row of an exported CSV.
+func csvHeader(csvText string) string {
+	head, _, _ := strings.Cut(csvText, "\n")
+	return head
+}

@@ -1,0 +1,264 @@
+// Package exchange moves handbook data in and out of the formats people keep
+// it in elsewhere: vCard and CSV address books (our own CSV layout, Outlook
+// and Google Contacts exports), a folder of Markdown files with front matter,
+// and plain Markdown playbooks. Contact imports go through a Preview that
+// lists what would be created, updated, skipped or is a duplicate; nothing is
+// written until the preview is applied.
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// MaxFileSize is the largest file an import reads. Address books of a few
+// thousand contacts stay far below it.
+const MaxFileSize = 16 << 20
+
+// Sentinel errors, checked with errors.Is.
+var (
+	// ErrTooLarge: the file is larger than MaxFileSize.
+	ErrTooLarge = errors.New("file too large")
+	// ErrBinary: the file is not text.
+	ErrBinary = errors.New("not a text file")
+	// ErrEncoding: the text is in an encoding this package cannot read.
+	ErrEncoding = errors.New("unknown text encoding")
+	// ErrFormat: the file is not in a format this package reads.
+	ErrFormat = errors.New("unknown file format")
+)
+
+// Problem is one thing wrong with an input file: where and what.
+type Problem struct {
+	File string
+	// Line is 1-based; 0 when the problem concerns the whole file.
+	Line    int
+	Message string
+	// Err is the sentinel behind the problem, if any.
+	Err error
+}
+
+func (p Problem) Error() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s: line %d: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Message)
+}
+
+// Unwrap returns the sentinel behind the problem.
+func (p Problem) Unwrap() error { return p.Err }
+
+func problemf(file string, line int, sentinel error, format string, a ...any) *Problem {
+	return &Problem{File: file, Line: line, Message: fmt.Sprintf(format, a...), Err: sentinel}
+}
+
+// Format names an input format.
+type Format string
+
+// Formats Detect tells apart.
+const (
+	FormatJSON   Format = "json"
+	FormatVCard  Format = "vcf"
+	FormatCSV    Format = "csv"
+	FormatFolder Format = "md"
+)
+
+// Detect tells the format of path from its content (head is its first
+// bytes) and, where the content is not decisive, from its extension.
+// A directory is a Markdown folder.
+func Detect(path string, isDir bool, head []byte) (Format, error) {
+	if isDir {
+		return FormatFolder, nil
+	}
+	text := bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n")
+	switch {
+	case bytes.HasPrefix(text, []byte("{")):
+		return FormatJSON, nil
+	case len(text) >= 11 && strings.EqualFold(string(text[:11]), "BEGIN:VCARD"):
+		return FormatVCard, nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return FormatJSON, nil
+	case ".vcf", ".vcard":
+		return FormatVCard, nil
+	case ".csv", ".txt", ".tsv":
+		return FormatCSV, nil
+	}
+	if looksBinary(head) {
+		return "", problemf(path, 0, ErrBinary, "is a binary file, not a vCard, CSV or JSON backup")
+	}
+	return "", problemf(path, 0, ErrFormat, "is neither a vCard (.vcf), a CSV file (.csv), a JSON backup (.json) nor a folder")
+}
+
+// ReadLimited reads a whole file, refusing files larger than MaxFileSize.
+func ReadLimited(ctx context.Context, path string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, problemf(path, 0, ErrTooLarge, "is larger than %d MiB; split it or remove photos first", MaxFileSize>>20)
+	}
+	return data, nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// looksBinary reports NUL bytes or many control characters in the first
+// kilobytes, the marks of images, archives and office files.
+func looksBinary(data []byte) bool {
+	head := data[:min(len(data), 8192)]
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return false
+	}
+	ctl := 0
+	for _, b := range head {
+		if b == 0 {
+			return true
+		}
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' {
+			ctl++
+		}
+	}
+	return ctl > len(head)/100+1
+}
+
+// decodeText turns file content into UTF-8 text: UTF-8 with or without a
+// BOM, UTF-16 with a BOM, or Windows-1252 (what Outlook writes as "ANSI").
+// It reports which encoding it read.
+func decodeText(file string, data []byte) (string, string, error) {
+	if looksBinary(data) {
+		return "", "", problemf(file, 0, ErrBinary, "is a binary file, not text")
+	}
+	switch {
+	case bytes.HasPrefix(data, utf8BOM):
+		data = data[len(utf8BOM):]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return decodeUTF16(file, data[2:], false)
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeUTF16(file, data[2:], true)
+	}
+	if utf8.Valid(data) {
+		return string(data), "UTF-8", nil
+	}
+	s, err := decodeCharset(data, "windows-1252")
+	if err != nil {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return "", "", problemf(file, line, ErrEncoding, "text is neither UTF-8 nor Windows-1252; save the file as UTF-8")
+	}
+	return s, "Windows-1252", nil
+}
+
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
+}
+
+func decodeUTF16(file string, data []byte, bigEndian bool) (string, string, error) {
+	if len(data)%2 != 0 {
+		return "", "", problemf(file, 0, ErrEncoding, "UTF-16 text has an odd number of bytes")
+	}
+	u := make([]uint16, len(data)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
+		} else {
+			u[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
+		}
+	}
+	return string(utf16.Decode(u)), "UTF-16", nil
+}
+
+// cp1252 maps the bytes 0x80–0x9F of Windows-1252; 0 marks undefined bytes.
+var cp1252 = [32]rune{
+	'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
+	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ',
+}
+
+// decodeCharset decodes legacy 8-bit text in one of the charsets older
+// address books declare.
+func decodeCharset(data []byte, charset string) (string, error) {
+	cs := strings.ToLower(strings.TrimSpace(charset))
+	switch cs {
+	case "", "utf-8", "utf8":
+		if !utf8.Valid(data) {
+			return "", fmt.Errorf("%w: text is not valid UTF-8", ErrEncoding)
+		}
+		return string(data), nil
+	case "us-ascii", "ascii":
+		for _, b := range data {
+			if b >= 0x80 {
+				return "", fmt.Errorf("%w: byte 0x%02X is not ASCII", ErrEncoding, b)
+			}
+		}
+		return string(data), nil
+	case "iso-8859-1", "latin1", "iso8859-1", "iso-8859-15", "latin-9":
+		var b strings.Builder
+		latin9 := cs == "iso-8859-15" || cs == "latin-9"
+		for _, c := range data {
+			r := rune(c)
+			if latin9 {
+				r = latin9Rune(c)
+			}
+			b.WriteRune(r)
+		}
+		return b.String(), nil
+	case "windows-1252", "cp1252":
+		var b strings.Builder
+		for _, c := range data {
+			r := rune(c)
+			if c >= 0x80 && c < 0xA0 {
+				if r = cp1252[c-0x80]; r == 0 {
+					return "", fmt.Errorf("%w: byte 0x%02X is undefined in Windows-1252", ErrEncoding, c)
+				}
+			}
+			b.WriteRune(r)
+		}
+		return b.String(), nil
+	}
+	return "", fmt.Errorf("%w %q (known: UTF-8, ISO-8859-1, ISO-8859-15, Windows-1252, US-ASCII)", ErrEncoding, charset)
+}
+
+func latin9Rune(c byte) rune {
+	switch c {
+	case 0xA4:
+		return '€'
+	case 0xA6:
+		return 'Š'
+	case 0xA8:
+		return 'š'
+	case 0xB4:
+		return 'Ž'
+	case 0xB8:
+		return 'ž'
+	case 0xBC:
+		return 'Œ'
+	case 0xBD:
+		return 'œ'
+	case 0xBE:
+		return 'Ÿ'
+	}
+	return rune(c)
+}

@@ -1,0 +1,510 @@
+package exchange
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"ernstfall/internal/handbook"
+)
+
+// Files of a handbook folder.
+const (
+	folderIndex    = "handbook.json"
+	folderContacts = "contacts.csv"
+	folderVCard    = "contacts.vcf"
+	folderReadme   = "README.md"
+	dirPlaybooks   = "playbooks"
+	dirServices    = "services"
+	dirTemplates   = "templates"
+	folderFormat   = "ernstfall-folder"
+	folderVersion  = 1
+)
+
+// index is handbook.json of a folder: the records that have no Markdown
+// body of their own, as JSON.
+type index struct {
+	Format     string                     `json:"format"`
+	Version    int                        `json:"version"`
+	Settings   handbook.Settings          `json:"settings"`
+	Roles      []handbook.Role            `json:"roles"`
+	Escalation []handbook.EscalationLevel `json:"escalation_levels"`
+	Risks      []handbook.RiskScenario    `json:"risks"`
+	Incidents  []handbook.Incident        `json:"incidents"`
+	LogEntries []handbook.LogEntry        `json:"log_entries"`
+	Exercises  []handbook.Exercise        `json:"exercises"`
+	Actions    []handbook.Action          `json:"actions"`
+}
+
+const readme = `# Notfallhandbuch / Emergency handbook
+
+Exported by Ernstfall. Every file is plain text and can be read without the app:
+
+- playbooks/*.md, services/*.md, templates/*.md: one file per playbook,
+  service (the body holds the recovery steps) and communication template;
+  the fields sit in the front matter between the "---" lines.
+- contacts.csv: the contacts (opens in any spreadsheet); contacts.vcf: the
+  same contacts for address books.
+- handbook.json: settings, roles, escalation levels, risks, incidents,
+  exercises and actions.
+
+"ernstfall import <this folder>" reads it back with the same IDs.
+`
+
+// ErrFolderNotEmpty: the export folder holds files that are not an earlier export.
+var ErrFolderNotEmpty = errors.New("folder is not empty and holds no earlier Ernstfall export")
+
+// WriteFolder exports the live records of hb to dir as Markdown files with
+// front matter, contacts as CSV and vCard, and the rest as handbook.json.
+// dir must be new, empty, or an earlier export, whose files are replaced
+// (other files, such as a .git folder, stay).
+func WriteFolder(ctx context.Context, dir string, hb handbook.Handbook) error {
+	hb = hb.Live()
+	if err := prepareFolder(dir); err != nil {
+		return err
+	}
+	files := map[string][]byte{}
+	idx := index{Format: folderFormat, Version: folderVersion, Settings: hb.Settings, Roles: hb.Roles,
+		Escalation: hb.Escalation, Risks: hb.Risks, Incidents: hb.Incidents, LogEntries: hb.LogEntries,
+		Exercises: hb.Exercises, Actions: hb.Actions}
+	data, err := json.MarshalIndent(idx, "", "  ")
+	if err != nil {
+		return fmt.Errorf("export folder: %w", err)
+	}
+	files[folderIndex] = append(data, '\n')
+	files[folderReadme] = []byte(readme)
+	var csvBuf, vcfBuf bytes.Buffer
+	if err := WriteCSV(&csvBuf, hb.Contacts, CSVOptions{BOM: true, Times: true}); err != nil {
+		return err
+	}
+	if err := WriteVCard(&vcfBuf, hb.Contacts, VCard3); err != nil {
+		return err
+	}
+	files[folderContacts], files[folderVCard] = csvBuf.Bytes(), vcfBuf.Bytes()
+	add := func(sub, title string, rec any, bodyKey, body string) error {
+		fm, err := encodeFrontMatter(rec, bodyKey)
+		if err != nil {
+			return fmt.Errorf("export %s %q: %w", sub, title, err)
+		}
+		name := uniqueName(files, sub, slug(title))
+		files[name] = append(append(fm, body...), '\n')
+		return nil
+	}
+	for _, p := range sortedBy(hb.Playbooks, func(p handbook.Playbook) string { return p.Title }) {
+		if err := add(dirPlaybooks, p.Title, p, "body", p.Body); err != nil {
+			return err
+		}
+	}
+	for _, s := range sortedBy(hb.Services, func(s handbook.Service) string { return s.Name }) {
+		if err := add(dirServices, s.Name, s, "recovery_steps", s.RecoverySteps); err != nil {
+			return err
+		}
+	}
+	for _, t := range sortedBy(hb.CommTemplates, func(t handbook.CommTemplate) string { return t.Title }) {
+		if err := add(dirTemplates, t.Title, t, "body", t.Body); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		path := filepath.Join(dir, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("export folder: %w", err)
+		}
+		if err := os.WriteFile(path, files[n], 0o644); err != nil {
+			return fmt.Errorf("export folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// prepareFolder makes dir ready for an export: creates it, or removes the
+// files of an earlier export so that records deleted since disappear.
+func prepareFolder(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		return fmt.Errorf("export folder %s: %w", dir, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := readIndex(dir); err != nil {
+		return fmt.Errorf("export folder %s: %w", dir, ErrFolderNotEmpty)
+	}
+	for _, sub := range []string{dirPlaybooks, dirServices, dirTemplates} {
+		old, _ := filepath.Glob(filepath.Join(dir, sub, "*.md"))
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("export folder: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedBy[T any, P interface {
+	*T
+	handbook.Item
+}](in []T, title func(T) string) []T {
+	out := slices.Clone(in)
+	slices.SortStableFunc(out, func(a, b T) int {
+		return cmp.Or(strings.Compare(slug(title(a)), slug(title(b))), strings.Compare(P(&a).Meta().ID, P(&b).Meta().ID))
+	})
+	return out
+}
+
+func uniqueName(files map[string][]byte, sub, base string) string {
+	name := sub + "/" + base + ".md"
+	for i := 2; files[name] != nil; i++ {
+		name = fmt.Sprintf("%s/%s-%d.md", sub, base, i)
+	}
+	return name
+}
+
+var slugFold = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "Ä", "ae", "Ö", "oe", "Ü", "ue")
+
+// slug turns a title into a file name: lower case ASCII words joined by "-".
+func slug(title string) string {
+	s := strings.ToLower(slugFold.Replace(title))
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if len(out) > 60 {
+		out = strings.TrimSuffix(out[:60], "-")
+	}
+	if out == "" {
+		return "ohne-titel"
+	}
+	return out
+}
+
+func readIndex(dir string) (index, error) {
+	var idx index
+	data, err := os.ReadFile(filepath.Join(dir, folderIndex))
+	if err != nil {
+		return idx, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&idx); err != nil {
+		return idx, fmt.Errorf("%s: %w", filepath.Join(dir, folderIndex), err)
+	}
+	if idx.Format != folderFormat {
+		return idx, fmt.Errorf("%s: not an Ernstfall folder (format %q)", filepath.Join(dir, folderIndex), idx.Format)
+	}
+	if idx.Version > folderVersion {
+		return idx, fmt.Errorf("%s: written by a newer Ernstfall (version %d, this one reads up to %d)", filepath.Join(dir, folderIndex), idx.Version, folderVersion)
+	}
+	return idx, nil
+}
+
+// ReadFolder reads a folder back. A folder written by WriteFolder (it has
+// handbook.json) comes back whole with the same IDs. Any other folder is
+// read as plain Markdown playbooks: every .md file below it (README.md
+// aside) is one playbook, titled by its first heading, without an ID; see
+// MatchPlaybooks. Problems name the file and line.
+func ReadFolder(ctx context.Context, dir string) (handbook.Handbook, bool, error) {
+	if _, err := os.Stat(filepath.Join(dir, folderIndex)); err == nil {
+		hb, err := readExport(ctx, dir)
+		return hb, true, err
+	}
+	hb, err := readPlain(ctx, dir)
+	return hb, false, err
+}
+
+func readExport(ctx context.Context, dir string) (handbook.Handbook, error) {
+	idx, err := readIndex(dir)
+	if err != nil {
+		return handbook.Handbook{}, err
+	}
+	hb := handbook.Handbook{Settings: idx.Settings, Roles: idx.Roles, Escalation: idx.Escalation, Risks: idx.Risks,
+		Incidents: idx.Incidents, LogEntries: idx.LogEntries, Exercises: idx.Exercises, Actions: idx.Actions}
+	csvPath := filepath.Join(dir, folderContacts)
+	data, err := ReadLimited(ctx, csvPath)
+	if err != nil {
+		return hb, err
+	}
+	parsed, err := ReadCSV(csvPath, data)
+	if err != nil {
+		return hb, err
+	}
+	if len(parsed.Problems) > 0 {
+		return hb, parsed.Problems[0]
+	}
+	hb.Contacts = parsed.Contacts()
+	each := func(sub string, read func(path string, fm []string, body string) error) error {
+		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.md"))
+		slices.Sort(files)
+		for _, f := range files {
+			text, err := readText(ctx, f)
+			if err != nil {
+				return err
+			}
+			fm, body, _, ok, err := splitFrontMatter(text)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			if !ok {
+				return fmt.Errorf("%s: line 1: no front matter (a file of an Ernstfall folder starts with ---)", f)
+			}
+			if err := read(f, fm, body); err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+		}
+		return nil
+	}
+	err = each(dirPlaybooks, func(_ string, fm []string, body string) error {
+		var p handbook.Playbook
+		err := decodeFrontMatter(fm, &p)
+		p.Body = body
+		hb.Playbooks = append(hb.Playbooks, p)
+		return err
+	})
+	if err == nil {
+		err = each(dirServices, func(_ string, fm []string, body string) error {
+			var s handbook.Service
+			err := decodeFrontMatter(fm, &s)
+			s.RecoverySteps = body
+			hb.Services = append(hb.Services, s)
+			return err
+		})
+	}
+	if err == nil {
+		err = each(dirTemplates, func(_ string, fm []string, body string) error {
+			var t handbook.CommTemplate
+			err := decodeFrontMatter(fm, &t)
+			t.Body = body
+			hb.CommTemplates = append(hb.CommTemplates, t)
+			return err
+		})
+	}
+	return hb, err
+}
+
+// readText reads a Markdown file as UTF-8 text.
+func readText(ctx context.Context, path string) (string, error) {
+	data, err := ReadLimited(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	text, _, err := decodeText(path, data)
+	return text, err
+}
+
+func readPlain(ctx context.Context, dir string) (handbook.Handbook, error) {
+	var hb handbook.Handbook
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".md") || strings.EqualFold(d.Name(), folderReadme) {
+			return nil
+		}
+		text, err := readText(ctx, path)
+		if err != nil {
+			return err
+		}
+		if _, _, _, fm, _ := splitFrontMatter(text); fm {
+			return fmt.Errorf("%s: line 1: front matter in a folder without handbook.json; remove it or export the folder from Ernstfall", path)
+		}
+		title, body := titleAndBody(text)
+		if title == "" {
+			title = strings.TrimSuffix(d.Name(), filepath.Ext(d.Name()))
+		}
+		hb.Playbooks = append(hb.Playbooks, handbook.Playbook{Title: title, Body: body})
+		return nil
+	})
+	if err != nil {
+		return hb, fmt.Errorf("import folder %s: %w", dir, err)
+	}
+	if len(hb.Playbooks) == 0 {
+		return hb, fmt.Errorf("import folder %s: %w: no Markdown files (.md) and no handbook.json", dir, ErrFormat)
+	}
+	return hb, nil
+}
+
+// titleAndBody finds the title: the first level-1 heading ("# Title"), or
+// else a heading of any level on the first line with text. It returns the
+// title and the rest, without surrounding blank lines, as the body.
+func titleAndBody(text string) (string, string) {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	lines := strings.Split(text, "\n")
+	take := func(i int, title string) (string, string) {
+		rest := append(slices.Clone(lines[:i]), lines[i+1:]...)
+		return title, strings.TrimSpace(strings.Join(rest, "\n"))
+	}
+	fenced, first := false, -1
+	var firstTitle string
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fenced = !fenced
+		}
+		level, title := heading(t)
+		if first < 0 && t != "" {
+			first, firstTitle = i, title
+			if level == 0 {
+				firstTitle = ""
+			}
+		}
+		if !fenced && level == 1 {
+			return take(i, title)
+		}
+	}
+	if firstTitle != "" {
+		return take(first, firstTitle)
+	}
+	return "", strings.TrimSpace(text)
+}
+
+// heading returns the level and text of an ATX heading line, or 0.
+func heading(line string) (int, string) {
+	h := strings.TrimLeft(line, "#")
+	level := len(line) - len(h)
+	if level == 0 || level > 6 || (h != "" && h[0] != ' ') {
+		return 0, ""
+	}
+	return level, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
+}
+
+// MatchPlaybooks gives playbooks read without IDs (plain Markdown) the ID
+// of the existing playbook with the same title, so that importing the same
+// folder again updates instead of duplicating; the others get new IDs.
+// Existing playbooks keep their other fields; only title and body change.
+func MatchPlaybooks(incoming, existing []handbook.Playbook, now time.Time) []handbook.Playbook {
+	byTitle := map[string]handbook.Playbook{}
+	for _, p := range existing {
+		if !p.Deleted {
+			byTitle[strings.ToLower(strings.TrimSpace(p.Title))] = p
+		}
+	}
+	out := make([]handbook.Playbook, 0, len(incoming))
+	for _, p := range incoming {
+		if p.ID != "" {
+			out = append(out, p)
+			continue
+		}
+		if old, ok := byTitle[strings.ToLower(strings.TrimSpace(p.Title))]; ok {
+			if old.Body != p.Body {
+				old.Body, old.UpdatedAt = p.Body, now.UTC()
+			}
+			out = append(out, old)
+			continue
+		}
+		p.ID, p.CreatedAt, p.UpdatedAt = handbook.NewID(), now.UTC(), now.UTC()
+		out = append(out, p)
+	}
+	return out
+}
+
+// EntityDiff counts, for one kind of record, what an import would do.
+type EntityDiff struct {
+	Entity                  handbook.Entity
+	New, Changed, Unchanged int
+}
+
+// Diff compares a handbook about to be imported with the existing one, by
+// record ID, for a dry run.
+func Diff(existing, incoming handbook.Handbook) []EntityDiff {
+	old := map[string][]byte{}
+	add := func(m map[string][]byte) func(handbook.Item) {
+		return func(it handbook.Item) {
+			data, _ := json.Marshal(it)
+			m[string(it.Entity())+"/"+it.Meta().ID] = data
+		}
+	}
+	eachItem(existing, add(old))
+	counts := map[handbook.Entity]*EntityDiff{}
+	eachItem(incoming, func(it handbook.Item) {
+		e := it.Entity()
+		if counts[e] == nil {
+			counts[e] = &EntityDiff{Entity: e}
+		}
+		data, _ := json.Marshal(it)
+		prev, ok := old[string(e)+"/"+it.Meta().ID]
+		switch {
+		case !ok:
+			counts[e].New++
+		case bytes.Equal(prev, data):
+			counts[e].Unchanged++
+		default:
+			counts[e].Changed++
+		}
+	})
+	var out []EntityDiff
+	for _, e := range handbook.Entities {
+		if c := counts[e]; c != nil {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+func eachItem(hb handbook.Handbook, f func(handbook.Item)) {
+	for i := range hb.Contacts {
+		f(&hb.Contacts[i])
+	}
+	for i := range hb.Roles {
+		f(&hb.Roles[i])
+	}
+	for i := range hb.Escalation {
+		f(&hb.Escalation[i])
+	}
+	for i := range hb.Playbooks {
+		f(&hb.Playbooks[i])
+	}
+	for i := range hb.CommTemplates {
+		f(&hb.CommTemplates[i])
+	}
+	for i := range hb.Services {
+		f(&hb.Services[i])
+	}
+	for i := range hb.Risks {
+		f(&hb.Risks[i])
+	}
+	for i := range hb.Incidents {
+		f(&hb.Incidents[i])
+	}
+	for i := range hb.LogEntries {
+		f(&hb.LogEntries[i])
+	}
+	for i := range hb.Exercises {
+		f(&hb.Exercises[i])
+	}
+	for i := range hb.Actions {
+		f(&hb.Actions[i])
+	}
+}

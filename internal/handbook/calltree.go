@@ -1,0 +1,85 @@
+package handbook
+
+import (
+	"cmp"
+	"slices"
+)
+
+// CallLevel is who calls whom at one escalation level: the holder of the
+// deciding role (or, if unreachable, the next deputy) calls the holders of
+// each role to notify, primary first, then deputies in their order.
+type CallLevel struct {
+	Level  int
+	Name   string
+	Within Minutes
+	// Caller is the deciding role; empty RoleID when the level names none.
+	Caller CallRole
+	// Calls are the roles the caller notifies, in the order the level lists
+	// them; the caller's own role is left out.
+	Calls []CallRole
+}
+
+// CallRole is a role with the people to try, in order.
+type CallRole struct {
+	RoleID string
+	Role   string
+	// People are the role's holders: the first is the primary, the rest
+	// are the deputies to call when the one before is unreachable.
+	People []CallPerson
+	// Missing lists holder or role IDs that name no live record.
+	Missing []string
+}
+
+// CallPerson is one person to call with the numbers to try, mobile first.
+type CallPerson struct {
+	ContactID string
+	Name      string
+	Phones    []string
+}
+
+// CallTree computes the call tree from the escalation levels and the roles'
+// holders, lowest level first. It is a pure view: the command line prints
+// it, the app and the binder show it.
+func CallTree(hb Handbook) []CallLevel {
+	live := hb.Live()
+	contacts := map[string]Contact{}
+	for _, c := range live.Contacts {
+		contacts[c.ID] = c
+	}
+	roles := map[string]Role{}
+	for _, r := range live.Roles {
+		roles[r.ID] = r
+	}
+	chain := func(id string) CallRole {
+		r, ok := roles[id]
+		if !ok {
+			return CallRole{RoleID: id, Missing: []string{id}}
+		}
+		out := CallRole{RoleID: r.ID, Role: r.Name}
+		for _, h := range r.Holders {
+			c, ok := contacts[h]
+			if !ok {
+				out.Missing = append(out.Missing, h)
+				continue
+			}
+			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.Name, Phones: c.Phones()})
+		}
+		return out
+	}
+	levels := slices.Clone(live.Escalation)
+	slices.SortStableFunc(levels, func(a, b EscalationLevel) int { return cmp.Compare(a.Level, b.Level) })
+	var out []CallLevel
+	for _, e := range levels {
+		l := CallLevel{Level: e.Level, Name: e.Name, Within: e.Within}
+		if e.DecidedBy != "" {
+			l.Caller = chain(e.DecidedBy)
+		}
+		for _, id := range e.Notify {
+			if id != e.DecidedBy {
+				l.Calls = append(l.Calls, chain(id))
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}

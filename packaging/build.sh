@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Builds the Ernstfall packages into dist/: the Linux tarball (fyne package),
+# a .deb, and a zipped Windows .exe cross-compiled with mingw-w64.
+# Usage: packaging/build.sh [linux|deb|windows]...   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DIST=$ROOT/dist
+FYNE=${FYNE:-$(go env GOPATH)/bin/fyne}
+ID=de.ernstfall.handbook
+VERSION=$(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+BUILD=$(sed -n 's/^ *Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
+targets=${*:-linux deb windows}
+mkdir -p "$DIST"
+
+need_fyne() {
+	[ -x "$FYNE" ] || { echo "package: installing the fyne packaging tool"; go install fyne.io/tools/cmd/fyne@v1.7.4; }
+}
+
+build_linux() {
+	need_fyne
+	echo "package: Linux tarball"
+	rm -f Ernstfall.tar.xz
+	"$FYNE" package --os linux --release
+	mv Ernstfall.tar.xz "$DIST/ernstfall_${VERSION}_linux_amd64.tar.xz"
+}
+
+# Depends for the .deb: the packages that provide the shared libraries the
+# binary links against.
+deb_depends() {
+	local bin=$1 libs pkgs=""
+	libs=$(objdump -p "$bin" | awk '/NEEDED/ {print $2}')
+	for lib in $libs; do
+		path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')
+		[ -n "$path" ] || { echo "package: cannot find $lib" >&2; exit 1; }
+		pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) ||
+			pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
+		pkgs="$pkgs $pkg"
+	done
+	echo "$pkgs" | tr ' ' '\n' | sed '/^$/d' | sort -u | paste -sd, | sed 's/,/, /g'
+}
+
+build_deb() {
+	echo "package: .deb"
+	local stage
+	stage=$(mktemp -d)
+	trap 'rm -rf "$stage"' RETURN
+	local pkg=$stage/ernstfall
+	mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/applications" "$pkg/usr/share/metainfo" \
+		"$pkg/usr/share/doc/ernstfall" "$pkg/usr/share/icons/hicolor/scalable/apps"
+	CGO_ENABLED=1 go build -trimpath -ldflags "-s -w" -o "$pkg/usr/bin/ernstfall" .
+	install -m644 packaging/linux/$ID.desktop "$pkg/usr/share/applications/"
+	install -m644 packaging/linux/$ID.metainfo.xml "$pkg/usr/share/metainfo/"
+	install -m644 packaging/icons/ernstfall.svg "$pkg/usr/share/icons/hicolor/scalable/apps/$ID.svg"
+	for s in 16 32 48 64 128 256 512; do
+		mkdir -p "$pkg/usr/share/icons/hicolor/${s}x${s}/apps"
+		install -m644 "packaging/icons/ernstfall-$s.png" "$pkg/usr/share/icons/hicolor/${s}x${s}/apps/$ID.png"
+	done
+	install -m644 packaging/linux/copyright "$pkg/usr/share/doc/ernstfall/copyright"
+	local size depends
+	size=$(du -sk "$pkg/usr" | cut -f1)
+	depends=$(deb_depends "$pkg/usr/bin/ernstfall")
+	cat > "$pkg/DEBIAN/control" <<CONTROL
+Package: ernstfall
+Version: ${VERSION}-${BUILD}
+Architecture: amd64
+Maintainer: Ernstfall developers <dev@ernstfall.example.org>
+Installed-Size: $size
+Depends: $depends
+Section: utils
+Priority: optional
+Homepage: https://ernstfall.example.org
+Description: offline emergency handbook for incident response and business continuity
+ Crisis teams keep their playbooks, contacts with deputies, escalation matrix
+ and recovery plans in Ernstfall. Every laptop holds the whole handbook and
+ works without a network; laptops exchange changes through a shared folder;
+ the handbook prints as a PDF emergency binder.
+CONTROL
+	find "$pkg" -type d -exec chmod 755 {} +
+	dpkg-deb --root-owner-group --build "$pkg" "$DIST/ernstfall_${VERSION}-${BUILD}_amd64.deb" >/dev/null
+	echo "package: Depends: $depends"
+}
+
+build_windows() {
+	need_fyne
+	command -v x86_64-w64-mingw32-gcc >/dev/null || {
+		echo "package: the Windows build needs mingw-w64: apt-get install gcc-mingw-w64-x86-64"; exit 1; }
+	echo "package: Windows .exe (cross-compiled; the first run compiles GLFW for Windows, a few minutes)"
+	rm -f Ernstfall.exe
+	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 "$FYNE" package --os windows --release
+	if [ -n "${SIGN_CERT:-}" ]; then
+		# Authenticode signing: SIGN_CERT is a PKCS#12 file, SIGN_PASS its password.
+		osslsigncode sign -pkcs12 "$SIGN_CERT" -pass "${SIGN_PASS:-}" -n Ernstfall \
+			-t http://timestamp.digicert.com -in Ernstfall.exe -out Ernstfall-signed.exe
+		mv Ernstfall-signed.exe Ernstfall.exe
+	fi
+	local stage
+	stage=$(mktemp -d)
+	trap 'rm -rf "$stage"' RETURN
+	mkdir "$stage/Ernstfall"
+	mv Ernstfall.exe "$stage/Ernstfall/"
+	install -m644 packaging/windows/README.txt "$stage/Ernstfall/README.txt"
+	rm -f "$DIST/ernstfall_${VERSION}_windows_amd64.zip"
+	(cd "$stage" && zip -qr "$DIST/ernstfall_${VERSION}_windows_amd64.zip" Ernstfall)
+}
+
+for t in $targets; do
+	case $t in
+	linux) build_linux ;;
+	deb) build_deb ;;
+	windows) build_windows ;;
+	*) echo "package: unknown target $t (linux, deb, windows)"; exit 2 ;;
+	esac
+done
+ls -la "$DIST"
