@@ -11,7 +11,7 @@ BUILD_DEBS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
 # Real clients the tests use: a PDF parser for the binder, an X server for the window.
 TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils python3-vobject
 
-.PHONY: all deps package-deps build run test bench lint package package-check clean
+.PHONY: all deps package-deps build run test fuzz bench lint package package-check clean
 
 all: build
 
@@ -48,6 +48,15 @@ test: deps
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+	$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+# Short fuzz runs of the parsers that read other people's files; a longer
+# run: make fuzz FUZZTIME=10m
+FUZZTIME ?= 1m
+fuzz:
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzParseBatch$$' -fuzztime $(FUZZTIME) ./internal/sync
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzVCard$$' -fuzztime $(FUZZTIME) ./internal/exchange
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./internal/exchange
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -13,6 +13,7 @@ import (
 
 	"ernstfall/app"
 	"ernstfall/internal/cli"
+	_ "ernstfall/internal/localefix" // before the toolkit reads the locale
 )
 
 // fyneApp is the app's metadata; its Version is the one version number of

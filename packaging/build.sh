@@ -37,6 +37,9 @@ deb_depends() {
 			pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
 		pkgs="$pkgs $pkg"
 	done
+	# GLFW opens these X libraries at run time (dlopen), so they appear in
+	# no NEEDED entry but the window needs them.
+	pkgs="$pkgs libxcursor1 libxrandr2 libxinerama1 libxi6 libxxf86vm1"
 	echo "$pkgs" | tr ' ' '\n' | sed '/^$/d' | sort -u | paste -sd, | sed 's/,/, /g'
 }
 

@@ -20,7 +20,8 @@ done
 out=$("$tmp/root/usr/bin/ernstfall" version)
 echo "$out" | grep -q "ernstfall $(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)" || fail "version says: $out"
 "$tmp/root/usr/bin/ernstfall" --db "$tmp/demo.db" init --demo >/dev/null
-"$tmp/root/usr/bin/ernstfall" --db "$tmp/demo.db" search Ransomware | grep -q playbook || fail "the installed binary finds no playbook"
+"$tmp/root/usr/bin/ernstfall" --db "$tmp/demo.db" search Ransomware > "$tmp/search.txt"
+grep -q "^playbook" "$tmp/search.txt" || fail "the installed binary finds no playbook"
 echo "package-check: $(basename "$deb") ok ($(du -h "$deb" | cut -f1))"
 
 if command -v desktop-file-validate >/dev/null; then

@@ -534,7 +534,7 @@ func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, e handbook.Entity, id 
 	if deleted || e == settingsEntity {
 		return nil
 	}
-	_, err = tx.StmtContext(ctx, s.stmts.index).ExecContext(ctx, rowid, fold(label), fold(text))
+	_, err = tx.StmtContext(ctx, s.stmts.index).ExecContext(ctx, rowid, indexForm(label), indexForm(text))
 	return err
 }
 

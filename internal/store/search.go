@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -17,6 +19,22 @@ var folder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss",
 
 func fold(s string) string { return folder.Replace(strings.ToLower(s)) }
 
+// indexForm is what goes into the index: the folded text, plus each word with
+// an umlaut as written, which the index strips to its base letter, so that
+// "kruger" finds "Krüger" too.
+func indexForm(s string) string {
+	var extra []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if strings.ContainsAny(w, "äöüÄÖÜßẞ") {
+			extra = append(extra, strings.ToLower(w))
+		}
+	}
+	if len(extra) == 0 {
+		return fold(s)
+	}
+	return fold(s) + "\n" + strings.Join(extra, " ")
+}
+
 // Skipped when indexing: machine values nobody searches for.
 var unindexedFields = map[string]bool{
 	"id": true, "created_at": true, "updated_at": true, "deleted": true,
@@ -24,7 +42,8 @@ var unindexedFields = map[string]bool{
 	"affected_services": true, "playbook_id": true, "source_id": true, "incident_id": true, "corrects": true,
 }
 
-// searchText is the text a record is found by: every string field, plus
+// searchText is the text a record is found by besides its title (which is
+// indexed on its own and weighs more): every string field, plus
 // phone numbers written as digits only and in national form, so "030 23125"
 // finds "+49 30 23125 412".
 func searchText(fields map[string]json.RawMessage) string {
@@ -35,7 +54,7 @@ func searchText(fields map[string]json.RawMessage) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		if unindexedFields[k] || strings.HasSuffix(k, "_at") {
+		if unindexedFields[k] || strings.HasSuffix(k, "_at") || k == "title" || k == "name" || k == "due" || k == "date" {
 			continue
 		}
 		var v string
@@ -94,8 +113,8 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	rows, err := s.r.QueryContext(ctx, `SELECT r.entity, r.id, r.label, r.data
 		FROM search JOIN records r ON r.rowid = search.rowid
 		WHERE search MATCH ? AND r.deleted = 0
-		ORDER BY bm25(search, 10.0, 1.0), r.label
-		LIMIT ?`, match.String(), limit)
+		ORDER BY bm25(search, 20.0, 1.0), r.label
+		LIMIT ?`, match.String(), 4*limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
@@ -110,7 +129,52 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		h.Snippet = snippet(data, terms)
 		out = append(out, h)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
+	}
+	// FTS5's bm25 measures a title match against the whole record's length,
+	// so a long playbook would lose to a short note that names it. Records
+	// whose title holds every word come first; among those, what a crisis
+	// team reaches for first (playbooks, people); then bm25 order.
+	slices.SortStableFunc(out, func(a, b Hit) int {
+		ra, rb := titleRank(a.Title, terms), titleRank(b.Title, terms)
+		if ra != rb {
+			return cmp.Compare(rb, ra)
+		}
+		if ra == 0 {
+			return 0
+		}
+		return cmp.Compare(entityPriority(a.Entity), entityPriority(b.Entity))
+	})
+	return out[:min(len(out), limit)], nil
+}
+
+// entityPriority orders kinds of records by how urgently they are looked for.
+func entityPriority(e handbook.Entity) int {
+	order := []handbook.Entity{handbook.EntityPlaybook, handbook.EntityContact, handbook.EntityRole,
+		handbook.EntityService, handbook.EntityEscalation, handbook.EntityCommTemplate, handbook.EntityIncident}
+	if i := slices.Index(order, e); i >= 0 {
+		return i
+	}
+	return len(order)
+}
+
+// titleRank is 2 when every query word starts a word of the title, 1 when
+// the title holds each somewhere, else 0.
+func titleRank(title string, terms []string) int {
+	words := queryTerms(title)
+	rank := 2
+	for _, t := range terms {
+		prefix := slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, t) })
+		switch {
+		case prefix:
+		case strings.Contains(fold(title), t):
+			rank = min(rank, 1)
+		default:
+			return 0
+		}
+	}
+	return rank
 }
 
 // queryTerms folds the query and splits it into words.
@@ -119,7 +183,7 @@ func queryTerms(q string) []string {
 }
 
 // snippet picks the first line of the record's text that holds a query
-// word, shortened around it.
+// word, shortened around it; for a title-only match, the first line.
 func snippet(data string, terms []string) string {
 	fields := map[string]json.RawMessage{}
 	if json.Unmarshal([]byte(data), &fields) != nil {
@@ -134,6 +198,12 @@ func snippet(data string, terms []string) string {
 				continue
 			}
 			return shorten(strings.TrimSpace(line), t)
+		}
+	}
+	// A match in the title only: show the record's first line of text.
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return shorten(line, "")
 		}
 	}
 	return ""

@@ -245,6 +245,8 @@ func TestSearch(t *testing.T) {
 		{"030 23125", "c1", ""},          // the same number written nationally
 		{"mueller", "c1", ""},            // ü typed as ue
 		{"gross", "c2", ""},              // ß typed as ss
+		{"muller", "c1", ""},             // ü typed as u
+		{"groß", "c2", ""},               // typed as written
 		{"joerg@example", "c1", "joerg@example.com"},
 		{"Server isolieren", "p1", "Server isolieren"},
 	}
