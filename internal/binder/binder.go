@@ -24,6 +24,7 @@ const (
 	SectionTOC        = "toc"
 	SectionAlarm      = "alarm"
 	SectionEscalation = "escalation"
+	SectionCallTree   = "calltree"
 	SectionContacts   = "contacts"
 	SectionPlaybooks  = "playbooks"
 	SectionRecovery   = "recovery"
@@ -33,7 +34,7 @@ const (
 )
 
 // Sections lists every section key in print order.
-var Sections = []string{SectionCover, SectionTOC, SectionAlarm, SectionEscalation, SectionContacts,
+var Sections = []string{SectionCover, SectionTOC, SectionAlarm, SectionEscalation, SectionCallTree, SectionContacts,
 	SectionPlaybooks, SectionRecovery, SectionTemplates, SectionReporting, SectionForms}
 
 // Errors a caller can tell apart with errors.Is.

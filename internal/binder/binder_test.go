@@ -511,7 +511,7 @@ func TestBinderErrors(t *testing.T) {
 		opt  Options
 		want error
 	}{
-		{"unknown section", context.Background(), Options{Sections: []string{"calltree"}}, ErrUnknownSection},
+		{"unknown section", context.Background(), Options{Sections: []string{"telefonbuch"}}, ErrUnknownSection},
 		{"unknown playbook", context.Background(), Options{Playbook: "Erdbeben"}, ErrUnknownPlaybook},
 		{"unknown team", context.Background(), Options{Team: "Niemand"}, ErrUnknownTeam},
 		{"language", context.Background(), Options{Lang: "fr"}, ErrBadOption},

@@ -168,6 +168,7 @@ var sections = map[string]func(*doc){
 	SectionTOC:        (*doc).tocSection,
 	SectionAlarm:      (*doc).alarmCard,
 	SectionEscalation: (*doc).escalation,
+	SectionCallTree:   (*doc).callTree,
 	SectionContacts:   (*doc).contacts,
 	SectionPlaybooks:  (*doc).playbooks,
 	SectionRecovery:   (*doc).recovery,

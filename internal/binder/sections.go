@@ -17,7 +17,7 @@ type tocEntry struct {
 
 func (p *plan) sectionTitle(s string) string {
 	return map[string]string{
-		SectionTOC: p.t.toc, SectionAlarm: p.t.alarm, SectionEscalation: p.t.escalation,
+		SectionTOC: p.t.toc, SectionAlarm: p.t.alarm, SectionEscalation: p.t.escalation, SectionCallTree: p.t.callTree,
 		SectionContacts: p.t.contacts, SectionPlaybooks: p.t.playbooks, SectionRecovery: p.t.recovery,
 		SectionTemplates: p.t.templates, SectionReporting: p.t.reporting, SectionForms: p.t.forms,
 	}[s]
@@ -393,6 +393,61 @@ func (d *doc) escalation() {
 	}
 	d.table(table{header: []cell{txt(t.role, style{}), txt(t.primary, style{}), txt(t.deputies, style{})},
 		rows: rows, widths: []float64{30, 32, 38}}, d.left, d.contentWidth())
+}
+
+// callTree prints who calls whom at each escalation level, with deputies
+// and numbers, and a box to tick for whoever was reached.
+func (d *doc) callTree() {
+	t := d.t
+	d.startSection(SectionCallTree, t.callTree)
+	d.text(t.callTreeIntro, style{italic: true})
+	d.y += 2
+	levels := handbook.CallTree(d.p.hb)
+	if len(levels) == 0 {
+		d.text(t.none, style{italic: true})
+		return
+	}
+	people := func(r handbook.CallRole) cell {
+		var c cell
+		for i, p := range r.People {
+			if i > 0 {
+				c = append(c, run{text: "\n"})
+			}
+			c = append(c, run{text: fmt.Sprintf("[  ] %d. %s", i+1, p.Name), st: style{bold: i == 0}})
+			for _, ph := range p.Phones {
+				c = append(c, run{text: "\n      " + ph, st: style{mono: true, size: sizeSmall}})
+			}
+		}
+		if len(r.People) == 0 {
+			c = append(c, run{text: t.none, st: style{italic: true}})
+		}
+		return c
+	}
+	for _, l := range levels {
+		title := l.Name
+		if !strings.Contains(l.Name, fmt.Sprint(l.Level)) {
+			title = fmt.Sprintf("%s %d – %s", t.level, l.Level, l.Name)
+		}
+		if l.Within > 0 {
+			title += fmt.Sprintf(" (%s %s)", t.within, l.Within)
+		}
+		d.ensure(45) // a level's heading never stands alone at the foot of a page
+		d.heading(title, 2)
+		caller := append(txt(l.Caller.Role+"\n", style{bold: true}), people(l.Caller)...)
+		var rows [][]cell
+		for i, r := range l.Calls {
+			first := cell(nil)
+			if i == 0 {
+				first = caller
+			}
+			rows = append(rows, []cell{first, append(txt(r.Role+"\n", style{bold: true}), people(r)...)})
+		}
+		if len(rows) == 0 {
+			rows = append(rows, []cell{caller, txt(t.none, style{italic: true})})
+		}
+		d.table(table{header: []cell{txt(t.caller, style{}), txt(t.calls, style{})},
+			rows: rows, widths: []float64{40, 60}}, d.left, d.contentWidth())
+	}
 }
 
 // contactGroup is a heading of the contact list with its contacts.

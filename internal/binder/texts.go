@@ -14,6 +14,7 @@ type texts struct {
 	printedAt, printedBy, replaces           string
 	classification, location, teamOnly       string
 	toc, alarm, escalation, contacts         string
+	callTree, callTreeIntro, caller, calls   string
 	playbooks, recovery, templates           string
 	reporting, forms                         string
 	emergency, emergencyNumbers, callFirst   string
@@ -68,7 +69,9 @@ var textsDE = texts{
 	replaces:       "Ersetzt jedes vor dem %s gedruckte Exemplar. Ältere Ausdrucke vernichten.",
 	classification: "VERTRAULICH – nur für den Krisenstab", location: "Ablageort des Handbuchs",
 	teamOnly: "Kontaktliste: nur Team %s und externe Kontakte",
-	toc:      "Inhalt", alarm: "Alarmkarte", escalation: "Eskalationsmatrix", contacts: "Kontakte",
+	callTree: "Telefonkette", caller: "Ruft an", calls: "Wen (der Reihe nach, bis jemand erreicht ist)",
+	callTreeIntro: "Wer ruft wen an: Ist die erste Person nicht erreichbar, die nächste Stellvertretung anrufen. Erreichte Personen abhaken.",
+	toc:           "Inhalt", alarm: "Alarmkarte", escalation: "Eskalationsmatrix", contacts: "Kontakte",
 	playbooks: "Playbooks", recovery: "Wiederanlaufpläne", templates: "Kommunikationsvorlagen",
 	reporting: "Meldepflichten", forms: "Formulare",
 	emergency: "Notruf", emergencyNumbers: "112 Feuerwehr und Rettungsdienst · 110 Polizei",
@@ -172,7 +175,9 @@ var textsEN = texts{
 	replaces:       "Replaces every copy printed before %s. Destroy older printouts.",
 	classification: "CONFIDENTIAL – crisis team only", location: "Where the handbook lives",
 	teamOnly: "Contact list: team %s and external contacts only",
-	toc:      "Contents", alarm: "Alarm card", escalation: "Escalation matrix", contacts: "Contacts",
+	callTree: "Call tree", caller: "Calls", calls: "Whom (in order, until someone answers)",
+	callTreeIntro: "Who calls whom: if the first person cannot be reached, call the next deputy. Tick whoever was reached.",
+	toc:           "Contents", alarm: "Alarm card", escalation: "Escalation matrix", contacts: "Contacts",
 	playbooks: "Playbooks", recovery: "Recovery plans", templates: "Communication templates",
 	reporting: "Reporting obligations", forms: "Forms",
 	emergency: "Emergency", emergencyNumbers: "112 fire and ambulance · 110 police",
