@@ -53,6 +53,11 @@ type serviceEntry struct {
 	RecoveryStepsFile string `json:"recovery_steps_file"`
 }
 
+// HandbookID identifies the demo handbook. Every laptop that loads the demo
+// into a new database takes it, so that demo laptops can sync with each
+// other (their identical records agree without conflicts).
+const HandbookID = "019a0000-0000-7000-8000-000000000d30"
+
 // Demo returns the demo handbook of the fictional Nordlicht Commerce GmbH.
 // Every record has a fixed ID and fixed timestamps, so two calls, or two
 // laptops, yield identical records. It has no incidents and no log entries.

@@ -209,6 +209,9 @@ func seedDemo(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return fmt.Errorf("load demo handbook: %w", err)
 	}
+	if err := st.AdoptHandbookID(ctx, data.HandbookID); err != nil {
+		return fmt.Errorf("load demo handbook: %w", err)
+	}
 	if _, err := st.Import(ctx, hb); err != nil {
 		return fmt.Errorf("load demo handbook: %w", err)
 	}

@@ -146,3 +146,21 @@ func csvHeader(csvText string) string {
 	head, _, _ := strings.Cut(csvText, "\n")
 	return head
 }
+
+// Two laptops that each loaded the demo hold the same handbook: they sync
+// without refusal and without conflicts.
+func TestTwoDemoLaptopsSync(t *testing.T) {
+	a, b := demoDB(t), demoDB(t)
+	folder := t.TempDir()
+	for _, db := range []string{a, b, a} {
+		if r := run(t, "--db", db, "sync", "--folder", folder); r.code != 0 {
+			t.Fatalf("sync %s: %+v", db, r)
+		}
+	}
+	for _, db := range []string{a, b} {
+		r := run(t, "--db", db, "conflicts")
+		if r.code != 0 || !strings.Contains(r.stdout, "no open conflicts") {
+			t.Errorf("conflicts on %s: %+v", db, r)
+		}
+	}
+}
