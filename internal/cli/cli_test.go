@@ -209,6 +209,8 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		name, file, want string
 	}{
 		{"truncated", write("trunc.json", `{"format":"ernstfall-backup","vers`), "not a readable Ernstfall backup"},
+		{"truncated says what to do", write("trunc2.json", `{"format":"ernstfall-backup","vers`), "use another copy"},
+		{"JSON of another shape", write("list.json", `[{"name":"x"}]`), "JSON but not an Ernstfall backup"},
 		{"other format", write("other.json", `{"format":"something"}`), "not an Ernstfall backup"},
 		{"newer version", write("newer.json", `{"format":"ernstfall-backup","version":9}`), "newer Ernstfall"},
 		{"invalid record", write("invalid.json", invalid), "nothing was imported"},

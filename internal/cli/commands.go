@@ -191,6 +191,9 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := refuseDatabase(*out, st.Path()); err != nil {
+		return err
+	}
 	hb, err := st.Load(ctx)
 	if err != nil {
 		return err
@@ -254,7 +257,11 @@ func readBackup(file string) (handbook.Handbook, error) {
 	}
 	var b backupFile
 	if err := json.Unmarshal(data, &b); err != nil {
-		return handbook.Handbook{}, fmt.Errorf("%s is not a readable Ernstfall backup: %w", file, err)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field == "" {
+			return handbook.Handbook{}, fmt.Errorf("%s is JSON but not an Ernstfall backup; write one with 'ernstfall export --format json'", file)
+		}
+		return handbook.Handbook{}, fmt.Errorf("%s is not a readable Ernstfall backup (truncated or damaged: %w); nothing was imported — use another copy of the backup", file, err)
 	}
 	if b.Format != backupFormat {
 		return handbook.Handbook{}, fmt.Errorf("%s is not an Ernstfall backup (format %q); write one with 'ernstfall export --format json'", file, b.Format)
@@ -296,6 +303,9 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := refuseDatabase(*out, st.Path()); err != nil {
+		return err
+	}
 	hb, err := st.Load(ctx)
 	if err != nil {
 		return err
@@ -312,6 +322,27 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s: %d pages, handbook version %s\n", *out, res.Pages, res.Version)
+	return nil
+}
+
+// refuseDatabase refuses an output path that is the open database or one of
+// its side files (-wal, -shm, -journal): writing there would replace the
+// handbook with the export.
+func refuseDatabase(out, db string) error {
+	if out == "-" {
+		return nil
+	}
+	outInfo, outErr := os.Stat(out)
+	absOut, _ := filepath.Abs(out)
+	for _, side := range []string{"", "-wal", "-shm", "-journal"} {
+		same := filepath.Clean(absOut) == filepath.Clean(db+side)
+		if fi, err := os.Stat(db + side); err == nil && outErr == nil && os.SameFile(outInfo, fi) {
+			same = true
+		}
+		if same {
+			return fmt.Errorf("%s is the handbook database itself; writing there would destroy the handbook — choose another file name", out)
+		}
+	}
 	return nil
 }
 

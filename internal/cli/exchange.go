@@ -52,6 +52,9 @@ func exportExchange(ctx context.Context, env *Env, g *globals, format, out, vcar
 		return err
 	}
 	defer st.Close()
+	if err := refuseDatabase(out, st.Path()); err != nil {
+		return err
+	}
 	if format == "md" {
 		hb, err := st.Load(ctx)
 		if err != nil {
@@ -309,6 +312,9 @@ func runVerifyList(ctx context.Context, env *Env, g *globals, args []string) err
 		return err
 	}
 	defer st.Close()
+	if err := refuseDatabase(*out, st.Path()); err != nil {
+		return err
+	}
 	contacts, err := store.List[handbook.Contact](ctx, st)
 	if err != nil {
 		return err

@@ -127,10 +127,7 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 	if *nis2 {
 		inc.Clocks = append(inc.Clocks, handbook.ClocksNIS2...)
 	}
-	if err := store.Put(ctx, st, &inc); err != nil {
-		return err
-	}
-	if err := store.Put(ctx, st, &entry); err != nil {
+	if err := st.PutItems(ctx, &inc, &entry); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "started incident %s: %s\n", inc.ID, inc.Title)
@@ -220,15 +217,12 @@ func incidentClose(ctx context.Context, env *Env, g *globals, args []string) err
 		return fmt.Errorf("incident %q was closed at %s already", inc.Title, inc.ClosedAt.Local().Format("2006-01-02 15:04"))
 	}
 	inc.ClosedAt, inc.Summary = env.Now(), *summary
-	if err := store.Put(ctx, st, &inc); err != nil {
-		return err
-	}
 	text := *summary
 	if text == "" {
 		text = inc.Title
 	}
 	e := handbook.LogEntry{IncidentID: inc.ID, At: env.Now(), Author: author(*by), Kind: handbook.LogClose, Text: text}
-	if err := store.Put(ctx, st, &e); err != nil {
+	if err := st.PutItems(ctx, &inc, &e); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "closed incident %s\n", inc.Title)
@@ -255,6 +249,9 @@ func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string)
 		return err
 	}
 	defer st.Close()
+	if err := refuseDatabase(*out, st.Path()); err != nil {
+		return err
+	}
 	inc, err := findIncident(ctx, st, id)
 	if err != nil {
 		return err

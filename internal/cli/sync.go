@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,7 +33,11 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	}
 	defer st.Close()
 	rep, err := sync.RunWith(ctx, st, sync.Options{Folder: *folder, DeviceName: *name, Now: env.Now})
-	printReport(env.Stdout, rep)
+	// A failed round reports only what it did receive; "no local changes"
+	// would be wrong when they could not be written.
+	if err == nil || rep.Batches > 0 || rep.Snapshot != "" {
+		printReport(env.Stdout, rep, errors.Is(err, sync.ErrNotWritten))
+	}
 	if err != nil {
 		return err
 	}
@@ -46,10 +51,13 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	return nil
 }
 
-func printReport(w io.Writer, rep sync.Report) {
-	if rep.Sent > 0 {
+func printReport(w io.Writer, rep sync.Report, notSent bool) {
+	switch {
+	case rep.Sent > 0:
 		fmt.Fprintf(w, "sent %d changes (%s)\n", rep.Sent, rep.SentBatch)
-	} else {
+	case notSent:
+		fmt.Fprintln(w, "sent nothing: the local changes could not be written and stay queued for the next sync (see below)")
+	default:
 		fmt.Fprintln(w, "sent nothing (no local changes)")
 	}
 	switch {
@@ -124,5 +132,5 @@ func showSide(s store.Side, names map[string]string) string {
 	if s.Mine {
 		who += " (this laptop)"
 	}
-	return fmt.Sprintf("(%s, %s)", who, s.At().Format("2006-01-02 15:04:05 MST"))
+	return fmt.Sprintf("(%s, %s)", who, s.At().Local().Format("2006-01-02 15:04:05 MST"))
 }

@@ -59,6 +59,14 @@ func ReadVCard(file string, data []byte) (Parsed, error) {
 		return out, problemf(file, 0, ErrBinary, "is a binary file, not a vCard")
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		// Windows address books save vCards as UTF-16.
+		text, _, err := decodeUTF16(file, data[2:], data[0] == 0xFE)
+		if err != nil {
+			return out, err
+		}
+		data = []byte(text)
+	}
 	props, probs := unfold(file, data)
 	out.Problems = probs
 	var card []vprop

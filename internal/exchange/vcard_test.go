@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"ernstfall/internal/handbook"
 )
@@ -230,6 +231,38 @@ print(json.dumps(out))
 				if c.Organisation != "" && (len(g.Org) == 0 || g.Org[0] != c.Organisation) {
 					t.Errorf("%s: vobject sees org %q, want %q first", c.Name, g.Org, c.Organisation)
 				}
+			}
+		})
+	}
+}
+
+func TestVCardUTF16(t *testing.T) {
+	card := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jürgen Weiß\r\nTEL;TYPE=CELL:+49 171 1234567\r\nEND:VCARD\r\n"
+	encode := func(bigEndian bool) []byte {
+		out := []byte{0xFF, 0xFE}
+		if bigEndian {
+			out = []byte{0xFE, 0xFF}
+		}
+		for _, u := range utf16.Encode([]rune(card)) {
+			if bigEndian {
+				out = append(out, byte(u>>8), byte(u))
+			} else {
+				out = append(out, byte(u), byte(u>>8))
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name      string
+		bigEndian bool
+	}{{"little endian", false}, {"big endian", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadVCard("utf16.vcf", encode(tt.bigEndian))
+			if err != nil || len(got.Problems) > 0 || len(got.Rows) != 1 {
+				t.Fatalf("ReadVCard: %v, problems %v, %d rows", err, got.Problems, len(got.Rows))
+			}
+			if c := got.Rows[0].Contact; c.Name != "Jürgen Weiß" || c.PhoneMobile != "+49 171 1234567" {
+				t.Errorf("contact = %q %q", c.Name, c.PhoneMobile)
 			}
 		})
 	}

@@ -149,6 +149,24 @@ func Put[T any, P ptr[T]](ctx context.Context, s *Store, rec *T) error {
 	})
 }
 
+// PutItems saves several records like Put, in one transaction: all or
+// none (an incident and its first log entry).
+func (s *Store) PutItems(ctx context.Context, items ...handbook.Item) error {
+	for _, it := range items {
+		if err := validate(it); err != nil {
+			return fmt.Errorf("save %s %q: %w", it.Entity(), it.Label(), err)
+		}
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, it := range items {
+			if _, err := s.put(ctx, tx, it, false); err != nil {
+				return fmt.Errorf("save %s %q: %w", it.Entity(), it.Label(), err)
+			}
+		}
+		return nil
+	})
+}
+
 // Delete turns a record into a tombstone: hidden everywhere, kept for sync.
 func (s *Store) Delete(ctx context.Context, e handbook.Entity, id string) error {
 	return s.setDeleted(ctx, e, id, true)

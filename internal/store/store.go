@@ -90,7 +90,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	// Look before touching: a newer schema must leave the file unchanged,
 	// and switching to WAL already writes to it.
-	if _, err := os.Stat(abs); err == nil {
+	if fi, err := os.Stat(abs); err == nil {
+		if fi.IsDir() {
+			return nil, fmt.Errorf("open store %s: %w: it is a folder; name the database file inside it (for example %s)",
+				path, ErrNotADatabase, filepath.Join(path, "handbook.db"))
+		}
 		if err := checkVersion(ctx, abs); err != nil {
 			return nil, err
 		}

@@ -339,6 +339,16 @@ func TestSchemaVersions(t *testing.T) {
 			t.Error("foreign file was modified")
 		}
 	})
+	t.Run("a folder is refused with a hint", func(t *testing.T) {
+		dir := t.TempDir()
+		_, err := Open(ctx, dir, Options{})
+		if !errors.Is(err, ErrNotADatabase) || !strings.Contains(err.Error(), "folder") {
+			t.Fatalf("open folder: %v, want ErrNotADatabase naming the folder", err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			t.Errorf("opening a folder left files in it: %v", entries)
+		}
+	})
 }
 
 func TestBackup(t *testing.T) {
@@ -408,5 +418,45 @@ func TestSettings(t *testing.T) {
 	hb, _ := s.Load(ctx)
 	if hb.Settings != st {
 		t.Errorf("load lost settings: %+v", hb.Settings)
+	}
+}
+
+func TestPutItemsIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "hb.db"))
+	old := handbook.LogEntry{IncidentID: "i0", At: t0, Text: "Server isoliert"}
+	if err := Put(ctx, s, &old); err != nil {
+		t.Fatal(err)
+	}
+	changed := old
+	changed.Text = "Server nicht isoliert"
+	tests := []struct {
+		name  string
+		entry handbook.LogEntry
+		want  error
+	}{
+		{"second record invalid", handbook.LogEntry{At: t0}, nil},
+		{"second record refused while writing", changed, ErrAppendOnly},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc, _ := handbook.StartIncident(nil, "Stromausfall "+tt.name, t0, t0, "Eva")
+			entry := tt.entry
+			err := s.PutItems(ctx, &inc, &entry)
+			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
+				t.Fatalf("PutItems: %v, want an error (%v)", err, tt.want)
+			}
+			incs, _ := List[handbook.Incident](ctx, s)
+			if len(incs) != 0 {
+				t.Errorf("incident saved although its log entry was not: %+v", incs)
+			}
+		})
+	}
+	inc, entry := handbook.StartIncident(nil, "Stromausfall", t0, t0, "Eva")
+	if err := s.PutItems(ctx, &inc, &entry); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Get[handbook.LogEntry](ctx, s, entry.ID); err != nil || got.IncidentID != inc.ID {
+		t.Errorf("log entry %+v, %v; want it saved with incident %s", got, err, inc.ID)
 	}
 }
