@@ -37,6 +37,7 @@ func Run(ctx context.Context, st *store.Store, demo bool) error {
 	if err := u.start(demo); err != nil {
 		return fmt.Errorf("show handbook: %w", err)
 	}
+	u.autoSync(ctx)
 	w.Resize(fyne.NewSize(
 		float32(a.Preferences().FloatWithFallback(prefWidth, 1240)),
 		float32(a.Preferences().FloatWithFallback(prefHeight, 760))))

@@ -177,7 +177,7 @@ func contactsView(u *ui) view {
 			t.Select(widget.TableCellID{Row: row, Col: 0})
 		}
 	}
-	return s.view()
+	return contactTools(u, s.view())
 }
 
 func boolRank(b bool) int {

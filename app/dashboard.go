@@ -80,18 +80,19 @@ func dashboardView(u *ui) view {
 
 	grid := container.NewGridWithColumns(2,
 		card(lang.L("Overdue reviews"), reviews, lang.L("All documents are reviewed.")),
-		card(lang.L("Stale contacts"), stale, lang.L("All contacts are verified.")),
+		staleCard(u, stale),
 		card(lang.L("Open actions"), actions, lang.L("No open actions.")),
 		card(lang.L("Restore order findings"), findings, lang.L("The restore order is consistent.")),
-		titled(lang.L("Synchronisation"), widget.NewLabel(lang.L("Not configured. This handbook lives on this computer only."))),
+		syncCard(u),
 		printCard(u, hb, now),
 	)
-	content := container.NewVScroll(container.NewPadded(container.NewVBox(head, facts, grid)))
+	content := container.NewVScroll(container.NewPadded(container.NewVBox(append(append([]fyne.CanvasObject{head, facts}, incidentCards(u, hb.Live(), now)...), grid)...)))
 	return view{content: content}
 }
 
-// card lists items, at most dashboardLimit of them, or says none is there.
-func card(title string, items []fyne.CanvasObject, none string) fyne.CanvasObject {
+// card lists items, at most dashboardLimit of them, or says none is there;
+// extra follows below the items.
+func card(title string, items []fyne.CanvasObject, none string, extra ...fyne.CanvasObject) fyne.CanvasObject {
 	box := container.NewVBox()
 	if len(items) == 0 {
 		box.Add(widget.NewLabel("✓ " + none))
@@ -105,6 +106,9 @@ func card(title string, items []fyne.CanvasObject, none string) fyne.CanvasObjec
 	}
 	if len(items) > 0 {
 		title = fmt.Sprintf("%s (%d)", title, len(items))
+	}
+	for _, o := range extra {
+		box.Add(o)
 	}
 	return titled(title, box)
 }

@@ -262,6 +262,7 @@ func (f *form) save() bool {
 	if f.saved != nil {
 		f.saved()
 	}
+	f.u.savedAfterSync(f)
 	return true
 }
 

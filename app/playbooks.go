@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
@@ -50,7 +51,9 @@ func playbookDetail(u *ui, p handbook.Playbook, contacts names) fyne.CanvasObjec
 		{lang.L("Steps"), fmt.Sprint(len(steps))},
 	}
 	rows = append(rows, reviewRows(p.Review, u.now(), contacts)...)
-	box := container.NewVBox(props(rows...))
+	start := widget.NewButtonWithIcon(lang.L("Start incident"), theme.MediaPlayIcon(), func() { u.startIncidentDialog(p.ID) })
+	start.Importance = widget.HighImportance
+	box := container.NewVBox(container.NewHBox(start), props(rows...))
 	if p.Summary != "" {
 		sum := widget.NewLabel(p.Summary)
 		sum.Wrapping = fyne.TextWrapWord

@@ -23,14 +23,17 @@ type screen struct {
 func screens() []screen {
 	return []screen{
 		{"dashboard", "Overview", theme.HomeIcon(), nil, dashboardView},
+		{"incidents", "Incidents", theme.ErrorIcon(), []handbook.Entity{handbook.EntityIncident, handbook.EntityLogEntry}, incidentsView},
 		{"playbooks", "Playbooks", theme.DocumentIcon(), []handbook.Entity{handbook.EntityPlaybook}, playbooksView},
 		{"contacts", "Contacts", theme.AccountIcon(), []handbook.Entity{handbook.EntityContact}, contactsView},
 		{"roles", "Roles & escalation", theme.GridIcon(), []handbook.Entity{handbook.EntityRole, handbook.EntityEscalation}, rolesView},
+		{"calltree", "Call tree", theme.MailForwardIcon(), nil, callTreeView},
 		{"recovery", "Recovery", theme.ViewRefreshIcon(), []handbook.Entity{handbook.EntityService}, servicesView},
 		{"risks", "Risks", theme.WarningIcon(), []handbook.Entity{handbook.EntityRisk}, risksView},
 		{"exercises", "Exercises", theme.MediaPlayIcon(), []handbook.Entity{handbook.EntityExercise}, exercisesView},
 		{"actions", "Actions", theme.ListIcon(), []handbook.Entity{handbook.EntityAction}, actionsView},
 		{"templates", "Communication templates", theme.MailComposeIcon(), []handbook.Entity{handbook.EntityCommTemplate}, templatesView},
+		{"conflicts", "Conflicts", theme.WarningIcon(), nil, conflictsView},
 		{"settings", "Settings", theme.SettingsIcon(), nil, settingsView},
 	}
 }

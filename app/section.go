@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -55,7 +56,10 @@ type section[T any, P recPtr[T]] struct {
 }
 
 func (s *section[T, P]) view() view {
-	return view{content: s.object(), open: func(_ handbook.Entity, id string) { s.selectID(id) }, create: s.create}
+	var zero T
+	e := P(&zero).Entity()
+	return view{content: s.object(), open: func(_ handbook.Entity, id string) { s.selectID(id) }, create: s.create,
+		selected: func() (handbook.Entity, string) { return e, s.selected }}
 }
 
 func (s *section[T, P]) object() fyne.CanvasObject {
@@ -212,14 +216,16 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 	buttons := container.NewHBox()
 	if s.verify != nil {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Verified today"), theme.ConfirmIcon(), func() {
+			before := clone(*p)
 			s.verify(p)
-			s.store(p)
+			s.store(&before, p)
 		}))
 	}
 	if s.review != nil {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Reviewed today"), theme.ConfirmIcon(), func() {
+			before := clone(*p)
 			s.review(p).LastReviewedAt = s.u.now()
-			s.store(p)
+			s.store(&before, p)
 		}))
 	}
 	buttons.Add(widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { s.editRec(rec, false) }))
@@ -230,9 +236,10 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 		container.NewVScroll(container.NewPadded(s.detail(rec))))
 }
 
-// store saves a record changed from the detail view (reviewed, verified).
-func (s *section[T, P]) store(p P) {
-	if err := store.Put[T, P](s.u.ctx, s.u.st, (*T)(p)); err != nil {
+// store saves a record changed from the detail view (reviewed, verified)
+// as an edit of before, so that only the changed field is written.
+func (s *section[T, P]) store(before *T, p P) {
+	if err := store.Edit[T, P](s.u.ctx, s.u.st, before, (*T)(p)); err != nil {
 		s.u.saveFailed(err)
 		return
 	}
@@ -246,10 +253,16 @@ func (s *section[T, P]) create() {
 
 // editRec opens the form on a copy of rec.
 func (s *section[T, P]) editRec(rec T, isNew bool) {
+	before := clone(rec)
 	p := P(&rec)
 	f := newForm(s.u)
 	s.edit(f, p)
-	f.put = func() error { return store.Put[T, P](s.u.ctx, s.u.st, (*T)(p)) }
+	f.put = func() error {
+		if isNew {
+			return store.Put[T, P](s.u.ctx, s.u.st, (*T)(p))
+		}
+		return store.Edit[T, P](s.u.ctx, s.u.st, &before, (*T)(p))
+	}
 	f.saved = func() {
 		s.reload()
 		s.selectID(p.Meta().ID)
@@ -321,3 +334,14 @@ var folder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
 
 // fold makes filtering ignore case and umlaut spelling.
 func fold(s string) string { return folder.Replace(strings.ToLower(strings.TrimSpace(s))) }
+
+// clone deep-copies a record (its lists included), so that an editor can
+// change one copy and keep the other as the version it started from.
+func clone[T any](v T) T {
+	var out T
+	data, err := json.Marshal(v)
+	if err != nil || json.Unmarshal(data, &out) != nil {
+		return v
+	}
+	return out
+}

@@ -60,11 +60,11 @@ func settingsView(u *ui) view {
 	}
 
 	saveBtn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
-	sync := widget.NewLabel(lang.L("Not configured. This handbook lives on this computer only."))
 	box := container.NewVBox(
 		widget.NewCard(lang.L("Language"), "", container.NewVBox(language, notice)),
+		authorSetting(u),
 		widget.NewCard(lang.L("Handbook"), "", container.NewVBox(f.general, f.box, container.NewHBox(saveBtn, saved))),
-		widget.NewCard(lang.L("Synchronisation"), "", sync),
+		widget.NewCard(lang.L("Synchronisation"), "", u.syncSettings()),
 		widget.NewCard(lang.L("Database"), "", widget.NewLabel(u.st.Path())),
 	)
 	return view{content: container.NewVScroll(container.NewPadded(box))}

@@ -36,6 +36,9 @@ type ui struct {
 	search  *widget.Entry
 	// editor is the open edit form; nil when nothing is being edited.
 	editor *form
+	// badge counts the running incidents in the toolbar.
+	badge  *widget.Button
+	syncer syncer
 }
 
 // view is what a screen shows and what it can do on request.
@@ -45,6 +48,8 @@ type view struct {
 	open func(e handbook.Entity, id string)
 	// create starts a new record (Ctrl+N); nil where nothing can be created.
 	create func()
+	// selected tells the record on display; nil on screens without records.
+	selected func() (handbook.Entity, string)
 }
 
 func newUI(ctx context.Context, st *store.Store, a fyne.App, w fyne.Window, now func() time.Time) *ui {
@@ -97,6 +102,9 @@ func (u *ui) welcome() fyne.CanvasObject {
 	demo := widget.NewButtonWithIcon(lang.L("Load the demo handbook"), theme.DocumentIcon(), func() {
 		hb, err := data.Demo()
 		if err == nil {
+			err = u.st.AdoptHandbookID(u.ctx, data.HandbookID)
+		}
+		if err == nil {
 			_, err = u.st.Import(u.ctx, hb)
 		}
 		if err != nil {
@@ -107,8 +115,8 @@ func (u *ui) welcome() fyne.CanvasObject {
 	})
 	demo.Importance = widget.HighImportance
 	empty := widget.NewButtonWithIcon(lang.L("Start empty"), theme.ContentAddIcon(), u.welcomed)
-	box := container.NewVBox(title, intro, container.NewGridWithColumns(2, demo, empty))
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 220), box))
+	box := container.NewVBox(title, intro, container.NewGridWithColumns(2, demo, empty), u.joinButton())
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 260), box))
 }
 
 func (u *ui) welcomed() {
@@ -131,7 +139,7 @@ func (u *ui) showMain() {
 		}
 	}
 	printBtn := widget.NewButtonWithIcon(lang.L("Print binder"), theme.DocumentPrintIcon(), u.printBinder)
-	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), printBtn, u.search)
+	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), container.NewHBox(newIncidentBadge(u), u.syncBar(), printBtn), u.search)
 
 	u.nav = widget.NewList(
 		func() int { return len(u.screens) },

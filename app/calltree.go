@@ -1,0 +1,96 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+)
+
+// callTreeView shows who calls whom at each escalation level, with the
+// deputies to try and their numbers.
+func callTreeView(u *ui) view {
+	hb, err := u.st.Load(u.ctx)
+	if err != nil {
+		u.loadFailed(err)
+		return view{content: widget.NewLabel(lang.L("The handbook could not be read."))}
+	}
+	intro := widget.NewLabel(lang.L("At each level the deciding role calls the roles below it. If someone cannot be reached, try the next deputy."))
+	intro.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(heading(lang.L("Call tree")), intro)
+	levels := handbook.CallTree(hb)
+	if len(levels) == 0 {
+		box.Add(widget.NewLabel(lang.L("No escalation levels yet. Add them under Roles & escalation.")))
+	}
+	for _, l := range levels {
+		title := l.Name
+		if title == "" {
+			title = lang.L("Level {{.N}}", map[string]any{"N": l.Level})
+		}
+		if l.Within > 0 {
+			title += " · " + lang.L("within {{.Within}}", map[string]any{"Within": l.Within.String()})
+		}
+		lv := container.NewVBox(heading(title))
+		if l.Caller.RoleID == "" {
+			lv.Add(widget.NewLabel(lang.L("No deciding role set.")))
+		} else {
+			lv.Add(widget.NewLabelWithStyle(lang.L("Decides and calls: {{.Role}}", map[string]any{"Role": roleName(l.Caller)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			lv.Add(callPeople(u, l.Caller))
+		}
+		if len(l.Calls) == 0 {
+			lv.Add(widget.NewLabel(lang.L("Nobody else to call.")))
+		}
+		for _, r := range l.Calls {
+			lv.Add(widget.NewLabelWithStyle("→ "+roleName(r), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			lv.Add(container.NewPadded(callPeople(u, r)))
+		}
+		box.Add(widget.NewCard("", "", lv))
+	}
+	return view{content: container.NewVScroll(container.NewPadded(box))}
+}
+
+func roleName(r handbook.CallRole) string {
+	if r.Role == "" {
+		return lang.L("(deleted record)")
+	}
+	return r.Role
+}
+
+// callPeople lists a role's people in calling order with copy buttons.
+func callPeople(u *ui, r handbook.CallRole) fyne.CanvasObject {
+	box := container.NewVBox()
+	if len(r.People) == 0 {
+		warn := widget.NewLabel("⚠ " + lang.L("nobody assigned"))
+		warn.Importance = widget.WarningImportance
+		box.Add(warn)
+	}
+	for i, p := range r.People {
+		what := lang.L("Primary")
+		if i > 0 {
+			what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
+		}
+		name := u.link(p.Name, handbook.EntityContact, p.ContactID)
+		name.Truncation = fyne.TextTruncateOff
+		row := container.NewHBox(widget.NewLabel(fmt.Sprintf("%d.", i+1)), widget.NewLabel(what+":"), name)
+		for _, ph := range p.Phones {
+			num := widget.NewLabelWithStyle(ph, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			row.Add(num)
+			row.Add(widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { u.copy(ph) }))
+		}
+		if len(p.Phones) == 0 {
+			row.Add(widget.NewLabel(lang.L("no phone number")))
+		}
+		box.Add(row)
+	}
+	if len(r.Missing) > 0 {
+		warn := widget.NewLabel("⚠ " + lang.L("{{.N}} holders refer to deleted contacts", map[string]any{"N": len(r.Missing)}))
+		warn.Importance = widget.WarningImportance
+		box.Add(warn)
+	}
+	return box
+}

@@ -1,0 +1,168 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/exchange"
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+func TestImportPreview(t *testing.T) {
+	u := newTestUI(t)
+	u.showScreen("contacts")
+	dup := firstContact(t, u.st)
+	path := filepath.Join(t.TempDir(), "kontakte.vcf")
+	vcf := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nina Neu\r\nN:Neu;Nina;;;\r\nTEL;TYPE=CELL:+49 170 9999999\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Doppelt Vorhanden\r\nN:Vorhanden;Doppelt;;;\r\nTEL;TYPE=CELL:" + dup.PhoneMobile + "\r\nEND:VCARD\r\n"
+	if err := os.WriteFile(path, []byte(vcf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := u.st.Summaries(u.ctx, handbook.EntityContact)
+	ip := u.importFile(path)
+	if ip == nil {
+		t.Fatalf("no preview: %q", texts(u.dialogTop()))
+	}
+	d := u.dialogTop()
+	for _, want := range []string{"Nina Neu", "Doppelt Vorhanden", "Duplikat", "neu", "gleiche Telefonnummer", dup.Name} {
+		if !hasText(d, want) {
+			t.Fatalf("preview lacks %q: %q", want, texts(d))
+		}
+	}
+	var selects []*widget.Select
+	walk(d, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && s.Visible() {
+			selects = append(selects, s)
+		}
+	})
+	if len(selects) != 2 {
+		t.Fatalf("%d decision selects, want 2", len(selects))
+	}
+	selects[1].SetSelected("Neu anlegen")
+	selects[1].SetSelected("Überspringen")
+	if ip.decisions[1] != "skip" {
+		t.Fatalf("decision of the duplicate = %q, want skip", ip.decisions[1])
+	}
+	test.Tap(findButton(t, d, "Importieren"))
+	after, _ := u.st.Summaries(u.ctx, handbook.EntityContact)
+	if len(after) != len(before)+1 {
+		t.Fatalf("%d contacts after import, want %d", len(after), len(before)+1)
+	}
+	labels := make([]string, len(after))
+	for i, s := range after {
+		labels[i] = s.Label
+	}
+	if !slices.Contains(labels, "Nina Neu") || slices.Contains(labels, "Doppelt Vorhanden") {
+		t.Fatalf("contacts after import: %q", labels)
+	}
+
+	t.Run("cancel writes nothing", func(t *testing.T) {
+		u.importFile(path)
+		test.Tap(findButton(t, u.dialogTop(), "Abbrechen"))
+		again, _ := u.st.Summaries(u.ctx, handbook.EntityContact)
+		if len(again) != len(after) {
+			t.Fatalf("%d contacts after cancel, want %d", len(again), len(after))
+		}
+	})
+}
+
+func TestVerifyContacts(t *testing.T) {
+	u := newTestUI(t)
+	all, err := store.List[handbook.Contact](u.ctx, u.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := handbook.StaleContacts(all, testNow, handbook.DefaultStaleAfterDays)
+	if len(stale) < 2 {
+		t.Fatalf("demo has %d stale contacts, need 2", len(stale))
+	}
+	test.Tap(findButton(t, u.body, "Kontakte prüfen"))
+	total := len(stale)
+	if !hasText(u.body, "1 von "+strconv.Itoa(total)) || !hasText(u.body, stale[0].Name) {
+		t.Fatalf("verify mode does not show the oldest contact first: %q", texts(u.body))
+	}
+	test.Tap(findButton(t, u.body, "Bestätigt"))
+	got, err := store.Get[handbook.Contact](u.ctx, u.st, stale[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.LastVerifiedAt.Equal(testNow) {
+		t.Fatalf("verified at %v, want %v", got.LastVerifiedAt, testNow)
+	}
+	if !hasText(u.body, "2 von "+strconv.Itoa(total)) || !hasText(u.body, stale[1].Name) {
+		t.Fatalf("not on the second contact: %q", texts(u.body))
+	}
+	test.Tap(findButton(t, u.body, "Überspringen"))
+	skipped, _ := store.Get[handbook.Contact](u.ctx, u.st, stale[1].ID)
+	if skipped.LastVerifiedAt.Equal(testNow) {
+		t.Fatal("a skipped contact was marked verified")
+	}
+}
+
+func TestCallTreeScreen(t *testing.T) {
+	u := newTestUI(t)
+	hb, err := u.st.Load(u.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels := handbook.CallTree(hb)
+	if len(levels) == 0 || len(levels[0].Caller.People) == 0 {
+		t.Fatal("demo has no caller at level 1")
+	}
+	u.showScreen("calltree")
+	caller := levels[0].Caller
+	for _, want := range []string{"Stufe 1", "Entscheidet und ruft an: " + caller.Role, caller.People[0].Name} {
+		if !hasText(u.body, want) {
+			t.Fatalf("call tree lacks %q: %q", want, texts(u.body))
+		}
+	}
+}
+
+func TestExportContacts(t *testing.T) {
+	u := newTestUI(t)
+	contacts, err := store.List[handbook.Contact](u.ctx, u.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		file  string
+		write func(*bytes.Buffer, []handbook.Contact) error
+		read  func(string, []byte) (exchange.Parsed, error)
+	}{
+		{"vcard", "kontakte.vcf", func(b *bytes.Buffer, cs []handbook.Contact) error { return exchange.WriteVCard(b, cs, exchange.VCard3) }, exchange.ReadVCard},
+		{"csv", "kontakte.csv", writeContactsCSV, exchange.ReadCSV},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tt.file)
+			if err := writeContacts(path, contacts, tt.write); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parsed, err := tt.read(path, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(parsed.Rows) != len(contacts) || len(parsed.Problems) > 0 {
+				t.Fatalf("read back %d contacts with %d problems, want %d", len(parsed.Rows), len(parsed.Problems), len(contacts))
+			}
+			p := exchange.NewPreview(contacts, parsed, "DE")
+			if n := p.Counts()[exchange.ActionUnchanged]; n != len(contacts) {
+				t.Fatalf("%d contacts unchanged after the round trip, want %d", n, len(contacts))
+			}
+		})
+	}
+}

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// TestSaveKeepsChangesMadeMeanwhile opens a contact's form, lets the record
+// change underneath (as a sync would), and saves: the person's field and
+// the other change both survive, and the detail view's quick actions write
+// only their own field.
+func TestSaveKeepsChangesMadeMeanwhile(t *testing.T) {
+	u := newTestUI(t)
+	u.nav.Select(u.screenIndex(t, "contacts"))
+	cs, err := store.List[handbook.Contact](u.ctx, u.st)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("contacts: %v", err)
+	}
+	target := cs[0]
+	u.open(handbook.EntityContact, target.ID)
+	test.Tap(findButton(t, u.body, "Bearbeiten"))
+	if u.editor == nil {
+		t.Fatal("no form")
+	}
+	u.editor.input(t, "team").SetText("Krisenstab Nord")
+
+	meanwhile, _ := store.Get[handbook.Contact](u.ctx, u.st, target.ID)
+	meanwhile.PhoneOffice = "+49 30 23125 999"
+	if err := store.Put(u.ctx, u.st, &meanwhile); err != nil {
+		t.Fatal(err)
+	}
+	u.save()
+	got, _ := store.Get[handbook.Contact](u.ctx, u.st, target.ID)
+	if got.Team != "Krisenstab Nord" || got.PhoneOffice != "+49 30 23125 999" {
+		t.Fatalf("after save: team %q, office %q; want both changes kept", got.Team, got.PhoneOffice)
+	}
+
+	// The detail view still shows the record as loaded; "verified today"
+	// must not write its old phone number back.
+	meanwhile, _ = store.Get[handbook.Contact](u.ctx, u.st, target.ID)
+	meanwhile.PhoneMobile = "+49 30 23125 998"
+	if err := store.Put(u.ctx, u.st, &meanwhile); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(findButton(t, u.body, "Heute verifiziert"))
+	got, _ = store.Get[handbook.Contact](u.ctx, u.st, target.ID)
+	if got.PhoneMobile != "+49 30 23125 998" || !got.LastVerifiedAt.Equal(testNow) {
+		t.Fatalf("after verify: mobile %q, verified %v", got.PhoneMobile, got.LastVerifiedAt)
+	}
+	if n, _ := u.st.ConflictCount(u.ctx); n != 0 {
+		t.Errorf("%d conflicts from edits of different fields", n)
+	}
+}

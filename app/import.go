@@ -1,0 +1,361 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/exchange"
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// contactTools adds import, export and the verification round above the
+// contacts screen.
+func contactTools(u *ui, v view) view {
+	imp := widget.NewButtonWithIcon(lang.L("Import …"), theme.DownloadIcon(), func() { u.guard(u.chooseImport) })
+	exp := widget.NewButtonWithIcon(lang.L("Export …"), theme.UploadIcon(), func() { u.guard(u.chooseExport) })
+	verify := widget.NewButtonWithIcon(lang.L("Verify contacts"), theme.ConfirmIcon(), func() { u.guard(u.verifyContacts) })
+	v.content = container.NewBorder(container.NewHBox(imp, exp, verify), nil, nil, nil, v.content)
+	return v
+}
+
+func (u *ui) chooseImport() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(lang.L("The file could not be chosen."), lang.L("Choose another file."), err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		u.importFile(path)
+	}, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".vcf", ".vcard", ".csv"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// readContactsFile reads a vCard or CSV file and compares it with the
+// contacts in the store.
+func (u *ui) readContactsFile(path string) (exchange.Preview, error) {
+	data, err := exchange.ReadLimited(u.ctx, path)
+	if err != nil {
+		return exchange.Preview{}, err
+	}
+	format, err := exchange.Detect(path, false, data[:min(len(data), 512)])
+	if err != nil {
+		return exchange.Preview{}, err
+	}
+	var parsed exchange.Parsed
+	switch format {
+	case exchange.FormatVCard:
+		parsed, err = exchange.ReadVCard(path, data)
+	case exchange.FormatCSV:
+		parsed, err = exchange.ReadCSV(path, data)
+	default:
+		return exchange.Preview{}, fmt.Errorf("import %s: %w", path, exchange.ErrFormat)
+	}
+	if err != nil {
+		return exchange.Preview{}, err
+	}
+	existing, err := store.List[handbook.Contact](u.ctx, u.st)
+	if err != nil {
+		return exchange.Preview{}, err
+	}
+	settings, err := u.st.Settings(u.ctx)
+	if err != nil {
+		return exchange.Preview{}, err
+	}
+	return exchange.NewPreview(existing, parsed, settings.DefaultCountry), nil
+}
+
+// importFile shows what importing path would do; nothing is written
+// before the user confirms. It returns the preview shown, nil on error.
+func (u *ui) importFile(path string) *importPreview {
+	p, err := u.readContactsFile(path)
+	if err != nil {
+		what := lang.L("The file could not be read.")
+		if errors.Is(err, exchange.ErrFormat) || errors.Is(err, exchange.ErrBinary) {
+			what = lang.L("This is not a vCard (.vcf) or CSV file.")
+		}
+		u.showError(what, lang.L("Export the contacts from your address book as vCard or CSV and try again. Nothing was imported."), err)
+		return nil
+	}
+	return u.showImportPreview(p)
+}
+
+// importColumns of the preview table.
+var importColumns = []struct {
+	title string
+	width float32
+}{
+	{"Line", 60}, {"Name", 180}, {"What happens", 120}, {"Reason", 360}, {"Changes", 150}, {"Decision", 190},
+}
+
+func actionLabel(a exchange.Action) string {
+	return lang.L(map[exchange.Action]string{
+		exchange.ActionCreate: "new", exchange.ActionUpdate: "update", exchange.ActionUnchanged: "unchanged",
+		exchange.ActionDuplicate: "duplicate", exchange.ActionInvalid: "invalid",
+	}[a])
+}
+
+func decisionLabel(d exchange.Decision) string {
+	return lang.L(map[exchange.Decision]string{
+		exchange.DecideCreate: "Create new", exchange.DecideUpdate: "Update existing", exchange.DecideSkip: "Skip",
+	}[d])
+}
+
+// reasonText says why a row matched, in the user's language.
+func reasonText(p exchange.Preview, r exchange.Row) string {
+	if r.Invalid != "" {
+		return invalidText(r)
+	}
+	reason := r.Reason
+	for _, t := range []struct{ prefix, label string }{
+		{"same ID", lang.L("same ID")}, {"same email", lang.L("same email")}, {"same phone", lang.L("same phone number")},
+	} {
+		if rest, ok := strings.CutPrefix(reason, t.prefix); ok {
+			reason = t.label + rest
+			break
+		}
+	}
+	switch {
+	case r.Match != nil && r.Action == exchange.ActionDuplicate:
+		reason = lang.L("{{.Reason}} as {{.Name}}", map[string]any{"Reason": reason, "Name": r.Match.Name})
+	case r.MatchRow >= 0 && r.MatchRow < len(p.Rows):
+		reason = lang.L("{{.Reason}} as line {{.Line}}", map[string]any{"Reason": reason, "Line": p.Rows[r.MatchRow].Line})
+	}
+	return strings.Join(nonEmpty(append([]string{reason}, r.Warnings...)...), "; ")
+}
+
+// invalidText says why a row cannot be imported, field by field.
+func invalidText(r exchange.Row) string {
+	var verr handbook.ValidationError
+	if !errors.As(r.Result.Validate(), &verr) {
+		return r.Invalid
+	}
+	parts := make([]string, len(verr))
+	for i, fe := range verr {
+		parts[i] = fieldLabel(fe.Field) + ": " + problemText(fe.Message)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// importPreview is the open preview: the rows and the decisions taken.
+type importPreview struct {
+	p         exchange.Preview
+	decisions []exchange.Decision
+	counts    *widget.Label
+	skipBad   *widget.Check
+	importBtn *widget.Button
+	dialog    dialog.Dialog
+}
+
+func (ip *importPreview) update() {
+	n := map[exchange.Decision]int{}
+	for _, d := range ip.decisions {
+		n[d]++
+	}
+	c := ip.p.Counts()
+	ip.counts.SetText(lang.L("{{.Rows}} contacts in the file: {{.New}} new, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Dup}} duplicates, {{.Invalid}} invalid. Importing creates {{.Create}} and updates {{.Update}}.",
+		map[string]any{"Rows": len(ip.p.Rows), "New": c[exchange.ActionCreate], "Updated": c[exchange.ActionUpdate], "Unchanged": c[exchange.ActionUnchanged],
+			"Dup": c[exchange.ActionDuplicate], "Invalid": c[exchange.ActionInvalid], "Create": n[exchange.DecideCreate], "Update": n[exchange.DecideUpdate]}))
+	if len(ip.p.Problems) > 0 && !ip.skipBad.Checked {
+		ip.importBtn.Disable()
+		return
+	}
+	ip.importBtn.Enable()
+}
+
+func (u *ui) showImportPreview(p exchange.Preview) *importPreview {
+	ip := &importPreview{p: p, decisions: p.Decisions(), counts: widget.NewLabel("")}
+	ip.counts.Wrapping = fyne.TextWrapWord
+	cell := func(row, col int) string {
+		r := p.Rows[row]
+		switch col {
+		case 0:
+			return fmt.Sprint(r.Line)
+		case 1:
+			return r.Incoming.Name
+		case 2:
+			return actionLabel(r.Action)
+		case 3:
+			return reasonText(p, r)
+		case 4:
+			out := make([]string, len(r.Changes))
+			for i, f := range r.Changes {
+				out[i] = fieldLabel(f)
+			}
+			return strings.Join(out, ", ")
+		}
+		return ""
+	}
+	decisionCol := len(importColumns) - 1
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.Rows), len(importColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewStack(l, widget.NewSelect(nil, nil))
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			l, sel := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Select)
+			if id.Col != decisionCol {
+				sel.Hide()
+				l.Show()
+				l.SetText(cell(id.Row, id.Col))
+				return
+			}
+			l.Hide()
+			allowed := p.Rows[id.Row].Allowed
+			sel.OnChanged = nil
+			sel.Options = make([]string, len(allowed))
+			for i, d := range allowed {
+				sel.Options[i] = decisionLabel(d)
+			}
+			sel.SetSelectedIndex(slices.Index(allowed, ip.decisions[id.Row]))
+			row := id.Row
+			sel.OnChanged = func(string) {
+				if i := sel.SelectedIndex(); i >= 0 {
+					ip.decisions[row] = allowed[i]
+					ip.update()
+				}
+			}
+			if len(allowed) < 2 {
+				sel.Disable()
+			} else {
+				sel.Enable()
+			}
+			sel.Show()
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(lang.L(importColumns[id.Col].title))
+		}
+	}
+	for i, c := range importColumns {
+		t.SetColumnWidth(i, c.width)
+	}
+
+	top := container.NewVBox(ip.counts)
+	ip.skipBad = widget.NewCheck(lang.L("Import the readable contacts anyway"), func(bool) { ip.update() })
+	if len(p.Problems) > 0 {
+		var lines []string
+		for i, pr := range p.Problems {
+			if i == 5 {
+				lines = append(lines, lang.L("… and {{.N}} more", map[string]any{"N": len(p.Problems) - 5}))
+				break
+			}
+			lines = append(lines, pr.Error())
+		}
+		warn := widget.NewLabel("⚠ " + lang.L("Parts of the file cannot be read:") + "\n" + strings.Join(lines, "\n"))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		top.Add(warn)
+		top.Add(ip.skipBad)
+	}
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { ip.dialog.Hide() })
+	ip.importBtn = widget.NewButtonWithIcon(lang.L("Import"), theme.ConfirmIcon(), func() { u.applyImport(ip) })
+	ip.importBtn.Importance = widget.HighImportance
+	content := container.NewBorder(top, container.NewBorder(nil, nil, nil, container.NewHBox(cancel, ip.importBtn)), nil, nil, t)
+	ip.update()
+	ip.dialog = dialog.NewCustomWithoutButtons(lang.L("Import contacts from {{.File}}", map[string]any{"File": filepath.Base(p.File)}), content, u.win)
+	ip.dialog.Resize(fyne.NewSize(1120, 620))
+	ip.dialog.Show()
+	return ip
+}
+
+func (u *ui) applyImport(ip *importPreview) {
+	n, err := ip.p.Apply(u.ctx, u.st, exchange.Choice{Decisions: ip.decisions, SkipProblems: ip.skipBad.Checked}, u.now())
+	if err != nil {
+		u.showError(lang.L("The contacts could not be imported. Nothing was changed."), lang.L("Check the rows marked as invalid, or try again."), err)
+		return
+	}
+	ip.dialog.Hide()
+	u.show(u.current)
+	dialog.NewInformation(lang.L("Import"), lang.L("{{.N}} contacts created or updated.", map[string]any{"N": n}), u.win).Show()
+}
+
+// chooseExport asks for the format, then for the file.
+func (u *ui) chooseExport() {
+	formats := []string{lang.L("vCard (.vcf) for address books and phones"), lang.L("CSV (.csv) for spreadsheets")}
+	radio := widget.NewRadioGroup(formats, nil)
+	radio.SetSelected(formats[0])
+	dialog.ShowCustomConfirm(lang.L("Export contacts"), lang.L("Continue"), lang.L("Cancel"), radio, func(ok bool) {
+		if !ok {
+			return
+		}
+		contacts, err := store.List[handbook.Contact](u.ctx, u.st)
+		if err != nil {
+			u.loadFailed(err)
+			return
+		}
+		if radio.Selected == formats[1] {
+			u.saveContacts(lang.L("contacts")+".csv", contacts, writeContactsCSV)
+			return
+		}
+		u.saveContacts(lang.L("contacts")+".vcf", contacts, func(b *bytes.Buffer, cs []handbook.Contact) error {
+			return exchange.WriteVCard(b, cs, exchange.VCard3)
+		})
+	}, u.win)
+}
+
+// writeContactsCSV writes the exchange CSV layout so that spreadsheets in German
+// locales open it directly: semicolons and a byte order mark.
+func writeContactsCSV(b *bytes.Buffer, cs []handbook.Contact) error {
+	return exchange.WriteCSV(b, cs, exchange.CSVOptions{Comma: ';', BOM: true})
+}
+
+// saveContacts asks for a file and writes the contacts to it.
+func (u *ui) saveContacts(name string, contacts []handbook.Contact, write func(*bytes.Buffer, []handbook.Contact) error) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError(lang.L("The file could not be chosen."), lang.L("Choose another folder."), err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if err := writeContacts(path, contacts, write); err != nil {
+			u.showError(lang.L("The contacts could not be written."), lang.L("Choose another folder or file name, and check that the disk is not full."), err)
+			return
+		}
+		dialog.NewInformation(lang.L("Export"), lang.L("{{.N}} contacts written to {{.File}}.", map[string]any{"N": len(contacts), "File": filepath.Base(path)}), u.win).Show()
+	}, u.win)
+	d.SetFileName(name)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+func writeContacts(path string, contacts []handbook.Contact, write func(*bytes.Buffer, []handbook.Contact) error) error {
+	var b bytes.Buffer
+	if err := write(&b, contacts); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

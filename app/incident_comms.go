@@ -1,0 +1,198 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// escalateDialog raises or lowers the escalation level: the incident
+// record takes the new level, the log records it, and the people to inform
+// are shown.
+func (r *runView) escalateDialog() {
+	levels := slices.Clone(r.hb.Escalation)
+	slices.SortFunc(levels, func(a, b handbook.EscalationLevel) int { return a.Level - b.Level })
+	if len(levels) == 0 {
+		dialog.ShowInformation(lang.L("Escalation"), lang.L("The handbook has no escalation matrix yet. Add levels under “Roles & escalation”."), r.u.win)
+		return
+	}
+	labels := make([]string, len(levels))
+	for i, l := range levels {
+		labels[i] = levelName(l)
+	}
+	pick := widget.NewSelect(labels, nil)
+	if i := slices.IndexFunc(levels, func(l handbook.EscalationLevel) bool { return l.Level > r.inc.Level }); i >= 0 {
+		pick.SetSelectedIndex(i)
+	} else {
+		pick.SetSelectedIndex(len(levels) - 1)
+	}
+	trigger := widget.NewLabel("")
+	trigger.Wrapping = fyne.TextWrapWord
+	show := func() {
+		if i := pick.SelectedIndex(); i >= 0 {
+			trigger.SetText(levels[i].Trigger)
+		}
+	}
+	pick.OnChanged = func(string) { show() }
+	show()
+	reason := widget.NewEntry()
+	reason.SetPlaceHolder(lang.L("Why? (optional)"))
+	var d dialog.Dialog
+	ok := widget.NewButtonWithIcon(lang.L("Set level"), theme.ConfirmIcon(), func() {
+		i := pick.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		d.Hide()
+		r.setLevel(levels[i], strings.TrimSpace(reason.Text))
+	})
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	current := widget.NewLabel(r.levelText())
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Now"), current),
+		widget.NewFormItem(lang.L("New level"), pick),
+		widget.NewFormItem(lang.L("Trigger"), trigger),
+		widget.NewFormItem(lang.L("Reason"), reason),
+	)
+	d = dialog.NewCustomWithoutButtons(lang.L("Raise or lower the escalation level"), container.NewVBox(form, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
+	d.Resize(fyne.NewSize(620, 360))
+	d.Show()
+}
+
+// setLevel stores the new level, logs it and shows whom to inform.
+func (r *runView) setLevel(l handbook.EscalationLevel, reason string) {
+	if l.Level == r.inc.Level {
+		r.notifyDialog(l.Level)
+		return
+	}
+	before, inc := r.inc, r.inc
+	inc.Level = l.Level
+	if err := store.Edit(r.u.ctx, r.u.st, &before, &inc); err != nil {
+		r.u.saveFailed(err)
+		return
+	}
+	text := levelName(l)
+	if reason != "" {
+		text += " – " + reason
+	}
+	if !r.addEntry(handbook.LogEntry{Kind: handbook.LogEscalation, Level: l.Level, Text: text}) {
+		return
+	}
+	if r.changed != nil {
+		r.changed()
+	}
+	r.notifyDialog(l.Level)
+}
+
+// notifyList shows the roles to inform at a level, each with its holders
+// in call order; a click on a number copies it.
+func notifyList(u *ui, hb handbook.Handbook, level int) fyne.CanvasObject {
+	box := container.NewVBox()
+	reach := handbook.Notify(hb, level)
+	if len(reach) == 0 {
+		box.Add(widget.NewLabel(lang.L("The escalation matrix names nobody to inform at this level.")))
+	}
+	for _, rc := range reach {
+		box.Add(widget.NewLabelWithStyle(rc.Role.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		if len(rc.Contacts) == 0 {
+			box.Add(widget.NewLabel("⚠ " + lang.L("nobody assigned")))
+		}
+		for i, c := range rc.Contacts {
+			what := lang.L("Primary")
+			if i > 0 {
+				what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
+			}
+			row := container.NewHBox(widget.NewLabel(what + ": " + c.Name))
+			for _, p := range c.Phones() {
+				row.Add(widget.NewButtonWithIcon(p, theme.ContentCopyIcon(), func() { u.copy(p) }))
+			}
+			box.Add(row)
+		}
+	}
+	return box
+}
+
+// notifyDialog shows who must be informed now.
+func (r *runView) notifyDialog(level int) {
+	title := lang.L("Inform now")
+	for _, l := range r.hb.Escalation {
+		if l.Level == level {
+			title = lang.L("Inform now – {{.Level}}", map[string]any{"Level": levelName(l)})
+			if l.Within > 0 {
+				title += " " + lang.L("(within {{.Time}})", map[string]any{"Time": l.Within.String()})
+			}
+		}
+	}
+	d := dialog.NewCustom(title, lang.L("Close"), container.NewVScroll(notifyList(r.u, r.hb, level)), r.u.win)
+	d.Resize(fyne.NewSize(720, 560))
+	d.Show()
+}
+
+// templateDialog fills a communication template for the incident. Missing
+// values stay visible as {{…}}; the text can be edited, copied and logged
+// as sent.
+func (r *runView) templateDialog() {
+	tpls := slices.Clone(r.hb.CommTemplates)
+	slices.SortFunc(tpls, func(a, b handbook.CommTemplate) int { return strings.Compare(a.Title, b.Title) })
+	if len(tpls) == 0 {
+		dialog.ShowInformation(lang.L("Message"), lang.L("The handbook has no communication templates yet."), r.u.win)
+		return
+	}
+	labels := make([]string, len(tpls))
+	for i, t := range tpls {
+		labels[i] = t.Title
+	}
+	subject := widget.NewEntry()
+	body := widget.NewMultiLineEntry()
+	body.Wrapping = fyne.TextWrapWord
+	body.SetMinRowsVisible(14)
+	pick := widget.NewSelect(labels, func(string) {})
+	pick.OnChanged = func(string) {
+		i := pick.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		s, b := handbook.FillTemplate(r.hb, r.inc, tpls[i], time.Local)
+		subject.SetText(s)
+		body.SetText(b)
+	}
+	pick.PlaceHolder = lang.L("Choose a template …")
+	hint := widget.NewLabel(lang.L("Placeholders still in {{.Braces}} have no value yet: fill them in before sending.", map[string]any{"Braces": "{{…}}"}))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.SizeName = theme.SizeNameCaptionText
+	var d dialog.Dialog
+	copyBtn := widget.NewButtonWithIcon(lang.L("Copy to clipboard"), theme.ContentCopyIcon(), func() {
+		r.u.copy(strings.TrimSpace(subject.Text + "\n\n" + body.Text))
+	})
+	sent := widget.NewButtonWithIcon(lang.L("Log as sent"), theme.MailSendIcon(), func() {
+		i := pick.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		text := tpls[i].Title
+		if s := strings.TrimSpace(subject.Text); s != "" {
+			text += ": " + s
+		}
+		if r.addEntry(handbook.LogEntry{Kind: handbook.LogMessage, Text: text}) {
+			d.Hide()
+		}
+	})
+	sent.Importance = widget.HighImportance
+	closeBtn := widget.NewButtonWithIcon(lang.L("Close"), theme.CancelIcon(), func() { d.Hide() })
+	top := container.NewVBox(pick, widget.NewForm(widget.NewFormItem(lang.L("Subject"), subject)))
+	bottom := container.NewVBox(hint, container.NewGridWithColumns(3, closeBtn, copyBtn, sent))
+	d = dialog.NewCustomWithoutButtons(lang.L("Message from a template"), container.NewBorder(top, bottom, nil, nil, body), r.u.win)
+	d.Resize(fyne.NewSize(760, 620))
+	d.Show()
+}

@@ -1,0 +1,562 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// tickEvery is how often a running incident's times are updated; zero
+// turns the ticking off (tests use a fixed clock).
+var tickEvery = time.Second
+
+// clockWarning is how close a regulatory deadline may come before its card
+// turns red.
+const clockWarning = 6 * time.Hour
+
+// runView is one incident on screen: header, regulatory clocks, checklist
+// and log. Every change is stored as a log entry first and shown after.
+type runView struct {
+	u  *ui
+	id string
+	// visible reports whether the view is still on display; the ticker
+	// stops when it is not.
+	visible func() bool
+	// changed runs after the incident record itself changed (level, close).
+	changed func()
+
+	hb  handbook.Handbook
+	inc handbook.Incident
+	log []handbook.LogEntry
+
+	title    *widget.Label
+	facts    *widget.Label
+	running  *widget.Label
+	clocks   *fyne.Container
+	steps    *fyne.Container
+	entries  *fyne.Container
+	noteKind *widget.Select
+	note     *widget.Entry
+	// dues are the due labels of the checklist, updated by the ticker.
+	dues []dueLabel
+	quit chan struct{}
+}
+
+type dueLabel struct {
+	item  handbook.ChecklistItem
+	label *widget.Label
+}
+
+// noteKinds are the entries a person writes by hand.
+var noteKinds = []string{handbook.LogNote, handbook.LogDecision, handbook.LogCall, handbook.LogMessage}
+
+func newRunView(u *ui, id string, visible func() bool) *runView {
+	return &runView{u: u, id: id, visible: visible}
+}
+
+// load reads the handbook and the incident's log from the store.
+func (r *runView) load() error {
+	hb, err := r.u.st.Load(r.u.ctx)
+	if err != nil {
+		return err
+	}
+	r.hb = hb.Live()
+	i := slices.IndexFunc(r.hb.Incidents, func(inc handbook.Incident) bool { return inc.ID == r.id })
+	if i < 0 {
+		return fmt.Errorf("show incident %s: %w", r.id, store.ErrNotFound)
+	}
+	r.inc = r.hb.Incidents[i]
+	r.log = handbook.Timeline(r.inc, r.hb.LogEntries)
+	return nil
+}
+
+func (r *runView) object() (fyne.CanvasObject, error) {
+	if err := r.load(); err != nil {
+		return nil, err
+	}
+	r.title = heading("")
+	r.title.Wrapping = fyne.TextWrapWord
+	r.facts = widget.NewLabel("")
+	r.facts.Wrapping = fyne.TextWrapWord
+	r.running = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	r.clocks = container.NewGridWithColumns(1)
+	r.steps = container.NewVBox()
+	r.entries = container.NewVBox()
+
+	buttons := container.NewHBox()
+	if r.inc.Open() {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Escalation …"), theme.UploadIcon(), r.escalateDialog))
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Message …"), theme.MailComposeIcon(), r.templateDialog))
+	}
+	buttons.Add(widget.NewButtonWithIcon(lang.L("Print report"), theme.DocumentPrintIcon(), func() { r.u.printIncidentReport(r.id) }))
+	if r.inc.Open() {
+		closeBtn := widget.NewButtonWithIcon(lang.L("Close incident …"), theme.ConfirmIcon(), func() { r.u.closeIncidentDialog(r) })
+		closeBtn.Importance = widget.WarningImportance
+		buttons.Add(closeBtn)
+	}
+	head := container.NewVBox(container.NewBorder(nil, nil, nil, r.running, r.title), r.facts, buttons)
+
+	r.noteKind = widget.NewSelect(nil, nil)
+	for _, k := range noteKinds {
+		r.noteKind.Options = append(r.noteKind.Options, logKindLabel(k))
+	}
+	r.noteKind.SetSelectedIndex(0)
+	r.note = widget.NewEntry()
+	r.note.SetPlaceHolder(lang.L("What happened, what was decided, who was called …"))
+	r.note.OnSubmitted = func(string) { r.addNote() }
+	addBtn := widget.NewButtonWithIcon(lang.L("Add to log"), theme.ContentAddIcon(), r.addNote)
+	logTop := container.NewVBox(heading(lang.L("Log")))
+	if r.inc.Open() {
+		logTop.Add(container.NewBorder(nil, nil, r.noteKind, addBtn, r.note))
+	}
+	logPane := container.NewBorder(logTop, nil, nil, nil, container.NewVScroll(r.entries))
+	checkPane := container.NewBorder(heading(lang.L("Checklist")), nil, nil, nil, container.NewVScroll(r.steps))
+	split := container.NewHSplit(checkPane, logPane)
+	split.Offset = 0.5
+
+	r.render()
+	top := container.NewVBox(head, r.clocks, widget.NewSeparator())
+	return container.NewPadded(container.NewBorder(top, nil, nil, nil, split)), nil
+}
+
+// render fills every part from the loaded state.
+func (r *runView) render() {
+	now := r.u.now()
+	r.title.SetText(r.inc.Title)
+	r.facts.SetText(strings.Join(nonEmpty(
+		lang.L("Severity: {{.S}}", map[string]any{"S": severityLabel(r.inc.Severity)}),
+		r.levelText(),
+		r.ownerText(),
+		lang.L("Aware since {{.Time}}", map[string]any{"Time": stamp(r.inc.AwareAt)}),
+	), " · "))
+	r.renderClocks(now)
+	r.renderSteps(now)
+	r.renderLog()
+	r.tick(now)
+}
+
+func (r *runView) levelText() string {
+	if r.inc.Level == 0 {
+		return lang.L("Escalation level: none")
+	}
+	for _, l := range r.hb.Escalation {
+		if l.Level == r.inc.Level {
+			return lang.L("Escalation: {{.Level}}", map[string]any{"Level": levelName(l)})
+		}
+	}
+	return lang.L("Escalation: {{.Level}}", map[string]any{"Level": r.inc.Level})
+}
+
+func (r *runView) ownerText() string {
+	for _, role := range r.hb.Roles {
+		if role.ID == r.inc.OwnerRole {
+			return lang.L("Owner: {{.Role}}", map[string]any{"Role": role.Name}) + " – " + onDutyLine(r.hb, role)
+		}
+	}
+	return ""
+}
+
+// tick updates what changes with the time: the running time, the clocks'
+// time left and the steps' overdue marks.
+func (r *runView) tick(now time.Time) {
+	if r.inc.Open() {
+		r.running.SetText(lang.L("running for {{.Elapsed}}", map[string]any{"Elapsed": elapsed(now.Sub(r.inc.StartedAt))}))
+	} else {
+		r.running.SetText(lang.L("closed after {{.Elapsed}}", map[string]any{"Elapsed": elapsed(r.inc.ClosedAt.Sub(r.inc.StartedAt))}))
+	}
+	for _, d := range r.dues {
+		d.label.SetText(dueText(d.item, now))
+		d.label.Importance = widget.MediumImportance
+		if r.inc.Open() && d.item.Overdue(now) {
+			d.label.Importance = widget.DangerImportance
+		}
+		d.label.Refresh()
+	}
+	r.renderClocks(now)
+}
+
+// start runs the ticker until the view leaves the screen. It runs for a
+// closed incident too: reporting duties outlast the incident.
+func (r *runView) start() {
+	if tickEvery <= 0 {
+		return
+	}
+	r.quit = make(chan struct{})
+	quit := r.quit
+	go func() {
+		t := time.NewTicker(tickEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				fyne.Do(func() {
+					if r.quit != quit {
+						return
+					}
+					if !r.visible() {
+						r.stop()
+						return
+					}
+					r.tick(r.u.now())
+				})
+			}
+		}
+	}()
+}
+
+// stop ends the ticker; the view shows nothing live after it.
+func (r *runView) stop() {
+	if r.quit != nil {
+		close(r.quit)
+		r.quit = nil
+	}
+}
+
+// refresh reloads the incident and its log after a change.
+func (r *runView) refresh() {
+	if err := r.load(); err != nil {
+		r.u.loadFailed(err)
+		return
+	}
+	r.render()
+}
+
+// addEntry stores one log entry, then shows it. It reports whether the
+// entry was stored.
+func (r *runView) addEntry(e handbook.LogEntry) bool {
+	e.IncidentID = r.id
+	if e.At.IsZero() {
+		e.At = r.u.now()
+	}
+	e.Author = r.u.author()
+	if err := store.Put(r.u.ctx, r.u.st, &e); err != nil {
+		r.u.saveFailed(err)
+		return false
+	}
+	r.refresh()
+	return true
+}
+
+func (r *runView) addNote() {
+	text := strings.TrimSpace(r.note.Text)
+	if text == "" {
+		return
+	}
+	if r.addEntry(handbook.LogEntry{Kind: noteKinds[r.noteKind.SelectedIndex()], Text: text}) {
+		r.note.SetText("")
+	}
+}
+
+// clockShort names a regulatory clock in a few words, for its card.
+func clockShort(key string) string {
+	return lang.L(map[string]string{
+		handbook.ClockGDPR33:     "GDPR Art. 33",
+		handbook.ClockNIS2Early:  "NIS2 early warning",
+		handbook.ClockNIS2Notify: "NIS2 notification",
+		handbook.ClockNIS2Final:  "NIS2 final report",
+	}[key])
+}
+
+// clockName names a regulatory clock and what it asks for.
+func clockName(key string) string {
+	return lang.L(map[string]string{
+		handbook.ClockGDPR33:     "GDPR Art. 33: notify the supervisory authority",
+		handbook.ClockNIS2Early:  "NIS2: early warning to the BSI",
+		handbook.ClockNIS2Notify: "NIS2: incident notification to the BSI",
+		handbook.ClockNIS2Final:  "NIS2: final report to the BSI",
+	}[key])
+}
+
+func (r *runView) renderClocks(now time.Time) {
+	deadlines := handbook.Deadlines(r.inc, r.log, time.Local)
+	r.clocks.Objects = nil
+	if len(deadlines) == 0 {
+		r.clocks.Hide()
+		return
+	}
+	r.clocks.Layout = container.NewGridWithColumns(len(deadlines)).Layout
+	for _, d := range deadlines {
+		r.clocks.Objects = append(r.clocks.Objects, r.clockCard(d, now))
+	}
+	r.clocks.Show()
+	r.clocks.Refresh()
+}
+
+// clockCard shows one regulatory deadline: due, time left, and the button
+// that records the report as sent. It turns red when less than
+// clockWarning is left or the deadline passed.
+func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle(clockShort(d.Clock), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	due := widget.NewLabel(lang.L("due {{.Time}}", map[string]any{"Time": stamp(d.Due)}))
+	left := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	box := container.NewVBox(name, due, left)
+	urgent := false
+	switch {
+	case d.Done():
+		left.SetText("✓ " + lang.L("sent {{.Time}} ({{.By}})", map[string]any{"Time": stamp(d.SentAt), "By": d.SentBy}))
+		left.Importance = widget.SuccessImportance
+	case d.Overdue(now):
+		left.SetText("⚠ " + lang.L("overdue by {{.Time}}", map[string]any{"Time": handbook.Minutes(now.Sub(d.Due) / time.Minute).String()}))
+		urgent = true
+	default:
+		left.SetText(lang.L("{{.Time}} left", map[string]any{"Time": handbook.Minutes(d.Left(now) / time.Minute).String()}))
+		urgent = d.Left(now) < clockWarning
+	}
+	if urgent {
+		left.Importance = widget.DangerImportance
+	}
+	if !d.Done() {
+		box.Add(widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) }))
+	}
+	frame := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	frame.CornerRadius = theme.InputRadiusSize()
+	frame.StrokeWidth = 1
+	frame.StrokeColor = theme.Color(theme.ColorNameSeparator)
+	if urgent {
+		frame.StrokeWidth = 2
+		frame.StrokeColor = theme.Color(theme.ColorNameError)
+	}
+	return container.NewStack(frame, container.NewPadded(box))
+}
+
+// markSentDialog asks when a report was sent and logs it.
+func (r *runView) markSentDialog(clock string) {
+	now := r.u.now().Local()
+	date := widget.NewEntry()
+	date.SetText(now.Format(dateLayout))
+	at := widget.NewEntry()
+	at.SetText(now.Format(layoutClock))
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Hide()
+	var d dialog.Dialog
+	ok := widget.NewButtonWithIcon(lang.L("Mark as sent"), theme.ConfirmIcon(), func() {
+		t, err := time.ParseInLocation(dateLayout+" "+layoutClock, strings.TrimSpace(date.Text)+" "+strings.TrimSpace(at.Text), time.Local)
+		switch {
+		case err != nil:
+			problem.SetText(lang.L("Enter the date as YYYY-MM-DD and the time as HH:MM."))
+			problem.Show()
+			return
+		case t.After(r.u.now()):
+			problem.SetText(lang.L("This time lies in the future."))
+			problem.Show()
+			return
+		}
+		d.Hide()
+		r.addEntry(handbook.LogEntry{Kind: handbook.LogReport, Clock: clock, At: t,
+			Text: lang.L("Report sent: {{.Clock}}", map[string]any{"Clock": clockName(clock)})})
+	})
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	form := widget.NewForm(widget.NewFormItem(lang.L("Sent at"), container.NewGridWithColumns(2, date, at)))
+	d = dialog.NewCustomWithoutButtons(clockName(clock), container.NewVBox(form, problem, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
+	d.Resize(fyne.NewSize(480, 220))
+	d.Show()
+}
+
+// dueText says when a step is due, and whether it is done. A due time on
+// another day than today names the day too.
+func dueText(item handbook.ChecklistItem, now time.Time) string {
+	at := item.Due.Local().Format(layoutClock)
+	if y, m, d := item.Due.Local().Date(); !now.IsZero() && (y != now.Local().Year() || m != now.Local().Month() || d != now.Local().Day()) {
+		at = stamp(item.Due)
+	}
+	switch {
+	case item.Done:
+		return "✓ " + item.At.Local().Format(layoutSeconds) + " · " + item.By
+	case item.Due.IsZero():
+		return ""
+	case item.Overdue(now):
+		return "⚠ " + lang.L("overdue since {{.Time}}", map[string]any{"Time": at})
+	}
+	return lang.L("due {{.Time}}", map[string]any{"Time": at})
+}
+
+// renderSteps shows the checklist by phase. A tick or untick is stored as a
+// log entry before the box shows it.
+func (r *runView) renderSteps(now time.Time) {
+	items := handbook.Checklist(r.inc, r.log)
+	r.steps.RemoveAll()
+	r.dues = nil
+	if len(items) == 0 {
+		l := widget.NewLabel(lang.L("This incident has no checklist. Record what happens in the log."))
+		l.Wrapping = fyne.TextWrapWord
+		r.steps.Add(l)
+		return
+	}
+	phase := "\x00"
+	for _, it := range items {
+		if it.Phase != phase {
+			phase = it.Phase
+			if phase != "" {
+				p := widget.NewLabelWithStyle(phase, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+				r.steps.Add(p)
+			}
+		}
+		text := widget.NewLabel(it.Text)
+		text.Wrapping = fyne.TextWrapWord
+		due := widget.NewLabel("")
+		due.SizeName = theme.SizeNameCaptionText
+		r.dues = append(r.dues, dueLabel{item: it, label: due})
+		meta := container.NewHBox(due)
+		if it.Role != "" {
+			role := widget.NewLabel("@" + it.Role)
+			role.SizeName = theme.SizeNameCaptionText
+			meta.Objects = append([]fyne.CanvasObject{role}, meta.Objects...)
+		}
+		check := widget.NewCheck("", nil)
+		check.SetChecked(it.Done)
+		item := it
+		check.OnChanged = func(on bool) { r.toggle(item, on, check) }
+		if !r.inc.Open() {
+			check.Disable()
+		}
+		r.steps.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, container.NewVBox(text, meta)))
+	}
+	for _, d := range r.dues {
+		d.label.SetText(dueText(d.item, now))
+		if r.inc.Open() && d.item.Overdue(now) {
+			d.label.Importance = widget.DangerImportance
+		}
+	}
+	r.steps.Refresh()
+}
+
+// toggle logs a tick or an untick; when it cannot be stored, the box goes
+// back to what the log says.
+func (r *runView) toggle(it handbook.ChecklistItem, on bool, check *widget.Check) {
+	kind := handbook.LogUnstep
+	if on {
+		kind = handbook.LogStep
+	}
+	if !r.addEntry(handbook.LogEntry{Kind: kind, StepKey: it.Key, Text: it.Text}) {
+		check.OnChanged = nil
+		check.SetChecked(!on)
+		check.OnChanged = func(on bool) { r.toggle(it, on, check) }
+	}
+}
+
+// logKindLabel names a kind of log entry.
+func logKindLabel(kind string) string {
+	if kind == "" {
+		kind = handbook.LogNote
+	}
+	return lang.L(map[string]string{
+		handbook.LogNote: "Note", handbook.LogDecision: "Decision", handbook.LogMessage: "Message",
+		handbook.LogCall: "Call", handbook.LogStep: "Step done", handbook.LogUnstep: "Step taken back",
+		handbook.LogEscalation: "Escalation", handbook.LogReport: "Report sent", handbook.LogCorrection: "Correction",
+		handbook.LogStart: "Start", handbook.LogClose: "Closed",
+	}[kind])
+}
+
+func logKindIcon(kind string) fyne.Resource {
+	switch kind {
+	case handbook.LogDecision:
+		return theme.ConfirmIcon()
+	case handbook.LogMessage:
+		return theme.MailSendIcon()
+	case handbook.LogCall:
+		return theme.AccountIcon()
+	case handbook.LogStep:
+		return theme.CheckButtonCheckedIcon()
+	case handbook.LogUnstep:
+		return theme.CheckButtonIcon()
+	case handbook.LogEscalation:
+		return theme.UploadIcon()
+	case handbook.LogReport:
+		return theme.MailForwardIcon()
+	case handbook.LogCorrection:
+		return theme.DocumentCreateIcon()
+	case handbook.LogStart:
+		return theme.MediaPlayIcon()
+	case handbook.LogClose:
+		return theme.MediaStopIcon()
+	}
+	return theme.InfoIcon()
+}
+
+// renderLog lists the log newest first; a corrected entry says so, and a
+// correction names the time of the entry it corrects.
+func (r *runView) renderLog() {
+	r.entries.RemoveAll()
+	byID := map[string]handbook.LogEntry{}
+	corrected := map[string]bool{}
+	for _, e := range r.log {
+		byID[e.ID] = e
+		if e.Kind == handbook.LogCorrection && e.Corrects != "" {
+			corrected[e.Corrects] = true
+		}
+	}
+	for i := len(r.log) - 1; i >= 0; i-- {
+		e := r.log[i]
+		head := widget.NewLabelWithStyle(e.At.Local().Format(layoutSeconds)+"  "+logKindLabel(e.Kind)+"  · "+e.Author,
+			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.Truncation = fyne.TextTruncateEllipsis
+		text := e.Text
+		if orig, ok := byID[e.Corrects]; ok && e.Kind == handbook.LogCorrection {
+			text = lang.L("Corrects the entry of {{.Time}}:", map[string]any{"Time": orig.At.Local().Format(layoutSeconds)}) + " " + text
+		}
+		body := widget.NewLabel(text)
+		body.Wrapping = fyne.TextWrapWord
+		body.Selectable = true
+		rows := container.NewVBox(head, body)
+		if corrected[e.ID] {
+			mark := widget.NewLabel("⚠ " + lang.L("corrected by a later entry"))
+			mark.Importance = widget.WarningImportance
+			mark.SizeName = theme.SizeNameCaptionText
+			rows.Add(mark)
+		}
+		var right fyne.CanvasObject
+		if r.inc.Open() && e.Kind != handbook.LogStep && e.Kind != handbook.LogUnstep {
+			entry := e
+			fix := widget.NewButtonWithIcon(lang.L("Correct"), theme.DocumentCreateIcon(), func() { r.correctDialog(entry) })
+			fix.Importance = widget.LowImportance
+			right = container.NewVBox(fix)
+		}
+		r.entries.Add(container.NewBorder(nil, nil, widget.NewIcon(logKindIcon(e.Kind)), right, rows))
+		r.entries.Add(widget.NewSeparator())
+	}
+	r.entries.Refresh()
+}
+
+// correctDialog asks for the correct text of an entry and logs it as a new
+// correction entry; the original stays as it was.
+func (r *runView) correctDialog(orig handbook.LogEntry) {
+	in := widget.NewMultiLineEntry()
+	in.Wrapping = fyne.TextWrapWord
+	in.SetText(orig.Text)
+	in.SetMinRowsVisible(4)
+	intro := widget.NewLabel(lang.L("Entries are never changed. The correction is added as a new entry that names this one."))
+	intro.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	ok := widget.NewButtonWithIcon(lang.L("Add correction"), theme.ConfirmIcon(), func() {
+		text := strings.TrimSpace(in.Text)
+		if text == "" || text == strings.TrimSpace(orig.Text) {
+			return
+		}
+		d.Hide()
+		r.addEntry(handbook.LogEntry{Kind: handbook.LogCorrection, Corrects: orig.ID, Text: text})
+	})
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(lang.L("Correct the entry of {{.Time}}", map[string]any{"Time": orig.At.Local().Format(layoutSeconds)}),
+		container.NewVBox(intro, in, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
+	d.Resize(fyne.NewSize(560, 300))
+	d.Show()
+}

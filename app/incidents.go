@@ -1,0 +1,537 @@
+package app
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os/user"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// prefAuthor is the preference holding the name this device writes into
+// incident logs.
+const prefAuthor = "author_name"
+
+// Layouts of times of day in incident views.
+const (
+	layoutClock   = "15:04"
+	layoutSeconds = "15:04:05"
+)
+
+// stamp formats a point in time to the minute, in local time.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format(lang.L("2006-01-02 15:04"))
+}
+
+// systemAuthor is the OS user's full name, else the login.
+func systemAuthor() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	if name, _, _ := strings.Cut(u.Name, ","); strings.TrimSpace(name) != "" {
+		return strings.TrimSpace(name)
+	}
+	return u.Username
+}
+
+// author is who the log names for entries made on this device.
+func (u *ui) author() string {
+	if a := strings.TrimSpace(u.app.Preferences().String(prefAuthor)); a != "" {
+		return a
+	}
+	return systemAuthor()
+}
+
+// authorSetting is the "my name" input of the settings screen.
+func authorSetting(u *ui) fyne.CanvasObject {
+	e := widget.NewEntry()
+	e.SetPlaceHolder(systemAuthor())
+	e.SetText(u.app.Preferences().String(prefAuthor))
+	e.OnChanged = func(s string) { u.app.Preferences().SetString(prefAuthor, strings.TrimSpace(s)) }
+	hint := widget.NewLabel(lang.L("Written into the incident log next to every entry made on this computer."))
+	hint.Wrapping = fyne.TextWrapWord
+	return widget.NewCard(lang.L("My name"), "", container.NewVBox(e, hint))
+}
+
+// openIncidents lists the running incidents, newest first.
+func openIncidents(incs []handbook.Incident) []handbook.Incident {
+	var out []handbook.Incident
+	for _, i := range incs {
+		if i.Open() && !i.Deleted {
+			out = append(out, i)
+		}
+	}
+	slices.SortFunc(out, func(a, b handbook.Incident) int { return b.StartedAt.Compare(a.StartedAt) })
+	return out
+}
+
+// newIncidentBadge is the toolbar button that counts running incidents and
+// opens them in one click.
+func newIncidentBadge(u *ui) *widget.Button {
+	b := widget.NewButtonWithIcon("", theme.WarningIcon(), nil)
+	b.Importance = widget.DangerImportance
+	b.Hide()
+	u.badge = b
+	u.refreshBadge()
+	return b
+}
+
+// refreshBadge updates the toolbar badge after an incident started or closed.
+func (u *ui) refreshBadge() {
+	if u.badge == nil {
+		return
+	}
+	incs, err := store.List[handbook.Incident](u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	running := openIncidents(incs)
+	switch len(running) {
+	case 0:
+		u.badge.Hide()
+		return
+	case 1:
+		u.badge.SetText(lang.L("1 running incident"))
+		id := running[0].ID
+		u.badge.OnTapped = func() { u.openIncident(id) }
+	default:
+		u.badge.SetText(lang.L("{{.N}} running incidents", map[string]any{"N": len(running)}))
+		u.badge.OnTapped = func() { u.showScreen("incidents") }
+	}
+	u.badge.Show()
+}
+
+// openIncident shows one incident on the incidents screen.
+func (u *ui) openIncident(id string) { u.open(handbook.EntityIncident, id) }
+
+// incidentCards are the dashboard cards about incidents: the running ones,
+// and the playbooks an incident suggests reviewing. Both appear only when
+// there is something to show.
+func incidentCards(u *ui, hb handbook.Handbook, now time.Time) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	var running []fyne.CanvasObject
+	for _, inc := range openIncidents(hb.Incidents) {
+		text := lang.L("{{.Title}} – running for {{.Elapsed}}", map[string]any{"Title": inc.Title, "Elapsed": elapsed(now.Sub(inc.StartedAt))})
+		running = append(running, u.link(text, handbook.EntityIncident, inc.ID))
+	}
+	if len(running) > 0 {
+		out = append(out, card(lang.L("Running incidents"), running, ""))
+	}
+	var review []fyne.CanvasObject
+	for _, pb := range handbook.ReviewSuggested(hb) {
+		review = append(review, u.link(pb.Title, handbook.EntityPlaybook, pb.ID))
+	}
+	if len(review) > 0 {
+		out = append(out, card(lang.L("Playbook review suggested after an incident"), review, ""))
+	}
+	return out
+}
+
+// elapsed renders a running time to the second: "2:05:09", "1 d 3:00:00".
+func elapsed(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d / time.Second)
+	days, h, m, sec := s/86400, s%86400/3600, s%3600/60, s%60
+	clock := fmt.Sprintf("%d:%02d:%02d", h, m, sec)
+	if days > 0 {
+		return lang.L("{{.D}} d {{.Clock}}", map[string]any{"D": days, "Clock": clock})
+	}
+	return clock
+}
+
+// incidentsScreen lists running and closed incidents and shows the one
+// picked on the right.
+type incidentsScreen struct {
+	u        *ui
+	items    []handbook.Incident
+	list     *widget.List
+	right    *fyne.Container
+	content  fyne.CanvasObject
+	selected string
+	run      *runView
+	busy     bool
+}
+
+func incidentsView(u *ui) view {
+	s := &incidentsScreen{u: u, right: container.NewStack()}
+	startBtn := widget.NewButtonWithIcon(lang.L("Start incident"), theme.ContentAddIcon(), func() { u.startIncidentDialog("") })
+	startBtn.Importance = widget.HighImportance
+	s.list = widget.NewList(
+		func() int { return len(s.items) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			sub.SizeName = theme.SizeNameCaptionText
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, container.NewVBox(title, sub))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			inc := s.items[i]
+			row := o.(*fyne.Container)
+			box := row.Objects[0].(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(inc.Title)
+			icon := row.Objects[1].(*widget.Icon)
+			sub := lang.L("running since {{.Time}}", map[string]any{"Time": stamp(inc.StartedAt)})
+			icon.SetResource(theme.WarningIcon())
+			if !inc.Open() {
+				sub = lang.L("closed {{.Time}}", map[string]any{"Time": stamp(inc.ClosedAt)})
+				icon.SetResource(theme.ConfirmIcon())
+			}
+			box.Objects[1].(*widget.Label).SetText(sub)
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if s.busy || i >= len(s.items) {
+			return
+		}
+		s.show(s.items[i].ID)
+	}
+	s.reload()
+	s.showEmpty()
+	left := container.NewBorder(startBtn, nil, nil, nil, s.list)
+	split := container.NewHSplit(left, s.right)
+	split.Offset = 0.24
+	s.content = split
+	return view{content: split, create: func() { u.startIncidentDialog("") }, open: func(e handbook.Entity, id string) {
+		if e == handbook.EntityLogEntry {
+			entry, err := store.Get[handbook.LogEntry](u.ctx, u.st, id)
+			if err != nil {
+				u.loadFailed(err)
+				return
+			}
+			id = entry.IncidentID
+		}
+		s.show(id)
+	}}
+}
+
+// reload reads the incidents: running ones first, newest first.
+func (s *incidentsScreen) reload() {
+	incs, err := store.List[handbook.Incident](s.u.ctx, s.u.st)
+	if err != nil {
+		s.u.loadFailed(err)
+	}
+	slices.SortFunc(incs, func(a, b handbook.Incident) int {
+		if a.Open() != b.Open() {
+			return boolRank(b.Open()) - boolRank(a.Open())
+		}
+		return cmp.Or(b.StartedAt.Compare(a.StartedAt), strings.Compare(a.ID, b.ID))
+	})
+	s.items = incs
+	s.list.Refresh()
+	s.markRow()
+}
+
+func (s *incidentsScreen) markRow() {
+	i := slices.IndexFunc(s.items, func(inc handbook.Incident) bool { return inc.ID == s.selected })
+	s.busy = true
+	if i < 0 {
+		s.list.UnselectAll()
+	} else {
+		s.list.Select(i)
+	}
+	s.busy = false
+}
+
+func (s *incidentsScreen) setRight(o fyne.CanvasObject) {
+	s.right.Objects = []fyne.CanvasObject{o}
+	s.right.Refresh()
+}
+
+func (s *incidentsScreen) showEmpty() {
+	if s.run != nil {
+		s.run.stop()
+		s.run = nil
+	}
+	s.selected = ""
+	msg := lang.L("No incident is running. Start one from a playbook or blank with “Start incident”.")
+	if len(openIncidents(s.items)) > 0 {
+		msg = lang.L("Choose an incident on the left.")
+	}
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	s.setRight(container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 80), l)))
+}
+
+// show opens the incident with that ID on the right.
+func (s *incidentsScreen) show(id string) {
+	if s.run != nil {
+		s.run.stop()
+		s.run = nil
+	}
+	if !slices.ContainsFunc(s.items, func(inc handbook.Incident) bool { return inc.ID == id }) {
+		s.reload()
+	}
+	r := newRunView(s.u, id, func() bool { return s.u.view.content == s.content && s.run != nil && s.run.id == id })
+	r.changed = func() {
+		s.reload()
+		s.u.refreshBadge()
+	}
+	obj, err := r.object()
+	if err != nil {
+		s.u.loadFailed(err)
+		s.showEmpty()
+		return
+	}
+	s.selected, s.run = id, r
+	s.markRow()
+	s.setRight(obj)
+	r.start()
+}
+
+// startForm is the dialog that starts an incident.
+type startForm struct {
+	u         *ui
+	hb        handbook.Handbook
+	playbooks []handbook.Playbook
+	levels    []handbook.EscalationLevel
+	roles     []handbook.Role
+
+	playbook *widget.Select
+	title    *widget.Entry
+	severity *widget.Select
+	level    *widget.Select
+	owner    *widget.Select
+	onDuty   *widget.Label
+	date     *widget.Entry
+	clock    *widget.Entry
+	gdpr     *widget.Check
+	nis2     *widget.Check
+	problem  *widget.Label
+	dlg      dialog.Dialog
+}
+
+// startIncidentDialog asks for what an incident starts with; playbookID
+// preselects a playbook ("" for a blank incident).
+func (u *ui) startIncidentDialog(playbookID string) {
+	u.guard(func() {
+		hb, err := u.st.Load(u.ctx)
+		if err != nil {
+			u.loadFailed(err)
+			return
+		}
+		f := newStartForm(u, hb.Live(), playbookID)
+		f.dlg.Show()
+	})
+}
+
+func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
+	f := &startForm{u: u, hb: hb, playbooks: slices.Clone(hb.Playbooks), levels: slices.Clone(hb.Escalation), roles: slices.Clone(hb.Roles)}
+	slices.SortFunc(f.playbooks, func(a, b handbook.Playbook) int { return strings.Compare(a.Title, b.Title) })
+	slices.SortFunc(f.levels, func(a, b handbook.EscalationLevel) int { return a.Level - b.Level })
+	slices.SortFunc(f.roles, func(a, b handbook.Role) int { return strings.Compare(a.Name, b.Name) })
+
+	pbLabels := []string{lang.L("– blank, without a playbook –")}
+	for _, p := range f.playbooks {
+		pbLabels = append(pbLabels, p.Title)
+	}
+	f.title = widget.NewEntry()
+	f.severity = widget.NewSelect(optionLabels(severityOptions()), nil)
+	f.severity.SetSelectedIndex(slices.Index(handbook.Severities, handbook.SeverityHigh))
+	prevTitle := ""
+	f.playbook = widget.NewSelect(pbLabels, func(string) {
+		pb := f.chosenPlaybook()
+		if pb == nil {
+			return
+		}
+		if f.title.Text == "" || f.title.Text == prevTitle {
+			f.title.SetText(pb.Title)
+		}
+		prevTitle = pb.Title
+		if i := slices.Index(handbook.Severities, pb.Severity); i >= 0 {
+			f.severity.SetSelectedIndex(i)
+		}
+	})
+	f.playbook.SetSelectedIndex(0)
+	if i := slices.IndexFunc(f.playbooks, func(p handbook.Playbook) bool { return p.ID == playbookID }); i >= 0 {
+		f.playbook.SetSelectedIndex(i + 1)
+	}
+
+	levelLabels := []string{"–"}
+	for _, l := range f.levels {
+		levelLabels = append(levelLabels, levelName(l))
+	}
+	f.level = widget.NewSelect(levelLabels, nil)
+	f.level.SetSelectedIndex(0)
+
+	f.onDuty = widget.NewLabel("")
+	f.onDuty.Wrapping = fyne.TextWrapWord
+	roleLabels := []string{"–"}
+	for _, r := range f.roles {
+		roleLabels = append(roleLabels, r.Name)
+	}
+	f.owner = widget.NewSelect(roleLabels, func(string) { f.onDuty.SetText(f.onDutyText()) })
+	f.owner.SetSelectedIndex(0)
+	if i := slices.IndexFunc(f.roles, func(r handbook.Role) bool { return strings.Contains(fold(r.Name), "incident") }); i >= 0 {
+		f.owner.SetSelectedIndex(i + 1)
+	}
+
+	now := u.now().Local()
+	f.date = widget.NewEntry()
+	f.date.SetPlaceHolder("2026-12-31")
+	f.date.SetText(now.Format(dateLayout))
+	f.clock = widget.NewEntry()
+	f.clock.SetPlaceHolder("14:30")
+	f.clock.SetText(now.Format(layoutClock))
+	f.gdpr = widget.NewCheck(lang.L("Personal data affected (GDPR Art. 33)"), nil)
+	f.nis2 = widget.NewCheck(lang.L("Significant incident under NIS2 / §32 BSIG"), nil)
+	f.problem = widget.NewLabel("")
+	f.problem.Importance = widget.DangerImportance
+	f.problem.Wrapping = fyne.TextWrapWord
+	f.problem.Hide()
+
+	grid := widget.NewForm(
+		widget.NewFormItem(lang.L("Playbook"), f.playbook),
+		widget.NewFormItem(lang.L("Title"), f.title),
+		widget.NewFormItem(lang.L("Severity"), f.severity),
+		widget.NewFormItem(lang.L("Escalation level"), f.level),
+		widget.NewFormItem(lang.L("Incident owner"), container.NewVBox(f.owner, f.onDuty)),
+		widget.NewFormItem(lang.L("Aware since"), container.NewGridWithColumns(2, f.date, f.clock)),
+		widget.NewFormItem(lang.L("Reporting duties"), container.NewVBox(f.gdpr, f.nis2)),
+	)
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
+	ok := widget.NewButtonWithIcon(lang.L("Start incident"), theme.MediaPlayIcon(), f.submit)
+	ok.Importance = widget.HighImportance
+	body := container.NewBorder(nil, container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok)), nil, nil, grid)
+	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Start incident"), body, u.win)
+	f.dlg.Resize(fyne.NewSize(640, 560))
+	return f
+}
+
+func optionLabels(opts []option) []string {
+	out := make([]string, len(opts))
+	for i, o := range opts {
+		out[i] = o.label
+	}
+	return out
+}
+
+// levelName names an escalation level with its number.
+func levelName(l handbook.EscalationLevel) string {
+	if l.Name == "" {
+		return lang.L("Level {{.N}}", map[string]any{"N": l.Level})
+	}
+	return l.Name
+}
+
+func (f *startForm) chosenPlaybook() *handbook.Playbook {
+	if i := f.playbook.SelectedIndex(); i > 0 {
+		return &f.playbooks[i-1]
+	}
+	return nil
+}
+
+func (f *startForm) chosenRole() *handbook.Role {
+	if i := f.owner.SelectedIndex(); i > 0 {
+		return &f.roles[i-1]
+	}
+	return nil
+}
+
+// onDutyText names who holds the owner role now.
+func (f *startForm) onDutyText() string {
+	r := f.chosenRole()
+	if r == nil {
+		return ""
+	}
+	return onDutyLine(f.hb, *r)
+}
+
+// onDutyLine says who holds a role now, and whether that is a deputy.
+func onDutyLine(hb handbook.Handbook, r handbook.Role) string {
+	c, ok := handbook.OnDuty(hb, r)
+	if !ok {
+		return "⚠ " + lang.L("nobody assigned")
+	}
+	text := c.Name
+	if p := c.Phones(); len(p) > 0 {
+		text += " · " + p[0]
+	}
+	if len(r.Holders) > 0 && r.Holders[0] != c.ID {
+		return lang.L("On duty: {{.Name}} (deputy; the primary cannot be reached by phone)", map[string]any{"Name": text})
+	}
+	return lang.L("On duty: {{.Name}}", map[string]any{"Name": text})
+}
+
+// awareAt reads the awareness time; it must not lie in the future.
+func (f *startForm) awareAt() (time.Time, error) {
+	t, err := time.ParseInLocation(dateLayout+" "+layoutClock, strings.TrimSpace(f.date.Text)+" "+strings.TrimSpace(f.clock.Text), time.Local)
+	if err != nil {
+		return time.Time{}, errors.New(lang.L("Enter when you became aware as date (YYYY-MM-DD) and time (HH:MM)."))
+	}
+	if t.After(f.u.now()) {
+		return time.Time{}, errors.New(lang.L("The awareness time lies in the future. Enter when you actually learned of the incident."))
+	}
+	return t, nil
+}
+
+func (f *startForm) fail(msg string) {
+	f.problem.SetText(msg)
+	f.problem.Show()
+}
+
+// submit stores the incident with its start entry and opens it.
+func (f *startForm) submit() {
+	aware, err := f.awareAt()
+	if err != nil {
+		f.fail(err.Error())
+		return
+	}
+	title := strings.TrimSpace(f.title.Text)
+	pb := f.chosenPlaybook()
+	if title == "" && pb == nil {
+		f.fail(lang.L("Give the incident a title, or choose a playbook."))
+		return
+	}
+	now := f.u.now()
+	author := f.u.author()
+	inc, start := handbook.StartIncident(pb, title, now, aware, author)
+	inc.Severity = handbook.Severities[f.severity.SelectedIndex()]
+	if r := f.chosenRole(); r != nil {
+		inc.OwnerRole = r.ID
+	}
+	if f.gdpr.Checked {
+		inc.Clocks = append(inc.Clocks, handbook.ClocksGDPR...)
+	}
+	if f.nis2.Checked {
+		inc.Clocks = append(inc.Clocks, handbook.ClocksNIS2...)
+	}
+	entries := []handbook.LogEntry{start}
+	if i := f.level.SelectedIndex(); i > 0 {
+		inc.Level = f.levels[i-1].Level
+		entries = append(entries, handbook.LogEntry{IncidentID: inc.ID, At: now, Author: author, Kind: handbook.LogEscalation,
+			Level: inc.Level, Text: levelName(f.levels[i-1])})
+	}
+	if err := store.Put(f.u.ctx, f.u.st, &inc); err != nil {
+		f.u.saveFailed(err)
+		return
+	}
+	for i := range entries {
+		if err := store.Put(f.u.ctx, f.u.st, &entries[i]); err != nil {
+			f.u.saveFailed(err)
+			return
+		}
+	}
+	f.dlg.Hide()
+	f.u.refreshBadge()
+	f.u.openIncident(inc.ID)
+}

@@ -1,0 +1,508 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	gosync "sync"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+	"ernstfall/internal/sync"
+)
+
+// syncEvery is the pause between two automatic sync rounds.
+const syncEvery = 5 * time.Minute
+
+// Meta keys of the sync setup. They live in the store's meta table, which
+// never syncs: the folder and the name belong to this database on this
+// laptop. Preferences would be shared by every database the user opens
+// (a portable copy on a USB stick, a test handbook), and the sync engine
+// already keeps the device name there.
+const (
+	metaSyncFolder = "sync_folder"
+	metaSyncAuto   = "sync_auto"
+	metaSyncLast   = "sync_last"
+	metaDeviceName = "device_name"
+)
+
+// syncConfig is this laptop's sync setup.
+type syncConfig struct {
+	folder string
+	device string
+	// auto runs a round at start and every syncEvery; on unless turned off.
+	auto bool
+}
+
+func loadSyncConfig(ctx context.Context, st *store.Store) (syncConfig, error) {
+	var c syncConfig
+	var err error
+	if c.folder, err = st.Meta(ctx, metaSyncFolder); err != nil {
+		return c, err
+	}
+	if c.device, err = st.Meta(ctx, metaDeviceName); err != nil {
+		return c, err
+	}
+	if c.device == "" {
+		c.device, _ = os.Hostname()
+	}
+	auto, err := st.Meta(ctx, metaSyncAuto)
+	c.auto = auto != "off"
+	return c, err
+}
+
+func saveSyncConfig(ctx context.Context, st *store.Store, c syncConfig) error {
+	auto := "on"
+	if !c.auto {
+		auto = "off"
+	}
+	for _, kv := range [][2]string{{metaSyncFolder, strings.TrimSpace(c.folder)}, {metaDeviceName, strings.TrimSpace(c.device)}, {metaSyncAuto, auto}} {
+		if err := st.SetMeta(ctx, kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncer is the state of synchronisation shown in the toolbar. Its fields
+// are touched on the UI thread only; rounds run in goroutines and report
+// back through fyne.Do.
+type syncer struct {
+	running bool
+	// done says a round has finished since the start; last and lastErr are its outcome.
+	done    bool
+	last    sync.Report
+	lastErr error
+	// status and conflicts sit in the toolbar; nil before it is built.
+	status    *widget.Button
+	conflicts *widget.Button
+	// stale is the form that was open while a round received changes.
+	stale *form
+	// wg counts running rounds, so that tests can wait for them.
+	wg gosync.WaitGroup
+}
+
+// syncBar is the toolbar part: status, conflicts and "Sync now".
+func (u *ui) syncBar() fyne.CanvasObject {
+	s := &u.syncer
+	s.status = widget.NewButton("", u.showSyncDetails)
+	s.status.Importance = widget.LowImportance
+	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), func() { u.showScreen("conflicts") })
+	s.conflicts.Importance = widget.WarningImportance
+	now := widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), func() { u.syncNow(true) })
+	u.updateSyncStatus()
+	return container.NewHBox(s.status, s.conflicts, now)
+}
+
+// autoSync runs a round now and every syncEvery while ctx lives, when a
+// folder is set and automatic sync is on.
+func (u *ui) autoSync(ctx context.Context) {
+	go func() {
+		t := time.NewTicker(syncEvery)
+		defer t.Stop()
+		for {
+			fyne.Do(func() { u.syncNow(false) })
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// syncNow starts a round in the background. A manual round explains
+// problems in a dialog; an automatic one only in the toolbar, and only
+// runs with automatic sync on and the main window shown.
+func (u *ui) syncNow(manual bool) {
+	cfg, err := loadSyncConfig(u.ctx, u.st)
+	if err != nil {
+		if manual {
+			u.loadFailed(err)
+		}
+		return
+	}
+	if !manual && (!cfg.auto || u.body == nil) {
+		return
+	}
+	if cfg.folder == "" {
+		if manual {
+			u.askSyncSetup()
+		}
+		return
+	}
+	if u.syncer.running {
+		return
+	}
+	u.round(cfg, func(rep sync.Report, err error) { u.syncFinished(rep, err, manual) })
+}
+
+// round runs one sync round in a goroutine and hands the outcome to done
+// on the UI thread.
+func (u *ui) round(cfg syncConfig, done func(sync.Report, error)) {
+	u.syncer.running = true
+	u.updateSyncStatus()
+	u.syncer.wg.Add(1)
+	go func() {
+		defer u.syncer.wg.Done()
+		rep, err := sync.RunWith(u.ctx, u.st, sync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now})
+		fyne.Do(func() {
+			u.syncer.running = false
+			u.syncer.done, u.syncer.last, u.syncer.lastErr = true, rep, err
+			if err == nil {
+				if merr := u.st.SetMeta(u.ctx, metaSyncLast, rep.At.UTC().Format(time.RFC3339)); merr != nil {
+					u.syncer.lastErr = merr
+				}
+			}
+			done(rep, err)
+			u.updateSyncStatus()
+		})
+	}()
+}
+
+// waitSync blocks until no round runs (tests).
+func (u *ui) waitSync() { u.syncer.wg.Wait() }
+
+func (u *ui) syncFinished(rep sync.Report, err error, manual bool) {
+	if err != nil && manual {
+		what, todo := syncProblem(err)
+		u.showError(what, todo, err)
+	} else if manual && len(rep.Skipped) > 0 {
+		u.showSyncDetails()
+	}
+	if rep.Received > 0 || rep.Snapshot != "" {
+		u.refreshAfterSync()
+	}
+}
+
+// refreshAfterSync shows the received changes on the screen on display.
+// An open form is left alone: its owner is told when saving.
+func (u *ui) refreshAfterSync() {
+	if u.body == nil || u.current < 0 {
+		return
+	}
+	if u.editor != nil {
+		u.syncer.stale = u.editor
+		return
+	}
+	e, id := u.selection()
+	u.show(u.current)
+	if id != "" && u.view.open != nil {
+		u.view.open(e, id)
+	}
+}
+
+// savedAfterSync tells, once a form is saved, that changes from other
+// laptops arrived while it was open.
+func (u *ui) savedAfterSync(f *form) {
+	if u.syncer.stale != f {
+		return
+	}
+	u.syncer.stale = nil
+	msg := widget.NewLabel(lang.L("While you were editing, changes from other laptops arrived. Your input is saved. Please look over the record once more: someone else may have changed it at the same time."))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.L("Changes from other laptops"), lang.L("OK"), msg, u.win)
+	d.Resize(fyne.NewSize(480, 200))
+	d.Show()
+}
+
+// updateSyncStatus writes the toolbar status from the last round.
+func (u *ui) updateSyncStatus() {
+	s := &u.syncer
+	if s.status == nil {
+		return
+	}
+	cfg, err := loadSyncConfig(u.ctx, u.st)
+	text := ""
+	switch {
+	case err != nil:
+	case s.running:
+		text = lang.L("Synchronising …")
+	case s.done && s.lastErr != nil:
+		text = syncShort(s.lastErr)
+	case s.done:
+		text = lang.L("Synchronised {{.Time}}", map[string]any{"Time": s.last.At.Local().Format("15:04")})
+		if n := len(s.last.Skipped); n > 0 {
+			text += " · " + lang.L("{{.N}} files skipped", map[string]any{"N": n})
+		}
+	case cfg.folder != "":
+		text = lang.L("Not synchronised yet")
+	}
+	s.status.SetText(text)
+	s.status.Hidden = text == ""
+	s.status.Refresh()
+	n, err := u.st.ConflictCount(u.ctx)
+	if err != nil || n == 0 {
+		s.conflicts.Hide()
+		return
+	}
+	s.conflicts.SetText(conflictCountText(n))
+	s.conflicts.Show()
+}
+
+func conflictCountText(n int) string {
+	if n == 1 {
+		return lang.L("1 conflict")
+	}
+	return lang.L("{{.N}} conflicts", map[string]any{"N": n})
+}
+
+// syncShort is the toolbar's word for a failed round.
+func syncShort(err error) string {
+	switch {
+	case errors.Is(err, sync.ErrUnreachable):
+		return lang.L("Folder not reachable")
+	case errors.Is(err, sync.ErrOtherHandbook):
+		return lang.L("Folder holds another handbook")
+	case errors.Is(err, sync.ErrFormat):
+		return lang.L("Folder unusable")
+	case errors.Is(err, syscall.ENOSPC):
+		return lang.L("Folder full")
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return lang.L("Folder read-only")
+	case errors.Is(err, sync.ErrNotWritten):
+		return lang.L("Changes not sent")
+	}
+	return lang.L("Synchronisation failed")
+}
+
+// syncProblem says in plain words what went wrong with a round and what to do.
+func syncProblem(err error) (what, todo string) {
+	queued := lang.L("Your changes stay on this laptop and are sent with the next synchronisation.")
+	switch {
+	case errors.Is(err, sync.ErrUnreachable):
+		return lang.L("The shared folder cannot be reached."),
+			lang.L("Check that the network drive is connected or the USB stick is plugged in.") + " " + queued
+	case errors.Is(err, sync.ErrOtherHandbook):
+		return lang.L("The shared folder holds a different handbook."),
+			lang.L("Choose the folder of this handbook in Settings. Ernstfall never mixes two handbooks.")
+	case errors.Is(err, sync.ErrFormat):
+		return lang.L("The shared folder was written by a newer Ernstfall, or its FORMAT file is damaged."),
+			lang.L("Update Ernstfall on this laptop, or ask whoever set up the folder.")
+	case errors.Is(err, syscall.ENOSPC):
+		return lang.L("The shared folder is full."), lang.L("Free some space on the drive.") + " " + queued
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return lang.L("Ernstfall may not write to the shared folder (read-only)."),
+			lang.L("Ask for write access to the folder.") + " " + queued
+	case errors.Is(err, sync.ErrNotWritten):
+		return lang.L("Your changes could not be written to the shared folder."), queued
+	}
+	return lang.L("The synchronisation failed."), lang.L("Try again. If this happens again, restart Ernstfall.")
+}
+
+// showSyncDetails shows what the last round did, with the skipped files.
+func (u *ui) showSyncDetails() {
+	s := &u.syncer
+	box := container.NewVBox()
+	if !s.done {
+		box.Add(widget.NewLabel(lang.L("No synchronisation has run since Ernstfall started.")))
+	} else {
+		r := s.last
+		box.Add(props(
+			[2]string{lang.L("Time"), r.At.Local().Format("2006-01-02 15:04")},
+			[2]string{lang.L("Sent"), lang.L("{{.N}} changes", map[string]any{"N": r.Sent})},
+			[2]string{lang.L("Received"), lang.L("{{.N}} changes", map[string]any{"N": r.Received})},
+			[2]string{lang.L("Open conflicts"), fmt.Sprint(r.Conflicts)},
+		))
+		if s.lastErr != nil {
+			what, todo := syncProblem(s.lastErr)
+			l := widget.NewLabel(what + " " + todo)
+			l.Wrapping = fyne.TextWrapWord
+			l.Importance = widget.DangerImportance
+			box.Add(l)
+		}
+		if len(r.Skipped) > 0 {
+			box.Add(heading(lang.L("Skipped files")))
+			for _, sk := range r.Skipped {
+				l := widget.NewLabel(sk.File + ": " + sk.Reason)
+				l.Wrapping = fyne.TextWrapWord
+				box.Add(l)
+			}
+		}
+	}
+	d := dialog.NewCustom(lang.L("Synchronisation"), lang.L("OK"), container.NewVScroll(box), u.win)
+	d.Resize(fyne.NewSize(600, 380))
+	d.Show()
+}
+
+// askSyncSetup offers to set up a shared folder.
+func (u *ui) askSyncSetup() {
+	dialog.NewConfirm(lang.L("Synchronisation"),
+		lang.L("No shared folder is set up. Set one up in Settings?"),
+		func(ok bool) {
+			if ok {
+				u.showScreen("settings")
+			}
+		}, u.win).Show()
+}
+
+// syncSettings is the sync part of Einstellungen.
+func (u *ui) syncSettings() fyne.CanvasObject {
+	cfg, err := loadSyncConfig(u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	folder := widget.NewEntry()
+	folder.SetPlaceHolder(lang.L("e.g. /mnt/share/emergency or Z:\\Notfall"))
+	folder.SetText(cfg.folder)
+	device := widget.NewEntry()
+	device.SetText(cfg.device)
+	auto := widget.NewCheck(lang.L("Synchronise automatically"), nil)
+	auto.SetChecked(cfg.auto)
+	saved := widget.NewLabel("")
+	pick := widget.NewButtonWithIcon(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
+		u.pickFolder(func(p string) { folder.SetText(p) })
+	})
+	apply := widget.NewButtonWithIcon(lang.L("Save and synchronise"), theme.DocumentSaveIcon(), func() {
+		c := syncConfig{folder: strings.TrimSpace(folder.Text), device: strings.TrimSpace(device.Text), auto: auto.Checked}
+		if err := saveSyncConfig(u.ctx, u.st, c); err != nil {
+			u.saveFailed(err)
+			return
+		}
+		saved.SetText("✓ " + lang.L("Saved."))
+		u.updateSyncStatus()
+		if c.folder != "" {
+			u.syncNow(true)
+		}
+	})
+	intro := widget.NewLabel(lang.L("Several laptops keep the same handbook through a shared folder: a network drive, a Nextcloud or OneDrive folder, a USB stick. Each laptop writes its changes there and reads the others'."))
+	intro.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(intro,
+		widget.NewLabelWithStyle(lang.L("Shared folder"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, nil, pick, folder),
+		widget.NewLabelWithStyle(lang.L("Name of this laptop, as the others see it"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		device, auto, container.NewHBox(apply, saved))
+}
+
+// pickFolder opens the folder dialog and hands over the chosen path.
+func (u *ui) pickFolder(chosen func(string)) {
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		chosen(l.Path())
+	}, u.win)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// lastSync is when this laptop last synchronised; zero when never.
+func (u *ui) lastSync() time.Time {
+	raw, err := u.st.Meta(u.ctx, metaSyncLast)
+	if err != nil || raw == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// syncCard is the dashboard's card on synchronisation.
+func syncCard(u *ui) fyne.CanvasObject {
+	cfg, err := loadSyncConfig(u.ctx, u.st)
+	if err != nil || cfg.folder == "" {
+		setup := widget.NewButton(lang.L("Set up"), func() { u.showScreen("settings") })
+		return titled(lang.L("Synchronisation"), container.NewVBox(
+			widget.NewLabel(lang.L("Not configured. This handbook lives on this computer only.")), container.NewHBox(setup)))
+	}
+	box := container.NewVBox()
+	folder := widget.NewLabel(lang.L("Folder: {{.Folder}}", map[string]any{"Folder": cfg.folder}))
+	folder.Truncation = fyne.TextTruncateEllipsis
+	box.Add(folder)
+	if last := u.lastSync(); last.IsZero() {
+		box.Add(widget.NewLabel(lang.L("Not synchronised yet")))
+	} else {
+		box.Add(widget.NewLabel(lang.L("Last synchronised {{.Date}} {{.Time}}", map[string]any{"Date": day(last), "Time": last.Local().Format("15:04")})))
+	}
+	n, err := u.st.ConflictCount(u.ctx)
+	switch {
+	case err != nil:
+	case n == 0:
+		box.Add(widget.NewLabel("✓ " + lang.L("No open conflicts.")))
+	default:
+		l := widget.NewHyperlink("⚠ "+conflictCountText(n), nil)
+		l.OnTapped = func() { u.showScreen("conflicts") }
+		box.Add(l)
+	}
+	box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), func() { u.syncNow(true) })))
+	return titled(lang.L("Synchronisation"), box)
+}
+
+// selection is the record on display, if the screen tells.
+func (u *ui) selection() (handbook.Entity, string) {
+	if u.view.selected == nil {
+		return "", ""
+	}
+	return u.view.selected()
+}
+
+// joinButton offers, on the welcome screen, to take the handbook from a
+// shared folder that other laptops already use.
+func (u *ui) joinButton() *widget.Button {
+	return widget.NewButtonWithIcon(lang.L("Join a shared folder"), theme.FolderOpenIcon(), u.askJoin)
+}
+
+func (u *ui) askJoin() {
+	cfg, err := loadSyncConfig(u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	folder := widget.NewEntry()
+	folder.SetPlaceHolder(lang.L("e.g. /mnt/share/emergency or Z:\\Notfall"))
+	folder.SetText(cfg.folder)
+	device := widget.NewEntry()
+	device.SetText(cfg.device)
+	pick := widget.NewButtonWithIcon(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
+		u.pickFolder(func(p string) { folder.SetText(p) })
+	})
+	intro := widget.NewLabel(lang.L("Ernstfall reads the handbook the other laptops keep in the shared folder, and from then on synchronises with them."))
+	intro.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(intro,
+		widget.NewLabelWithStyle(lang.L("Shared folder"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, nil, pick, folder),
+		widget.NewLabelWithStyle(lang.L("Name of this laptop, as the others see it"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		device)
+	d := dialog.NewCustomConfirm(lang.L("Join a shared folder"), lang.L("Join"), lang.L("Cancel"), content, func(ok bool) {
+		if ok {
+			u.join(syncConfig{folder: strings.TrimSpace(folder.Text), device: strings.TrimSpace(device.Text), auto: true})
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(600, 320))
+	d.Show()
+}
+
+// join saves the setup and runs the first round on the empty database,
+// which takes over the folder's handbook.
+func (u *ui) join(cfg syncConfig) {
+	if cfg.folder == "" {
+		u.showError(lang.L("No shared folder was chosen."), lang.L("Choose the folder the other laptops synchronise with."), errors.New("empty folder"))
+		return
+	}
+	if err := saveSyncConfig(u.ctx, u.st, cfg); err != nil {
+		u.saveFailed(err)
+		return
+	}
+	u.round(cfg, func(rep sync.Report, err error) {
+		if err != nil && !errors.Is(err, sync.ErrNotWritten) {
+			what, todo := syncProblem(err)
+			u.showError(what, todo, err)
+			return
+		}
+		u.welcomed()
+	})
+}

@@ -1,0 +1,233 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+	"ernstfall/internal/sync"
+)
+
+// openEmptyStore opens a second, empty database: another laptop.
+func openEmptyStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "other.db"), store.Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// syncOther runs a round on another laptop's store.
+func syncOther(t *testing.T, st *store.Store, folder string) sync.Report {
+	t.Helper()
+	rep, err := sync.RunWith(context.Background(), st, sync.Options{Folder: folder, DeviceName: "Laptop B", Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatalf("sync of the other laptop: %v", err)
+	}
+	return rep
+}
+
+// guiSync sets up folder for the window's store and runs a round as the
+// toolbar button does, waiting for it to finish.
+func guiSync(t *testing.T, u *ui, folder string, manual bool) {
+	t.Helper()
+	if err := saveSyncConfig(u.ctx, u.st, syncConfig{folder: folder, device: "Laptop A", auto: true}); err != nil {
+		t.Fatal(err)
+	}
+	u.syncNow(manual)
+	u.waitSync()
+}
+
+func firstContact(t *testing.T, st *store.Store) handbook.Contact {
+	t.Helper()
+	cs, err := store.List[handbook.Contact](context.Background(), st)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("no contacts: %v", err)
+	}
+	slices.SortFunc(cs, func(a, b handbook.Contact) int { return strings.Compare(a.ID, b.ID) })
+	return cs[0]
+}
+
+func setMobile(t *testing.T, st *store.Store, id, phone string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := store.Get[handbook.Contact](ctx, st, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.PhoneMobile = phone
+	if err := store.Put(ctx, st, &c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSyncConflictResolvedInGUI(t *testing.T) {
+	u := newTestUI(t)
+	folder := t.TempDir()
+	guiSync(t, u, folder, true)
+	if got := u.syncer.status.Text; got != "Synchronisiert 09:00" {
+		t.Fatalf("status = %q, want Synchronisiert 09:00", got)
+	}
+	other := openEmptyStore(t)
+	if rep := syncOther(t, other, folder); rep.Received == 0 {
+		t.Fatal("the other laptop received nothing")
+	}
+	c := firstContact(t, u.st)
+	setMobile(t, u.st, c.ID, "+49 170 1111111")
+	setMobile(t, other, c.ID, "+49 170 2222222")
+	syncOther(t, other, folder)
+	u.syncNow(true)
+	u.waitSync()
+
+	if !u.syncer.conflicts.Visible() || u.syncer.conflicts.Text != "1 Konflikt" {
+		t.Fatalf("toolbar conflicts = %q (visible %v), want 1 Konflikt", u.syncer.conflicts.Text, u.syncer.conflicts.Visible())
+	}
+	test.Tap(u.syncer.conflicts)
+	if u.screens[u.current].id != "conflicts" {
+		t.Fatalf("screen %q after tapping the conflicts, want conflicts", u.screens[u.current].id)
+	}
+	for _, want := range []string{c.Name, "Feld: Mobil", "+49 170 1111111", "+49 170 2222222", "dieser Laptop (Laptop A)", "Laptop B"} {
+		if !hasText(u.body, want) {
+			t.Fatalf("conflicts screen lacks %q: %q", want, texts(u.body))
+		}
+	}
+	assertGolden(t, u, "conflicts.xml")
+
+	test.Tap(findButton(t, u.body, "Andere übernehmen"))
+	got, err := store.Get[handbook.Contact](u.ctx, u.st, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.PhoneMobile != "+49 170 2222222" {
+		t.Fatalf("mobile = %q after taking the other, want +49 170 2222222", got.PhoneMobile)
+	}
+	if n, err := u.st.ConflictCount(u.ctx); err != nil || n != 0 {
+		t.Fatalf("conflicts left = %d (%v), want 0", n, err)
+	}
+	if u.syncer.conflicts.Visible() || !hasText(u.body, "Keine offenen Konflikte.") {
+		t.Fatalf("conflict still shown: %q", texts(u.body))
+	}
+}
+
+func TestSyncStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		folder     func(t *testing.T) string
+		manual     bool
+		wantStatus string
+		// wantDialog is a text of the error dialog; "" for none.
+		wantDialog string
+	}{
+		{"synchronised", func(t *testing.T) string { return t.TempDir() }, true, "Synchronisiert 09:00", ""},
+		{"unreachable by hand", func(t *testing.T) string { return filepath.Join(t.TempDir(), "gone") }, true,
+			"Ordner nicht erreichbar", "Der gemeinsame Ordner ist nicht erreichbar."},
+		{"unreachable automatically", func(t *testing.T) string { return filepath.Join(t.TempDir(), "gone") }, false,
+			"Ordner nicht erreichbar", ""},
+		{"another handbook", func(t *testing.T) string {
+			dir := t.TempDir()
+			st := openEmptyStore(t)
+			c := handbook.Contact{Name: "Fremd", PhoneMobile: "+49 170 5"}
+			if err := store.Put(context.Background(), st, &c); err != nil {
+				t.Fatal(err)
+			}
+			syncOther(t, st, dir)
+			return dir
+		}, true, "Ordner enthält anderes Handbuch", "Im gemeinsamen Ordner liegt ein anderes Handbuch."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := newTestUI(t)
+			guiSync(t, u, tt.folder(t), tt.manual)
+			if got := u.syncer.status.Text; got != tt.wantStatus {
+				t.Fatalf("status = %q, want %q", got, tt.wantStatus)
+			}
+			d := u.dialogTop()
+			if tt.wantDialog == "" {
+				if d != nil {
+					t.Fatalf("unexpected dialog: %q", texts(d))
+				}
+				return
+			}
+			if d == nil || !hasText(d, tt.wantDialog) {
+				t.Fatalf("no dialog saying %q", tt.wantDialog)
+			}
+		})
+	}
+}
+
+func TestSyncKeepsEditInProgress(t *testing.T) {
+	u := newTestUI(t)
+	folder := t.TempDir()
+	guiSync(t, u, folder, true)
+	other := openEmptyStore(t)
+	syncOther(t, other, folder)
+	c := firstContact(t, u.st)
+	setMobile(t, other, c.ID, "+49 170 3333333")
+	syncOther(t, other, folder)
+
+	u.open(handbook.EntityContact, c.ID)
+	test.Tap(findButton(t, u.body, "Bearbeiten"))
+	form := u.editor
+	test.Type(form.input(t, "team"), " Nord")
+	u.syncNow(false)
+	u.waitSync()
+	if u.editor != form || !strings.Contains(form.input(t, "team").Text, " Nord") {
+		t.Fatal("the round replaced the form being edited")
+	}
+	u.save()
+	d := u.dialogTop()
+	if d == nil || !hasText(d, "Änderungen von anderen Laptops") {
+		t.Fatal("no notice about changes received while editing")
+	}
+}
+
+func TestJoinSharedFolder(t *testing.T) {
+	for _, v := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		t.Setenv(v, os.Getenv(v))
+	}
+	first := newTestUI(t)
+	folder := t.TempDir()
+	guiSync(t, first, folder, true)
+
+	st := openEmptyStore(t)
+	w := test.NewTempWindow(t, nil)
+	u := newUI(context.Background(), st, first.app, w, func() time.Time { return testNow })
+	if err := u.start(false); err != nil {
+		t.Fatal(err)
+	}
+	findButton(t, w.Content(), "Einem gemeinsamen Ordner beitreten")
+	u.join(syncConfig{folder: folder, device: "Laptop C", auto: true})
+	u.waitSync()
+	if u.current != 0 {
+		t.Fatal("dashboard not shown after joining")
+	}
+	sums, err := st.Summaries(u.ctx, handbook.EntityPlaybook)
+	if err != nil || len(sums) == 0 {
+		t.Fatalf("no playbooks after joining: %v", err)
+	}
+	want, _ := first.st.HandbookID(first.ctx)
+	if got, _ := st.HandbookID(u.ctx); got != want {
+		t.Fatalf("handbook ID %q, want the folder's %q", got, want)
+	}
+}
+
+// assertGolden compares the window with testdata/name, rewriting it with -update.
+func assertGolden(t *testing.T, u *ui, name string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(filepath.Join("testdata", name), []byte(test.RenderToMarkup(u.win.Canvas())), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	test.AssertRendersToMarkup(t, name, u.win.Canvas())
+}
