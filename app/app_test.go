@@ -66,7 +66,7 @@ func newTestUI(t *testing.T) *ui {
 	return u
 }
 
-func (u *ui) screenIndex(t *testing.T, id string) int {
+func (u *ui) screenIndex(t testing.TB, id string) int {
 	t.Helper()
 	i := slices.IndexFunc(u.screens, func(s screen) bool { return s.id == id })
 	if i < 0 {

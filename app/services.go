@@ -68,23 +68,24 @@ func servicesView(u *ui) view {
 // restoreOverview shows the computed restore order and its findings.
 func restoreOverview(u *ui, services []handbook.Service) fyne.CanvasObject {
 	order, findings := handbook.RestoreOrder(services)
-	box := container.NewVBox(heading(lang.L("Restore order")))
 	intro := widget.NewLabel(lang.L("Computed from the dependencies and the RTOs: restore from top to bottom."))
 	intro.Wrapping = fyne.TextWrapWord
-	box.Add(intro)
+	// Built in one go: adding row by row lays the box out again each time,
+	// which takes seconds with a few hundred services.
+	rows := make([]fyne.CanvasObject, 0, len(order)+len(findings)+4)
+	rows = append(rows, heading(lang.L("Restore order")), intro)
 	for i, sv := range order {
-		box.Add(container.NewBorder(nil, nil,
+		rows = append(rows, container.NewBorder(nil, nil,
 			widget.NewLabel(fmt.Sprintf("%d.", i+1)),
 			widget.NewLabel(fmt.Sprintf("RTO %s · RPO %s", sv.RTO, sv.RPO)),
 			u.link(sv.Name, handbook.EntityService, sv.ID)))
 	}
-	box.Add(heading(lang.L("Findings")))
+	rows = append(rows, heading(lang.L("Findings")))
 	if len(findings) == 0 {
-		box.Add(widget.NewLabel("✓ " + lang.L("The restore order is consistent.")))
+		rows = append(rows, widget.NewLabel("✓ "+lang.L("The restore order is consistent.")))
 	}
 	for _, f := range findings {
-		l := u.link(findingText(f), f.Entity, f.ID)
-		box.Add(l)
+		rows = append(rows, u.link(findingText(f), f.Entity, f.ID))
 	}
-	return container.NewVScroll(container.NewPadded(box))
+	return container.NewVScroll(container.NewPadded(container.NewVBox(rows...)))
 }

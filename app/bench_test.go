@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"ernstfall/internal/fixture"
+	"ernstfall/internal/store"
+)
+
+// largeUI opens the generated large handbook (5,000 contacts, 500
+// playbooks, 300 services) in the test window.
+func largeUI(b *testing.B) *ui {
+	b.Helper()
+	a := test.NewApp()
+	b.Cleanup(a.Quit)
+	if err := useLanguage("de"); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "large.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if _, err := st.Import(ctx, fixture.Generate(1, fixture.Large)); err != nil {
+		b.Fatal(err)
+	}
+	w := a.NewWindow("Ernstfall")
+	w.Resize(fyne.NewSize(1200, 800))
+	u := newUI(ctx, st, a, w, func() time.Time { return testNow })
+	return u
+}
+
+// BenchmarkStartLarge measures opening the window on the large handbook up
+// to a drawn dashboard: what a person waits for at 2 a.m.
+func BenchmarkStartLarge(b *testing.B) {
+	u := largeUI(b)
+	for b.Loop() {
+		if err := u.start(true); err != nil {
+			b.Fatal(err)
+		}
+		u.win.Canvas().Refresh(u.win.Content())
+	}
+}
+
+// BenchmarkScreensLarge opens each section of the large handbook (and the
+// light settings screen after it).
+func BenchmarkScreensLarge(b *testing.B) {
+	u := largeUI(b)
+	if err := u.start(true); err != nil {
+		b.Fatal(err)
+	}
+	away := u.screenIndex(b, "settings") // a light screen to switch back to
+	for _, id := range []string{"contacts", "playbooks", "recovery", "roles", "calltree"} {
+		b.Run(id, func(b *testing.B) {
+			i := u.screenIndex(b, id)
+			for b.Loop() {
+				u.nav.Select(i)
+				u.nav.Select(away)
+			}
+		})
+	}
+}
