@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -209,12 +210,14 @@ func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject
 	if c.External {
 		kind = strings.Join(nonEmpty(lang.L("external"), c.Kind), " · ")
 	}
-	box.Add(props(
+	// One grid for every row, so the phone rows line up with the rest.
+	grid := container.New(layout.NewFormLayout())
+	addProps(grid,
 		[2]string{lang.L("Organisation"), c.Organisation},
 		[2]string{lang.L("Team"), c.Team},
 		[2]string{lang.L("Function"), c.Function},
 		[2]string{lang.L("Kind"), kind},
-	))
+	)
 	phones := []struct{ label, number string }{
 		{lang.L("Mobile"), c.PhoneMobile}, {lang.L("Office"), c.PhoneOffice}, {lang.L("Private"), c.PhonePrivate},
 	}
@@ -225,9 +228,10 @@ func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject
 		num := widget.NewLabelWithStyle(p.number, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		num.Selectable = true
 		copyBtn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() { u.copy(p.number) })
-		box.Add(container.NewHBox(widget.NewLabelWithStyle(p.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), num, copyBtn))
+		grid.Add(widget.NewLabelWithStyle(p.label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		grid.Add(container.NewHBox(num, copyBtn))
 	}
-	box.Add(props(
+	addProps(grid,
 		[2]string{lang.L("Email"), c.Email},
 		[2]string{lang.L("Other channels"), c.Channels},
 		[2]string{lang.L("Location"), c.Location},
@@ -235,7 +239,8 @@ func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject
 		[2]string{lang.L("Deputies"), strings.Join(cr.deputies[c.ID], ", ")},
 		[2]string{lang.L("Last verified"), verified},
 		[2]string{lang.L("Notes"), c.Notes},
-	))
+	)
+	box.Add(grid)
 	return box
 }
 

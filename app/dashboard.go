@@ -172,7 +172,8 @@ func findingText(f handbook.Finding) string {
 	case handbook.CodeMissingOwner:
 		return lang.L("{{.Service}} has no owner", map[string]any{"Service": a(0)})
 	case handbook.CodeMissingFallback:
-		return lang.L("{{.Service}} is critical but has no manual fallback", map[string]any{"Service": a(0)})
+		return lang.L("{{.Service}} ({{.Level}}) has no manual fallback",
+			map[string]any{"Service": a(0), "Level": severityLabel(handbook.Severity(a(1)))})
 	}
 	return f.Message
 }

@@ -46,6 +46,7 @@ func (u *ui) chooseImport() {
 		u.importFile(path)
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".vcf", ".vcard", ".csv"}))
+	d.SetTitleText(lang.L("Open file"))
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
 }
@@ -345,6 +346,7 @@ func (u *ui) saveContacts(name string, contacts []handbook.Contact, write func(*
 		dialog.NewInformation(lang.L("Export"), lang.L("{{.N}} contacts written to {{.File}}.", map[string]any{"N": len(contacts), "File": filepath.Base(path)}), u.win).Show()
 	}, u.win)
 	d.SetFileName(name)
+	d.SetTitleText(lang.L("Save file"))
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
 }

@@ -172,6 +172,7 @@ func (u *ui) printIncidentReport(id string) {
 		u.writeIncidentReport(path, id)
 	}, u.win)
 	save.SetFileName(lang.L("incident-report") + ".pdf")
+	save.SetTitleText(lang.L("Save file"))
 	save.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	save.Resize(fyne.NewSize(800, 560))
 	save.Show()

@@ -119,7 +119,9 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	addBtn := widget.NewButtonWithIcon(lang.L("Add to log"), theme.ContentAddIcon(), r.addNote)
 	logTop := container.NewVBox(heading(lang.L("Log")))
 	if r.inc.Open() {
-		logTop.Add(container.NewBorder(nil, nil, r.noteKind, addBtn, r.note))
+		// The text gets a row of its own: the pane is narrow and the note is what matters.
+		logTop.Add(r.note)
+		logTop.Add(container.NewBorder(nil, nil, nil, addBtn, r.noteKind))
 	}
 	logPane := container.NewBorder(logTop, nil, nil, nil, container.NewVScroll(r.entries))
 	checkPane := container.NewBorder(heading(lang.L("Checklist")), nil, nil, nil, container.NewVScroll(r.steps))
@@ -515,21 +517,22 @@ func (r *runView) renderLog() {
 		body := widget.NewLabel(text)
 		body.Wrapping = fyne.TextWrapWord
 		body.Selectable = true
-		rows := container.NewVBox(head, body)
+		var headRow fyne.CanvasObject = head
+		if r.inc.Open() && e.Kind != handbook.LogStep && e.Kind != handbook.LogUnstep {
+			// The button sits beside the heading, so the text below gets the full width.
+			entry := e
+			fix := widget.NewButtonWithIcon(lang.L("Correct"), theme.DocumentCreateIcon(), func() { r.correctDialog(entry) })
+			fix.Importance = widget.LowImportance
+			headRow = container.NewBorder(nil, nil, nil, fix, head)
+		}
+		rows := container.NewVBox(headRow, body)
 		if corrected[e.ID] {
 			mark := widget.NewLabel("⚠ " + lang.L("corrected by a later entry"))
 			mark.Importance = widget.WarningImportance
 			mark.SizeName = theme.SizeNameCaptionText
 			rows.Add(mark)
 		}
-		var right fyne.CanvasObject
-		if r.inc.Open() && e.Kind != handbook.LogStep && e.Kind != handbook.LogUnstep {
-			entry := e
-			fix := widget.NewButtonWithIcon(lang.L("Correct"), theme.DocumentCreateIcon(), func() { r.correctDialog(entry) })
-			fix.Importance = widget.LowImportance
-			right = container.NewVBox(fix)
-		}
-		r.entries.Add(container.NewBorder(nil, nil, widget.NewIcon(logKindIcon(e.Kind)), right, rows))
+		r.entries.Add(container.NewBorder(nil, nil, widget.NewIcon(logKindIcon(e.Kind)), nil, rows))
 		r.entries.Add(widget.NewSeparator())
 	}
 	r.entries.Refresh()

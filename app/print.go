@@ -79,6 +79,7 @@ func (u *ui) chooseBinderFile(opt binder.Options) {
 		name = lang.L("pocket-card") + ".pdf"
 	}
 	save.SetFileName(name)
+	save.SetTitleText(lang.L("Save file"))
 	save.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	save.Resize(fyne.NewSize(800, 560))
 	save.Show()

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"regexp"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -10,6 +12,9 @@ import (
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
 )
+
+// markdownLink matches a Markdown link, so a snippet shows its text only.
+var markdownLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 
 // searchLimit caps the hits one search shows.
 const searchLimit = 60
@@ -40,17 +45,20 @@ func (u *ui) searchResults(q string, hits []store.Hit) fyne.CanvasObject {
 	if len(hits) == 0 {
 		box.Add(widget.NewLabel(lang.L("Nothing found. Try fewer or shorter words.")))
 	}
+	// Hits come best first; a group stands where its best hit ranks, so a
+	// playbook named in the query comes before a level that mentions it.
 	groups := map[handbook.Entity][]store.Hit{}
+	var order []handbook.Entity
 	for _, h := range hits {
+		if len(groups[h.Entity]) == 0 {
+			order = append(order, h.Entity)
+		}
 		groups[h.Entity] = append(groups[h.Entity], h)
 	}
-	for _, e := range handbook.Entities {
-		if len(groups[e]) == 0 {
-			continue
-		}
+	for _, e := range order {
 		box.Add(widget.NewLabelWithStyle(entityName(e), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, h := range groups[e] {
-			snippet := widget.NewLabel(h.Snippet)
+			snippet := widget.NewLabel(markdownLink.ReplaceAllString(h.Snippet, "$1"))
 			snippet.Truncation = fyne.TextTruncateEllipsis
 			snippet.SizeName = theme.SizeNameCaptionText
 			box.Add(container.NewBorder(nil, nil, nil, nil, container.NewVBox(u.link(h.Title, h.Entity, h.ID), snippet)))

@@ -309,6 +309,12 @@ func (s *section[T, P]) remove(rec T) {
 // props lays out label/value pairs, skipping empty values.
 func props(rows ...[2]string) fyne.CanvasObject {
 	grid := container.New(layout.NewFormLayout())
+	addProps(grid, rows...)
+	return grid
+}
+
+// addProps adds label/value rows to a form-layout grid, skipping empty values.
+func addProps(grid *fyne.Container, rows ...[2]string) {
 	for _, r := range rows {
 		if strings.TrimSpace(r[1]) == "" {
 			continue
@@ -320,7 +326,6 @@ func props(rows ...[2]string) fyne.CanvasObject {
 		grid.Add(k)
 		grid.Add(v)
 	}
-	return grid
 }
 
 // heading is a section title inside a detail view.

@@ -74,9 +74,12 @@ func restoreOverview(u *ui, services []handbook.Service) fyne.CanvasObject {
 	// which takes seconds with a few hundred services.
 	rows := make([]fyne.CanvasObject, 0, len(order)+len(findings)+4)
 	rows = append(rows, heading(lang.L("Restore order")), intro)
+	// The numbers take the width of the widest one, so the names line up.
+	numWidth := widget.NewLabel(fmt.Sprintf("%d.", len(order))).MinSize()
 	for i, sv := range order {
+		num := widget.NewLabelWithStyle(fmt.Sprintf("%d.", i+1), fyne.TextAlignTrailing, fyne.TextStyle{})
 		rows = append(rows, container.NewBorder(nil, nil,
-			widget.NewLabel(fmt.Sprintf("%d.", i+1)),
+			container.NewGridWrap(numWidth, num),
 			widget.NewLabel(fmt.Sprintf("RTO %s · RPO %s", sv.RTO, sv.RPO)),
 			u.link(sv.Name, handbook.EntityService, sv.ID)))
 	}

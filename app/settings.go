@@ -25,11 +25,13 @@ func settingsView(u *ui) view {
 	}
 	notice := widget.NewLabel("")
 	notice.Importance = widget.WarningImportance
+	notice.Hide()
 	language := widget.NewSelect(labels, nil)
 	language.SetSelectedIndex(sel)
 	language.OnChanged = func(string) {
 		prefs.SetString(prefLanguage, opts[language.SelectedIndex()].value)
 		notice.SetText(lang.L("Takes effect after a restart."))
+		notice.Show()
 	}
 
 	hbSettings, err := u.st.Settings(u.ctx)

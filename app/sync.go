@@ -394,6 +394,7 @@ func (u *ui) pickFolder(chosen func(string)) {
 		}
 		chosen(l.Path())
 	}, u.win)
+	d.SetTitleText(lang.L("Choose folder"))
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
 }

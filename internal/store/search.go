@@ -46,7 +46,11 @@ var unindexedFields = map[string]bool{
 // indexed on its own and weighs more): every string field, plus
 // phone numbers written as digits only and in national form, so "030 23125"
 // finds "+49 30 23125 412".
-func searchText(fields map[string]json.RawMessage) string {
+func searchText(fields map[string]json.RawMessage) string { return recordText(fields, true) }
+
+// recordText joins a record's string fields, one per line; withPhoneForms
+// adds the digit forms of phone numbers that only the index needs.
+func recordText(fields map[string]json.RawMessage, withPhoneForms bool) string {
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
@@ -63,7 +67,7 @@ func searchText(fields map[string]json.RawMessage) string {
 		}
 		b.WriteString(v)
 		b.WriteByte('\n')
-		if strings.HasPrefix(k, "phone") {
+		if withPhoneForms && strings.HasPrefix(k, "phone") {
 			b.WriteString(phoneForms(v))
 			b.WriteByte('\n')
 		}
@@ -189,7 +193,7 @@ func snippet(data string, terms []string) string {
 	if json.Unmarshal([]byte(data), &fields) != nil {
 		return ""
 	}
-	text := searchText(fields)
+	text := recordText(fields, false)
 	for _, line := range strings.Split(text, "\n") {
 		f := fold(line)
 		for _, t := range terms {
