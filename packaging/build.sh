@@ -13,6 +13,13 @@ BUILD=$(sed -n 's/^ *Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
 targets=${*:-linux deb windows}
 mkdir -p "$DIST"
 
+# fyne package raises Build in FyneApp.toml on every run; the version is
+# ours to set, so the file is put back afterwards.
+keep_metadata() {
+	cp FyneApp.toml "$DIST/.FyneApp.toml.keep"
+	trap 'mv "$DIST/.FyneApp.toml.keep" "$ROOT/FyneApp.toml"' EXIT
+}
+
 need_fyne() {
 	[ -x "$FYNE" ] || { echo "package: installing the fyne packaging tool"; go install fyne.io/tools/cmd/fyne@v1.7.4; }
 }
@@ -107,6 +114,7 @@ build_windows() {
 	(cd "$stage" && zip -qr "$DIST/ernstfall_${VERSION}_windows_amd64.zip" Ernstfall)
 }
 
+keep_metadata
 for t in $targets; do
 	case $t in
 	linux) build_linux ;;
