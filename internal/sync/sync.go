@@ -217,7 +217,18 @@ func (r *round) format(ctx context.Context) error {
 		return fmt.Errorf("sync with %s: %w: written by a newer Ernstfall (version %d, this one knows %d); update Ernstfall", r.opt.Folder, ErrFormat, f.Version, formatVersion)
 	}
 	if f.Handbook != local {
-		if err := r.st.AdoptHandbookID(ctx, f.Handbook); err != nil {
+		err := r.st.AdoptHandbookID(ctx, f.Handbook)
+		if errors.Is(err, store.ErrNotEmpty) && noBatches(filepath.Join(r.root, "log")) {
+			// An empty laptop set the folder up but nothing was ever shared
+			// in it: the laptop that holds a handbook takes it over, rather
+			// than be locked out by an empty one.
+			body, _ := json.Marshal(formatFile{Format: formatName, Version: formatVersion, Handbook: local})
+			if err := r.replace(path, append(body, '\n')); err != nil {
+				return fmt.Errorf("sync with %s: set up the shared folder: %w: %w", r.opt.Folder, ErrNotWritten, err)
+			}
+			f.Handbook, err = local, nil
+		}
+		if err != nil {
 			if errors.Is(err, store.ErrNotEmpty) {
 				return fmt.Errorf("sync with %s: %w (%s, this laptop holds %s); nothing was merged — choose the folder of this handbook, or join it with a new, empty database",
 					r.opt.Folder, ErrOtherHandbook, f.Handbook, local)
@@ -227,6 +238,26 @@ func (r *round) format(ctx context.Context) error {
 	}
 	r.handbook = f.Handbook
 	return nil
+}
+
+// noBatches reports whether no laptop has written a batch under log yet.
+func noBatches(log string) bool {
+	devices, err := os.ReadDir(log)
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	for _, d := range devices {
+		entries, err := os.ReadDir(filepath.Join(log, d.Name()))
+		if err != nil {
+			return false
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".json") && !strings.HasPrefix(e.Name(), ".") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // send writes the unsent outbox as the next batch of this laptop.

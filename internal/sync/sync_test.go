@@ -511,3 +511,40 @@ func TestBackupBeforeApplying(t *testing.T) {
 		t.Errorf("a round with nothing to apply wrote a backup %q (%v)", rep.Backup, err)
 	}
 }
+
+// An empty laptop that syncs first sets the folder up for its own, empty
+// handbook. The laptop holding the real handbook must not be locked out:
+// while nothing has been shared, it takes the folder over, and the empty
+// laptop then joins it.
+func TestEmptyLaptopDoesNotLockOutTheHandbook(t *testing.T) {
+	ctx := context.Background()
+	folder := t.TempDir()
+	empty := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
+	if _, err := RunWith(ctx, empty.st, Options{Folder: folder, Backups: -1}); err != nil {
+		t.Fatalf("empty laptop's first sync: %v", err)
+	}
+	holder := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
+	putContact(t, holder, &handbook.Contact{Name: "Anna", Email: "x@example.com"})
+	if _, err := RunWith(ctx, holder.st, Options{Folder: folder, Backups: -1}); err != nil {
+		t.Fatalf("laptop with the handbook refused: %v", err)
+	}
+	if _, err := RunWith(ctx, empty.st, Options{Folder: folder, Backups: -1}); err != nil {
+		t.Fatalf("empty laptop's second sync: %v", err)
+	}
+	list, _ := store.List[handbook.Contact](ctx, empty.st)
+	if len(list) != 1 || list[0].Name != "Anna" {
+		t.Errorf("empty laptop holds %+v after joining", list)
+	}
+	a, _ := holder.st.HandbookID(ctx)
+	b, _ := empty.st.HandbookID(ctx)
+	if a != b {
+		t.Errorf("handbook IDs differ: %s, %s", a, b)
+	}
+
+	// Once something was shared, another handbook is refused as before.
+	other := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
+	putContact(t, other, &handbook.Contact{Name: "Fremd", Email: "y@example.com"})
+	if _, err := RunWith(ctx, other.st, Options{Folder: folder, Backups: -1}); !errors.Is(err, ErrOtherHandbook) {
+		t.Errorf("second handbook after sharing began: %v, want ErrOtherHandbook", err)
+	}
+}
