@@ -250,7 +250,16 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 	return nil
 }
 
+// maxBackupSize bounds what import reads into memory: far above any real
+// handbook (the generated 5,000-contact one exports to about 20 MB), far
+// below what would exhaust a laptop.
+const maxBackupSize = 1 << 30
+
 func readBackup(file string) (handbook.Handbook, error) {
+	if fi, err := os.Stat(file); err == nil && fi.Size() > maxBackupSize {
+		return handbook.Handbook{}, fmt.Errorf("%s is %d MB, larger than any Ernstfall backup (limit %d MB); nothing was imported — check that this is the right file",
+			file, fi.Size()>>20, maxBackupSize>>20)
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return handbook.Handbook{}, err

@@ -53,6 +53,10 @@ func TestFailedSyncDoesNotClaimNothingToSend(t *testing.T) {
 	if r := run(t, "--db", emptyDB, "init"); r.code != 0 {
 		t.Fatal(r)
 	}
+	// Another handbook with something in it shares the folder first.
+	if r := run(t, "--db", emptyDB, "incident", "start", "--title", "Übung"); r.code != 0 {
+		t.Fatal(r)
+	}
 	if r := run(t, "--db", emptyDB, "sync", "--folder", other); r.code != 0 {
 		t.Fatalf("set up folder of another handbook: %+v", r)
 	}

@@ -311,7 +311,8 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
+		// A time without a zone (as spreadsheets rewrite it) is local time.
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
 			return t, nil
 		}
 	}

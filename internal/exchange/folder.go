@@ -321,6 +321,13 @@ func readText(ctx context.Context, path string) (string, error) {
 	return text, err
 }
 
+// A plain folder is a wiki or Git checkout of playbooks, not a home
+// folder: its walk stops at these limits with a message.
+const (
+	maxPlainDepth = 4
+	maxPlainFiles = 2000
+)
+
 func readPlain(ctx context.Context, dir string) (handbook.Handbook, error) {
 	var hb handbook.Handbook
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -329,6 +336,13 @@ func readPlain(ctx context.Context, dir string) (handbook.Handbook, error) {
 		}
 		if d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir
+		}
+		if rel, _ := filepath.Rel(dir, path); d.IsDir() && strings.Count(rel, string(filepath.Separator)) >= maxPlainDepth {
+			return fmt.Errorf("%s: %w: folders nest deeper than %d levels; import the folder that holds the playbooks",
+				path, ErrFormat, maxPlainDepth)
+		}
+		if len(hb.Playbooks) >= maxPlainFiles {
+			return fmt.Errorf("%w: more than %d Markdown files; import the folder that holds the playbooks", ErrTooLarge, maxPlainFiles)
 		}
 		if d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".md") || strings.EqualFold(d.Name(), folderReadme) {
 			return nil
