@@ -16,19 +16,33 @@ import (
 	"ernstfall/internal/store"
 )
 
-// contactColumns of the contact table; the phone columns copy on click.
+// Columns of the contact table.
+const (
+	colName = iota
+	colMobile
+	colOffice
+	colTeam
+	colRole
+	colDeputies
+	colVerified
+)
+
+// contactColumns of the contact table, in the order of the col constants.
+// The phone numbers come right after the name, so that at a window width of
+// 1240 px they are in view without scrolling; the phone columns copy on
+// click.
 var contactColumns = []struct {
 	title string
 	width float32
 	phone bool
 }{
-	{"Name", 190, false},
-	{"Team", 140, false},
-	{"Role", 170, false},
-	{"Deputies", 170, false},
-	{"Mobile", 150, true},
-	{"Office", 150, true},
-	{"Verified", 120, false},
+	colName:     {"Name", 170, false},
+	colMobile:   {"Mobile", 140, true},
+	colOffice:   {"Office", 140, true},
+	colTeam:     {"Team", 140, false},
+	colRole:     {"Role", 170, false},
+	colDeputies: {"Deputies", 170, false},
+	colVerified: {"Verified", 120, false},
 }
 
 // contactRoles describes, per contact, the roles held and the deputies of
@@ -66,7 +80,7 @@ func loadContactRoles(u *ui, contacts []handbook.Contact) contactRoles {
 
 func contactsView(u *ui) view {
 	var cr contactRoles
-	sortCol := 0
+	sortCol := colName
 	s := &section[handbook.Contact, *handbook.Contact]{
 		u:         u,
 		noun:      "contact",
@@ -81,19 +95,19 @@ func contactsView(u *ui) view {
 	}
 	cell := func(c handbook.Contact, col int) string {
 		switch col {
-		case 0:
+		case colName:
 			return c.Name
-		case 1:
+		case colTeam:
 			return strings.Join(nonEmpty(c.Team, c.Organisation), " · ")
-		case 2:
+		case colRole:
 			return strings.Join(cr.roles[c.ID], ", ")
-		case 3:
+		case colDeputies:
 			return strings.Join(cr.deputies[c.ID], ", ")
-		case 4:
+		case colMobile:
 			return c.PhoneMobile
-		case 5:
+		case colOffice:
 			return c.PhoneOffice
-		case 6:
+		case colVerified:
 			if c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
 				return "⚠ " + lang.L("stale")
 			}
@@ -125,7 +139,7 @@ func contactsView(u *ui) view {
 				c := s.items[s.shown[id.Row]]
 				l.SetText(cell(c, id.Col))
 				l.Importance = widget.MediumImportance
-				if id.Col == 6 && c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
+				if id.Col == colVerified && c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
 					l.Importance = widget.WarningImportance
 				}
 				l.Refresh()
@@ -175,7 +189,7 @@ func contactsView(u *ui) view {
 				t.UnselectAll()
 				return
 			}
-			t.Select(widget.TableCellID{Row: row, Col: 0})
+			t.Select(widget.TableCellID{Row: row, Col: colName})
 		}
 	}
 	return contactTools(u, s.view())

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -77,11 +76,35 @@ func newCloseForm(r *runView) *closeForm {
 		widget.NewLabelWithStyle(lang.L("Lessons learned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), f.lessons,
 		heading(lang.L("Actions")), head, f.rows, container.NewHBox(more),
 	)
-	bottom := container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok))
+	bottom := container.NewVBox(f.problem)
+	if warn := openStepsWarning(r); warn != nil {
+		bottom.Add(warn)
+	}
+	bottom.Add(container.NewGridWithColumns(2, cancel, ok))
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Close incident: {{.Title}}", map[string]any{"Title": r.inc.Title}),
 		container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body)), r.u.win)
 	f.dlg.Resize(fyne.NewSize(820, 640))
 	return f
+}
+
+// openStepsWarning says how many steps of the checklist are still open;
+// nil when none is. Closing stays possible.
+func openStepsWarning(r *runView) fyne.CanvasObject {
+	items := handbook.Checklist(r.inc, r.log)
+	open := 0
+	for _, it := range items {
+		if !it.Done {
+			open++
+		}
+	}
+	if open == 0 {
+		return nil
+	}
+	l := widget.NewLabelWithStyle("⚠ "+lang.L("{{.Open}} of {{.Total}} steps still open – close anyway?",
+		map[string]any{"Open": open, "Total": len(items)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Importance = widget.WarningImportance
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func (f *closeForm) addAction() {
@@ -90,7 +113,7 @@ func (f *closeForm) addAction() {
 	row := &actionRow{title: widget.NewEntry(), owner: widget.NewSelect(labels, nil), due: widget.NewEntry()}
 	row.title.SetPlaceHolder(lang.L("e.g. test the offline backup restore"))
 	row.owner.SetSelectedIndex(0)
-	row.due.SetPlaceHolder(f.r.u.now().AddDate(0, 1, 0).Local().Format(dateLayout))
+	row.due.SetPlaceHolder(day(f.r.u.now().AddDate(0, 1, 0)))
 	f.actions = append(f.actions, row)
 	f.rows.Add(container.NewGridWithColumns(3, row.title, row.owner, row.due))
 }
@@ -111,7 +134,7 @@ func (f *closeForm) submit() {
 			a.Owner = f.contacts[i-1].value
 		}
 		if s := strings.TrimSpace(row.due.Text); s != "" {
-			d, err := time.ParseInLocation(dateLayout, s, time.Local)
+			d, err := parseDate(s)
 			if err != nil {
 				f.problem.SetText(lang.L("“{{.Action}}”: enter the due date as YYYY-MM-DD.", map[string]any{"Action": title}))
 				f.problem.Show()

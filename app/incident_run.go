@@ -340,7 +340,8 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 func (r *runView) markSentDialog(clock string) {
 	now := r.u.now().Local()
 	date := widget.NewEntry()
-	date.SetText(now.Format(dateLayout))
+	date.SetPlaceHolder(datePlaceHolder())
+	date.SetText(day(now))
 	at := widget.NewEntry()
 	at.SetText(now.Format(layoutClock))
 	problem := widget.NewLabel("")
@@ -349,7 +350,7 @@ func (r *runView) markSentDialog(clock string) {
 	problem.Hide()
 	var d dialog.Dialog
 	ok := widget.NewButtonWithIcon(lang.L("Mark as sent"), theme.ConfirmIcon(), func() {
-		t, err := time.ParseInLocation(dateLayout+" "+layoutClock, strings.TrimSpace(date.Text)+" "+strings.TrimSpace(at.Text), time.Local)
+		t, err := parseDateClock(date.Text, at.Text)
 		switch {
 		case err != nil:
 			problem.SetText(lang.L("Enter the date as YYYY-MM-DD and the time as HH:MM."))
@@ -402,6 +403,7 @@ func (r *runView) renderSteps(now time.Time) {
 		r.steps.Add(l)
 		return
 	}
+	who := onDutyName(r.hb)
 	phase := "\x00"
 	for _, it := range items {
 		if it.Phase != phase {
@@ -416,11 +418,13 @@ func (r *runView) renderSteps(now time.Time) {
 		due := widget.NewLabel("")
 		due.SizeName = theme.SizeNameCaptionText
 		r.dues = append(r.dues, dueLabel{item: it, label: due})
-		meta := container.NewHBox(due)
+		var meta fyne.CanvasObject = container.NewHBox(due)
 		if it.Role != "" {
-			role := widget.NewLabel("@" + it.Role)
+			// The role with who is on duty wraps rather than widen the pane.
+			role := widget.NewLabel(annotate("@"+it.Role, who))
 			role.SizeName = theme.SizeNameCaptionText
-			meta.Objects = append([]fyne.CanvasObject{role}, meta.Objects...)
+			role.Wrapping = fyne.TextWrapWord
+			meta = container.NewBorder(nil, nil, nil, due, role)
 		}
 		check := widget.NewCheck("", nil)
 		check.SetChecked(it.Done)

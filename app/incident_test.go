@@ -107,8 +107,9 @@ func ransomware(t *testing.T, u *ui) handbook.Playbook {
 }
 
 // startFromPlaybook starts the ransomware incident through the playbook's
-// start button and the start dialog.
-func startFromPlaybook(t *testing.T, u *ui, date, clock string) {
+// start button and the start dialog; a level other than "" replaces the
+// escalation level the dialog suggests.
+func startFromPlaybook(t *testing.T, u *ui, date, clock, level string) {
 	t.Helper()
 	u.open(handbook.EntityPlaybook, ransomware(t, u).ID)
 	test.Tap(findButton(t, u.body, "Vorfall starten"))
@@ -116,8 +117,11 @@ func startFromPlaybook(t *testing.T, u *ui, date, clock string) {
 	if d == nil || !hasText(d, "Ransomware-Angriff") {
 		t.Fatal("start dialog not shown with the playbook chosen")
 	}
-	entryWithPlaceholder(t, d, "2026-12-31").SetText(date)
+	entryWithPlaceholder(t, d, "TT.MM.JJJJ").SetText(date)
 	entryWithPlaceholder(t, d, "14:30").SetText(clock)
+	if level != "" {
+		find(t, d, "level select", func(s *widget.Select) bool { return slices.Contains(s.Options, level) }).SetSelected(level)
+	}
 	test.Tap(checkLabelled(t, d, "Personenbezogene Daten betroffen (DSGVO Art. 33)"))
 	test.Tap(checkLabelled(t, d, "Erheblicher Vorfall nach NIS2 / §32 BSIG"))
 	test.Tap(findButton(t, d, "Vorfall starten"))
@@ -128,13 +132,14 @@ func TestStartIncidentRefused(t *testing.T) {
 		name, date, clock, want string
 	}{
 		{"future awareness", "2026-11-26", "10:00", "liegt in der Zukunft"},
-		{"bad date", "26.11.2026", "08:00", "JJJJ-MM-TT"},
+		{"bad date", "26.11.26", "08:00", "TT.MM.JJJJ"},
+		{"no such day", "31.11.2026", "08:00", "TT.MM.JJJJ"},
 		{"bad time", "2026-11-26", "8 Uhr", "HH:MM"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u := newIncidentUI(t)
-			startFromPlaybook(t, u, tt.date, tt.clock)
+			startFromPlaybook(t, u, tt.date, tt.clock, "")
 			d := u.dialogTop()
 			if d == nil || !hasText(d, tt.want) {
 				t.Fatalf("no problem %q shown", tt.want)
@@ -148,7 +153,7 @@ func TestStartIncidentRefused(t *testing.T) {
 
 func TestIncidentLifecycle(t *testing.T) {
 	u := newIncidentUI(t)
-	startFromPlaybook(t, u, "2026-11-25", "12:00")
+	startFromPlaybook(t, u, "25.11.2026", "12:00", "Stufe 2 – Schwerer Vorfall")
 	inc := onlyIncident(t, u)
 	pb := ransomware(t, u)
 	var steps []handbook.ChecklistItem
@@ -168,8 +173,9 @@ func TestIncidentLifecycle(t *testing.T) {
 			t.Fatalf("badge = %q visible %v", u.badge.Text, u.badge.Visible())
 		}
 		log := incidentLog(t, u, inc.ID)
-		if len(log) != 1 || log[0].Kind != handbook.LogStart || log[0].Author != testAuthor {
-			t.Fatalf("log after start = %+v", log)
+		if len(log) != 2 || log[0].Kind != handbook.LogStart || log[0].Author != testAuthor ||
+			log[1].Kind != handbook.LogEscalation || log[1].Level != 2 || inc.Level != 2 {
+			t.Fatalf("log after start = %+v, level %d", log, inc.Level)
 		}
 		steps = handbook.Checklist(inc, nil)
 		if len(steps) < 2 {
@@ -182,7 +188,7 @@ func TestIncidentLifecycle(t *testing.T) {
 		test.Tap(stepCheck(t, u.body, steps[1].Text))
 		test.Tap(stepCheck(t, u.body, steps[0].Text))
 		var kinds []string
-		for _, e := range incidentLog(t, u, inc.ID)[1:] {
+		for _, e := range incidentLog(t, u, inc.ID)[2:] {
 			kinds = append(kinds, e.Kind+":"+e.StepKey)
 		}
 		want := []string{handbook.LogStep + ":" + steps[0].Key, handbook.LogStep + ":" + steps[1].Key, handbook.LogUnstep + ":" + steps[0].Key}
@@ -291,7 +297,7 @@ func TestIncidentLifecycle(t *testing.T) {
 		entryWithPlaceholder(t, d, "Was hat funktioniert, was nicht, was muss sich ändern?").SetText("Backup-Isolierung dauerte zu lange.")
 		entryWithPlaceholder(t, d, "z. B. Wiederherstellung aus dem Offline-Backup testen").SetText("Offline-Backup quartalsweise testen")
 		find(t, d, "owner select", func(s *widget.Select) bool { return len(s.Options) > 10 }).SetSelectedIndex(1)
-		entryWithPlaceholder(t, d, "2026-12-26").SetText("2026-12-15")
+		entryWithPlaceholder(t, d, "26.12.2026").SetText("15.12.2026")
 		test.Tap(findButton(t, d, "Vorfall abschließen"))
 		closed := onlyIncident(t, u)
 		if !closed.ClosedAt.Equal(testNow) || !strings.HasPrefix(closed.Summary, "Angriff eingedämmt") {

@@ -344,10 +344,18 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	for _, p := range f.playbooks {
 		pbLabels = append(pbLabels, p.Title)
 	}
+	levelLabels := []string{"–"}
+	for _, l := range f.levels {
+		levelLabels = append(levelLabels, levelName(l))
+	}
+	f.level = widget.NewSelect(levelLabels, nil)
+	f.level.SetSelectedIndex(0)
+
 	f.title = widget.NewEntry()
 	f.severity = widget.NewSelect(optionLabels(severityOptions()), nil)
 	f.severity.SetSelectedIndex(slices.Index(handbook.Severities, handbook.SeverityHigh))
 	prevTitle := ""
+	autoLevel := -1
 	f.playbook = widget.NewSelect(pbLabels, func(string) {
 		pb := f.chosenPlaybook()
 		if pb == nil {
@@ -360,18 +368,16 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 		if i := slices.Index(handbook.Severities, pb.Severity); i >= 0 {
 			f.severity.SetSelectedIndex(i)
 		}
+		// The suggested level replaces only a level nobody chose by hand.
+		if cur := f.level.SelectedIndex(); cur == 0 || cur == autoLevel {
+			autoLevel = f.levelIndex(severityLevel[pb.Severity])
+			f.level.SetSelectedIndex(autoLevel)
+		}
 	})
 	f.playbook.SetSelectedIndex(0)
 	if i := slices.IndexFunc(f.playbooks, func(p handbook.Playbook) bool { return p.ID == playbookID }); i >= 0 {
 		f.playbook.SetSelectedIndex(i + 1)
 	}
-
-	levelLabels := []string{"–"}
-	for _, l := range f.levels {
-		levelLabels = append(levelLabels, levelName(l))
-	}
-	f.level = widget.NewSelect(levelLabels, nil)
-	f.level.SetSelectedIndex(0)
 
 	f.onDuty = widget.NewLabel("")
 	f.onDuty.Wrapping = fyne.TextWrapWord
@@ -387,8 +393,8 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 
 	now := u.now().Local()
 	f.date = widget.NewEntry()
-	f.date.SetPlaceHolder("2026-12-31")
-	f.date.SetText(now.Format(dateLayout))
+	f.date.SetPlaceHolder(datePlaceHolder())
+	f.date.SetText(day(now))
 	f.clock = widget.NewEntry()
 	f.clock.SetPlaceHolder("14:30")
 	f.clock.SetText(now.Format(layoutClock))
@@ -415,6 +421,21 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Start incident"), body, u.win)
 	f.dlg.Resize(fyne.NewSize(640, 560))
 	return f
+}
+
+// severityLevel is the escalation level a playbook's severity suggests
+// when an incident starts from it.
+var severityLevel = map[handbook.Severity]int{
+	handbook.SeverityCritical: 3,
+	handbook.SeverityHigh:     2,
+	handbook.SeverityMedium:   1,
+	handbook.SeverityLow:      1,
+}
+
+// levelIndex is the option of the level select for that escalation level;
+// 0 ("–") when the matrix has no such level.
+func (f *startForm) levelIndex(level int) int {
+	return slices.IndexFunc(f.levels, func(l handbook.EscalationLevel) bool { return l.Level == level }) + 1
 }
 
 func optionLabels(opts []option) []string {
@@ -472,9 +493,26 @@ func onDutyLine(hb handbook.Handbook, r handbook.Role) string {
 	return lang.L("On duty: {{.Name}}", map[string]any{"Name": text})
 }
 
+// onDutyName tells, for a step's role mention, who is on duty in that role
+// now; "" for a mention of no role.
+func onDutyName(hb handbook.Handbook) func(mention string) string {
+	return func(mention string) string {
+		for _, r := range hb.Roles {
+			if r.Deleted || !handbook.MentionsRole(mention, r.Name) {
+				continue
+			}
+			if c, ok := handbook.OnDuty(hb, r); ok {
+				return c.Name
+			}
+			return "⚠ " + lang.L("nobody assigned")
+		}
+		return ""
+	}
+}
+
 // awareAt reads the awareness time; it must not lie in the future.
 func (f *startForm) awareAt() (time.Time, error) {
-	t, err := time.ParseInLocation(dateLayout+" "+layoutClock, strings.TrimSpace(f.date.Text)+" "+strings.TrimSpace(f.clock.Text), time.Local)
+	t, err := parseDateClock(f.date.Text, f.clock.Text)
 	if err != nil {
 		return time.Time{}, errors.New(lang.L("Enter when you became aware as date (YYYY-MM-DD) and time (HH:MM)."))
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -20,11 +21,45 @@ import (
 // check boxes that only display their state. Nothing is dropped: an
 // element the renderer does not know shows as its plain text.
 func renderMarkdown(src string) fyne.CanvasObject {
-	r := &mdRenderer{src: []byte(src)}
+	return renderMarkdownWith(src, nil)
+}
+
+// renderMarkdownWith is renderMarkdown that names, after each role mention
+// ("@IT-Lead"), what who returns for it in brackets: "@IT-Lead (Jonas
+// Petersen)". The source stays as it is; nil or "" adds nothing.
+func renderMarkdownWith(src string, who func(mention string) string) fyne.CanvasObject {
+	r := &mdRenderer{src: []byte(src), who: who}
 	return container.NewVBox(r.blocks(markdown.Parse(r.src))...)
 }
 
-type mdRenderer struct{ src []byte }
+type mdRenderer struct {
+	src []byte
+	who func(mention string) string
+}
+
+// roleMention is a role mention as the step parser reads it: "@" at the
+// start or after a space, then letters, digits, '_' or '-'.
+var roleMention = regexp.MustCompile(`(?:^|\s)@([\p{L}\p{N}_-]+)`)
+
+// annotate adds who holds each role mentioned in s after the mention.
+func annotate(s string, who func(mention string) string) string {
+	if who == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range roleMention.FindAllStringSubmatchIndex(s, -1) {
+		name := who(s[m[2]:m[3]])
+		if name == "" {
+			continue
+		}
+		b.WriteString(s[last:m[1]])
+		b.WriteString(" (" + name + ")")
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
 
 func (r *mdRenderer) blocks(parent ast.Node) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
@@ -78,7 +113,7 @@ func (r *mdRenderer) inlines(parent ast.Node, st widget.RichTextStyle, out *[]wi
 	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
 		switch n := n.(type) {
 		case *ast.Text:
-			s := string(n.Segment.Value(r.src))
+			s := annotate(string(n.Segment.Value(r.src)), r.who)
 			switch {
 			case n.HardLineBreak():
 				s += "\n"

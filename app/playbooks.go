@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 func playbooksView(u *ui) view {
@@ -61,8 +62,21 @@ func playbookDetail(u *ui, p handbook.Playbook, contacts names) fyne.CanvasObjec
 		box.Add(sum)
 	}
 	box.Add(widget.NewSeparator())
-	box.Add(renderMarkdown(p.Body))
+	box.Add(renderMarkdownWith(p.Body, onDutyName(onDutyHandbook(u))))
 	return box
+}
+
+// onDutyHandbook holds the roles and contacts that tell who is on duty.
+func onDutyHandbook(u *ui) handbook.Handbook {
+	roles, err := store.List[handbook.Role](u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	contacts, err := store.List[handbook.Contact](u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	return handbook.Handbook{Roles: roles, Contacts: contacts}
 }
 
 // nonEmpty drops empty strings.
