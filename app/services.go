@@ -70,25 +70,42 @@ func restoreOverview(u *ui, services []handbook.Service) fyne.CanvasObject {
 	order, findings := handbook.RestoreOrder(services)
 	intro := widget.NewLabel(lang.L("Computed from the dependencies and the RTOs: restore from top to bottom."))
 	intro.Wrapping = fyne.TextWrapWord
-	// Built in one go: adding row by row lays the box out again each time,
-	// which takes seconds with a few hundred services.
-	rows := make([]fyne.CanvasObject, 0, len(order)+len(findings)+4)
-	rows = append(rows, heading(lang.L("Restore order")), intro)
+	// Virtualised lists: a few hundred services open as fast as a dozen.
 	// The numbers take the width of the widest one, so the names line up.
 	numWidth := widget.NewLabel(fmt.Sprintf("%d.", len(order))).MinSize()
-	for i, sv := range order {
-		num := widget.NewLabelWithStyle(fmt.Sprintf("%d.", i+1), fyne.TextAlignTrailing, fyne.TextStyle{})
-		rows = append(rows, container.NewBorder(nil, nil,
-			container.NewGridWrap(numWidth, num),
-			widget.NewLabel(fmt.Sprintf("RTO %s · RPO %s", sv.RTO, sv.RPO)),
-			u.link(sv.Name, handbook.EntityService, sv.ID)))
+	orderList := widget.NewList(
+		func() int { return len(order) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil,
+				container.NewGridWrap(numWidth, widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})),
+				widget.NewLabel(""), u.link("", handbook.EntityService, ""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			sv := order[i]
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Hyperlink).SetText(sv.Name)
+			row.Objects[0].(*widget.Hyperlink).OnTapped = func() { u.open(handbook.EntityService, sv.ID) }
+			row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(fmt.Sprintf("%d.", i+1))
+			row.Objects[2].(*widget.Label).SetText(fmt.Sprintf("RTO %s · RPO %s", sv.RTO, sv.RPO))
+		})
+	orderList.HideSeparators = true
+	var findingsPart fyne.CanvasObject = widget.NewLabel("✓ " + lang.L("The restore order is consistent."))
+	if len(findings) > 0 {
+		fl := widget.NewList(
+			func() int { return len(findings) },
+			func() fyne.CanvasObject { return u.link("", "", "") },
+			func(i widget.ListItemID, o fyne.CanvasObject) {
+				f := findings[i]
+				h := o.(*widget.Hyperlink)
+				h.SetText(findingText(f))
+				h.OnTapped = func() { u.open(f.Entity, f.ID) }
+			})
+		fl.HideSeparators = true
+		findingsPart = fl
 	}
-	rows = append(rows, heading(lang.L("Findings")))
-	if len(findings) == 0 {
-		rows = append(rows, widget.NewLabel("✓ "+lang.L("The restore order is consistent.")))
-	}
-	for _, f := range findings {
-		rows = append(rows, u.link(findingText(f), f.Entity, f.ID))
-	}
-	return container.NewVScroll(container.NewPadded(container.NewVBox(rows...)))
+	split := container.NewVSplit(
+		container.NewBorder(container.NewVBox(heading(lang.L("Restore order")), intro), nil, nil, nil, orderList),
+		container.NewBorder(heading(lang.L("Findings")), nil, nil, nil, findingsPart))
+	split.Offset = 0.65
+	return container.NewPadded(split)
 }
