@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -53,5 +55,44 @@ func TestSaveKeepsChangesMadeMeanwhile(t *testing.T) {
 	}
 	if n, _ := u.st.ConflictCount(u.ctx); n != 0 {
 		t.Errorf("%d conflicts from edits of different fields", n)
+	}
+}
+
+// TestFormDatesInGermanOrISO types a due date the German way and the ISO
+// way into the action form; an impossible date is refused at the field.
+func TestFormDatesInGermanOrISO(t *testing.T) {
+	tests := []struct {
+		typed   string
+		want    string // stored date, "" when refused
+		problem string
+	}{
+		{"15.12.2026", "2026-12-15", ""},
+		{"1.2.2027", "2027-02-01", ""},
+		{"2027-03-04", "2027-03-04", ""},
+		{"31.02.2027", "", "TT.MM.JJJJ"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typed, func(t *testing.T) {
+			u := newTestUI(t)
+			u.nav.Select(u.screenIndex(t, "actions"))
+			u.create()
+			test.Type(u.editor.input(t, "title"), "Notfallnummern prüfen")
+			test.Type(u.editor.input(t, "due"), tt.typed)
+			u.save()
+			if tt.want == "" {
+				if u.editor == nil || !strings.Contains(u.editor.problemOf(t, "due"), tt.problem) {
+					t.Fatalf("impossible date accepted or no hint at the field")
+				}
+				return
+			}
+			as, _ := store.List[handbook.Action](u.ctx, u.st)
+			i := slices.IndexFunc(as, func(a handbook.Action) bool { return a.Title == "Notfallnummern prüfen" })
+			if i < 0 {
+				t.Fatal("action not stored")
+			}
+			if got := as[i].Due.Format("2006-01-02"); got != tt.want {
+				t.Errorf("due %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

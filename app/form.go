@@ -16,8 +16,6 @@ import (
 	"ernstfall/internal/handbook"
 )
 
-const dateLayout = "2006-01-02"
-
 // form edits one record: each field shows its problem right below itself.
 type form struct {
 	u      *ui
@@ -152,10 +150,8 @@ func (f *form) minutes(name, label string, p *handbook.Minutes) *formEntry {
 
 func (f *form) date(name, label string, p *time.Time) *formEntry {
 	e := f.entry(false)
-	e.SetPlaceHolder("2026-12-31")
-	if !p.IsZero() {
-		e.SetText(p.Format(dateLayout))
-	}
+	e.SetPlaceHolder(datePlaceHolder())
+	e.SetText(day(*p))
 	e.OnChanged = func(string) { f.changed() }
 	f.add(name, label, e, func() error {
 		s := strings.TrimSpace(e.Text)
@@ -163,9 +159,9 @@ func (f *form) date(name, label string, p *time.Time) *formEntry {
 			*p = time.Time{}
 			return nil
 		}
-		d, err := time.ParseInLocation(dateLayout, s, time.Local)
+		d, err := parseDate(s)
 		if err != nil {
-			return errors.New(lang.L("Enter a date as YYYY-MM-DD."))
+			return errors.New(lang.L("Enter a date as DD.MM.YYYY."))
 		}
 		*p = d
 		return nil
