@@ -13,6 +13,7 @@ import (
 
 	"ernstfall/app"
 	"ernstfall/internal/cli"
+	"ernstfall/internal/i18n"
 	_ "ernstfall/internal/localefix" // before the toolkit reads the locale
 )
 
@@ -24,7 +25,8 @@ var fyneApp string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	env := &cli.Env{Version: version(fyneApp), Stdout: os.Stdout, Stderr: os.Stderr, GUI: app.Run}
+	env := &cli.Env{Version: version(fyneApp), Stdout: os.Stdout, Stderr: os.Stderr, GUI: app.Run,
+		Lang: i18n.Language(os.Getenv)}
 	code := cli.Run(ctx, os.Args[1:], env)
 	stop()
 	os.Exit(code)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/i18n"
 )
 
 // dashboardLimit is how many items a dashboard card lists before it counts the rest.
@@ -155,27 +156,7 @@ func printCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject {
 
 // findingText is a finding in the user's language.
 func findingText(f handbook.Finding) string {
-	a := func(i int) string {
-		if i < len(f.Args) {
-			return f.Args[i]
-		}
-		return ""
-	}
-	switch f.Code {
-	case handbook.CodeCycle:
-		return lang.L("Services depend on each other in a cycle: {{.Path}}", map[string]any{"Path": strings.Join(f.Args, " → ")})
-	case handbook.CodeRTOShorterThanDependency:
-		return lang.L("{{.Service}} (RTO {{.RTO}}) depends on {{.Dep}} with RTO {{.DepRTO}}",
-			map[string]any{"Service": a(0), "RTO": a(1), "Dep": a(2), "DepRTO": a(3)})
-	case handbook.CodeUnknownDependency:
-		return lang.L("{{.Service}} depends on a deleted service", map[string]any{"Service": a(0)})
-	case handbook.CodeMissingOwner:
-		return lang.L("{{.Service}} has no owner", map[string]any{"Service": a(0)})
-	case handbook.CodeMissingFallback:
-		return lang.L("{{.Service}} ({{.Level}}) has no manual fallback",
-			map[string]any{"Service": a(0), "Level": severityLabel(handbook.Severity(a(1)))})
-	}
-	return f.Message
+	return i18n.FindingText(f, func(key string, data map[string]any) string { return lang.L(key, data) })
 }
 
 // titled is a card with a modest heading.

@@ -11,10 +11,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"ernstfall/assets"
 	"ernstfall/data"
+	"ernstfall/internal/i18n"
 	"ernstfall/internal/store"
 )
 
@@ -38,7 +41,50 @@ type Env struct {
 	// ConfigDir holds the default databases; os.UserConfigDir()/ernstfall when empty.
 	ConfigDir string
 	GUI       GUI
+	// Lang is the language of the messages, "de" or "en"; main sets it
+	// with i18n.Language, the global --lang flag overrides it. Empty means
+	// English.
+	Lang string
+
+	cat *i18n.Catalog
 }
+
+// vars are the template fields of a translated text.
+type vars = map[string]any
+
+// T is the text with the English key in the language of the messages.
+func (env *Env) T(key string, data ...vars) string { return env.cat.T(key, data...) }
+
+// english reports whether the messages are in English.
+func (env *Env) english() bool { return env.cat.Lang() == "en" }
+
+// usage is a usage error with a translated text.
+func (env *Env) usage(key string, data ...vars) error { return usageError{env.T(key, data...)} }
+
+// unexpected is the usage error for a surplus argument.
+func (env *Env) unexpected(arg string) error {
+	return env.usage("unexpected argument {{.Arg}}", vars{"Arg": quote(arg)})
+}
+
+// wrap puts a translated sentence around err: key's {{.Err}} field is
+// err's text, and the result still unwraps to err.
+func (env *Env) wrap(err error, key string, data vars) error {
+	d := vars{"Err": err.Error()}
+	for k, v := range data {
+		d[k] = v
+	}
+	return wrapped{env.T(key, d), err}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e wrapped) Error() string { return e.msg }
+func (e wrapped) Unwrap() error { return e.err }
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
 
 type command struct {
 	name, args, help string
@@ -48,6 +94,7 @@ type command struct {
 type globals struct {
 	db   string
 	demo bool
+	lang string
 }
 
 func commands() []command {
@@ -93,13 +140,20 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&g.db, "db", "", "handbook database `PATH`")
 	fs.BoolVar(&g.demo, "demo", false, "use the demo handbook (a separate database)")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&g.lang, "lang", "", "language of the messages: `de` or en (default: from the system locale)")
+	err := fs.Parse(args)
+	badLang := g.lang != "" && !slices.Contains(i18n.Languages, g.lang)
+	env.cat = catalog(env.Lang, g.lang)
+	if err == nil && badLang {
+		err = errors.New(env.T("--lang must be de or en, not {{.Lang}}", vars{"Lang": quote(g.lang)}))
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			usage(env.Stdout, fs)
+			usage(env, env.Stdout, fs)
 			return ExitOK
 		}
 		fmt.Fprintf(env.Stderr, "ernstfall: %v\n\n", err)
-		usage(env.Stderr, fs)
+		usage(env, env.Stderr, fs)
 		return ExitUsage
 	}
 	rest := fs.Args()
@@ -107,7 +161,7 @@ func Run(ctx context.Context, args []string, env *Env) int {
 		return startGUI(ctx, env, g)
 	}
 	if rest[0] == "help" {
-		usage(env.Stdout, fs)
+		usage(env, env.Stdout, fs)
 		return ExitOK
 	}
 	for _, c := range commands() {
@@ -122,25 +176,42 @@ func Run(ctx context.Context, args []string, env *Env) int {
 		case errors.Is(err, errFindings):
 			return ExitFindings
 		case errors.As(err, &ue):
-			fmt.Fprintf(env.Stderr, "ernstfall %s: %v\nusage: ernstfall [--db PATH] %s %s\n", c.name, err, c.name, c.args)
+			fmt.Fprintf(env.Stderr, "ernstfall %s: %v\n%s\n", c.name, err,
+				strings.TrimSpace(env.T("usage: ernstfall [--db PATH] {{.Command}} {{.Args}}", vars{"Command": c.name, "Args": c.args})))
 			return ExitUsage
 		default:
 			fmt.Fprintf(env.Stderr, "ernstfall %s: %v\n", c.name, err)
 			return ExitFindings
 		}
 	}
-	fmt.Fprintf(env.Stderr, "ernstfall: unknown command %q\n\n", rest[0])
-	usage(env.Stderr, fs)
+	fmt.Fprintf(env.Stderr, "ernstfall: %s\n\n", env.T("unknown command {{.Name}}", vars{"Name": quote(rest[0])}))
+	usage(env, env.Stderr, fs)
 	return ExitUsage
 }
 
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Ernstfall — offline emergency handbook for incident response and business continuity.\n\n")
-	fmt.Fprintf(w, "usage: ernstfall [--db PATH] [--demo] [COMMAND]\n\nWithout a command the app window opens.\n\nCommands:\n")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-14s %s\n  %-14s   %s\n", c.name, c.args, "", c.help)
+// catalog loads the messages in the language of --lang, else of the
+// environment, else English.
+func catalog(envLang, flagLang string) *i18n.Catalog {
+	for _, l := range []string{flagLang, envLang, "en"} {
+		if !slices.Contains(i18n.Languages, l) {
+			continue
+		}
+		if c, err := i18n.Load(assets.Translations, l); err == nil {
+			return c
+		}
 	}
-	fmt.Fprintf(w, "\nOptions:\n")
+	return nil // T then gives the English keys
+}
+
+func usage(env *Env, w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "%s\n\n", env.T("Ernstfall — offline emergency handbook for incident response and business continuity."))
+	fmt.Fprintf(w, "%s\n\n%s\n\n%s\n", env.T("usage: ernstfall [--db PATH] [--demo] [--lang de|en] [COMMAND]"),
+		env.T("Without a command the app window opens."), env.T("Commands:"))
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-14s %s\n  %-14s   %s\n", c.name, c.args, "", env.T(c.help))
+	}
+	fmt.Fprintf(w, "\n%s\n", env.T("Options:"))
+	fs.VisitAll(func(f *flag.Flag) { f.Usage = env.T(f.Usage) })
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
@@ -182,7 +253,7 @@ func (g *globals) openExisting(ctx context.Context, env *Env) (*store.Store, err
 		return openDemo(ctx, env, path)
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("no handbook at %s; create one with 'ernstfall --db %s init' (or 'init --demo')", path, path)
+		return nil, errors.New(env.T("no handbook at {{.Path}}; create one with 'ernstfall --db {{.Path}} init' (or 'init --demo')", vars{"Path": path}))
 	}
 	return store.Open(ctx, path, store.Options{Now: env.Now})
 }
@@ -195,7 +266,7 @@ func openDemo(ctx context.Context, env *Env, path string) (*store.Store, error) 
 		return nil, err
 	}
 	if errors.Is(statErr, os.ErrNotExist) {
-		if err := seedDemo(ctx, st); err != nil {
+		if err := seedDemo(ctx, env, st); err != nil {
 			st.Close()
 			os.Remove(path)
 			return nil, err
@@ -204,23 +275,24 @@ func openDemo(ctx context.Context, env *Env, path string) (*store.Store, error) 
 	return st, nil
 }
 
-func seedDemo(ctx context.Context, st *store.Store) error {
+func seedDemo(ctx context.Context, env *Env, st *store.Store) error {
+	failed := func(err error) error { return env.wrap(err, "load demo handbook: {{.Err}}", nil) }
 	hb, err := data.Demo()
 	if err != nil {
-		return fmt.Errorf("load demo handbook: %w", err)
+		return failed(err)
 	}
 	if err := st.AdoptHandbookID(ctx, data.HandbookID); err != nil {
-		return fmt.Errorf("load demo handbook: %w", err)
+		return failed(err)
 	}
 	if _, err := st.Import(ctx, hb); err != nil {
-		return fmt.Errorf("load demo handbook: %w", err)
+		return failed(err)
 	}
 	return nil
 }
 
 func startGUI(ctx context.Context, env *Env, g *globals) int {
 	if env.GUI == nil {
-		fmt.Fprintln(env.Stderr, "ernstfall: this build has no window; use a command (see 'ernstfall help')")
+		fmt.Fprintln(env.Stderr, "ernstfall: "+env.T("this build has no window; use a command (see 'ernstfall help')"))
 		return ExitUsage
 	}
 	path, err := g.dbPath(env)
@@ -266,9 +338,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func runVersion(_ context.Context, env *Env, _ *globals, args []string) error {
 	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
+		return env.unexpected(args[0])
 	}
-	fmt.Fprintf(env.Stdout, "ernstfall %s (database schema %d)\n", env.Version, store.SchemaVersion())
+	fmt.Fprintf(env.Stdout, "ernstfall %s\n", env.T("{{.Version}} (database schema {{.Schema}})", vars{"Version": env.Version, "Schema": store.SchemaVersion()}))
 	return nil
 }
 
@@ -280,14 +352,14 @@ func runInit(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	path, err := g.dbPath(env)
 	if err != nil {
 		return err
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-		return fmt.Errorf("%s exists already; init never overwrites a handbook — choose another --db path or remove the file yourself", path)
+		return errors.New(env.T("{{.Path}} exists already; init never overwrites a handbook — choose another --db path or remove the file yourself", vars{"Path": path}))
 	}
 	st, err := store.Open(ctx, path, store.Options{Now: env.Now})
 	if err != nil {
@@ -295,22 +367,24 @@ func runInit(ctx context.Context, env *Env, g *globals, args []string) error {
 	}
 	defer st.Close()
 	if *demo || g.demo {
-		if err := seedDemo(ctx, st); err != nil {
+		if err := seedDemo(ctx, env, st); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "created %s with the demo handbook\n", path)
+		fmt.Fprintln(env.Stdout, env.T("created {{.Path}} with the demo handbook", vars{"Path": path}))
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "created empty handbook %s\n", path)
+	fmt.Fprintln(env.Stdout, env.T("created empty handbook {{.Path}}", vars{"Path": path}))
 	return nil
 }
 
-func oneArg(args []string, what string) (string, error) {
+// oneArg is the one positional argument; what names it in the error when
+// it is missing.
+func oneArg(env *Env, args []string, what string) (string, error) {
 	switch len(args) {
 	case 0:
-		return "", usagef("missing %s", what)
+		return "", env.usage("missing {{.What}}", vars{"What": what})
 	case 1:
 		return args[0], nil
 	}
-	return "", usagef("unexpected argument %q", strings.Join(args[1:], " "))
+	return "", env.unexpected(strings.Join(args[1:], " "))
 }

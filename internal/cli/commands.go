@@ -26,7 +26,7 @@ func runCheck(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -49,14 +49,25 @@ func runCheck(ctx context.Context, env *Env, g *globals, args []string) error {
 		} else {
 			warns++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Level, f.Entity, f.Message)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", env.T(string(f.Level)), f.Entity, findingMessage(env, f))
 	}
 	tw.Flush()
-	fmt.Fprintf(env.Stdout, "%d errors, %d warnings\n", errs, warns)
+	fmt.Fprintln(env.Stdout, env.T("{{.Errors}} errors, {{.Warnings}} warnings", vars{"Errors": errs, "Warnings": warns}))
 	if errs > 0 {
 		return errFindings
 	}
 	return nil
+}
+
+// findingMessage is the finding in the language of the messages. English
+// keeps the handbook's own sentence, which names the records in full;
+// other languages use the app's texts, and the English sentence for
+// findings the app has no text for.
+func findingMessage(env *Env, f handbook.Finding) string {
+	if env.english() {
+		return f.Message
+	}
+	return env.cat.Finding(f)
 }
 
 // restale replaces the stale-contact findings with those for another limit.
@@ -68,12 +79,15 @@ func restale(findings []handbook.Finding, hb handbook.Handbook, now time.Time, d
 		}
 	}
 	for _, c := range handbook.StaleContacts(hb.Live().Contacts, now, days) {
-		msg := fmt.Sprintf("contact %q has not been verified for more than %d days", c.Name, days)
+		f := handbook.Finding{Level: handbook.LevelWarning, Entity: handbook.EntityContact, ID: c.ID, Name: c.Name}
 		if c.LastVerifiedAt.IsZero() {
-			msg = fmt.Sprintf("contact %q has never been verified", c.Name)
+			f.Code, f.Args = handbook.CodeNeverVerified, []string{c.Name}
+			f.Message = fmt.Sprintf("contact %q has never been verified", c.Name)
+		} else {
+			f.Code, f.Args = handbook.CodeStaleContact, []string{c.Name, c.LastVerifiedAt.Format("2006-01-02"), fmt.Sprint(days)}
+			f.Message = fmt.Sprintf("contact %q has not been verified for more than %d days", c.Name, days)
 		}
-		out = append(out, handbook.Finding{Level: handbook.LevelWarning, Code: handbook.CodeStaleContact,
-			Entity: handbook.EntityContact, ID: c.ID, Name: c.Name, Message: msg})
+		out = append(out, f)
 	}
 	return out
 }
@@ -86,7 +100,7 @@ func runSearch(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("missing QUERY")
+		return env.usage("missing {{.What}}", vars{"What": "QUERY"})
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -99,7 +113,7 @@ func runSearch(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if len(hits) == 0 {
-		fmt.Fprintf(env.Stdout, "no matches for %q\n", q)
+		fmt.Fprintln(env.Stdout, env.T("no matches for {{.Query}}", vars{"Query": quote(q)}))
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
@@ -111,7 +125,7 @@ func runSearch(ctx context.Context, env *Env, g *globals, args []string) error {
 
 func runRestoreOrder(ctx context.Context, env *Env, g *globals, args []string) error {
 	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
+		return env.unexpected(args[0])
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -128,21 +142,21 @@ func runRestoreOrder(ctx context.Context, env *Env, g *globals, args []string) e
 		names[s.ID] = s.Name
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tService\tRTO\tRPO\tMTD\tdepends on")
+	fmt.Fprintln(tw, env.T("#\tService\tRTO\tRPO\tMTD\tdepends on"))
 	for i, s := range order {
 		var deps []string
 		for _, d := range s.DependsOn {
 			if n, ok := names[d]; ok {
 				deps = append(deps, n)
 			} else {
-				deps = append(deps, d+" (unknown)")
+				deps = append(deps, env.T("{{.ID}} (unknown)", vars{"ID": d}))
 			}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", i+1, s.Name, s.RTO, s.RPO, s.MTD, strings.Join(deps, ", "))
 	}
 	tw.Flush()
 	for _, f := range findings {
-		fmt.Fprintf(env.Stdout, "%s: %s\n", f.Level, f.Message)
+		fmt.Fprintf(env.Stdout, "%s: %s\n", env.T(string(f.Level)), findingMessage(env, f))
 	}
 	return nil
 }
@@ -175,13 +189,13 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	if *format != "json" && !slices.Contains(exchangeFormats, *format) {
-		return usagef("unknown format %q (known: json, csv, vcf, md)", *format)
+		return env.usage("unknown format {{.Format}} (known: json, csv, vcf, md)", vars{"Format": quote(*format)})
 	}
 	if *out == "" {
-		return usagef("missing -o FILE")
+		return env.usage("missing {{.What}}", vars{"What": "-o FILE"})
 	}
 	if *format != "json" {
 		return exportExchange(ctx, env, g, *format, *out, *vcardVersion, *separator)
@@ -191,7 +205,7 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := refuseDatabase(*out, st.Path()); err != nil {
+	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
 	hb, err := st.Load(ctx)
@@ -205,17 +219,17 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 	data, err := json.MarshalIndent(backupFile{Format: backupFormat, Version: backupVersion,
 		ExportedAt: env.Now().UTC(), Schema: store.SchemaVersion(), HandbookID: id, Handbook: hb.Live()}, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode backup: %w", err)
+		return env.wrap(err, "encode backup: {{.Err}}", nil)
 	}
 	data = append(data, '\n')
 	if *out == "-" {
 		_, err := env.Stdout.Write(data)
 		return err
 	}
-	if err := writeFileAtomic(*out, data); err != nil {
+	if err := writeFileAtomic(env, *out, data); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s\n", *out)
+	fmt.Fprintln(env.Stderr, env.T("wrote {{.Path}}", vars{"Path": *out}))
 	return nil
 }
 
@@ -226,14 +240,14 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	file, err := oneArg(pos, "FILE|DIR")
+	file, err := oneArg(env, pos, "FILE|DIR")
 	if err != nil {
 		return err
 	}
 	if handled, err := importExchange(ctx, env, g, file, opt); handled {
 		return err
 	}
-	hb, err := readBackup(file)
+	hb, err := readBackup(env, file)
 	if err != nil {
 		return err
 	}
@@ -244,9 +258,9 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 	defer st.Close()
 	n, err := st.Import(ctx, hb)
 	if err != nil {
-		return fmt.Errorf("%s: %w; nothing was imported", file, err)
+		return env.wrap(err, "{{.File}}: {{.Err}}; nothing was imported", vars{"File": file})
 	}
-	fmt.Fprintf(env.Stdout, "imported %s: %d records changed\n", file, n)
+	fmt.Fprintln(env.Stdout, env.T("imported {{.File}}: {{.N}} records changed", vars{"File": file, "N": n}))
 	return nil
 }
 
@@ -255,10 +269,10 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 // below what would exhaust a laptop.
 const maxBackupSize = 1 << 30
 
-func readBackup(file string) (handbook.Handbook, error) {
+func readBackup(env *Env, file string) (handbook.Handbook, error) {
 	if fi, err := os.Stat(file); err == nil && fi.Size() > maxBackupSize {
-		return handbook.Handbook{}, fmt.Errorf("%s is %d MB, larger than any Ernstfall backup (limit %d MB); nothing was imported — check that this is the right file",
-			file, fi.Size()>>20, maxBackupSize>>20)
+		return handbook.Handbook{}, errors.New(env.T("{{.File}} is {{.Size}} MB, larger than any Ernstfall backup (limit {{.Limit}} MB); nothing was imported — check that this is the right file",
+			vars{"File": file, "Size": fi.Size() >> 20, "Limit": maxBackupSize >> 20}))
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -268,15 +282,16 @@ func readBackup(file string) (handbook.Handbook, error) {
 	if err := json.Unmarshal(data, &b); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field == "" {
-			return handbook.Handbook{}, fmt.Errorf("%s is JSON but not an Ernstfall backup; write one with 'ernstfall export --format json'", file)
+			return handbook.Handbook{}, errors.New(env.T("{{.File}} is JSON but not an Ernstfall backup; write one with 'ernstfall export --format json'", vars{"File": file}))
 		}
-		return handbook.Handbook{}, fmt.Errorf("%s is not a readable Ernstfall backup (truncated or damaged: %w); nothing was imported — use another copy of the backup", file, err)
+		return handbook.Handbook{}, env.wrap(err, "{{.File}} is not a readable Ernstfall backup (truncated or damaged: {{.Err}}); nothing was imported — use another copy of the backup", vars{"File": file})
 	}
 	if b.Format != backupFormat {
-		return handbook.Handbook{}, fmt.Errorf("%s is not an Ernstfall backup (format %q); write one with 'ernstfall export --format json'", file, b.Format)
+		return handbook.Handbook{}, errors.New(env.T("{{.File}} is not an Ernstfall backup (format {{.Format}}); write one with 'ernstfall export --format json'", vars{"File": file, "Format": quote(b.Format)}))
 	}
 	if b.Version > backupVersion {
-		return handbook.Handbook{}, fmt.Errorf("%s was written by a newer Ernstfall (backup version %d, this one reads up to %d); update Ernstfall to import it", file, b.Version, backupVersion)
+		return handbook.Handbook{}, errors.New(env.T("{{.File}} was written by a newer Ernstfall (backup version {{.Version}}, this one reads up to {{.Max}}); update Ernstfall to import it",
+			vars{"File": file, "Version": b.Version, "Max": backupVersion}))
 	}
 	return b.Handbook, nil
 }
@@ -295,10 +310,10 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	if *out == "" {
-		return usagef("missing -o FILE.pdf")
+		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
 	}
 	opt := binder.Options{Lang: *lang, Paper: *paper, Playbook: *playbook, Team: *team, PrintedAt: env.Now(), PrintedBy: *by,
 		Program: "Ernstfall " + env.Version}
@@ -312,7 +327,7 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := refuseDatabase(*out, st.Path()); err != nil {
+	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
 	hb, err := st.Load(ctx)
@@ -330,14 +345,14 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 		env.Now().UTC().Format(time.RFC3339), *by, res.Version)); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s: %d pages, handbook version %s\n", *out, res.Pages, res.Version)
+	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages, handbook version {{.Version}}", vars{"Path": *out, "Pages": res.Pages, "Version": res.Version}))
 	return nil
 }
 
 // refuseDatabase refuses an output path that is the open database or one of
 // its side files (-wal, -shm, -journal): writing there would replace the
 // handbook with the export.
-func refuseDatabase(out, db string) error {
+func refuseDatabase(env *Env, out, db string) error {
 	if out == "-" {
 		return nil
 	}
@@ -349,7 +364,7 @@ func refuseDatabase(out, db string) error {
 			same = true
 		}
 		if same {
-			return fmt.Errorf("%s is the handbook database itself; writing there would destroy the handbook — choose another file name", out)
+			return errors.New(env.T("{{.Path}} is the handbook database itself; writing there would destroy the handbook — choose another file name", vars{"Path": out}))
 		}
 	}
 	return nil
@@ -357,10 +372,10 @@ func refuseDatabase(out, db string) error {
 
 // writeFileAtomic writes data to a temp file beside path, syncs it and
 // renames it over path, so a failed write never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
+func writeFileAtomic(env *Env, path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return env.wrap(err, "write {{.Path}}: {{.Err}}", vars{"Path": path})
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
@@ -375,7 +390,7 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+		return env.wrap(err, "write {{.Path}}: {{.Err}}", vars{"Path": path})
 	}
 	return nil
 }

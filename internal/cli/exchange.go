@@ -39,20 +39,20 @@ func importFlags(fs *flag.FlagSet) *importOptions {
 // handbook as a Markdown folder.
 func exportExchange(ctx context.Context, env *Env, g *globals, format, out, vcardVersion, separator string) error {
 	if format == "md" && out == "-" {
-		return usagef("a Markdown folder needs a folder name, not -")
+		return env.usage("a Markdown folder needs a folder name, not -")
 	}
 	if vcardVersion != string(exchange.VCard3) && vcardVersion != string(exchange.VCard4) {
-		return usagef("--vcard-version must be 3.0 or 4.0, not %q", vcardVersion)
+		return env.usage("--vcard-version must be 3.0 or 4.0, not {{.Version}}", vars{"Version": quote(vcardVersion)})
 	}
 	if len([]rune(separator)) != 1 || !strings.ContainsRune(",;\t", []rune(separator)[0]) {
-		return usagef("separator must be , or ; or a tab")
+		return env.usage("separator must be , or ; or a tab")
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := refuseDatabase(out, st.Path()); err != nil {
+	if err := refuseDatabase(env, out, st.Path()); err != nil {
 		return err
 	}
 	if format == "md" {
@@ -63,7 +63,7 @@ func exportExchange(ctx context.Context, env *Env, g *globals, format, out, vcar
 		if err := exchange.WriteFolder(ctx, out, hb); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "wrote folder %s\n", out)
+		fmt.Fprintln(env.Stderr, env.T("wrote folder {{.Path}}", vars{"Path": out}))
 		return nil
 	}
 	contacts, err := store.List[handbook.Contact](ctx, st)
@@ -80,7 +80,7 @@ func exportExchange(ctx context.Context, env *Env, g *globals, format, out, vcar
 	if err != nil {
 		return err
 	}
-	return writeOut(env, out, buf.Bytes(), fmt.Sprintf("%d contacts", len(contacts)))
+	return writeOut(env, out, buf.Bytes(), env.T("{{.N}} contacts", vars{"N": len(contacts)}))
 }
 
 // writeOut writes data to a file (atomically) or, for "-", to stdout.
@@ -89,10 +89,10 @@ func writeOut(env *Env, out string, data []byte, what string) error {
 		_, err := env.Stdout.Write(data)
 		return err
 	}
-	if err := writeFileAtomic(out, data); err != nil {
+	if err := writeFileAtomic(env, out, data); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s: %s\n", out, what)
+	fmt.Fprintln(env.Stderr, env.T("wrote {{.Path}}: {{.What}}", vars{"Path": out, "What": what}))
 	return nil
 }
 
@@ -103,7 +103,7 @@ func importExchange(ctx context.Context, env *Env, g *globals, path string, opt 
 	switch opt.duplicates {
 	case "skip", "update", "create":
 	default:
-		return true, usagef("--duplicates must be skip, update or create, not %q", opt.duplicates)
+		return true, env.usage("--duplicates must be skip, update or create, not {{.Value}}", vars{"Value": quote(opt.duplicates)})
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -129,7 +129,7 @@ func importExchange(ctx context.Context, env *Env, g *globals, path string, opt 
 		if !opt.dryRun {
 			return false, nil
 		}
-		hb, err := readBackup(path)
+		hb, err := readBackup(env, path)
 		if err != nil {
 			return true, err
 		}
@@ -152,7 +152,7 @@ func importContacts(ctx context.Context, env *Env, g *globals, path string, form
 		parsed, err = exchange.ReadCSV(path, data)
 	}
 	if err != nil {
-		return fmt.Errorf("%w; nothing was imported", err)
+		return env.wrap(err, "{{.Err}}; nothing was imported", nil)
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -174,29 +174,31 @@ func importContacts(ctx context.Context, env *Env, g *globals, path string, form
 			decisions[i] = d
 		}
 	}
-	printPreview(env.Stdout, p, decisions)
+	printPreview(env, p, decisions)
 	if opt.dryRun {
-		fmt.Fprintln(env.Stdout, "dry run: nothing was written")
+		fmt.Fprintln(env.Stdout, env.T("dry run: nothing was written"))
 		return nil
 	}
 	if bad := p.Counts()[exchange.ActionInvalid] + len(p.Problems); bad > 0 && !opt.skipInvalid {
-		return fmt.Errorf("%s: %d rows cannot be imported (see above); nothing was imported — fix them, or pass --skip-invalid to import the rest", path, bad)
+		return errors.New(env.T("{{.File}}: {{.N}} rows cannot be imported (see above); nothing was imported — fix them, or pass --skip-invalid to import the rest", vars{"File": path, "N": bad}))
 	}
 	n, err := p.Apply(ctx, st, exchange.Choice{Decisions: decisions, SkipProblems: opt.skipInvalid}, env.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "imported %s: %d contacts changed\n", path, n)
+	fmt.Fprintln(env.Stdout, env.T("imported {{.File}}: {{.N}} contacts changed", vars{"File": path, "N": n}))
 	return nil
 }
 
 // printPreview lists what an import would do: a summary line, every row
-// that is not unchanged, and the problems.
-func printPreview(w io.Writer, p exchange.Preview, decisions []exchange.Decision) {
+// that is not unchanged, and the problems. The actions and decisions stay
+// the words --duplicates takes.
+func printPreview(env *Env, p exchange.Preview, decisions []exchange.Decision) {
+	w := env.Stdout
 	c := p.Counts()
-	fmt.Fprintf(w, "%s (%s): %d contacts: %d new, %d updated, %d unchanged, %d duplicates, %d invalid; %d problems\n",
-		p.File, p.Layout, len(p.Rows), c[exchange.ActionCreate], c[exchange.ActionUpdate], c[exchange.ActionUnchanged],
-		c[exchange.ActionDuplicate], c[exchange.ActionInvalid], len(p.Problems))
+	fmt.Fprintln(w, env.T("{{.File}} ({{.Layout}}): {{.Rows}} contacts: {{.New}} new, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Duplicates}} duplicates, {{.Invalid}} invalid; {{.Problems}} problems",
+		vars{"File": p.File, "Layout": p.Layout, "Rows": len(p.Rows), "New": c[exchange.ActionCreate], "Updated": c[exchange.ActionUpdate],
+			"Unchanged": c[exchange.ActionUnchanged], "Duplicates": c[exchange.ActionDuplicate], "Invalid": c[exchange.ActionInvalid], "Problems": len(p.Problems)}))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	header := false
 	for i, r := range p.Rows {
@@ -204,18 +206,18 @@ func printPreview(w io.Writer, p exchange.Preview, decisions []exchange.Decision
 			continue
 		}
 		if !header {
-			fmt.Fprintln(tw, "line\taction\tdecision\tname\tdetails")
+			fmt.Fprintln(tw, env.T("line\taction\tdecision\tname\tdetails"))
 			header = true
 		}
 		var details []string
 		switch r.Action {
 		case exchange.ActionUpdate:
-			details = append(details, "changes "+strings.Join(r.Changes, ", "))
+			details = append(details, env.T("changes {{.Fields}}", vars{"Fields": strings.Join(r.Changes, ", ")}))
 		case exchange.ActionDuplicate:
 			if r.Match != nil {
-				details = append(details, fmt.Sprintf("%s as %q", r.Reason, r.Match.Name))
+				details = append(details, env.T("{{.Reason}} as {{.Name}}", vars{"Reason": reasonText(env, r.Reason), "Name": quote(r.Match.Name)}))
 			} else {
-				details = append(details, fmt.Sprintf("%s as line %d of the file", r.Reason, p.Rows[r.MatchRow].Line))
+				details = append(details, env.T("{{.Reason}} as line {{.Line}} of the file", vars{"Reason": reasonText(env, r.Reason), "Line": p.Rows[r.MatchRow].Line}))
 			}
 		case exchange.ActionInvalid:
 			details = append(details, r.Invalid)
@@ -225,8 +227,24 @@ func printPreview(w io.Writer, p exchange.Preview, decisions []exchange.Decision
 	}
 	tw.Flush()
 	for _, pr := range p.Problems {
-		fmt.Fprintf(w, "problem: %v\n", pr)
+		fmt.Fprintln(w, env.T("problem: {{.Problem}}", vars{"Problem": pr}))
 	}
+}
+
+// reasonText translates the start of a duplicate's reason ("same email
+// a@b.de"); the rest is the matching value.
+func reasonText(env *Env, reason string) string {
+	if env.english() {
+		return reason
+	}
+	for _, t := range []struct{ prefix, key string }{
+		{"same ID", "same ID"}, {"same email", "same email"}, {"same phone", "same phone number"},
+	} {
+		if rest, ok := strings.CutPrefix(reason, t.prefix); ok {
+			return env.T(t.key) + rest
+		}
+	}
+	return reason
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
@@ -234,7 +252,7 @@ func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 func importFolder(ctx context.Context, env *Env, g *globals, dir string, opt *importOptions) error {
 	hb, ours, err := exchange.ReadFolder(ctx, dir)
 	if err != nil {
-		return fmt.Errorf("%w; nothing was imported", err)
+		return env.wrap(err, "{{.Err}}; nothing was imported", nil)
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -253,9 +271,9 @@ func importFolder(ctx context.Context, env *Env, g *globals, dir string, opt *im
 	}
 	n, err := st.Import(ctx, hb)
 	if err != nil {
-		return fmt.Errorf("%s: %w; nothing was imported", dir, err)
+		return env.wrap(err, "{{.File}}: {{.Err}}; nothing was imported", vars{"File": dir})
 	}
-	fmt.Fprintf(env.Stdout, "imported %s: %d records changed\n", dir, n)
+	fmt.Fprintln(env.Stdout, env.T("imported {{.File}}: {{.N}} records changed", vars{"File": dir, "N": n}))
 	return nil
 }
 
@@ -276,12 +294,12 @@ func dryRunStore(ctx context.Context, env *Env, st *store.Store, path string, hb
 	}
 	fmt.Fprintf(env.Stdout, "%s:\n", path)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "records\tnew\tchanged\tunchanged")
+	fmt.Fprintln(tw, env.T("records\tnew\tchanged\tunchanged"))
 	for _, d := range exchange.Diff(existing, hb) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", d.Entity, d.New, d.Changed, d.Unchanged)
 	}
 	tw.Flush()
-	fmt.Fprintln(env.Stdout, "dry run: nothing was written")
+	fmt.Fprintln(env.Stdout, env.T("dry run: nothing was written"))
 	return nil
 }
 
@@ -299,20 +317,20 @@ func runVerifyList(ctx context.Context, env *Env, g *globals, args []string) err
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	if *out == "" {
-		return usagef("missing -o FILE.csv")
+		return env.usage("missing {{.What}}", vars{"What": "-o FILE.csv"})
 	}
 	if *separator != "," && *separator != ";" {
-		return usagef("separator must be , or ;")
+		return env.usage("separator must be , or ;")
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := refuseDatabase(*out, st.Path()); err != nil {
+	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
 	contacts, err := store.List[handbook.Contact](ctx, st)
@@ -329,13 +347,13 @@ func runVerifyList(ctx context.Context, env *Env, g *globals, args []string) err
 	if err := exchange.WriteCSV(&buf, list, exchange.CSVOptions{Comma: rune((*separator)[0]), BOM: *out != "-"}); err != nil {
 		return err
 	}
-	return writeOut(env, *out, buf.Bytes(), fmt.Sprintf("%d contacts to verify", len(list)))
+	return writeOut(env, *out, buf.Bytes(), env.T("{{.N}} contacts to verify", vars{"N": len(list)}))
 }
 
 // runCallTree prints who calls whom at each escalation level.
 func runCallTree(ctx context.Context, env *Env, g *globals, args []string) error {
 	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
+		return env.unexpected(args[0])
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -348,34 +366,34 @@ func runCallTree(ctx context.Context, env *Env, g *globals, args []string) error
 	}
 	tree := handbook.CallTree(hb)
 	if len(tree) == 0 {
-		return errors.New("the handbook has no escalation levels; add them before printing a call tree")
+		return errors.New(env.T("the handbook has no escalation levels; add them before printing a call tree"))
 	}
 	for i, l := range tree {
 		if i > 0 {
 			fmt.Fprintln(env.Stdout)
 		}
-		fmt.Fprintf(env.Stdout, "Level %d: %s (within %s)\n", l.Level, l.Name, l.Within)
+		fmt.Fprintln(env.Stdout, env.T("Level {{.N}}: {{.Name}} (within {{.Within}})", vars{"N": l.Level, "Name": l.Name, "Within": l.Within.String()}))
 		indent := "  "
 		if l.Caller.RoleID != "" {
-			fmt.Fprintf(env.Stdout, "  %s\n", describeRole(l.Caller))
+			fmt.Fprintf(env.Stdout, "  %s\n", describeRole(env, l.Caller))
 			indent = "    → "
 		}
 		for _, c := range l.Calls {
-			fmt.Fprintf(env.Stdout, "%s%s\n", indent, describeRole(c))
+			fmt.Fprintf(env.Stdout, "%s%s\n", indent, describeRole(env, c))
 		}
 	}
 	return nil
 }
 
 // describeRole renders "Role: Primary (phone); if unreachable: Deputy (phone), …".
-func describeRole(r handbook.CallRole) string {
+func describeRole(env *Env, r handbook.CallRole) string {
 	name := r.Role
 	if name == "" {
-		name = "unknown role " + r.RoleID
+		name = env.T("unknown role {{.ID}}", vars{"ID": r.RoleID})
 	}
 	person := func(p handbook.CallPerson) string {
 		if len(p.Phones) == 0 {
-			return p.Name + " (no phone)"
+			return env.T("{{.Name}} (no phone)", vars{"Name": p.Name})
 		}
 		return p.Name + " (" + p.Phones[0] + ")"
 	}
@@ -383,7 +401,7 @@ func describeRole(r handbook.CallRole) string {
 	b.WriteString(name + ": ")
 	switch len(r.People) {
 	case 0:
-		b.WriteString("NOBODY ASSIGNED")
+		b.WriteString(env.T("NOBODY ASSIGNED"))
 	default:
 		b.WriteString(person(r.People[0]))
 		if len(r.People) > 1 {
@@ -391,11 +409,11 @@ func describeRole(r handbook.CallRole) string {
 			for _, p := range r.People[1:] {
 				deps = append(deps, person(p))
 			}
-			b.WriteString("; if unreachable: " + strings.Join(deps, ", then "))
+			b.WriteString(env.T("; if unreachable: {{.Deputies}}", vars{"Deputies": strings.Join(deps, env.T(", then "))}))
 		}
 	}
 	if len(r.Missing) > 0 && r.Role != "" {
-		fmt.Fprintf(&b, " [unknown holders: %s]", strings.Join(r.Missing, ", "))
+		b.WriteString(" " + env.T("[unknown holders: {{.IDs}}]", vars{"IDs": strings.Join(r.Missing, ", ")}))
 	}
 	return b.String()
 }

@@ -31,7 +31,7 @@ func author(by string) string {
 
 func runIncidents(ctx context.Context, env *Env, g *globals, args []string) error {
 	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
+		return env.unexpected(args[0])
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -43,16 +43,16 @@ func runIncidents(ctx context.Context, env *Env, g *globals, args []string) erro
 		return err
 	}
 	if len(incs) == 0 {
-		fmt.Fprintln(env.Stdout, "no incidents")
+		fmt.Fprintln(env.Stdout, env.T("no incidents"))
 		return nil
 	}
 	slices.SortFunc(incs, func(a, b handbook.Incident) int { return b.StartedAt.Compare(a.StartedAt) })
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "id\tstarted\tstatus\tseverity\ttitle")
+	fmt.Fprintln(tw, env.T("id\tstarted\tstatus\tseverity\ttitle"))
 	for _, i := range incs {
-		status := "open"
+		status := env.T("open")
 		if !i.Open() {
-			status = "closed " + i.ClosedAt.Local().Format("2006-01-02 15:04")
+			status = env.T("closed {{.Time}}", vars{"Time": i.ClosedAt.Local().Format("2006-01-02 15:04")})
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", i.ID, i.StartedAt.Local().Format("2006-01-02 15:04"), status, i.Severity, i.Title)
 	}
@@ -61,7 +61,7 @@ func runIncidents(ctx context.Context, env *Env, g *globals, args []string) erro
 
 func runIncident(ctx context.Context, env *Env, g *globals, args []string) error {
 	if len(args) == 0 {
-		return usagef("missing sub-command: start, log or close")
+		return env.usage("missing sub-command: start, log or close")
 	}
 	switch args[0] {
 	case "start":
@@ -71,7 +71,7 @@ func runIncident(ctx context.Context, env *Env, g *globals, args []string) error
 	case "close":
 		return incidentClose(ctx, env, g, args[1:])
 	}
-	return usagef("unknown sub-command %q (known: start, log, close)", args[0])
+	return env.usage("unknown sub-command {{.Name}} (known: start, log, close)", vars{"Name": quote(args[0])})
 }
 
 func incidentStart(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -87,17 +87,17 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	if *playbook == "" && *title == "" {
-		return usagef("give --playbook or --title")
+		return env.usage("give --playbook or --title")
 	}
 	now := env.Now()
 	awareAt := now
 	if *aware != "" {
 		awareAt, err = time.ParseInLocation("2006-01-02T15:04", *aware, time.Local)
 		if err != nil {
-			return usagef("--aware %q: write it as 2006-01-02T15:04", *aware)
+			return env.usage("--aware {{.Value}}: write it as 2006-01-02T15:04", vars{"Value": quote(*aware)})
 		}
 	}
 	st, err := g.openExisting(ctx, env)
@@ -117,7 +117,7 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 			}
 		}
 		if pb == nil {
-			return fmt.Errorf("no playbook %q; 'ernstfall search' finds titles", *playbook)
+			return errors.New(env.T("no playbook {{.Name}}; 'ernstfall search' finds titles", vars{"Name": quote(*playbook)}))
 		}
 	}
 	inc, entry := handbook.StartIncident(pb, *title, now, awareAt, author(*by))
@@ -130,15 +130,15 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 	if err := st.PutItems(ctx, &inc, &entry); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "started incident %s: %s\n", inc.ID, inc.Title)
+	fmt.Fprintln(env.Stdout, env.T("started incident {{.ID}}: {{.Title}}", vars{"ID": inc.ID, "Title": inc.Title}))
 	for _, d := range handbook.Deadlines(inc, nil, time.Local) {
-		fmt.Fprintf(env.Stdout, "  %s due %s\n", d.Clock, d.Due.Local().Format("2006-01-02 15:04"))
+		fmt.Fprintf(env.Stdout, "  %s\n", env.T("{{.Clock}} due {{.Time}}", vars{"Clock": d.Clock, "Time": d.Due.Local().Format("2006-01-02 15:04")}))
 	}
 	return nil
 }
 
 // findIncident finds an incident by ID or unique ID prefix.
-func findIncident(ctx context.Context, st *store.Store, id string) (handbook.Incident, error) {
+func findIncident(ctx context.Context, env *Env, st *store.Store, id string) (handbook.Incident, error) {
 	incs, err := store.List[handbook.Incident](ctx, st)
 	if err != nil {
 		return handbook.Incident{}, err
@@ -156,9 +156,9 @@ func findIncident(ctx context.Context, st *store.Store, id string) (handbook.Inc
 	case 1:
 		return found[0], nil
 	case 0:
-		return handbook.Incident{}, fmt.Errorf("no incident %q; 'ernstfall incidents' lists them", id)
+		return handbook.Incident{}, errors.New(env.T("no incident {{.ID}}; 'ernstfall incidents' lists them", vars{"ID": quote(id)}))
 	}
-	return handbook.Incident{}, fmt.Errorf("%q matches %d incidents; give more of the ID", id, len(found))
+	return handbook.Incident{}, errors.New(env.T("{{.ID}} matches {{.N}} incidents; give more of the ID", vars{"ID": quote(id), "N": len(found)}))
 }
 
 func incidentLog(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -170,17 +170,17 @@ func incidentLog(ctx context.Context, env *Env, g *globals, args []string) error
 		return err
 	}
 	if len(pos) < 2 {
-		return usagef("give the incident ID and the text")
+		return env.usage("give the incident ID and the text")
 	}
 	if !slices.Contains([]string{handbook.LogNote, handbook.LogDecision, handbook.LogMessage, handbook.LogCall}, *kind) {
-		return usagef("unknown kind %q", *kind)
+		return env.usage("unknown kind {{.Kind}}", vars{"Kind": quote(*kind)})
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	inc, err := findIncident(ctx, st, pos[0])
+	inc, err := findIncident(ctx, env, st, pos[0])
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func incidentClose(ctx context.Context, env *Env, g *globals, args []string) err
 	if err != nil {
 		return err
 	}
-	id, err := oneArg(pos, "incident ID")
+	id, err := oneArg(env, pos, env.T("incident ID"))
 	if err != nil {
 		return err
 	}
@@ -209,12 +209,12 @@ func incidentClose(ctx context.Context, env *Env, g *globals, args []string) err
 		return err
 	}
 	defer st.Close()
-	inc, err := findIncident(ctx, st, id)
+	inc, err := findIncident(ctx, env, st, id)
 	if err != nil {
 		return err
 	}
 	if !inc.Open() {
-		return fmt.Errorf("incident %q was closed at %s already", inc.Title, inc.ClosedAt.Local().Format("2006-01-02 15:04"))
+		return errors.New(env.T("incident {{.Title}} was closed at {{.Time}} already", vars{"Title": quote(inc.Title), "Time": inc.ClosedAt.Local().Format("2006-01-02 15:04")}))
 	}
 	inc.ClosedAt, inc.Summary = env.Now(), *summary
 	text := *summary
@@ -225,7 +225,7 @@ func incidentClose(ctx context.Context, env *Env, g *globals, args []string) err
 	if err := st.PutItems(ctx, &inc, &e); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "closed incident %s\n", inc.Title)
+	fmt.Fprintln(env.Stdout, env.T("closed incident {{.Title}}", vars{"Title": inc.Title}))
 	return nil
 }
 
@@ -237,22 +237,22 @@ func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string)
 	if err != nil {
 		return err
 	}
-	id, err := oneArg(pos, "incident ID")
+	id, err := oneArg(env, pos, env.T("incident ID"))
 	if err != nil {
 		return err
 	}
 	if *out == "" {
-		return usagef("missing -o FILE.pdf")
+		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := refuseDatabase(*out, st.Path()); err != nil {
+	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
-	inc, err := findIncident(ctx, st, id)
+	inc, err := findIncident(ctx, env, st, id)
 	if err != nil {
 		return err
 	}
@@ -267,6 +267,6 @@ func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string)
 		}
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s: %d pages\n", *out, res.Pages)
+	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages", vars{"Path": *out, "Pages": res.Pages}))
 	return nil
 }

@@ -84,7 +84,7 @@ func TestConflictTimesInLocalZone(t *testing.T) {
 	time.Local = time.FixedZone("CET", 3600)
 	t.Cleanup(func() { time.Local = saved })
 	at := time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)
-	got := showSide(store.Side{Device: "d1", HLC: hlc.New(at.UnixMilli(), 0)}, nil)
+	got := showSide(&Env{}, store.Side{Device: "d1", HLC: hlc.New(at.UnixMilli(), 0)}, nil)
 	if !strings.Contains(got, "2026-11-26 02:30:00 CET") {
 		t.Errorf("showSide = %q, want the local time 02:30 CET", got)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
 	"ernstfall/internal/store"
 	"ernstfall/internal/sync"
@@ -22,10 +21,10 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	if *folder == "" {
-		return usagef("missing --folder DIR")
+		return env.usage("missing {{.What}}", vars{"What": "--folder DIR"})
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -36,7 +35,7 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	// A failed round reports only what it did receive; "no local changes"
 	// would be wrong when they could not be written.
 	if err == nil || rep.Batches > 0 || rep.Snapshot != "" {
-		printReport(env.Stdout, rep, errors.Is(err, sync.ErrNotWritten))
+		printReport(env, rep, errors.Is(err, sync.ErrNotWritten))
 	}
 	if err != nil {
 		return err
@@ -46,36 +45,38 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "wrote snapshot %s\n", file)
+		fmt.Fprintln(env.Stdout, env.T("wrote snapshot {{.Path}}", vars{"Path": file}))
 	}
 	return nil
 }
 
-func printReport(w io.Writer, rep sync.Report, notSent bool) {
+func printReport(env *Env, rep sync.Report, notSent bool) {
+	w := env.Stdout
 	switch {
 	case rep.Sent > 0:
-		fmt.Fprintf(w, "sent %d changes (%s)\n", rep.Sent, rep.SentBatch)
+		fmt.Fprintln(w, env.T("sent {{.N}} changes ({{.Batch}})", vars{"N": rep.Sent, "Batch": rep.SentBatch}))
 	case notSent:
-		fmt.Fprintln(w, "sent nothing: the local changes could not be written and stay queued for the next sync (see below)")
+		fmt.Fprintln(w, env.T("sent nothing: the local changes could not be written and stay queued for the next sync (see below)"))
 	default:
-		fmt.Fprintln(w, "sent nothing (no local changes)")
+		fmt.Fprintln(w, env.T("sent nothing (no local changes)"))
 	}
 	switch {
 	case rep.Snapshot != "":
-		fmt.Fprintf(w, "received %d changes from snapshot %s and %d batches\n", rep.Received, rep.Snapshot, rep.Batches)
+		fmt.Fprintln(w, env.T("received {{.N}} changes from snapshot {{.Snapshot}} and {{.Batches}} batches",
+			vars{"N": rep.Received, "Snapshot": rep.Snapshot, "Batches": rep.Batches}))
 	case rep.Batches > 0:
-		fmt.Fprintf(w, "received %d changes in %d batches\n", rep.Received, rep.Batches)
+		fmt.Fprintln(w, env.T("received {{.N}} changes in {{.Batches}} batches", vars{"N": rep.Received, "Batches": rep.Batches}))
 	default:
-		fmt.Fprintln(w, "received nothing new")
+		fmt.Fprintln(w, env.T("received nothing new"))
 	}
 	for _, s := range rep.Skipped {
-		fmt.Fprintf(w, "skipped %s\n", s)
+		fmt.Fprintln(w, env.T("skipped {{.What}}", vars{"What": s}))
 	}
-	fmt.Fprintf(w, "open conflicts: %d", rep.Conflicts)
 	if rep.Conflicts > 0 {
-		fmt.Fprint(w, " (list them with 'ernstfall conflicts')")
+		fmt.Fprintln(w, env.T("open conflicts: {{.N}} (list them with 'ernstfall conflicts')", vars{"N": rep.Conflicts}))
+	} else {
+		fmt.Fprintln(w, env.T("open conflicts: {{.N}}", vars{"N": rep.Conflicts}))
 	}
-	fmt.Fprintln(w)
 }
 
 func runConflicts(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -85,7 +86,7 @@ func runConflicts(ctx context.Context, env *Env, g *globals, args []string) erro
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+		return env.unexpected(pos[0])
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -97,7 +98,7 @@ func runConflicts(ctx context.Context, env *Env, g *globals, args []string) erro
 		return err
 	}
 	if len(cs) == 0 {
-		fmt.Fprintln(env.Stdout, "no open conflicts")
+		fmt.Fprintln(env.Stdout, env.T("no open conflicts"))
 		return nil
 	}
 	names, err := sync.DeviceNames(ctx, st)
@@ -105,32 +106,34 @@ func runConflicts(ctx context.Context, env *Env, g *globals, args []string) erro
 		return err
 	}
 	for _, c := range cs {
-		fmt.Fprintf(env.Stdout, "%s %q (%s) field %s:\n", c.Entity, c.Label, c.ID, c.Field)
-		fmt.Fprintf(env.Stdout, "  in effect: %s  %s\n", showValue(c.Current.Value), showSide(c.Current, names))
-		fmt.Fprintf(env.Stdout, "  other:     %s  %s\n", showValue(c.Other.Value), showSide(c.Other, names))
+		fmt.Fprintln(env.Stdout, env.T("{{.Entity}} {{.Label}} ({{.ID}}) field {{.Field}}:", vars{"Entity": c.Entity, "Label": quote(c.Label), "ID": c.ID, "Field": c.Field}))
+		current, other := env.T("in effect:"), env.T("other:")
+		width := max(len([]rune(current)), len([]rune(other)))
+		fmt.Fprintf(env.Stdout, "  %-*s %s  %s\n", width, current, showValue(env, c.Current.Value), showSide(env, c.Current, names))
+		fmt.Fprintf(env.Stdout, "  %-*s %s  %s\n", width, other, showValue(env, c.Other.Value), showSide(env, c.Other, names))
 	}
-	fmt.Fprintf(env.Stdout, "%d open conflicts\n", len(cs))
+	fmt.Fprintln(env.Stdout, env.T("{{.N}} open conflicts", vars{"N": len(cs)}))
 	return nil
 }
 
-func showValue(v json.RawMessage) string {
+func showValue(env *Env, v json.RawMessage) string {
 	var s string
 	if json.Unmarshal(v, &s) == nil {
 		return fmt.Sprintf("%q", s)
 	}
 	if string(v) == "null" {
-		return "(empty)"
+		return env.T("(empty)")
 	}
 	return string(v)
 }
 
-func showSide(s store.Side, names map[string]string) string {
-	who := "device " + s.Device
+func showSide(env *Env, s store.Side, names map[string]string) string {
+	who := env.T("device {{.ID}}", vars{"ID": s.Device})
 	if n := names[s.Device]; n != "" {
 		who = n
 	}
 	if s.Mine {
-		who += " (this laptop)"
+		who = env.T("{{.Name}} (this laptop)", vars{"Name": who})
 	}
 	return fmt.Sprintf("(%s, %s)", who, s.At().Local().Format("2006-01-02 15:04:05 MST"))
 }

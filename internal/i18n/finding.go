@@ -1,0 +1,63 @@
+package i18n
+
+import (
+	"strings"
+
+	"ernstfall/internal/handbook"
+)
+
+// Translator renders a catalog key with template data: a Catalog's T, or
+// the GUI toolkit's lookup.
+type Translator func(key string, data map[string]any) string
+
+// SeverityKeys are the catalog keys of the severities.
+var SeverityKeys = map[handbook.Severity]string{
+	handbook.SeverityLow: "low", handbook.SeverityMedium: "medium",
+	handbook.SeverityHigh: "high", handbook.SeverityCritical: "critical",
+}
+
+// FindingKeys are the catalog keys of the finding codes that have a
+// translation; the others show the finding's English Message.
+var FindingKeys = map[string]string{
+	handbook.CodeCycle:                    "Services depend on each other in a cycle: {{.Path}}",
+	handbook.CodeRTOShorterThanDependency: "{{.Service}} (RTO {{.RTO}}) depends on {{.Dep}} with RTO {{.DepRTO}}",
+	handbook.CodeUnknownDependency:        "{{.Service}} depends on a deleted service",
+	handbook.CodeMissingOwner:             "{{.Service}} has no owner",
+	handbook.CodeMissingFallback:          "{{.Service}} ({{.Level}}) has no manual fallback",
+}
+
+// FindingText is f in the language of tr; f.Message when its code has no
+// key in FindingKeys.
+func FindingText(f handbook.Finding, tr Translator) string {
+	key, ok := FindingKeys[f.Code]
+	if !ok {
+		return f.Message
+	}
+	a := func(i int) string {
+		if i < len(f.Args) {
+			return f.Args[i]
+		}
+		return ""
+	}
+	var data map[string]any
+	switch f.Code {
+	case handbook.CodeCycle:
+		data = map[string]any{"Path": strings.Join(f.Args, " → ")}
+	case handbook.CodeRTOShorterThanDependency:
+		data = map[string]any{"Service": a(0), "RTO": a(1), "Dep": a(2), "DepRTO": a(3)}
+	case handbook.CodeUnknownDependency, handbook.CodeMissingOwner:
+		data = map[string]any{"Service": a(0)}
+	case handbook.CodeMissingFallback:
+		level := ""
+		if k, ok := SeverityKeys[handbook.Severity(a(1))]; ok {
+			level = tr(k, nil)
+		}
+		data = map[string]any{"Service": a(0), "Level": level}
+	}
+	return tr(key, data)
+}
+
+// Finding is f in the catalog's language.
+func (c *Catalog) Finding(f handbook.Finding) string {
+	return FindingText(f, func(key string, data map[string]any) string { return c.T(key, data) })
+}

@@ -1,0 +1,155 @@
+package i18n
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"ernstfall/assets"
+	"ernstfall/internal/handbook"
+)
+
+func TestLanguage(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"nothing set means English", nil, "en"},
+		{"German locale", map[string]string{"LANG": "de_DE.UTF-8"}, "de"},
+		{"Austrian locale", map[string]string{"LANG": "de_AT"}, "de"},
+		{"bare de", map[string]string{"LANG": "de"}, "de"},
+		{"English locale", map[string]string{"LANG": "en_US.UTF-8"}, "en"},
+		{"British with modifier", map[string]string{"LANG": "en_GB@euro"}, "en"},
+		{"C is English", map[string]string{"LANG": "C"}, "en"},
+		{"C.UTF-8 is English", map[string]string{"LANG": "C.UTF-8"}, "en"},
+		{"POSIX is English", map[string]string{"LC_ALL": "POSIX"}, "en"},
+		{"another language falls back to German", map[string]string{"LANG": "fr_FR.UTF-8"}, "de"},
+		{"Esperanto is not English", map[string]string{"LANG": "eo"}, "de"},
+		{"LC_ALL before LANG", map[string]string{"LC_ALL": "en_US.UTF-8", "LANG": "de_DE.UTF-8"}, "en"},
+		{"LC_MESSAGES before LANG", map[string]string{"LC_MESSAGES": "de_DE.UTF-8", "LANG": "en_US.UTF-8"}, "de"},
+		{"LC_ALL before LC_MESSAGES", map[string]string{"LC_ALL": "C", "LC_MESSAGES": "de_DE.UTF-8"}, "en"},
+		{"LANGUAGE first", map[string]string{"LANGUAGE": "en", "LANG": "de_DE.UTF-8"}, "en"},
+		{"only LANGUAGE's first entry counts", map[string]string{"LANGUAGE": "de:en", "LANG": "en_US.UTF-8"}, "de"},
+		{"LANGUAGE with other first entry", map[string]string{"LANGUAGE": "fr:en", "LANG": "en_US.UTF-8"}, "de"},
+		{"LANGUAGE with region", map[string]string{"LANGUAGE": "de_CH:en"}, "de"},
+		{"empty LANGUAGE entry is skipped", map[string]string{"LANGUAGE": ":en", "LANG": "de_DE"}, "de"},
+		{"BCP 47 spelling", map[string]string{"LANG": "en-US"}, "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Language(func(k string) string { return tt.env[k] }); got != tt.want {
+				t.Errorf("Language(%v) = %q, want %q", tt.env, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestT(t *testing.T) {
+	fsys := fstest.MapFS{"translations/de.json": {Data: []byte(`{
+ "Hello": "Hallo",
+ "Hello {{.Name}}": "Hallo {{.Name}}",
+ "{{.N}} errors": "{{.N}} {{if eq .N 1}}Fehler{{else}}Fehler (viele){{end}}",
+ "broken {{.X}}": "kaputt {{.X"
+}`)}}
+	c, err := Load(fsys, "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, key string
+		data      []map[string]any
+		want      string
+	}{
+		{"plain", "Hello", nil, "Hallo"},
+		{"template field", "Hello {{.Name}}", []map[string]any{{"Name": "Ada"}}, "Hallo Ada"},
+		{"template logic", "{{.N}} errors", []map[string]any{{"N": 1}}, "1 Fehler"},
+		{"template logic, other branch", "{{.N}} errors", []map[string]any{{"N": 3}}, "3 Fehler (viele)"},
+		{"missing key gives the key", "Goodbye", nil, "Goodbye"},
+		{"missing key is rendered", "Goodbye {{.Name}}", []map[string]any{{"Name": "Ada"}}, "Goodbye Ada"},
+		{"several maps merge", "Hello {{.Name}}", []map[string]any{{"Name": "Ada"}, {"Name": "Grace"}}, "Hallo Grace"},
+		{"broken template gives the text", "broken {{.X}}", []map[string]any{{"X": 1}}, "kaputt {{.X"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := c.T(tt.key, tt.data...); got != tt.want {
+				t.Errorf("T(%q) = %q, want %q", tt.key, got, tt.want)
+			}
+		})
+	}
+	c.T("Hello {{.Name}}", map[string]any{"Name": "x"})
+	if len(c.tmpl) != 3 { // "Hallo {{.Name}}", the plural and "Goodbye {{.Name}}"
+		t.Errorf("%d cached templates, want 3", len(c.tmpl))
+	}
+	var none *Catalog
+	if got := none.T("Hi {{.Name}}", map[string]any{"Name": "Ada"}); got != "Hi Ada" || none.Lang() != "en" {
+		t.Errorf("nil catalog: %q, %q", got, none.Lang())
+	}
+}
+
+func TestLoad(t *testing.T) {
+	for _, lang := range Languages {
+		c, err := Load(assets.Translations, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Lang() != lang || !c.Has("Commands:") {
+			t.Errorf("%s: lang %q, has Commands: %v", lang, c.Lang(), c.Has("Commands:"))
+		}
+	}
+	if _, err := Load(assets.Translations, "fr"); err == nil {
+		t.Error("Load(fr) succeeded")
+	}
+	if _, err := Load(fstest.MapFS{"translations/de.json": {Data: []byte("{")}}, "de"); err == nil {
+		t.Error("Load of broken JSON succeeded")
+	}
+}
+
+// TestFindingKeys checks that the keys for findings and severities are in
+// both catalogs.
+func TestFindingKeys(t *testing.T) {
+	for _, lang := range Languages {
+		c, err := Load(assets.Translations, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for code, k := range FindingKeys {
+			if !c.Has(k) {
+				t.Errorf("%s.json lacks %q (finding %s)", lang, k, code)
+			}
+		}
+		for s, k := range SeverityKeys {
+			if !c.Has(k) {
+				t.Errorf("%s.json lacks %q (severity %s)", lang, k, s)
+			}
+		}
+	}
+}
+
+func TestFindingText(t *testing.T) {
+	de, err := Load(assets.Translations, "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		f    handbook.Finding
+		want string
+	}{
+		{"cycle", handbook.Finding{Code: handbook.CodeCycle, Args: []string{"A", "B", "A"}},
+			"Services hängen im Kreis voneinander ab: A → B → A"},
+		{"missing fallback with severity", handbook.Finding{Code: handbook.CodeMissingFallback, Args: []string{"ERP", "critical"}},
+			"ERP (kritisch) hat kein manuelles Notverfahren"},
+		{"missing owner", handbook.Finding{Code: handbook.CodeMissingOwner, Args: []string{"ERP"}}, "ERP hat keine verantwortliche Person"},
+		{"too few args do not panic", handbook.Finding{Code: handbook.CodeRTOShorterThanDependency, Args: []string{"ERP"}},
+			"ERP (RTO ) hängt von  mit RTO  ab"},
+		{"no key: the English message", handbook.Finding{Code: handbook.CodeStaleContact, Message: "contact \"X\" is stale"},
+			"contact \"X\" is stale"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := de.Finding(tt.f); got != tt.want {
+				t.Errorf("Finding = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
