@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"strings"
+	"time"
 
 	"ernstfall/internal/handbook"
 )
@@ -24,7 +25,16 @@ var FindingKeys = map[string]string{
 	handbook.CodeUnknownDependency:        "{{.Service}} depends on a deleted service",
 	handbook.CodeMissingOwner:             "{{.Service}} has no owner",
 	handbook.CodeMissingFallback:          "{{.Service}} ({{.Level}}) has no manual fallback",
+	handbook.CodeStaleContact:             "Contact {{.Name}} was last verified on {{.Date}}, more than {{.Days}} days ago",
+	handbook.CodeNeverVerified:            "Contact {{.Name}} has never been verified",
+	handbook.CodeReviewOverdue:            "{{.Title}}: review due since {{.Date}}",
+	handbook.CodeActionOverdue:            "Action {{.Title}} was due on {{.Date}} and is not done",
+	handbook.CodeUnknownReference:         "{{.Name}}: field {{.Field}} refers to a record that does not exist ({{.ID}})",
+	handbook.CodeUnknownRole:              "Playbook {{.Title}}, line {{.Line}}: no role is named @{{.Role}}",
 }
+
+// neverReviewedKey is the review finding of a document never reviewed.
+const neverReviewedKey = "{{.Title}}: never reviewed"
 
 // FindingText is f in the language of tr; f.Message when its code has no
 // key in FindingKeys.
@@ -53,8 +63,33 @@ func FindingText(f handbook.Finding, tr Translator) string {
 			level = tr(k, nil)
 		}
 		data = map[string]any{"Service": a(0), "Level": level}
+	case handbook.CodeStaleContact:
+		data = map[string]any{"Name": a(0), "Date": localDate(a(1), tr), "Days": a(2)}
+	case handbook.CodeNeverVerified:
+		data = map[string]any{"Name": a(0)}
+	case handbook.CodeReviewOverdue:
+		if a(1) == "" {
+			key = neverReviewedKey
+		}
+		data = map[string]any{"Title": a(0), "Date": localDate(a(1), tr)}
+	case handbook.CodeActionOverdue:
+		data = map[string]any{"Title": a(0), "Date": localDate(a(1), tr)}
+	case handbook.CodeUnknownReference:
+		data = map[string]any{"Name": a(0), "Field": a(1), "ID": a(2)}
+	case handbook.CodeUnknownRole:
+		data = map[string]any{"Title": a(0), "Role": a(1), "Line": a(2)}
 	}
 	return tr(key, data)
+}
+
+// localDate writes a date from a finding (2006-01-02) the way the catalog's
+// language does; the catalog translates the layout itself.
+func localDate(iso string, tr Translator) string {
+	d, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return d.Format(tr("2006-01-02", nil))
 }
 
 // Finding is f in the catalog's language.

@@ -142,8 +142,15 @@ func TestFindingText(t *testing.T) {
 		{"missing owner", handbook.Finding{Code: handbook.CodeMissingOwner, Args: []string{"ERP"}}, "ERP hat keine verantwortliche Person"},
 		{"too few args do not panic", handbook.Finding{Code: handbook.CodeRTOShorterThanDependency, Args: []string{"ERP"}},
 			"ERP (RTO ) hängt von  mit RTO  ab"},
-		{"no key: the English message", handbook.Finding{Code: handbook.CodeStaleContact, Message: "contact \"X\" is stale"},
-			"contact \"X\" is stale"},
+		{"no key: the English message", handbook.Finding{Code: handbook.CodeInvalid, Message: "contact \"X\": name: must not be empty"},
+			"contact \"X\": name: must not be empty"},
+		{"stale contact with a German date", handbook.Finding{Code: handbook.CodeStaleContact, Args: []string{"Stefan Krüger", "2025-12-03", "180"}},
+			"Kontakt Stefan Krüger zuletzt am 03.12.2025 verifiziert, vor mehr als 180 Tagen"},
+		{"never reviewed", handbook.Finding{Code: handbook.CodeReviewOverdue, Args: []string{"DDoS", ""}}, "DDoS: noch nie überprüft"},
+		{"review overdue", handbook.Finding{Code: handbook.CodeReviewOverdue, Args: []string{"DDoS", "2026-09-08"}},
+			"DDoS: Überprüfung fällig seit 08.09.2026"},
+		{"unknown role", handbook.Finding{Code: handbook.CodeUnknownRole, Args: []string{"DDoS", "Pressestelle", "12"}},
+			"Playbook DDoS, Zeile 12: keine Rolle heißt @Pressestelle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
