@@ -48,10 +48,10 @@ test: deps
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
-	$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
-# Short fuzz runs of the parsers that read other people's files; a longer
-# run: make fuzz FUZZTIME=10m
+# Fuzzing of the parsers that read other people's files. `make test` runs
+# their seed corpora (testdata/fuzz) as ordinary, repeatable tests; this
+# searches for new inputs: make fuzz FUZZTIME=10m
 FUZZTIME ?= 1m
 fuzz:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzParseBatch$$' -fuzztime $(FUZZTIME) ./internal/sync

@@ -281,6 +281,8 @@ func (p vprop) structured() ([]string, error) {
 		case c == ';':
 			parts = append(parts, b.String())
 			b.Reset()
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f:
+			// control characters mean nothing in a contact: dropped, as on export
 		default:
 			b.WriteByte(c)
 		}
@@ -568,7 +570,19 @@ func splitName(name string) (family, given string) {
 
 var escaper = strings.NewReplacer(`\`, `\\`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`, ",", `\,`, ";", `\;`)
 
-func escape(s string) string { return escaper.Replace(s) }
+// escape writes a value for a content line. Control characters (other than
+// line breaks and tabs) mean nothing in a contact and would make other
+// programs, and this one, take the file for binary: they are left out, as
+// the reader leaves them out.
+func escape(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	return escaper.Replace(s)
+}
 
 // fold writes one content line, folded so that no line exceeds 75 octets
 // and no UTF-8 sequence is split.
