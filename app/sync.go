@@ -211,7 +211,7 @@ func (u *ui) savedAfterSync(f *form) {
 		return
 	}
 	u.syncer.stale = nil
-	msg := widget.NewLabel(lang.L("While you were editing, changes from other laptops arrived. Your input is saved. Please look over the record once more: someone else may have changed it at the same time."))
+	msg := widget.NewLabel(lang.L("While you were editing, changes from other laptops arrived. Your input is saved, and their changes to other fields are kept. If someone changed the same field, your input applies and the other value waits under Conflicts."))
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(lang.L("Changes from other laptops"), lang.L("OK"), msg, u.win)
 	d.Resize(fyne.NewSize(480, 200))
