@@ -460,9 +460,9 @@ func Diff(existing, incoming handbook.Handbook) []EntityDiff {
 			m[string(it.Entity())+"/"+it.Meta().ID] = data
 		}
 	}
-	eachItem(existing, add(old))
+	existing.EachItem(add(old))
 	counts := map[handbook.Entity]*EntityDiff{}
-	eachItem(incoming, func(it handbook.Item) {
+	incoming.EachItem(func(it handbook.Item) {
 		e := it.Entity()
 		if counts[e] == nil {
 			counts[e] = &EntityDiff{Entity: e}
@@ -485,40 +485,4 @@ func Diff(existing, incoming handbook.Handbook) []EntityDiff {
 		}
 	}
 	return out
-}
-
-func eachItem(hb handbook.Handbook, f func(handbook.Item)) {
-	for i := range hb.Contacts {
-		f(&hb.Contacts[i])
-	}
-	for i := range hb.Roles {
-		f(&hb.Roles[i])
-	}
-	for i := range hb.Escalation {
-		f(&hb.Escalation[i])
-	}
-	for i := range hb.Playbooks {
-		f(&hb.Playbooks[i])
-	}
-	for i := range hb.CommTemplates {
-		f(&hb.CommTemplates[i])
-	}
-	for i := range hb.Services {
-		f(&hb.Services[i])
-	}
-	for i := range hb.Risks {
-		f(&hb.Risks[i])
-	}
-	for i := range hb.Incidents {
-		f(&hb.Incidents[i])
-	}
-	for i := range hb.LogEntries {
-		f(&hb.LogEntries[i])
-	}
-	for i := range hb.Exercises {
-		f(&hb.Exercises[i])
-	}
-	for i := range hb.Actions {
-		f(&hb.Actions[i])
-	}
 }

@@ -36,38 +36,44 @@ func (hb Handbook) LastChange() time.Time {
 
 // each calls f for every record of the handbook.
 func (hb *Handbook) each(f func(*Record)) {
+	hb.EachItem(func(it Item) { f(it.Meta()) })
+}
+
+// EachItem calls f with a pointer to every record of the handbook, in the
+// order of Entities (records after the records they refer to).
+func (hb *Handbook) EachItem(f func(Item)) {
 	for i := range hb.Contacts {
-		f(&hb.Contacts[i].Record)
+		f(&hb.Contacts[i])
 	}
 	for i := range hb.Roles {
-		f(&hb.Roles[i].Record)
+		f(&hb.Roles[i])
 	}
 	for i := range hb.Escalation {
-		f(&hb.Escalation[i].Record)
+		f(&hb.Escalation[i])
 	}
 	for i := range hb.Playbooks {
-		f(&hb.Playbooks[i].Record)
+		f(&hb.Playbooks[i])
 	}
 	for i := range hb.CommTemplates {
-		f(&hb.CommTemplates[i].Record)
+		f(&hb.CommTemplates[i])
 	}
 	for i := range hb.Services {
-		f(&hb.Services[i].Record)
+		f(&hb.Services[i])
 	}
 	for i := range hb.Risks {
-		f(&hb.Risks[i].Record)
+		f(&hb.Risks[i])
 	}
 	for i := range hb.Incidents {
-		f(&hb.Incidents[i].Record)
+		f(&hb.Incidents[i])
 	}
 	for i := range hb.LogEntries {
-		f(&hb.LogEntries[i].Record)
+		f(&hb.LogEntries[i])
 	}
 	for i := range hb.Exercises {
-		f(&hb.Exercises[i].Record)
+		f(&hb.Exercises[i])
 	}
 	for i := range hb.Actions {
-		f(&hb.Actions[i].Record)
+		f(&hb.Actions[i])
 	}
 }
 

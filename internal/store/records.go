@@ -198,7 +198,7 @@ func (s *Store) setDeleted(ctx context.Context, e handbook.Entity, id string, de
 // when one is invalid. It returns how many records changed.
 func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
 	var items []handbook.Item
-	eachItem(&hb, func(it handbook.Item) { items = append(items, it) })
+	hb.EachItem(func(it handbook.Item) { items = append(items, it) })
 	for _, it := range items {
 		if it.Meta().ID == "" {
 			return 0, fmt.Errorf("import %s %q: record has no id", it.Entity(), it.Label())
@@ -314,44 +314,6 @@ func appendRecord(hb *handbook.Handbook, e handbook.Entity, data []byte) error {
 		hb.Actions = append(hb.Actions, *v)
 	}
 	return nil
-}
-
-// eachItem calls f with a pointer to every record of the handbook, in the
-// order of handbook.Entities.
-func eachItem(hb *handbook.Handbook, f func(handbook.Item)) {
-	for i := range hb.Contacts {
-		f(&hb.Contacts[i])
-	}
-	for i := range hb.Roles {
-		f(&hb.Roles[i])
-	}
-	for i := range hb.Escalation {
-		f(&hb.Escalation[i])
-	}
-	for i := range hb.Playbooks {
-		f(&hb.Playbooks[i])
-	}
-	for i := range hb.CommTemplates {
-		f(&hb.CommTemplates[i])
-	}
-	for i := range hb.Services {
-		f(&hb.Services[i])
-	}
-	for i := range hb.Risks {
-		f(&hb.Risks[i])
-	}
-	for i := range hb.Incidents {
-		f(&hb.Incidents[i])
-	}
-	for i := range hb.LogEntries {
-		f(&hb.LogEntries[i])
-	}
-	for i := range hb.Exercises {
-		f(&hb.Exercises[i])
-	}
-	for i := range hb.Actions {
-		f(&hb.Actions[i])
-	}
 }
 
 func validate(it handbook.Item) error {
