@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"ernstfall/internal/handbook"
@@ -94,5 +95,16 @@ func TestFormDatesInGermanOrISO(t *testing.T) {
 				t.Errorf("due %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestEscapeEmptiesSearch: Esc in the search field clears it, so an old
+// query does not linger over the next screen.
+func TestEscapeEmptiesSearch(t *testing.T) {
+	u := newTestUI(t)
+	test.Type(u.search, "Ransomware")
+	u.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if u.search.Text != "" {
+		t.Errorf("search field still holds %q after Esc", u.search.Text)
 	}
 }

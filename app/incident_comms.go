@@ -58,7 +58,13 @@ func (r *runView) escalateDialog() {
 	})
 	ok.Importance = widget.HighImportance
 	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
-	current := widget.NewLabel(r.levelText())
+	now := lang.L("none")
+	for _, l := range r.hb.Escalation {
+		if l.Level == r.inc.Level {
+			now = levelName(l)
+		}
+	}
+	current := widget.NewLabel(now)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Now"), current),
 		widget.NewFormItem(lang.L("New level"), pick),

@@ -33,7 +33,7 @@ type ui struct {
 	body    *fyne.Container
 	nav     *widget.List
 	navBusy bool
-	search  *widget.Entry
+	search  *formEntry
 	// editor is the open edit form; nil when nothing is being edited.
 	editor *form
 	// badge counts the running incidents in the toolbar.
@@ -130,7 +130,11 @@ func (u *ui) welcomed() {
 // showMain builds the main window: menu, toolbar with search, sidebar and
 // the dashboard.
 func (u *ui) showMain() {
-	u.search = widget.NewEntry()
+	// Esc empties the search field and leaves it.
+	u.search = newFormEntry(func() {
+		u.search.SetText("")
+		u.win.Canvas().Unfocus()
+	})
 	u.search.SetPlaceHolder(lang.L("Search the handbook (Ctrl+K)"))
 	u.search.OnSubmitted = func(q string) { u.guard(func() { u.showSearch(q, true) }) }
 	u.search.OnChanged = func(q string) {
