@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sort"
 	"strings"
 	gosync "sync"
 	"syscall"
@@ -322,6 +323,25 @@ func (u *ui) showSyncDetails() {
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.DangerImportance
 			box.Add(l)
+		}
+		if len(r.ClockAhead) > 0 {
+			names, _ := sync.DeviceNames(u.ctx, u.st)
+			devices := make([]string, 0, len(r.ClockAhead))
+			for d := range r.ClockAhead {
+				devices = append(devices, d)
+			}
+			sort.Strings(devices)
+			for _, d := range devices {
+				name := names[d]
+				if name == "" {
+					name = d
+				}
+				l := widget.NewLabel("⚠ " + lang.L("warning: the clock of {{.Device}} runs {{.Ahead}} ahead; its entries carry wrong times until its clock is set right",
+					map[string]any{"Device": name, "Ahead": handbook.Minutes(r.ClockAhead[d] / time.Minute).String()}))
+				l.Wrapping = fyne.TextWrapWord
+				l.Importance = widget.WarningImportance
+				box.Add(l)
+			}
 		}
 		if len(r.Skipped) > 0 {
 			box.Add(heading(lang.L("Skipped files")))

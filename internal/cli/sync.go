@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"sort"
+	"time"
 
+	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
 	"ernstfall/internal/sync"
 )
@@ -35,7 +39,8 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	// A failed round reports only what it did receive; "no local changes"
 	// would be wrong when they could not be written.
 	if err == nil || rep.Batches > 0 || rep.Snapshot != "" {
-		printReport(env, rep, errors.Is(err, sync.ErrNotWritten))
+		names, _ := sync.DeviceNames(ctx, st)
+		printReport(env, rep, names, errors.Is(err, sync.ErrNotWritten))
 	}
 	if err != nil {
 		return err
@@ -50,7 +55,7 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	return nil
 }
 
-func printReport(env *Env, rep sync.Report, notSent bool) {
+func printReport(env *Env, rep sync.Report, names map[string]string, notSent bool) {
 	w := env.Stdout
 	switch {
 	case rep.Sent > 0:
@@ -71,6 +76,15 @@ func printReport(env *Env, rep sync.Report, notSent bool) {
 	}
 	for _, s := range rep.Skipped {
 		fmt.Fprintln(w, env.T("skipped {{.What}}", vars{"What": s}))
+	}
+	devices := make([]string, 0, len(rep.ClockAhead))
+	for d := range rep.ClockAhead {
+		devices = append(devices, d)
+	}
+	sort.Strings(devices)
+	for _, d := range devices {
+		fmt.Fprintln(w, env.T("warning: the clock of {{.Device}} runs {{.Ahead}} ahead; its entries carry wrong times until its clock is set right",
+			vars{"Device": cmp.Or(names[d], d), "Ahead": handbook.Minutes(rep.ClockAhead[d] / time.Minute).String()}))
 	}
 	if rep.Conflicts > 0 {
 		fmt.Fprintln(w, env.T("open conflicts: {{.N}} (list them with 'ernstfall conflicts')", vars{"N": rep.Conflicts}))

@@ -164,3 +164,28 @@ func TestTwoDemoLaptopsSync(t *testing.T) {
 		}
 	}
 }
+
+// A laptop whose clock runs hours ahead is named in the sync report of the
+// others, with how far ahead it is.
+func TestSyncWarnsOfClockAhead(t *testing.T) {
+	folder := t.TempDir()
+	ahead := filepath.Join(t.TempDir(), "ahead.db")
+	runAt := func(at time.Time, args ...string) result {
+		var out, errb bytes.Buffer
+		env := &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return at }, ConfigDir: t.TempDir()}
+		code := Run(context.Background(), args, env)
+		return result{code, out.String(), errb.String()}
+	}
+	if r := runAt(now.Add(5*time.Hour), "--db", ahead, "init", "--demo"); r.code != 0 {
+		t.Fatal(r)
+	}
+	if r := runAt(now.Add(5*time.Hour), "--db", ahead, "sync", "--folder", folder, "--device-name", "Laptop Vorlauf"); r.code != 0 {
+		t.Fatal(r)
+	}
+	other := filepath.Join(t.TempDir(), "other.db")
+	run(t, "--db", other, "init")
+	r := run(t, "--db", other, "sync", "--folder", folder)
+	if r.code != 0 || !strings.Contains(r.stdout, "warning: the clock of Laptop Vorlauf runs 5 h ahead") {
+		t.Errorf("sync report: %+v", r)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/hlc"
@@ -51,7 +52,15 @@ type ApplyResult struct {
 	Changes int
 	// Ignored lists the changes refused as unreadable.
 	Ignored []Ignored
+	// Ahead names, per device, how far its newest change was stamped ahead
+	// of this laptop's clock, when that is more than ClockTolerance: its
+	// clock is wrong, and the times it records are too.
+	Ahead map[string]time.Duration
 }
+
+// ClockTolerance is how far another laptop's clock may run ahead before a
+// sync reports it.
+const ClockTolerance = time.Hour
 
 // Ignored is a change refused by ApplyRemote or ImportSnapshot: the batch
 // it came in (Seq 0 for a snapshot) and why.
@@ -292,6 +301,12 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 			res.Ignored = append(res.Ignored, Ignored{Device: c.Device, Seq: seq,
 				Reason: fmt.Sprintf("%s %s field %q: %v", c.Entity, c.ID, c.Field, err)})
 			continue
+		}
+		if ahead := c.HLC.Time().Sub(m.s.now()); ahead > ClockTolerance && ahead > res.Ahead[c.Device] {
+			if res.Ahead == nil {
+				res.Ahead = map[string]time.Duration{}
+			}
+			res.Ahead[c.Device] = ahead
 		}
 		r, err := stmt.ExecContext(ctx, c.Entity, c.ID, c.Field, int64(c.HLC), c.Device, int64(c.BaseHLC), c.BaseDevice, string(value))
 		if err != nil {

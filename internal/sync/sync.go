@@ -111,6 +111,9 @@ type Report struct {
 	Conflicts int
 	// Backup is the backup written before applying, if any.
 	Backup string
+	// ClockAhead names the devices whose clocks run ahead of this laptop's
+	// by more than store.ClockTolerance, and by how much.
+	ClockAhead map[string]time.Duration
 }
 
 // Run runs one sync round through folder with the default options.
@@ -440,6 +443,7 @@ func (r *round) receive(ctx context.Context) error {
 	}
 	r.rep.Received += res.Changes
 	r.rep.Batches += res.Batches
+	r.rep.ClockAhead = res.Ahead
 	for _, ig := range res.Ignored {
 		r.skip(filepath.Join("log", ig.Device, batchFileName(ig.Seq)), "change ignored: "+ig.Reason)
 	}
