@@ -336,6 +336,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseFlags parses a command that takes flags but no arguments.
+func (env *Env) parseFlags(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return env.unexpected(pos[0])
+	}
+	return nil
+}
+
 func runVersion(_ context.Context, env *Env, _ *globals, args []string) error {
 	if len(args) > 0 {
 		return env.unexpected(args[0])
@@ -347,12 +359,8 @@ func runVersion(_ context.Context, env *Env, _ *globals, args []string) error {
 func runInit(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load the demo handbook")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	path, err := g.dbPath(env)
 	if err != nil {

@@ -21,12 +21,8 @@ import (
 func runCheck(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	staleDays := fs.Int("stale-days", handbook.DefaultStaleAfterDays, "contacts not verified for this many `days` are stale")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -184,12 +180,8 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 	out := fs.String("o", "", "output `FILE` (- for standard output)")
 	vcardVersion := fs.String("vcard-version", "3.0", "vCard `version`: 3.0 or 4.0")
 	separator := fs.String("separator", ",", "CSV field `separator`: , or ;")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	if *format != "json" && !slices.Contains(exchangeFormats, *format) {
 		return env.usage("unknown format {{.Format}} (known: json, csv, vcf, md)", vars{"Format": quote(*format)})
@@ -305,12 +297,8 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	playbook := fs.String("playbook", "", "print only this playbook (`ID or TITLE`): a pocket card")
 	team := fs.String("team", "", "list only the internal contacts of this `TEAM` (external ones stay)")
 	by := fs.String("by", "", "`NAME` of who prints, shown on the cover")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	if *out == "" {
 		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})

@@ -312,12 +312,8 @@ func runVerifyList(ctx context.Context, env *Env, g *globals, args []string) err
 	days := fs.Int("stale-days", handbook.DefaultStaleAfterDays, "contacts not verified for this many `days` are stale")
 	team := fs.String("team", "", "list only the contacts of this `TEAM`")
 	separator := fs.String("separator", ",", "field separator: , or ;")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	if *out == "" {
 		return env.usage("missing {{.What}}", vars{"What": "-o FILE.csv"})

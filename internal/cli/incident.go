@@ -82,12 +82,8 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 	nis2 := fs.Bool("nis2", false, "significant under NIS2: start the §32 BSIG clocks")
 	aware := fs.String("aware", "", "when the company became aware (`2006-01-02T15:04`, local time; default now)")
 	by := fs.String("by", "", "`NAME` written into the log")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	if *playbook == "" && *title == "" {
 		return env.usage("give --playbook or --title")
@@ -95,8 +91,8 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 	now := env.Now()
 	awareAt := now
 	if *aware != "" {
-		awareAt, err = time.ParseInLocation("2006-01-02T15:04", *aware, time.Local)
-		if err != nil {
+		var err error
+		if awareAt, err = time.ParseInLocation("2006-01-02T15:04", *aware, time.Local); err != nil {
 			return env.usage("--aware {{.Value}}: write it as 2006-01-02T15:04", vars{"Value": quote(*aware)})
 		}
 	}

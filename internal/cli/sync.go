@@ -20,12 +20,8 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	folder := fs.String("folder", "", "the shared `DIR`ectory")
 	name := fs.String("device-name", "", "this laptop's `NAME` as others see it (default: saved name or host name)")
 	snapshot := fs.Bool("snapshot", false, "after the round, write a snapshot so that new laptops join fast")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	if *folder == "" {
 		return env.usage("missing {{.What}}", vars{"What": "--folder DIR"})
@@ -95,12 +91,8 @@ func printReport(env *Env, rep sync.Report, names map[string]string, notSent boo
 
 func runConflicts(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("conflicts", flag.ContinueOnError)
-	pos, err := parse(fs, args)
-	if err != nil {
+	if err := env.parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return env.unexpected(pos[0])
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
