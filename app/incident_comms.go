@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
-	"ernstfall/internal/store"
 )
 
 // escalateDialog raises or lowers the escalation level: the incident
@@ -76,16 +75,11 @@ func (r *runView) escalateDialog() {
 	d.Show()
 }
 
-// setLevel stores the new level, logs it and shows whom to inform.
+// setLevel logs the new level (the log entry is what sets it, see
+// handbook.CurrentLevel) and shows whom to inform.
 func (r *runView) setLevel(l handbook.EscalationLevel, reason string) {
 	if l.Level == r.inc.Level {
 		r.notifyDialog(l.Level)
-		return
-	}
-	before, inc := r.inc, r.inc
-	inc.Level = l.Level
-	if err := store.Edit(r.u.ctx, r.u.st, &before, &inc); err != nil {
-		r.u.saveFailed(err)
 		return
 	}
 	text := levelName(l)

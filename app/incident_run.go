@@ -79,6 +79,7 @@ func (r *runView) load() error {
 	}
 	r.inc = r.hb.Incidents[i]
 	r.log = handbook.Timeline(r.inc, r.hb.LogEntries)
+	r.inc.Level = handbook.CurrentLevel(r.inc, r.log)
 	return nil
 }
 

@@ -251,10 +251,13 @@ func TestIncidentLifecycle(t *testing.T) {
 		d := u.dialogTop()
 		find(t, d, "level select", func(s *widget.Select) bool { return slices.Contains(s.Options, "Stufe 3 – Krise") }).SetSelected("Stufe 3 – Krise")
 		test.Tap(findButton(t, d, "Stufe setzen"))
-		if got := onlyIncident(t, u).Level; got != 3 {
+		log := incidentLog(t, u, inc.ID)
+		if got := handbook.CurrentLevel(onlyIncident(t, u), log); got != 3 {
 			t.Fatalf("incident level = %d, want 3", got)
 		}
-		log := incidentLog(t, u, inc.ID)
+		if !hasText(u.body, "Stufe 3 – Krise") {
+			t.Error("the incident header does not show the new level")
+		}
 		if last := log[len(log)-1]; last.Kind != handbook.LogEscalation || last.Level != 3 {
 			t.Fatalf("last entry = %+v", last)
 		}

@@ -88,6 +88,7 @@ func newReport(hb handbook.Handbook, incidentID string, opt Options) (*report, e
 	p.t.handbook = p.t.report.title
 
 	r.log = handbook.Timeline(r.inc, p.hb.LogEntries)
+	r.inc.Level = handbook.CurrentLevel(r.inc, p.hb.LogEntries)
 	for _, e := range r.log {
 		r.byID[e.ID] = e
 		if e.Kind == handbook.LogCorrection && e.Corrects != "" {

@@ -281,7 +281,9 @@ type Incident struct {
 	Title      string   `json:"title"`
 	PlaybookID string   `json:"playbook_id,omitempty"`
 	Severity   Severity `json:"severity,omitempty"`
-	// Level is the current escalation level (0 = none set).
+	// Level is the escalation level chosen when the incident started (0 =
+	// none). Raising or lowering it later is a log entry; CurrentLevel
+	// gives the level in effect.
 	Level int `json:"level,omitempty"`
 	// OwnerRole is the role (ID) that owns the incident.
 	OwnerRole string `json:"owner_role,omitempty"`

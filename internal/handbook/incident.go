@@ -115,6 +115,19 @@ func sortedLog(log []LogEntry, incidentID string) []LogEntry {
 	return out
 }
 
+// CurrentLevel is the escalation level in effect: that of the latest
+// escalation entry in the log, else the level chosen at the start. Two
+// laptops escalating at once both leave their entry; the later one holds.
+func CurrentLevel(inc Incident, log []LogEntry) int {
+	level := inc.Level
+	for _, e := range sortedLog(log, inc.ID) {
+		if e.Kind == LogEscalation {
+			level = e.Level
+		}
+	}
+	return level
+}
+
 // Timeline returns the incident's log in time order.
 func Timeline(inc Incident, log []LogEntry) []LogEntry { return sortedLog(log, inc.ID) }
 
@@ -245,8 +258,8 @@ func IncidentValues(hb Handbook, inc Incident, loc *time.Location) map[string]st
 	if !inc.AwareAt.IsZero() {
 		set("incident.aware_at", inc.AwareAt.In(loc).Format(layout))
 	}
-	if inc.Level > 0 {
-		set("incident.level", strconv.Itoa(inc.Level))
+	if level := CurrentLevel(inc, hb.LogEntries); level > 0 {
+		set("incident.level", strconv.Itoa(level))
 	}
 	set("company.name", hb.Settings.Organisation)
 	for _, r := range hb.Roles {

@@ -174,3 +174,35 @@ func TestStartIncident(t *testing.T) {
 		t.Errorf("awareness after start: %v", err)
 	}
 }
+
+func TestCurrentLevelComesFromTheLog(t *testing.T) {
+	start := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+	inc := Incident{Record: Record{ID: "i"}, Level: 1, StartedAt: start}
+	esc := func(id string, min, level int) LogEntry {
+		return LogEntry{Record: Record{ID: id}, IncidentID: "i", Kind: LogEscalation, Level: level, At: start.Add(time.Duration(min) * time.Minute)}
+	}
+	tests := []struct {
+		name string
+		log  []LogEntry
+		want int
+	}{
+		{"no escalation: the level chosen at start", nil, 1},
+		{"raised", []LogEntry{esc("a", 10, 2)}, 2},
+		{"two laptops escalate, arriving out of order: the later entry holds",
+			[]LogEntry{esc("b", 20, 3), esc("a", 10, 2)}, 3},
+		{"lowered again", []LogEntry{esc("a", 10, 3), esc("b", 40, 2)}, 2},
+		{"another incident's escalation does not count",
+			[]LogEntry{{Record: Record{ID: "x"}, IncidentID: "other", Kind: LogEscalation, Level: 4, At: start}}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CurrentLevel(inc, tt.log); got != tt.want {
+				t.Errorf("level %d, want %d", got, tt.want)
+			}
+		})
+	}
+	hb := Handbook{LogEntries: []LogEntry{esc("a", 10, 3)}}
+	if v := IncidentValues(hb, inc, time.UTC)["incident.level"]; v != "3" {
+		t.Errorf("template value incident.level = %q, want the level in effect, 3", v)
+	}
+}
