@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
@@ -351,13 +352,15 @@ func (u *ui) saveContacts(name string, contacts []handbook.Contact, write func(*
 	d.Show()
 }
 
+// writeContacts writes the export whole or not at all, so a full disk or a
+// pulled stick never leaves half a contact list.
 func writeContacts(path string, contacts []handbook.Contact, write func(*bytes.Buffer, []handbook.Contact) error) error {
 	var b bytes.Buffer
 	if err := write(&b, contacts); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(b.Bytes())
+		return err
+	})
 }

@@ -1,7 +1,6 @@
 package binder
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/handbook"
 )
 
@@ -28,7 +28,6 @@ func WriteFile(ctx context.Context, path string, hb handbook.Handbook, opt Optio
 // describes; example is the file name a folder given as path is told to add.
 func writeAtomic(path, example string, render func(io.Writer) (Result, error)) (res Result, err error) {
 	dir := filepath.Dir(path)
-	mode := fs.FileMode(0o644)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if fi.IsDir() {
 			return Result{}, fmt.Errorf("%w: %s is a folder; name a file such as %s",
@@ -42,39 +41,23 @@ func writeAtomic(path, example string, render func(io.Writer) (Result, error)) (
 		if err := f.Close(); err != nil {
 			return Result{}, fmt.Errorf("check %s: %w", path, err)
 		}
-		mode = fi.Mode().Perm()
 	} else if !errors.Is(statErr, fs.ErrNotExist) {
 		return Result{}, fmt.Errorf("%w: %s: %v", ErrNotWritable, path, statErr)
 	}
-	tmp, err := os.CreateTemp(dir, ".binder-*.pdf.tmp")
-	if err != nil {
+	var renderErr error
+	err = atomicfile.Write(path, func(w io.Writer) error {
+		res, renderErr = render(w)
+		return renderErr
+	})
+	switch {
+	case err == nil:
+	case renderErr != nil:
+		return Result{}, renderErr
+	case errors.Is(err, atomicfile.ErrCreate):
 		return Result{}, fmt.Errorf("%w: cannot create a file in folder %s (%v); check that it exists and is writable, or choose another folder",
 			ErrNotWritable, dir, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	buf := bufio.NewWriterSize(tmp, 1<<16)
-	if res, err = render(buf); err != nil {
-		return Result{}, err
-	}
-	if err = buf.Flush(); err != nil {
-		return Result{}, fmt.Errorf("write %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return Result{}, fmt.Errorf("write %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return Result{}, fmt.Errorf("sync %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Close(); err != nil {
-		return Result{}, fmt.Errorf("close %s: %w", tmp.Name(), err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return Result{}, fmt.Errorf("%w: replace %s: %v", ErrNotWritable, path, err)
+	default:
+		return Result{}, fmt.Errorf("%w: %v", ErrNotWritable, err)
 	}
 	return res, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
@@ -358,26 +360,13 @@ func refuseDatabase(env *Env, out, db string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to a temp file beside path, syncs it and
-// renames it over path, so a failed write never leaves half a file.
+// writeFileAtomic writes data whole or not at all (see atomicfile).
 func writeFileAtomic(env *Env, path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		return env.wrap(err, "write {{.Path}}: {{.Err}}", vars{"Path": path})
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return env.wrap(err, "write {{.Path}}: {{.Err}}", vars{"Path": path})
 	}
 	return nil
