@@ -335,10 +335,8 @@ func heading(s string) *widget.Label {
 	return l
 }
 
-var folder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
-
-// fold makes filtering ignore case and umlaut spelling.
-func fold(s string) string { return folder.Replace(strings.ToLower(strings.TrimSpace(s))) }
+// fold makes filtering ignore case and umlaut spelling, as search does.
+func fold(s string) string { return handbook.Fold(strings.TrimSpace(s)) }
 
 // clone deep-copies a record (its lists included), so that an editor can
 // change one copy and keep the other as the version it started from.

@@ -13,11 +13,8 @@ import (
 	"ernstfall/internal/handbook"
 )
 
-// folder spells German letters the way people type them without a German
-// keyboard, so "mueller" finds "Müller" and "strasse" finds "Straße".
-var folder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "Ä", "ae", "Ö", "oe", "Ü", "ue", "ẞ", "ss")
-
-func fold(s string) string { return folder.Replace(strings.ToLower(s)) }
+// fold is the spelling the index and the queries share (handbook.Fold).
+func fold(s string) string { return handbook.Fold(s) }
 
 // indexForm is what goes into the index: the folded text, plus each word with
 // an umlaut as written, which the index strips to its base letter, so that
