@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -122,20 +121,9 @@ func (u *ui) link(text string, e handbook.Entity, id string) *widget.Hyperlink {
 	return h
 }
 
-// printed is what the meta value "binder_printed" records.
-type printed struct {
-	At      time.Time `json:"at"`
-	By      string    `json:"by"`
-	Version string    `json:"version"`
-}
-
 func printCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject {
 	box := container.NewVBox()
-	raw, err := u.st.Meta(u.ctx, "binder_printed")
-	var p printed
-	if err == nil && raw != "" {
-		err = json.Unmarshal([]byte(raw), &p)
-	}
+	p, err := u.st.LastPrintout(u.ctx)
 	switch {
 	case err != nil || p.At.IsZero():
 		warn := widget.NewLabel("⚠ " + lang.L("Printout outdated: the binder has never been printed on this computer."))

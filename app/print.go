@@ -1,10 +1,8 @@
 package app
 
 import (
-	"encoding/json"
 	"net/url"
 	"path/filepath"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -14,6 +12,7 @@ import (
 
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // printBinder asks what to print, then where to save the PDF.
@@ -98,8 +97,7 @@ func (u *ui) writeBinder(path string, opt binder.Options) {
 		u.showError(lang.L("The binder could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
 		return
 	}
-	rec, _ := json.Marshal(printed{At: opt.PrintedAt.UTC().Truncate(time.Second), By: opt.PrintedBy, Version: res.Version})
-	if err := u.st.SetMeta(u.ctx, "binder_printed", string(rec)); err != nil {
+	if err := u.st.RecordPrintout(u.ctx, store.Printout{At: opt.PrintedAt, By: opt.PrintedBy, Version: res.Version}); err != nil {
 		u.saveFailed(err)
 	}
 	msg := lang.L("{{.Pages}} pages written to {{.File}} (version {{.Version}}). Open the PDF now?",

@@ -26,9 +26,8 @@ func TestPrintBinderFromTheApp(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(data), "%PDF-") {
 		t.Fatalf("no PDF written: %v", err)
 	}
-	raw, _ := u.st.Meta(u.ctx, "binder_printed")
-	if !strings.Contains(raw, `"by":"Katrin Albers"`) {
-		t.Errorf("printing not recorded: %s", raw)
+	if p, _ := u.st.LastPrintout(u.ctx); p.By != "Katrin Albers" || p.Version == "" || !p.At.Equal(testNow) {
+		t.Errorf("printing not recorded: %+v", p)
 	}
 	u.show(0)
 	if hasText(u.body, "Ausdruck veraltet") {

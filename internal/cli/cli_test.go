@@ -255,10 +255,10 @@ func TestBinder(t *testing.T) {
 		t.Fatalf("no PDF written: %v", err)
 	}
 	st, _ := store.Open(context.Background(), db, store.Options{})
-	printed, _ := st.Meta(context.Background(), "binder_printed")
+	printed, _ := st.LastPrintout(context.Background())
 	st.Close()
-	if !strings.Contains(printed, `"version"`) {
-		t.Errorf("printing was not recorded: %q", printed)
+	if printed.Version == "" || !printed.At.Equal(now) {
+		t.Errorf("printing was not recorded: %+v", printed)
 	}
 	tests := []struct {
 		name string

@@ -331,8 +331,7 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 		}
 		return err
 	}
-	if err := st.SetMeta(ctx, "binder_printed", fmt.Sprintf(`{"at":%q,"by":%q,"version":%q}`,
-		env.Now().UTC().Format(time.RFC3339), *by, res.Version)); err != nil {
+	if err := st.RecordPrintout(ctx, store.Printout{At: env.Now(), By: *by, Version: res.Version}); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages, handbook version {{.Version}}", vars{"Path": *out, "Pages": res.Pages, "Version": res.Version}))
