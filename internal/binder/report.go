@@ -279,11 +279,25 @@ func (r *report) levelName(level int) string {
 		return r.p.t.notSet
 	}
 	for _, l := range r.p.hb.Escalation {
-		if l.Level == level && l.Name != "" {
+		switch {
+		case l.Level != level || l.Name == "":
+		case strings.Contains(l.Name, fmt.Sprint(level)): // "Stufe 1 – Störung"
+			return l.Name
+		default:
 			return fmt.Sprintf("%d – %s", level, l.Name)
 		}
 	}
 	return fmt.Sprint(level)
+}
+
+// levelNamed is the name the escalation matrix gives a level ("" if none).
+func (r *report) levelNamed(level int) string {
+	for _, l := range r.p.hb.Escalation {
+		if l.Level == level {
+			return l.Name
+		}
+	}
+	return ""
 }
 
 // person is a contact's name with the first number to call.
@@ -415,7 +429,7 @@ func (r *report) entryCell(e handbook.LogEntry, st style) cell {
 			out = append(out, run{text: rt.unknownStep, st: gray})
 		}
 	case handbook.LogEscalation:
-		out = append(out, run{text: fmt.Sprintf("%s %s", r.p.t.level, r.levelName(e.Level)), st: style{bold: true}})
+		out = append(out, run{text: levelTitle(r.p.t, e.Level, r.levelNamed(e.Level)), st: style{bold: true}})
 	case handbook.LogReport:
 		out = append(out, run{text: cmp.Or(rt.clockNames[e.Clock], e.Clock), st: style{bold: true}})
 	case handbook.LogCorrection:

@@ -424,10 +424,7 @@ func (d *doc) callTree() {
 		return c
 	}
 	for _, l := range levels {
-		title := l.Name
-		if !strings.Contains(l.Name, fmt.Sprint(l.Level)) {
-			title = fmt.Sprintf("%s %d – %s", t.level, l.Level, l.Name)
-		}
+		title := levelTitle(t, l.Level, l.Name)
 		if l.Within > 0 {
 			title += fmt.Sprintf(" (%s %s)", t.within, l.Within)
 		}
@@ -448,6 +445,18 @@ func (d *doc) callTree() {
 		d.table(table{header: []cell{txt(t.caller, style{}), txt(t.calls, style{})},
 			rows: rows, widths: []float64{40, 60}}, d.left, d.contentWidth())
 	}
+}
+
+// levelTitle names an escalation level: "Stufe 2 – Schwerer Vorfall", or
+// the name alone when it already carries the number ("Stufe 2 – …").
+func levelTitle(t texts, level int, name string) string {
+	switch {
+	case name == "":
+		return fmt.Sprintf("%s %d", t.level, level)
+	case strings.Contains(name, fmt.Sprint(level)):
+		return name
+	}
+	return fmt.Sprintf("%s %d – %s", t.level, level, name)
 }
 
 // contactGroup is a heading of the contact list with its contacts.
