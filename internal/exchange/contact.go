@@ -173,15 +173,3 @@ func joinNonEmpty(sep string, parts ...string) string {
 	}
 	return strings.Join(keep, sep)
 }
-
-func phoneLabel(k PhoneKind) string {
-	switch k {
-	case PhoneMobile:
-		return labelMobile
-	case PhoneOffice:
-		return labelOffice
-	case PhonePrivate:
-		return labelPrivate
-	}
-	return labelPhone
-}

@@ -23,7 +23,7 @@ var unsyncedFields = map[string]bool{"id": true, "updated_at": true}
 // sync field by field like everything else.
 const (
 	settingsEntity handbook.Entity = "settings"
-	settingsID                     = "handbook"
+	settingsID     string          = "handbook"
 )
 
 // newItem returns an empty record of the entity's type.
