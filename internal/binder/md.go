@@ -3,7 +3,6 @@ package binder
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -20,14 +19,6 @@ type mdSource struct {
 	// fillIn prints placeholders as lines to write on.
 	fillIn bool
 }
-
-var (
-	// placeholder matches what markdown.Placeholders finds.
-	placeholder = regexp.MustCompile(`\{\{\s*([\p{L}\p{N}._-]+)\s*\}\}`)
-	// timeTarget matches the time target markdown.Steps reads, so the
-	// printed step shows it in its own column instead of in the text.
-	timeTarget = regexp.MustCompile(`(?i)\(\s*(\d+)\s*(minuten|minutes|minute|min\.?|m|stunden|stunde|std\.?|hours|hour|h|tagen|tage|tag|days|day|d)\s*\)`)
-)
 
 // markdown renders Markdown between x and x+width: one walk over the
 // syntax tree. Whatever the walk does not know prints as plain text.
@@ -273,9 +264,10 @@ func stripStep(runs []run, s markdown.Step) ([]run, string) {
 			}
 		}
 		if target {
-			if loc := timeTarget.FindStringIndex(runs[i].text); loc != nil {
-				written = strings.TrimSpace(runs[i].text[loc[0]+1 : loc[1]-1])
-				runs[i].text, target = runs[i].text[:loc[0]]+runs[i].text[loc[1]:], false
+			// The time target prints in its own column, not in the text.
+			if start, end, ok := markdown.FindTimeTarget(runs[i].text); ok {
+				written = strings.TrimSpace(runs[i].text[start+1 : end-1])
+				runs[i].text, target = runs[i].text[:start]+runs[i].text[end:], false
 			}
 		}
 	}
@@ -415,16 +407,16 @@ func (m *mdSource) textRuns(text string, st style) []run {
 	}
 	var out []run
 	for text != "" {
-		loc := placeholder.FindStringSubmatchIndex(text)
-		if loc == nil {
+		start, end, name, ok := markdown.FindPlaceholder(text)
+		if !ok {
 			out = append(out, run{text: text, st: st})
 			break
 		}
-		if loc[0] > 0 {
-			out = append(out, run{text: text[:loc[0]], st: st})
+		if start > 0 {
+			out = append(out, run{text: text[:start], st: st})
 		}
-		out = append(out, fillIn(text[loc[2]:loc[3]], st)...)
-		text = text[loc[1]:]
+		out = append(out, fillIn(name, st)...)
+		text = text[end:]
 	}
 	return out
 }

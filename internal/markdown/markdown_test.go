@@ -277,3 +277,21 @@ func TestFill(t *testing.T) {
 		})
 	}
 }
+
+func TestFindPlaceholderAndTimeTarget(t *testing.T) {
+	s := "Bitte {{ contact.name }} anrufen (15 min)"
+	start, end, name, ok := FindPlaceholder(s)
+	if !ok || name != "contact.name" || s[start:end] != "{{ contact.name }}" {
+		t.Errorf("FindPlaceholder = %d, %d, %q, %v", start, end, name, ok)
+	}
+	if _, _, _, ok := FindPlaceholder("keine Platzhalter"); ok {
+		t.Error("found a placeholder in plain text")
+	}
+	start, end, ok = FindTimeTarget(s)
+	if !ok || s[start:end] != "(15 min)" {
+		t.Errorf("FindTimeTarget = %q, %v", s[start:end], ok)
+	}
+	if _, _, ok := FindTimeTarget("Server (Produktion) isolieren"); ok {
+		t.Error("a parenthesis without a duration is no time target")
+	}
+}

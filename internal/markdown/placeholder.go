@@ -23,6 +23,16 @@ func Placeholders(src string) []string {
 	return names
 }
 
+// FindPlaceholder locates the first placeholder in s: its byte range
+// [start, end) and its name. ok is false when s holds none.
+func FindPlaceholder(s string) (start, end int, name string, ok bool) {
+	loc := placeholder.FindStringSubmatchIndex(s)
+	if loc == nil {
+		return 0, 0, "", false
+	}
+	return loc[0], loc[1], s[loc[2]:loc[3]], true
+}
+
 // Fill replaces every placeholder whose name is a key of values with its
 // value. Unknown placeholders stay as they are, so a reader sees what is
 // still to be filled in.

@@ -99,6 +99,16 @@ func newStep(box *east.TaskCheckBox, source []byte, phase string) Step {
 	return step
 }
 
+// FindTimeTarget locates the first time target ("(15 min)", "(2 h)") in s
+// as the byte range [start, end), parentheses included.
+func FindTimeTarget(s string) (start, end int, ok bool) {
+	loc := timeTarget.FindStringIndex(s)
+	if loc == nil {
+		return 0, 0, false
+	}
+	return loc[0], loc[1], true
+}
+
 // minutes converts a number and a unit matched by timeTarget to minutes.
 func minutes(number, unit string) int {
 	n, err := strconv.Atoi(number)

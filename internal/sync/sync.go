@@ -116,11 +116,6 @@ type Report struct {
 	ClockAhead map[string]time.Duration
 }
 
-// Run runs one sync round through folder with the default options.
-func Run(ctx context.Context, st Store, folder, deviceName string) (Report, error) {
-	return RunWith(ctx, st, Options{Folder: folder, DeviceName: deviceName})
-}
-
 // running serialises rounds within the process: the automatic round and a
 // click on the sync button must not both pick the next batch number.
 var running gosync.Mutex
