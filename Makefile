@@ -54,7 +54,7 @@ test: deps
 # searches for new inputs: make fuzz FUZZTIME=10m
 FUZZTIME ?= 1m
 fuzz:
-	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzParseBatch$$' -fuzztime $(FUZZTIME) ./internal/sync
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzParseBatch$$' -fuzztime $(FUZZTIME) ./internal/foldersync
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzVCard$$' -fuzztime $(FUZZTIME) ./internal/exchange
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./internal/exchange
 

@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"ernstfall/internal/foldersync"
 	"ernstfall/internal/store"
-	"ernstfall/internal/sync"
 )
 
 func conflictsView(u *ui) view {
@@ -22,7 +22,7 @@ func conflictsView(u *ui) view {
 	if err != nil {
 		u.loadFailed(err)
 	}
-	devices, err := sync.DeviceNames(u.ctx, u.st)
+	devices, err := foldersync.DeviceNames(u.ctx, u.st)
 	if err != nil {
 		u.loadFailed(err)
 	}

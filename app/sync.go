@@ -8,7 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"time"
 
@@ -19,9 +19,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
-	"ernstfall/internal/sync"
 )
 
 // syncEvery is the pause between two automatic sync rounds.
@@ -84,7 +84,7 @@ type syncer struct {
 	running bool
 	// done says a round has finished since the start; last and lastErr are its outcome.
 	done    bool
-	last    sync.Report
+	last    foldersync.Report
 	lastErr error
 	// status and conflicts sit in the toolbar; nil before it is built.
 	status    *widget.Button
@@ -92,7 +92,7 @@ type syncer struct {
 	// stale is the form that was open while a round received changes.
 	stale *form
 	// wg counts running rounds, so that tests can wait for them.
-	wg gosync.WaitGroup
+	wg sync.WaitGroup
 }
 
 // syncBar is the toolbar part: status, conflicts and "Sync now".
@@ -147,18 +147,18 @@ func (u *ui) syncNow(manual bool) {
 	if u.syncer.running {
 		return
 	}
-	u.round(cfg, func(rep sync.Report, err error) { u.syncFinished(rep, err, manual) })
+	u.round(cfg, func(rep foldersync.Report, err error) { u.syncFinished(rep, err, manual) })
 }
 
 // round runs one sync round in a goroutine and hands the outcome to done
 // on the UI thread.
-func (u *ui) round(cfg syncConfig, done func(sync.Report, error)) {
+func (u *ui) round(cfg syncConfig, done func(foldersync.Report, error)) {
 	u.syncer.running = true
 	u.updateSyncStatus()
 	u.syncer.wg.Add(1)
 	go func() {
 		defer u.syncer.wg.Done()
-		rep, err := sync.RunWith(u.ctx, u.st, sync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now})
+		rep, err := foldersync.RunWith(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now})
 		fyne.Do(func() {
 			u.syncer.running = false
 			u.syncer.done, u.syncer.last, u.syncer.lastErr = true, rep, err
@@ -176,7 +176,7 @@ func (u *ui) round(cfg syncConfig, done func(sync.Report, error)) {
 // waitSync blocks until no round runs (tests).
 func (u *ui) waitSync() { u.syncer.wg.Wait() }
 
-func (u *ui) syncFinished(rep sync.Report, err error, manual bool) {
+func (u *ui) syncFinished(rep foldersync.Report, err error, manual bool) {
 	if err != nil && manual {
 		what, todo := syncProblem(err)
 		u.showError(what, todo, err)
@@ -263,17 +263,17 @@ func conflictCountText(n int) string {
 // syncShort is the toolbar's word for a failed round.
 func syncShort(err error) string {
 	switch {
-	case errors.Is(err, sync.ErrUnreachable):
+	case errors.Is(err, foldersync.ErrUnreachable):
 		return lang.L("Folder not reachable")
-	case errors.Is(err, sync.ErrOtherHandbook):
+	case errors.Is(err, foldersync.ErrOtherHandbook):
 		return lang.L("Folder holds another handbook")
-	case errors.Is(err, sync.ErrFormat):
+	case errors.Is(err, foldersync.ErrFormat):
 		return lang.L("Folder unusable")
 	case errors.Is(err, syscall.ENOSPC):
 		return lang.L("Folder full")
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
 		return lang.L("Folder read-only")
-	case errors.Is(err, sync.ErrNotWritten):
+	case errors.Is(err, foldersync.ErrNotWritten):
 		return lang.L("Changes not sent")
 	}
 	return lang.L("Synchronisation failed")
@@ -283,13 +283,13 @@ func syncShort(err error) string {
 func syncProblem(err error) (what, todo string) {
 	queued := lang.L("Your changes stay on this laptop and are sent with the next synchronisation.")
 	switch {
-	case errors.Is(err, sync.ErrUnreachable):
+	case errors.Is(err, foldersync.ErrUnreachable):
 		return lang.L("The shared folder cannot be reached."),
 			lang.L("Check that the network drive is connected or the USB stick is plugged in.") + " " + queued
-	case errors.Is(err, sync.ErrOtherHandbook):
+	case errors.Is(err, foldersync.ErrOtherHandbook):
 		return lang.L("The shared folder holds a different handbook."),
 			lang.L("Choose the folder of this handbook in Settings. Ernstfall never mixes two handbooks.")
-	case errors.Is(err, sync.ErrFormat):
+	case errors.Is(err, foldersync.ErrFormat):
 		return lang.L("The shared folder was written by a newer Ernstfall, or its FORMAT file is damaged."),
 			lang.L("Update Ernstfall on this laptop, or ask whoever set up the folder.")
 	case errors.Is(err, syscall.ENOSPC):
@@ -297,7 +297,7 @@ func syncProblem(err error) (what, todo string) {
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
 		return lang.L("Ernstfall may not write to the shared folder (read-only)."),
 			lang.L("Ask for write access to the folder.") + " " + queued
-	case errors.Is(err, sync.ErrNotWritten):
+	case errors.Is(err, foldersync.ErrNotWritten):
 		return lang.L("Your changes could not be written to the shared folder."), queued
 	}
 	return lang.L("The synchronisation failed."), lang.L("Try again. If this happens again, restart Ernstfall.")
@@ -325,7 +325,7 @@ func (u *ui) showSyncDetails() {
 			box.Add(l)
 		}
 		if len(r.ClockAhead) > 0 {
-			names, _ := sync.DeviceNames(u.ctx, u.st)
+			names, _ := foldersync.DeviceNames(u.ctx, u.st)
 			devices := make([]string, 0, len(r.ClockAhead))
 			for d := range r.ClockAhead {
 				devices = append(devices, d)
@@ -518,8 +518,8 @@ func (u *ui) join(cfg syncConfig) {
 		u.saveFailed(err)
 		return
 	}
-	u.round(cfg, func(rep sync.Report, err error) {
-		if err != nil && !errors.Is(err, sync.ErrNotWritten) {
+	u.round(cfg, func(rep foldersync.Report, err error) {
+		if err != nil && !errors.Is(err, foldersync.ErrNotWritten) {
 			what, todo := syncProblem(err)
 			u.showError(what, todo, err)
 			return

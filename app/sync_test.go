@@ -11,9 +11,9 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
-	"ernstfall/internal/sync"
 )
 
 // openEmptyStore opens a second, empty database: another laptop.
@@ -28,9 +28,9 @@ func openEmptyStore(t *testing.T) *store.Store {
 }
 
 // syncOther runs a round on another laptop's store.
-func syncOther(t *testing.T, st *store.Store, folder string) sync.Report {
+func syncOther(t *testing.T, st *store.Store, folder string) foldersync.Report {
 	t.Helper()
-	rep, err := sync.RunWith(context.Background(), st, sync.Options{Folder: folder, DeviceName: "Laptop B", Now: func() time.Time { return testNow }})
+	rep, err := foldersync.RunWith(context.Background(), st, foldersync.Options{Folder: folder, DeviceName: "Laptop B", Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatalf("sync of the other laptop: %v", err)
 	}

@@ -10,9 +10,9 @@ import (
 	"sort"
 	"time"
 
+	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
-	"ernstfall/internal/sync"
 )
 
 func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -31,18 +31,18 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rep, err := sync.RunWith(ctx, st, sync.Options{Folder: *folder, DeviceName: *name, Now: env.Now})
+	rep, err := foldersync.RunWith(ctx, st, foldersync.Options{Folder: *folder, DeviceName: *name, Now: env.Now})
 	// A failed round reports only what it did receive; "no local changes"
 	// would be wrong when they could not be written.
 	if err == nil || rep.Batches > 0 || rep.Snapshot != "" {
-		names, _ := sync.DeviceNames(ctx, st)
-		printReport(env, rep, names, errors.Is(err, sync.ErrNotWritten))
+		names, _ := foldersync.DeviceNames(ctx, st)
+		printReport(env, rep, names, errors.Is(err, foldersync.ErrNotWritten))
 	}
 	if err != nil {
 		return err
 	}
 	if *snapshot {
-		file, err := sync.WriteSnapshot(ctx, st, sync.Options{Folder: *folder, Now: env.Now})
+		file, err := foldersync.WriteSnapshot(ctx, st, foldersync.Options{Folder: *folder, Now: env.Now})
 		if err != nil {
 			return err
 		}
@@ -51,7 +51,7 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	return nil
 }
 
-func printReport(env *Env, rep sync.Report, names map[string]string, notSent bool) {
+func printReport(env *Env, rep foldersync.Report, names map[string]string, notSent bool) {
 	w := env.Stdout
 	switch {
 	case rep.Sent > 0:
@@ -107,7 +107,7 @@ func runConflicts(ctx context.Context, env *Env, g *globals, args []string) erro
 		fmt.Fprintln(env.Stdout, env.T("no open conflicts"))
 		return nil
 	}
-	names, err := sync.DeviceNames(ctx, st)
+	names, err := foldersync.DeviceNames(ctx, st)
 	if err != nil {
 		return err
 	}

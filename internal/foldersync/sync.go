@@ -1,4 +1,4 @@
-// Package sync merges handbooks of several laptops through a shared folder
+// Package foldersync merges handbooks of several laptops through a shared folder
 // (an SMB share, a Nextcloud, Syncthing or OneDrive folder, a USB stick).
 // Each laptop writes its field-level changes as immutable batch files;
 // every other laptop reads the batches it has not applied yet and merges
@@ -11,7 +11,7 @@
 //	ernstfall/devices/<device>.json       name and last sync, for people
 //	ernstfall/log/<device>/<seq>.json     one batch of changes
 //	ernstfall/snapshots/<device>-<seq>.json  every change known, for fast joins
-package sync
+package foldersync
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"ernstfall/internal/store"
@@ -118,7 +118,7 @@ type Report struct {
 
 // running serialises rounds within the process: the automatic round and a
 // click on the sync button must not both pick the next batch number.
-var running gosync.Mutex
+var running sync.Mutex
 
 // RunWith runs one sync round: it writes this laptop's unsent changes as
 // one new batch, then applies every batch of the other laptops not applied

@@ -1,10 +1,10 @@
-package sync
+package foldersync
 
 import (
 	"context"
 	"encoding/json"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +17,7 @@ var t0 = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
 // fakeClock is a wall clock shared by simulated laptops: it moves on a
 // little at every reading; each laptop may read it with a skew.
 type fakeClock struct {
-	mu  gosync.Mutex
+	mu  sync.Mutex
 	now time.Time
 }
 
