@@ -113,6 +113,7 @@ func commands() []command {
 		{"incident-report", "ID -o FILE.pdf [--lang de|en]", "print an incident's report: timeline, clocks, messages", runIncidentReport},
 		{"sync", "--folder DIR [--device-name NAME] [--snapshot]", "merge with the other laptops through a shared folder", runSync},
 		{"conflicts", "", "list open sync conflicts", runConflicts},
+		{"backups", "[--json]", "list the automatic backups with date, reason and record counts", runBackups},
 		{"version", "", "print the version", runVersion},
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,12 +116,8 @@ func (s *Store) migrate(ctx context.Context, opt Options) error {
 		return nil
 	}
 	if current > 0 {
-		name := fmt.Sprintf("before-schema-%d-%s.db", current+1, s.now().UTC().Format("20060102-150405"))
-		if err := s.backupInto(ctx, filepath.Join(opt.BackupDir, name)); err != nil {
+		if _, err := s.AutoBackup(ctx, fmt.Sprintf("%s-%d", ReasonSchema, current+1), opt.KeepBackups); err != nil {
 			return fmt.Errorf("migrate %s: backup first: %w", s.path, err)
-		}
-		if err := prune(opt.BackupDir, "before-schema-", opt.KeepBackups); err != nil {
-			return fmt.Errorf("migrate %s: %w", s.path, err)
 		}
 	}
 	for _, m := range ms[current:] {
@@ -156,26 +151,4 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 		return errors.New("foreign key check failed after migration")
 	}
 	return tx.Commit()
-}
-
-// prune keeps the newest keep files in dir whose names start with prefix.
-func prune(dir, prefix string, keep int) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("prune backups: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), prefix) && strings.HasSuffix(e.Name(), ".db") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names) // names carry a sortable time stamp
-	for len(names) > keep {
-		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
-			return fmt.Errorf("prune backups: %w", err)
-		}
-		names = names[1:]
-	}
-	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"ernstfall/internal/handbook"
@@ -36,13 +37,19 @@ var (
 // Store is an open handbook database. One connection writes, a small pool
 // reads, so SQLite never answers "busy" to the app itself.
 type Store struct {
-	path   string
-	w      *sql.DB
-	r      *sql.DB
-	device string
-	clock  *hlc.Clock
-	now    func() time.Time
-	stmts  statements
+	path string
+	// backupDir holds the automatic backups.
+	backupDir string
+	w         *sql.DB
+	r         *sql.DB
+	device    string
+	clock     *hlc.Clock
+	now       func() time.Time
+	stmts     statements
+	// checked remembers backup files that passed their check, by size and
+	// time, so pruning does not read them again every round.
+	checkedMu sync.Mutex
+	checked   map[checkedKey]bool
 }
 
 // Options tune Open; the zero value is right for the app.
@@ -109,7 +116,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, classify(err))
 	}
-	s := &Store{path: abs, w: w, now: opt.Now}
+	s := &Store{path: abs, backupDir: opt.BackupDir, w: w, now: opt.Now, checked: map[checkedKey]bool{}}
 	if err := s.migrate(ctx, opt); err != nil {
 		w.Close()
 		return nil, err
