@@ -1,7 +1,6 @@
 package app
 
 import (
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -147,10 +146,11 @@ func (r *mdRenderer) inlines(parent ast.Node, st widget.RichTextStyle, out *[]wi
 	}
 }
 
-// link is a hyperlink for web and mail addresses; anything else stays text.
+// link is a hyperlink for web, mail and phone addresses (markdown.SafeLink);
+// anything else stays text.
 func (r *mdRenderer) link(text, dest string, st widget.RichTextStyle) widget.RichTextSegment {
-	u, err := url.Parse(dest)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto") {
+	u := markdown.SafeLink(dest)
+	if u == nil {
 		if dest != "" && dest != text {
 			text += " (" + dest + ")"
 		}

@@ -346,18 +346,26 @@ func (d *doc) inlines(n ast.Node, m *mdSource, st style) []run {
 			out = append(out, d.inlines(c, m, s)...)
 		case *ast.Link:
 			dest := string(c.Destination)
+			url := clickable(dest)
 			label := d.inlines(c, m, withColor(st, colorLink))
+			if url == "" {
+				label = d.inlines(c, m, st)
+			}
 			for i := range label {
-				label[i].url = dest
+				label[i].url = url
 			}
 			out = append(out, label...)
 			if dest != "" && dest != plainOf(label) {
 				small := style{size: sizeOf(st) - 1.5, color: colorGray}
-				out = append(out, run{text: " (" + dest + ")", st: small, url: dest})
+				out = append(out, run{text: " (" + dest + ")", st: small, url: url})
 			}
 		case *ast.AutoLink:
-			url := string(c.URL(m.src))
-			out = append(out, run{text: string(c.Label(m.src)), st: withColor(st, colorLink), url: url})
+			url := clickable(string(c.URL(m.src)))
+			lst := withColor(st, colorLink)
+			if url == "" {
+				lst = st
+			}
+			out = append(out, run{text: string(c.Label(m.src)), st: lst, url: url})
 		case *ast.Image:
 			alt := d.inlines(c, m, withColor(st, colorGray))
 			out = append(out, alt...)
@@ -384,6 +392,15 @@ func (d *doc) inlines(n ast.Node, m *mdSource, st style) []run {
 		filled = append(filled, m.textRuns(r.text, r.st)...)
 	}
 	return filled
+}
+
+// clickable is dest when a reader may open it (see markdown.SafeLink),
+// else "": the link then prints as text only.
+func clickable(dest string) string {
+	if u := markdown.SafeLink(dest); u != nil {
+		return dest
+	}
+	return ""
 }
 
 func withColor(st style, c color) style {
