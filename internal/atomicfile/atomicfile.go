@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // ErrCreate means no file could be made in the target's folder: it is
@@ -20,16 +21,21 @@ var ErrCreate = errors.New("cannot create a file in the folder")
 // Write calls write with a buffered writer onto a temporary file beside
 // path, syncs it and renames it over path. An existing file keeps its
 // permissions. When write or any step fails, the temporary file is removed
-// and path is as it was.
+// and path is as it was. Temporaries of earlier runs for path that were
+// killed half way are removed first.
 func Write(path string, write func(io.Writer) error) (err error) {
 	mode := fs.FileMode(0o644)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		mode = fi.Mode().Perm()
 	}
+	RemoveStale(path)
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("%w %s: %w", ErrCreate, filepath.Dir(path), err)
 	}
+	// The lock tells a later run that this temporary is being written;
+	// without it (a file system with no locks) only its age tells.
+	_ = lock(tmp)
 	defer func() {
 		if err != nil {
 			_ = tmp.Close()
@@ -49,11 +55,34 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if runtime.GOOS == "windows" {
+		// Windows renames no open file.
+		if err = tmp.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
 	}
+	// Elsewhere the file is renamed while still open and locked, so that
+	// the clean-up of another run never takes it for abandoned.
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replace %s: %w", path, err)
 	}
+	syncDir(filepath.Dir(path))
+	if runtime.GOOS != "windows" {
+		if err = tmp.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
 	return nil
+}
+
+// syncDir makes a rename in dir durable where the system allows it; a
+// failure only weakens durability, never the content, so it is ignored.
+func syncDir(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/handbook"
 )
 
@@ -65,11 +66,13 @@ var ErrFolderNotEmpty = errors.New("folder is not empty and holds no earlier Ern
 
 // WriteFolder exports the live records of hb to dir as Markdown files with
 // front matter, contacts as CSV and vCard, and the rest as handbook.json.
-// dir must be new, empty, or an earlier export, whose files are replaced
-// (other files, such as a .git folder, stay).
+// dir must be new, empty, or an earlier export. The export is written into
+// a new folder beside dir and swapped in whole (atomicfile.ReplaceDir): a
+// crash leaves the old export or the new one, never a mix. Files of others
+// in an earlier export (a .git folder, pictures beside the playbooks) stay.
 func WriteFolder(ctx context.Context, dir string, hb handbook.Handbook) error {
 	hb = hb.Live()
-	if err := prepareFolder(dir); err != nil {
+	if err := checkFolder(dir); err != nil {
 		return err
 	}
 	files := map[string][]byte{}
@@ -119,29 +122,56 @@ func WriteFolder(ctx context.Context, dir string, hb handbook.Handbook) error {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	for _, n := range names {
-		if err := ctx.Err(); err != nil {
-			return err
+	err = atomicfile.ReplaceDir(dir, ownFile, func(tmp string) error {
+		for _, d := range []string{dirPlaybooks, dirServices, dirTemplates} {
+			if err := os.Mkdir(filepath.Join(tmp, d), 0o755); err != nil {
+				return err
+			}
 		}
-		path := filepath.Join(dir, filepath.FromSlash(n))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("export folder: %w", err)
+		for _, n := range names {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(tmp, filepath.FromSlash(n)), files[n], 0o644); err != nil {
+				return err
+			}
 		}
-		if err := os.WriteFile(path, files[n], 0o644); err != nil {
-			return fmt.Errorf("export folder: %w", err)
-		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("export folder: %w", err)
 	}
 	return nil
 }
 
-// prepareFolder makes dir ready for an export: creates it, or removes the
-// files of an earlier export so that records deleted since disappear.
-func prepareFolder(dir string) error {
+// ownFile tells the files and folders of an export from those of others
+// that live in the same folder.
+func ownFile(rel string, isDir bool) bool {
+	switch rel {
+	case folderIndex, folderReadme, folderContacts, folderVCard:
+		return !isDir
+	case dirPlaybooks, dirServices, dirTemplates:
+		return isDir
+	}
+	sub, name, ok := strings.Cut(rel, "/")
+	return ok && !isDir && !strings.Contains(name, "/") && (sub == dirPlaybooks || sub == dirServices || sub == dirTemplates) &&
+		strings.HasSuffix(name, ".md")
+}
+
+// checkFolder refuses an export folder that holds something other than an
+// earlier export, before anything is written.
+func checkFolder(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return os.MkdirAll(dir, 0o755)
+		if _, lerr := os.Lstat(dir); lerr == nil {
+			return fmt.Errorf("export folder %s: it is a link to a folder that does not exist", dir)
+		}
+		return nil
 	}
 	if err != nil {
+		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+			return fmt.Errorf("export folder %s: %w; name a new or empty folder", dir, atomicfile.ErrNotDir)
+		}
 		return fmt.Errorf("export folder %s: %w", dir, err)
 	}
 	if len(entries) == 0 {
@@ -149,14 +179,6 @@ func prepareFolder(dir string) error {
 	}
 	if _, err := readIndex(dir); err != nil {
 		return fmt.Errorf("export folder %s: %w", dir, ErrFolderNotEmpty)
-	}
-	for _, sub := range []string{dirPlaybooks, dirServices, dirTemplates} {
-		old, _ := filepath.Glob(filepath.Join(dir, sub, "*.md"))
-		for _, f := range old {
-			if err := os.Remove(f); err != nil {
-				return fmt.Errorf("export folder: %w", err)
-			}
-		}
 	}
 	return nil
 }
