@@ -93,6 +93,8 @@ type syncer struct {
 	stale *form
 	// wg counts running rounds, so that tests can wait for them.
 	wg sync.WaitGroup
+	// engine runs the rounds of this window one at a time.
+	engine foldersync.Engine
 }
 
 // syncBar is the toolbar part: status, conflicts and "Sync now".
@@ -158,7 +160,7 @@ func (u *ui) round(cfg syncConfig, done func(foldersync.Report, error)) {
 	u.syncer.wg.Add(1)
 	go func() {
 		defer u.syncer.wg.Done()
-		rep, err := foldersync.RunWith(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now})
+		rep, err := u.syncer.engine.Run(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now})
 		fyne.Do(func() {
 			u.syncer.running = false
 			u.syncer.done, u.syncer.last, u.syncer.lastErr = true, rep, err
@@ -267,7 +269,7 @@ func syncShort(err error) string {
 		return lang.L("Folder not reachable")
 	case errors.Is(err, foldersync.ErrOtherHandbook):
 		return lang.L("Folder holds another handbook")
-	case errors.Is(err, foldersync.ErrFormat):
+	case errors.Is(err, foldersync.ErrFormat), errors.Is(err, foldersync.ErrUnsafe):
 		return lang.L("Folder unusable")
 	case errors.Is(err, syscall.ENOSPC):
 		return lang.L("Folder full")
@@ -292,6 +294,9 @@ func syncProblem(err error) (what, todo string) {
 	case errors.Is(err, foldersync.ErrFormat):
 		return lang.L("The shared folder was written by a newer Ernstfall, or its FORMAT file is damaged."),
 			lang.L("Update Ernstfall on this laptop, or ask whoever set up the folder.")
+	case errors.Is(err, foldersync.ErrUnsafe):
+		return lang.L("A folder or file of the shared folder is a link to somewhere else; Ernstfall does not follow it."),
+			lang.L("Replace the link with a real folder (the details name it), or ask whoever looks after the share.") + " " + queued
 	case errors.Is(err, syscall.ENOSPC):
 		return lang.L("The shared folder is full."), lang.L("Free some space on the drive.") + " " + queued
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):

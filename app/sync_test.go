@@ -30,7 +30,7 @@ func openEmptyStore(t *testing.T) *store.Store {
 // syncOther runs a round on another laptop's store.
 func syncOther(t *testing.T, st *store.Store, folder string) foldersync.Report {
 	t.Helper()
-	rep, err := foldersync.RunWith(context.Background(), st, foldersync.Options{Folder: folder, DeviceName: "Laptop B", Now: func() time.Time { return testNow }})
+	rep, err := new(foldersync.Engine).Run(context.Background(), st, foldersync.Options{Folder: folder, DeviceName: "Laptop B", Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatalf("sync of the other laptop: %v", err)
 	}

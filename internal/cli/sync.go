@@ -31,7 +31,8 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rep, err := foldersync.RunWith(ctx, st, foldersync.Options{Folder: *folder, DeviceName: *name, Now: env.Now})
+	var eng foldersync.Engine
+	rep, err := eng.Run(ctx, st, foldersync.Options{Folder: *folder, DeviceName: *name, Now: env.Now})
 	// A failed round reports only what it did receive; "no local changes"
 	// would be wrong when they could not be written.
 	if err == nil || rep.Batches > 0 || rep.Snapshot != "" {
@@ -42,7 +43,7 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if *snapshot {
-		file, err := foldersync.WriteSnapshot(ctx, st, foldersync.Options{Folder: *folder, Now: env.Now})
+		file, err := eng.WriteSnapshot(ctx, st, foldersync.Options{Folder: *folder, Now: env.Now})
 		if err != nil {
 			return err
 		}
@@ -54,6 +55,9 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 func printReport(env *Env, rep foldersync.Report, names map[string]string, notSent bool) {
 	w := env.Stdout
 	switch {
+	case rep.Sent > 0 && rep.Parallel > 0:
+		fmt.Fprintln(w, env.T("sent {{.N}} changes ({{.Batch}}); {{.P}} of them were written by a sync of this database running at the same time",
+			vars{"N": rep.Sent, "Batch": rep.SentBatch, "P": rep.Parallel}))
 	case rep.Sent > 0:
 		fmt.Fprintln(w, env.T("sent {{.N}} changes ({{.Batch}})", vars{"N": rep.Sent, "Batch": rep.SentBatch}))
 	case notSent:

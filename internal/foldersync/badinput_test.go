@@ -121,7 +121,7 @@ func TestBadInputIsSkippedAndTheRestGoesOn(t *testing.T) {
 			hbID, _ := b.st.HandbookID(ctx)
 			logDir := filepath.Join(folder, "ernstfall", "log")
 			name := tt.place(t, logDir, hbID)
-			rep, err := RunWith(ctx, b.st, Options{Folder: folder, Backups: -1, MaxBatchBytes: 2048})
+			rep, err := runRound(ctx, b.st, Options{Folder: folder, Backups: -1, MaxBatchBytes: 2048})
 			if err != nil {
 				t.Fatalf("sync stopped: %v", err)
 			}
@@ -198,7 +198,7 @@ func TestFolderOfAnotherFormatIsRefused(t *testing.T) {
 			os.WriteFile(filepath.Join(folder, "ernstfall", "FORMAT"), []byte(tt.content), 0o644)
 			l := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
 			putContact(t, l, &handbook.Contact{Name: "Anna", Email: "a@example.com"})
-			_, err := RunWith(ctx, l.st, Options{Folder: folder, Backups: -1})
+			_, err := runRound(ctx, l.st, Options{Folder: folder, Backups: -1})
 			if err == nil || err.Error() == "" || !errors.Is(err, tt.want) {
 				t.Fatalf("sync: %v, want %v", err, tt.want)
 			}

@@ -109,7 +109,7 @@ func BenchmarkJoin(b *testing.B) {
 	genFolder(b, withSnap, 10, 200, 20)
 	writer := benchLaptop(b)
 	writer.sync(b, withSnap)
-	if _, err := WriteSnapshot(ctx, writer.st, Options{Folder: withSnap}); err != nil {
+	if _, err := new(Engine).WriteSnapshot(ctx, writer.st, Options{Folder: withSnap}); err != nil {
 		b.Fatal(err)
 	}
 	for _, bc := range []struct {

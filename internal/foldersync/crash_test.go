@@ -37,7 +37,7 @@ func TestCrashChild(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	for i := 0; ; i++ {
 		if i == 0 || rng.IntN(3) == 0 {
-			if _, err := RunWith(ctx, st, Options{Folder: folder, DeviceName: "child"}); err != nil {
+			if _, err := runRound(ctx, st, Options{Folder: folder, DeviceName: "child"}); err != nil {
 				t.Fatal(err)
 			}
 			continue

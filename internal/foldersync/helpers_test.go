@@ -3,6 +3,7 @@ package foldersync
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -50,7 +51,7 @@ func openLaptop(t testing.TB, dir string, now func() time.Time) *laptop {
 
 func (l *laptop) sync(t testing.TB, folder string) Report {
 	t.Helper()
-	rep, err := RunWith(context.Background(), l.st, Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1})
+	rep, err := runRound(context.Background(), l.st, Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1})
 	if err != nil {
 		t.Fatalf("sync %s: %v", l.st.Device(), err)
 	}
@@ -128,4 +129,49 @@ func dropUpdatedAt(v any) {
 			dropUpdatedAt(e)
 		}
 	}
+}
+
+// forgeBatch writes changes as the next batch of laptop l straight into
+// the folder, as a laptop with a broken clock or a hostile member would,
+// without l's database knowing.
+func forgeBatch(t testing.TB, folder string, l *laptop, changes []store.Change) string {
+	t.Helper()
+	dev := l.st.Device()
+	dir := filepath.Join(folder, "ernstfall", "log", dev)
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	seq := int64(1)
+	for _, e := range entries {
+		if s, ok := seqOf(e.Name()); ok && s >= seq {
+			seq = s + 1
+		}
+	}
+	hb, err := l.st.HandbookID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: hb, Device: dev, Seq: seq, CreatedAt: t0}
+	for _, c := range changes {
+		b.Changes = append(b.Changes, toWire(c, false))
+	}
+	data, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, batchFileName(seq))
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// runRound runs one round with an engine of its own, as a separate
+// process would.
+func runRound(ctx context.Context, st Store, opt Options) (Report, error) {
+	return new(Engine).Run(ctx, st, opt)
 }

@@ -3,33 +3,32 @@ package foldersync
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"path"
 	"sort"
-	"time"
 
 	"ernstfall/internal/store"
 )
 
-// snapshotLimit is how many times a batch's size limit a snapshot may be.
-const snapshotLimit = 16
+// snapshotLimit is how many times a batch's size limit a snapshot may be
+// (64 MB by default). Larger files are refused unread.
+const snapshotLimit = 4
 
 // WriteSnapshot writes every change this laptop knows into one snapshot
 // file, so that a laptop joining later reads one file instead of every
 // batch. Batches stay in place and readable. Run a sync round first so the
 // snapshot holds this laptop's own changes. It returns the file's path
 // below the folder.
-func WriteSnapshot(ctx context.Context, st Store, opt Options) (string, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
+func (e *Engine) WriteSnapshot(ctx context.Context, st Store, opt Options) (string, error) {
+	opt = opt.withDefaults()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	sh, err := openShare(opt.Folder, opt.beforeWrite)
+	if err != nil {
+		return "", err
 	}
-	r := &round{st: st, opt: opt, root: filepath.Join(opt.Folder, "ernstfall"), me: st.Device()}
-	if fi, err := os.Stat(opt.Folder); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("write snapshot to %s: %w", opt.Folder, ErrUnreachable)
-	}
+	defer sh.Close()
+	r := &round{st: st, opt: opt, sh: sh, me: st.Device()}
 	if err := r.format(ctx); err != nil {
 		return "", err
 	}
@@ -50,22 +49,23 @@ func WriteSnapshot(ctx context.Context, st Store, opt Options) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encode snapshot: %w", err)
 	}
-	name := fmt.Sprintf("%s-%012d.json", r.me, top)
-	if err := r.createOnce(filepath.Join(r.root, "snapshots", name), data); err != nil {
+	if limit := snapshotLimit * opt.MaxBatchBytes; int64(len(data)) > limit {
+		return "", fmt.Errorf("write snapshot to %s: %w: the snapshot would be %d MB, more than the %d MB other laptops read",
+			opt.Folder, ErrNotWritten, len(data)>>20, limit>>20)
+	}
+	name := path.Join("snapshots", fmt.Sprintf("%s-%012d.json", r.me, top))
+	if err := sh.createOnce(name, data); err != nil {
 		return "", fmt.Errorf("write snapshot to %s: %w: %w", opt.Folder, ErrNotWritten, err)
 	}
-	return filepath.ToSlash(filepath.Join("ernstfall", "snapshots", name)), nil
+	return path.Join("ernstfall", name), nil
 }
 
 // latestSnapshot reads the most complete usable snapshot of the folder
 // (the largest file), skipping unusable ones with a message.
 func (r *round) latestSnapshot() (*store.Snapshot, string) {
-	dir := filepath.Join(r.root, "snapshots")
-	entries, err := os.ReadDir(dir)
+	entries, err := r.sh.readDir("snapshots")
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			r.skip("snapshots", "cannot list: "+err.Error())
-		}
+		r.skip("snapshots", "cannot list: "+err.Error())
 		return nil, ""
 	}
 	type cand struct {
@@ -74,7 +74,7 @@ func (r *round) latestSnapshot() (*store.Snapshot, string) {
 	}
 	var cands []cand
 	for _, e := range entries {
-		rel := filepath.Join("snapshots", e.Name())
+		rel := path.Join("snapshots", e.Name())
 		switch {
 		case oddName(e.Name()) != "":
 			r.skip(rel, oddName(e.Name()))
@@ -95,12 +95,12 @@ func (r *round) latestSnapshot() (*store.Snapshot, string) {
 		return cands[i].name > cands[j].name
 	})
 	for _, c := range cands {
-		rel := filepath.Join("snapshots", c.name)
-		data, err := readLimited(filepath.Join(dir, c.name), snapshotLimit*r.opt.MaxBatchBytes)
+		rel := path.Join("snapshots", c.name)
+		data, err := r.sh.readLimited(rel, snapshotLimit*r.opt.MaxBatchBytes)
 		if err == nil {
 			var snap store.Snapshot
 			if snap, err = parseSnapshot(data, r.handbook); err == nil {
-				return &snap, filepath.ToSlash(filepath.Join("ernstfall", rel))
+				return &snap, path.Join("ernstfall", rel)
 			}
 		}
 		r.skip(rel, err.Error())

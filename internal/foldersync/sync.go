@@ -20,7 +20,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -41,10 +41,19 @@ var (
 	// ErrNotWritten: this laptop's changes could not be written to the
 	// folder (read-only, full); they stay queued for the next sync.
 	ErrNotWritten = errors.New("changes not written to the shared folder")
+	// ErrUnsafe: a protocol folder or file in the shared folder is a
+	// symbolic link or not what it must be; nothing is read or written
+	// through it.
+	ErrUnsafe = errors.New("the shared folder is set up unsafely")
 )
 
-// DefaultMaxBatchBytes is the size above which a batch file is skipped.
-const DefaultMaxBatchBytes = 64 << 20
+// DefaultMaxBatchBytes is the size above which a batch file is refused
+// without reading it. A snapshot may be snapshotLimit times as large.
+const DefaultMaxBatchBytes = 16 << 20
+
+// maxBatchChanges is how many changes one batch holds at most: a large
+// import goes out as several batches, each far below the size limit.
+const maxBatchChanges = 20_000
 
 // Store is what a sync needs of the local database.
 type Store interface {
@@ -75,7 +84,8 @@ type Options struct {
 	DeviceName string
 	// Now replaces the wall clock (tests).
 	Now func() time.Time
-	// MaxBatchBytes: larger batch files are skipped; default DefaultMaxBatchBytes.
+	// MaxBatchBytes: larger batch files are refused unread; default
+	// DefaultMaxBatchBytes.
 	MaxBatchBytes int64
 	// Backups is how many backups before sync are kept; default 5,
 	// negative: none are written.
@@ -91,6 +101,9 @@ type Skip struct {
 	// File is the path below the shared folder.
 	File   string
 	Reason string
+	// New: the file was not passed over in the previous round. A file
+	// that stays unusable is named every round, but only once as new.
+	New bool
 }
 
 func (s Skip) String() string { return s.File + ": " + s.Reason }
@@ -98,9 +111,12 @@ func (s Skip) String() string { return s.File + ": " + s.Reason }
 // Report says what a sync round did.
 type Report struct {
 	At time.Time
-	// Sent is the number of changes written; SentBatch the file they went to.
+	// Sent is the number of changes written; SentBatch the (last) file
+	// they went to. Parallel is the part of them that another sync of this
+	// database, running at the same time, wrote.
 	Sent      int
 	SentBatch string
+	Parallel  int
 	// Received is the number of changes new to this laptop, from Batches
 	// batches (and Snapshot, when the laptop joined from one).
 	Received int
@@ -116,53 +132,65 @@ type Report struct {
 	ClockAhead map[string]time.Duration
 }
 
-// running serialises rounds within the process: the automatic round and a
-// click on the sync button must not both pick the next batch number.
-var running sync.Mutex
+// Engine runs the sync rounds of one process. Its rounds never overlap:
+// the automatic round and a click on the sync button must not both pick
+// the next batch number. Two processes syncing one database at once (the
+// app and a cron job) are told apart by the files themselves.
+type Engine struct {
+	mu sync.Mutex
+}
 
-// RunWith runs one sync round: it writes this laptop's unsent changes as
-// one new batch, then applies every batch of the other laptops not applied
+// Run runs one sync round: it writes this laptop's unsent changes as new
+// batches, then applies every batch of the other laptops not applied
 // yet, in one transaction after a backup. Unusable files are skipped and
 // named in the report; the rest goes on. The local database ends either
 // unchanged or with every readable batch applied. When the changes could
 // not be written, the error wraps ErrNotWritten and the report still holds
 // what was received.
-func RunWith(ctx context.Context, st Store, opt Options) (Report, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
+func (e *Engine) Run(ctx context.Context, st Store, opt Options) (Report, error) {
+	opt = opt.withDefaults()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	sh, err := openShare(opt.Folder, opt.beforeWrite)
+	if err != nil {
+		return Report{At: opt.Now()}, err
 	}
-	if opt.MaxBatchBytes <= 0 {
-		opt.MaxBatchBytes = DefaultMaxBatchBytes
-	}
-	if opt.Backups == 0 {
-		opt.Backups = 5
-	}
-	running.Lock()
-	defer running.Unlock()
-	r := &round{st: st, opt: opt, root: filepath.Join(opt.Folder, "ernstfall"), me: st.Device()}
+	defer sh.Close()
+	r := &round{st: st, opt: opt, sh: sh, me: st.Device()}
 	rep, err := r.run(ctx)
 	rep.At = opt.Now()
 	return rep, err
 }
 
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxBatchBytes <= 0 {
+		o.MaxBatchBytes = DefaultMaxBatchBytes
+	}
+	if o.Backups == 0 {
+		o.Backups = 5
+	}
+	return o
+}
+
 type round struct {
 	st       Store
 	opt      Options
-	root     string
+	sh       *share
 	me       string
 	handbook string
 	rep      Report
 }
 
+// skip names a file (slash-separated, below the protocol folder) the
+// round passes over.
 func (r *round) skip(rel, reason string) {
-	r.rep.Skipped = append(r.rep.Skipped, Skip{File: filepath.ToSlash(filepath.Join("ernstfall", rel)), Reason: reason})
+	r.rep.Skipped = append(r.rep.Skipped, Skip{File: path.Join("ernstfall", rel), Reason: reason})
 }
 
 func (r *round) run(ctx context.Context) (Report, error) {
-	fi, err := os.Stat(r.opt.Folder)
-	if err != nil || !fi.IsDir() {
-		return r.rep, fmt.Errorf("sync with %s: %w", r.opt.Folder, ErrUnreachable)
-	}
 	if err := r.format(ctx); err != nil {
 		return r.rep, err
 	}
@@ -176,12 +204,40 @@ func (r *round) run(ctx context.Context) (Report, error) {
 	if err := r.learnNames(ctx); err != nil {
 		return r.rep, errors.Join(sendErr, err)
 	}
+	if err := r.markNew(ctx); err != nil {
+		return r.rep, errors.Join(sendErr, err)
+	}
 	n, err := r.st.ConflictCount(ctx)
 	if err != nil {
 		return r.rep, errors.Join(sendErr, err)
 	}
 	r.rep.Conflicts = n
 	return r.rep, sendErr
+}
+
+// markNew tells which skipped files were not skipped in the previous
+// round, and remembers this round's for the next.
+func (r *round) markNew(ctx context.Context) error {
+	var before map[string]bool
+	if raw, err := r.st.Meta(ctx, "sync_skipped"); err != nil {
+		return err
+	} else if raw != "" && json.Unmarshal([]byte(raw), &before) != nil {
+		before = nil
+	}
+	now := map[string]bool{}
+	for i := range r.rep.Skipped {
+		f := r.rep.Skipped[i].File
+		r.rep.Skipped[i].New = !before[f]
+		now[f] = true
+	}
+	if len(now) == 0 && len(before) == 0 {
+		return nil
+	}
+	data, err := json.Marshal(now)
+	if err != nil {
+		return err
+	}
+	return r.st.SetMeta(ctx, "sync_skipped", string(data))
 }
 
 // format checks the FORMAT file, or writes it for a new folder. A fresh
@@ -192,20 +248,19 @@ func (r *round) format(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(r.root, "FORMAT")
-	data, err := os.ReadFile(path)
+	data, err := r.sh.readLimited("FORMAT", 64<<10)
 	if errors.Is(err, fs.ErrNotExist) {
-		if _, serr := os.Stat(r.opt.Folder); serr != nil {
-			return fmt.Errorf("sync with %s: %w", r.opt.Folder, ErrUnreachable)
-		}
 		body, _ := json.Marshal(formatFile{Format: formatName, Version: formatVersion, Handbook: local})
-		if err := r.createOnce(path, append(body, '\n')); err != nil {
+		if err := r.sh.createOnce("FORMAT", append(body, '\n')); err != nil {
 			return fmt.Errorf("sync with %s: set up the shared folder: %w: %w", r.opt.Folder, ErrNotWritten, err)
 		}
-		data, err = os.ReadFile(path)
+		data, err = r.sh.readLimited("FORMAT", 64<<10)
 	}
 	if err != nil {
-		return fmt.Errorf("sync with %s: read FORMAT: %w: %w", r.opt.Folder, ErrUnreachable, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sync with %s: read FORMAT: %w: %w", r.opt.Folder, ErrUnreachable, err)
+		}
+		return fmt.Errorf("sync with %s: %w: FORMAT %v", r.opt.Folder, ErrFormat, err)
 	}
 	var f formatFile
 	if err := json.Unmarshal(data, &f); err != nil || f.Format != formatName || f.Handbook == "" {
@@ -216,12 +271,12 @@ func (r *round) format(ctx context.Context) error {
 	}
 	if f.Handbook != local {
 		err := r.st.AdoptHandbookID(ctx, f.Handbook)
-		if errors.Is(err, store.ErrNotEmpty) && noBatches(filepath.Join(r.root, "log")) {
+		if errors.Is(err, store.ErrNotEmpty) && r.noBatches() {
 			// An empty laptop set the folder up but nothing was ever shared
 			// in it: the laptop that holds a handbook takes it over, rather
 			// than be locked out by an empty one.
 			body, _ := json.Marshal(formatFile{Format: formatName, Version: formatVersion, Handbook: local})
-			if err := r.replace(path, append(body, '\n')); err != nil {
+			if err := r.sh.replace("FORMAT", append(body, '\n')); err != nil {
 				return fmt.Errorf("sync with %s: set up the shared folder: %w: %w", r.opt.Folder, ErrNotWritten, err)
 			}
 			f.Handbook, err = local, nil
@@ -239,13 +294,13 @@ func (r *round) format(ctx context.Context) error {
 }
 
 // noBatches reports whether no laptop has written a batch under log yet.
-func noBatches(log string) bool {
-	devices, err := os.ReadDir(log)
+func (r *round) noBatches() bool {
+	devices, err := r.sh.readDir("log")
 	if err != nil {
-		return errors.Is(err, fs.ErrNotExist)
+		return false
 	}
 	for _, d := range devices {
-		entries, err := os.ReadDir(filepath.Join(log, d.Name()))
+		entries, err := r.sh.readDir(path.Join("log", d.Name()))
 		if err != nil {
 			return false
 		}
@@ -258,41 +313,105 @@ func noBatches(log string) bool {
 	return true
 }
 
-// send writes the unsent outbox as the next batch of this laptop.
+// send writes the unsent outbox as the next batches of this laptop, at
+// most maxBatchChanges changes each.
 func (r *round) send(ctx context.Context) error {
-	changes, err := r.st.Unsent(ctx)
+	dir := path.Join("log", r.me)
+	if err := checkEntry(r.sh.root, dir, true); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("sync with %s: %w", r.opt.Folder, err)
+	}
+	r.sh.removeTemps(dir)
+	for attempt := 0; ; attempt++ {
+		changes, err := r.st.Unsent(ctx)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		if attempt > 2*len(changes)/maxBatchChanges+8 {
+			return fmt.Errorf("sync with %s: %w (%d changes stay queued for the next sync): the batch numbers keep being taken",
+				r.opt.Folder, ErrNotWritten, len(changes))
+		}
+		changes = changes[:min(len(changes), maxBatchChanges)]
+		seq, err := r.nextSeq(ctx, dir)
+		if err != nil {
+			return err
+		}
+		b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me, Seq: seq,
+			CreatedAt: r.opt.Now().UTC(), Changes: make([]wireChange, len(changes))}
+		for i, c := range changes {
+			b.Changes[i] = toWire(c, false)
+		}
+		data, err := json.Marshal(b)
+		if err != nil {
+			return fmt.Errorf("encode batch: %w", err)
+		}
+		name := path.Join(dir, batchFileName(seq))
+		err = r.sh.writeNew(name, data)
+		if errors.Is(err, errExists) {
+			// Another sync of this database, in another process, took the
+			// number first; if it wrote these very changes, they are sent.
+			if err := r.adopt(ctx, name, seq); err != nil {
+				return fmt.Errorf("sync with %s: %w (%d changes stay queued for the next sync): %w", r.opt.Folder, ErrNotWritten, len(changes), err)
+			}
+			left, err := r.st.Unsent(ctx)
+			if err != nil {
+				return err
+			}
+			n := len(changes)
+			if len(left) > 0 {
+				n = sort.Search(len(changes), func(i int) bool { return changes[i].Seq >= left[0].Seq })
+			}
+			r.rep.Sent += n
+			r.rep.Parallel += n
+			r.rep.SentBatch = path.Join("ernstfall", name)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sync with %s: %w (%d changes stay queued for the next sync): %w", r.opt.Folder, ErrNotWritten, len(changes), err)
+		}
+		if err := r.st.MarkBatchSent(ctx, changes[len(changes)-1].Seq, seq); err != nil {
+			return err
+		}
+		r.rep.Sent += len(changes)
+		r.rep.SentBatch = path.Join("ernstfall", name)
+	}
+}
+
+// adopt takes a batch file of this device that this round did not write
+// (a parallel round of another process wrote it) as sent, when its changes
+// are the next unsent ones of the outbox.
+func (r *round) adopt(ctx context.Context, name string, seq int64) error {
+	applied, err := r.st.Applied(ctx)
 	if err != nil {
 		return err
 	}
-	if len(changes) == 0 {
-		removeTemps(filepath.Join(r.root, "log", r.me))
-		return nil
+	if applied[r.me][seq] {
+		return nil // the other round has marked it sent already
 	}
-	dir := filepath.Join(r.root, "log", r.me)
-	removeTemps(dir)
-	seq, err := r.nextSeq(ctx, dir)
+	data, err := r.sh.readLimited(name, r.opt.MaxBatchBytes)
+	if err != nil {
+		return fmt.Errorf("%s exists already and %w", name, err)
+	}
+	b, err := parseBatch(data, r.handbook, r.me, seq)
+	if err != nil {
+		return fmt.Errorf("%s exists already and %w", name, err)
+	}
+	unsent, err := r.st.Unsent(ctx)
 	if err != nil {
 		return err
 	}
-	b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me, Seq: seq,
-		CreatedAt: r.opt.Now().UTC(), Changes: make([]wireChange, len(changes))}
-	for i, c := range changes {
-		b.Changes[i] = toWire(c, false)
+	if len(b.Changes) == 0 || len(b.Changes) > len(unsent) {
+		return fmt.Errorf("%s exists already and holds changes this laptop did not make", name)
 	}
-	data, err := json.Marshal(b)
-	if err != nil {
-		return fmt.Errorf("encode batch: %w", err)
+	for i, c := range b.Changes {
+		u := unsent[i]
+		if u.HLC != c.HLC || u.Entity != c.Entity || u.ID != c.ID || u.Field != c.Field {
+			return fmt.Errorf("%s exists already and holds changes this laptop did not make", name)
+		}
 	}
-	name := filepath.Join(dir, batchFileName(seq))
-	if err := r.writeNew(name, data); err != nil {
-		return fmt.Errorf("sync with %s: %w (%d changes stay queued for the next sync): %w", r.opt.Folder, ErrNotWritten, len(changes), err)
-	}
-	if err := r.st.MarkBatchSent(ctx, changes[len(changes)-1].Seq, seq); err != nil {
-		return err
-	}
-	r.rep.Sent = len(changes)
-	r.rep.SentBatch = filepath.ToSlash(filepath.Join("ernstfall", "log", r.me, batchFileName(seq)))
-	return nil
+	return r.st.MarkBatchSent(ctx, unsent[len(b.Changes)-1].Seq, seq)
 }
 
 // nextSeq is one above every batch this laptop wrote: the ones it knows
@@ -306,8 +425,8 @@ func (r *round) nextSeq(ctx context.Context, dir string) (int64, error) {
 	for seq := range applied[r.me] {
 		top = max(top, seq)
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	entries, err := r.sh.readDir(dir)
+	if err != nil {
 		return 0, fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrUnreachable, err)
 	}
 	for _, e := range entries {
@@ -332,7 +451,7 @@ func (r *round) announce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := r.replace(filepath.Join(r.root, "devices", r.me+".json"), data); err != nil {
+	if err := r.sh.replace(path.Join("devices", r.me+".json"), data); err != nil {
 		return fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
 	}
 	return nil
@@ -345,16 +464,16 @@ func (r *round) learnNames(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(filepath.Join(r.root, "devices"))
+	entries, err := r.sh.readDir("devices")
 	if err != nil {
-		return nil // no devices announced yet, or the folder is gone: keep what is known
+		return nil // the folder is gone: keep what is known
 	}
 	for _, e := range entries {
 		dev, ok := strings.CutSuffix(e.Name(), ".json")
 		if !ok || !deviceName.MatchString(dev) || !e.Type().IsRegular() {
 			continue
 		}
-		data, err := readLimited(filepath.Join(r.root, "devices", e.Name()), 64<<10)
+		data, err := r.sh.readLimited(path.Join("devices", e.Name()), 64<<10)
 		if err != nil {
 			continue
 		}
@@ -429,7 +548,7 @@ func (r *round) receive(ctx context.Context) error {
 		}
 		r.rep.Received += res.Changes
 		for _, ig := range res.Ignored {
-			r.rep.Skipped = append(r.rep.Skipped, Skip{File: r.rep.Snapshot, Reason: "change ignored: " + ig.Reason})
+			r.rep.Skipped = append(r.rep.Skipped, Skip{File: r.rep.Snapshot, Reason: ignoredReason(ig)})
 		}
 	}
 	res, err := r.st.ApplyRemote(ctx, batches)
@@ -440,9 +559,18 @@ func (r *round) receive(ctx context.Context) error {
 	r.rep.Batches += res.Batches
 	r.rep.ClockAhead = res.Ahead
 	for _, ig := range res.Ignored {
-		r.skip(filepath.Join("log", ig.Device, batchFileName(ig.Seq)), "change ignored: "+ig.Reason)
+		r.skip(path.Join("log", ig.Device, batchFileName(ig.Seq)), ignoredReason(ig))
 	}
 	return nil
+}
+
+// ignoredReason says how many changes of a file were refused, and why the
+// first was.
+func ignoredReason(ig store.Ignored) string {
+	if ig.Count == 1 {
+		return "change ignored: " + ig.Reason
+	}
+	return fmt.Sprintf("%d changes ignored; the first: %s", ig.Count, ig.Reason)
 }
 
 func others(applied map[string]map[int64]bool, me string) []string {
@@ -458,18 +586,15 @@ func others(applied map[string]map[int64]bool, me string) []string {
 // readBatches reads the batches not applied yet, device by device in
 // order. Unusable files are skipped with a message; nothing stops the rest.
 func (r *round) readBatches(applied map[string]map[int64]bool) []store.Batch {
-	logDir := filepath.Join(r.root, "log")
-	entries, err := os.ReadDir(logDir)
+	entries, err := r.sh.readDir("log")
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			r.skip("log", "cannot list: "+err.Error())
-		}
+		r.skip("log", "cannot list: "+err.Error())
 		return nil
 	}
 	var out []store.Batch
 	for _, e := range entries {
 		dev := e.Name()
-		rel := filepath.Join("log", dev)
+		rel := path.Join("log", dev)
 		switch {
 		case dev == r.me:
 			continue
@@ -486,7 +611,7 @@ func (r *round) readBatches(applied map[string]map[int64]bool) []store.Batch {
 			r.skip(rel, "not a device ID; ignored")
 			continue
 		}
-		files, err := os.ReadDir(filepath.Join(logDir, dev))
+		files, err := r.sh.readDir(rel)
 		if err != nil {
 			r.skip(rel, "cannot list: "+err.Error())
 			continue
@@ -498,7 +623,7 @@ func (r *round) readBatches(applied map[string]map[int64]bool) []store.Batch {
 		var todo []pending
 		for _, f := range files {
 			name := f.Name()
-			frel := filepath.Join(rel, name)
+			frel := path.Join(rel, name)
 			seq, ok := seqOf(name)
 			switch {
 			case oddName(name) != "":
@@ -516,8 +641,8 @@ func (r *round) readBatches(applied map[string]map[int64]bool) []store.Batch {
 		}
 		sort.Slice(todo, func(i, j int) bool { return todo[i].seq < todo[j].seq })
 		for _, p := range todo {
-			frel := filepath.Join(rel, p.name)
-			b, err := r.readBatch(filepath.Join(logDir, dev, p.name), dev, p.seq)
+			frel := path.Join(rel, p.name)
+			b, err := r.readBatch(frel, dev, p.seq)
 			if err != nil {
 				r.skip(frel, err.Error()+"; retried next sync")
 				continue
@@ -528,33 +653,10 @@ func (r *round) readBatches(applied map[string]map[int64]bool) []store.Batch {
 	return out
 }
 
-func (r *round) readBatch(path, dev string, seq int64) (store.Batch, error) {
-	data, err := readLimited(path, r.opt.MaxBatchBytes)
+func (r *round) readBatch(rel, dev string, seq int64) (store.Batch, error) {
+	data, err := r.sh.readLimited(rel, r.opt.MaxBatchBytes)
 	if err != nil {
 		return store.Batch{}, err
 	}
 	return parseBatch(data, r.handbook, dev, seq)
-}
-
-// readLimited reads a regular file no larger than limit, without
-// following a symbolic link put in its place.
-func readLimited(path string, limit int64) ([]byte, error) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	if fi.Size() > limit {
-		return nil, fmt.Errorf("oversized (%d bytes, the limit is %d)", fi.Size(), limit)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %w", err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("oversized (%d bytes, the limit is %d)", len(data), limit)
-	}
-	return data, nil
 }

@@ -257,7 +257,7 @@ func TestJoiningLaptop(t *testing.T) {
 			a.sync(t, folder)
 			n := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
 			tt.prepare(t, n)
-			_, err := RunWith(ctx, n.st, Options{Folder: folder, Backups: -1})
+			_, err := runRound(ctx, n.st, Options{Folder: folder, Backups: -1})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("sync: %v, want %v", err, tt.wantErr)
 			}
@@ -287,7 +287,7 @@ func TestUnreachableFolder(t *testing.T) {
 	ctx := context.Background()
 	a, _, _ := pair(t)
 	putContact(t, a, &handbook.Contact{Name: "Anna", Email: "x@example.com"})
-	_, err := RunWith(ctx, a.st, Options{Folder: filepath.Join(t.TempDir(), "gone"), Backups: -1})
+	_, err := runRound(ctx, a.st, Options{Folder: filepath.Join(t.TempDir(), "gone"), Backups: -1})
 	if !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("sync with a missing folder: %v, want ErrUnreachable", err)
 	}
@@ -313,7 +313,7 @@ func TestWriteFailuresKeepChangesQueued(t *testing.T) {
 			b.sync(t, folder)
 			putContact(t, a, &handbook.Contact{Name: "Von A", Email: "x@example.com"})
 			fail := func(string) error { return tt.err }
-			rep, err := RunWith(ctx, a.st, Options{Folder: folder, Backups: -1, beforeWrite: fail})
+			rep, err := runRound(ctx, a.st, Options{Folder: folder, Backups: -1, beforeWrite: fail})
 			if !errors.Is(err, ErrNotWritten) || !errors.Is(err, tt.err) {
 				t.Fatalf("sync: %v, want ErrNotWritten wrapping %v", err, tt.err)
 			}
@@ -401,7 +401,7 @@ func TestSnapshotJoin(t *testing.T) {
 		b.sync(t, folder)
 	}
 	a.sync(t, folder)
-	name, err := WriteSnapshot(ctx, a.st, Options{Folder: folder})
+	name, err := new(Engine).WriteSnapshot(ctx, a.st, Options{Folder: folder})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +473,7 @@ func TestFolderVanishingMidRound(t *testing.T) {
 		}
 		return syscall.ENOENT
 	}
-	rep, err := RunWith(ctx, a.st, Options{Folder: folder, Backups: -1, beforeWrite: vanish})
+	rep, err := runRound(ctx, a.st, Options{Folder: folder, Backups: -1, beforeWrite: vanish})
 	if !errors.Is(err, ErrNotWritten) {
 		t.Fatalf("sync: %v, want ErrNotWritten", err)
 	}
@@ -496,7 +496,7 @@ func TestBackupBeforeApplying(t *testing.T) {
 	a, b, folder := pair(t)
 	putContact(t, a, &handbook.Contact{Name: "Anna", Email: "a@example.com"})
 	a.sync(t, folder)
-	rep, err := RunWith(ctx, b.st, Options{Folder: folder, Now: b.now})
+	rep, err := runRound(ctx, b.st, Options{Folder: folder, Now: b.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +506,7 @@ func TestBackupBeforeApplying(t *testing.T) {
 	if fi, err := os.Stat(rep.Backup); err != nil || fi.Size() == 0 {
 		t.Errorf("backup %s: %v", rep.Backup, err)
 	}
-	rep, err = RunWith(ctx, b.st, Options{Folder: folder, Now: b.now})
+	rep, err = runRound(ctx, b.st, Options{Folder: folder, Now: b.now})
 	if err != nil || rep.Backup != "" {
 		t.Errorf("a round with nothing to apply wrote a backup %q (%v)", rep.Backup, err)
 	}
@@ -520,15 +520,15 @@ func TestEmptyLaptopDoesNotLockOutTheHandbook(t *testing.T) {
 	ctx := context.Background()
 	folder := t.TempDir()
 	empty := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
-	if _, err := RunWith(ctx, empty.st, Options{Folder: folder, Backups: -1}); err != nil {
+	if _, err := runRound(ctx, empty.st, Options{Folder: folder, Backups: -1}); err != nil {
 		t.Fatalf("empty laptop's first sync: %v", err)
 	}
 	holder := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
 	putContact(t, holder, &handbook.Contact{Name: "Anna", Email: "x@example.com"})
-	if _, err := RunWith(ctx, holder.st, Options{Folder: folder, Backups: -1}); err != nil {
+	if _, err := runRound(ctx, holder.st, Options{Folder: folder, Backups: -1}); err != nil {
 		t.Fatalf("laptop with the handbook refused: %v", err)
 	}
-	if _, err := RunWith(ctx, empty.st, Options{Folder: folder, Backups: -1}); err != nil {
+	if _, err := runRound(ctx, empty.st, Options{Folder: folder, Backups: -1}); err != nil {
 		t.Fatalf("empty laptop's second sync: %v", err)
 	}
 	list, _ := store.List[handbook.Contact](ctx, empty.st)
@@ -544,7 +544,7 @@ func TestEmptyLaptopDoesNotLockOutTheHandbook(t *testing.T) {
 	// Once something was shared, another handbook is refused as before.
 	other := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
 	putContact(t, other, &handbook.Contact{Name: "Fremd", Email: "y@example.com"})
-	if _, err := RunWith(ctx, other.st, Options{Folder: folder, Backups: -1}); !errors.Is(err, ErrOtherHandbook) {
+	if _, err := runRound(ctx, other.st, Options{Folder: folder, Backups: -1}); !errors.Is(err, ErrOtherHandbook) {
 		t.Errorf("second handbook after sharing began: %v, want ErrOtherHandbook", err)
 	}
 }

@@ -13,12 +13,24 @@ import (
 // counterBits is the room for logical ticks within one millisecond.
 const counterBits = 16
 
+// maxWallMillis is the largest wall time a timestamp can hold (the year
+// 6429); readings beyond it saturate instead of wrapping negative.
+const maxWallMillis = int64(1)<<(63-counterBits) - 1
+
+// MaxAhead is how far past its own wall clock a received timestamp may
+// move a clock. A laptop whose clock runs further ahead still has its
+// changes applied (they keep their readings), but it cannot drag every
+// other laptop's clock along, nor run it into an overflow.
+const MaxAhead = 24 * time.Hour
+
 // Timestamp packs wall milliseconds and a logical counter into one number
 // whose integer order is the clock order.
 type Timestamp int64
 
 // New builds a timestamp from wall milliseconds and a counter.
+// Wall times outside what a timestamp can hold saturate.
 func New(wallMillis int64, counter uint16) Timestamp {
+	wallMillis = min(max(wallMillis, 0), maxWallMillis)
 	return Timestamp(wallMillis<<counterBits | int64(counter))
 }
 
@@ -60,13 +72,21 @@ func (c *Clock) Now() Timestamp {
 	return c.last
 }
 
-// Observe moves the clock past a timestamp received from another device.
+// Observe moves the clock past a timestamp received from another device,
+// but never further than MaxAhead past its own wall clock.
 func (c *Clock) Observe(remote Timestamp) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	remote = min(remote, Bound(c.now()))
 	if remote > c.last {
 		c.last = remote
 	}
+}
+
+// Bound is the greatest timestamp a clock whose wall clock reads now
+// takes over from other devices: now plus MaxAhead.
+func Bound(now time.Time) Timestamp {
+	return New(now.Add(MaxAhead).UnixMilli(), 1<<counterBits-1)
 }
 
 // Last is the newest timestamp issued or observed.
@@ -81,8 +101,13 @@ func (c *Clock) next(last Timestamp) Timestamp {
 	if wall > last.WallMillis() {
 		return New(wall, 0)
 	}
-	if last.Counter() == 1<<counterBits-1 {
+	switch {
+	case last.Counter() < 1<<counterBits-1:
+		return last + 1
+	case last.WallMillis() < maxWallMillis:
 		return New(last.WallMillis()+1, 0)
 	}
-	return last + 1
+	// The largest timestamp: only a clock set thousands of years ahead
+	// gets here. Staying put is better than wrapping negative.
+	return last
 }

@@ -50,7 +50,7 @@ type ApplyResult struct {
 	Batches int
 	// Changes is the number of changes new to this database.
 	Changes int
-	// Ignored lists the changes refused as unreadable.
+	// Ignored lists, per batch, the changes refused as unreadable.
 	Ignored []Ignored
 	// Ahead names, per device, how far its newest change was stamped ahead
 	// of this laptop's clock, when that is more than ClockTolerance: its
@@ -62,12 +62,23 @@ type ApplyResult struct {
 // sync reports it.
 const ClockTolerance = time.Hour
 
-// Ignored is a change refused by ApplyRemote or ImportSnapshot: the batch
-// it came in (Seq 0 for a snapshot) and why.
+// Ignored counts the changes of one batch (Seq 0 for a snapshot) refused
+// by ApplyRemote or ImportSnapshot, with the reason for the first: a file
+// of a million bad changes is one message, not a million.
 type Ignored struct {
 	Device string
 	Seq    int64
 	Reason string
+	Count  int
+}
+
+// ignore counts one refused change of the batch.
+func (res *ApplyResult) ignore(device string, seq int64, reason string) {
+	if n := len(res.Ignored); n > 0 && res.Ignored[n-1].Device == device && res.Ignored[n-1].Seq == seq {
+		res.Ignored[n-1].Count++
+		return
+	}
+	res.Ignored = append(res.Ignored, Ignored{Device: device, Seq: seq, Reason: reason, Count: 1})
 }
 
 // Applied returns, per device, the numbers of the batches applied here;
@@ -298,8 +309,11 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 		}
 		value, err := checkChange(c)
 		if err != nil {
-			res.Ignored = append(res.Ignored, Ignored{Device: c.Device, Seq: seq,
-				Reason: fmt.Sprintf("%s %s field %q: %v", c.Entity, c.ID, c.Field, err)})
+			dev := c.Device
+			if seq == 0 {
+				dev = "" // a snapshot: one count for the whole file
+			}
+			res.ignore(dev, seq, fmt.Sprintf("%s %s field %q: %v", c.Entity, c.ID, c.Field, err))
 			continue
 		}
 		if ahead := c.HLC.Time().Sub(m.s.now()); ahead > ClockTolerance && ahead > res.Ahead[c.Device] {

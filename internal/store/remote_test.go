@@ -109,8 +109,8 @@ func TestApplyRemoteRefusesWhatNoRecordHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Ignored) != len(bad) || res.Changes != 0 {
-		t.Fatalf("ignored %d of %d bad changes, applied %d", len(res.Ignored), len(bad), res.Changes)
+	if len(res.Ignored) != 1 || res.Ignored[0].Count != len(bad) || res.Changes != 0 {
+		t.Fatalf("ignored %+v of %d bad changes, applied %d", res.Ignored, len(bad), res.Changes)
 	}
 	if _, err := Get[handbook.Contact](ctx, s, "c"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a record was made from refused changes: %v", err)

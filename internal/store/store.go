@@ -204,15 +204,19 @@ func (s *Store) loadIdentity(ctx context.Context) error {
 		return fmt.Errorf("open store: clock: %w", err)
 	}
 	n, _ := strconv.ParseInt(last, 10, 64)
-	// The outbox may hold a newer reading than the one saved at close
-	// (a crash); never issue a timestamp below it.
-	var maxHLC sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT max(hlc) FROM field_versions`).Scan(&maxHLC); err != nil {
+	// The field versions may hold a newer reading than the one saved at
+	// close (a crash). Readings taken over from other laptops count only
+	// up to the bound past this laptop's wall clock, so one laptop with a
+	// wrong clock cannot drag this one along for good. This laptop's own
+	// changes always count: it never issues a reading twice.
+	var seen, own sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(hlc) FROM field_versions`).Scan(&seen); err != nil {
 		return fmt.Errorf("open store: clock: %w", err)
 	}
-	if maxHLC.Int64 > n {
-		n = maxHLC.Int64
+	if err := tx.QueryRowContext(ctx, `SELECT max(hlc) FROM outbox WHERE device = ?`, s.device).Scan(&own); err != nil {
+		return fmt.Errorf("open store: clock: %w", err)
 	}
+	n = max(min(max(n, seen.Int64), int64(hlc.Bound(s.now()))), own.Int64)
 	s.clock = hlc.NewClock(s.now, hlc.Timestamp(n))
 	return tx.Commit()
 }

@@ -1,0 +1,270 @@
+package foldersync
+
+// Tests for what was seen when the shared folder was attacked or handled
+// carelessly: each case failed before the protocol was hardened.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/hlc"
+	"ernstfall/internal/store"
+)
+
+// trio returns three laptops joined to one handbook through folder, A
+// holding one contact that all have.
+func trio(t *testing.T) (a, b, c *laptop, folder string, contact handbook.Contact) {
+	t.Helper()
+	clk := newFakeClock()
+	folder = t.TempDir()
+	a = openLaptop(t, t.TempDir(), clk.reader(0))
+	b = openLaptop(t, t.TempDir(), clk.reader(0))
+	c = openLaptop(t, t.TempDir(), clk.reader(0))
+	contact = handbook.Contact{Name: "Jörg Müller", PhoneMobile: "+49 170 0", Email: "j@example.com"}
+	putContact(t, a, &contact)
+	for _, l := range []*laptop{a, b, c, a, b, c} {
+		l.sync(t, folder)
+	}
+	return a, b, c, folder, contact
+}
+
+// bounded reports whether a clock reading lies no further ahead of now
+// than the bound allows.
+func bounded(ts hlc.Timestamp, now time.Time) bool {
+	return ts > 0 && !ts.Time().After(now.Add(hlc.MaxAhead))
+}
+
+// TestClockFromTheFarFuture: a batch stamped with an absurd clock reading
+// (the largest one, or one that overflows when shifted) must neither drag
+// the receiving laptop's clock past its own wall clock plus a day, nor
+// wrap it negative, and the laptops must go on exchanging edits; the
+// change itself is kept, and its laptop is named.
+func TestClockFromTheFarFuture(t *testing.T) {
+	tests := []struct {
+		name string
+		hlc  int64
+	}{
+		{"2^63-1", math.MaxInt64},
+		{"2^48 wall milliseconds, shifted", math.MaxInt64 - 1<<16 + 7},
+		{"2^48 as a raw reading (1970)", 1 << 48},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			a, b, c, folder, contact := trio(t)
+			forgeBatch(t, folder, c, []store.Change{{Entity: handbook.EntityContact, ID: contact.ID, Field: "notes",
+				Value: json.RawMessage(`"aus der Zukunft"`), HLC: hlc.Timestamp(tt.hlc), Device: c.st.Device()}})
+			rep := b.sync(t, folder)
+			if rep.Received != 1 {
+				t.Fatalf("B received %d changes, want the stamped one: %+v", rep.Received, rep)
+			}
+			if tt.hlc > 1<<60 {
+				if _, ok := rep.ClockAhead[c.st.Device()]; !ok {
+					t.Errorf("the laptop with the wrong clock is not named: %v", rep.ClockAhead)
+				}
+			}
+			// B edits on top; its clock must stay sane, and A must get it.
+			cb := getContact(t, b, contact.ID)
+			cb.Notes = "von B"
+			cb.PhoneOffice = "+49 30 1"
+			putContact(t, b, &cb)
+			un, err := b.st.Unsent(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range un {
+				if !bounded(ch.HLC, b.now()) {
+					t.Fatalf("B stamped its edit %v (%d), beyond its wall clock %v plus %v", ch.HLC, int64(ch.HLC), b.now(), hlc.MaxAhead)
+				}
+			}
+			b.sync(t, folder)
+			rep = a.sync(t, folder)
+			for _, s := range rep.Skipped {
+				if strings.Contains(s.File, b.st.Device()) {
+					t.Fatalf("A refused B's batch: %v", s)
+				}
+			}
+			for _, l := range []*laptop{a, b} {
+				if got := getContact(t, l, contact.ID); got.Notes != "von B" || got.PhoneOffice != "+49 30 1" {
+					t.Errorf("notes %q phone %q, want B's later edit", got.Notes, got.PhoneOffice)
+				}
+			}
+			// The state survives a restart: B's clock is reloaded bounded.
+			path := b.st.Path()
+			if err := b.st.Close(); err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Open(ctx, path, store.Options{Now: b.now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			b.st = st
+			cb = getContact(t, b, contact.ID)
+			cb.PhoneOffice = "+49 30 2"
+			putContact(t, b, &cb)
+			un, err = b.st.Unsent(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(un) == 0 || !bounded(un[len(un)-1].HLC, b.now()) {
+				t.Fatalf("after a restart B stamps %v", un)
+			}
+			b.sync(t, folder)
+			a.sync(t, folder)
+			if got := getContact(t, a, contact.ID).PhoneOffice; got != "+49 30 2" {
+				t.Errorf("A has phone %q after B's restart, want +49 30 2", got)
+			}
+		})
+	}
+}
+
+// TestSymlinkedProtocolFolderIsRefused: a protocol folder or file replaced
+// by a symbolic link is never followed: nothing is written or deleted
+// outside the shared folder, and the round says what is wrong.
+func TestSymlinkedProtocolFolderIsRefused(t *testing.T) {
+	for _, name := range []string{"log", "devices", "snapshots", "FORMAT", "log/OWN"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			a, _, folder := pair(t)
+			putContact(t, a, &handbook.Contact{Name: "Anna", Email: "a@example.com"})
+			rel := strings.ReplaceAll(name, "OWN", a.st.Device())
+			target := filepath.Join(folder, "ernstfall", filepath.FromSlash(rel))
+			outside := t.TempDir()
+			victim := filepath.Join(outside, ".victim.json.1.tmp")
+			if err := os.WriteFile(victim, []byte("keep me"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Lstat(target); err == nil && !fi.IsDir() {
+				if err := os.Rename(target, filepath.Join(outside, filepath.Base(target))); err != nil {
+					t.Fatal(err)
+				}
+				outside = filepath.Join(outside, filepath.Base(target))
+			} else if err := os.RemoveAll(target); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, target); err != nil {
+				t.Fatal(err)
+			}
+			before := listTree(t, filepath.Dir(victim))
+			_, err := runRound(ctx, a.st, Options{Folder: folder, Backups: -1})
+			if !errors.Is(err, ErrUnsafe) {
+				t.Fatalf("sync through a symlinked %s: %v, want ErrUnsafe", name, err)
+			}
+			if !strings.Contains(err.Error(), filepath.Base(rel)) || !strings.Contains(err.Error(), "symbolic link") {
+				t.Errorf("message does not name the link: %v", err)
+			}
+			if after := listTree(t, filepath.Dir(victim)); after != before {
+				t.Errorf("files outside the shared folder changed:\nbefore %s\nafter  %s", before, after)
+			}
+			if un, _ := a.st.Unsent(ctx); len(un) != 3 {
+				t.Errorf("%d unsent changes, want 3 kept for later", len(un))
+			}
+		})
+	}
+}
+
+func listTree(t *testing.T, dir string) string {
+	t.Helper()
+	var out []string
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		out = append(out, fmt.Sprintf("%s:%d", strings.TrimPrefix(p, dir), fi.Size()))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out, " ")
+}
+
+// TestHugeSnapshotIsRefusedBeforeReading: a 1 GB file in snapshots/ is
+// refused by its size without being read, and named once, not every
+// round.
+func TestHugeSnapshotIsRefusedBeforeReading(t *testing.T) {
+	ctx := context.Background()
+	a, _, folder := pair(t)
+	for i := range 5 {
+		putContact(t, a, &handbook.Contact{Name: fmt.Sprintf("Kontakt %d", i), Email: "k@example.com"})
+	}
+	a.sync(t, folder)
+	huge := filepath.Join(folder, "ernstfall", "snapshots", fakeDevice+"-000000002000.json")
+	if err := os.MkdirAll(filepath.Dir(huge), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rep := n.sync(t, folder)
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Errorf("joining allocated %d MB next to a 1 GB file", alloc>>20)
+	}
+	var named []Skip
+	for _, s := range rep.Skipped {
+		if strings.HasSuffix(s.File, filepath.Base(huge)) {
+			named = append(named, s)
+		}
+	}
+	if len(named) != 1 || !strings.Contains(named[0].Reason, "oversized") || !named[0].New {
+		t.Fatalf("the huge file is named %d times (%v), want once as new and oversized", len(named), named)
+	}
+	list, err := store.List[handbook.Contact](ctx, n.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 5 {
+		t.Errorf("joined with %d contacts, want 5 from the batches", len(list))
+	}
+	rep = n.sync(t, folder)
+	for _, s := range rep.Skipped {
+		if s.New {
+			t.Errorf("second round reports %v as new again", s)
+		}
+	}
+}
+
+// TestManyBadChangesAreOneMessage: a file whose every change is unusable
+// is reported once, not once per change.
+func TestManyBadChangesAreOneMessage(t *testing.T) {
+	_, b, c, folder, _ := trio(t)
+	var changes []store.Change
+	for i := range 5000 {
+		changes = append(changes, store.Change{Entity: "contact", ID: fmt.Sprintf("x%d", i), Field: "name",
+			Value: json.RawMessage(`{"not":"a name"}`), HLC: hlc.New(t0.UnixMilli(), uint16(i)), Device: c.st.Device()})
+	}
+	forgeBatch(t, folder, c, changes)
+	rep := b.sync(t, folder)
+	if len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0].Reason, "5000 changes") {
+		first := ""
+		if len(rep.Skipped) > 0 {
+			first = rep.Skipped[0].String()
+		}
+		t.Fatalf("%d messages, want one naming 5000 changes; the first: %s", len(rep.Skipped), first)
+	}
+}
