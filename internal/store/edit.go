@@ -20,18 +20,19 @@ import (
 // on this laptop and on every other after the next sync. Nothing is lost.
 //
 // With before nil (a new record) Edit is Put. On return after holds the
-// record as stored.
-func Edit[T any, P ptr[T]](ctx context.Context, s *Store, before, after *T) error {
+// record as stored. Like Put, Edit joins w's transaction when w is a *Tx.
+func Edit[T any, P ptr[T]](ctx context.Context, w Writer, before, after *T) error {
 	item := P(after)
 	if before == nil || P(before).Meta().ID == "" {
-		return Put[T, P](ctx, s, after)
+		return Put[T, P](ctx, w, after)
 	}
+	s := w.store()
 	if err := validate(item); err != nil {
 		return fmt.Errorf("save %s %q: %w", item.Entity(), item.Label(), err)
 	}
 	e, id := item.Entity(), P(before).Meta().ID
 	item.Meta().ID = id
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return w.write(ctx, func(tx *sql.Tx) error {
 		cur, created, exists, err := s.readFields(ctx, tx, e, id)
 		if err != nil {
 			return err

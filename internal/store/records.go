@@ -66,12 +66,13 @@ func entityOf[T any, P ptr[T]]() handbook.Entity {
 	return P(&zero).Entity()
 }
 
-// Get returns the live record with that ID, or ErrNotFound.
-func Get[T any, P ptr[T]](ctx context.Context, s *Store, id string) (T, error) {
+// Get returns the live record with that ID, or ErrNotFound. Read from a
+// *Tx, it sees what the transaction wrote so far.
+func Get[T any, P ptr[T]](ctx context.Context, r Reader, id string) (T, error) {
 	var out T
 	e := entityOf[T, P]()
 	var data string
-	err := s.r.QueryRowContext(ctx, `SELECT data FROM records WHERE entity = ? AND id = ? AND deleted = 0`, e, id).Scan(&data)
+	err := r.queryRow(ctx, `SELECT data FROM records WHERE entity = ? AND id = ? AND deleted = 0`, e, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return out, fmt.Errorf("get %s %s: %w", e, id, ErrNotFound)
 	}
@@ -137,48 +138,32 @@ func (s *Store) Summaries(ctx context.Context, e handbook.Entity) ([]Summary, er
 
 // Put creates or updates a record after validating it. A new record gets an
 // ID; CreatedAt and UpdatedAt are set. Each changed field goes to the outbox
-// in the same transaction. Saving an unchanged record changes nothing.
-func Put[T any, P ptr[T]](ctx context.Context, s *Store, rec *T) error {
+// in the same transaction: w's own (a *Tx), or a new one (a *Store).
+// Saving an unchanged record changes nothing.
+func Put[T any, P ptr[T]](ctx context.Context, w Writer, rec *T) error {
 	item := P(rec)
 	if err := validate(item); err != nil {
 		return fmt.Errorf("save %s %q: %w", item.Entity(), item.Label(), err)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	s := w.store()
+	return w.write(ctx, func(tx *sql.Tx) error {
 		_, err := s.put(ctx, tx, item, false)
 		return err
 	})
 }
 
-// PutItems saves several records like Put, in one transaction: all or
-// none (an incident and its first log entry).
-func (s *Store) PutItems(ctx context.Context, items ...handbook.Item) error {
-	for _, it := range items {
-		if err := validate(it); err != nil {
-			return fmt.Errorf("save %s %q: %w", it.Entity(), it.Label(), err)
-		}
-	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		for _, it := range items {
-			if _, err := s.put(ctx, tx, it, false); err != nil {
-				return fmt.Errorf("save %s %q: %w", it.Entity(), it.Label(), err)
-			}
-		}
-		return nil
-	})
-}
-
 // Delete turns a record into a tombstone: hidden everywhere, kept for sync.
 func (s *Store) Delete(ctx context.Context, e handbook.Entity, id string) error {
-	return s.setDeleted(ctx, e, id, true)
+	return s.setDeleted(ctx, s, e, id, true)
 }
 
 // Undelete brings a deleted record back (undo).
 func (s *Store) Undelete(ctx context.Context, e handbook.Entity, id string) error {
-	return s.setDeleted(ctx, e, id, false)
+	return s.setDeleted(ctx, s, e, id, false)
 }
 
-func (s *Store) setDeleted(ctx context.Context, e handbook.Entity, id string, deleted bool) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+func (s *Store) setDeleted(ctx context.Context, w Writer, e handbook.Entity, id string, deleted bool) error {
+	return w.write(ctx, func(tx *sql.Tx) error {
 		item, err := loadItem(ctx, tx, e, id)
 		if err != nil {
 			return fmt.Errorf("delete %s %s: %w", e, id, err)
@@ -326,19 +311,24 @@ func validate(it handbook.Item) error {
 	return nil
 }
 
-// tx runs f in one write transaction.
+// tx runs f in one write transaction and, once it is committed, tells the
+// subscribers which records it changed.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer tx.Rollback()
+	s.notices.take() // what a failed transaction noted never happened
 	if err := f(tx); err != nil {
+		s.notices.take()
 		return err
 	}
+	changed := s.notices.take()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.notices.publish(changed)
 	return nil
 }
 
@@ -500,7 +490,8 @@ func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, e handbook.Entity
 }
 
 // writeRow stores the record and keeps the search index in step: a
-// tombstone leaves the index.
+// tombstone leaves the index. Every write of a record goes through here,
+// local or merged from another laptop, so that the commit announces it.
 func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string, data []byte, label string, deleted bool, created, updated time.Time, text string) error {
 	var rowid int64
 	err := tx.StmtContext(ctx, s.stmts.upsert).QueryRowContext(ctx,
@@ -508,6 +499,7 @@ func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, e handbook.Entity, id 
 	if err != nil {
 		return err
 	}
+	s.notices.note(e, id)
 	if _, err := tx.StmtContext(ctx, s.stmts.unindex).ExecContext(ctx, rowid); err != nil {
 		return err
 	}

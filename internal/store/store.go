@@ -50,6 +50,8 @@ type Store struct {
 	// time, so pruning does not read them again every round.
 	checkedMu sync.Mutex
 	checked   map[checkedKey]bool
+	// notices tells subscribers what each commit changed.
+	notices notices
 }
 
 // Options tune Open; the zero value is right for the app.
@@ -241,6 +243,7 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	if err != nil {
 		return fmt.Errorf("save setting %s: %w", key, err)
 	}
+	s.notices.publish([]Notice{{EntityMeta, key}})
 	return nil
 }
 

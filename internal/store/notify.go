@@ -1,0 +1,102 @@
+package store
+
+import (
+	"sync"
+
+	"ernstfall/internal/handbook"
+)
+
+// EntityMeta is the entity of the notices about this laptop's own settings
+// (the meta table: the sync folder, the last printout); the ID is the key.
+const EntityMeta handbook.Entity = "meta"
+
+// EntitySettings is the entity of the notices about the handbook-wide
+// settings.
+const EntitySettings = settingsEntity
+
+// Notice names one record a commit changed: created, edited, deleted or
+// undeleted, here or by changes applied from another laptop.
+type Notice struct {
+	Entity handbook.Entity
+	ID     string
+}
+
+// Subscribe has f called after every commit that changed records, with
+// the records it changed (each once, in the order first written). f runs
+// on the goroutine that committed, after the commit; it must return
+// quickly (hand the work to another goroutine or the UI thread) and must
+// not write to the store itself. The returned function ends the
+// subscription.
+func (s *Store) Subscribe(f func([]Notice)) (cancel func()) {
+	return s.notices.subscribe(f)
+}
+
+// notices collects what the open write transaction changes and hands it
+// to the subscribers after the commit. The store has one writer connection,
+// so at most one write transaction is open at a time and one pending list
+// suffices; it is taken before the commit releases the connection.
+type notices struct {
+	mu      sync.Mutex
+	pending []Notice
+	seen    map[Notice]bool
+	next    int
+	subs    map[int]func([]Notice)
+}
+
+func (n *notices) subscribe(f func([]Notice)) func() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.subs == nil {
+		n.subs = map[int]func([]Notice){}
+	}
+	id := n.next
+	n.next++
+	n.subs[id] = f
+	return func() {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		delete(n.subs, id)
+	}
+}
+
+// note records a change of the open transaction.
+func (n *notices) note(e handbook.Entity, id string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	k := Notice{e, id}
+	if n.seen == nil {
+		n.seen = map[Notice]bool{}
+	}
+	if n.seen[k] {
+		return
+	}
+	n.seen[k] = true
+	n.pending = append(n.pending, k)
+}
+
+// take empties the pending list and returns it.
+func (n *notices) take() []Notice {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := n.pending
+	n.pending, n.seen = nil, nil
+	return out
+}
+
+// publish tells every subscriber about a committed change.
+func (n *notices) publish(list []Notice) {
+	if len(list) == 0 {
+		return
+	}
+	n.mu.Lock()
+	subs := make([]func([]Notice), 0, len(n.subs))
+	for i := 0; i < n.next; i++ {
+		if f, ok := n.subs[i]; ok {
+			subs = append(subs, f)
+		}
+	}
+	n.mu.Unlock()
+	for _, f := range subs {
+		f(list)
+	}
+}
