@@ -11,7 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"ernstfall/assets"
-	"ernstfall/internal/store"
+	"ernstfall/internal/ops"
 )
 
 // AppID identifies the app to the desktop and to its preferences.
@@ -24,16 +24,17 @@ const (
 	prefHeight   = "window_height"
 )
 
-// Run opens the main window on st and returns when it is closed. demo says
-// the store holds the demo handbook, so the welcome screen is skipped.
-func Run(ctx context.Context, st *store.Store, demo bool) error {
+// Run opens the main window on the handbook o works on and returns when it
+// is closed. demo says the store holds the demo handbook, so the welcome
+// screen is skipped.
+func Run(ctx context.Context, o *ops.Ops, demo bool) error {
 	a := fyneapp.NewWithID(AppID)
 	if err := setupLanguage(a.Preferences()); err != nil {
 		return fmt.Errorf("load translations: %w", err)
 	}
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Ernstfall")
-	u := newUI(ctx, st, a, w, time.Now)
+	u := newUI(ctx, o, a, w, time.Now)
 	if err := u.start(demo); err != nil {
 		return fmt.Errorf("show handbook: %w", err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"ernstfall/data"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -58,7 +59,7 @@ func newTestUI(t *testing.T) *ui {
 		t.Fatal(err)
 	}
 	w := test.NewTempWindow(t, nil)
-	u := newUI(ctx, st, a, w, now)
+	u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
 	if err := u.start(true); err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +429,8 @@ func TestWelcome(t *testing.T) {
 			}
 			defer st.Close()
 			w := test.NewTempWindow(t, nil)
-			u := newUI(ctx, st, a, w, func() time.Time { return testNow })
+			now := func() time.Time { return testNow }
+			u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
 			if err := u.start(false); err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"ernstfall/internal/fixture"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -33,7 +34,8 @@ func largeUI(b *testing.B) *ui {
 	}
 	w := a.NewWindow("Ernstfall")
 	w.Resize(fyne.NewSize(1200, 800))
-	u := newUI(ctx, st, a, w, func() time.Time { return testNow })
+	now := func() time.Time { return testNow }
+	u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
 	return u
 }
 

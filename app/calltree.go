@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // callTreeView shows who calls whom at each escalation level, with the
@@ -51,7 +52,7 @@ func callTreeView(u *ui) view {
 		}
 		box.Add(widget.NewCard("", "", lv))
 	}
-	return view{content: container.NewVScroll(container.NewPadded(box))}
+	return view{content: container.NewVScroll(container.NewPadded(box)), changed: func([]store.Notice) { u.redraw() }}
 }
 
 func roleName(r handbook.CallRole) string {

@@ -13,6 +13,7 @@ import (
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/i18n"
+	"ernstfall/internal/store"
 )
 
 // dashboardLimit is how many items a dashboard card lists before it counts the rest.
@@ -87,7 +88,7 @@ func dashboardView(u *ui) view {
 		printCard(u, hb, now),
 	)
 	content := container.NewVScroll(container.NewPadded(container.NewVBox(append(append([]fyne.CanvasObject{head, facts}, incidentCards(u, hb.Live(), now)...), grid)...)))
-	return view{content: content}
+	return view{content: content, changed: func([]store.Notice) { u.redraw() }}
 }
 
 // card lists items, at most dashboardLimit of them, or says none is there;

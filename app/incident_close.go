@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -16,7 +17,7 @@ import (
 
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
-	"ernstfall/internal/store"
+	"ernstfall/internal/ops"
 )
 
 // closeForm is the dialog that closes an incident with a summary, lessons
@@ -118,18 +119,17 @@ func (f *closeForm) addAction() {
 	f.rows.Add(container.NewGridWithColumns(3, row.title, row.owner, row.due))
 }
 
-// submit stores the actions, then closes the incident and logs it.
+// submit closes the incident with its actions and lessons learned.
 func (f *closeForm) submit() {
 	r := f.r
-	now := r.u.now()
-	var actions []handbook.Action
+	req := ops.CloseIncident{IncidentID: r.id, Summary: f.summary.Text, Lessons: f.lessons.Text,
+		LessonsLabel: lang.L("Lessons learned:"), By: r.u.author()}
 	for _, row := range f.actions {
 		title := strings.TrimSpace(row.title.Text)
 		if title == "" {
 			continue
 		}
-		a := handbook.Action{Title: title, Finding: strings.TrimSpace(f.lessons.Text), Status: handbook.ActionOpen,
-			SourceKind: string(handbook.EntityIncident), SourceID: r.id}
+		a := handbook.Action{Title: title}
 		if i := row.owner.SelectedIndex(); i > 0 {
 			a.Owner = f.contacts[i-1].value
 		}
@@ -142,41 +142,20 @@ func (f *closeForm) submit() {
 			}
 			a.Due = d
 		}
-		actions = append(actions, a)
+		req.Actions = append(req.Actions, a)
 	}
-	for i := range actions {
-		if err := store.Put(r.u.ctx, r.u.st, &actions[i]); err != nil {
-			r.u.saveFailed(err)
-			return
-		}
-	}
-	summary := strings.TrimSpace(f.summary.Text)
-	if lessons := strings.TrimSpace(f.lessons.Text); lessons != "" {
-		e := handbook.LogEntry{IncidentID: r.id, At: now, Author: r.u.author(), Kind: handbook.LogNote,
-			Text: lang.L("Lessons learned:") + " " + lessons}
-		if err := store.Put(r.u.ctx, r.u.st, &e); err != nil {
-			r.u.saveFailed(err)
-			return
-		}
-	}
-	before, inc := r.inc, r.inc
-	inc.ClosedAt, inc.Summary = now, summary
-	if err := store.Edit(r.u.ctx, r.u.st, &before, &inc); err != nil {
-		r.u.saveFailed(err)
+	_, err := r.u.ops.CloseIncident(r.u.ctx, req)
+	if oe, ok := ops.AsError(err); ok {
+		f.problem.SetText(oe.Text(translate))
+		f.problem.Show()
 		return
 	}
-	text := summary
-	if text == "" {
-		text = inc.Title
-	}
-	e := handbook.LogEntry{IncidentID: r.id, At: now, Author: r.u.author(), Kind: handbook.LogClose, Text: text}
-	if err := store.Put(r.u.ctx, r.u.st, &e); err != nil {
+	if err != nil {
 		r.u.saveFailed(err)
 		return
 	}
 	f.dlg.Hide()
 	r.stop()
-	r.u.refreshBadge()
 	r.u.openIncident(r.id)
 }
 
@@ -201,28 +180,29 @@ func (u *ui) printIncidentReport(id string) {
 	save.Show()
 }
 
-// writeIncidentReport writes the report to path and offers to open it. It
-// reports whether the file was written.
-func (u *ui) writeIncidentReport(path, id string) bool {
-	hb, err := u.st.Load(u.ctx)
-	if err != nil {
-		u.loadFailed(err)
-		return false
-	}
-	opt := binder.Options{Lang: chosenLanguage(u.app.Preferences()), PrintedAt: u.now(), PrintedBy: u.author()}
-	if v := u.app.Metadata().Version; v != "" {
-		opt.Program = "Ernstfall " + v
-	}
-	res, err := binder.WriteIncidentReport(u.ctx, path, hb, id, opt)
-	if err != nil {
-		u.showError(lang.L("The report could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
-		return false
-	}
-	msg := lang.L("{{.Pages}} pages written to {{.File}}. Open the PDF now?", map[string]any{"Pages": res.Pages, "File": filepath.Base(path)})
-	dialog.ShowConfirm(lang.L("Report printed"), msg, func(open bool) {
-		if open {
-			_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
+// writeIncidentReport prints the report to path in the background and
+// offers to open it.
+func (u *ui) writeIncidentReport(path, id string) *task {
+	req := ops.IncidentReport{Path: path, IncidentID: id,
+		Options: binder.Options{Lang: chosenLanguage(u.app.Preferences()), PrintedBy: u.author()}}
+	var res binder.Result
+	return u.run(lang.L("Printing the report"), func(ctx context.Context, p ops.Progress) error {
+		var err error
+		res, err = u.ops.PrintIncidentReport(ctx, req, p)
+		return err
+	}, func(err error) {
+		switch {
+		case cancelled(err):
+			return
+		case err != nil:
+			u.opFailed(lang.L("The report could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
+			return
 		}
-	}, u.win)
-	return true
+		msg := lang.L("{{.Pages}} pages written to {{.File}}. Open the PDF now?", map[string]any{"Pages": res.Pages, "File": filepath.Base(path)})
+		dialog.ShowConfirm(lang.L("Report printed"), msg, func(open bool) {
+			if open {
+				_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
+			}
+		}, u.win)
+	})
 }

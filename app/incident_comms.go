@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 )
 
 // escalateDialog raises or lowers the escalation level: the incident
@@ -78,19 +79,9 @@ func (r *runView) escalateDialog() {
 // setLevel logs the new level (the log entry is what sets it, see
 // handbook.CurrentLevel) and shows whom to inform.
 func (r *runView) setLevel(l handbook.EscalationLevel, reason string) {
-	if l.Level == r.inc.Level {
-		r.notifyDialog(l.Level)
+	if _, err := r.u.ops.Escalate(r.u.ctx, ops.Escalate{IncidentID: r.id, Level: l.Level, Reason: reason, By: r.u.author()}); err != nil {
+		r.u.opFailed(lang.L("The change could not be saved."), lang.L("Check that the disk is not full, then try again."), err)
 		return
-	}
-	text := levelName(l)
-	if reason != "" {
-		text += " – " + reason
-	}
-	if !r.addEntry(handbook.LogEntry{Kind: handbook.LogEscalation, Level: l.Level, Text: text}) {
-		return
-	}
-	if r.changed != nil {
-		r.changed()
 	}
 	r.notifyDialog(l.Level)
 }

@@ -150,7 +150,7 @@ func TestStartLevelFromSeverity(t *testing.T) {
 	t.Run("medium and low suggest level 1", func(t *testing.T) {
 		for _, sev := range []handbook.Severity{handbook.SeverityMedium, handbook.SeverityLow} {
 			f := &startForm{levels: []handbook.EscalationLevel{{Level: 1}, {Level: 2}, {Level: 3}}}
-			if got := f.levelIndex(severityLevel[sev]); got != 1 {
+			if got := f.levelIndex(handbook.SuggestedLevel(sev)); got != 1 {
 				t.Errorf("%s suggests option %d, want 1", sev, got)
 			}
 		}

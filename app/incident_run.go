@@ -34,8 +34,6 @@ type runView struct {
 	// visible reports whether the view is still on display; the ticker
 	// stops when it is not.
 	visible func() bool
-	// changed runs after the incident record itself changed (level, close).
-	changed func()
 
 	hb  handbook.Handbook
 	inc handbook.Incident
@@ -238,19 +236,15 @@ func (r *runView) refresh() {
 	r.render()
 }
 
-// addEntry stores one log entry, then shows it. It reports whether the
-// entry was stored.
+// addEntry stores one log entry; the screen shows it once the store
+// announces it. It reports whether the entry was stored.
 func (r *runView) addEntry(e handbook.LogEntry) bool {
 	e.IncidentID = r.id
-	if e.At.IsZero() {
-		e.At = r.u.now()
-	}
 	e.Author = r.u.author()
-	if err := store.Put(r.u.ctx, r.u.st, &e); err != nil {
-		r.u.saveFailed(err)
+	if _, err := r.u.ops.Log(r.u.ctx, e); err != nil {
+		r.u.opFailed(lang.L("The change could not be saved."), lang.L("Check that the disk is not full, then try again."), err)
 		return false
 	}
-	r.refresh()
 	return true
 }
 

@@ -331,9 +331,8 @@ func TestIncidentLifecycle(t *testing.T) {
 
 	t.Run("report", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "bericht.pdf")
-		if !u.writeIncidentReport(path, inc.ID) {
-			t.Fatal("report not written")
-		}
+		u.writeIncidentReport(path, inc.ID)
+		u.tasks.Wait()
 		raw, err := os.ReadFile(path)
 		if err != nil || !bytes.HasPrefix(raw, []byte("%PDF")) {
 			t.Fatalf("report is no PDF: %v", err)

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -211,7 +212,16 @@ func incidentsView(u *ui) view {
 	split := container.NewHSplit(left, s.right)
 	split.Offset = 0.24
 	s.content = split
-	return view{content: split, create: func() { u.startIncidentDialog("") }, open: func(e handbook.Entity, id string) {
+	changed := func(n []store.Notice) {
+		if !touches(n, handbook.EntityIncident, handbook.EntityLogEntry) {
+			return
+		}
+		s.reload()
+		if s.run != nil {
+			s.run.refresh()
+		}
+	}
+	return view{content: split, changed: changed, create: func() { u.startIncidentDialog("") }, open: func(e handbook.Entity, id string) {
 		if e == handbook.EntityLogEntry {
 			entry, err := store.Get[handbook.LogEntry](u.ctx, u.st, id)
 			if err != nil {
@@ -282,10 +292,6 @@ func (s *incidentsScreen) show(id string) {
 		s.reload()
 	}
 	r := newRunView(s.u, id, func() bool { return s.u.view.content == s.content && s.run != nil && s.run.id == id })
-	r.changed = func() {
-		s.reload()
-		s.u.refreshBadge()
-	}
 	obj, err := r.object()
 	if err != nil {
 		s.u.loadFailed(err)
@@ -370,7 +376,7 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 		}
 		// The suggested level replaces only a level nobody chose by hand.
 		if cur := f.level.SelectedIndex(); cur == 0 || cur == autoLevel {
-			autoLevel = f.levelIndex(severityLevel[pb.Severity])
+			autoLevel = f.levelIndex(handbook.SuggestedLevel(pb.Severity))
 			f.level.SetSelectedIndex(autoLevel)
 		}
 	})
@@ -423,15 +429,6 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	return f
 }
 
-// severityLevel is the escalation level a playbook's severity suggests
-// when an incident starts from it.
-var severityLevel = map[handbook.Severity]int{
-	handbook.SeverityCritical: 3,
-	handbook.SeverityHigh:     2,
-	handbook.SeverityMedium:   1,
-	handbook.SeverityLow:      1,
-}
-
 // levelIndex is the option of the level select for that escalation level;
 // 0 ("–") when the matrix has no such level.
 func (f *startForm) levelIndex(level int) int {
@@ -446,12 +443,9 @@ func optionLabels(opts []option) []string {
 	return out
 }
 
-// levelName names an escalation level with its number.
+// levelName names an escalation level the one way (handbook.LevelTitle).
 func levelName(l handbook.EscalationLevel) string {
-	if l.Name == "" {
-		return lang.L("Level {{.N}}", map[string]any{"N": l.Level})
-	}
-	return l.Name
+	return handbook.LevelTitle(lang.L("Level"), l.Level, l.Name)
 }
 
 func (f *startForm) chosenPlaybook() *handbook.Playbook {
@@ -527,49 +521,38 @@ func (f *startForm) fail(msg string) {
 	f.problem.Show()
 }
 
-// submit stores the incident with its start entry and opens it.
+// submit starts the incident and opens it.
 func (f *startForm) submit() {
 	aware, err := f.awareAt()
 	if err != nil {
 		f.fail(err.Error())
 		return
 	}
-	title := strings.TrimSpace(f.title.Text)
-	pb := f.chosenPlaybook()
-	if title == "" && pb == nil {
-		f.fail(lang.L("Give the incident a title, or choose a playbook."))
-		return
+	req := ops.StartIncident{Title: f.title.Text, Severity: handbook.Severities[f.severity.SelectedIndex()], AwareAt: aware, By: f.u.author()}
+	if pb := f.chosenPlaybook(); pb != nil {
+		req.Playbook = pb.ID
 	}
-	now := f.u.now()
-	author := f.u.author()
-	inc, start := handbook.StartIncident(pb, title, now, aware, author)
-	inc.Severity = handbook.Severities[f.severity.SelectedIndex()]
 	if r := f.chosenRole(); r != nil {
-		inc.OwnerRole = r.ID
+		req.OwnerRole = r.ID
+	}
+	if i := f.level.SelectedIndex(); i > 0 {
+		req.Level = f.levels[i-1].Level
 	}
 	if f.gdpr.Checked {
-		inc.Clocks = append(inc.Clocks, handbook.ClocksGDPR...)
+		req.Clocks = append(req.Clocks, handbook.ClocksGDPR...)
 	}
 	if f.nis2.Checked {
-		inc.Clocks = append(inc.Clocks, handbook.ClocksNIS2...)
+		req.Clocks = append(req.Clocks, handbook.ClocksNIS2...)
 	}
-	entries := []handbook.LogEntry{start}
-	if i := f.level.SelectedIndex(); i > 0 {
-		inc.Level = f.levels[i-1].Level
-		entries = append(entries, handbook.LogEntry{IncidentID: inc.ID, At: now, Author: author, Kind: handbook.LogEscalation,
-			Level: inc.Level, Text: levelName(f.levels[i-1])})
+	inc, err := f.u.ops.StartIncident(f.u.ctx, req)
+	if oe, ok := ops.AsError(err); ok {
+		f.fail(oe.Text(translate))
+		return
 	}
-	if err := store.Put(f.u.ctx, f.u.st, &inc); err != nil {
+	if err != nil {
 		f.u.saveFailed(err)
 		return
 	}
-	for i := range entries {
-		if err := store.Put(f.u.ctx, f.u.st, &entries[i]); err != nil {
-			f.u.saveFailed(err)
-			return
-		}
-	}
 	f.dlg.Hide()
-	f.u.refreshBadge()
 	f.u.openIncident(inc.ID)
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/url"
 	"path/filepath"
 
@@ -12,7 +13,7 @@ import (
 
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
-	"ernstfall/internal/store"
+	"ernstfall/internal/ops"
 )
 
 // printBinder asks what to print, then where to save the PDF.
@@ -84,30 +85,29 @@ func (u *ui) chooseBinderFile(opt binder.Options) {
 	save.Show()
 }
 
-// writeBinder prints the binder to path, remembers when, and offers to open it.
-func (u *ui) writeBinder(path string, opt binder.Options) {
-	hb, err := u.st.Load(u.ctx)
-	if err != nil {
-		u.loadFailed(err)
-		return
-	}
-	opt.PrintedAt = u.now()
-	res, err := binder.WriteFile(u.ctx, path, hb, opt)
-	if err != nil {
-		u.showError(lang.L("The binder could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
-		return
-	}
-	if err := u.st.RecordPrintout(u.ctx, store.Printout{At: opt.PrintedAt, By: opt.PrintedBy, Version: res.Version}); err != nil {
-		u.saveFailed(err)
-	}
-	msg := lang.L("{{.Pages}} pages written to {{.File}} (version {{.Version}}). Open the PDF now?",
-		map[string]any{"Pages": res.Pages, "File": filepath.Base(path), "Version": res.Version})
-	dialog.ShowConfirm(lang.L("Binder printed"), msg, func(open bool) {
-		if open {
-			_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
+// writeBinder prints the binder to path in the background, with a
+// progress dialog that can cancel it, and offers to open the PDF. The
+// printout is recorded, and the dashboard follows the store's notice.
+func (u *ui) writeBinder(path string, opt binder.Options) *task {
+	var res binder.Result
+	return u.run(lang.L("Printing the binder"), func(ctx context.Context, p ops.Progress) error {
+		var err error
+		res, err = u.ops.PrintBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, p)
+		return err
+	}, func(err error) {
+		switch {
+		case cancelled(err):
+			return
+		case err != nil:
+			u.opFailed(lang.L("The binder could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
+			return
 		}
-	}, u.win)
-	if u.current == 0 {
-		u.show(0)
-	}
+		msg := lang.L("{{.Pages}} pages written to {{.File}} (version {{.Version}}). Open the PDF now?",
+			map[string]any{"Pages": res.Pages, "File": filepath.Base(path), "Version": res.Version})
+		dialog.ShowConfirm(lang.L("Binder printed"), msg, func(open bool) {
+			if open {
+				_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
+			}
+		}, u.win)
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -59,7 +60,24 @@ func (s *section[T, P]) view() view {
 	var zero T
 	e := P(&zero).Entity()
 	return view{content: s.object(), open: func(_ handbook.Entity, id string) { s.selectID(id) }, create: s.create,
-		selected: func() (handbook.Entity, string) { return e, s.selected }}
+		selected: func() (handbook.Entity, string) { return e, s.selected }, changed: s.changed}
+}
+
+// changed follows the store: the list shows what was committed, and the
+// record on display is shown anew, unless it is being edited.
+func (s *section[T, P]) changed(n []store.Notice) {
+	var zero T
+	e := P(&zero).Entity()
+	if !touches(n, e) {
+		return
+	}
+	s.reload()
+	if s.selected == "" || s.u.editor != nil {
+		return
+	}
+	if slices.Contains(n, store.Notice{Entity: e, ID: s.selected}) {
+		s.selectID(s.selected)
+	}
 }
 
 func (s *section[T, P]) object() fyne.CanvasObject {
@@ -239,11 +257,10 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 // store saves a record changed from the detail view (reviewed, verified)
 // as an edit of before, so that only the changed field is written.
 func (s *section[T, P]) store(before *T, p P) {
-	if err := store.Edit[T, P](s.u.ctx, s.u.st, before, (*T)(p)); err != nil {
+	if err := ops.Save[T, P](s.u.ctx, s.u.ops, before, (*T)(p)); err != nil {
 		s.u.saveFailed(err)
 		return
 	}
-	s.reload()
 	s.selectID(p.Meta().ID)
 }
 
@@ -259,14 +276,11 @@ func (s *section[T, P]) editRec(rec T, isNew bool) {
 	s.edit(f, p)
 	f.put = func() error {
 		if isNew {
-			return store.Put[T, P](s.u.ctx, s.u.st, (*T)(p))
+			return ops.Save[T, P](s.u.ctx, s.u.ops, nil, (*T)(p))
 		}
-		return store.Edit[T, P](s.u.ctx, s.u.st, &before, (*T)(p))
+		return ops.Save[T, P](s.u.ctx, s.u.ops, &before, (*T)(p))
 	}
-	f.saved = func() {
-		s.reload()
-		s.selectID(p.Meta().ID)
-	}
+	f.saved = func() { s.selectID(p.Meta().ID) }
 	f.cancel = func() {
 		if isNew {
 			s.showEmpty()
@@ -287,20 +301,18 @@ func (s *section[T, P]) editRec(rec T, isNew bool) {
 func (s *section[T, P]) remove(rec T) {
 	p := P(&rec)
 	e, id := p.Entity(), p.Meta().ID
-	if err := s.u.st.Delete(s.u.ctx, e, id); err != nil {
+	if err := s.u.ops.Delete(s.u.ctx, e, id); err != nil {
 		s.u.saveFailed(err)
 		return
 	}
-	s.reload()
 	s.selected = ""
 	s.markRow()
 	msg := widget.NewLabel(lang.L("“{{.Name}}” was deleted.", map[string]any{"Name": p.Label()}))
 	undo := widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), func() {
-		if err := s.u.st.Undelete(s.u.ctx, e, id); err != nil {
+		if err := s.u.ops.Undelete(s.u.ctx, e, id); err != nil {
 			s.u.saveFailed(err)
 			return
 		}
-		s.reload()
 		s.selectID(id)
 	})
 	s.setRight(container.NewCenter(container.NewVBox(msg, undo)))

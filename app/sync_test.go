@@ -13,6 +13,7 @@ import (
 
 	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -201,7 +202,8 @@ func TestJoinSharedFolder(t *testing.T) {
 
 	st := openEmptyStore(t)
 	w := test.NewTempWindow(t, nil)
-	u := newUI(context.Background(), st, first.app, w, func() time.Time { return testNow })
+	now := func() time.Time { return testNow }
+	u := newUI(context.Background(), ops.New(st, ops.Config{Now: now}), first.app, w, now)
 	if err := u.start(false); err != nil {
 		t.Fatal(err)
 	}

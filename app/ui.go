@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,14 +17,17 @@ import (
 
 	"ernstfall/data"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
 // ui is the state of one window: the store it shows, the screen on display
 // and the edit in progress, if any.
 type ui struct {
-	ctx     context.Context
+	ctx context.Context
+	// st is read by the screens; every write goes through ops.
 	st      *store.Store
+	ops     *ops.Ops
 	app     fyne.App
 	win     fyne.Window
 	now     func() time.Time
@@ -39,6 +43,10 @@ type ui struct {
 	// badge counts the running incidents in the toolbar.
 	badge  *widget.Button
 	syncer syncer
+	// do runs a function on the UI thread: fyne.Do, or a test's queue.
+	do func(func())
+	// tasks counts the operations running off the UI thread.
+	tasks sync.WaitGroup
 }
 
 // view is what a screen shows and what it can do on request.
@@ -50,16 +58,21 @@ type view struct {
 	create func()
 	// selected tells the record on display; nil on screens without records.
 	selected func() (handbook.Entity, string)
+	// changed redraws what the commit named by the notices changed; nil
+	// on screens that show nothing from the store.
+	changed func([]store.Notice)
 }
 
-func newUI(ctx context.Context, st *store.Store, a fyne.App, w fyne.Window, now func() time.Time) *ui {
-	return &ui{ctx: ctx, st: st, app: a, win: w, now: now, screens: screens(), current: -1}
+func newUI(ctx context.Context, o *ops.Ops, a fyne.App, w fyne.Window, now func() time.Time) *ui {
+	return &ui{ctx: ctx, st: o.Store(), ops: o, app: a, win: w, now: now, screens: screens(), current: -1, do: fyne.Do}
 }
 
 // start shows the welcome screen on an empty handbook seen for the first
 // time, else the dashboard.
 func (u *ui) start(demo bool) error {
 	u.win.SetCloseIntercept(func() { u.guard(u.close) })
+	unwatch := u.watch()
+	u.win.SetOnClosed(unwatch)
 	if demo {
 		u.showMain()
 		return nil
@@ -305,6 +318,20 @@ func (u *ui) showError(what, todo string, err error) {
 	d.Resize(fyne.NewSize(520, 240))
 	d.Show()
 }
+
+// opFailed reports a failed operation: a refusal a person can act on in
+// its own words, anything else as what and todo with the detail.
+func (u *ui) opFailed(what, todo string, err error) {
+	if oe, ok := ops.AsError(err); ok {
+		d := dialog.NewInformation(lang.L("Not possible"), oe.Text(translate), u.win)
+		d.Show()
+		return
+	}
+	u.showError(what, todo, err)
+}
+
+// translate is the catalogs' lookup for texts from lower layers.
+func translate(key string, data map[string]any) string { return lang.L(key, data) }
 
 // loadFailed reports an error reading the store.
 func (u *ui) loadFailed(err error) {

@@ -18,6 +18,7 @@ import (
 	"ernstfall/assets"
 	"ernstfall/data"
 	"ernstfall/internal/i18n"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -28,9 +29,9 @@ const (
 	ExitUsage    = 2
 )
 
-// GUI starts the graphical app on an open store; main passes it in so this
-// package stays free of the GUI toolkit.
-type GUI func(ctx context.Context, st *store.Store, demo bool) error
+// GUI starts the graphical app on the operations of an open store; main
+// passes it in so this package stays free of the GUI toolkit.
+type GUI func(ctx context.Context, o *ops.Ops, demo bool) error
 
 // Env is what a command sees of the world.
 type Env struct {
@@ -47,6 +48,12 @@ type Env struct {
 	Lang string
 
 	cat *i18n.Catalog
+}
+
+// ops are the operations on st, as this program (its version on every
+// printout) at the environment's time.
+func (env *Env) ops(st *store.Store) *ops.Ops {
+	return ops.New(st, ops.Config{Now: env.Now, Program: "Ernstfall " + env.Version})
 }
 
 // vars are the template fields of a translated text.
@@ -85,6 +92,15 @@ func (e wrapped) Error() string { return e.msg }
 func (e wrapped) Unwrap() error { return e.err }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// errorText is err in the language of the messages: an operation's
+// refusal in its own words, anything else as it is.
+func (env *Env) errorText(err error) string {
+	if oe, ok := ops.AsError(err); ok {
+		return oe.Text(func(key string, data map[string]any) string { return env.T(key, data) })
+	}
+	return err.Error()
+}
 
 type command struct {
 	name, args, help string
@@ -181,7 +197,7 @@ func Run(ctx context.Context, args []string, env *Env) int {
 				strings.TrimSpace(env.T("usage: ernstfall [--db PATH] {{.Command}} {{.Args}}", vars{"Command": c.name, "Args": c.args})))
 			return ExitUsage
 		default:
-			fmt.Fprintf(env.Stderr, "ernstfall %s: %v\n", c.name, err)
+			fmt.Fprintf(env.Stderr, "ernstfall %s: %s\n", c.name, env.errorText(err))
 			return ExitFindings
 		}
 	}
@@ -312,7 +328,7 @@ func startGUI(ctx context.Context, env *Env, g *globals) int {
 		return ExitFindings
 	}
 	defer st.Close()
-	if err := env.GUI(ctx, st, g.demo); err != nil {
+	if err := env.GUI(ctx, env.ops(st), g.demo); err != nil {
 		fmt.Fprintf(env.Stderr, "ernstfall: %v\n", err)
 		return ExitFindings
 	}

@@ -17,6 +17,7 @@ import (
 	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -305,8 +306,7 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	if *out == "" {
 		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
 	}
-	opt := binder.Options{Lang: *lang, Paper: *paper, Playbook: *playbook, Team: *team, PrintedAt: env.Now(), PrintedBy: *by,
-		Program: "Ernstfall " + env.Version}
+	opt := binder.Options{Lang: *lang, Paper: *paper, Playbook: *playbook, Team: *team, PrintedBy: *by}
 	if *sections != "" {
 		for _, s := range strings.Split(*sections, ",") {
 			opt.Sections = append(opt.Sections, strings.TrimSpace(s))
@@ -320,18 +320,11 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
-	hb, err := st.Load(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := binder.WriteFile(ctx, *out, hb, opt)
+	res, err := env.ops(st).PrintBinder(ctx, ops.PrintBinder{Path: *out, Options: opt}, env.progress())
 	if err != nil {
 		if errors.Is(err, binder.ErrUnknownSection) || errors.Is(err, binder.ErrBadOption) {
 			return usagef("%v", err)
 		}
-		return err
-	}
-	if err := st.RecordPrintout(ctx, store.Printout{At: env.Now(), By: *by, Version: res.Version}); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages, handbook version {{.Version}}", vars{"Path": *out, "Pages": res.Pages, "Version": res.Version}))

@@ -14,6 +14,7 @@ import (
 
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -78,6 +79,9 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 	fs := flag.NewFlagSet("incident start", flag.ContinueOnError)
 	playbook := fs.String("playbook", "", "start from this playbook (`ID or TITLE`)")
 	title := fs.String("title", "", "incident `TITLE` (default: the playbook's)")
+	severity := fs.String("severity", "", "`SEVERITY`: low, medium, high or critical (default: the playbook's, else high)")
+	level := fs.Int("level", ops.LevelFromSeverity, "escalation `LEVEL` at the start; 0 for none (default: the one the severity suggests)")
+	owner := fs.String("owner", "", "the `ROLE` that owns the incident (ID or name)")
 	gdpr := fs.Bool("gdpr", false, "personal data involved: start the GDPR Art. 33 clock")
 	nis2 := fs.Bool("nis2", false, "significant under NIS2: start the §32 BSIG clocks")
 	aware := fs.String("aware", "", "when the company became aware (`2006-01-02T15:04`, local time; default now)")
@@ -88,42 +92,27 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 	if *playbook == "" && *title == "" {
 		return env.usage("give --playbook or --title")
 	}
-	now := env.Now()
-	awareAt := now
+	req := ops.StartIncident{Playbook: *playbook, Title: *title, Severity: handbook.Severity(*severity), Level: *level,
+		OwnerRole: *owner, By: author(*by)}
 	if *aware != "" {
 		var err error
-		if awareAt, err = time.ParseInLocation("2006-01-02T15:04", *aware, time.Local); err != nil {
+		if req.AwareAt, err = time.ParseInLocation("2006-01-02T15:04", *aware, time.Local); err != nil {
 			return env.usage("--aware {{.Value}}: write it as 2006-01-02T15:04", vars{"Value": quote(*aware)})
 		}
+	}
+	if *gdpr {
+		req.Clocks = append(req.Clocks, handbook.ClocksGDPR...)
+	}
+	if *nis2 {
+		req.Clocks = append(req.Clocks, handbook.ClocksNIS2...)
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	var pb *handbook.Playbook
-	if *playbook != "" {
-		pbs, err := store.List[handbook.Playbook](ctx, st)
-		if err != nil {
-			return err
-		}
-		for i := range pbs {
-			if pbs[i].ID == *playbook || strings.EqualFold(pbs[i].Title, *playbook) {
-				pb = &pbs[i]
-			}
-		}
-		if pb == nil {
-			return errors.New(env.T("no playbook {{.Name}}; 'ernstfall search' finds titles", vars{"Name": quote(*playbook)}))
-		}
-	}
-	inc, entry := handbook.StartIncident(pb, *title, now, awareAt, author(*by))
-	if *gdpr {
-		inc.Clocks = append(inc.Clocks, handbook.ClocksGDPR...)
-	}
-	if *nis2 {
-		inc.Clocks = append(inc.Clocks, handbook.ClocksNIS2...)
-	}
-	if err := st.PutItems(ctx, &inc, &entry); err != nil {
+	inc, err := env.ops(st).StartIncident(ctx, req)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, env.T("started incident {{.ID}}: {{.Title}}", vars{"ID": inc.ID, "Title": inc.Title}))
@@ -131,30 +120,6 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 		fmt.Fprintf(env.Stdout, "  %s\n", env.T("{{.Clock}} due {{.Time}}", vars{"Clock": d.Clock, "Time": d.Due.Local().Format("2006-01-02 15:04")}))
 	}
 	return nil
-}
-
-// findIncident finds an incident by ID or unique ID prefix.
-func findIncident(ctx context.Context, env *Env, st *store.Store, id string) (handbook.Incident, error) {
-	incs, err := store.List[handbook.Incident](ctx, st)
-	if err != nil {
-		return handbook.Incident{}, err
-	}
-	var found []handbook.Incident
-	for _, i := range incs {
-		if i.ID == id {
-			return i, nil
-		}
-		if strings.HasPrefix(i.ID, id) {
-			found = append(found, i)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return handbook.Incident{}, errors.New(env.T("no incident {{.ID}}; 'ernstfall incidents' lists them", vars{"ID": quote(id)}))
-	}
-	return handbook.Incident{}, errors.New(env.T("{{.ID}} matches {{.N}} incidents; give more of the ID", vars{"ID": quote(id), "N": len(found)}))
 }
 
 func incidentLog(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -176,12 +141,13 @@ func incidentLog(ctx context.Context, env *Env, g *globals, args []string) error
 		return err
 	}
 	defer st.Close()
-	inc, err := findIncident(ctx, env, st, pos[0])
+	o := env.ops(st)
+	inc, err := o.FindIncident(ctx, pos[0])
 	if err != nil {
 		return err
 	}
-	e := handbook.LogEntry{IncidentID: inc.ID, At: env.Now(), Author: author(*by), Kind: *kind, Text: strings.Join(pos[1:], " ")}
-	if err := store.Put(ctx, st, &e); err != nil {
+	e, err := o.Log(ctx, handbook.LogEntry{IncidentID: inc.ID, Author: author(*by), Kind: *kind, Text: strings.Join(pos[1:], " ")})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "%s %s: %s\n", e.At.Local().Format("15:04:05"), e.Kind, e.Text)
@@ -191,6 +157,7 @@ func incidentLog(ctx context.Context, env *Env, g *globals, args []string) error
 func incidentClose(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("incident close", flag.ContinueOnError)
 	summary := fs.String("summary", "", "closing `SUMMARY`")
+	lessons := fs.String("lessons", "", "lessons learned (`TEXT`), logged with the close")
 	by := fs.String("by", "", "`NAME` written into the log")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -205,20 +172,14 @@ func incidentClose(ctx context.Context, env *Env, g *globals, args []string) err
 		return err
 	}
 	defer st.Close()
-	inc, err := findIncident(ctx, env, st, id)
+	o := env.ops(st)
+	inc, err := o.FindIncident(ctx, id)
 	if err != nil {
 		return err
 	}
-	if !inc.Open() {
-		return errors.New(env.T("incident {{.Title}} was closed at {{.Time}} already", vars{"Title": quote(inc.Title), "Time": inc.ClosedAt.Local().Format("2006-01-02 15:04")}))
-	}
-	inc.ClosedAt, inc.Summary = env.Now(), *summary
-	text := *summary
-	if text == "" {
-		text = inc.Title
-	}
-	e := handbook.LogEntry{IncidentID: inc.ID, At: env.Now(), Author: author(*by), Kind: handbook.LogClose, Text: text}
-	if err := st.PutItems(ctx, &inc, &e); err != nil {
+	inc, err = o.CloseIncident(ctx, ops.CloseIncident{IncidentID: inc.ID, Summary: *summary, Lessons: *lessons,
+		LessonsLabel: env.T("Lessons learned:"), By: author(*by)})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, env.T("closed incident {{.Title}}", vars{"Title": inc.Title}))
@@ -248,15 +209,12 @@ func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string)
 	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
-	inc, err := findIncident(ctx, env, st, id)
+	o := env.ops(st)
+	inc, err := o.FindIncident(ctx, id)
 	if err != nil {
 		return err
 	}
-	hb, err := st.Load(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := binder.WriteIncidentReport(ctx, *out, hb, inc.ID, binder.Options{Lang: *lang, PrintedAt: env.Now()})
+	res, err := o.PrintIncidentReport(ctx, ops.IncidentReport{Path: *out, IncidentID: inc.ID, Options: binder.Options{Lang: *lang}}, env.progress())
 	if err != nil {
 		if errors.Is(err, binder.ErrBadOption) {
 			return usagef("%v", err)

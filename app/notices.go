@@ -1,0 +1,43 @@
+package app
+
+import (
+	"slices"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// watch has the window follow the store: after every commit, from this
+// window, the command line or another laptop's changes, the screens
+// redraw what changed. Nobody calls another screen's refresh by hand.
+func (u *ui) watch() (cancel func()) {
+	return u.st.Subscribe(func(n []store.Notice) { u.do(func() { u.noticed(n) }) })
+}
+
+// noticed runs on the UI thread after a commit.
+func (u *ui) noticed(n []store.Notice) {
+	if touches(n, handbook.EntityIncident, handbook.EntityLogEntry) {
+		u.refreshBadge()
+	}
+	if u.view.changed != nil {
+		u.view.changed(n)
+	}
+}
+
+// redraw builds the screen on display anew from the store, keeping the
+// record shown; an open form is left alone.
+func (u *ui) redraw() {
+	if u.body == nil || u.current < 0 || u.editor != nil {
+		return
+	}
+	e, id := u.selection()
+	u.show(u.current)
+	if id != "" && u.view.open != nil {
+		u.view.open(e, id)
+	}
+}
+
+// touches reports whether a notice names one of the entities.
+func touches(n []store.Notice, entities ...handbook.Entity) bool {
+	return slices.ContainsFunc(n, func(x store.Notice) bool { return slices.Contains(entities, x.Entity) })
+}

@@ -1,0 +1,143 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"ernstfall/internal/binder"
+	"ernstfall/internal/fixture"
+	"ernstfall/internal/ops"
+	"ernstfall/internal/store"
+)
+
+// uiQueue stands in for the toolkit's event loop: what background work
+// hands to the UI thread waits here until the test, which plays the UI
+// thread, runs it. So the test can act on the window while the work runs,
+// and nothing touches the widgets from two goroutines.
+type uiQueue chan func()
+
+func (q uiQueue) do(f func()) { q <- f }
+
+// pump runs queued UI work until cond holds.
+func (q uiQueue) pump(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(2 * time.Minute)
+	for !cond() {
+		select {
+		case f := <-q:
+			f()
+		case <-deadline:
+			t.Fatalf("gave up waiting for %s", what)
+		}
+	}
+}
+
+// bigUI opens a generated handbook big enough that printing its binder
+// takes well over the 200 ms after which the progress dialog appears.
+func bigUI(t *testing.T) (*ui, uiQueue) {
+	t.Helper()
+	test.NewTempApp(t)
+	if err := useLanguage("de"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := func() time.Time { return testNow }
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "big.db"), store.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if _, err := st.Import(ctx, fixture.Generate(1, fixture.Size{Contacts: 1500, Playbooks: 250, Services: 100})); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1200, 800))
+	u := newUI(ctx, ops.New(st, ops.Config{Now: now, Program: "Ernstfall 1.2.3"}), test.NewTempApp(t), w, now)
+	q := make(uiQueue, 1024)
+	u.do = q.do
+	if err := u.start(true); err != nil {
+		t.Fatal(err)
+	}
+	return u, q
+}
+
+// TestPrintBinderKeepsWindowResponsive prints a big binder from the window:
+// while it renders, the window switches screens and filters a list; the
+// progress dialog appears, and its Cancel button stops the print with no
+// file and no printout left behind. A second print runs to its end.
+func TestPrintBinderKeepsWindowResponsive(t *testing.T) {
+	u, q := bigUI(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "notfallhandbuch.pdf")
+	done := func(tk *task) func() bool { return func() bool { return tk.finished } }
+
+	tk := u.writeBinder(path, binder.Options{Lang: "de", PrintedBy: "Eva Schulz"})
+	q.pump(t, "the progress dialog", func() bool { return tk.dlg != nil })
+	if tk.finished {
+		t.Fatal("the print finished before the test could act; the handbook is too small to show anything")
+	}
+	if !hasText(u.dialogTop(), "Notfallhandbuch wird gedruckt") || !hasText(u.dialogTop(), "Seiten werden gesetzt") {
+		t.Errorf("progress dialog shows %q", texts(u.dialogTop()))
+	}
+
+	// The window works while the binder renders.
+	start := time.Now()
+	u.showScreen("contacts")
+	if u.current < 0 || u.screens[u.current].id != "contacts" {
+		t.Fatalf("window did not switch to the contacts: screen %d", u.current)
+	}
+	u.focusSearch()
+	test.Type(u.search, "Müller")
+	took := time.Since(start)
+	if u.search.Text != "Müller" || !hasText(u.body, "Müller") {
+		t.Fatalf("search did not follow the typing: %q shows %q", u.search.Text, texts(u.body))
+	}
+	if tk.finished {
+		t.Fatal("the print finished while the test used the window; nothing shows it ran alongside")
+	}
+	t.Logf("switched screen and typed in %v while the binder rendered", took)
+
+	test.Tap(tk.stop)
+	if !tk.stop.Disabled() || !strings.Contains(tk.stage.Text, "abgebrochen") {
+		t.Errorf("after Cancel: button disabled %v, text %q", tk.stop.Disabled(), tk.stage.Text)
+	}
+	q.pump(t, "the cancelled print to stop", done(tk))
+	if top := u.dialogTop(); top != nil {
+		t.Errorf("a dialog is left after cancelling: %q", texts(top))
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("cancelled print left %s (%v)", path, err)
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+		t.Errorf("cancelled print left %v in the folder (%v)", entries, err)
+	}
+	if p, err := u.st.LastPrintout(u.ctx); err != nil || !p.At.IsZero() {
+		t.Errorf("cancelled print was recorded: %+v, %v", p, err)
+	}
+
+	// Printed to the end: the PDF, the record, and the dialog that offers it.
+	tk = u.writeBinder(path, binder.Options{Lang: "de", PrintedBy: "Eva Schulz"})
+	q.pump(t, "the print to finish", done(tk))
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(data), "%PDF-") {
+		t.Fatalf("no PDF written: %v", err)
+	}
+	if p, err := u.st.LastPrintout(u.ctx); err != nil || p.By != "Eva Schulz" {
+		t.Errorf("printout recorded %+v, %v", p, err)
+	}
+	if !hasText(u.dialogTop(), "Notfallhandbuch") {
+		t.Errorf("no dialog offers the PDF: %q", texts(u.dialogTop()))
+	}
+}

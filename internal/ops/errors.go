@@ -1,0 +1,87 @@
+package ops
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	"ernstfall/internal/i18n"
+)
+
+// Error is an operation refused for a reason a person can act on: input
+// to correct, or a state of the handbook (the incident was closed
+// meanwhile). It is its own kind of error, apart from the failures of
+// disks and databases: front ends show its words, not a technical detail.
+type Error struct {
+	Code Code
+	// Args fill the Code's {{.Fields}}: names, numbers, times.
+	Args map[string]any
+	// Err is the underlying cause, if any.
+	Err error
+}
+
+// Code names why an operation was refused. Its value is the English
+// sentence, with {{.Fields}} from Error.Args, and the key of the
+// translation catalogs; each front end words it in its language (Text).
+type Code string
+
+// The reasons operations refuse a request.
+const (
+	CodeNoTitle           Code = "Give the incident a title, or choose a playbook."
+	CodeAwareInFuture     Code = "The awareness time lies in the future. Enter when you actually learned of the incident."
+	CodeTimeInFuture      Code = "This time lies in the future."
+	CodeUnknownPlaybook   Code = "There is no playbook {{.Name}}."
+	CodeAmbiguousPlaybook Code = "{{.N}} playbooks are called {{.Name}}; choose one by its ID."
+	CodeUnknownSeverity   Code = "{{.Value}} is not a severity (low, medium, high, critical)."
+	CodeUnknownLevel      Code = "The escalation matrix has no level {{.Level}}."
+	CodeUnknownRole       Code = "There is no role {{.Name}}."
+	CodeUnknownClock      Code = "{{.Name}} is not a reporting duty Ernstfall knows."
+	CodeUnknownIncident   Code = "There is no incident {{.ID}}."
+	CodeAmbiguousIncident Code = "{{.ID}} matches {{.N}} incidents; give more of the ID."
+	CodeIncidentClosed    Code = "The incident {{.Title}} was closed at {{.Time}} already."
+	CodeEmptyEntry        Code = "Write what happened before adding it to the log."
+	CodeNoActionTitle     Code = "Every action needs a title."
+)
+
+// fail refuses a request: kv are the Args as name, value pairs.
+func fail(code Code, kv ...any) *Error {
+	e := &Error{Code: code, Args: map[string]any{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		e.Args[kv[i].(string)] = kv[i+1]
+	}
+	return e
+}
+
+// Text words the error through tr, a translation catalog's lookup. Times
+// among the Args are written in local time the way the catalog writes
+// "2006-01-02 15:04".
+func (e *Error) Text(tr i18n.Translator) string {
+	args := maps.Clone(e.Args)
+	for k, v := range args {
+		if t, ok := v.(time.Time); ok {
+			args[k] = t.Local().Format(tr("2006-01-02 15:04", nil))
+		}
+	}
+	return tr(string(e.Code), args)
+}
+
+// Error is the English text, followed by the cause.
+func (e *Error) Error() string {
+	var c *i18n.Catalog // nil: the English keys themselves
+	msg := e.Text(func(key string, data map[string]any) string { return c.T(key, data) })
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", msg, e.Err)
+	}
+	return msg
+}
+
+// Unwrap is the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// AsError finds the *Error in err's chain.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,38 @@
+package ops
+
+import (
+	"context"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// recPtr is the pointer type of a record type.
+type recPtr[T any] interface {
+	*T
+	handbook.Item
+}
+
+// Save stores a record a person edited in a form: a new one (before nil,
+// or without ID) is created; otherwise only the fields changed from before
+// are written, so that changes other laptops made meanwhile survive (see
+// store.Edit). On return after holds the record as stored.
+func Save[T any, P recPtr[T]](ctx context.Context, o *Ops, before, after *T) error {
+	return store.Edit[T, P](ctx, o.st, before, after)
+}
+
+// Delete deletes a record; it stays as a tombstone for sync and can be
+// brought back with Undelete.
+func (o *Ops) Delete(ctx context.Context, e handbook.Entity, id string) error {
+	return o.st.Delete(ctx, e, id)
+}
+
+// Undelete brings a deleted record back.
+func (o *Ops) Undelete(ctx context.Context, e handbook.Entity, id string) error {
+	return o.st.Undelete(ctx, e, id)
+}
+
+// SaveSettings stores the handbook-wide settings.
+func (o *Ops) SaveSettings(ctx context.Context, st handbook.Settings) error {
+	return o.st.SaveSettings(ctx, st)
+}
