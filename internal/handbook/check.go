@@ -64,13 +64,15 @@ type Finding struct {
 }
 
 // sortFindings puts errors first, then orders by kind of record (as
-// Entities lists them), name, code and message.
+// Entities lists them), name, code and message. The order compares every
+// field, so findings it calls equal are alike and no stable sort is needed.
 func sortFindings(f []Finding) {
-	slices.SortStableFunc(f, func(a, b Finding) int {
+	slices.SortFunc(f, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(levelRank(a.Level), levelRank(b.Level)),
 			cmp.Compare(entityRank(a.Entity), entityRank(b.Entity)),
 			strings.Compare(a.Name, b.Name), strings.Compare(a.Code, b.Code),
-			strings.Compare(a.Message, b.Message), strings.Compare(a.ID, b.ID))
+			strings.Compare(a.Message, b.Message), strings.Compare(a.ID, b.ID),
+			slices.Compare(a.Args, b.Args))
 	})
 }
 
@@ -229,10 +231,11 @@ func (hb Handbook) references() []Finding {
 		check(EntityLogEntry, &x.Record, x.Text, "incident_id", incidents, x.IncidentID)
 	}
 
+	mentions := newRoleMatcher(hb.Roles)
 	for _, p := range hb.Playbooks {
 		reported := map[string]bool{}
 		for _, s := range p.Steps() {
-			if s.Role == "" || reported[strings.ToLower(s.Role)] || slices.ContainsFunc(hb.Roles, func(r Role) bool { return MentionsRole(s.Role, r.Name) }) {
+			if s.Role == "" || reported[strings.ToLower(s.Role)] || mentions.known(s.Role) {
 				continue
 			}
 			reported[strings.ToLower(s.Role)] = true

@@ -189,6 +189,13 @@ func TestMentionsRole(t *testing.T) {
 			if got := MentionsRole(tt.mention, tt.name); got != tt.want {
 				t.Errorf("MentionsRole(%q, %q) = %v, want %v", tt.mention, tt.name, got, tt.want)
 			}
+			// The matcher the check uses agrees, asked once and again.
+			m := newRoleMatcher([]Role{{Name: "Presse"}, {Name: tt.name}})
+			for range 2 {
+				if got := m.known(tt.mention); got != tt.want {
+					t.Errorf("roleMatcher.known(%q) with role %q = %v, want %v", tt.mention, tt.name, got, tt.want)
+				}
+			}
 		})
 	}
 }

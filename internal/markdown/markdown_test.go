@@ -2,6 +2,8 @@ package markdown
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -293,5 +295,71 @@ func TestFindPlaceholderAndTimeTarget(t *testing.T) {
 	}
 	if _, _, ok := FindTimeTarget("Server (Produktion) isolieren"); ok {
 		t.Error("a parenthesis without a duration is no time target")
+	}
+}
+
+// TestStepKeysStable pins keys as earlier versions computed them: an
+// incident's ticks refer to steps by key, so a key must never change.
+func TestStepKeysStable(t *testing.T) {
+	src := "## Sofort\u00a0maßnahmen \t\n- [ ] Server  isolieren\u00a0 @IT-Lead (15 min)\n" +
+		"- [ ] Lage\tbewerten\vjetzt:\n  weiter\n- [ ] Kunden informieren –\n"
+	want := []struct{ text, key string }{
+		{"Server isolieren", "075de84747b9"},
+		{"Lage bewerten\vjetzt: weiter", "e0a106097f42"},
+		{"Kunden informieren", "87f98a2c8d73"},
+	}
+	got := Steps(src)
+	if len(got) != len(want) {
+		t.Fatalf("%d steps, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i].Text != w.text || got[i].Key != w.key {
+			t.Errorf("step %d = %q key %s, want %q key %s", i, got[i].Text, got[i].Key, w.text, w.key)
+		}
+	}
+}
+
+// TestCollapseSpaces checks collapseSpaces against the regular expression
+// it replaces, on white space of every kind.
+func TestCollapseSpaces(t *testing.T) {
+	re := regexp.MustCompile(`\s+`)
+	parts := []string{"a", "ß", " ", "  ", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", "\u2003", "-", ""}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		if got, want := collapseSpaces(s), re.ReplaceAllString(s, " "); got != want {
+			t.Fatalf("collapseSpaces(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestScannersMatchExpressions holds the hand-written step scanners to the
+// regular expressions they stand for, on random texts made of the pieces
+// that matter to them.
+func TestScannersMatchExpressions(t *testing.T) {
+	role := regexp.MustCompile(`(?:^|\s)@([\p{L}\p{N}_-]+)`)
+	target := regexp.MustCompile(`(?i)\(\s*(\d+)\s*(minuten|minutes|minute|min\.?|m|stunden|stunde|std\.?|hours|hour|h|tagen|tage|tag|days|day|d)\s*\)`)
+	parts := []string{"@", "(", ")", " ", "\t", "\n", "\v", "\u00a0", "1", "15", "٣", "a", "Ü", "ß", "-", "_", ".", ",",
+		"min", "MIN", "Min.", "m", "h", "Std", "std.", "tag", "Tage", "days", "d", "ſtd", "x", "IT-Lead", "é"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100_000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		start, end, ok := findRole(s)
+		if m := role.FindStringSubmatchIndex(s); (m != nil) != ok || ok && (m[2] != start || m[3] != end) {
+			t.Fatalf("findRole(%q) = %d, %d, %v; expression gives %v", s, start, end, ok, m)
+		}
+		tt, ok := findTimeTarget(s)
+		got := []int{tt.start, tt.end, tt.numStart, tt.numEnd, tt.unitStart, tt.unitEnd}
+		if m := target.FindStringSubmatchIndex(s); (m != nil) != ok || ok && !slices.Equal(m, got) {
+			t.Fatalf("findTimeTarget(%q) = %v, %v; expression gives %v", s, got, ok, m)
+		}
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -33,14 +35,125 @@ type Step struct {
 	Key string
 }
 
-var (
-	// roleMention is "@" after a space or at the start, followed by letters
-	// (umlauts included), digits, '-' and '_'.
-	roleMention = regexp.MustCompile(`(?:^|\s)@([\p{L}\p{N}_-]+)`)
-	// timeTarget is "(15 min)", "(30 Min.)", "(2 h)", "(1 Std.)", "(1 d)", "(1 Tag)" and the like.
-	timeTarget = regexp.MustCompile(`(?i)\(\s*(\d+)\s*(minuten|minutes|minute|min\.?|m|stunden|stunde|std\.?|hours|hour|h|tagen|tage|tag|days|day|d)\s*\)`)
-	spaces     = regexp.MustCompile(`\s+`)
-)
+// Steps are read by hand-written scanners rather than regular
+// expressions: every check of the handbook reads every step of every
+// playbook. The tests hold them to the expressions they stand for:
+//
+//	role mention  (?:^|\s)@([\p{L}\p{N}_-]+)
+//	time target   (?i)\(\s*(\d+)\s*(minuten|minutes|minute|min\.?|m|stunden|stunde|std\.?|hours|hour|h|tagen|tage|tag|days|day|d)\s*\)
+
+// isSpace is a white space character as \s matches it in a regular
+// expression: space, tab, newline, carriage return, form feed.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+// findRole returns the byte range of the first role mention's name in s
+// ("IT-Lead" in "… @IT-Lead"), the "@" not included.
+func findRole(s string) (start, end int, ok bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '@' || i > 0 && !isSpace(s[i-1]) {
+			continue
+		}
+		j := i + 1
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '_' && r != '-' {
+				break
+			}
+			j += n
+		}
+		if j > i+1 {
+			return i + 1, j, true
+		}
+	}
+	return 0, 0, false
+}
+
+// timeUnits are the units a time target may name, compared without case.
+var timeUnits = []string{"minuten", "minutes", "minute", "min.", "min", "m", "stunden", "stunde", "std.", "std",
+	"hours", "hour", "h", "tagen", "tage", "tag", "days", "day", "d"}
+
+// timeTargetAt is a time target found in a text: the byte range of the
+// whole target (parentheses included), of its number and of its unit.
+type timeTargetAt struct{ start, end, numStart, numEnd, unitStart, unitEnd int }
+
+// findTimeTarget returns the first time target in s.
+func findTimeTarget(s string) (timeTargetAt, bool) {
+	for i := strings.IndexByte(s, '('); i >= 0 && i < len(s); {
+		if t, ok := timeTargetFrom(s, i); ok {
+			return t, true
+		}
+		next := strings.IndexByte(s[i+1:], '(')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return timeTargetAt{}, false
+}
+
+// timeTargetFrom reads a time target starting at the "(" at s[i].
+func timeTargetFrom(s string, i int) (timeTargetAt, bool) {
+	t := timeTargetAt{start: i}
+	j := i + 1
+	for j < len(s) && isSpace(s[j]) {
+		j++
+	}
+	t.numStart = j
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == t.numStart {
+		return t, false
+	}
+	t.numEnd = j
+	for j < len(s) && isSpace(s[j]) {
+		j++
+	}
+	t.unitStart = j
+	for j < len(s) && s[j] != ')' && !isSpace(s[j]) {
+		j++
+	}
+	t.unitEnd = j
+	for j < len(s) && isSpace(s[j]) {
+		j++
+	}
+	if j == len(s) || s[j] != ')' {
+		return t, false
+	}
+	t.end = j + 1
+	unit := s[t.unitStart:t.unitEnd]
+	if !slices.ContainsFunc(timeUnits, func(u string) bool { return strings.EqualFold(u, unit) }) {
+		return t, false
+	}
+	return t, true
+}
+
+// collapseSpaces replaces each run of the spaces a regular expression's
+// \s matches (space, tab, newline, carriage return, form feed) by one space.
+func collapseSpaces(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) && (s[i] != ' ' || i+1 < len(s) && isSpace(s[i+1])) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			b = append(b, s[i])
+			continue
+		}
+		b = append(b, ' ')
+		for i+1 < len(s) && isSpace(s[i+1]) {
+			i++
+		}
+	}
+	return string(b)
+}
 
 // Steps returns every task item of the Markdown source src, nested ones
 // included, in document order. Task items inside code blocks are text, not steps.
@@ -87,29 +200,26 @@ func newStep(box *east.TaskCheckBox, source []byte, phase string) Step {
 		step.Line = bytes.Count(source[:lines.At(0).Start], []byte("\n")) + 1
 	}
 	text := plainText(block, source)
-	if m := roleMention.FindStringSubmatchIndex(text); m != nil {
-		step.Role = text[m[2]:m[3]]
-		text = text[:m[2]-1] + text[m[3]:]
+	if start, end, ok := findRole(text); ok {
+		step.Role = text[start:end]
+		text = text[:start-1] + text[end:]
 	}
-	if m := timeTarget.FindStringSubmatchIndex(text); m != nil {
-		step.Target = minutes(text[m[2]:m[3]], text[m[4]:m[5]])
-		text = text[:m[0]] + text[m[1]:]
+	if t, ok := findTimeTarget(text); ok {
+		step.Target = minutes(text[t.numStart:t.numEnd], text[t.unitStart:t.unitEnd])
+		text = text[:t.start] + text[t.end:]
 	}
-	step.Text = strings.TrimRight(strings.TrimSpace(spaces.ReplaceAllString(text, " ")), " -–—:,;")
+	step.Text = strings.TrimRight(strings.TrimSpace(collapseSpaces(text)), " -–—:,;")
 	return step
 }
 
 // FindTimeTarget locates the first time target ("(15 min)", "(2 h)") in s
 // as the byte range [start, end), parentheses included.
 func FindTimeTarget(s string) (start, end int, ok bool) {
-	loc := timeTarget.FindStringIndex(s)
-	if loc == nil {
-		return 0, 0, false
-	}
-	return loc[0], loc[1], true
+	t, ok := findTimeTarget(s)
+	return t.start, t.end, ok
 }
 
-// minutes converts a number and a unit matched by timeTarget to minutes.
+// minutes converts the number and unit of a time target to minutes.
 func minutes(number, unit string) int {
 	n, err := strconv.Atoi(number)
 	if err != nil {
@@ -127,7 +237,7 @@ func minutes(number, unit string) int {
 
 // stepKey hashes the phase and the normalised text of a step.
 func stepKey(phase, text string) string {
-	norm := func(s string) string { return strings.ToLower(spaces.ReplaceAllString(strings.TrimSpace(s), " ")) }
+	norm := func(s string) string { return strings.ToLower(collapseSpaces(strings.TrimSpace(s))) }
 	sum := sha256.Sum256([]byte(norm(phase) + "\x00" + norm(text)))
 	return hex.EncodeToString(sum[:6])
 }
