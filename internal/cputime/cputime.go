@@ -15,6 +15,9 @@ type Meter struct{ start time.Duration }
 // Start starts a meter; call it after the benchmark's setup.
 func Start() Meter { return Meter{start: used()} }
 
+// Used is the CPU time since Start.
+func (m Meter) Used() time.Duration { return used() - m.start }
+
 // Report adds the CPU time per operation since Start to b's results as
 // cpu-ms/op. It does nothing where the system does not tell the CPU time.
 func (m Meter) Report(b *testing.B) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"ernstfall/internal/cputime"
 	"ernstfall/internal/fixture"
 	"ernstfall/internal/handbook"
 )
@@ -27,6 +29,7 @@ func largeStore(b *testing.B) *Store {
 func BenchmarkImportLarge(b *testing.B) {
 	ctx := context.Background()
 	hb := fixture.Generate(1, fixture.Large)
+	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		s, err := Open(ctx, filepath.Join(b.TempDir(), "large.db"), Options{})
@@ -34,13 +37,16 @@ func BenchmarkImportLarge(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		m := cputime.Start()
 		if _, err := s.Import(ctx, hb); err != nil {
 			b.Fatal(err)
 		}
+		cpu += m.Used()
 		b.StopTimer()
 		s.Close()
 		b.StartTimer()
 	}
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 func BenchmarkOpenLarge(b *testing.B) {
@@ -55,13 +61,36 @@ func BenchmarkOpenLarge(b *testing.B) {
 	}
 }
 
+// searchQueries are what people type into the search field: words of a
+// playbook, names with and without umlauts, and phone numbers in pieces.
+var searchQueries = []struct{ name, query string }{
+	{"words", "systeme isol"},
+	{"playbook", "ransomware"},
+	{"name", "Müller"},
+	{"name-folded", "mueller"},
+	{"prefix", "kr"},
+	{"phone-area", "030"},
+	{"phone-intl", "+49 30"},
+	{"phone-national", "030 23125"},
+	{"phone-digits", "03023125"},
+	{"phone-mobile", "0171 392"},
+}
+
+// BenchmarkSearchLarge searches the large handbook the way the search
+// field does (limit 50), once per kind of query.
 func BenchmarkSearchLarge(b *testing.B) {
 	ctx := context.Background()
 	s := largeStore(b)
-	for b.Loop() {
-		if hits, err := s.Search(ctx, "systeme isol", 50); err != nil || len(hits) == 0 {
-			b.Fatalf("%d hits, %v", len(hits), err)
-		}
+	for _, q := range searchQueries {
+		b.Run(q.name, func(b *testing.B) {
+			cpu := cputime.Start()
+			for b.Loop() {
+				if hits, err := s.Search(ctx, q.query, 50); err != nil || len(hits) == 0 {
+					b.Fatalf("%q: %d hits, %v", q.query, len(hits), err)
+				}
+			}
+			cpu.Report(b)
+		})
 	}
 }
 

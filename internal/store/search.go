@@ -3,11 +3,13 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"ernstfall/internal/handbook"
@@ -45,6 +47,13 @@ var unindexedFields = map[string]bool{
 // finds "+49 30 23125 412".
 func searchText(fields map[string]json.RawMessage) string { return recordText(fields, true) }
 
+// shownField tells the fields whose text a record is found by and shown
+// with: not machine values, times and dates, nor the title, which is
+// indexed on its own.
+func shownField(k string) bool {
+	return !unindexedFields[k] && !strings.HasSuffix(k, "_at") && k != "title" && k != "name" && k != "due" && k != "date"
+}
+
 // recordText joins a record's string fields, one per line; withPhoneForms
 // adds the digit forms of phone numbers that only the index needs.
 func recordText(fields map[string]json.RawMessage, withPhoneForms bool) string {
@@ -55,7 +64,7 @@ func recordText(fields map[string]json.RawMessage, withPhoneForms bool) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		if unindexedFields[k] || strings.HasSuffix(k, "_at") || k == "title" || k == "name" || k == "due" || k == "date" {
+		if !shownField(k) {
 			continue
 		}
 		var v string
@@ -111,23 +120,27 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		}
 		match.WriteString(`"` + t + `"*`)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.entity, r.id, r.label, r.data
-		FROM search JOIN records r ON r.rowid = search.rowid
-		WHERE search MATCH ? AND r.deleted = 0
-		ORDER BY bm25(search, 20.0, 1.0), r.label
-		LIMIT ?`, match.String(), 4*limit)
+	st, err := s.searchStatements(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
+	}
+	rows, err := st.best.QueryContext(ctx, match.String(), 4*limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
 	defer rows.Close()
-	var out []Hit
+	type found struct {
+		Hit
+		rowid int64
+		rank  int
+	}
+	var out []found
 	for rows.Next() {
-		var h Hit
-		var data string
-		if err := rows.Scan(&h.Entity, &h.ID, &h.Title, &data); err != nil {
+		var h found
+		if err := rows.Scan(&h.rowid, &h.Entity, &h.ID, &h.Title); err != nil {
 			return nil, fmt.Errorf("search %q: %w", query, err)
 		}
-		h.Snippet = snippet(data, terms)
+		h.rank = titleRank(h.Title, terms)
 		out = append(out, h)
 	}
 	if err := rows.Err(); err != nil {
@@ -137,17 +150,109 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	// so a long playbook would lose to a short note that names it. Records
 	// whose title holds every word come first; among those, what a crisis
 	// team reaches for first (playbooks, people); then bm25 order.
-	slices.SortStableFunc(out, func(a, b Hit) int {
-		ra, rb := titleRank(a.Title, terms), titleRank(b.Title, terms)
-		if ra != rb {
-			return cmp.Compare(rb, ra)
+	slices.SortStableFunc(out, func(a, b found) int {
+		if a.rank != b.rank {
+			return cmp.Compare(b.rank, a.rank)
 		}
-		if ra == 0 {
+		if a.rank == 0 {
 			return 0
 		}
 		return cmp.Compare(entityPriority(a.Entity), entityPriority(b.Entity))
 	})
-	return out[:min(len(out), limit)], nil
+	out = out[:min(len(out), limit)]
+	// Snippets only for the hits shown: building one reads the record.
+	ids := make([]int64, len(out))
+	for i, h := range out {
+		ids[i] = h.rowid
+	}
+	texts, err := shownTexts(ctx, st.texts, ids)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
+	}
+	hits := make([]Hit, len(out))
+	for i, h := range out {
+		hits[i] = h.Hit
+		hits[i].Snippet = snippet(texts[h.rowid], terms)
+	}
+	return hits, nil
+}
+
+// searchStatements are the search's queries, prepared once per store.
+type searchStatements struct {
+	mu sync.Mutex
+	// best finds the best matches: live records only (a tombstone leaves
+	// the index), ranked by bm25 with the title weighing more.
+	best *sql.Stmt
+	// texts reads the text fields of records given as a JSON array of row IDs.
+	texts *sql.Stmt
+}
+
+func (s *Store) searchStatements(ctx context.Context) (*searchStatements, error) {
+	st := &s.search
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.best != nil {
+		return st, nil
+	}
+	best, err := s.r.PrepareContext(ctx, `SELECT r.rowid, r.entity, r.id, r.label
+		FROM search JOIN records r ON r.rowid = search.rowid
+		WHERE search MATCH ? AND r.deleted = 0
+		ORDER BY bm25(search, 20.0, 1.0), r.label
+		LIMIT ?`)
+	if err != nil {
+		return nil, err
+	}
+	texts, err := s.r.PrepareContext(ctx, `SELECT r.rowid, j.key, j.value
+		FROM records r, json_each(r.data) j
+		WHERE r.rowid IN (SELECT value FROM json_each(?)) AND j.type = 'text' AND j.value != ''
+		ORDER BY r.rowid, j.key`)
+	if err != nil {
+		best.Close()
+		return nil, err
+	}
+	st.best, st.texts = best, texts
+	return st, nil
+}
+
+// shownTexts reads, for the records with these row IDs, the text of the
+// fields a record is shown with (as recordText joins them: in the order
+// of their names, one per line).
+func shownTexts(ctx context.Context, stmt *sql.Stmt, rowids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(rowids))
+	if len(rowids) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(rowids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var b strings.Builder
+	last := int64(-1)
+	for rows.Next() {
+		var id int64
+		var key, value string
+		if err := rows.Scan(&id, &key, &value); err != nil {
+			return nil, err
+		}
+		if id != last && last >= 0 {
+			out[last] = b.String()
+			b.Reset()
+		}
+		last = id
+		if shownField(key) {
+			b.WriteString(value)
+			b.WriteByte('\n')
+		}
+	}
+	if last >= 0 {
+		out[last] = b.String()
+	}
+	return out, rows.Err()
 }
 
 // entityPriority orders kinds of records by how urgently they are looked for.
@@ -185,20 +290,15 @@ func queryTerms(q string) []string {
 
 // snippet picks the first line of the record's text that holds a query
 // word, shortened around it; for a title-only match, the first line.
-func snippet(data string, terms []string) string {
-	fields := map[string]json.RawMessage{}
-	if json.Unmarshal([]byte(data), &fields) != nil {
-		return ""
-	}
-	text := recordText(fields, false)
-	for _, line := range strings.Split(text, "\n") {
+func snippet(text string, terms []string) string {
+	for rest := text; rest != ""; {
+		line, next, _ := strings.Cut(rest, "\n")
+		rest = next
 		f := fold(line)
 		for _, t := range terms {
-			i := strings.Index(f, t)
-			if i < 0 {
-				continue
+			if strings.Contains(f, t) {
+				return shorten(strings.TrimSpace(line), t)
 			}
-			return shorten(strings.TrimSpace(line), t)
 		}
 	}
 	// A match in the title only: show the record's first line of text.

@@ -52,6 +52,8 @@ type Store struct {
 	checked   map[checkedKey]bool
 	// notices tells subscribers what each commit changed.
 	notices notices
+	// search holds the search's statements, prepared on first use.
+	search searchStatements
 }
 
 // Options tune Open; the zero value is right for the app.
