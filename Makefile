@@ -11,7 +11,7 @@ BUILD_DEBS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
 # Real clients the tests use: a PDF parser for the binder, an X server for the window.
 TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils python3-vobject
 
-.PHONY: all deps package-deps build run test fuzz bench lint package package-check clean
+.PHONY: all deps package-deps build run test fuzz bench lint licenses package package-check clean
 
 all: build
 
@@ -64,6 +64,12 @@ bench:
 lint:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
 	$(GO) vet $(PKGS)
+
+# THIRD_PARTY_LICENSES: the Go modules linked into the program, with their
+# licences, read from the module cache. Run it after changing go.mod; a test
+# in `make test` fails while the committed file is out of date.
+licenses:
+	$(GO) test -count=1 -run '^TestFileIsCurrent$$' ./internal/thirdparty -update
 
 # dist/: Linux tarball, .deb and Windows .zip (see packaging/build.sh).
 package: package-deps
