@@ -21,8 +21,9 @@ var ErrCreate = errors.New("cannot create a file in the folder")
 // Write calls write with a buffered writer onto a temporary file beside
 // path, syncs it and renames it over path. An existing file keeps its
 // permissions. When write or any step fails, the temporary file is removed
-// and path is as it was. Temporaries of earlier runs for path that were
-// killed half way are removed first.
+// and path is as it was; ErrInUse when another program holds path open so
+// that Windows will not replace it. Temporaries of earlier runs for path
+// that were killed half way are removed first.
 func Write(path string, write func(io.Writer) error) (err error) {
 	mode := fs.FileMode(0o644)
 	if fi, statErr := os.Stat(path); statErr == nil {
@@ -63,7 +64,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	}
 	// Elsewhere the file is renamed while still open and locked, so that
 	// the clean-up of another run never takes it for abandoned.
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replace %s: %w", path, err)
 	}
 	syncDir(filepath.Dir(path))

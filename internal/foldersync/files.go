@@ -11,6 +11,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"ernstfall/internal/atomicfile"
 )
 
 // share is the protocol folder "ernstfall" inside the shared folder. All
@@ -231,6 +233,8 @@ func (s *share) createOnce(rel string, data []byte) error {
 }
 
 // replace writes rel whole, replacing the previous version atomically.
+// On Windows another laptop reading the file over the share holds it open
+// for a moment; the rename waits for that.
 func (s *share) replace(rel string, data []byte) error {
 	if err := checkEntry(s.root, rel, false); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -239,7 +243,8 @@ func (s *share) replace(rel string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := s.root.Rename(tmp, rel); err != nil {
+	rename := func() error { return s.root.Rename(tmp, rel) }
+	if err := atomicfile.RetryWhileHeld(rename, func() (fs.FileInfo, error) { return s.root.Stat(rel) }); err != nil {
 		s.root.Remove(tmp)
 		return err
 	}
