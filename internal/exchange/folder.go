@@ -204,7 +204,11 @@ func uniqueName(files map[string][]byte, sub, base string) string {
 
 var slugFold = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "Ä", "ae", "Ö", "oe", "Ü", "ue")
 
-// slug turns a title into a file name: lower case ASCII words joined by "-".
+// slug turns a title into a file name that every file system takes: lower
+// case ASCII words joined by "-", at most 60 characters, so none of
+// Windows' forbidden characters (< > : " / \ | ? *), no trailing dot or
+// space, no case clash, and no path that outgrows Windows' 260 characters.
+// Windows' device names get an underscore (see windowsSafe).
 func slug(title string) string {
 	s := strings.ToLower(slugFold.Replace(title))
 	var b strings.Builder
@@ -227,7 +231,20 @@ func slug(title string) string {
 	if out == "" {
 		return "ohne-titel"
 	}
-	return out
+	return windowsSafe(out)
+}
+
+// windowsSafe appends "_" to a name that Windows reserves for a device
+// (CON, PRN, AUX, NUL, COM0–9, LPT0–9), with any extension: "con.md" cannot
+// be created there, and "nul.md" silently writes nowhere. No other slug has
+// an underscore, so the result clashes with no other title.
+func windowsSafe(base string) string {
+	device := base == "con" || base == "prn" || base == "aux" || base == "nul" ||
+		len(base) == 4 && (base[:3] == "com" || base[:3] == "lpt") && base[3] >= '0' && base[3] <= '9'
+	if device {
+		return base + "_"
+	}
+	return base
 }
 
 func readIndex(dir string) (index, error) {
