@@ -143,7 +143,10 @@ func (s *Store) checkCopy(ctx context.Context, path string, before, after int) (
 
 // pruneBackups applies the retention to one reason's backups. Files that
 // fail the quick check (partial, damaged) are removed first and never take
-// the place of a whole backup.
+// the place of a whole backup. A file that cannot be removed (on Windows:
+// open in another program, say a database viewer) stays for a later round:
+// pruning is housekeeping and never stops the sync or migration whose
+// backup was just written.
 func (s *Store) pruneBackups(ctx context.Context, reason string, keep int) error {
 	entries, err := os.ReadDir(s.backupDir)
 	if err != nil {
@@ -161,9 +164,7 @@ func (s *Store) pruneBackups(ctx context.Context, reason string, keep int) error
 		}
 		p := filepath.Join(s.backupDir, e.Name())
 		if !s.quickOK(ctx, p) {
-			if err := removeWithJournals(p); err != nil {
-				return fmt.Errorf("prune backups: remove damaged %s: %w", e.Name(), err)
-			}
+			_ = removeWithJournals(p)
 			continue
 		}
 		good = append(good, cand{p, at})
@@ -177,10 +178,9 @@ func (s *Store) pruneBackups(ctx context.Context, reason string, keep int) error
 		if kept[i] {
 			continue
 		}
-		if err := removeWithJournals(c.path); err != nil {
-			return fmt.Errorf("prune backups: %w", err)
+		if err := removeWithJournals(c.path); err == nil {
+			s.forgetChecked(c.path)
 		}
-		s.forgetChecked(c.path)
 	}
 	return nil
 }
