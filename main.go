@@ -24,9 +24,12 @@ import (
 var fyneApp string
 
 func main() {
+	if len(os.Args) > 1 {
+		attachParentConsole()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	env := &cli.Env{Version: version(fyneApp), Stdout: os.Stdout, Stderr: os.Stderr, GUI: app.Run,
-		Lang: i18n.Language(os.Getenv)}
+		Lang: i18n.Language(os.Getenv), Getenv: os.Getenv}
 	code := cli.Run(ctx, os.Args[1:], env)
 	stop()
 	os.Exit(code)
