@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,8 @@ type Env struct {
 	// with i18n.Language, the global --lang flag overrides it. Empty means
 	// English.
 	Lang string
+	// Getenv reads the environment (os.Getenv); nil reads nothing.
+	Getenv func(string) string
 
 	cat *i18n.Catalog
 }
@@ -138,6 +141,25 @@ func commands() []command {
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// printTime is the time a printout shows: now, or SOURCE_DATE_EPOCH
+// (seconds since 1970, the reproducible-builds convention) when it is set,
+// so that two runs over the same handbook print the same text, on Linux and
+// Windows alike.
+func (env *Env) printTime() (time.Time, error) {
+	v := ""
+	if env.Getenv != nil {
+		v = env.Getenv("SOURCE_DATE_EPOCH")
+	}
+	if v == "" {
+		return env.Now(), nil
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || sec < 0 {
+		return time.Time{}, usagef("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
+	}
+	return time.Unix(sec, 0), nil
+}
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 

@@ -306,7 +306,11 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	if *out == "" {
 		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
 	}
-	opt := binder.Options{Lang: *lang, Paper: *paper, Playbook: *playbook, Team: *team, PrintedBy: *by}
+	printed, err := env.printTime()
+	if err != nil {
+		return err
+	}
+	opt := binder.Options{Lang: *lang, Paper: *paper, Playbook: *playbook, Team: *team, PrintedAt: printed, PrintedBy: *by}
 	if *sections != "" {
 		for _, s := range strings.Split(*sections, ",") {
 			opt.Sections = append(opt.Sections, strings.TrimSpace(s))

@@ -214,7 +214,11 @@ func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string)
 	if err != nil {
 		return err
 	}
-	res, err := o.PrintIncidentReport(ctx, ops.IncidentReport{Path: *out, IncidentID: inc.ID, Options: binder.Options{Lang: *lang}}, env.progress())
+	printed, err := env.printTime()
+	if err != nil {
+		return err
+	}
+	res, err := o.PrintIncidentReport(ctx, ops.IncidentReport{Path: *out, IncidentID: inc.ID, Options: binder.Options{Lang: *lang, PrintedAt: printed}}, env.progress())
 	if err != nil {
 		if errors.Is(err, binder.ErrBadOption) {
 			return usagef("%v", err)
