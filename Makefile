@@ -27,8 +27,11 @@ deps:
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
 
-# Packaging also needs the Windows cross-compiler, zip and the validators.
-PACKAGE_DEBS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 zip unzip file appstream desktop-file-utils
+# Packaging also needs the Windows cross-compiler and resource compiler,
+# ImageMagick for the Windows icon, zip and the validators; the package check
+# runs the Windows build under Wine (64-bit only) and looks at its window.
+PACKAGE_DEBS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 zip unzip file appstream desktop-file-utils \
+                imagemagick wine wine64 xdotool
 
 package-deps: deps
 	@missing=""; for p in $(PACKAGE_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -75,7 +78,7 @@ licenses:
 package: package-deps
 	packaging/build.sh
 
-package-check:
+package-check: package-deps
 	packaging/check.sh
 
 clean:

@@ -29,7 +29,14 @@ build_linux() {
 	echo "package: Linux tarball"
 	rm -f Ernstfall.tar.xz
 	"$FYNE" package --os linux --release
-	mv Ernstfall.tar.xz "$DIST/ernstfall_${VERSION}_linux_amd64.tar.xz"
+	# The licence and the third-party licences go in beside fyne's Makefile.
+	local stage
+	stage=$(mktemp -d)
+	trap 'rm -rf "$stage"' RETURN
+	tar -xJf Ernstfall.tar.xz -C "$stage"
+	install -m644 LICENSE THIRD_PARTY_LICENSES "$stage/"
+	(cd "$stage" && tar -cJf "$DIST/ernstfall_${VERSION}_linux_amd64.tar.xz" --owner=0 --group=0 -- *)
+	rm Ernstfall.tar.xz
 }
 
 # Depends for the .deb: the packages that provide the shared libraries the
@@ -67,6 +74,7 @@ build_deb() {
 		install -m644 "packaging/icons/ernstfall-$s.png" "$pkg/usr/share/icons/hicolor/${s}x${s}/apps/$ID.png"
 	done
 	install -m644 packaging/linux/copyright "$pkg/usr/share/doc/ernstfall/copyright"
+	install -m644 THIRD_PARTY_LICENSES "$pkg/usr/share/doc/ernstfall/THIRD_PARTY_LICENSES"
 	local size depends
 	size=$(du -sk "$pkg/usr" | cut -f1)
 	depends=$(deb_depends "$pkg/usr/bin/ernstfall")
@@ -91,25 +99,46 @@ CONTROL
 	echo "package: Depends: $depends"
 }
 
+# windows_resources compiles icon, manifest and version information (with
+# the licence, which fyne package cannot set) into a .syso that go build
+# links into the Windows executable only.
+windows_resources() {
+	local stage=$1 v=$VERSION
+	local comma=${v//./,}
+	convert packaging/icons/ernstfall-{16,32,48,64,128,256}.png "$stage/ernstfall.ico"
+	for f in ernstfall.rc ernstfall.exe.manifest; do
+		sed -e "s/@VERSION_COMMA@/$comma/g" -e "s/@VERSION@/$v/g" -e "s/@BUILD@/$BUILD/g" \
+			"packaging/windows/$f.in" > "$stage/$f"
+	done
+	(cd "$stage" && x86_64-w64-mingw32-windres -O coff -i ernstfall.rc -o "$ROOT/ernstfall_windows_amd64.syso")
+}
+
 build_windows() {
 	need_fyne
-	command -v x86_64-w64-mingw32-gcc >/dev/null || {
-		echo "package: the Windows build needs mingw-w64: apt-get install gcc-mingw-w64-x86-64"; exit 1; }
+	for tool in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres convert; do
+		command -v $tool >/dev/null || {
+			echo "package: the Windows build needs $tool: make package-deps installs it"; exit 1; }
+	done
 	echo "package: Windows .exe (cross-compiled; the first run compiles GLFW for Windows, a few minutes)"
+	local stage
+	stage=$(mktemp -d)
+	trap 'rm -rf "$stage"; rm -f "$ROOT/ernstfall_windows_amd64.syso"' RETURN
+	windows_resources "$stage"
 	rm -f Ernstfall.exe
-	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 "$FYNE" package --os windows --release
+	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
+		"$FYNE" build --target windows --release -o Ernstfall.exe
+	rm -f ernstfall_windows_amd64.syso
 	if [ -n "${SIGN_CERT:-}" ]; then
 		# Authenticode signing: SIGN_CERT is a PKCS#12 file, SIGN_PASS its password.
 		osslsigncode sign -pkcs12 "$SIGN_CERT" -pass "${SIGN_PASS:-}" -n Ernstfall \
 			-t http://timestamp.digicert.com -in Ernstfall.exe -out Ernstfall-signed.exe
 		mv Ernstfall-signed.exe Ernstfall.exe
 	fi
-	local stage
-	stage=$(mktemp -d)
-	trap 'rm -rf "$stage"' RETURN
 	mkdir "$stage/Ernstfall"
 	mv Ernstfall.exe "$stage/Ernstfall/"
 	install -m644 packaging/windows/README.txt "$stage/Ernstfall/README.txt"
+	install -m644 LICENSE "$stage/Ernstfall/LICENSE.txt"
+	install -m644 THIRD_PARTY_LICENSES "$stage/Ernstfall/THIRD_PARTY_LICENSES.txt"
 	rm -f "$DIST/ernstfall_${VERSION}_windows_amd64.zip"
 	(cd "$stage" && zip -qr "$DIST/ernstfall_${VERSION}_windows_amd64.zip" Ernstfall)
 }
