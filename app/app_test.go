@@ -435,6 +435,7 @@ func TestWelcome(t *testing.T) {
 				t.Fatal(err)
 			}
 			test.Tap(findButton(t, w.Content(), tt.button))
+			u.tasks.Wait()
 			sums, _ := st.Summaries(ctx, handbook.EntityPlaybook)
 			if got := len(sums) > 0; got != tt.wantRecords {
 				t.Fatalf("playbooks loaded = %v, want %v", got, tt.wantRecords)

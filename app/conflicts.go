@@ -77,7 +77,7 @@ func conflictCard(u *ui, c store.Conflict, devices map[string]string) fyne.Canva
 		mineLabel = lang.L("Keep this")
 	}
 	resolve := func(ch store.Choice, merged json.RawMessage) {
-		err := u.st.ResolveConflict(u.ctx, c, ch, merged)
+		err := u.ops.ResolveConflict(u.ctx, c, ch, merged)
 		switch {
 		case errors.Is(err, store.ErrConflictGone):
 			dialog.NewInformation(lang.L("Conflicts"), lang.L("This conflict was resolved meanwhile, perhaps on another laptop."), u.win).Show()

@@ -91,7 +91,6 @@ func contactsView(u *ui) view {
 		},
 		detail: func(c handbook.Contact) fyne.CanvasObject { return contactDetail(u, c, cr) },
 		edit:   contactForm,
-		verify: func(c *handbook.Contact) { c.LastVerifiedAt = u.now() },
 	}
 	cell := func(c handbook.Contact, col int) string {
 		switch col {

@@ -28,7 +28,9 @@ func TestImportPreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := u.st.Summaries(u.ctx, handbook.EntityContact)
-	ip := u.importFile(path)
+	u.importFile(path)
+	u.tasks.Wait()
+	ip := u.preview
 	if ip == nil {
 		t.Fatalf("no preview: %q", texts(u.dialogTop()))
 	}
@@ -53,6 +55,7 @@ func TestImportPreview(t *testing.T) {
 		t.Fatalf("decision of the duplicate = %q, want skip", ip.decisions[1])
 	}
 	test.Tap(findButton(t, d, "Importieren"))
+	u.tasks.Wait()
 	after, _ := u.st.Summaries(u.ctx, handbook.EntityContact)
 	if len(after) != len(before)+1 {
 		t.Fatalf("%d contacts after import, want %d", len(after), len(before)+1)
@@ -67,6 +70,7 @@ func TestImportPreview(t *testing.T) {
 
 	t.Run("cancel writes nothing", func(t *testing.T) {
 		u.importFile(path)
+		u.tasks.Wait()
 		test.Tap(findButton(t, u.dialogTop(), "Abbrechen"))
 		again, _ := u.st.Summaries(u.ctx, handbook.EntityContact)
 		if len(again) != len(after) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -52,53 +54,29 @@ func (u *ui) chooseImport() {
 	d.Show()
 }
 
-// readContactsFile reads a vCard or CSV file and compares it with the
-// contacts in the store.
-func (u *ui) readContactsFile(path string) (exchange.Preview, error) {
-	data, err := exchange.ReadLimited(u.ctx, path)
-	if err != nil {
-		return exchange.Preview{}, err
-	}
-	format, err := exchange.Detect(path, false, data[:min(len(data), 512)])
-	if err != nil {
-		return exchange.Preview{}, err
-	}
-	var parsed exchange.Parsed
-	switch format {
-	case exchange.FormatVCard:
-		parsed, err = exchange.ReadVCard(path, data)
-	case exchange.FormatCSV:
-		parsed, err = exchange.ReadCSV(path, data)
-	default:
-		return exchange.Preview{}, fmt.Errorf("import %s: %w", path, exchange.ErrFormat)
-	}
-	if err != nil {
-		return exchange.Preview{}, err
-	}
-	existing, err := store.List[handbook.Contact](u.ctx, u.st)
-	if err != nil {
-		return exchange.Preview{}, err
-	}
-	settings, err := u.st.Settings(u.ctx)
-	if err != nil {
-		return exchange.Preview{}, err
-	}
-	return exchange.NewPreview(existing, parsed, settings.DefaultCountry), nil
-}
-
-// importFile shows what importing path would do; nothing is written
-// before the user confirms. It returns the preview shown, nil on error.
-func (u *ui) importFile(path string) *importPreview {
-	p, err := u.readContactsFile(path)
-	if err != nil {
-		what := lang.L("The file could not be read.")
-		if errors.Is(err, exchange.ErrFormat) || errors.Is(err, exchange.ErrBinary) {
-			what = lang.L("This is not a vCard (.vcf) or CSV file.")
+// importFile reads path in the background and shows what importing it
+// would do; nothing is written before the user confirms. The preview
+// opens as u.preview.
+func (u *ui) importFile(path string) *task {
+	var p exchange.Preview
+	return u.run(lang.L("Reading the contacts"), func(ctx context.Context, pr ops.Progress) error {
+		var err error
+		p, err = u.ops.ReadContacts(ctx, path, pr)
+		return err
+	}, func(err error) {
+		switch {
+		case cancelled(err):
+			return
+		case err != nil:
+			what := lang.L("The file could not be read.")
+			if errors.Is(err, exchange.ErrFormat) || errors.Is(err, exchange.ErrBinary) {
+				what = lang.L("This is not a vCard (.vcf) or CSV file.")
+			}
+			u.showError(what, lang.L("Export the contacts from your address book as vCard or CSV and try again. Nothing was imported."), err)
+			return
 		}
-		u.showError(what, lang.L("Export the contacts from your address book as vCard or CSV and try again. Nothing was imported."), err)
-		return nil
-	}
-	return u.showImportPreview(p)
+		u.preview = u.showImportPreview(p)
+	})
 }
 
 // importColumns of the preview table.
@@ -177,7 +155,7 @@ func (ip *importPreview) update() {
 	ip.counts.SetText(lang.L("{{.Rows}} contacts in the file: {{.New}} new, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Dup}} duplicates, {{.Invalid}} invalid. Importing creates {{.Create}} and updates {{.Update}}.",
 		map[string]any{"Rows": len(ip.p.Rows), "New": c[exchange.ActionCreate], "Updated": c[exchange.ActionUpdate], "Unchanged": c[exchange.ActionUnchanged],
 			"Dup": c[exchange.ActionDuplicate], "Invalid": c[exchange.ActionInvalid], "Create": n[exchange.DecideCreate], "Update": n[exchange.DecideUpdate]}))
-	if len(ip.p.Problems) > 0 && !ip.skipBad.Checked {
+	if ops.Unreadable(ip.p) > 0 && !ip.skipBad.Checked {
 		ip.importBtn.Disable()
 		return
 	}
@@ -274,9 +252,19 @@ func (u *ui) showImportPreview(p exchange.Preview) *importPreview {
 		warn.Importance = widget.WarningImportance
 		warn.Wrapping = fyne.TextWrapWord
 		top.Add(warn)
+	} else if n := p.Counts()[exchange.ActionInvalid]; n > 0 {
+		warn := widget.NewLabel("⚠ " + lang.L("{{.N}} contacts are invalid and cannot be imported (see the reason in their row).", map[string]any{"N": n}))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		top.Add(warn)
+	}
+	if ops.Unreadable(p) > 0 {
 		top.Add(ip.skipBad)
 	}
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { ip.dialog.Hide() })
+	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
+		ip.dialog.Hide()
+		u.preview = nil
+	})
 	ip.importBtn = widget.NewButtonWithIcon(lang.L("Import"), theme.ConfirmIcon(), func() { u.applyImport(ip) })
 	ip.importBtn.Importance = widget.HighImportance
 	content := container.NewBorder(top, container.NewBorder(nil, nil, nil, container.NewHBox(cancel, ip.importBtn)), nil, nil, t)
@@ -287,15 +275,28 @@ func (u *ui) showImportPreview(p exchange.Preview) *importPreview {
 	return ip
 }
 
-func (u *ui) applyImport(ip *importPreview) {
-	n, err := ip.p.Apply(u.ctx, u.st, exchange.Choice{Decisions: ip.decisions, SkipProblems: ip.skipBad.Checked}, u.now())
-	if err != nil {
-		u.showError(lang.L("The contacts could not be imported. Nothing was changed."), lang.L("Check the rows marked as invalid, or try again."), err)
-		return
-	}
-	ip.dialog.Hide()
-	u.show(u.current)
-	dialog.NewInformation(lang.L("Import"), lang.L("{{.N}} contacts created or updated.", map[string]any{"N": n}), u.win).Show()
+// applyImport writes the contacts as decided, in the background.
+func (u *ui) applyImport(ip *importPreview) *task {
+	choice := exchange.Choice{Decisions: slices.Clone(ip.decisions), SkipProblems: ip.skipBad.Checked}
+	ip.importBtn.Disable()
+	var n int
+	return u.run(lang.L("Importing the contacts"), func(ctx context.Context, pr ops.Progress) error {
+		var err error
+		n, err = u.ops.ImportContacts(ctx, ip.p, choice, pr)
+		return err
+	}, func(err error) {
+		ip.update()
+		switch {
+		case cancelled(err):
+			return
+		case err != nil:
+			u.opFailed(lang.L("The contacts could not be imported. Nothing was changed."), lang.L("Check the rows marked as invalid, or try again."), err)
+			return
+		}
+		ip.dialog.Hide()
+		u.preview = nil
+		dialog.NewInformation(lang.L("Import"), lang.L("{{.N}} contacts created or updated.", map[string]any{"N": n}), u.win).Show()
+	})
 }
 
 // chooseExport asks for the format, then for the file.

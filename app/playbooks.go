@@ -39,7 +39,6 @@ func playbooksView(u *ui) view {
 			reviewFields(f, &p.Review, contactOpts)
 			f.markdown("body", lang.L("Procedure (Markdown: ## phases, - [ ] steps with @role and (15 min))"), &p.Body)
 		},
-		review: func(p *handbook.Playbook) *handbook.Review { return &p.Review },
 	}
 	return s.view()
 }

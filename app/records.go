@@ -49,7 +49,6 @@ func risksView(u *ui) view {
 			f.choice("playbook_id", lang.L("Playbook"), &r.PlaybookID, playbookOpts)
 			reviewFields(f, &r.Review, contactOpts)
 		},
-		review: func(r *handbook.RiskScenario) *handbook.Review { return &r.Review },
 	}
 	return s.view()
 }
@@ -164,7 +163,6 @@ func templatesView(u *ui) view {
 			reviewFields(f, &t.Review, contactOpts)
 			f.markdown("body", lang.L("Message (Markdown, placeholders such as {{.Example}})", map[string]any{"Example": "{{incident.title}}"}), &t.Body)
 		},
-		review: func(t *handbook.CommTemplate) *handbook.Review { return &t.Review },
 	}
 	return s.view()
 }

@@ -33,10 +33,6 @@ type section[T any, P recPtr[T]] struct {
 	sub    func(T) string
 	detail func(T) fyne.CanvasObject
 	edit   func(f *form, p P)
-	// review, when set, offers "reviewed today".
-	review func(P) *handbook.Review
-	// verify, when set, offers "verified today".
-	verify func(P)
 	// overview is shown while no record is selected.
 	overview func() fyne.CanvasObject
 	// makeList replaces the default list (the contact table).
@@ -232,18 +228,16 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
 	buttons := container.NewHBox()
-	if s.verify != nil {
+	e, id := p.Entity(), p.Meta().ID
+	if e == handbook.EntityContact {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Verified today"), theme.ConfirmIcon(), func() {
-			before := clone(*p)
-			s.verify(p)
-			s.store(&before, p)
+			_, err := s.u.ops.MarkVerified(s.u.ctx, id)
+			s.marked(id, err)
 		}))
 	}
-	if s.review != nil {
+	if ops.Reviewable(e) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Reviewed today"), theme.ConfirmIcon(), func() {
-			before := clone(*p)
-			s.review(p).LastReviewedAt = s.u.now()
-			s.store(&before, p)
+			s.marked(id, s.u.ops.MarkReviewed(s.u.ctx, e, id))
 		}))
 	}
 	buttons.Add(widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { s.editRec(rec, false) }))
@@ -254,14 +248,15 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 		container.NewVScroll(container.NewPadded(s.detail(rec))))
 }
 
-// store saves a record changed from the detail view (reviewed, verified)
-// as an edit of before, so that only the changed field is written.
-func (s *section[T, P]) store(before *T, p P) {
-	if err := ops.Save[T, P](s.u.ctx, s.u.ops, before, (*T)(p)); err != nil {
+// marked shows the record again after it was marked verified or reviewed
+// from the detail view.
+func (s *section[T, P]) marked(id string, err error) {
+	if err != nil {
 		s.u.saveFailed(err)
 		return
 	}
-	s.selectID(p.Meta().ID)
+	s.reload()
+	s.selectID(id)
 }
 
 func (s *section[T, P]) create() {

@@ -59,7 +59,6 @@ func servicesView(u *ui) view {
 			f.markdown("recovery_steps", lang.L("Recovery steps (Markdown)"), &sv.RecoverySteps)
 			f.markdown("manual_fallback", lang.L("Manual fallback (Markdown)"), &sv.ManualFallback)
 		},
-		review: func(sv *handbook.Service) *handbook.Review { return &sv.Review },
 	}
 	s.overview = func() fyne.CanvasObject { return restoreOverview(u, s.items) }
 	return s.view()

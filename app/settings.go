@@ -44,7 +44,7 @@ func settingsView(u *ui) view {
 	f.text("location", lang.L("Where the handbook is kept"), &hbSettings.Location)
 	f.text("default_country", lang.L("Country code for local phone numbers"), &hbSettings.DefaultCountry)
 	saved := widget.NewLabel("")
-	f.put = func() error { return u.st.SaveSettings(u.ctx, hbSettings) }
+	f.put = func() error { return u.ops.SaveSettings(u.ctx, hbSettings) }
 	f.saved = func() { saved.SetText("✓ " + lang.L("Saved.")) }
 	f.cancel = func() { u.show(u.current) }
 	track := func() {

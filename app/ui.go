@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"ernstfall/data"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
@@ -47,6 +46,8 @@ type ui struct {
 	do func(func())
 	// tasks counts the operations running off the UI thread.
 	tasks sync.WaitGroup
+	// preview is the open import preview; nil when none is.
+	preview *importPreview
 }
 
 // view is what a screen shows and what it can do on request.
@@ -112,28 +113,28 @@ func (u *ui) welcome() fyne.CanvasObject {
 	intro := widget.NewLabel(lang.L("Ernstfall keeps your emergency handbook on this computer: playbooks, contacts, escalation and recovery plans, usable without any network."))
 	intro.Wrapping = fyne.TextWrapWord
 	intro.Alignment = fyne.TextAlignCenter
-	demo := widget.NewButtonWithIcon(lang.L("Load the demo handbook"), theme.DocumentIcon(), func() {
-		hb, err := data.Demo()
-		if err == nil {
-			err = u.st.AdoptHandbookID(u.ctx, data.HandbookID)
-		}
-		if err == nil {
-			_, err = u.st.Import(u.ctx, hb)
-		}
-		if err != nil {
-			u.showError(lang.L("The demo handbook could not be loaded."), lang.L("Start empty instead, or try again after restarting Ernstfall."), err)
-			return
-		}
-		u.welcomed()
-	})
+	demo := widget.NewButtonWithIcon(lang.L("Load the demo handbook"), theme.DocumentIcon(), func() { u.loadDemo() })
 	demo.Importance = widget.HighImportance
 	empty := widget.NewButtonWithIcon(lang.L("Start empty"), theme.ContentAddIcon(), u.welcomed)
 	box := container.NewVBox(title, intro, container.NewGridWithColumns(2, demo, empty), u.joinButton())
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 260), box))
 }
 
+// loadDemo fills the empty handbook with the demo, in the background.
+func (u *ui) loadDemo() *task {
+	return u.run(lang.L("Loading the demo handbook"), func(ctx context.Context, _ ops.Progress) error {
+		return u.ops.LoadDemo(ctx)
+	}, func(err error) {
+		if err != nil {
+			u.showError(lang.L("The demo handbook could not be loaded."), lang.L("Start empty instead, or try again after restarting Ernstfall."), err)
+			return
+		}
+		u.welcomed()
+	})
+}
+
 func (u *ui) welcomed() {
-	if err := u.st.SetMeta(u.ctx, "welcomed", u.now().UTC().Format(time.RFC3339)); err != nil {
+	if err := u.ops.SaveLocal(u.ctx, "welcomed", u.now().UTC().Format(time.RFC3339)); err != nil {
 		u.showError(lang.L("Ernstfall could not write to its database."), lang.L("Check that the disk is not full and the file is writable."), err)
 		return
 	}

@@ -89,13 +89,7 @@ func (v *verifier) next() {
 
 // confirm marks the contact verified now, on the stored record.
 func (v *verifier) confirm() {
-	c, err := store.Get[handbook.Contact](v.u.ctx, v.u.st, v.contacts[v.at].ID)
-	if err != nil {
-		v.u.loadFailed(err)
-		return
-	}
-	c.LastVerifiedAt = v.u.now()
-	if err := store.Put(v.u.ctx, v.u.st, &c); err != nil {
+	if _, err := v.u.ops.MarkVerified(v.u.ctx, v.contacts[v.at].ID); err != nil {
 		v.u.saveFailed(err)
 		return
 	}
@@ -114,10 +108,7 @@ func (v *verifier) edit() {
 	before := c
 	f := newForm(v.u)
 	contactForm(f, &c)
-	f.put = func() error {
-		c.LastVerifiedAt = v.u.now()
-		return store.Edit(v.u.ctx, v.u.st, &before, &c)
-	}
+	f.put = func() error { return v.u.ops.SaveVerified(v.u.ctx, &before, &c) }
 	f.saved = func() {
 		v.verified++
 		v.next()

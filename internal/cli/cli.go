@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"ernstfall/assets"
-	"ernstfall/data"
 	"ernstfall/internal/i18n"
 	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
@@ -315,16 +314,8 @@ func openDemo(ctx context.Context, env *Env, path string) (*store.Store, error) 
 }
 
 func seedDemo(ctx context.Context, env *Env, st *store.Store) error {
-	failed := func(err error) error { return env.wrap(err, "load demo handbook: {{.Err}}", nil) }
-	hb, err := data.Demo()
-	if err != nil {
-		return failed(err)
-	}
-	if err := st.AdoptHandbookID(ctx, data.HandbookID); err != nil {
-		return failed(err)
-	}
-	if _, err := st.Import(ctx, hb); err != nil {
-		return failed(err)
+	if err := env.ops(st).LoadDemo(ctx); err != nil {
+		return env.wrap(err, "load demo handbook: {{.Err}}", nil)
 	}
 	return nil
 }

@@ -251,7 +251,7 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	n, err := st.Import(ctx, hb)
+	n, err := env.ops(st).ImportHandbook(ctx, hb, env.progress())
 	if err != nil {
 		return env.wrap(err, "{{.File}}: {{.Err}}; nothing was imported", vars{"File": file})
 	}

@@ -14,6 +14,7 @@ import (
 
 	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -137,37 +138,20 @@ func importExchange(ctx context.Context, env *Env, g *globals, path string, opt 
 	case exchange.FormatFolder:
 		return true, importFolder(ctx, env, g, path, opt)
 	}
-	return true, importContacts(ctx, env, g, path, format, opt)
+	return true, importContacts(ctx, env, g, path, opt)
 }
 
-func importContacts(ctx context.Context, env *Env, g *globals, path string, format exchange.Format, opt *importOptions) error {
-	data, err := exchange.ReadLimited(ctx, path)
-	if err != nil {
-		return err
-	}
-	var parsed exchange.Parsed
-	if format == exchange.FormatVCard {
-		parsed, err = exchange.ReadVCard(path, data)
-	} else {
-		parsed, err = exchange.ReadCSV(path, data)
-	}
-	if err != nil {
-		return env.wrap(err, "{{.Err}}; nothing was imported", nil)
-	}
+func importContacts(ctx context.Context, env *Env, g *globals, path string, opt *importOptions) error {
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	existing, err := store.List[handbook.Contact](ctx, st)
+	o := env.ops(st)
+	p, err := o.ReadContacts(ctx, path, env.progress())
 	if err != nil {
-		return err
+		return env.wrap(err, "{{.Err}}; nothing was imported", nil)
 	}
-	settings, err := st.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	p := exchange.NewPreview(existing, parsed, settings.DefaultCountry)
 	decisions := p.Decisions()
 	for i, r := range p.Rows {
 		if d := exchange.Decision(opt.duplicates); r.Action == exchange.ActionDuplicate && slices.Contains(r.Allowed, d) {
@@ -179,10 +163,10 @@ func importContacts(ctx context.Context, env *Env, g *globals, path string, form
 		fmt.Fprintln(env.Stdout, env.T("dry run: nothing was written"))
 		return nil
 	}
-	if bad := p.Counts()[exchange.ActionInvalid] + len(p.Problems); bad > 0 && !opt.skipInvalid {
-		return errors.New(env.T("{{.File}}: {{.N}} rows cannot be imported (see above); nothing was imported — fix them, or pass --skip-invalid to import the rest", vars{"File": path, "N": bad}))
+	n, err := o.ImportContacts(ctx, p, exchange.Choice{Decisions: decisions, SkipProblems: opt.skipInvalid}, env.progress())
+	if oe, ok := ops.AsError(err); ok && oe.Code == ops.CodeUnreadableRows {
+		return errors.New(env.T("{{.File}}: {{.N}} rows cannot be imported (see above); nothing was imported — fix them, or pass --skip-invalid to import the rest", vars{"File": path, "N": ops.Unreadable(p)}))
 	}
-	n, err := p.Apply(ctx, st, exchange.Choice{Decisions: decisions, SkipProblems: opt.skipInvalid}, env.Now())
 	if err != nil {
 		return err
 	}
@@ -250,26 +234,20 @@ func reasonText(env *Env, reason string) string {
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
 func importFolder(ctx context.Context, env *Env, g *globals, dir string, opt *importOptions) error {
-	hb, ours, err := exchange.ReadFolder(ctx, dir)
-	if err != nil {
-		return env.wrap(err, "{{.Err}}; nothing was imported", nil)
-	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if !ours {
-		existing, err := store.List[handbook.Playbook](ctx, st)
-		if err != nil {
-			return err
-		}
-		hb.Playbooks = exchange.MatchPlaybooks(hb.Playbooks, existing, env.Now())
+	o := env.ops(st)
+	hb, err := o.ReadFolder(ctx, dir, env.progress())
+	if err != nil {
+		return env.wrap(err, "{{.Err}}; nothing was imported", nil)
 	}
 	if opt.dryRun {
 		return dryRunStore(ctx, env, st, dir, hb)
 	}
-	n, err := st.Import(ctx, hb)
+	n, err := o.ImportHandbook(ctx, hb, env.progress())
 	if err != nil {
 		return env.wrap(err, "{{.File}}: {{.Err}}; nothing was imported", vars{"File": dir})
 	}

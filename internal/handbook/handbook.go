@@ -421,3 +421,7 @@ type Settings struct {
 	// DefaultCountry is the ISO country code used to read local phone numbers.
 	DefaultCountry string `json:"default_country,omitempty"`
 }
+
+// ReviewCycle gives access to a document's review fields; every type that
+// embeds Review has it.
+func (r *Review) ReviewCycle() *Review { return r }

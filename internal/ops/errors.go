@@ -42,6 +42,7 @@ const (
 	CodeIncidentClosed    Code = "The incident {{.Title}} was closed at {{.Time}} already."
 	CodeEmptyEntry        Code = "Write what happened before adding it to the log."
 	CodeNoActionTitle     Code = "Every action needs a title."
+	CodeUnreadableRows    Code = "{{.N}} rows or parts of {{.File}} cannot be imported, so nothing was imported."
 )
 
 // fail refuses a request: kv are the Args as name, value pairs.
