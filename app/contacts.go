@@ -95,7 +95,7 @@ func contactsView(u *ui) view {
 	cell := func(c handbook.Contact, col int) string {
 		switch col {
 		case colName:
-			return c.Name
+			return c.FullName()
 		case colTeam:
 			return strings.Join(nonEmpty(c.Team, c.Organisation), " · ")
 		case colRole:
@@ -118,6 +118,9 @@ func contactsView(u *ui) view {
 		cr = loadContactRoles(u, cs)
 		slices.SortStableFunc(cs, func(a, b handbook.Contact) int {
 			x, y := fold(cell(a, sortCol)), fold(cell(b, sortCol))
+			if sortCol == colName {
+				x, y = fold(a.Name), fold(b.Name) // "Dr. Özdemir" under Ö
+			}
 			if x == "" || y == "" {
 				return cmp.Compare(boolRank(x == ""), boolRank(y == ""))
 			}
@@ -258,6 +261,7 @@ func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject
 }
 
 func contactForm(f *form, c *handbook.Contact) {
+	f.text("honorific", lang.L("Title (Dr., Prof.)"), &c.Honorific)
 	f.text("name", lang.L("Name"), &c.Name)
 	f.text("organisation", lang.L("Organisation"), &c.Organisation)
 	f.text("team", lang.L("Team"), &c.Team)

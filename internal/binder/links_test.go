@@ -76,3 +76,18 @@ func TestLinkSchemes(t *testing.T) {
 		}
 	}
 }
+
+// TestHonorificPrinted: a contact's title is printed before the name, and
+// the list is sorted by the name, not by the title.
+func TestHonorificPrinted(t *testing.T) {
+	hb := handbook.Handbook{Contacts: []handbook.Contact{
+		{Record: handbook.Record{ID: "c1"}, Name: "Carl Berg", PhoneMobile: "+49 171 1"},
+		{Record: handbook.Record{ID: "c2"}, Honorific: "Dr.", Name: "Ayşe Özdemir", PhoneMobile: "+49 171 2"},
+	}}
+	e, _ := render(t, hb, Options{PrintedAt: printed, Sections: []string{SectionContacts}})
+	all := e.all()
+	i, j := strings.Index(all, "Dr. Ayşe Özdemir"), strings.Index(all, "Carl Berg")
+	if i < 0 || j < 0 || i > j {
+		t.Errorf("want \"Dr. Ayşe Özdemir\" printed before \"Carl Berg\" (at %d and %d):\n%s", i, j, all)
+	}
+}

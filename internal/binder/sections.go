@@ -64,6 +64,10 @@ func byName(a, b string) int {
 // sortForPrint orders the records as a reader looks for them.
 func sortForPrint(hb *handbook.Handbook) {
 	slices.SortStableFunc(hb.Contacts, func(a, b handbook.Contact) int { return byName(a.Name, b.Name) })
+	for i := range hb.Contacts {
+		// Sorted by the name, printed with the title: "Dr. Ayşe Özdemir".
+		hb.Contacts[i].Name = hb.Contacts[i].FullName()
+	}
 	slices.SortStableFunc(hb.Roles, func(a, b handbook.Role) int { return byName(a.Name, b.Name) })
 	slices.SortStableFunc(hb.Escalation, func(a, b handbook.EscalationLevel) int { return cmp.Compare(a.Level, b.Level) })
 	slices.SortStableFunc(hb.Playbooks, func(a, b handbook.Playbook) int { return byName(a.Title, b.Title) })

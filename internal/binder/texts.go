@@ -117,8 +117,8 @@ var textsDE = texts{
 	audiences: map[handbook.Audience]string{handbook.AudienceInternal: "intern", handbook.AudienceManagement: "Geschäftsleitung",
 		handbook.AudienceCustomers: "Kunden", handbook.AudienceAuthority: "Behörde", handbook.AudiencePress: "Presse"},
 	kinds: map[string]string{"agency": "Agenturen", "authority": "Behörden", "forensics": "Forensik",
-		"hoster": "Hosting", "insurer": "Versicherungen", "law_firm": "Kanzleien", "police": "Polizei",
-		"provider": "Dienstleister"},
+		"hoster": "Hosting", "insurer": "Versicherungen", "law_firm": "Kanzleien", "organisation": "Organisationen",
+		"police": "Polizei", "provider": "Dienstleister"},
 	obligations: []obligation{
 		{title: "DSGVO Art. 33 – Meldung an die Datenschutzaufsicht",
 			deadline: "unverzüglich, möglichst binnen 72 Stunden ab Kenntnis der Verletzung; bei späterer Meldung die Verzögerung begründen",
@@ -223,8 +223,8 @@ var textsEN = texts{
 	audiences: map[handbook.Audience]string{handbook.AudienceInternal: "internal", handbook.AudienceManagement: "management",
 		handbook.AudienceCustomers: "customers", handbook.AudienceAuthority: "authority", handbook.AudiencePress: "press"},
 	kinds: map[string]string{"agency": "agencies", "authority": "authorities", "forensics": "forensics",
-		"hoster": "hosting", "insurer": "insurers", "law_firm": "law firms", "police": "police",
-		"provider": "providers"},
+		"hoster": "hosting", "insurer": "insurers", "law_firm": "law firms", "organisation": "organisations",
+		"police": "police", "provider": "providers"},
 	obligations: []obligation{
 		{title: "GDPR Art. 33 – notifying the supervisory authority",
 			deadline: "without undue delay and, where feasible, within 72 hours of becoming aware of the breach; a later notification must give the reasons for the delay",

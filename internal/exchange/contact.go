@@ -13,7 +13,9 @@ type Parsed struct {
 	Format Format
 	// Layout names the column layout of a CSV file ("ernstfall",
 	// "outlook-de", "outlook-en", "google") or the vCard versions seen.
-	Layout   string
+	Layout string
+	// Encoding is the text encoding the file was read in (CSV).
+	Encoding string
 	Rows     []Incoming
 	Problems []Problem
 }
@@ -147,12 +149,24 @@ func (b *builder) contact() handbook.Contact {
 		lines = append([]string{c.Channels}, lines...)
 	}
 	c.Channels = strings.Join(lines, "\n")
-	if strings.TrimSpace(c.Name) == "" && len(b.name) == 5 {
-		prefix := b.name[0]
-		if salutations[strings.ToLower(strings.TrimSuffix(strings.TrimSpace(prefix), "."))] {
-			prefix = ""
+	if len(b.name) == 5 {
+		prefix := strings.TrimSpace(b.name[0])
+		title := honorific(prefix)
+		if c.Honorific == "" {
+			c.Honorific = title
 		}
-		c.Name = joinNonEmpty(" ", prefix, b.name[1], b.name[2], b.name[3], b.name[4])
+		if strings.TrimSpace(c.Name) == "" {
+			c.Name = joinNonEmpty(" ", b.name[1], b.name[2], b.name[3], b.name[4])
+		} else {
+			// A full name written with its prefix ("Dr. Ayşe Özdemir"):
+			// the title moves to the honorific.
+			for _, p := range []string{prefix, title} {
+				if rest, ok := strings.CutPrefix(strings.TrimSpace(c.Name), p+" "); ok && p != "" {
+					c.Name = strings.TrimSpace(rest)
+					break
+				}
+			}
+		}
 	}
 	if strings.TrimSpace(c.Name) == "" {
 		c.Name = c.Organisation
@@ -160,9 +174,25 @@ func (b *builder) contact() handbook.Contact {
 	return c
 }
 
+// honorific is the title in a name prefix: the prefix without the
+// salutations ("Herr Dr." → "Dr.").
+func honorific(prefix string) string {
+	var keep []string
+	for _, w := range strings.Fields(prefix) {
+		if !salutations[strings.ToLower(strings.TrimSuffix(w, "."))] {
+			keep = append(keep, w)
+		}
+	}
+	return strings.Join(keep, " ")
+}
+
 // salutations are name prefixes that are not part of how a name is
 // written in a contact list (titles such as "Dr." are).
-var salutations = map[string]bool{"herr": true, "frau": true, "mr": true, "mrs": true, "ms": true, "miss": true}
+var salutations = map[string]bool{"herr": true, "frau": true, "mr": true, "mrs": true, "ms": true, "miss": true, "mx": true}
+
+// KindOrganisation is the kind of a contact that is an organisation
+// rather than a person (vCard 4 KIND:org, Apple's company cards).
+const KindOrganisation = "organisation"
 
 func joinNonEmpty(sep string, parts ...string) string {
 	var keep []string

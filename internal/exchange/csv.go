@@ -25,7 +25,11 @@ const (
 // Columns is the header of Ernstfall's own CSV layout: the JSON names of the
 // contact fields, so a spreadsheet edit maps back onto the same contacts.
 var Columns = []string{"id", "name", "organisation", "team", "function", "phone_mobile", "phone_office",
-	"phone_private", "email", "channels", "location", "notes", "external", "kind", "last_verified_at"}
+	"phone_private", "email", "channels", "location", "notes", "external", "kind", "last_verified_at", "honorific"}
+
+// optionalColumns are columns of the own layout added later: a file
+// without them (written by an older Ernstfall) still holds whole contacts.
+var optionalColumns = map[string]bool{"honorific": true}
 
 // TimeColumns are the record times WriteCSV adds with CSVOptions.Times.
 var TimeColumns = []string{"created_at", "updated_at"}
@@ -43,7 +47,9 @@ type CSVOptions struct {
 }
 
 // WriteCSV writes contacts in Ernstfall's own layout (see Columns): UTF-8,
-// CRLF line ends, fields with separators or line breaks quoted.
+// CRLF line ends, fields with separators or line breaks quoted, and cells
+// that a spreadsheet would run as a formula neutralised with a leading
+// apostrophe, which ReadCSV takes off again.
 func WriteCSV(w io.Writer, contacts []handbook.Contact, opt CSVOptions) error {
 	if opt.BOM {
 		if _, err := w.Write(utf8BOM); err != nil {
@@ -63,7 +69,11 @@ func WriteCSV(w io.Writer, contacts []handbook.Contact, opt CSVOptions) error {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	for _, c := range contacts {
-		if err := cw.Write(contactRow(c)[:len(header)]); err != nil {
+		row := contactRow(c)[:len(header)]
+		for i := range row {
+			row[i] = neutralise(row[i])
+		}
+		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
 		}
 	}
@@ -72,6 +82,31 @@ func WriteCSV(w io.Writer, contacts []handbook.Contact, opt CSVOptions) error {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	return nil
+}
+
+// formulaStart are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP, "CSV Injection").
+const formulaStart = "=+-@\t\r"
+
+// neutralise keeps a spreadsheet from running a cell as a formula: a
+// value that starts like one, after any apostrophes, gets one apostrophe
+// more in front. unneutralise takes it off again, so that a value that
+// itself starts with apostrophes survives the round trip.
+func neutralise(v string) string {
+	if rest := strings.TrimLeft(v, "'"); rest != "" && strings.ContainsRune(formulaStart, rune(rest[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func unneutralise(v string) string {
+	if !strings.HasPrefix(v, "'") {
+		return v
+	}
+	if rest := strings.TrimLeft(v, "'"); rest != "" && strings.ContainsRune(formulaStart, rune(rest[0])) {
+		return v[1:]
+	}
+	return v
 }
 
 func contactRow(c handbook.Contact) []string {
@@ -87,7 +122,7 @@ func contactRow(c handbook.Contact) []string {
 	}
 	return []string{c.ID, c.Name, c.Organisation, c.Team, c.Function, c.PhoneMobile, c.PhoneOffice,
 		c.PhonePrivate, c.Email, c.Channels, c.Location, c.Notes, ext, c.Kind, t(c.LastVerifiedAt),
-		t(c.CreatedAt), t(c.UpdatedAt)}
+		c.Honorific, t(c.CreatedAt), t(c.UpdatedAt)}
 }
 
 // ReadCSV reads a contacts CSV file: Ernstfall's own layout, or an address
@@ -101,12 +136,17 @@ func ReadCSV(file string, data []byte) (Parsed, error) {
 	if len(data) > MaxFileSize {
 		return out, problemf(file, 0, ErrTooLarge, "is larger than %d MiB", MaxFileSize>>20)
 	}
-	text, _, err := decodeText(file, data)
+	d, err := decodeLines(file, data)
 	if err != nil {
 		return out, err
 	}
+	out.Encoding = d.encoding
+	text := d.text
 	if strings.TrimSpace(text) == "" {
 		return out, problemf(file, 0, ErrFormat, "is empty")
+	}
+	if msg, ok := d.bad[1]; ok {
+		return out, problemf(file, 1, ErrEncoding, "the header: %s; nothing was read — save the file as UTF-8", msg)
 	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = separator(text)
@@ -141,15 +181,34 @@ func ReadCSV(file string, data []byte) (Parsed, error) {
 			continue
 		}
 		line, _ := r.FieldPos(0)
+		last, _ := r.FieldPos(len(rec) - 1)
+		if n, msg := badLine(d.bad, line, last+strings.Count(rec[len(rec)-1], "\n")); n > 0 {
+			out.Problems = append(out.Problems, *problemf(file, n, ErrEncoding, "%s; row skipped", msg))
+			continue
+		}
+		for i := range rec {
+			rec[i] = unneutralise(rec[i])
+		}
 		in, msg := layout.read(header, rec)
 		if msg != "" {
 			out.Problems = append(out.Problems, *problemf(file, line, nil, "%s; row skipped", msg))
 			continue
 		}
 		in.Line = line
+		handbook.Clean(&in.Contact)
 		out.Rows = append(out.Rows, in)
 	}
 	return out, nil
+}
+
+// badLine returns the first undecodable line from first to last, or 0.
+func badLine(bad map[int]string, first, last int) (int, string) {
+	for n := first; n <= last && len(bad) > 0; n++ {
+		if msg, ok := bad[n]; ok {
+			return n, msg
+		}
+	}
+	return 0, ""
 }
 
 func csvProblem(file string, err error) error {
@@ -242,7 +301,7 @@ func readOwn(header, rec []string) (Incoming, string) {
 	present := 0
 	for i, h := range header {
 		v := rec[i]
-		if slices.Contains(Columns, strings.ToLower(h)) {
+		if slices.Contains(Columns, strings.ToLower(h)) && !optionalColumns[strings.ToLower(h)] {
 			present++
 		}
 		var err error
@@ -251,6 +310,8 @@ func readOwn(header, rec []string) (Incoming, string) {
 			c.ID = strings.TrimSpace(v)
 		case "name":
 			c.Name = v
+		case "honorific":
+			c.Honorific = strings.TrimSpace(v)
 		case "organisation":
 			c.Organisation = v
 		case "team":
@@ -286,7 +347,7 @@ func readOwn(header, rec []string) (Incoming, string) {
 			return in, fmt.Sprintf("column %s: %v", h, err)
 		}
 	}
-	in.Complete = present == len(Columns)
+	in.Complete = present == len(Columns)-len(optionalColumns)
 	return in, ""
 }
 

@@ -114,7 +114,7 @@ func TestCSVBadInput(t *testing.T) {
 		line     int
 		readable int
 	}{
-		{"wrong column count", header + row("a", "Anna Beispiel") + "b,Bernd,zu,wenig\n" + row("c", "Carla Test"), nil, "row has 4 fields, the header has 15", 3, 2},
+		{"wrong column count", header + row("a", "Anna Beispiel") + "b,Bernd,zu,wenig\n" + row("c", "Carla Test"), nil, "row has 4 fields, the header has 16", 3, 2},
 		{"bad date", header + row("a", "Anna", "last_verified_at", "31.02.x"), nil, "column last_verified_at", 2, 0},
 		{"bad flag", header + row("a", "Anna", "external", "vielleicht"), nil, "column external", 2, 0},
 		{"broken quotes", header + row("a", "Anna") + "b,\"Bernd \"der\" Test\"" + strings.Repeat(",", len(Columns)-2) + "\n", ErrFormat, "line 3", 0, 0},
@@ -163,7 +163,7 @@ func TestCSVSpreadsheetEdits(t *testing.T) {
 	if !a.External || a.LastVerifiedAt.Format("2006-01-02") != "2026-10-06" || a.PhoneMobile != "0171 39200 21" {
 		t.Errorf("row 1 = %+v", a)
 	}
-	if b.Name != "Bernd\nMuster" || b.LastVerifiedAt.Hour() != 9 || got.Rows[1].Line != 3 {
+	if b.Name != "Bernd Muster" || b.LastVerifiedAt.Hour() != 9 || got.Rows[1].Line != 3 {
 		t.Errorf("row 2 = %+v line %d", b, got.Rows[1].Line)
 	}
 }

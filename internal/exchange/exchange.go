@@ -12,8 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -139,30 +141,126 @@ func looksBinary(data []byte) bool {
 	return ctl > len(head)/100+1
 }
 
-// decodeText turns file content into UTF-8 text: UTF-8 with or without a
-// BOM, UTF-16 with a BOM, or Windows-1252 (what Outlook writes as "ANSI").
-// It reports which encoding it read.
+// decodeText turns file content into UTF-8 text and refuses any line it
+// cannot decode (see decodeLines): a Markdown file is whole or not read.
 func decodeText(file string, data []byte) (string, string, error) {
-	if looksBinary(data) {
-		return "", "", problemf(file, 0, ErrBinary, "is a binary file, not text")
+	d, err := decodeLines(file, data)
+	if err != nil {
+		return "", "", err
 	}
+	if len(d.bad) > 0 {
+		line := slices.Min(slices.Collect(maps.Keys(d.bad)))
+		return "", "", problemf(file, line, ErrEncoding, "%s; save the file as UTF-8", d.bad[line])
+	}
+	return d.text, d.encoding, nil
+}
+
+// decoded is text read from a file, with the lines that could not be
+// decoded: line number (1-based) to what is wrong with it.
+type decoded struct {
+	text     string
+	encoding string
+	bad      map[int]string
+}
+
+// decodeLines turns file content into UTF-8 text. The encoding is decided
+// from the whole file: a byte order mark (UTF-8, UTF-16), UTF-16 without
+// one, else UTF-8 when the file is valid UTF-8 or has more lines with
+// UTF-8 characters than lines with bytes that are not UTF-8; only a file
+// with no sign of UTF-8 is Windows-1252 (what Outlook writes as "ANSI").
+// The lines that do not fit the encoding chosen are listed in bad, so a
+// reader reports them instead of garbling them ("JÃ¼rgen").
+func decodeLines(file string, data []byte) (decoded, error) {
 	switch {
-	case bytes.HasPrefix(data, utf8BOM):
-		data = data[len(utf8BOM):]
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
 		return decodeUTF16(file, data[2:], false)
 	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		return decodeUTF16(file, data[2:], true)
 	}
+	if be, ok := bomlessUTF16(data); ok {
+		return decodeUTF16(file, data, be)
+	}
+	if looksBinary(data) {
+		return decoded{}, problemf(file, 0, ErrBinary, "is a binary file, not text")
+	}
+	data, bom := bytes.CutPrefix(data, utf8BOM)
+	data = oneLineEnd(data)
 	if utf8.Valid(data) {
-		return string(data), "UTF-8", nil
+		return decoded{text: string(data), encoding: "UTF-8"}, nil
+	}
+	var invalid, multibyte []int
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		switch {
+		case !utf8.Valid(line):
+			invalid = append(invalid, i+1)
+		case hasMultibyte(line):
+			multibyte = append(multibyte, i+1)
+		}
+	}
+	if bom || len(multibyte) >= len(invalid) {
+		d := decoded{text: strings.ToValidUTF8(string(data), "\uFFFD"), encoding: "UTF-8", bad: map[int]string{}}
+		lines := bytes.Split(data, []byte("\n"))
+		for _, n := range invalid {
+			b := lines[n-1][firstInvalid(lines[n-1])]
+			d.bad[n] = fmt.Sprintf("byte 0x%02X is not UTF-8, the encoding of the rest of the file", b)
+		}
+		return d, nil
 	}
 	s, err := decodeCharset(data, "windows-1252")
 	if err != nil {
-		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
-		return "", "", problemf(file, line, ErrEncoding, "text is neither UTF-8 nor Windows-1252; save the file as UTF-8")
+		line := 1 + bytes.Count(data[:firstUndefined1252(data)], []byte("\n"))
+		return decoded{}, problemf(file, line, ErrEncoding, "text is neither UTF-8 nor Windows-1252; save the file as UTF-8")
 	}
-	return s, "Windows-1252", nil
+	d := decoded{text: s, encoding: "Windows-1252", bad: map[int]string{}}
+	for _, n := range multibyte {
+		d.bad[n] = "the line is UTF-8, the rest of the file Windows-1252"
+	}
+	return d, nil
+}
+
+func hasMultibyte(line []byte) bool {
+	for _, b := range line {
+		if b >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+func firstUndefined1252(data []byte) int {
+	for i, c := range data {
+		if c >= 0x80 && c < 0xA0 && cp1252[c-0x80] == 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// bomlessUTF16 recognises UTF-16 without a byte order mark by its zero
+// bytes: text in Latin script has one in every pair, always on the same
+// side.
+func bomlessUTF16(data []byte) (bigEndian, ok bool) {
+	head := data[:min(len(data), 4096)&^1]
+	if len(head) < 4 || len(data)%2 != 0 {
+		return false, false
+	}
+	var even, odd int
+	for i := 0; i < len(head); i += 2 {
+		if head[i] == 0 {
+			even++
+		}
+		if head[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := len(head) / 2
+	switch {
+	case odd*10 >= pairs*9 && even == 0:
+		return false, true
+	case even*10 >= pairs*9 && odd == 0:
+		return true, true
+	}
+	return false, false
 }
 
 func firstInvalid(data []byte) int {
@@ -176,9 +274,9 @@ func firstInvalid(data []byte) int {
 	return len(data)
 }
 
-func decodeUTF16(file string, data []byte, bigEndian bool) (string, string, error) {
+func decodeUTF16(file string, data []byte, bigEndian bool) (decoded, error) {
 	if len(data)%2 != 0 {
-		return "", "", problemf(file, 0, ErrEncoding, "UTF-16 text has an odd number of bytes")
+		return decoded{}, problemf(file, 0, ErrEncoding, "UTF-16 text has an odd number of bytes")
 	}
 	u := make([]uint16, len(data)/2)
 	for i := range u {
@@ -188,7 +286,16 @@ func decodeUTF16(file string, data []byte, bigEndian bool) (string, string, erro
 			u[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
 		}
 	}
-	return string(utf16.Decode(u)), "UTF-16", nil
+	return decoded{text: string(oneLineEnd([]byte(string(utf16.Decode(u))))), encoding: "UTF-16"}, nil
+}
+
+// oneLineEnd turns the line ends of old Macs (a lone CR) into LF; CRLF
+// stays. Line numbers do not change.
+func oneLineEnd(data []byte) []byte {
+	if !bytes.Contains(bytes.ReplaceAll(data, []byte("\r\n"), nil), []byte("\r")) {
+		return data
+	}
+	return bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
 }
 
 // cp1252 maps the bytes 0x80–0x9F of Windows-1252; 0 marks undefined bytes.

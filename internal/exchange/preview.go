@@ -172,7 +172,7 @@ func merge(old handbook.Contact, in Incoming) handbook.Contact {
 	c := old
 	n := in.Contact
 	for _, f := range []struct{ dst, src *string }{
-		{&c.Name, &n.Name}, {&c.Organisation, &n.Organisation}, {&c.Team, &n.Team}, {&c.Function, &n.Function},
+		{&c.Name, &n.Name}, {&c.Honorific, &n.Honorific}, {&c.Organisation, &n.Organisation}, {&c.Team, &n.Team}, {&c.Function, &n.Function},
 		{&c.PhoneMobile, &n.PhoneMobile}, {&c.PhoneOffice, &n.PhoneOffice}, {&c.PhonePrivate, &n.PhonePrivate},
 		{&c.Email, &n.Email}, {&c.Location, &n.Location}, {&c.Notes, &n.Notes}, {&c.Kind, &n.Kind},
 	} {
@@ -203,6 +203,7 @@ func changes(a, b handbook.Contact) []string {
 		}
 	}
 	add("name", a.Name != b.Name)
+	add("honorific", a.Honorific != b.Honorific)
 	add("organisation", a.Organisation != b.Organisation)
 	add("team", a.Team != b.Team)
 	add("function", a.Function != b.Function)

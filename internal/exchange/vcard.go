@@ -55,18 +55,18 @@ func ReadVCard(file string, data []byte) (Parsed, error) {
 	if len(data) > MaxFileSize {
 		return out, problemf(file, 0, ErrTooLarge, "is larger than %d MiB", MaxFileSize>>20)
 	}
+	if _, bomless := bomlessUTF16(data); bomless || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		// Windows address books save vCards as UTF-16.
+		d, err := decodeLines(file, data)
+		if err != nil {
+			return out, err
+		}
+		data = []byte(d.text)
+	}
 	if looksBinary(data) {
 		return out, problemf(file, 0, ErrBinary, "is a binary file, not a vCard")
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		// Windows address books save vCards as UTF-16.
-		text, _, err := decodeUTF16(file, data[2:], data[0] == 0xFE)
-		if err != nil {
-			return out, err
-		}
-		data = []byte(text)
-	}
 	props, probs := unfold(file, data)
 	out.Problems = probs
 	var card []vprop
@@ -88,6 +88,7 @@ func ReadVCard(file string, data []byte) (Parsed, error) {
 			if err != nil {
 				out.Problems = append(out.Problems, *err)
 			} else {
+				handbook.Clean(&in.Contact)
 				out.Rows = append(out.Rows, in)
 				versions[version] = true
 			}
@@ -341,7 +342,7 @@ func readCard(file string, start int, props []vprop) (Incoming, string, *Problem
 		}
 	}
 	var fn, adr string
-	adrWork := false
+	adrWork, kindOrg := false, false
 	for _, p := range props {
 		if skipped[p.name] || p.name == "X-ABLABEL" {
 			continue
@@ -387,6 +388,14 @@ func readCard(file string, start int, props []vprop) (Incoming, string, *Problem
 				adr = joinNonEmpty(", ", a[0], a[1], a[2], joinNonEmpty(" ", a[5], a[3]), a[4], a[6])
 				adrWork = work
 			}
+		case "KIND":
+			if strings.EqualFold(strings.TrimSpace(value), "org") {
+				kindOrg = true
+			}
+		case "X-ABSHOWAS":
+			if strings.EqualFold(strings.TrimSpace(value), "company") {
+				kindOrg = true
+			}
 		case "UID":
 		case xID:
 			in.Contact.ID, in.Complete = strings.TrimSpace(value), true
@@ -422,6 +431,9 @@ func readCard(file string, start int, props []vprop) (Incoming, string, *Problem
 	}
 	b.c.Name = fn
 	b.c.Location = adr
+	if kindOrg && b.c.Kind == "" {
+		b.c.Kind = KindOrganisation
+	}
 	c := b.contact()
 	c.Record = in.Contact.Record
 	in.Contact = c
@@ -487,9 +499,12 @@ func WriteVCard(w io.Writer, contacts []handbook.Contact, version VCardVersion) 
 		} else {
 			line("UID", c.ID)
 		}
-		line("FN", escape(c.Name))
+		if v4 && c.Kind == KindOrganisation {
+			line("KIND", "org")
+		}
+		line("FN", escape(c.FullName()))
 		family, given := splitName(c.Name)
-		line("N", escape(family)+";"+escape(given)+";;;")
+		line("N", escape(family)+";"+escape(given)+";;"+escape(c.Honorific)+";")
 		if c.Organisation != "" || c.Team != "" {
 			line("ORG", escape(c.Organisation)+";"+escape(c.Team))
 		}

@@ -78,7 +78,7 @@ func TestVCardRealWorldSamples(t *testing.T) {
 				PhoneMobile: "+49 171 39200 41", PhoneOffice: "+49 89 99998 400", PhonePrivate: "+49 89 99998 401",
 				Email: "j.gruessner@example.com", Channels: "Fax: +49 89 99998 499",
 				Location: "Leopoldstraße 1, 80802 München, Deutschland",
-				Notes:    "Erreichbar Mo-Fr 7-19 Uhr.\r\nNotfall: Leitstelle anrufen, Straßenbahn-Depot"},
+				Notes:    "Erreichbar Mo-Fr 7-19 Uhr.\nNotfall: Leitstelle anrufen, Straßenbahn-Depot"},
 		}, [][]string{{"+49 89 99998 400", "+49 171 39200 41", "+49 89 99998 401", "+49 89 99998 499", "j.gruessner@example.com"}}},
 		{"v4.vcf", []handbook.Contact{
 			{Name: "Carla Test", PhoneMobile: "+49-176-040690-13", PhoneOffice: "+49-40-66969-130", Email: "c.test@example.com"},

@@ -62,7 +62,7 @@ func CallTree(hb Handbook) []CallLevel {
 				out.Missing = append(out.Missing, h)
 				continue
 			}
-			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.Name, Phones: c.Phones()})
+			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Phones: c.Phones()})
 		}
 		return out
 	}

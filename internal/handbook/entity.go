@@ -39,7 +39,7 @@ func (Exercise) Entity() Entity        { return EntityExercise }
 func (Action) Entity() Entity          { return EntityAction }
 
 // Label returns the human name of each record, as lists and search show it.
-func (c Contact) Label() string         { return c.Name }
+func (c Contact) Label() string         { return c.FullName() }
 func (r Role) Label() string            { return r.Name }
 func (e EscalationLevel) Label() string { return e.Name }
 func (p Playbook) Label() string        { return p.Title }

@@ -6,6 +6,7 @@ package handbook
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -143,6 +144,9 @@ var IncidentTypes = []IncidentType{TypeRansomware, TypeDDoS, TypeDataLoss, TypeS
 // Contact is a person or an external party the crisis team may have to reach.
 type Contact struct {
 	Record
+	// Honorific is an academic or professional title written before the
+	// name ("Dr.", "Prof. Dr."); Name is the name lists sort by.
+	Honorific    string `json:"honorific,omitempty"`
 	Name         string `json:"name"`
 	Organisation string `json:"organisation,omitempty"`
 	Team         string `json:"team,omitempty"`
@@ -161,6 +165,15 @@ type Contact struct {
 	// Kind groups external contacts: hoster, authority, insurer, …
 	Kind           string    `json:"kind,omitempty"`
 	LastVerifiedAt time.Time `json:"last_verified_at,omitzero"`
+}
+
+// FullName is the name as it is written to a person: the honorific, if
+// any, before the name ("Dr. Ayşe Özdemir").
+func (c Contact) FullName() string {
+	if h := strings.TrimSpace(c.Honorific); h != "" {
+		return h + " " + c.Name
+	}
+	return c.Name
 }
 
 // Phones returns the contact's phone numbers, mobile first, skipping empty ones.

@@ -301,7 +301,11 @@ func appendRecord(hb *handbook.Handbook, e handbook.Entity, data []byte) error {
 	return nil
 }
 
+// validate cleans the record's text (handbook.Clean: no control
+// characters, no bidirectional overrides in names and numbers, "\n" line
+// ends) and checks it. Every local write goes through it.
 func validate(it handbook.Item) error {
+	handbook.Clean(it)
 	if it.Meta().Deleted {
 		return nil
 	}
@@ -396,6 +400,7 @@ func (s *Store) put(ctx context.Context, tx *sql.Tx, it handbook.Item, keepTimes
 }
 
 func (s *Store) putSettings(ctx context.Context, tx *sql.Tx, st handbook.Settings) (bool, error) {
+	handbook.Clean(&st)
 	old, _, _, err := s.readFields(ctx, tx, settingsEntity, settingsID)
 	if err != nil {
 		return false, err
