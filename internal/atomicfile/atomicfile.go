@@ -18,6 +18,10 @@ import (
 // missing or not writable.
 var ErrCreate = errors.New("cannot create a file in the folder")
 
+// ErrNotRegular means the target exists and is a folder, a device or a
+// pipe: replacing it with a file is never what was meant.
+var ErrNotRegular = errors.New("is not a regular file (a folder, a device or a pipe); choose a file name")
+
 // Write calls write with a buffered writer onto a temporary file beside
 // path, syncs it and renames it over path. An existing file keeps its
 // permissions. When write or any step fails, the temporary file is removed
@@ -27,6 +31,9 @@ var ErrCreate = errors.New("cannot create a file in the folder")
 func Write(path string, write func(io.Writer) error) (err error) {
 	mode := fs.FileMode(0o644)
 	if fi, statErr := os.Stat(path); statErr == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: %w", path, ErrNotRegular)
+		}
 		mode = fi.Mode().Perm()
 	}
 	RemoveStale(path)

@@ -33,6 +33,10 @@ func writeAtomic(path, example string, render func(io.Writer) (Result, error)) (
 			return Result{}, fmt.Errorf("%w: %s is a folder; name a file such as %s",
 				ErrNotWritable, path, filepath.Join(path, example))
 		}
+		if !fi.Mode().IsRegular() {
+			return Result{}, fmt.Errorf("%w: %s is not a regular file (a device or a pipe); name a file such as %s",
+				ErrNotWritable, path, filepath.Join(filepath.Dir(path), example))
+		}
 		f, openErr := os.OpenFile(path, os.O_WRONLY, 0)
 		if openErr != nil {
 			return Result{}, fmt.Errorf("%w: %s cannot be overwritten (%v); close it in other programs, check its permissions or choose another name",

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
 )
@@ -139,13 +140,13 @@ func TestCheckExitsOneOnErrors(t *testing.T) {
 	}
 }
 
-func readExport(t *testing.T, path string) backupFile {
+func readExport(t *testing.T, path string) exchange.Backup {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b backupFile
+	var b exchange.Backup
 	if err := json.Unmarshal(data, &b); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func readExport(t *testing.T, path string) backupFile {
 
 func TestDemoIsIdenticalOnTwoLaptops(t *testing.T) {
 	dir := t.TempDir()
-	var exports []backupFile
+	var exports []exchange.Backup
 	for _, name := range []string{"a", "b"} {
 		db := demoDB(t)
 		out := filepath.Join(dir, name+".json")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/binder"
+	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
@@ -160,23 +160,6 @@ func runRestoreOrder(ctx context.Context, env *Env, g *globals, args []string) e
 	return nil
 }
 
-// backupFormat names the JSON backup; backupVersion is bumped when its
-// shape changes incompatibly.
-const (
-	backupFormat  = "ernstfall-backup"
-	backupVersion = 1
-)
-
-// backupFile is the JSON backup written by export and read by import.
-type backupFile struct {
-	Format     string            `json:"format"`
-	Version    int               `json:"version"`
-	ExportedAt time.Time         `json:"exported_at"`
-	Schema     int               `json:"schema"`
-	HandbookID string            `json:"handbook_id"`
-	Handbook   handbook.Handbook `json:"handbook"`
-}
-
 func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	format := fs.String("format", "json", "`json` (backup), csv or vcf (contacts), md (Markdown folder)")
@@ -211,12 +194,10 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(backupFile{Format: backupFormat, Version: backupVersion,
-		ExportedAt: env.Now().UTC(), Schema: store.SchemaVersion(), HandbookID: id, Handbook: hb.Live()}, "", "  ")
+	data, err := exchange.MarshalBackup(hb.Live(), id, store.SchemaVersion(), env.Now())
 	if err != nil {
-		return env.wrap(err, "encode backup: {{.Err}}", nil)
+		return err
 	}
-	data = append(data, '\n')
 	if *out == "-" {
 		_, err := env.Stdout.Write(data)
 		return err
@@ -242,7 +223,13 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 	if handled, err := importExchange(ctx, env, g, file, opt); handled {
 		return err
 	}
-	hb, err := readBackup(env, file)
+	return restoreBackup(ctx, env, g, file, opt)
+}
+
+// restoreBackup restores a JSON backup (see ops.ImportBackup), or with
+// --dry-run shows what that would do.
+func restoreBackup(ctx context.Context, env *Env, g *globals, file string, opt *importOptions) error {
+	b, err := readBackup(env, file)
 	if err != nil {
 		return err
 	}
@@ -251,12 +238,45 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	n, err := env.ops(st).ImportHandbook(ctx, hb, env.progress())
+	res, err := env.ops(st).ImportBackup(ctx, ops.ImportBackup{File: file, Backup: b, Mirror: opt.mirror, DryRun: opt.dryRun}, env.progress())
+	plan, n := res.Plan, res.Changed
 	if err != nil {
+		if _, ok := ops.AsError(err); ok {
+			return err
+		}
 		return env.wrap(err, "{{.File}}: {{.Err}}; nothing was imported", vars{"File": file})
 	}
+	if opt.dryRun {
+		printRestorePlan(env, file, plan, opt.mirror)
+		fmt.Fprintln(env.Stdout, env.T("dry run: nothing was written"))
+		return nil
+	}
 	fmt.Fprintln(env.Stdout, env.T("imported {{.File}}: {{.N}} records changed", vars{"File": file, "N": n}))
+	if opt.mirror {
+		fmt.Fprintln(env.Stdout, env.T("{{.N}} deleted (--mirror: records the backup lacks or marks deleted)", vars{"N": plan.Deletes()}))
+	} else if k := plan.KeptDeleted(); k > 0 {
+		fmt.Fprintln(env.Stdout, env.T("{{.N}} records the backup marks deleted were kept; --mirror deletes them", vars{"N": k}))
+	}
+	if k := plan.KeptLog(); k > 0 {
+		fmt.Fprintln(env.Stdout, env.T("{{.N}} incident log entries the backup lacks were kept: log entries are never deleted", vars{"N": k}))
+	}
 	return nil
+}
+
+// printRestorePlan prints, per kind of record, what a restore would do.
+func printRestorePlan(env *Env, file string, plan exchange.RestorePlan, mirror bool) {
+	fmt.Fprintf(env.Stdout, "%s:\n", file)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, env.T("records\tnew\tchanged\tunchanged\tdeleted"))
+	for _, c := range plan.Counts {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", c.Entity, c.New, c.Changed, c.Unchanged, c.Deleted)
+	}
+	tw.Flush()
+	if mirror {
+		fmt.Fprintln(env.Stdout, env.T("would delete {{.N}} records (--mirror: the handbook becomes the backup)", vars{"N": plan.Deletes()}))
+	} else {
+		fmt.Fprintln(env.Stdout, env.T("would delete 0 records; {{.N}} the backup marks deleted stay (--mirror deletes them, and the records the backup lacks)", vars{"N": plan.KeptDeleted()}))
+	}
 }
 
 // maxBackupSize bounds what import reads into memory: far above any real
@@ -264,31 +284,32 @@ func runImport(ctx context.Context, env *Env, g *globals, args []string) error {
 // below what would exhaust a laptop.
 const maxBackupSize = 1 << 30
 
-func readBackup(env *Env, file string) (handbook.Handbook, error) {
+func readBackup(env *Env, file string) (exchange.Backup, error) {
 	if fi, err := os.Stat(file); err == nil && fi.Size() > maxBackupSize {
-		return handbook.Handbook{}, errors.New(env.T("{{.File}} is {{.Size}} MB, larger than any Ernstfall backup (limit {{.Limit}} MB); nothing was imported — check that this is the right file",
+		return exchange.Backup{}, errors.New(env.T("{{.File}} is {{.Size}} MB, larger than any Ernstfall backup (limit {{.Limit}} MB); nothing was imported — check that this is the right file",
 			vars{"File": file, "Size": fi.Size() >> 20, "Limit": maxBackupSize >> 20}))
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return handbook.Handbook{}, err
+		return exchange.Backup{}, err
 	}
-	var b backupFile
-	if err := json.Unmarshal(data, &b); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field == "" {
-			return handbook.Handbook{}, errors.New(env.T("{{.File}} is JSON but not an Ernstfall backup; write one with 'ernstfall export --format json'", vars{"File": file}))
-		}
-		return handbook.Handbook{}, env.wrap(err, "{{.File}} is not a readable Ernstfall backup (truncated or damaged: {{.Err}}); nothing was imported — use another copy of the backup", vars{"File": file})
+	b, err := exchange.ReadBackup(file, data)
+	var be *exchange.BackupError
+	if !errors.As(err, &be) {
+		return b, err
 	}
-	if b.Format != backupFormat {
-		return handbook.Handbook{}, errors.New(env.T("{{.File}} is not an Ernstfall backup (format {{.Format}}); write one with 'ernstfall export --format json'", vars{"File": file, "Format": quote(b.Format)}))
+	switch be.Problem {
+	case exchange.BackupNotObject:
+		return b, errors.New(env.T("{{.File}} is JSON but not an Ernstfall backup; write one with 'ernstfall export --format json'", vars{"File": file}))
+	case exchange.BackupDamaged:
+		return b, errors.New(env.T("{{.File}} is not a readable Ernstfall backup (truncated or damaged: {{.Err}}); nothing was imported — use another copy of the backup", vars{"File": file, "Err": be.Detail}))
+	case exchange.BackupOtherFormat:
+		return b, errors.New(env.T("{{.File}} is not an Ernstfall backup (format {{.Format}}); write one with 'ernstfall export --format json'", vars{"File": file, "Format": quote(be.Format)}))
+	case exchange.BackupNewer:
+		return b, errors.New(env.T("{{.File}} was written by a newer Ernstfall (backup version {{.Version}}, this one reads up to {{.Max}}); update Ernstfall to import it",
+			vars{"File": file, "Version": be.Version, "Max": exchange.BackupVersion}))
 	}
-	if b.Version > backupVersion {
-		return handbook.Handbook{}, errors.New(env.T("{{.File}} was written by a newer Ernstfall (backup version {{.Version}}, this one reads up to {{.Max}}); update Ernstfall to import it",
-			vars{"File": file, "Version": b.Version, "Max": backupVersion}))
-	}
-	return b.Handbook, nil
+	return b, errors.New(env.T("{{.File}} cannot be restored: {{.Err}}; nothing was imported", vars{"File": file, "Err": be.Detail}))
 }
 
 func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {

@@ -24,6 +24,7 @@ var exchangeFormats = []string{"csv", "vcf", "md"}
 // importOptions are the flags import adds for address books and folders.
 type importOptions struct {
 	dryRun      bool
+	mirror      bool
 	skipInvalid bool
 	duplicates  string
 }
@@ -31,6 +32,7 @@ type importOptions struct {
 func importFlags(fs *flag.FlagSet) *importOptions {
 	o := &importOptions{}
 	fs.BoolVar(&o.dryRun, "dry-run", false, "show what would be created, updated and skipped; write nothing")
+	fs.BoolVar(&o.mirror, "mirror", false, "JSON backup: make the handbook the backup, deleting the records it lacks or marks deleted")
 	fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "import the readable rows even if others cannot be read (default: import nothing)")
 	fs.StringVar(&o.duplicates, "duplicates", "skip", "what to do with contacts that look like existing ones (same email or phone): `skip`, update or create")
 	return o
@@ -110,6 +112,9 @@ func importExchange(ctx context.Context, env *Env, g *globals, path string, opt 
 	if err != nil {
 		return true, err
 	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		return true, errors.New(env.T("{{.File}} is not a regular file (a device or a pipe); nothing was imported", vars{"File": path}))
+	}
 	var head []byte
 	if !fi.IsDir() {
 		f, err := os.Open(path)
@@ -127,14 +132,7 @@ func importExchange(ctx context.Context, env *Env, g *globals, path string, opt 
 	}
 	switch format {
 	case exchange.FormatJSON:
-		if !opt.dryRun {
-			return false, nil
-		}
-		hb, err := readBackup(env, path)
-		if err != nil {
-			return true, err
-		}
-		return true, dryRunHandbook(ctx, env, g, path, hb)
+		return false, nil
 	case exchange.FormatFolder:
 		return true, importFolder(ctx, env, g, path, opt)
 	}
@@ -253,15 +251,6 @@ func importFolder(ctx context.Context, env *Env, g *globals, dir string, opt *im
 	}
 	fmt.Fprintln(env.Stdout, env.T("imported {{.File}}: {{.N}} records changed", vars{"File": dir, "N": n}))
 	return nil
-}
-
-func dryRunHandbook(ctx context.Context, env *Env, g *globals, path string, hb handbook.Handbook) error {
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return dryRunStore(ctx, env, st, path, hb)
 }
 
 // dryRunStore prints, per kind of record, what importing hb would do.

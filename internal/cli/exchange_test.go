@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
 )
 
@@ -18,7 +19,7 @@ func backupOf(t *testing.T, db string) handbook.Handbook {
 	if r.code != 0 {
 		t.Fatalf("export json: %+v", r)
 	}
-	var b backupFile
+	var b exchange.Backup
 	if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
 		t.Fatal(err)
 	}

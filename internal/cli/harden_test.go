@@ -5,8 +5,11 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
@@ -110,5 +113,48 @@ func TestCSVExportsNeutraliseFormulas(t *testing.T) {
 				t.Errorf("round trip: %+v", got)
 			}
 		})
+	}
+}
+
+// runWithin runs a command and fails the test if it does not finish in
+// time (opening a FIFO waits for the other end).
+func runWithin(t *testing.T, args ...string) result {
+	t.Helper()
+	done := make(chan result, 1)
+	go func() { done <- run(t, args...) }()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%v hangs", args)
+		return result{}
+	}
+}
+
+// TestSpecialFilesAsArguments: a FIFO or device given to import, or as
+// the binder's output, is refused at once, naming it.
+func TestSpecialFilesAsArguments(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no FIFOs")
+	}
+	db := demoDB(t)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "rohr.csv")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	for _, args := range [][]string{
+		{"import", fifo},
+		{"import", "--dry-run", fifo},
+		{"binder", "-o", fifo},
+		{"export", "--format", "csv", "-o", fifo},
+	} {
+		r := runWithin(t, append([]string{"--db", db}, args...)...)
+		if r.code == 0 || !strings.Contains(r.stderr, fifo) || !strings.Contains(r.stderr, "not a regular file") {
+			t.Errorf("%v: %+v, want a refusal naming the FIFO", args, r)
+		}
+	}
+	if r := runWithin(t, "--db", db, "import", "/dev/zero"); r.code == 0 || !strings.Contains(r.stderr, "/dev/zero") {
+		t.Errorf("import /dev/zero: %+v", r)
 	}
 }

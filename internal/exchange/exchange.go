@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -35,6 +36,10 @@ var (
 	ErrEncoding = errors.New("unknown text encoding")
 	// ErrFormat: the file is not in a format this package reads.
 	ErrFormat = errors.New("unknown file format")
+	// ErrOutside: a link in a folder being imported points outside it.
+	ErrOutside = errors.New("link points outside the folder")
+	// ErrSpecialFile: a device, FIFO or socket where a file was expected.
+	ErrSpecialFile = errors.New("not a regular file")
 )
 
 // Problem is one thing wrong with an input file: where and what.
@@ -100,24 +105,71 @@ func Detect(path string, isDir bool, head []byte) (Format, error) {
 	return "", problemf(path, 0, ErrFormat, "is neither a vCard (.vcf), a CSV file (.csv), a JSON backup (.json) nor a folder")
 }
 
-// ReadLimited reads a whole file, refusing files larger than MaxFileSize.
+// ReadLimited reads a whole file, refusing files larger than MaxFileSize
+// and anything that is not a regular file (a device, a FIFO).
 func ReadLimited(ctx context.Context, path string) ([]byte, error) {
+	return readRegular(ctx, path, path, false)
+}
+
+// readRegular reads the regular file at real, named path in messages. A
+// device, FIFO or socket is refused without reading: the open does not
+// wait, and the opened file is checked before a byte is read.
+func readRegular(ctx context.Context, path, real string, noFollow bool) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	f, err := os.OpenFile(real, openFlags(noFollow), 0)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, problemf(path, 0, ErrSpecialFile, "is %s, not a regular file; nothing was read from it", fileKind(fi.Mode()))
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, tooLarge(path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, problemf(path, 0, ErrTooLarge, "is larger than %d MiB; split it or remove photos first", MaxFileSize>>20)
+		return nil, tooLarge(path)
 	}
 	return data, nil
+}
+
+// tooLarge says that path exceeds MaxFileSize, with advice that fits its
+// kind of file.
+func tooLarge(path string) error {
+	advice := "check that this is the right file"
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".vcf", ".vcard":
+		advice = "export the address book without photos, or in parts"
+	case ".csv", ".tsv", ".txt":
+		advice = "split it into several files"
+	case ".md":
+		advice = "that is far more than a playbook holds; check that this is the right file"
+	}
+	return problemf(path, 0, ErrTooLarge, "is larger than %d MiB; %s", MaxFileSize>>20, advice)
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -247,9 +247,19 @@ func windowsSafe(base string) string {
 	return base
 }
 
+// readIndex reads handbook.json of an earlier export (to check that a
+// folder may be written over).
 func readIndex(dir string) (index, error) {
+	in, err := newInFolder(dir)
+	if err != nil {
+		return index{}, err
+	}
+	return readIndexFrom(context.Background(), in, dir)
+}
+
+func readIndexFrom(ctx context.Context, in inFolder, dir string) (index, error) {
 	var idx index
-	data, err := os.ReadFile(filepath.Join(dir, folderIndex))
+	data, err := in.read(ctx, filepath.Join(dir, folderIndex))
 	if err != nil {
 		return idx, err
 	}
@@ -272,24 +282,75 @@ func readIndex(dir string) (index, error) {
 // read as plain Markdown playbooks: every .md file below it (README.md
 // aside) is one playbook, titled by its first heading, without an ID; see
 // MatchPlaybooks. Problems name the file and line.
+//
+// Only files inside dir are read: a link that leads outside it refuses the
+// import with ErrOutside, and a device, FIFO or socket with ErrSpecialFile.
 func ReadFolder(ctx context.Context, dir string) (handbook.Handbook, bool, error) {
-	if _, err := os.Stat(filepath.Join(dir, folderIndex)); err == nil {
-		hb, err := readExport(ctx, dir)
+	in, err := newInFolder(dir)
+	if err != nil {
+		return handbook.Handbook{}, false, err
+	}
+	if _, err := os.Lstat(filepath.Join(dir, folderIndex)); err == nil {
+		hb, err := readExport(ctx, in, dir)
 		return hb, true, err
 	}
-	hb, err := readPlain(ctx, dir)
+	hb, err := readPlain(ctx, in, dir)
 	return hb, false, err
 }
 
-func readExport(ctx context.Context, dir string) (handbook.Handbook, error) {
-	idx, err := readIndex(dir)
+// inFolder reads files below a folder being imported, and nothing else.
+type inFolder struct {
+	root string // the folder with every link resolved
+}
+
+func newInFolder(dir string) (inFolder, error) {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return inFolder{}, fmt.Errorf("import folder %s: %w", dir, err)
+	}
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return inFolder{}, fmt.Errorf("import folder %s: %w", dir, err)
+	}
+	return inFolder{root: root}, nil
+}
+
+// read reads the file at path, which must lead to a regular file inside
+// the folder, following links only as far as they stay inside.
+func (f inFolder) read(ctx context.Context, path string) ([]byte, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	rel, err := filepath.Rel(f.root, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return nil, problemf(path, 0, ErrOutside, "leads to %s, outside the folder being imported; nothing was imported — copy the file into the folder instead of linking to it", real)
+	}
+	return readRegular(ctx, path, real, true)
+}
+
+// text reads a Markdown file as UTF-8 text.
+func (f inFolder) text(ctx context.Context, path string) (string, error) {
+	data, err := f.read(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	text, _, err := decodeText(path, data)
+	return text, err
+}
+
+func readExport(ctx context.Context, in inFolder, dir string) (handbook.Handbook, error) {
+	idx, err := readIndexFrom(ctx, in, dir)
 	if err != nil {
 		return handbook.Handbook{}, err
 	}
 	hb := handbook.Handbook{Settings: idx.Settings, Roles: idx.Roles, Escalation: idx.Escalation, Risks: idx.Risks,
 		Incidents: idx.Incidents, LogEntries: idx.LogEntries, Exercises: idx.Exercises, Actions: idx.Actions}
 	csvPath := filepath.Join(dir, folderContacts)
-	data, err := ReadLimited(ctx, csvPath)
+	data, err := in.read(ctx, csvPath)
 	if err != nil {
 		return hb, err
 	}
@@ -305,7 +366,7 @@ func readExport(ctx context.Context, dir string) (handbook.Handbook, error) {
 		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.md"))
 		slices.Sort(files)
 		for _, f := range files {
-			text, err := readText(ctx, f)
+			text, err := in.text(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -350,16 +411,6 @@ func readExport(ctx context.Context, dir string) (handbook.Handbook, error) {
 	return hb, err
 }
 
-// readText reads a Markdown file as UTF-8 text.
-func readText(ctx context.Context, path string) (string, error) {
-	data, err := ReadLimited(ctx, path)
-	if err != nil {
-		return "", err
-	}
-	text, _, err := decodeText(path, data)
-	return text, err
-}
-
 // A plain folder is a wiki or Git checkout of playbooks, not a home
 // folder: its walk stops at these limits with a message.
 const (
@@ -367,7 +418,7 @@ const (
 	maxPlainFiles = 2000
 )
 
-func readPlain(ctx context.Context, dir string) (handbook.Handbook, error) {
+func readPlain(ctx context.Context, in inFolder, dir string) (handbook.Handbook, error) {
 	var hb handbook.Handbook
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -386,7 +437,7 @@ func readPlain(ctx context.Context, dir string) (handbook.Handbook, error) {
 		if d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".md") || strings.EqualFold(d.Name(), folderReadme) {
 			return nil
 		}
-		text, err := readText(ctx, path)
+		text, err := in.text(ctx, path)
 		if err != nil {
 			return err
 		}

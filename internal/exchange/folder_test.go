@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,7 +24,11 @@ func richHandbook(t *testing.T) handbook.Handbook {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hb.Contacts = append(hb.Contacts, sampleContacts()...)
+	for i, c := range sampleContacts() {
+		// IDs of their own: the first sample shares one with a demo contact.
+		c.ID = fmt.Sprintf("01a0f6b1-4000-7000-8000-%012d", i+1)
+		hb.Contacts = append(hb.Contacts, c)
+	}
 	at := time.Date(2026, 10, 1, 9, 0, 0, 123000000, time.UTC)
 	rec := func(id string) handbook.Record { return handbook.Record{ID: id, CreatedAt: at, UpdatedAt: at} }
 	hb.Playbooks = append(hb.Playbooks,

@@ -77,6 +77,34 @@ func (hb *Handbook) EachItem(f func(Item)) {
 	}
 }
 
+// Add appends a copy of the record it to the handbook's list of its kind.
+func (hb *Handbook) Add(it Item) {
+	switch v := it.(type) {
+	case *Contact:
+		hb.Contacts = append(hb.Contacts, *v)
+	case *Role:
+		hb.Roles = append(hb.Roles, *v)
+	case *EscalationLevel:
+		hb.Escalation = append(hb.Escalation, *v)
+	case *Playbook:
+		hb.Playbooks = append(hb.Playbooks, *v)
+	case *CommTemplate:
+		hb.CommTemplates = append(hb.CommTemplates, *v)
+	case *Service:
+		hb.Services = append(hb.Services, *v)
+	case *RiskScenario:
+		hb.Risks = append(hb.Risks, *v)
+	case *Incident:
+		hb.Incidents = append(hb.Incidents, *v)
+	case *LogEntry:
+		hb.LogEntries = append(hb.LogEntries, *v)
+	case *Exercise:
+		hb.Exercises = append(hb.Exercises, *v)
+	case *Action:
+		hb.Actions = append(hb.Actions, *v)
+	}
+}
+
 // live returns a copy without tombstones, each list sorted by ID.
 func (hb Handbook) live() Handbook {
 	out := Handbook{Settings: hb.Settings}
