@@ -449,6 +449,12 @@ func (m *merge) heads(ctx context.Context, tx *sql.Tx, e handbook.Entity, id, fi
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return decide(all), nil
+}
+
+// decide returns the heads among all known changes of one field (each
+// version once), greatest first: the rule heads describes.
+func decide(all []fieldChange) []fieldChange {
 	valueOf := make(map[Version]string, len(all))
 	for _, c := range all {
 		valueOf[c.v] = c.value
@@ -479,7 +485,7 @@ func (m *merge) heads(ctx context.Context, tx *sql.Tx, e handbook.Entity, id, fi
 	if len(out) == 0 && len(all) > 0 {
 		out = all[:1]
 	}
-	return out, nil
+	return out
 }
 
 // refresh recomputes the given fields of a record (and its deletion) from
