@@ -131,6 +131,8 @@ func commands() []command {
 		{"incident-report", "ID -o FILE.pdf [--lang de|en]", "print an incident's report: timeline, clocks, messages", runIncidentReport},
 		{"sync", "--folder DIR [--device-name NAME] [--snapshot]", "merge with the other laptops through a shared folder", runSync},
 		{"conflicts", "", "list open sync conflicts", runConflicts},
+		{"history", "[--entity KIND] [--id ID|NAME] [--since TIME] [--until TIME] [--device LAPTOP] [--limit N] [--full] [--json]", "list the changes of every laptop: time, laptop, record, field, old → new", runHistory},
+		{"restore", "--as-of TIME | --from-backup FILE [--dry-run]", "put the handbook back as it was at a time, or as a backup holds it, as new edits that sync", runRestore},
 		{"backups", "[--json]", "list the automatic backups with date, reason and record counts", runBackups},
 		{"version", "", "print the version", runVersion},
 	}

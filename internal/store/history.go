@@ -262,3 +262,54 @@ func GroupEdits(changes []FieldChange) []EditGroup {
 	}
 	return out
 }
+
+// Labels returns every record's name by its ID, deleted records included,
+// so that a change referring to a record can name it.
+func (s *Store) Labels(ctx context.Context) (map[string]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, label FROM records WHERE entity <> ?`, settingsEntity)
+	if err != nil {
+		return nil, fmt.Errorf("read names: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, label string
+		if err := rows.Scan(&id, &label); err != nil {
+			return nil, fmt.Errorf("read names: %w", err)
+		}
+		out[id] = label
+	}
+	return out, rows.Err()
+}
+
+// FindRecords returns the records (deleted ones included) whose ID is
+// key, or else whose name is key (ignoring case); e narrows the kind
+// when set.
+func (s *Store) FindRecords(ctx context.Context, e handbook.Entity, key string) ([]Summary, error) {
+	q := `SELECT entity, id, label, updated_at FROM records WHERE id = ? AND (? = '' OR entity = ?)`
+	out, err := s.findRecords(ctx, q, key, e)
+	if err != nil || len(out) > 0 {
+		return out, err
+	}
+	return s.findRecords(ctx, `SELECT entity, id, label, updated_at FROM records WHERE label = ? COLLATE NOCASE AND (? = '' OR entity = ?)
+		ORDER BY deleted, entity, id`, key, e)
+}
+
+func (s *Store) findRecords(ctx context.Context, q, key string, e handbook.Entity) ([]Summary, error) {
+	rows, err := s.r.QueryContext(ctx, q, key, e, e)
+	if err != nil {
+		return nil, fmt.Errorf("find %q: %w", key, err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var sm Summary
+		var upd string
+		if err := rows.Scan(&sm.Entity, &sm.ID, &sm.Label, &upd); err != nil {
+			return nil, fmt.Errorf("find %q: %w", key, err)
+		}
+		sm.UpdatedAt, _ = time.Parse(timeFormat, upd)
+		out = append(out, sm)
+	}
+	return out, rows.Err()
+}

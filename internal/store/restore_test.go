@@ -21,12 +21,16 @@ import (
 type testClock struct {
 	mu  sync.Mutex
 	now time.Time
+	// frozen stops the moving on: every change falls in one millisecond.
+	frozen bool
 }
 
 func (c *testClock) read() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Millisecond)
+	if !c.frozen {
+		c.now = c.now.Add(time.Millisecond)
+	}
 	return c.now
 }
 
@@ -218,18 +222,20 @@ func TestRestoreOfRestoreUndoesIt(t *testing.T) {
 	}
 	point := clock.wait(time.Minute)
 	clock.wait(time.Minute)
+	// The edits and the restore fall in one millisecond.
+	clock.frozen = true
 	edits(t, s)
-	beforeRestore := clock.wait(time.Minute)
 	changed := liveState(t, s)
-	clock.wait(time.Minute)
-	if _, err := s.Restore(ctx, RestoreTarget{AsOf: point}, nil); err != nil {
+	done, err := s.Restore(ctx, RestoreTarget{AsOf: point}, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if liveState(t, s) == changed {
 		t.Fatal("the restore changed nothing")
 	}
+	clock.frozen = false
 	clock.wait(time.Minute)
-	if _, err := s.Restore(ctx, RestoreTarget{AsOf: beforeRestore}, nil); err != nil {
+	if _, err := s.Restore(ctx, RestoreTarget{AsOf: done.Before}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := liveState(t, s); got != changed {

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"ernstfall/internal/handbook"
+)
+
+// BenchmarkHistoryLarge lists the newest 100 of the ~100k changes of the
+// large handbook, as 'ernstfall history' and the Verlauf screen do.
+func BenchmarkHistoryLarge(b *testing.B) {
+	ctx := context.Background()
+	s := largeStore(b)
+	for b.Loop() {
+		hs, err := s.History(ctx, HistoryQuery{Limit: 100})
+		if err != nil || len(hs) != 100 {
+			b.Fatalf("history: %v, %d changes", err, len(hs))
+		}
+	}
+}
+
+// BenchmarkPlanRestoreLarge plans a restore of the large handbook to a
+// moment before 200 contacts were edited.
+func BenchmarkPlanRestoreLarge(b *testing.B) {
+	ctx := context.Background()
+	s := largeStore(b)
+	point := time.Now()
+	time.Sleep(2 * time.Millisecond)
+	cs, err := List[handbook.Contact](ctx, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 200 {
+		after := cs[i]
+		after.Notes = "geändert"
+		if err := Edit(ctx, s, &cs[i], &after); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		plan, err := s.PlanRestore(ctx, RestoreTarget{AsOf: point})
+		if err != nil || len(plan.Records) != 200 {
+			b.Fatalf("plan: %v, %d records", err, len(plan.Records))
+		}
+	}
+}
+
+// BenchmarkPlanRestoreWholeLarge plans a restore of the large handbook to
+// before it existed: every record is looked at.
+func BenchmarkPlanRestoreWholeLarge(b *testing.B) {
+	ctx := context.Background()
+	s := largeStore(b)
+	for b.Loop() {
+		plan, err := s.PlanRestore(ctx, RestoreTarget{AsOf: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil || len(plan.Records) < 6000 {
+			b.Fatalf("plan: %v, %d records", err, len(plan.Records))
+		}
+	}
+}
