@@ -159,7 +159,7 @@ func TestRestoreCommand(t *testing.T) {
 	if err := os.WriteFile(partial, []byte("SQLite format 3\x00 cut off"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if r := runAt(t, &later, "--db", db, "restore", "--from-backup", partial); r.code != ExitFindings || !strings.Contains(r.stderr, "nothing was changed") {
+	if r := runAt(t, &later, "--db", db, "restore", "--from-backup", partial); r.code != ExitFindings || !strings.Contains(r.stderr, "Nothing was changed") {
 		t.Errorf("restore from a partial backup: %+v", r)
 	}
 	if got := state(); got != good {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"ernstfall/internal/i18n"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -24,22 +24,19 @@ func runRestore(ctx context.Context, env *Env, g *globals, args []string) error 
 	if (*asOf == "") == (*backup == "") {
 		return env.usage("give either --as-of TIME or --from-backup FILE")
 	}
-	var target store.RestoreTarget
+	var req ops.Restore
 	if *asOf != "" {
 		at, err := env.moment("--as-of", *asOf)
 		if err != nil {
 			return err
 		}
-		if at.After(env.Now()) {
-			return errors.New(env.T("{{.Time}} lies in the future; give a time before now", vars{"Time": at.Local().Format(env.T("2006-01-02 15:04"))}))
-		}
-		target.AsOf = at
+		req.AsOf = at
 	} else {
 		abs, err := filepath.Abs(*backup)
 		if err != nil {
 			return err
 		}
-		target.Backup = abs
+		req.Backup = abs
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -51,35 +48,24 @@ func runRestore(ctx context.Context, env *Env, g *globals, args []string) error 
 		return err
 	}
 	if *dryRun {
-		plan, err := st.PlanRestore(ctx, target)
+		plan, err := env.ops(st).PlanRestore(ctx, req, nil)
 		if err != nil {
-			return restoreFailed(env, err)
+			return err
 		}
-		printRestorePlan(env, env.Stdout, plan, labels, true)
+		printRestorePlan(env, env.Stdout, ops.Restored{RestorePlan: plan}, labels, true)
 		return nil
 	}
-	plan, err := st.Restore(ctx, target, nil)
+	done, err := env.ops(st).Restore(ctx, req, nil)
 	if err != nil {
-		return restoreFailed(env, err)
+		return err
 	}
-	printRestorePlan(env, env.Stdout, plan, labels, false)
+	printRestorePlan(env, env.Stdout, done, labels, false)
 	return nil
-}
-
-// restoreFailed puts the reason a person can act on around a failed restore.
-func restoreFailed(env *Env, err error) error {
-	switch {
-	case errors.Is(err, store.ErrBadBackup):
-		return env.wrap(err, "{{.Err}}; this file cannot be restored — 'ernstfall backups' lists the usable ones; nothing was changed", nil)
-	case errors.Is(err, store.ErrOtherHandbookBackup):
-		return env.wrap(err, "{{.Err}}; nothing was changed", nil)
-	}
-	return err
 }
 
 // printRestorePlan lists, record by record, what a restore changes (or
 // changed), and how to undo it.
-func printRestorePlan(env *Env, w io.Writer, plan store.RestorePlan, labels map[string]string, dryRun bool) {
+func printRestorePlan(env *Env, w io.Writer, plan ops.Restored, labels map[string]string, dryRun bool) {
 	tr := env.translator()
 	if plan.Target.Backup != "" {
 		fmt.Fprintln(w, env.T("The handbook as the backup {{.File}} holds it:", vars{"File": plan.Target.Backup}))

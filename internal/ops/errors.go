@@ -43,6 +43,11 @@ const (
 	CodeEmptyEntry        Code = "Write what happened before adding it to the log."
 	CodeNoActionTitle     Code = "Every action needs a title."
 	CodeUnreadableRows    Code = "{{.N}} rows or parts of {{.File}} cannot be imported, so nothing was imported."
+	// Restores.
+	CodeRestoreTarget       Code = "Choose either a time or a backup to restore."
+	CodeNoBackup            Code = "There is no file {{.File}}."
+	CodeBadBackup           Code = "{{.File}} is not a usable backup: it is cut off, damaged or not an Ernstfall database. Nothing was changed; choose another backup."
+	CodeOtherHandbookBackup Code = "{{.File}} is a backup of another handbook. Nothing was changed."
 )
 
 // fail refuses a request: kv are the Args as name, value pairs.

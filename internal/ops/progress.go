@@ -33,6 +33,7 @@ const (
 	StageRead    Stage = "Reading the file"
 	StageCompare Stage = "Comparing with the handbook"
 	StageSave    Stage = "Saving"
+	StageBackup  Stage = "Writing a backup"
 )
 
 // report tells p, if there is one.

@@ -69,8 +69,6 @@ type RestorePlan struct {
 	// Before, set by Restore, is the last moment before the restore's own
 	// changes: restoring to it undoes the restore.
 	Before time.Time
-	// Saved, set by Restore, is the backup written before it.
-	Saved string
 }
 
 // Count returns how many records the plan changes, deletes and brings back.
@@ -103,12 +101,12 @@ func (s *Store) PlanRestore(ctx context.Context, target RestoreTarget) (RestoreP
 	return plan, nil
 }
 
-// Restore puts the handbook back to the target. When there is anything
-// to change, it first writes a backup (reason ReasonRestore), then writes
-// the difference in one transaction as new edits of this laptop, so the
-// next sync brings every laptop back, and a later restore to Before
-// undoes it. progress, when set, hears how many of the records to change
-// are done. It returns what it did.
+// Restore puts the handbook back to the target in one transaction: the
+// difference is written as new edits of this laptop, so the next sync
+// brings every laptop back, and a later restore to Before undoes it.
+// progress, when set, hears how many of the records to change are done.
+// It returns what it did. (The operation a person starts, ops.Restore,
+// writes a backup first.)
 //
 // What a restore leaves alone: incidents and their log. An incident or log
 // entry made after the point stays; an incident that existed then comes
@@ -118,18 +116,10 @@ func (s *Store) PlanRestore(ctx context.Context, target RestoreTarget) (RestoreP
 // entries are append-only) is put back as it was. Open conflicts stay
 // open: the value that lost is still what a person typed.
 func (s *Store) Restore(ctx context.Context, target RestoreTarget, progress func(done, total int)) (RestorePlan, error) {
-	preview, err := s.PlanRestore(ctx, target)
-	if err != nil || len(preview.Records) == 0 {
-		return preview, err
-	}
-	saved, err := s.AutoBackup(ctx, ReasonRestore, 0)
-	if err != nil {
-		return RestorePlan{}, fmt.Errorf("restore: %w; nothing was changed", err)
-	}
 	var plan RestorePlan
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if plan, err = s.planRestore(ctx, tx, target); err != nil {
+		if plan, err = s.planRestore(ctx, tx, target); err != nil || len(plan.Records) == 0 {
 			return err
 		}
 		// The restore's changes start in a millisecond of their own, so
@@ -152,7 +142,6 @@ func (s *Store) Restore(ctx context.Context, target RestoreTarget, progress func
 	if err != nil {
 		return RestorePlan{}, fmt.Errorf("restore: %w", err)
 	}
-	plan.Saved = saved
 	return plan, nil
 }
 
