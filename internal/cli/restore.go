@@ -48,24 +48,24 @@ func runRestore(ctx context.Context, env *Env, g *globals, args []string) error 
 		return err
 	}
 	if *dryRun {
-		plan, err := env.ops(st).PlanRestore(ctx, req, nil)
+		plan, err := env.ops(st).PlanRestore(ctx, req, env.progress())
 		if err != nil {
 			return err
 		}
-		printRestorePlan(env, env.Stdout, ops.Restored{RestorePlan: plan}, labels, true)
+		printRestore(env, env.Stdout, ops.Restored{RestorePlan: plan}, labels, true)
 		return nil
 	}
-	done, err := env.ops(st).Restore(ctx, req, nil)
+	done, err := env.ops(st).Restore(ctx, req, env.progress())
 	if err != nil {
 		return err
 	}
-	printRestorePlan(env, env.Stdout, done, labels, false)
+	printRestore(env, env.Stdout, done, labels, false)
 	return nil
 }
 
-// printRestorePlan lists, record by record, what a restore changes (or
+// printRestore lists, record by record, what a restore changes (or
 // changed), and how to undo it.
-func printRestorePlan(env *Env, w io.Writer, plan ops.Restored, labels map[string]string, dryRun bool) {
+func printRestore(env *Env, w io.Writer, plan ops.Restored, labels map[string]string, dryRun bool) {
 	tr := env.translator()
 	if plan.Target.Backup != "" {
 		fmt.Fprintln(w, env.T("The handbook as the backup {{.File}} holds it:", vars{"File": plan.Target.Backup}))
