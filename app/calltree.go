@@ -29,10 +29,7 @@ func callTreeView(u *ui) view {
 		box.Add(widget.NewLabel(lang.L("No escalation levels yet. Add them under Roles & escalation.")))
 	}
 	for _, l := range levels {
-		title := l.Name
-		if title == "" {
-			title = lang.L("Level {{.N}}", map[string]any{"N": l.Level})
-		}
+		title := handbook.LevelTitle(lang.L("Level"), l.Level, l.Name)
 		if l.Within > 0 {
 			title += " · " + lang.L("within {{.Within}}", map[string]any{"Within": l.Within.String()})
 		}

@@ -157,7 +157,7 @@ func (r *runView) levelText() string {
 			return lang.L("Escalation: {{.Level}}", map[string]any{"Level": levelName(l)})
 		}
 	}
-	return lang.L("Escalation: {{.Level}}", map[string]any{"Level": r.inc.Level})
+	return lang.L("Escalation: {{.Level}}", map[string]any{"Level": handbook.LevelTitle(lang.L("Level"), r.inc.Level, "")})
 }
 
 func (r *runView) ownerText() string {

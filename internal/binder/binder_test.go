@@ -329,7 +329,7 @@ func TestBinderContent(t *testing.T) {
 		if i < 0 || j < i || k < j {
 			t.Errorf("restore order not Netzwerk, Datenbank, Shop (%d, %d, %d)", i, j, k)
 		}
-		if !strings.Contains(all, "„Shop“ (RTO 30 min) hängt von „Datenbank“ ab") {
+		if !strings.Contains(all, "Shop (RTO 30 min) hängt von Datenbank mit RTO") {
 			t.Error("RTO finding missing")
 		}
 	})

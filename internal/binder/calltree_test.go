@@ -35,21 +35,3 @@ func TestCallTreePage(t *testing.T) {
 		}
 	}
 }
-
-func TestLevelTitle(t *testing.T) {
-	tests := []struct {
-		level      int
-		name, want string
-	}{
-		{2, "Schwerer Vorfall", "Stufe 2 – Schwerer Vorfall"},
-		{1, "Stufe 1 – Störung", "Stufe 1 – Störung"}, // the number is in the name already
-		{3, "", "Stufe 3"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			if got := levelTitle(textsDE, tt.level, tt.name); got != tt.want {
-				t.Errorf("levelTitle = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}

@@ -278,16 +278,7 @@ func (r *report) levelName(level int) string {
 	if level <= 0 {
 		return r.p.t.notSet
 	}
-	for _, l := range r.p.hb.Escalation {
-		switch {
-		case l.Level != level || l.Name == "":
-		case strings.Contains(l.Name, fmt.Sprint(level)): // "Stufe 1 – Störung"
-			return l.Name
-		default:
-			return fmt.Sprintf("%d – %s", level, l.Name)
-		}
-	}
-	return fmt.Sprint(level)
+	return handbook.LevelTitle(r.p.t.level, level, r.levelNamed(level))
 }
 
 // levelNamed is the name the escalation matrix gives a level ("" if none).
@@ -429,7 +420,7 @@ func (r *report) entryCell(e handbook.LogEntry, st style) cell {
 			out = append(out, run{text: rt.unknownStep, st: gray})
 		}
 	case handbook.LogEscalation:
-		out = append(out, run{text: levelTitle(r.p.t, e.Level, r.levelNamed(e.Level)), st: style{bold: true}})
+		out = append(out, run{text: handbook.LevelTitle(r.p.t.level, e.Level, r.levelNamed(e.Level)), st: style{bold: true}})
 	case handbook.LogReport:
 		out = append(out, run{text: cmp.Or(rt.clockNames[e.Clock], e.Clock), st: style{bold: true}})
 	case handbook.LogCorrection:

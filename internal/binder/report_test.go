@@ -213,7 +213,7 @@ func TestIncidentReport(t *testing.T) {
 		timelineStart, timelineEnd string
 	}{
 		{name: "German", lang: "de",
-			want: []string{"Vorfallbericht", "Status abgeschlossen", "Schweregrad kritisch", "Eskalationsstufe 3 – Krisenstab",
+			want: []string{"Vorfallbericht", "Status abgeschlossen", "Schweregrad kritisch", "Stufe 3 – Krisenstab",
 				"Incident Owner", "im Dienst: Jörg Weiß · +49 170 1234567", "Informiert auf Stufe 3",
 				"Kenntnis seit 20.11.2026 07:58:41", "Begonnen 20.11.2026 08:15:07", "Abgeschlossen 24.11.2026 17:45:12",
 				"Dauer 4 d 9 h 30 min", "Ransomware – Verschlüsselung auf Dateiservern",
@@ -227,7 +227,7 @@ func TestIncidentReport(t *testing.T) {
 			header:       "Vorfallbericht – Verschlüsselte Dateiserver in Fürth",
 			timelineHead: regexp.MustCompile(`Zeit\s+Art\s+Wer\s+Eintrag`), timelineStart: "Zeitleiste", timelineEnd: "Checkliste"},
 		{name: "English", lang: "en",
-			want: []string{"Incident report", "Status closed", "Severity critical", "Escalation level 3 – Krisenstab",
+			want: []string{"Incident report", "Status closed", "Severity critical", "Level 3 – Krisenstab",
 				"on duty: Jörg Weiß", "Notified at level 3", "Aware since 2026-11-20 07:58:41", "Duration 4 d 9 h 30 min",
 				"CONFIDENTIAL – crisis team only", "corrects entry of " + corrected.At.Format("15:04:05"),
 				"Step taken back", "Report sent", "on time", "OVERDUE", "Messages sent"},

@@ -428,7 +428,7 @@ func (d *doc) callTree() {
 		return c
 	}
 	for _, l := range levels {
-		title := levelTitle(t, l.Level, l.Name)
+		title := handbook.LevelTitle(t.level, l.Level, l.Name)
 		if l.Within > 0 {
 			title += fmt.Sprintf(" (%s %s)", t.within, l.Within)
 		}
@@ -449,18 +449,6 @@ func (d *doc) callTree() {
 		d.table(table{header: []cell{txt(t.caller, style{}), txt(t.calls, style{})},
 			rows: rows, widths: []float64{40, 60}}, d.left, d.contentWidth())
 	}
-}
-
-// levelTitle names an escalation level: "Stufe 2 – Schwerer Vorfall", or
-// the name alone when it already carries the number ("Stufe 2 – …").
-func levelTitle(t texts, level int, name string) string {
-	switch {
-	case name == "":
-		return fmt.Sprintf("%s %d", t.level, level)
-	case strings.Contains(name, fmt.Sprint(level)):
-		return name
-	}
-	return fmt.Sprintf("%s %d – %s", t.level, level, name)
 }
 
 // contactGroup is a heading of the contact list with its contacts.

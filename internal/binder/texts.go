@@ -1,10 +1,12 @@
 package binder
 
 import (
-	"fmt"
+	"sync"
 	"time"
 
+	"ernstfall/assets"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/i18n"
 )
 
 // texts are the fixed words the binder prints in one language.
@@ -164,7 +166,7 @@ var textsDE = texts{
 				"gegebenenfalls grenzüberschreitende Auswirkungen",
 			}},
 	},
-	finding: findingDE,
+	finding: catalogFinding("de"),
 	report:  reportDE,
 }
 
@@ -270,39 +272,21 @@ var textsEN = texts{
 				"any cross-border impact",
 			}},
 	},
-	finding: func(f handbook.Finding) string { return f.Message },
+	finding: catalogFinding("en"),
 	report:  reportEN,
 }
 
-// findingDE words a restore-order finding in German from its arguments.
-func findingDE(f handbook.Finding) string {
-	a := func(i int) string {
-		if i < len(f.Args) {
-			return f.Args[i]
+// catalogFinding words findings in lang as the window and the command line
+// do: from the translation catalogs (i18n.FindingText), loaded once.
+func catalogFinding(lang string) func(handbook.Finding) string {
+	catalog := sync.OnceValue(func() *i18n.Catalog {
+		c, err := i18n.Load(assets.Translations, lang)
+		if err != nil {
+			return nil // the English texts of the keys
 		}
-		return ""
-	}
-	switch f.Code {
-	case handbook.CodeCycle:
-		names := ""
-		for i, n := range f.Args {
-			if i > 0 {
-				names += " → "
-			}
-			names += n
-		}
-		return "Dienste hängen im Kreis voneinander ab, keiner kann zuerst anlaufen: " + names
-	case handbook.CodeRTOShorterThanDependency:
-		return fmt.Sprintf("„%s“ (RTO %s) hängt von „%s“ ab, dessen RTO %s beträgt", a(0), a(1), a(2), a(3))
-	case handbook.CodeUnknownDependency:
-		return fmt.Sprintf("„%s“ hängt von einem Dienst ab, den es nicht (mehr) gibt (ID %s)", a(0), a(1))
-	case handbook.CodeMissingOwner:
-		return fmt.Sprintf("„%s“ hat keine verantwortliche Person", a(0))
-	case handbook.CodeMissingFallback:
-		return fmt.Sprintf("„%s“ ist %s, hat aber kein manuelles Ersatzverfahren", a(0), severitiesDE[handbook.Severity(a(1))])
-	default:
-		return f.Message
-	}
+		return c
+	})
+	return func(f handbook.Finding) string { return catalog().Finding(f) }
 }
 
 // reportTexts are the fixed words of the incident report.

@@ -36,10 +36,7 @@ func runCheck(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	findings := hb.Check(env.Now())
-	if *staleDays != handbook.DefaultStaleAfterDays {
-		findings = restale(findings, hb, env.Now(), *staleDays)
-	}
+	findings := hb.CheckWith(env.Now(), *staleDays)
 	errs, warns := 0, 0
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	for _, f := range findings {
@@ -58,38 +55,9 @@ func runCheck(ctx context.Context, env *Env, g *globals, args []string) error {
 	return nil
 }
 
-// findingMessage is the finding in the language of the messages. English
-// keeps the handbook's own sentence, which names the records in full;
-// other languages use the app's texts, and the English sentence for
-// findings the app has no text for.
-func findingMessage(env *Env, f handbook.Finding) string {
-	if env.english() {
-		return f.Message
-	}
-	return env.cat.Finding(f)
-}
-
-// restale replaces the stale-contact findings with those for another limit.
-func restale(findings []handbook.Finding, hb handbook.Handbook, now time.Time, days int) []handbook.Finding {
-	var out []handbook.Finding
-	for _, f := range findings {
-		if f.Code != handbook.CodeStaleContact && f.Code != handbook.CodeNeverVerified {
-			out = append(out, f)
-		}
-	}
-	for _, c := range handbook.StaleContacts(hb.Live().Contacts, now, days) {
-		f := handbook.Finding{Level: handbook.LevelWarning, Entity: handbook.EntityContact, ID: c.ID, Name: c.Name}
-		if c.LastVerifiedAt.IsZero() {
-			f.Code, f.Args = handbook.CodeNeverVerified, []string{c.Name}
-			f.Message = fmt.Sprintf("contact %q has never been verified", c.Name)
-		} else {
-			f.Code, f.Args = handbook.CodeStaleContact, []string{c.Name, c.LastVerifiedAt.Format("2006-01-02"), fmt.Sprint(days)}
-			f.Message = fmt.Sprintf("contact %q has not been verified for more than %d days", c.Name, days)
-		}
-		out = append(out, f)
-	}
-	return out
-}
+// findingMessage is the finding in the language of the messages, worded
+// as the window and the binder word it.
+func findingMessage(env *Env, f handbook.Finding) string { return env.cat.Finding(f) }
 
 func runSearch(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)

@@ -335,7 +335,7 @@ func runCallTree(ctx context.Context, env *Env, g *globals, args []string) error
 		if i > 0 {
 			fmt.Fprintln(env.Stdout)
 		}
-		fmt.Fprintln(env.Stdout, env.T("Level {{.N}}: {{.Name}} (within {{.Within}})", vars{"N": l.Level, "Name": l.Name, "Within": l.Within.String()}))
+		fmt.Fprintln(env.Stdout, env.T("{{.Level}} (within {{.Within}})", vars{"Level": handbook.LevelTitle(env.T("Level"), l.Level, l.Name), "Within": l.Within.String()}))
 		indent := "  "
 		if l.Caller.RoleID != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", describeRole(env, l.Caller))

@@ -187,7 +187,7 @@ func TestVerifyListAndCallTree(t *testing.T) {
 		t.Errorf("default list, never verified first: %v %+v", err, r)
 	}
 	r = run(t, "--db", db, "call-tree")
-	for _, w := range []string{"Level 1:", "Level 4:", "Krisenstab-Leitung: Dr. Katrin Albers (+49 171 39200 11); if unreachable: Markus Oberländer", "→ "} {
+	for _, w := range []string{"Stufe 1 – Störung (within 30 min)", "Stufe 4 – Katastrophe", "Krisenstab-Leitung: Dr. Katrin Albers (+49 171 39200 11); if unreachable: Markus Oberländer", "→ "} {
 		if r.code != 0 || !strings.Contains(r.stdout, w) {
 			t.Errorf("call-tree lacks %q: %+v", w, r)
 		}

@@ -42,7 +42,7 @@ func TestGerman(t *testing.T) {
 		{"restore-order header", "de", []string{"restore-order"}, 0, []string{"hängt ab von"}, nil, nil},
 		{"no incidents", "de", []string{"incidents"}, 0, []string{"keine Vorfälle"}, nil, nil},
 		{"no conflicts", "de", []string{"conflicts"}, 0, []string{"keine offenen Konflikte"}, nil, nil},
-		{"call tree", "de", []string{"call-tree"}, 0, []string{"Stufe 1:", "falls nicht erreichbar"}, nil, nil},
+		{"call tree", "de", []string{"call-tree"}, 0, []string{"Stufe 1 – Störung (innerhalb von", "falls nicht erreichbar"}, nil, nil},
 		{"usage error", "de", []string{"search"}, 2, nil, []string{"QUERY fehlt", "Aufruf: ernstfall [--db PFAD] search QUERY"}, nil},
 		{"unknown command", "de", []string{"frobnicate"}, 2, nil, []string{`unbekannter Befehl "frobnicate"`, "Befehle:"}, nil},
 		{"--lang en overrides German", "de", []string{"--lang", "en", "check"}, 0, []string{"0 errors, 12 warnings"}, nil, nil},

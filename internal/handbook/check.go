@@ -88,8 +88,14 @@ func levelRank(l Level) int {
 // deleted), role mentions in playbook steps that match no role, the
 // restore-order findings of the services, stale contacts, overdue reviews
 // and overdue actions. Errors come first, then the findings are ordered by
-// kind of record and name.
+// kind of record and name. Contacts are stale after
+// DefaultStaleAfterDays.
 func (hb Handbook) Check(now time.Time) []Finding {
+	return hb.CheckWith(now, DefaultStaleAfterDays)
+}
+
+// CheckWith is Check with contacts stale after staleDays.
+func (hb Handbook) CheckWith(now time.Time, staleDays int) []Finding {
 	live := hb.Live()
 	var out []Finding
 
@@ -142,15 +148,15 @@ func (hb Handbook) Check(now time.Time) []Finding {
 	_, restore := RestoreOrder(live.Services)
 	out = append(out, restore...)
 
-	for _, c := range StaleContacts(live.Contacts, now, DefaultStaleAfterDays) {
+	for _, c := range StaleContacts(live.Contacts, now, staleDays) {
 		f := Finding{Level: LevelWarning, Entity: EntityContact, ID: c.ID, Name: c.Name}
 		if c.LastVerifiedAt.IsZero() {
 			f.Code, f.Args = CodeNeverVerified, []string{c.Name}
 			f.Message = fmt.Sprintf("contact %q has never been verified", c.Name)
 		} else {
 			date := c.LastVerifiedAt.Format(dateLayout)
-			f.Code, f.Args = CodeStaleContact, []string{c.Name, date, fmt.Sprint(DefaultStaleAfterDays)}
-			f.Message = fmt.Sprintf("contact %q was last verified on %s, more than %d days ago", c.Name, date, DefaultStaleAfterDays)
+			f.Code, f.Args = CodeStaleContact, []string{c.Name, date, fmt.Sprint(staleDays)}
+			f.Message = fmt.Sprintf("contact %q was last verified on %s, more than %d days ago", c.Name, date, staleDays)
 		}
 		out = append(out, f)
 	}
