@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"ernstfall/internal/atomicfile"
 	"ernstfall/internal/binder"
