@@ -16,21 +16,12 @@ import (
 // ErrUnknownIncident is returned for an incident ID the handbook does not hold.
 var ErrUnknownIncident = errors.New("no incident with this ID")
 
-// RenderIncidentReport writes the report of one incident as a PDF to w:
-// its facts, the closing summary, the regulatory clocks, every log entry in
-// time order, the checklist as the log left it and the messages sent. Of
-// opt, Lang, Paper, Classification, PrintedAt and PrintedBy apply. Times
-// print in local time, to the second.
-func RenderIncidentReport(ctx context.Context, w io.Writer, hb handbook.Handbook, incidentID string, opt Options) (Result, error) {
-	r, err := newReport(hb, incidentID, opt)
-	if err != nil {
-		return Result{}, err
-	}
-	return r.write(ctx, w)
-}
-
-// WriteIncidentReport renders the report of one incident into the file at
-// path, as safely as WriteFile writes the binder.
+// WriteIncidentReport renders the report of one incident as a PDF into the
+// file at path, as safely as WriteFile writes the binder: its facts, the
+// closing summary, the regulatory clocks, every log entry in time order,
+// the checklist as the log left it and the messages sent. Of opt, Lang,
+// Paper, Classification, PrintedAt and PrintedBy apply. Times print in
+// local time, to the second.
 func WriteIncidentReport(ctx context.Context, path string, hb handbook.Handbook, incidentID string, opt Options) (Result, error) {
 	r, err := newReport(hb, incidentID, opt)
 	if err != nil {

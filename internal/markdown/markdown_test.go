@@ -250,8 +250,19 @@ func TestPlaceholders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Placeholders(tt.src); !slices.Equal(got, tt.want) {
-				t.Errorf("Placeholders() = %q, want %q", got, tt.want)
+			var got []string
+			for rest := tt.src; ; {
+				_, end, name, ok := FindPlaceholder(rest)
+				if !ok {
+					break
+				}
+				if !slices.Contains(got, name) {
+					got = append(got, name)
+				}
+				rest = rest[end:]
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("placeholders found %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -9,20 +9,6 @@ import (
 // holds letters, digits, '.', '_' and '-'.
 var placeholder = regexp.MustCompile(`\{\{\s*([\p{L}\p{N}._-]+)\s*\}\}`)
 
-// Placeholders returns the distinct placeholder names of src ("incident.title"
-// for "{{incident.title}}") in the order of their first use.
-func Placeholders(src string) []string {
-	var names []string
-	seen := map[string]bool{}
-	for _, m := range placeholder.FindAllStringSubmatch(src, -1) {
-		if !seen[m[1]] {
-			seen[m[1]] = true
-			names = append(names, m[1])
-		}
-	}
-	return names
-}
-
 // FindPlaceholder locates the first placeholder in s: its byte range
 // [start, end) and its name. ok is false when s holds none.
 func FindPlaceholder(s string) (start, end int, name string, ok bool) {

@@ -85,3 +85,8 @@ func codeOf(err error) Code {
 	}
 	return ""
 }
+
+// progressFunc is a function that is a Progress.
+type progressFunc func(Status)
+
+func (f progressFunc) Report(s Status) { f(s) }

@@ -30,7 +30,7 @@ func TestPrintBinder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "binder.pdf")
 	var mu sync.Mutex
 	var stages []Stage
-	p := ProgressFunc(func(s Status) {
+	p := progressFunc(func(s Status) {
 		mu.Lock()
 		defer mu.Unlock()
 		if len(stages) == 0 || stages[len(stages)-1] != s.Stage {
@@ -66,7 +66,7 @@ func TestPrintBinderCancelled(t *testing.T) {
 	o := demoOps(t)
 	path := filepath.Join(t.TempDir(), "binder.pdf")
 	ctx, cancel := context.WithCancel(context.Background())
-	p := ProgressFunc(func(s Status) {
+	p := progressFunc(func(s Status) {
 		if s.Stage == StageRender {
 			cancel()
 		}

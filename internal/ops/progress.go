@@ -8,12 +8,6 @@ type Progress interface {
 	Report(Status)
 }
 
-// ProgressFunc is a function that is a Progress.
-type ProgressFunc func(Status)
-
-// Report calls f.
-func (f ProgressFunc) Report(s Status) { f(s) }
-
 // Status is where an operation stands: the stage it is in and how many of
 // the stage's units are done. Total is 0 when the stage cannot tell.
 type Status struct {

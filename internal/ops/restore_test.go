@@ -51,7 +51,7 @@ func TestRestoreOperation(t *testing.T) {
 	}
 
 	var stages []Status
-	p := ProgressFunc(func(s Status) { stages = append(stages, s) })
+	p := progressFunc(func(s Status) { stages = append(stages, s) })
 	plan, err := o.PlanRestore(ctx, Restore{AsOf: point}, p)
 	if err != nil {
 		t.Fatal(err)
