@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/store"
 )
 
 // languageOptions are the choices of the language setting; "" follows the system.
@@ -69,5 +71,26 @@ func settingsView(u *ui) view {
 		widget.NewCard(lang.L("Synchronisation"), "", u.syncSettings()),
 		widget.NewCard(lang.L("Database"), "", widget.NewLabel(u.st.Path())),
 	)
-	return view{content: container.NewVScroll(container.NewPadded(box))}
+	hist := newHistoryPane(u)
+	backups := newBackupsPane(u)
+	u.history, u.backups = hist, backups
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("General"), theme.SettingsIcon(), container.NewVScroll(container.NewPadded(box))),
+		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), hist.content),
+		container.NewTabItemWithIcon(lang.L("Backups"), theme.StorageIcon(), backups.content),
+	)
+	// The history and the backups are read when their tab is first shown.
+	tabs.OnSelected = func(t *container.TabItem) {
+		switch {
+		case t.Content == hist.content && !hist.loaded:
+			hist.load()
+		case t.Content == backups.content && !backups.loaded:
+			backups.load()
+		}
+	}
+	return view{content: tabs, changed: func([]store.Notice) {
+		if hist.loaded {
+			hist.load()
+		}
+	}}
 }

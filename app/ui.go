@@ -48,6 +48,10 @@ type ui struct {
 	tasks sync.WaitGroup
 	// preview is the open import preview; nil when none is.
 	preview *importPreview
+	// history and backups are Einstellungen's Verlauf and Sicherungen
+	// tabs while the settings are shown.
+	history *historyPane
+	backups *backupsPane
 }
 
 // view is what a screen shows and what it can do on request.

@@ -46,6 +46,8 @@ type FieldChange struct {
 	Created bool
 	// Local: made on this laptop.
 	Local bool
+	// Gone: the record is deleted now.
+	Gone bool
 }
 
 // At is when the change was made, by its laptop's clock.
@@ -128,7 +130,7 @@ func (s *Store) History(ctx context.Context, q HistoryQuery) ([]FieldChange, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}
-	h := historyReader{tx: tx, labels: map[recKey]string{}, created: map[recKey]map[Version]bool{}}
+	h := historyReader{tx: tx, labels: map[recKey]recordName{}, created: map[recKey]map[Version]bool{}}
 	for i := range out {
 		if err := h.complete(ctx, &out[i]); err != nil {
 			return nil, fmt.Errorf("read history: %w", err)
@@ -141,15 +143,21 @@ func (s *Store) History(ctx context.Context, q HistoryQuery) ([]FieldChange, err
 // per record.
 type historyReader struct {
 	tx      *sql.Tx
-	labels  map[recKey]string
+	labels  map[recKey]recordName
 	created map[recKey]map[Version]bool
+}
+
+// recordName is a record's name and whether it is deleted now.
+type recordName struct {
+	label string
+	gone  bool
 }
 
 // creation returns the changes of a record's first edit: from its first
 // change on, the changes of the same laptop that set a field for the first
-// time, each within a moment of the one before.
+// time, each within a moment of the one before, up to a deletion.
 func (h *historyReader) creation(ctx context.Context, e handbook.Entity, id string) (map[Version]bool, error) {
-	rows, err := h.tx.QueryContext(ctx, `SELECT hlc, device, base_hlc, base_device FROM (`+allChanges+`) WHERE entity = ? AND id = ? ORDER BY hlc, device`, e, id)
+	rows, err := h.tx.QueryContext(ctx, `SELECT field, hlc, device, base_hlc, base_device FROM (`+allChanges+`) WHERE entity = ? AND id = ? ORDER BY hlc, device`, e, id)
 	if err != nil {
 		return nil, err
 	}
@@ -157,11 +165,13 @@ func (h *historyReader) creation(ctx context.Context, e handbook.Entity, id stri
 	out := map[Version]bool{}
 	var prev Version
 	for rows.Next() {
+		var field string
 		var v, base Version
-		if err := rows.Scan(&v.HLC, &v.Device, &base.HLC, &base.Device); err != nil {
+		if err := rows.Scan(&field, &v.HLC, &v.Device, &base.HLC, &base.Device); err != nil {
 			return nil, err
 		}
-		if len(out) > 0 && (v.Device != prev.Device || !base.IsZero() ||
+		// A deletion is an edit of its own, however soon it follows.
+		if len(out) > 0 && (v.Device != prev.Device || !base.IsZero() || field == "deleted" ||
 			time.Duration(v.HLC.WallMillis()-prev.HLC.WallMillis())*time.Millisecond >= sameEdit) {
 			break
 		}
@@ -180,15 +190,17 @@ const allChanges = `SELECT entity, id, field, value, hlc, device, base_hlc, base
 
 func (h *historyReader) complete(ctx context.Context, c *FieldChange) error {
 	k := recKey{c.Entity, c.ID}
-	label, ok := h.labels[k]
+	rec, ok := h.labels[k]
 	if !ok {
-		err := h.tx.QueryRowContext(ctx, `SELECT label FROM records WHERE entity = ? AND id = ?`, c.Entity, c.ID).Scan(&label)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		err := h.tx.QueryRowContext(ctx, `SELECT label, deleted FROM records WHERE entity = ? AND id = ?`, c.Entity, c.ID).Scan(&rec.label, &rec.gone)
+		if errors.Is(err, sql.ErrNoRows) {
+			rec.gone = true
+		} else if err != nil {
 			return err
 		}
-		h.labels[k] = label
+		h.labels[k] = rec
 	}
-	c.Label = label
+	c.Label, c.Gone = rec.label, rec.gone
 	created, ok := h.created[k]
 	if !ok {
 		var err error
@@ -244,7 +256,8 @@ type EditGroup struct {
 }
 
 // GroupEdits gathers a listing's neighbouring changes of the same record
-// by the same laptop, made within a moment of each other, into edits.
+// by the same laptop, made within a moment of each other, into edits. A
+// deletion (or bringing back) is always an edit of its own.
 func GroupEdits(changes []FieldChange) []EditGroup {
 	var out []EditGroup
 	for _, c := range changes {
@@ -252,6 +265,7 @@ func GroupEdits(changes []FieldChange) []EditGroup {
 			g := &out[n-1]
 			last := g.Changes[len(g.Changes)-1]
 			if g.Entity == c.Entity && g.ID == c.ID && g.Device == c.Device && g.Created == c.Created &&
+				c.Field != "deleted" && last.Field != "deleted" &&
 				time.Duration(last.HLC.WallMillis()-c.HLC.WallMillis())*time.Millisecond < sameEdit {
 				g.Changes = append(g.Changes, c)
 				continue

@@ -89,12 +89,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.KeepBackups <= 0 {
 		opt.KeepBackups = 5
 	}
-	if opt.BackupDir == "" {
-		opt.BackupDir = filepath.Join(filepath.Dir(path), "backups")
-	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if opt.BackupDir == "" {
+		opt.BackupDir = filepath.Join(filepath.Dir(abs), "backups")
 	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)

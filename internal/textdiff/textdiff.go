@@ -5,8 +5,8 @@ package textdiff
 
 import "strings"
 
-// context is how many characters of unchanged text stay on each side of
-// a change.
+// context is how many characters of unchanged text at least stay on each
+// side of a change; more when the width leaves room.
 const context = 16
 
 // Excerpts returns short forms of old and new, each at most width
@@ -27,7 +27,9 @@ func Excerpts(old, new string, width int) (string, string) {
 	for q < len(a)-p && q < len(b)-p && a[len(a)-1-q] == b[len(b)-1-q] {
 		q++
 	}
-	return excerpt(a, p, len(a)-q, width), excerpt(b, p, len(b)-q, width)
+	// Both sides get the same context, so they line up.
+	ctx := max(context, (width-2-max(len(a)-q-p, len(b)-q-p))/2)
+	return excerpt(a, p, len(a)-q, width, ctx), excerpt(b, p, len(b)-q, width, ctx)
 }
 
 // Shorten cuts a text to width characters (at least 20) at a word
@@ -42,13 +44,14 @@ func Shorten(s string, width int) string {
 	return flat(r[:cut]) + "…"
 }
 
-// excerpt shows r[from:to], the changed part, with context around it.
-func excerpt(r []rune, from, to, width int) string {
-	start := max(0, from-context)
+// excerpt shows r[from:to], the changed part, with ctx characters of
+// context around it.
+func excerpt(r []rune, from, to, width, ctx int) string {
+	start := max(0, from-ctx)
 	if start > 0 {
 		start = wordEnd(r, start, from)
 	}
-	end := min(len(r), to+context)
+	end := min(len(r), to+ctx)
 	if end < len(r) {
 		end = wordStart(r, end, to)
 	}
