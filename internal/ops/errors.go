@@ -48,6 +48,8 @@ const (
 	CodeNoBackup            Code = "There is no file {{.File}}."
 	CodeBadBackup           Code = "{{.File}} is not a usable backup: it is cut off, damaged or not an Ernstfall database. Nothing was changed; choose another backup."
 	CodeOtherHandbookBackup Code = "{{.File}} is a backup of another handbook. Nothing was changed."
+	CodeNewerBackup         Code = "{{.File}} was written by a newer Ernstfall. Update Ernstfall to restore it. Nothing was changed."
+	CodeJSONBackup          Code = "{{.File}} is an exported JSON file, not one of the automatic backups. Bring it back with the import (ernstfall import). Nothing was changed."
 )
 
 // fail refuses a request: kv are the Args as name, value pairs.

@@ -1,9 +1,11 @@
 package ops
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"time"
 
 	"ernstfall/internal/store"
@@ -86,6 +88,10 @@ func restoreError(req Restore, err error) error {
 		return nil
 	case errors.Is(err, fs.ErrNotExist) && req.Backup != "":
 		e = fail(CodeNoBackup, "File", req.Backup)
+	case errors.Is(err, store.ErrNewerSchema):
+		e = fail(CodeNewerBackup, "File", req.Backup)
+	case errors.Is(err, store.ErrBadBackup) && jsonFile(req.Backup):
+		e = fail(CodeJSONBackup, "File", req.Backup)
 	case errors.Is(err, store.ErrBadBackup):
 		e = fail(CodeBadBackup, "File", req.Backup)
 	case errors.Is(err, store.ErrOtherHandbookBackup):
@@ -95,4 +101,18 @@ func restoreError(req Restore, err error) error {
 	}
 	e.Err = err
 	return e
+}
+
+// jsonFile reports whether a file starts like JSON: an export, not one of
+// the automatic backups.
+func jsonFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, _ := f.Read(buf)
+	trimmed := bytes.TrimLeft(buf[:n], " \t\r\n\xef\xbb\xbf")
+	return len(trimmed) > 0 && trimmed[0] == '{'
 }

@@ -130,6 +130,10 @@ func TestRestoreRefusals(t *testing.T) {
 	if err := other.Close(); err != nil {
 		t.Fatal(err)
 	}
+	export := filepath.Join(dir, "export.json")
+	if err := os.WriteFile(export, []byte("\ufeff  {\"format\": \"ernstfall-backup\"}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		req  Restore
@@ -141,6 +145,7 @@ func TestRestoreRefusals(t *testing.T) {
 		{"missing file", Restore{Backup: filepath.Join(dir, "none.db")}, CodeNoBackup},
 		{"partial backup", Restore{Backup: partial}, CodeBadBackup},
 		{"another handbook", Restore{Backup: otherBackup}, CodeOtherHandbookBackup},
+		{"a JSON export", Restore{Backup: export}, CodeJSONBackup},
 	}
 	before, err := o.Store().History(ctx, store.HistoryQuery{Limit: 1})
 	if err != nil {

@@ -80,7 +80,10 @@ func InspectBackup(ctx context.Context, path string) (BackupInfo, error) {
 	if err != nil {
 		return info, err
 	}
-	if info.Problem != "" {
+	switch {
+	case info.Schema > SchemaVersion():
+		return info, fmt.Errorf("%s: %w: %w", path, ErrBadBackup, ErrNewerSchema)
+	case info.Problem != "":
 		return info, fmt.Errorf("%s: %w: %s", path, ErrBadBackup, info.Problem)
 	}
 	return info, nil

@@ -201,3 +201,28 @@ func TestBackupRefusesExisting(t *testing.T) {
 		}
 	}
 }
+
+// A backup written by a newer Ernstfall is refused as such.
+func TestNewerBackupRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, filepath.Join(dir, "hb.db"))
+	p := filepath.Join(dir, "copy.db")
+	if err := s.Backup(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	newer := open(t, p)
+	if _, err := newer.w.ExecContext(ctx, `INSERT INTO schema_version(version, applied_at) VALUES (999, 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := newer.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range journalSuffixes {
+		os.Remove(p + suffix)
+	}
+	_, err := InspectBackup(ctx, p)
+	if !errors.Is(err, ErrNewerSchema) || !errors.Is(err, ErrBadBackup) {
+		t.Errorf("inspect a newer backup: %v, want ErrNewerSchema and ErrBadBackup", err)
+	}
+}
