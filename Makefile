@@ -58,6 +58,7 @@ test: deps
 FUZZTIME ?= 1m
 fuzz:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzParseBatch$$' -fuzztime $(FUZZTIME) ./internal/foldersync
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzOpenBatch$$' -fuzztime $(FUZZTIME) ./internal/foldersync
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzVCard$$' -fuzztime $(FUZZTIME) ./internal/exchange
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./internal/exchange
 

@@ -89,6 +89,8 @@ type syncer struct {
 	// status and conflicts sit in the toolbar; nil before it is built.
 	status    *widget.Button
 	conflicts *widget.Button
+	// requests opens the team when laptops ask to join.
+	requests *widget.Button
 	// stale is the form that was open while a round received changes.
 	stale *form
 	// wg counts running rounds, so that tests can wait for them.
@@ -104,9 +106,11 @@ func (u *ui) syncBar() fyne.CanvasObject {
 	s.status.Importance = widget.LowImportance
 	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), func() { u.showScreen("conflicts") })
 	s.conflicts.Importance = widget.WarningImportance
+	s.requests = widget.NewButtonWithIcon("", theme.AccountIcon(), u.showTeam)
+	s.requests.Importance = widget.HighImportance
 	now := widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), func() { u.syncNow(true) })
 	u.updateSyncStatus()
-	return container.NewHBox(s.status, s.conflicts, now)
+	return container.NewHBox(s.status, s.requests, s.conflicts, now)
 }
 
 // autoSync runs a round now and every syncEvery while ctx lives, when a
@@ -179,10 +183,16 @@ func (u *ui) round(cfg syncConfig, done func(foldersync.Report, error)) {
 func (u *ui) waitSync() { u.syncer.wg.Wait() }
 
 func (u *ui) syncFinished(rep foldersync.Report, err error, manual bool) {
-	if err != nil && manual {
+	switch {
+	case err != nil && manual:
 		what, todo := syncProblem(err)
 		u.showError(what, todo, err)
-	} else if manual && len(rep.Skipped) > 0 {
+	case rep.Pending && manual:
+		cfg, cerr := loadSyncConfig(u.ctx, u.st)
+		if cerr == nil {
+			u.showWaiting(rep, cfg, func() {})
+		}
+	case manual && newSkips(rep) > 0:
 		u.showSyncDetails()
 	}
 	if rep.Received > 0 || rep.Snapshot != "" {
@@ -235,9 +245,13 @@ func (u *ui) updateSyncStatus() {
 		text = lang.L("Synchronising …")
 	case s.done && s.lastErr != nil:
 		text = syncShort(s.lastErr)
+	case s.done && s.last.Pending:
+		text = lang.L("Waiting for admission")
 	case s.done:
 		text = lang.L("Synchronised {{.Time}}", map[string]any{"Time": s.last.At.Local().Format("15:04")})
-		if n := len(s.last.Skipped); n > 0 {
+		if n := s.last.Unknown; n > 0 {
+			text += " · " + lang.L("{{.N}} files from an unknown laptop ignored", map[string]any{"N": n})
+		} else if n := len(s.last.Skipped); n > 0 {
 			text += " · " + lang.L("{{.N}} files skipped", map[string]any{"N": n})
 		}
 	case cfg.folder != "":
@@ -246,6 +260,12 @@ func (u *ui) updateSyncStatus() {
 	s.status.SetText(text)
 	s.status.Hidden = text == ""
 	s.status.Refresh()
+	if n := len(s.last.Requests) + s.last.MoreRequests; s.done && n > 0 {
+		s.requests.SetText(requestsText(n))
+		s.requests.Show()
+	} else {
+		s.requests.Hide()
+	}
 	n, err := u.st.ConflictCount(u.ctx)
 	if err != nil || n == 0 {
 		s.conflicts.Hide()
@@ -269,8 +289,10 @@ func syncShort(err error) string {
 		return lang.L("Folder not reachable")
 	case errors.Is(err, foldersync.ErrOtherHandbook):
 		return lang.L("Folder holds another handbook")
-	case errors.Is(err, foldersync.ErrFormat), errors.Is(err, foldersync.ErrUnsafe):
+	case errors.Is(err, foldersync.ErrFormat), errors.Is(err, foldersync.ErrUnsafe), errors.Is(err, foldersync.ErrOtherTeam):
 		return lang.L("Folder unusable")
+	case errors.Is(err, foldersync.ErrRemoved):
+		return lang.L("Removed from the team")
 	case errors.Is(err, syscall.ENOSPC):
 		return lang.L("Folder full")
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
@@ -294,6 +316,15 @@ func syncProblem(err error) (what, todo string) {
 	case errors.Is(err, foldersync.ErrFormat):
 		return lang.L("The shared folder was written by a newer Ernstfall, or its FORMAT file is damaged."),
 			lang.L("Update Ernstfall on this laptop, or ask whoever set up the folder.")
+	case errors.Is(err, foldersync.ErrOtherTeam):
+		return lang.L("The shared folder was set up anew by another laptop, or its FORMAT file was replaced. Ernstfall read and wrote nothing."),
+			lang.L("Ask your team whether the folder was set up anew. If it was, join it with a new, empty handbook; if not, someone tampered with the folder.")
+	case errors.Is(err, foldersync.ErrRemoved):
+		return lang.L("A member removed this laptop from the team. Nothing is exchanged with the shared folder any more."),
+			lang.L("If that was a mistake, ask a member to admit this laptop again.")
+	case errors.Is(err, foldersync.ErrNotMember):
+		return lang.L("This laptop is not a member of the team yet."),
+			lang.L("Ask a member of the team to admit it.")
 	case errors.Is(err, foldersync.ErrUnsafe):
 		return lang.L("A folder or file of the shared folder is a link to somewhere else; Ernstfall does not follow it."),
 			lang.L("Replace the link with a real folder (the details name it), or ask whoever looks after the share.") + " " + queued
@@ -318,6 +349,7 @@ func (u *ui) showSyncDetails() {
 		r := s.last
 		box.Add(props(
 			[2]string{lang.L("Time"), r.At.Local().Format("2006-01-02 15:04")},
+			[2]string{lang.L("Fingerprint of this laptop"), r.Fingerprint},
 			[2]string{lang.L("Sent"), lang.L("{{.N}} changes", map[string]any{"N": r.Sent})},
 			[2]string{lang.L("Received"), lang.L("{{.N}} changes", map[string]any{"N": r.Received})},
 			[2]string{lang.L("Open conflicts"), fmt.Sprint(r.Conflicts)},
@@ -408,7 +440,20 @@ func (u *ui) syncSettings() fyne.CanvasObject {
 		widget.NewLabelWithStyle(lang.L("Shared folder"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, nil, pick, folder),
 		widget.NewLabelWithStyle(lang.L("Name of this laptop, as the others see it"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		device, auto, container.NewHBox(apply, saved))
+		device, auto, container.NewHBox(apply, saved),
+		container.NewHBox(widget.NewButtonWithIcon(lang.L("Laptops of the team …"), theme.AccountIcon(), u.showTeam)))
+}
+
+// newSkips counts the files a round passed over that the round before
+// did not: only those are news.
+func newSkips(rep foldersync.Report) int {
+	n := 0
+	for _, s := range rep.Skipped {
+		if s.New {
+			n++
+		}
+	}
+	return n
 }
 
 // pickFolder opens the folder dialog and hands over the chosen path.
@@ -527,6 +572,10 @@ func (u *ui) join(cfg syncConfig) {
 		if err != nil && !errors.Is(err, foldersync.ErrNotWritten) {
 			what, todo := syncProblem(err)
 			u.showError(what, todo, err)
+			return
+		}
+		if rep.Pending {
+			u.showWaiting(rep, cfg, u.welcomed)
 			return
 		}
 		u.welcomed()

@@ -49,6 +49,15 @@ func guiSync(t *testing.T, u *ui, folder string, manual bool) {
 	u.waitSync()
 }
 
+// admitAll admits every laptop asking to join, as a member at the window.
+func admitAll(t *testing.T, u *ui, folder string) {
+	t.Helper()
+	got, err := u.syncer.engine.Admit(u.ctx, u.st, foldersync.Options{Folder: folder, Now: u.now}, "", true)
+	if err != nil || len(got) == 0 {
+		t.Fatalf("admit: %v, %d admitted", err, len(got))
+	}
+}
+
 func firstContact(t *testing.T, st *store.Store) handbook.Contact {
 	t.Helper()
 	cs, err := store.List[handbook.Contact](context.Background(), st)
@@ -80,6 +89,10 @@ func TestSyncConflictResolvedInGUI(t *testing.T) {
 		t.Fatalf("status = %q, want Synchronisiert 09:00", got)
 	}
 	other := openEmptyStore(t)
+	if rep := syncOther(t, other, folder); !rep.Pending || rep.Received != 0 {
+		t.Fatalf("a laptop nobody admitted took part: %+v", rep)
+	}
+	admitAll(t, u, folder)
 	if rep := syncOther(t, other, folder); rep.Received == 0 {
 		t.Fatal("the other laptop received nothing")
 	}
@@ -172,6 +185,8 @@ func TestSyncKeepsEditInProgress(t *testing.T) {
 	guiSync(t, u, folder, true)
 	other := openEmptyStore(t)
 	syncOther(t, other, folder)
+	admitAll(t, u, folder)
+	syncOther(t, other, folder)
 	c := firstContact(t, u.st)
 	setMobile(t, other, c.ID, "+49 170 3333333")
 	syncOther(t, other, folder)
@@ -209,6 +224,31 @@ func TestJoinSharedFolder(t *testing.T) {
 	}
 	findButton(t, w.Content(), "Einem gemeinsamen Ordner beitreten")
 	u.join(syncConfig{folder: folder, device: "Laptop C", auto: true})
+	u.waitSync()
+	d := u.dialogTop()
+	if d == nil || !hasText(d, u.syncer.last.Fingerprint) || u.syncer.last.Fingerprint == "" {
+		t.Fatal("the joining laptop is not told its fingerprint")
+	}
+	// A member sees the request in the toolbar and admits it.
+	first.syncNow(false)
+	first.waitSync()
+	if !first.syncer.requests.Visible() || first.syncer.requests.Text != "1 Laptop bittet um Aufnahme" {
+		t.Fatalf("member's toolbar: %q (visible %v)", first.syncer.requests.Text, first.syncer.requests.Visible())
+	}
+	test.Tap(first.syncer.requests)
+	first.waitSync()
+	team := first.dialogTop()
+	if team == nil || !hasText(team, "Laptop C") || !hasText(team, u.syncer.last.Fingerprint) {
+		t.Fatalf("team dialog: %q", texts(team))
+	}
+	test.Tap(findButton(t, team, "Aufnehmen"))
+	confirm := first.dialogTop()
+	if confirm == nil || !hasText(confirm, u.syncer.last.Fingerprint) {
+		t.Fatal("admitting does not ask to compare the fingerprint")
+	}
+	test.Tap(findButton(t, confirm, "Ja"))
+	first.waitSync()
+	test.Tap(findButton(t, d, "Erneut nachsehen"))
 	u.waitSync()
 	if u.current != 0 {
 		t.Fatal("dashboard not shown after joining")

@@ -54,6 +54,14 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 
 func printReport(env *Env, rep foldersync.Report, names map[string]string, notSent bool) {
 	w := env.Stdout
+	if rep.Pending {
+		fmt.Fprintln(w, env.T("this laptop asked to join the team of the shared folder; nothing is exchanged until a member admits it"))
+		fmt.Fprintln(w, env.T("its fingerprint: {{.Fingerprint}} — read it to a member by phone; they admit it with 'ernstfall devices admit {{.Fingerprint}}' or in the app", vars{"Fingerprint": rep.Fingerprint}))
+		return
+	}
+	if rep.Joined {
+		fmt.Fprintln(w, env.T("this laptop was admitted to the team and takes part from now on"))
+	}
 	switch {
 	case rep.Sent > 0 && rep.Parallel > 0:
 		fmt.Fprintln(w, env.T("sent {{.N}} changes ({{.Batch}}); {{.P}} of them were written by a sync of this database running at the same time",
@@ -74,8 +82,30 @@ func printReport(env *Env, rep foldersync.Report, names map[string]string, notSe
 	default:
 		fmt.Fprintln(w, env.T("received nothing new"))
 	}
+	known := 0
 	for _, s := range rep.Skipped {
+		if !s.New {
+			known++
+			continue
+		}
 		fmt.Fprintln(w, env.T("skipped {{.What}}", vars{"What": s}))
+	}
+	if known > 0 {
+		fmt.Fprintln(w, env.T("{{.N}} files still skipped as in the last sync", vars{"N": known}))
+	}
+	if rep.Unknown > 0 {
+		fmt.Fprintln(w, env.T("{{.N}} files from an unknown laptop ignored", vars{"N": rep.Unknown}))
+	}
+	for _, q := range rep.Requests {
+		name := q.Name
+		if name == "" {
+			name = q.Device
+		}
+		fmt.Fprintln(w, env.T("{{.Name}} asks to join (fingerprint {{.Fingerprint}}); compare the fingerprint by phone, then 'ernstfall devices admit {{.Fingerprint}}'",
+			vars{"Name": quote(name), "Fingerprint": q.Fingerprint}))
+	}
+	if rep.MoreRequests > 0 {
+		fmt.Fprintln(w, env.T("{{.N}} more join requests are not listed (more than a team sends: possibly a flood); admit a laptop by its fingerprint", vars{"N": rep.MoreRequests}))
 	}
 	devices := make([]string, 0, len(rep.ClockAhead))
 	for d := range rep.ClockAhead {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,10 @@ func TestSyncTwoDatabasesByCommandLine(t *testing.T) {
 		want string
 	}{
 		{"a shares the demo", a, []string{"sync", "--folder", folder, "--device-name", "Laptop A"}, "sent "},
-		{"b joins", b, []string{"sync", "--folder", folder, "--device-name", "Laptop B"}, "received "},
+		{"b asks to join", b, []string{"sync", "--folder", folder, "--device-name", "Laptop B"}, "its fingerprint: "},
+		{"a sees the request", a, []string{"devices"}, "\"Laptop B\""},
+		{"a admits b", a, []string{"devices", "admit", "Laptop B"}, "admitted \"Laptop B\""},
+		{"b joins", b, []string{"sync", "--folder", folder}, "received "},
 		{"b has nothing to send", b, []string{"sync", "--folder", folder}, "sent nothing"},
 		{"no conflicts yet", b, []string{"conflicts"}, "no open conflicts"},
 	}
@@ -152,10 +156,25 @@ func csvHeader(csvText string) string {
 func TestTwoDemoLaptopsSync(t *testing.T) {
 	a, b := demoDB(t), demoDB(t)
 	folder := t.TempDir()
-	for _, db := range []string{a, b, a} {
-		if r := run(t, "--db", db, "sync", "--folder", folder); r.code != 0 {
-			t.Fatalf("sync %s: %+v", db, r)
+	steps := [][]string{
+		{a, "sync", "--folder", folder},
+		{b, "sync", "--folder", folder},
+		{a, "devices", "admit", "--all-pending", "--folder", folder},
+		{b, "sync", "--folder", folder},
+		{a, "sync", "--folder", folder},
+	}
+	for _, s := range steps {
+		if r := run(t, append([]string{"--db"}, s...)...); r.code != 0 {
+			t.Fatalf("%v: %+v", s, r)
 		}
+	}
+	r := run(t, "--db", b, "devices", "--json")
+	var team struct {
+		Member  bool
+		Devices []struct{ Status string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &team); err != nil || !team.Member || len(team.Devices) != 2 {
+		t.Fatalf("b's team listing: %+v (%v)", r, err)
 	}
 	for _, db := range []string{a, b} {
 		r := run(t, "--db", db, "conflicts")
@@ -184,6 +203,10 @@ func TestSyncWarnsOfClockAhead(t *testing.T) {
 	}
 	other := filepath.Join(t.TempDir(), "other.db")
 	run(t, "--db", other, "init")
+	run(t, "--db", other, "sync", "--folder", folder)
+	if r := runAt(now.Add(5*time.Hour), "--db", ahead, "devices", "admit", "--all-pending"); r.code != 0 {
+		t.Fatal(r)
+	}
 	r := run(t, "--db", other, "sync", "--folder", folder)
 	if r.code != 0 || !strings.Contains(r.stdout, "warning: the clock of Laptop Vorlauf runs 5 h ahead") {
 		t.Errorf("sync report: %+v", r)

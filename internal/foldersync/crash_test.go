@@ -72,6 +72,20 @@ func TestCrashSafety(t *testing.T) {
 	putContact(t, peer, &handbook.Contact{Name: "Peer", Email: "peer@example.com"})
 	peer.sync(t, folder)
 	db := filepath.Join(t.TempDir(), "hb.db")
+	// The child's database asks to join, and the peer admits it.
+	first, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := new(Engine).Run(ctx, first, Options{Folder: folder, Backups: -1}); err != nil || !rep.Pending {
+		t.Fatalf("child's join request: %+v %v", rep, err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := peer.eng.Admit(ctx, peer.st, peer.opts(folder), "", true); err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(42, 42))
 	kills := []time.Duration{}
 	for i := range 6 {

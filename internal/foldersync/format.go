@@ -12,22 +12,52 @@ import (
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/hlc"
+	"ernstfall/internal/seal"
 	"ernstfall/internal/store"
 )
 
-// File formats and their versions.
+// File formats and their versions. Version 2 signs and encrypts every
+// file of a laptop; version 1 folders (no signatures) are taken over by
+// the first laptop of version 2 that syncs with them.
 const (
 	formatName     = "ernstfall-sync"
 	batchFormat    = "ernstfall-sync-batch"
 	snapshotFormat = "ernstfall-sync-snapshot"
-	formatVersion  = 1
+	requestFormat  = "ernstfall-sync-request"
+	keyFormat      = "ernstfall-sync-key"
+	formatVersion  = 2
 )
 
-// formatFile is the folder's FORMAT file.
+// Kinds of sealed files (their header's kind).
+const (
+	kindBatch    = "batch"
+	kindSnapshot = "snapshot"
+	kindDevice   = "device"
+)
+
+// formatFile is the folder's FORMAT file. Team names the laptop that set
+// the folder up and its keys; the founder signs the file.
 type formatFile struct {
-	Format   string `json:"format"`
-	Version  int    `json:"version"`
-	Handbook string `json:"handbook"`
+	Format   string    `json:"format"`
+	Version  int       `json:"version"`
+	Handbook string    `json:"handbook"`
+	Team     *teamInfo `json:"team,omitempty"`
+	Sig      string    `json:"sig,omitempty"`
+}
+
+// teamInfo is the root of trust of a shared folder: the founding laptop,
+// its public keys and the key join requests are encrypted for.
+type teamInfo struct {
+	Founder string      `json:"founder"`
+	Keys    seal.Public `json:"keys"`
+	Request []byte      `json:"request"`
+	Created time.Time   `json:"created"`
+}
+
+// signedBody is the part of the FORMAT file its signature covers.
+func (f formatFile) signedBody() []byte {
+	body, _ := json.Marshal(formatFile{Format: f.Format, Version: f.Version, Handbook: f.Handbook, Team: f.Team})
+	return body
 }
 
 // wireChange is one change as it travels in a batch or snapshot. Device is
@@ -43,7 +73,8 @@ type wireChange struct {
 	BaseDevice string          `json:"base_device,omitempty"`
 }
 
-// batchFile is log/<device>/<seq>.json.
+// batchFile is the contents of log/<device>/<seq>.batch: team records
+// (admissions, removals, keys) and changes of the handbook.
 type batchFile struct {
 	Format    string       `json:"format"`
 	Version   int          `json:"version"`
@@ -51,11 +82,12 @@ type batchFile struct {
 	Device    string       `json:"device"`
 	Seq       int64        `json:"seq"`
 	CreatedAt time.Time    `json:"created_at"`
+	Members   []record     `json:"members,omitempty"`
 	Changes   []wireChange `json:"changes"`
 }
 
-// snapshotFile is snapshots/<device>-<seq>.json: every change its device
-// knew, and the batches they cover.
+// snapshotFile is the contents of snapshots/<device>-<seq>.snapshot:
+// every change its device knew, and the batches they cover.
 type snapshotFile struct {
 	Format    string             `json:"format"`
 	Version   int                `json:"version"`
@@ -66,21 +98,75 @@ type snapshotFile struct {
 	Changes   []wireChange       `json:"changes"`
 }
 
-// deviceFile is devices/<device>.json, for people: which laptop is which.
+// deviceFile is the contents of devices/<device>.device: the laptop's
+// name, its last sync and its last batch (so a missing newest batch is
+// noticed too).
 type deviceFile struct {
 	Device   string    `json:"device"`
 	Name     string    `json:"name"`
 	LastSync time.Time `json:"last_sync"`
+	LastSeq  int64     `json:"last_seq"`
+}
+
+// requestFile is requests/<device>.request: a laptop asking to join,
+// signed with its own key. Its name is encrypted for the team.
+type requestFile struct {
+	Format   string      `json:"format"`
+	Version  int         `json:"version"`
+	Handbook string      `json:"handbook"`
+	Device   string      `json:"device"`
+	Keys     seal.Public `json:"keys"`
+	Name     string      `json:"name"`
+	Created  time.Time   `json:"created"`
+	Sig      string      `json:"sig,omitempty"`
+}
+
+func (f requestFile) signedBody() []byte {
+	f.Sig = ""
+	body, _ := json.Marshal(f)
+	return body
+}
+
+// keyFile is keys/<to>/<key>-<from>.key: a team key (and the team's
+// request key) encrypted for one laptop by a member.
+type keyFile struct {
+	Format   string `json:"format"`
+	Version  int    `json:"version"`
+	Handbook string `json:"handbook"`
+	To       string `json:"to"`
+	From     string `json:"from"`
+	Key      string `json:"key"`
+	Wrapped  string `json:"wrapped"`
+	Sig      string `json:"sig,omitempty"`
+}
+
+func (f keyFile) signedBody() []byte {
+	f.Sig = ""
+	body, _ := json.Marshal(f)
+	return body
+}
+
+// wrappedKey is what a key file carries, encrypted.
+type wrappedKey struct {
+	Key     seal.Key `json:"key"`
+	Request []byte   `json:"request"`
 }
 
 var (
 	deviceName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
-	batchName    = regexp.MustCompile(`^([0-9]{12})\.json$`)
-	snapshotName = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9_-]{0,63})-([0-9]{12})\.json$`)
+	batchName    = regexp.MustCompile(`^([0-9]{12})\.batch$`)
+	oldBatchName = regexp.MustCompile(`^([0-9]{12})\.json$`)
+	snapshotName = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9_-]{0,63})-([0-9]{12})\.snapshot$`)
+	snapshotSeq  = regexp.MustCompile(`-([0-9]{12})\.snapshot$`)
+	keyName      = regexp.MustCompile(`^([0-9a-f]{16})-([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.key$`)
 	copyName     = regexp.MustCompile(` \([0-9]+\)(\.[^.]*)?$`)
 )
 
-func batchFileName(seq int64) string { return fmt.Sprintf("%012d.json", seq) }
+func batchFileName(seq int64) string { return fmt.Sprintf("%012d.batch", seq) }
+
+func snapshotFileName(dev string, seq int64) string {
+	return fmt.Sprintf("%s-%012d.snapshot", dev, seq)
+}
 
 // oddName says why a name in the folder is not ours to read, or "".
 func oddName(name string) string {
@@ -97,43 +183,59 @@ func oddName(name string) string {
 // errBatch marks a batch file that cannot be used.
 var errBatch = errors.New("unusable batch")
 
-// parseBatch reads one batch file written by device as its batch seq for
-// the handbook.
-func parseBatch(data []byte, handbookID, device string, seq int64) (store.Batch, error) {
-	var b batchFile
-	if len(bytes.TrimSpace(data)) == 0 {
-		return store.Batch{}, fmt.Errorf("%w: empty file", errBatch)
-	}
-	if err := json.Unmarshal(data, &b); err != nil {
-		return store.Batch{}, fmt.Errorf("%w: not readable JSON (truncated or damaged): %v", errBatch, err)
-	}
-	switch {
-	case b.Format != batchFormat:
-		return store.Batch{}, fmt.Errorf("%w: not an Ernstfall batch (format %q)", errBatch, b.Format)
-	case b.Version > formatVersion:
-		return store.Batch{}, fmt.Errorf("%w: written by a newer Ernstfall (batch version %d, this one reads %d); update Ernstfall", errBatch, b.Version, formatVersion)
-	case b.Version < 1:
-		return store.Batch{}, fmt.Errorf("%w: unknown batch version %d", errBatch, b.Version)
-	case b.Handbook != handbookID:
-		return store.Batch{}, fmt.Errorf("%w: belongs to another handbook (%s)", errBatch, b.Handbook)
-	case b.Device != device:
-		return store.Batch{}, fmt.Errorf("%w: says it comes from device %q, not %q", errBatch, b.Device, device)
-	case b.Seq != seq:
-		return store.Batch{}, fmt.Errorf("%w: says it is batch %d, not %d", errBatch, b.Seq, seq)
+// parseBatch reads the contents of one batch written by device as its
+// batch seq for the handbook: its changes and its team records.
+func parseBatch(data []byte, handbookID, device string, seq int64) (store.Batch, []record, error) {
+	b, err := decodeBatch(data, handbookID, device, seq)
+	if err != nil {
+		return store.Batch{}, nil, err
 	}
 	out := store.Batch{Device: device, Seq: seq, Changes: make([]store.Change, 0, len(b.Changes))}
 	for i, w := range b.Changes {
 		if w.Device != "" && w.Device != device {
-			return store.Batch{}, fmt.Errorf("%w: change %d claims device %q", errBatch, i+1, w.Device)
+			return store.Batch{}, nil, fmt.Errorf("%w: change %d claims device %q", errBatch, i+1, w.Device)
 		}
 		w.Device = device
 		c, err := w.change()
 		if err != nil {
-			return store.Batch{}, fmt.Errorf("%w: change %d: %v", errBatch, i+1, err)
+			return store.Batch{}, nil, fmt.Errorf("%w: change %d: %v", errBatch, i+1, err)
 		}
 		out.Changes = append(out.Changes, c)
 	}
-	return out, nil
+	for i := range b.Members {
+		b.Members[i].Signer, b.Members[i].Seq = device, seq
+		if err := b.Members[i].check(); err != nil {
+			return store.Batch{}, nil, fmt.Errorf("%w: team record %d: %v", errBatch, i+1, err)
+		}
+	}
+	return out, b.Members, nil
+}
+
+// decodeBatch decodes a batch's contents and checks that they say what
+// the file's name and header say.
+func decodeBatch(data []byte, handbookID, device string, seq int64) (batchFile, error) {
+	var b batchFile
+	if len(bytes.TrimSpace(data)) == 0 {
+		return b, fmt.Errorf("%w: empty file", errBatch)
+	}
+	if err := json.Unmarshal(data, &b); err != nil {
+		return b, fmt.Errorf("%w: not readable JSON (truncated or damaged): %v", errBatch, err)
+	}
+	switch {
+	case b.Format != batchFormat:
+		return b, fmt.Errorf("%w: not an Ernstfall batch (format %q)", errBatch, b.Format)
+	case b.Version > formatVersion:
+		return b, fmt.Errorf("%w: written by a newer Ernstfall (batch version %d, this one reads %d); update Ernstfall", errBatch, b.Version, formatVersion)
+	case b.Version < 1:
+		return b, fmt.Errorf("%w: unknown batch version %d", errBatch, b.Version)
+	case b.Handbook != handbookID:
+		return b, fmt.Errorf("%w: belongs to another handbook (%s)", errBatch, b.Handbook)
+	case b.Device != device:
+		return b, fmt.Errorf("%w: says it comes from device %q, not %q", errBatch, b.Device, device)
+	case b.Seq != seq:
+		return b, fmt.Errorf("%w: says it is batch %d, not %d", errBatch, b.Seq, seq)
+	}
+	return b, nil
 }
 
 func (w wireChange) change() (store.Change, error) {
@@ -192,8 +294,10 @@ func parseSnapshot(data []byte, handbookID string) (store.Snapshot, error) {
 }
 
 // seqOf returns the number in a batch file name.
-func seqOf(name string) (int64, bool) {
-	m := batchName.FindStringSubmatch(name)
+func seqOf(name string) (int64, bool) { return seqIn(batchName, name) }
+
+func seqIn(re *regexp.Regexp, name string) (int64, bool) {
+	m := re.FindStringSubmatch(name)
 	if m == nil {
 		return 0, false
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/seal"
 	"ernstfall/internal/store"
 )
 
@@ -33,10 +34,12 @@ func (c *fakeClock) reader(skew time.Duration) func() time.Time {
 	}
 }
 
-// laptop is one simulated device: its database and its clock.
+// laptop is one simulated device: its database, its clock and its sync
+// engine.
 type laptop struct {
 	st  *store.Store
 	now func() time.Time
+	eng *Engine
 }
 
 func openLaptop(t testing.TB, dir string, now func() time.Time) *laptop {
@@ -46,16 +49,44 @@ func openLaptop(t testing.TB, dir string, now func() time.Time) *laptop {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &laptop{st: st, now: now}
+	return &laptop{st: st, now: now, eng: new(Engine)}
 }
 
 func (l *laptop) sync(t testing.TB, folder string) Report {
 	t.Helper()
-	rep, err := runRound(context.Background(), l.st, Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1})
+	rep, err := l.eng.Run(context.Background(), l.st, l.opts(folder))
 	if err != nil {
 		t.Fatalf("sync %s: %v", l.st.Device(), err)
 	}
 	return rep
+}
+
+func (l *laptop) opts(folder string) Options {
+	return Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1}
+}
+
+// join makes newcomers members: each files its join request, member
+// admits them all, and each syncs once admitted.
+func join(t testing.TB, folder string, member *laptop, newcomers ...*laptop) {
+	t.Helper()
+	for _, n := range newcomers {
+		if rep := n.sync(t, folder); !rep.Pending {
+			t.Fatalf("newcomer %s is not pending: %+v", n.st.Device(), rep)
+		}
+	}
+	member.sync(t, folder)
+	got, err := member.eng.Admit(context.Background(), member.st, member.opts(folder), "", true)
+	if err != nil {
+		t.Fatalf("admit: %v", err)
+	}
+	if len(got) != len(newcomers) {
+		t.Fatalf("admitted %d laptops, want %d", len(got), len(newcomers))
+	}
+	for _, n := range newcomers {
+		if rep := n.sync(t, folder); rep.Pending || !rep.Joined {
+			t.Fatalf("newcomer %s did not join: %+v", n.st.Device(), rep)
+		}
+	}
 }
 
 func putContact(t testing.TB, l *laptop, c *handbook.Contact) {
@@ -132,10 +163,12 @@ func dropUpdatedAt(v any) {
 }
 
 // forgeBatch writes changes as the next batch of laptop l straight into
-// the folder, as a laptop with a broken clock or a hostile member would,
-// without l's database knowing.
+// the folder, signed with l's key and encrypted with its team key, as a
+// laptop with a broken clock or a hostile member would, without l's
+// database knowing.
 func forgeBatch(t testing.TB, folder string, l *laptop, changes []store.Change) string {
 	t.Helper()
+	ctx := context.Background()
 	dev := l.st.Device()
 	dir := filepath.Join(folder, "ernstfall", "log", dev)
 	entries, err := os.ReadDir(dir)
@@ -148,15 +181,31 @@ func forgeBatch(t testing.TB, folder string, l *laptop, changes []store.Change) 
 			seq = s + 1
 		}
 	}
-	hb, err := l.st.HandbookID(context.Background())
+	hb, err := l.st.HandbookID(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	id, err := identity(ctx, l.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := loadState(ctx, l.st)
+	if err != nil || state.Team == nil {
+		t.Fatalf("laptop has no team: %v", err)
+	}
+	key, ok := state.writeKey(newTeam(*state.Team, state.Records))
+	if !ok {
+		t.Fatal("laptop holds no team key")
 	}
 	b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: hb, Device: dev, Seq: seq, CreatedAt: t0}
 	for _, c := range changes {
 		b.Changes = append(b.Changes, toWire(c, false))
 	}
-	data, err := json.Marshal(b)
+	plain, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := seal.Seal(seal.Header{Kind: kindBatch, Handbook: hb, Device: dev, Seq: seq}, plain, key, id.Sign)
 	if err != nil {
 		t.Fatal(err)
 	}

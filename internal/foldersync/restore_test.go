@@ -23,7 +23,7 @@ func restoreSetup(t *testing.T) (a, b *laptop, folder string, clock *fakeClock, 
 		putContact(t, a, &handbook.Contact{Name: n, Email: "x@example.com", PhoneMobile: "+49 170 1"})
 	}
 	a.sync(t, folder)
-	b.sync(t, folder)
+	join(t, folder, a, b)
 	good = comparable(t, a)
 	point = clock.reader(0)()
 	ctx := context.Background()
@@ -113,7 +113,7 @@ func TestRestoredBackupSurvivesSync(t *testing.T) {
 		putContact(t, a, &handbook.Contact{Name: n, Email: "x@example.com", PhoneMobile: "+49 170 1"})
 	}
 	a.sync(t, folder)
-	b.sync(t, folder)
+	join(t, folder, a, b)
 	backup, err := a.st.AutoBackup(ctx, store.ReasonSync, 5)
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,9 @@ func trio(t *testing.T) (a, b, c *laptop, folder string, contact handbook.Contac
 	c = openLaptop(t, t.TempDir(), clk.reader(0))
 	contact = handbook.Contact{Name: "Jörg Müller", PhoneMobile: "+49 170 0", Email: "j@example.com"}
 	putContact(t, a, &contact)
-	for _, l := range []*laptop{a, b, c, a, b, c} {
+	a.sync(t, folder)
+	join(t, folder, a, b, c)
+	for _, l := range []*laptop{a, b, c} {
 		l.sync(t, folder)
 	}
 	return a, b, c, folder, contact
@@ -203,7 +205,7 @@ func TestHugeSnapshotIsRefusedBeforeReading(t *testing.T) {
 		putContact(t, a, &handbook.Contact{Name: fmt.Sprintf("Kontakt %d", i), Email: "k@example.com"})
 	}
 	a.sync(t, folder)
-	huge := filepath.Join(folder, "ernstfall", "snapshots", fakeDevice+"-000000002000.json")
+	huge := filepath.Join(folder, "ernstfall", "snapshots", a.st.Device()+"-000000002000.snapshot")
 	if err := os.MkdirAll(filepath.Dir(huge), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -218,6 +220,10 @@ func TestHugeSnapshotIsRefusedBeforeReading(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := openLaptop(t, t.TempDir(), newFakeClock().reader(0))
+	n.sync(t, folder)
+	if _, err := a.eng.Admit(ctx, a.st, a.opts(folder), "", true); err != nil {
+		t.Fatal(err)
+	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	rep := n.sync(t, folder)

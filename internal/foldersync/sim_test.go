@@ -163,8 +163,9 @@ func simulate(t *testing.T, seed uint64, n, rounds int) {
 			skew = -2 * time.Hour
 		}
 		laptops[i] = openLaptop(t, t.TempDir(), clk.reader(skew))
-		laptops[i].sync(t, folder)
 	}
+	laptops[0].sync(t, folder)
+	join(t, folder, laptops[0], laptops[1:]...)
 	syncOne := func(l *laptop) {
 		un, err := l.st.Unsent(ctx)
 		if err != nil {

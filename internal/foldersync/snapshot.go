@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 
+	"ernstfall/internal/seal"
 	"ernstfall/internal/store"
 )
 
@@ -23,14 +24,14 @@ func (e *Engine) WriteSnapshot(ctx context.Context, st Store, opt Options) (stri
 	opt = opt.withDefaults()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	sh, err := openShare(opt.Folder, opt.beforeWrite)
+	r, err := open(ctx, st, opt)
 	if err != nil {
 		return "", err
 	}
-	defer sh.Close()
-	r := &round{st: st, opt: opt, sh: sh, me: st.Device()}
-	if err := r.format(ctx); err != nil {
-		return "", err
+	defer r.sh.Close()
+	key, ok := r.state.writeKey(r.team)
+	if !r.team.member(r.me) || !ok {
+		return "", fmt.Errorf("write snapshot to %s: %w", opt.Folder, ErrNotMember)
 	}
 	snap, err := st.ExportSnapshot(ctx)
 	if err != nil {
@@ -45,23 +46,29 @@ func (e *Engine) WriteSnapshot(ctx context.Context, st Store, opt Options) (stri
 	for i, c := range snap.Changes {
 		f.Changes[i] = toWire(c, true)
 	}
-	data, err := json.Marshal(f)
+	plain, err := json.Marshal(f)
 	if err != nil {
 		return "", fmt.Errorf("encode snapshot: %w", err)
+	}
+	data, err := seal.Seal(seal.Header{Kind: kindSnapshot, Handbook: r.handbook, Device: r.me, Seq: top}, plain, key, r.id.Sign)
+	if err != nil {
+		return "", err
 	}
 	if limit := snapshotLimit * opt.MaxBatchBytes; int64(len(data)) > limit {
 		return "", fmt.Errorf("write snapshot to %s: %w: the snapshot would be %d MB, more than the %d MB other laptops read",
 			opt.Folder, ErrNotWritten, len(data)>>20, limit>>20)
 	}
-	name := path.Join("snapshots", fmt.Sprintf("%s-%012d.json", r.me, top))
-	if err := sh.createOnce(name, data); err != nil {
+	name := path.Join("snapshots", snapshotFileName(r.me, top))
+	if err := r.sh.createOnce(name, data); err != nil {
 		return "", fmt.Errorf("write snapshot to %s: %w: %w", opt.Folder, ErrNotWritten, err)
 	}
 	return path.Join("ernstfall", name), nil
 }
 
 // latestSnapshot reads the most complete usable snapshot of the folder
-// (the largest file), skipping unusable ones with a message.
+// (the largest file), skipping unusable ones with a message. A snapshot
+// counts only when a member signed it, and only when it claims no batch
+// that is not in the folder: it can save reading batches, never hide one.
 func (r *round) latestSnapshot() (*store.Snapshot, string) {
 	entries, err := r.sh.readDir("snapshots")
 	if err != nil {
@@ -69,22 +76,25 @@ func (r *round) latestSnapshot() (*store.Snapshot, string) {
 		return nil, ""
 	}
 	type cand struct {
-		name string
-		size int64
+		name, dev string
+		seq       int64
+		size      int64
 	}
 	var cands []cand
 	for _, e := range entries {
 		rel := path.Join("snapshots", e.Name())
+		m := snapshotName.FindStringSubmatch(e.Name())
 		switch {
 		case oddName(e.Name()) != "":
 			r.skip(rel, oddName(e.Name()))
-		case !snapshotName.MatchString(e.Name()):
+		case m == nil:
 			r.skip(rel, "not a snapshot file name; ignored")
 		case !e.Type().IsRegular():
 			r.skip(rel, "not a regular file; ignored")
 		default:
+			seq, _ := seqIn(snapshotSeq, e.Name())
 			if fi, err := e.Info(); err == nil {
-				cands = append(cands, cand{e.Name(), fi.Size()})
+				cands = append(cands, cand{e.Name(), m[1], seq, fi.Size()})
 			}
 		}
 	}
@@ -96,14 +106,49 @@ func (r *round) latestSnapshot() (*store.Snapshot, string) {
 	})
 	for _, c := range cands {
 		rel := path.Join("snapshots", c.name)
-		data, err := r.sh.readLimited(rel, snapshotLimit*r.opt.MaxBatchBytes)
+		snap, err := r.readSnapshot(rel, c.dev, c.seq)
 		if err == nil {
-			var snap store.Snapshot
-			if snap, err = parseSnapshot(data, r.handbook); err == nil {
-				return &snap, path.Join("ernstfall", rel)
-			}
+			return snap, path.Join("ernstfall", rel)
 		}
 		r.skip(rel, err.Error())
 	}
 	return nil, ""
+}
+
+func (r *round) readSnapshot(rel, dev string, seq int64) (*store.Snapshot, error) {
+	pub, ok := r.team.pub[dev]
+	if !ok || !r.team.validAt(dev, seq) {
+		return nil, fmt.Errorf("not written by a member of the team; ignored")
+	}
+	data, err := r.sh.readLimited(rel, snapshotLimit*r.opt.MaxBatchBytes)
+	if err != nil {
+		return nil, err
+	}
+	h, err := seal.Verify(data, pub.Sign)
+	if err != nil {
+		return nil, fmt.Errorf("%w (forged, or still being written)", err)
+	}
+	if h.Kind != kindSnapshot || h.Device != dev || h.Seq != seq || h.Handbook != r.handbook {
+		return nil, fmt.Errorf("signed as another file (moved or replayed); ignored")
+	}
+	key, ok := r.state.key(h.Key)
+	if !ok {
+		return nil, fmt.Errorf("%s", problemNoKey)
+	}
+	plain, err := seal.Open(data, key)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := parseSnapshot(plain, r.handbook)
+	if err != nil {
+		return nil, err
+	}
+	for d, seqs := range snap.Applied {
+		for _, s := range seqs {
+			if d != r.me && s > r.present[d] {
+				return nil, fmt.Errorf("claims batch %d of laptop %s, which is not in the folder; ignored", s, d)
+			}
+		}
+	}
+	return &snap, nil
 }

@@ -35,7 +35,7 @@ func (l *laptops) ship(from *Store, to ...*Store) {
 			l.t.Fatal(err)
 		}
 	}
-	if err := from.MarkBatchSent(ctx, ch[len(ch)-1].Seq, seq); err != nil {
+	if err := from.MarkBatchSent(ctx, ch[len(ch)-1].Seq, seq, ""); err != nil {
 		l.t.Fatal(err)
 	}
 }

@@ -42,6 +42,9 @@ type Batch struct {
 	Device  string
 	Seq     int64
 	Changes []Change
+	// Hash names the batch file's bytes, so the device's next batch can
+	// be checked to follow it.
+	Hash string
 }
 
 // ApplyResult says what ApplyRemote or ImportSnapshot did.
@@ -105,20 +108,34 @@ func (s *Store) Applied(ctx context.Context) (map[string]map[int64]bool, error) 
 }
 
 // MarkBatchSent records that this device wrote its outbox up to outboxSeq
-// as its batch number batchSeq.
-func (s *Store) MarkBatchSent(ctx context.Context, outboxSeq, batchSeq int64) error {
+// as its batch number batchSeq, a file whose bytes hash to hash.
+func (s *Store) MarkBatchSent(ctx context.Context, outboxSeq, batchSeq int64, hash string) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent = 1 WHERE seq <= ? AND sent = 0`, outboxSeq); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sync_applied(device, seq, applied_at) VALUES (?, ?, ?)
-			ON CONFLICT(device, seq) DO NOTHING`, s.device, batchSeq, s.now().UTC().Format(timeFormat))
+		_, err := tx.ExecContext(ctx, `INSERT INTO sync_applied(device, seq, applied_at, hash, outbox_top) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT(device, seq) DO NOTHING`, s.device, batchSeq, s.now().UTC().Format(timeFormat), hash, outboxSeq)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("mark batch %d sent: %w", batchSeq, err)
 	}
 	return nil
+}
+
+// BatchHash is the hash recorded for a batch applied or written here; ""
+// when the batch is unknown or came before hashes were kept.
+func (s *Store) BatchHash(ctx context.Context, device string, seq int64) (string, error) {
+	var h string
+	err := s.r.QueryRowContext(ctx, `SELECT hash FROM sync_applied WHERE device = ? AND seq = ?`, device, seq).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read batch hash: %w", err)
+	}
+	return h, nil
 }
 
 // AdoptHandbookID makes this database part of an existing handbook when it
@@ -186,7 +203,7 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 			if err := m.ingest(ctx, tx, b.Seq, b.Changes, &res); err != nil {
 				return err
 			}
-			if _, err := m.exec(ctx, tx, `INSERT INTO sync_applied(device, seq, applied_at) VALUES (?, ?, ?)`, b.Device, b.Seq, at); err != nil {
+			if _, err := m.exec(ctx, tx, `INSERT INTO sync_applied(device, seq, applied_at, hash) VALUES (?, ?, ?, ?)`, b.Device, b.Seq, at, b.Hash); err != nil {
 				return err
 			}
 			res.Batches++
@@ -653,4 +670,15 @@ func (m *merge) close() {
 	for _, st := range m.stmts {
 		st.Close()
 	}
+}
+
+// ResendAll marks every change this device made as unsent, so the next
+// sync writes them all again: after it joined a team whose members could
+// not read its earlier batches. Receivers already holding a change keep
+// it once.
+func (s *Store) ResendAll(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE outbox SET sent = 0 WHERE device = ?`, s.device); err != nil {
+		return fmt.Errorf("queue changes again: %w", err)
+	}
+	return nil
 }

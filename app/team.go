@@ -1,0 +1,187 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/foldersync"
+)
+
+// requestsText is the toolbar's word for laptops asking to join.
+func requestsText(n int) string {
+	if n == 1 {
+		return lang.L("1 laptop asks to join")
+	}
+	return lang.L("{{.N}} laptops ask to join", map[string]any{"N": n})
+}
+
+// showTeam lists the laptops of the team and the join requests, with
+// admit and refuse for requests and remove for members. The folder is
+// read off the UI thread.
+func (u *ui) showTeam() {
+	cfg, err := loadSyncConfig(u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	if cfg.folder == "" {
+		u.askSyncSetup()
+		return
+	}
+	box := container.NewVBox(widget.NewLabel(lang.L("Reading the shared folder …")))
+	d := dialog.NewCustom(lang.L("Laptops of the team"), lang.L("Close"), container.NewVScroll(box), u.win)
+	d.Resize(fyne.NewSize(760, 460))
+	d.Show()
+	u.loadTeam(cfg, box)
+}
+
+// loadTeam reads the team in the background and fills box.
+func (u *ui) loadTeam(cfg syncConfig, box *fyne.Container) {
+	u.syncer.wg.Add(1)
+	go func() {
+		defer u.syncer.wg.Done()
+		team, err := u.syncer.engine.Devices(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, Now: u.now})
+		fyne.Do(func() { u.fillTeam(cfg, box, team, err) })
+	}()
+}
+
+func (u *ui) fillTeam(cfg syncConfig, box *fyne.Container, team foldersync.Team, err error) {
+	box.RemoveAll()
+	if err != nil {
+		what, todo := syncProblem(err)
+		l := widget.NewLabel(what + " " + todo)
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+		return
+	}
+	intro := lang.L("This laptop's fingerprint: {{.Fingerprint}}", map[string]any{"Fingerprint": team.Fingerprint})
+	if !team.Member {
+		intro = lang.L("This laptop waits to be admitted. Read its fingerprint to a member of the team by phone: {{.Fingerprint}}", map[string]any{"Fingerprint": team.Fingerprint})
+	}
+	l := widget.NewLabel(intro)
+	l.Wrapping = fyne.TextWrapWord
+	box.Add(l)
+	grid := container.NewGridWithColumns(4)
+	for _, d := range team.Devices {
+		name := d.Name
+		if name == "" {
+			name = d.ID
+		}
+		if d.Me {
+			name = lang.L("{{.Name}} (this laptop)", map[string]any{"Name": name})
+		}
+		status := map[string]string{
+			foldersync.StatusMember:  lang.L("Member"),
+			foldersync.StatusPending: lang.L("Asks to join"),
+			foldersync.StatusRemoved: lang.L("Removed"),
+		}[d.Status]
+		if d.Status == foldersync.StatusMember && !d.LastSync.IsZero() {
+			status += " · " + lang.L("last sync {{.Date}} {{.Time}}", map[string]any{"Date": day(d.LastSync), "Time": d.LastSync.Local().Format("15:04")})
+		}
+		actions := container.NewHBox()
+		if team.Member && !d.Me {
+			switch d.Status {
+			case foldersync.StatusPending:
+				actions.Add(widget.NewButton(lang.L("Admit"), func() { u.confirmTeamAction(cfg, box, "admit", d) }))
+				actions.Add(widget.NewButton(lang.L("Refuse"), func() { u.confirmTeamAction(cfg, box, "refuse", d) }))
+			case foldersync.StatusMember:
+				actions.Add(widget.NewButton(lang.L("Remove"), func() { u.confirmTeamAction(cfg, box, "remove", d) }))
+			}
+		}
+		grid.Add(widget.NewLabel(name))
+		grid.Add(widget.NewLabel(status))
+		grid.Add(widget.NewLabel(d.Fingerprint))
+		grid.Add(actions)
+	}
+	box.Add(grid)
+	if team.MoreRequests > 0 {
+		more := widget.NewLabel(lang.L("{{.N}} more join requests are not listed (more than a team sends: possibly a flood). Admit a laptop by its fingerprint on the command line.", map[string]any{"N": team.MoreRequests}))
+		more.Wrapping = fyne.TextWrapWord
+		more.Importance = widget.WarningImportance
+		box.Add(more)
+	}
+}
+
+// confirmTeamAction asks before admitting, refusing or removing a laptop,
+// then does it in the background and shows the team again.
+func (u *ui) confirmTeamAction(cfg syncConfig, box *fyne.Container, action string, d foldersync.Device) {
+	name := d.Name
+	if name == "" {
+		name = d.ID
+	}
+	vars := map[string]any{"Name": name, "Fingerprint": d.Fingerprint}
+	question := map[string]string{
+		"admit":  lang.L("Admit {{.Name}}? Compare the fingerprint by phone with the person at that laptop first: {{.Fingerprint}}", vars),
+		"refuse": lang.L("Refuse the join request of {{.Name}} ({{.Fingerprint}})?", vars),
+		"remove": lang.L("Remove {{.Name}} from the team? What it writes from now on is never applied, and the team key is replaced. To take part again it must be admitted anew.", vars),
+	}[action]
+	dialog.NewConfirm(lang.L("Laptops of the team"), question, func(ok bool) {
+		if !ok {
+			return
+		}
+		box.RemoveAll()
+		box.Add(widget.NewLabel(lang.L("Writing to the shared folder …")))
+		u.syncer.wg.Add(1)
+		go func() {
+			defer u.syncer.wg.Done()
+			err := u.teamAction(cfg, action, d)
+			fyne.Do(func() {
+				if err != nil {
+					what, todo := syncProblem(err)
+					u.showError(what, todo, err)
+				}
+				u.loadTeam(cfg, box)
+				u.syncNow(false)
+			})
+		}()
+	}, u.win).Show()
+}
+
+func (u *ui) teamAction(cfg syncConfig, action string, d foldersync.Device) error {
+	opt := foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now}
+	e := &u.syncer.engine
+	switch action {
+	case "admit":
+		_, err := e.Admit(u.ctx, u.st, opt, d.Fingerprint, false)
+		return err
+	case "refuse":
+		_, err := e.Refuse(u.ctx, u.st, opt, d.Fingerprint)
+		return err
+	case "remove":
+		_, err := e.Remove(u.ctx, u.st, opt, d.Fingerprint)
+		return err
+	}
+	return fmt.Errorf("unknown team action %q", action)
+}
+
+// showWaiting tells a laptop that asked to join what to do next, with a
+// button to look again.
+func (u *ui) showWaiting(rep foldersync.Report, cfg syncConfig, admitted func()) {
+	msg := widget.NewLabel(lang.L("This laptop asked to join the team of the shared folder. Nothing is exchanged until a member admits it.\n\nCall a member of the team and read them this laptop's fingerprint; they admit it under Settings → Laptops of the team:\n\n{{.Fingerprint}}",
+		map[string]any{"Fingerprint": rep.Fingerprint}))
+	msg.Wrapping = fyne.TextWrapWord
+	var d *dialog.CustomDialog
+	again := widget.NewButton(lang.L("Look again"), func() {
+		d.Hide()
+		u.round(cfg, func(rep foldersync.Report, err error) {
+			switch {
+			case err != nil && !errors.Is(err, foldersync.ErrNotWritten):
+				what, todo := syncProblem(err)
+				u.showError(what, todo, err)
+			case rep.Pending:
+				u.showWaiting(rep, cfg, admitted)
+			default:
+				admitted()
+			}
+		})
+	})
+	d = dialog.NewCustom(lang.L("Waiting for admission"), lang.L("Close"), container.NewVBox(msg, container.NewHBox(again)), u.win)
+	d.Resize(fyne.NewSize(560, 320))
+	d.Show()
+}

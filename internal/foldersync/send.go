@@ -1,0 +1,361 @@
+package foldersync
+
+import (
+	"context"
+	"crypto/ecdh"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"unicode"
+
+	"ernstfall/internal/seal"
+	"ernstfall/internal/store"
+)
+
+// send writes the unsent outbox as the next batches of this laptop, at
+// most maxBatchChanges changes each.
+func (r *round) send(ctx context.Context) error {
+	dir := path.Join("log", r.me)
+	if err := checkEntry(r.sh.root, dir, true); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("sync with %s: %w", r.opt.Folder, err)
+	}
+	r.sh.removeTemps(dir)
+	for attempt := 0; ; attempt++ {
+		changes, err := r.st.Unsent(ctx)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		if attempt > 2*len(changes)/maxBatchChanges+8 {
+			return fmt.Errorf("sync with %s: %w (%d changes stay queued for the next sync): the batch numbers keep being taken",
+				r.opt.Folder, ErrNotWritten, len(changes))
+		}
+		changes = changes[:min(len(changes), maxBatchChanges)]
+		name, seq, err := r.writeBatch(ctx, nil, changes)
+		if errors.Is(err, errExists) {
+			// Another sync of this database, in another process, took the
+			// number first; if it wrote these very changes, they are sent.
+			if err := r.adopt(ctx, name, seq); err != nil {
+				return fmt.Errorf("sync with %s: %w (%d changes stay queued for the next sync): %w", r.opt.Folder, ErrNotWritten, len(changes), err)
+			}
+			left, err := r.st.Unsent(ctx)
+			if err != nil {
+				return err
+			}
+			n := len(changes)
+			if len(left) > 0 {
+				n = sort.Search(len(changes), func(i int) bool { return changes[i].Seq >= left[0].Seq })
+			}
+			r.rep.Sent += n
+			r.rep.Parallel += n
+			r.rep.SentBatch = path.Join("ernstfall", name)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sync with %s: %w (%d changes stay queued for the next sync): %w", r.opt.Folder, ErrNotWritten, len(changes), err)
+		}
+		r.rep.Sent += len(changes)
+		r.rep.SentBatch = path.Join("ernstfall", name)
+	}
+}
+
+// writeBatch seals team records and changes as this laptop's next batch,
+// chained to its previous one, and marks the changes sent. It returns the
+// file's name below the protocol folder and its number; errExists when
+// another writer took the number.
+func (r *round) writeBatch(ctx context.Context, members []record, changes []store.Change) (string, int64, error) {
+	key, ok := r.state.writeKey(r.team)
+	if r.founding != nil {
+		// The founder's first batch introduces the first key, written
+		// with it.
+		key, ok = *r.founding, true
+	}
+	if !ok {
+		return "", 0, errors.New("this laptop holds no team key yet")
+	}
+	dir := path.Join("log", r.me)
+	seq, err := r.nextSeq(ctx, dir)
+	if err != nil {
+		return "", 0, err
+	}
+	prev, err := r.st.BatchHash(ctx, r.me, seq-1)
+	if err != nil {
+		return "", 0, err
+	}
+	b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me, Seq: seq,
+		CreatedAt: r.opt.Now().UTC(), Members: members, Changes: make([]wireChange, len(changes))}
+	for i, c := range changes {
+		b.Changes[i] = toWire(c, false)
+	}
+	plain, err := json.Marshal(b)
+	if err != nil {
+		return "", 0, fmt.Errorf("encode batch: %w", err)
+	}
+	data, err := seal.Seal(seal.Header{Kind: kindBatch, Handbook: r.handbook, Device: r.me, Seq: seq, Prev: prev}, plain, key, r.id.Sign)
+	if err != nil {
+		return "", 0, err
+	}
+	name := path.Join(dir, batchFileName(seq))
+	if err := r.sh.writeNew(name, data); err != nil {
+		return name, seq, err
+	}
+	var top int64
+	if len(changes) > 0 {
+		top = changes[len(changes)-1].Seq
+	}
+	if err := r.st.MarkBatchSent(ctx, top, seq, seal.Hash(data)); err != nil {
+		return name, seq, err
+	}
+	return name, seq, nil
+}
+
+// writeRecords writes team records as a batch of their own and keeps them
+// as known.
+func (r *round) writeRecords(ctx context.Context, recs []record) (int64, error) {
+	_, seq, err := r.writeBatch(ctx, recs, nil)
+	if err != nil {
+		return 0, fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
+	}
+	for i := range recs {
+		recs[i].Signer, recs[i].Seq = r.me, seq
+	}
+	r.state.addRecords(recs)
+	r.team = newTeam(*r.state.Team, r.state.Records)
+	return seq, saveState(ctx, r.st, r.state)
+}
+
+// adopt takes a batch file of this device that this round did not write
+// (a parallel round of another process wrote it) as sent, when its changes
+// are the next unsent ones of the outbox.
+func (r *round) adopt(ctx context.Context, name string, seq int64) error {
+	applied, err := r.st.Applied(ctx)
+	if err != nil {
+		return err
+	}
+	if applied[r.me][seq] {
+		return nil // the other round has marked it sent already
+	}
+	notMine := fmt.Errorf("%s exists already and holds changes this laptop did not make", name)
+	data, err := r.sh.readLimited(name, r.opt.MaxBatchBytes)
+	if err != nil {
+		return fmt.Errorf("%s exists already and %w", name, err)
+	}
+	h, err := seal.Verify(data, r.id.Public().Sign)
+	if err != nil || h.Device != r.me || h.Seq != seq {
+		return notMine
+	}
+	key, ok := r.state.key(h.Key)
+	if !ok {
+		return notMine
+	}
+	plain, err := seal.Open(data, key)
+	if err != nil {
+		return notMine
+	}
+	b, _, err := parseBatch(plain, r.handbook, r.me, seq)
+	if err != nil {
+		return notMine
+	}
+	unsent, err := r.st.Unsent(ctx)
+	if err != nil {
+		return err
+	}
+	if len(b.Changes) > len(unsent) {
+		return notMine
+	}
+	for i, c := range b.Changes {
+		u := unsent[i]
+		if u.HLC != c.HLC || u.Entity != c.Entity || u.ID != c.ID || u.Field != c.Field {
+			return notMine
+		}
+	}
+	var top int64
+	if len(b.Changes) > 0 {
+		top = unsent[len(b.Changes)-1].Seq
+	}
+	return r.st.MarkBatchSent(ctx, top, seq, seal.Hash(data))
+}
+
+// nextSeq is one above every batch this laptop wrote: the ones it knows
+// and any file left by an interrupted earlier round.
+func (r *round) nextSeq(ctx context.Context, dir string) (int64, error) {
+	applied, err := r.st.Applied(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var top int64
+	for seq := range applied[r.me] {
+		top = max(top, seq)
+	}
+	entries, err := r.sh.readDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrUnreachable, err)
+	}
+	for _, e := range entries {
+		if seq, ok := seqOf(e.Name()); ok {
+			top = max(top, seq)
+		}
+	}
+	return top + 1, nil
+}
+
+// deviceName is this laptop's name: given for this round, saved before,
+// or the host name.
+func (r *round) deviceName(ctx context.Context) (string, error) {
+	name := cleanName(r.opt.DeviceName)
+	if name != "" {
+		return name, r.st.SetMeta(ctx, "device_name", name)
+	}
+	name, err := r.st.Meta(ctx, "device_name")
+	if err != nil {
+		return "", err
+	}
+	if name == "" {
+		name, _ = os.Hostname()
+	}
+	return cleanName(name), nil
+}
+
+// cleanName keeps a laptop's name printable and short.
+func cleanName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:80])
+	}
+	return s
+}
+
+// announce writes devices/<device>.device: this laptop's name, the time
+// of this sync and its last batch, signed and encrypted.
+func (r *round) announce(ctx context.Context) error {
+	name, err := r.deviceName(ctx)
+	if err != nil {
+		return err
+	}
+	key, ok := r.state.writeKey(r.team)
+	if !ok {
+		return nil
+	}
+	applied, err := r.st.Applied(ctx)
+	if err != nil {
+		return err
+	}
+	var last int64
+	for seq := range applied[r.me] {
+		last = max(last, seq)
+	}
+	plain, err := json.Marshal(deviceFile{Device: r.me, Name: name, LastSync: r.opt.Now().UTC(), LastSeq: last})
+	if err != nil {
+		return err
+	}
+	data, err := seal.Seal(seal.Header{Kind: kindDevice, Handbook: r.handbook, Device: r.me}, plain, key, r.id.Sign)
+	if err != nil {
+		return err
+	}
+	if err := r.sh.replace(path.Join("devices", r.me+".device"), data); err != nil {
+		return fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
+	}
+	return nil
+}
+
+// readDevices reads the device files of the team's laptops.
+func (r *round) readDevices() map[string]deviceFile {
+	out := map[string]deviceFile{}
+	entries, err := r.sh.readDir("devices")
+	if err != nil {
+		return out
+	}
+	for _, e := range entries {
+		dev, ok := strings.CutSuffix(e.Name(), ".device")
+		pub, known := r.team.pub[dev]
+		if !ok || !known || !e.Type().IsRegular() {
+			continue
+		}
+		data, err := r.sh.readLimited(path.Join("devices", e.Name()), maxSmallFile)
+		if err != nil {
+			continue
+		}
+		h, err := seal.Verify(data, pub.Sign)
+		if err != nil || h.Kind != kindDevice || h.Device != dev || h.Handbook != r.handbook {
+			continue
+		}
+		key, ok := r.state.key(h.Key)
+		if !ok {
+			continue
+		}
+		plain, err := seal.Open(data, key)
+		if err != nil {
+			continue
+		}
+		var f deviceFile
+		if json.Unmarshal(plain, &f) == nil && f.Device == dev {
+			f.Name = cleanName(f.Name)
+			out[dev] = f
+		}
+	}
+	return out
+}
+
+// shareKeys makes sure every member holds every team key this laptop
+// holds: a key file for each that no member wrote for it yet. A removed
+// laptop gets none.
+func (r *round) shareKeys(ctx context.Context) error {
+	for _, m := range r.team.members() {
+		if m == r.me {
+			continue
+		}
+		pub := r.team.pub[m]
+		entries, err := r.sh.readDir(path.Join("keys", m))
+		if err != nil {
+			return nil
+		}
+		have := map[string]bool{}
+		for _, e := range entries {
+			if mm := keyName.FindStringSubmatch(e.Name()); mm != nil {
+				have[mm[1]] = true
+			}
+		}
+		for _, k := range r.state.Keys {
+			if have[k.ID] || !r.team.usable(k) {
+				continue
+			}
+			if err := r.writeKeyFile(m, pub, k); err != nil {
+				return fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
+			}
+		}
+	}
+	return nil
+}
+
+// writeKeyFile encrypts a team key (and the request key) for one laptop.
+func (r *round) writeKeyFile(to string, pub seal.Public, k seal.Key) error {
+	plain, err := json.Marshal(wrappedKey{Key: k, Request: r.state.Request})
+	if err != nil {
+		return err
+	}
+	wrapped, err := seal.SealTo(pub.Box, keyInfo(r.handbook, to, k.ID), plain)
+	if err != nil {
+		return err
+	}
+	f := keyFile{Format: keyFormat, Version: formatVersion, Handbook: r.handbook, To: to, From: r.me, Key: k.ID, Wrapped: wrapped}
+	f.Sig = seal.SignJSON(r.id.Sign, "key", f.signedBody())
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return r.sh.createOnce(path.Join("keys", to, k.ID+"-"+r.me+".key"), data)
+}
+
+func ecdhPrivate(b []byte) (*ecdh.PrivateKey, error) { return ecdh.X25519().NewPrivateKey(b) }
