@@ -51,3 +51,6 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// The archived gofpdf with a small patch (third_party/gofpdf/PATCHES.md).
+replace github.com/jung-kurt/gofpdf => ./third_party/gofpdf
