@@ -87,22 +87,12 @@ func Render(ctx context.Context, w io.Writer, hb handbook.Handbook, opt Options)
 	if err != nil {
 		return Result{}, err
 	}
-	first, err := p.render(ctx, nil)
+	d, err := p.render(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	// The second pass knows every page number: the table of contents and
-	// the footers print them, and its layout does not depend on them.
-	final, err := p.render(ctx, first)
-	if err != nil {
-		return Result{}, err
-	}
-	if final.pdf.PageCount() != first.pdf.PageCount() {
-		return Result{}, fmt.Errorf("render binder: page count changed between passes (%d, %d)",
-			first.pdf.PageCount(), final.pdf.PageCount())
-	}
-	pages := final.pdf.PageCount()
-	if err := final.pdf.Output(w); err != nil {
+	pages := d.pdf.PageCount()
+	if err := d.pdf.Output(w); err != nil {
 		return Result{}, fmt.Errorf("write binder PDF: %w", err)
 	}
 	return Result{Pages: pages, Version: p.version}, nil

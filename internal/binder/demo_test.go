@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ernstfall/data"
+	"ernstfall/internal/cputime"
 	"ernstfall/internal/fixture"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/markdown"
@@ -70,12 +71,14 @@ func TestBinderDemo(t *testing.T) {
 
 func benchmarkBinder(b *testing.B, hb handbook.Handbook) {
 	var res Result
+	cpu := cputime.Start()
 	for b.Loop() {
 		var err error
 		if res, err = Render(context.Background(), io.Discard, hb, Options{PrintedAt: printed}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu.Report(b)
 	b.ReportMetric(float64(res.Pages), "pages")
 }
 

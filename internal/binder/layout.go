@@ -74,12 +74,14 @@ type pos struct {
 	y    float64
 }
 
-// doc is one rendering pass.
+// doc is the binder (or report) being drawn. It is laid out in one pass;
+// what needs page numbers that are known only at the end (the footers'
+// "page x of y", the table of contents, page references) is drawn onto
+// its page afterwards, by finish.
 type doc struct {
 	p     *plan
 	t     texts
 	pdf   *gofpdf.Fpdf
-	prev  *doc // the first pass, nil while rendering it
 	ctx   context.Context
 	pageW float64
 	pageH float64
@@ -90,44 +92,86 @@ type doc struct {
 	// noChrome is the page without header and footer (the cover).
 	noChrome int
 	marks    map[string]pos
-	spaceW   map[style]float64
+	// later draws, once every page exists, what needs page numbers.
+	later  []func()
+	glyphs *glyphs
+	spaceW map[style]float64
 	// curFont and curColor mirror what the PDF has selected.
 	curFont  fontKey
 	curColor color
 	colorSet bool
 }
 
-func (p *plan) render(ctx context.Context, prev *doc) (*doc, error) {
-	d, err := p.newDoc(ctx, prev)
+// render draws the binder's sections in one pass and closes the PDF.
+func (p *plan) render(ctx context.Context) (*doc, error) {
+	d, err := p.newDoc(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pdf := d.pdf
 	for _, s := range p.sections {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("render binder: %w", err)
 		}
 		sections[s](d)
-		if err := pdf.Error(); err != nil {
+		if err := d.pdf.Error(); err != nil {
 			return nil, fmt.Errorf("render binder section %s: %w", s, err)
 		}
 	}
-	if pdf.PageCount() == 0 {
-		d.newPage("")
-	}
-	if prev == nil {
-		// The first pass only measures; closing would compress every page.
-		return d, nil
-	}
-	pdf.Close()
-	if err := pdf.Error(); err != nil {
+	if err := d.close(); err != nil {
 		return nil, fmt.Errorf("render binder: %w", err)
 	}
 	return d, nil
 }
 
+// close finishes the pages and closes the PDF.
+func (d *doc) close() error {
+	if err := d.ctx.Err(); err != nil {
+		return err
+	}
+	if d.pdf.PageCount() == 0 {
+		d.newPage("")
+	}
+	d.finish()
+	d.pdf.Close()
+	return d.pdf.Error()
+}
+
+// finish draws what waited for the page numbers, then every page's footer.
+func (d *doc) finish() {
+	for _, f := range d.later {
+		f()
+	}
+	total := d.pdf.PageCount()
+	for n := 1; n <= total; n++ {
+		if n != d.noChrome {
+			d.onPage(n)
+			d.footer(n, total)
+		}
+	}
+	d.onPage(total)
+}
+
+// onPage goes back to page n to draw on it. What the page's own drawing
+// left selected is not what gofpdf last selected, so font and colours are
+// selected anew, the fill colour too (see fillRect).
+func (d *doc) onPage(n int) {
+	d.pdf.SetPage(n)
+	d.forget()
+	d.pdf.SetFillColor(0, 0, 0)
+}
+
+// fillRect draws a rectangle filled with the colour r, g, b (style "F" or
+// "FD"), then selects black to fill with again. Text takes the fill colour
+// unless its own differs, so black text, most of a binder, needs no
+// colour of its own: pages get shorter and quicker to write.
+func (d *doc) fillRect(x, y, w, h float64, style string, r, g, b int) {
+	d.pdf.SetFillColor(r, g, b)
+	d.pdf.Rect(x, y, w, h, style)
+	d.pdf.SetFillColor(0, 0, 0)
+}
+
 // newDoc sets up a PDF with the fonts, page chrome and metadata.
-func (p *plan) newDoc(ctx context.Context, prev *doc) (*doc, error) {
+func (p *plan) newDoc(ctx context.Context) (*doc, error) {
 	pdf := gofpdf.New("P", "mm", p.paper, "")
 	for _, f := range []struct {
 		fam, style string
@@ -144,9 +188,9 @@ func (p *plan) newDoc(ctx context.Context, prev *doc) (*doc, error) {
 		return nil, fmt.Errorf("load binder fonts: %w", err)
 	}
 	w, h := pdf.GetPageSize()
-	d := &doc{p: p, t: p.t, pdf: pdf, prev: prev, ctx: ctx, pageW: w, pageH: h,
+	d := &doc{p: p, t: p.t, pdf: pdf, ctx: ctx, pageW: w, pageH: h,
 		left: margin, right: w - margin, bottom: h - bottomGap,
-		marks: map[string]pos{}, spaceW: map[style]float64{}}
+		marks: map[string]pos{}, glyphs: &glyphs{other: map[glyphKey]int{}}, spaceW: map[style]float64{}}
 	pdf.SetMargins(margin, topMargin, margin)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCellMargin(0)
@@ -157,7 +201,6 @@ func (p *plan) newDoc(ctx context.Context, prev *doc) (*doc, error) {
 	pdf.SetCreator("Ernstfall", true)
 	pdf.SetSubject(fmt.Sprintf("%s %s", p.t.version, p.version), true)
 	pdf.SetHeaderFunc(d.header)
-	pdf.SetFooterFunc(d.footer)
 	pdf.SetLineWidth(0.2)
 	return d, nil
 }
@@ -213,24 +256,17 @@ func (d *doc) header() {
 	d.rule(d.left, d.right, 14, 0.2)
 }
 
-func (d *doc) footer() {
-	d.forget()
-	if !d.chrome() {
-		return
-	}
+// footer draws the foot of page n of total.
+func (d *doc) footer(n, total int) {
 	y := d.pageH - 13
 	d.rule(d.left, d.right, y, 0.2)
-	total := "…"
-	if d.prev != nil {
-		total = fmt.Sprint(d.prev.pdf.PageCount())
-	}
 	d.font(style{size: sizeSmall, color: colorGray})
 	left := fmt.Sprintf("%s · %s %s · %s %s", d.docName(), d.t.version, d.p.version,
 		d.t.printedShort, d.t.dateTime(d.p.printed))
 	d.pdf.SetXY(d.left, y+1.5)
 	d.pdf.CellFormat(d.right-d.left-30, 4, left, "", 0, "L", false, 0, "")
 	d.pdf.SetXY(d.left, y+1.5)
-	d.pdf.CellFormat(d.right-d.left, 4, fmt.Sprintf(d.t.pageOf, d.pdf.PageNo(), total), "", 0, "R", false, 0, "")
+	d.pdf.CellFormat(d.right-d.left, 4, fmt.Sprintf(d.t.pageOf, n, total), "", 0, "R", false, 0, "")
 }
 
 // docName is the handbook's name as the footer prints it.
@@ -254,8 +290,8 @@ type fontKey struct {
 	size          float64
 }
 
-// setFont selects the font of st, skipping the call when it is current.
-func (d *doc) setFont(st style) {
+// fontOf is the font text in style st is set in.
+func fontOf(st style) fontKey {
 	k := fontKey{family: famSans, size: st.size}
 	if k.size == 0 {
 		k.size = sizeBody
@@ -268,7 +304,12 @@ func (d *doc) setFont(st style) {
 	case st.italic:
 		k.style = "I"
 	}
-	if k != d.curFont {
+	return k
+}
+
+// setFont selects the font of st, skipping the call when it is current.
+func (d *doc) setFont(st style) {
+	if k := fontOf(st); k != d.curFont {
 		d.pdf.SetFont(k.family, k.style, k.size)
 		d.curFont = k
 	}
@@ -293,9 +334,65 @@ func (d *doc) font(st style) {
 	}
 }
 
+// glyphs caches character widths per font, as gofpdf measures them, in
+// thousandths of the font size. Selecting a font in the PDF to measure
+// with would write to the page, so each character is measured once.
+type glyphs struct {
+	// latin holds width+1 of the first characters, 0 for not yet measured.
+	latin [4][0x250]int32
+	other map[glyphKey]int
+}
+
+// glyphKey is a character in a font, whatever its size.
+type glyphKey struct {
+	font int
+	r    rune
+}
+
+// fontIndex numbers the four fonts the binder uses.
+func fontIndex(k fontKey) int {
+	switch {
+	case k.family == famMono:
+		return 3
+	case k.style == "B":
+		return 1
+	case k.style == "I":
+		return 2
+	}
+	return 0
+}
+
+// width is the width of s in style st, as gofpdf's GetStringWidth gives it.
 func (d *doc) width(s string, st style) float64 {
+	k := fontOf(st)
+	f := fontIndex(k)
+	w := 0
+	for _, r := range s {
+		if r >= 0 && int(r) < len(d.glyphs.latin[f]) {
+			if gw := d.glyphs.latin[f][r]; gw > 0 {
+				w += int(gw) - 1
+				continue
+			}
+			gw := d.measure(st, r)
+			d.glyphs.latin[f][r] = int32(gw) + 1
+			w += gw
+			continue
+		}
+		g := glyphKey{font: f, r: r}
+		gw, ok := d.glyphs.other[g]
+		if !ok {
+			gw = d.measure(st, r)
+			d.glyphs.other[g] = gw
+		}
+		w += gw
+	}
+	return float64(w) * (k.size / d.pdf.GetConversionRatio()) / 1000
+}
+
+// measure asks the PDF for the width of r in the font of st.
+func (d *doc) measure(st style, r rune) int {
 	d.setFont(st)
-	return d.pdf.GetStringWidth(s)
+	return d.pdf.GetStringSymbolWidth(string(r))
 }
 
 func (d *doc) space(st style) float64 {
@@ -437,13 +534,12 @@ func (d *doc) drawLine(ln line, x, y, lh float64) {
 			j++
 		}
 		st := ps[i].st
-		d.font(st)
-		fill := st.mono
-		if fill {
-			d.pdf.SetFillColor(236, 236, 236)
+		if st.mono {
+			d.fillRect(x, y, w, lh, "F", 236, 236, 236)
 		}
+		d.font(st)
 		d.pdf.SetXY(x, y)
-		d.pdf.CellFormat(w, lh, text, "", 0, "L", fill, 0, ps[i].url)
+		d.pdf.CellFormat(w, lh, text, "", 0, "L", false, 0, ps[i].url)
 		if st.strike {
 			d.pdf.SetDrawColor(0, 0, 0)
 			d.pdf.Line(x, y+lh/2, x+w, y+lh/2)

@@ -24,10 +24,11 @@ type mdSource struct {
 // syntax tree. Whatever the walk does not know prints as plain text.
 func (d *doc) markdown(src string, x, width float64, fillIn bool) {
 	m := &mdSource{src: []byte(src), steps: map[int]markdown.Step{}, fillIn: fillIn}
-	for _, s := range markdown.Steps(src) {
+	tree := markdown.Parse(m.src)
+	for _, s := range markdown.StepsOf(tree, m.src) {
 		m.steps[s.Line] = s
 	}
-	d.blocks(markdown.Parse(m.src), m, x, width)
+	d.blocks(tree, m, x, width)
 }
 
 func (d *doc) blocks(n ast.Node, m *mdSource, x, width float64) {
@@ -123,8 +124,7 @@ func (d *doc) code(n ast.Node, m *mdSource, x, width float64) {
 			part := text[:k]
 			text = text[k:]
 			d.ensure(lh)
-			d.pdf.SetFillColor(240, 240, 240)
-			d.pdf.Rect(x, d.y, width, lh, "F")
+			d.fillRect(x, d.y, width, lh, "F", 240, 240, 240)
 			d.font(st)
 			d.pdf.SetXY(x+1.5, d.y)
 			d.pdf.CellFormat(width-3, lh, part, "", 0, "L", false, 0, "")

@@ -37,7 +37,7 @@ func TestUnknownNodesPrintAsText(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := p.newDoc(context.Background(), nil)
+			d, err := p.newDoc(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -106,30 +106,21 @@ func newReport(hb handbook.Handbook, incidentID string, opt Options) (*report, e
 	return r, nil
 }
 
-// write renders the report in two passes, like Render: the second knows
-// the page count the footers print.
+// write renders the report in one pass, like Render.
 func (r *report) write(ctx context.Context, w io.Writer) (Result, error) {
-	first, err := r.render(ctx, nil)
+	d, err := r.render(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	final, err := r.render(ctx, first)
-	if err != nil {
-		return Result{}, err
-	}
-	if final.pdf.PageCount() != first.pdf.PageCount() {
-		return Result{}, fmt.Errorf("render incident report: page count changed between passes (%d, %d)",
-			first.pdf.PageCount(), final.pdf.PageCount())
-	}
-	pages := final.pdf.PageCount()
-	if err := final.pdf.Output(w); err != nil {
+	pages := d.pdf.PageCount()
+	if err := d.pdf.Output(w); err != nil {
 		return Result{}, fmt.Errorf("write incident report PDF: %w", err)
 	}
 	return Result{Pages: pages, Version: r.p.version}, nil
 }
 
-func (r *report) render(ctx context.Context, prev *doc) (*doc, error) {
-	d, err := r.p.newDoc(ctx, prev)
+func (r *report) render(ctx context.Context) (*doc, error) {
+	d, err := r.p.newDoc(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +134,7 @@ func (r *report) render(ctx context.Context, prev *doc) (*doc, error) {
 			return nil, fmt.Errorf("render incident report: %w", err)
 		}
 	}
-	if prev == nil {
-		return d, nil
-	}
-	d.pdf.Close()
-	if err := d.pdf.Error(); err != nil {
+	if err := d.close(); err != nil {
 		return nil, fmt.Errorf("render incident report: %w", err)
 	}
 	return d, nil

@@ -23,8 +23,9 @@ func (p *plan) sectionTitle(s string) string {
 	}[s]
 }
 
-// tocEntries lists the table of contents before anything is drawn, so that
-// both passes lay it out alike.
+// tocEntries lists the table of contents before anything is drawn: the
+// table is laid out before the pages it points to exist, and its numbers
+// are filled in at the end.
 func (p *plan) tocEntries() []tocEntry {
 	var out []tocEntry
 	for _, s := range p.sections {
@@ -57,20 +58,40 @@ func (p *plan) tocEntries() []tocEntry {
 // fold is a sort key that puts "Ä" beside "A".
 var fold = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss", "Ä", "a", "Ö", "o", "Ü", "u")
 
-func byName(a, b string) int {
-	return strings.Compare(fold.Replace(strings.ToLower(a)), fold.Replace(strings.ToLower(b)))
+// nameKey is the key byName compares.
+func nameKey(s string) string { return fold.Replace(strings.ToLower(s)) }
+
+func byName(a, b string) int { return strings.Compare(nameKey(a), nameKey(b)) }
+
+// sortByName sorts list by the names name gives, as byName compares them,
+// keeping the order of equal names; each key is made once.
+func sortByName[T any](list []T, name func(*T) string) {
+	type keyed struct {
+		key string
+		i   int
+	}
+	keys := make([]keyed, len(list))
+	for i := range list {
+		keys[i] = keyed{nameKey(name(&list[i])), i}
+	}
+	slices.SortStableFunc(keys, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	sorted := make([]T, len(list))
+	for i, k := range keys {
+		sorted[i] = list[k.i]
+	}
+	copy(list, sorted)
 }
 
 // sortForPrint orders the records as a reader looks for them.
 func sortForPrint(hb *handbook.Handbook) {
-	slices.SortStableFunc(hb.Contacts, func(a, b handbook.Contact) int { return byName(a.Name, b.Name) })
+	sortByName(hb.Contacts, func(c *handbook.Contact) string { return c.Name })
 	for i := range hb.Contacts {
 		// Sorted by the name, printed with the title: "Dr. Ayşe Özdemir".
 		hb.Contacts[i].Name = hb.Contacts[i].FullName()
 	}
-	slices.SortStableFunc(hb.Roles, func(a, b handbook.Role) int { return byName(a.Name, b.Name) })
+	sortByName(hb.Roles, func(r *handbook.Role) string { return r.Name })
 	slices.SortStableFunc(hb.Escalation, func(a, b handbook.EscalationLevel) int { return cmp.Compare(a.Level, b.Level) })
-	slices.SortStableFunc(hb.Playbooks, func(a, b handbook.Playbook) int { return byName(a.Title, b.Title) })
+	sortByName(hb.Playbooks, func(p *handbook.Playbook) string { return p.Title })
 	slices.SortStableFunc(hb.CommTemplates, func(a, b handbook.CommTemplate) int {
 		return cmp.Or(cmp.Compare(slices.Index(handbook.Audiences, a.Audience), slices.Index(handbook.Audiences, b.Audience)),
 			byName(a.Title, b.Title))
@@ -139,19 +160,24 @@ func (d *doc) cover() {
 		d.text(d.p.opt.Program, style{size: 9, color: colorGray})
 	}
 	if d.p.has(SectionAlarm) {
-		d.y = d.bottom - 12
-		d.flow([]run{{text: t.alarm + " → " + d.pageRef("sec:"+SectionAlarm), st: style{bold: true, size: 14}}},
-			d.left, w, lineHeight(14))
+		page, y := d.pdf.PageNo(), d.bottom-12
+		d.later = append(d.later, func() {
+			d.onPage(page)
+			for _, ln := range d.layout([]run{{text: t.alarm + " → " + d.pageRef("sec:"+SectionAlarm),
+				st: style{bold: true, size: 14}}}, w) {
+				d.drawLine(ln, d.left, y, lineHeight(14))
+				y += lineHeight(14)
+			}
+		})
 	}
 }
 
-// pageRef is "Seite n" for a marked place, known in the second pass.
+// pageRef is "Seite n" for a marked place; it is known once every page
+// is drawn.
 func (d *doc) pageRef(key string) string {
 	page := "…"
-	if d.prev != nil {
-		if p, ok := d.prev.marks[key]; ok {
-			page = fmt.Sprint(p.page)
-		}
+	if p, ok := d.marks[key]; ok {
+		page = fmt.Sprint(p.page)
 	}
 	return d.t.page + " " + page
 }
@@ -184,19 +210,20 @@ func (d *doc) tocSection() {
 			d.pdf.SetXY(dotsTo-float64(n)*dotW*2, d.y-lh)
 			d.pdf.CellFormat(float64(n)*dotW*2, lh, strings.Repeat(". ", n), "", 0, "L", false, 0, "")
 		}
-		if d.prev == nil {
-			continue
-		}
-		p, ok := d.prev.marks[e.key]
-		if !ok {
-			continue
-		}
-		d.font(st)
-		d.pdf.SetXY(d.right-numW, d.y-lh)
-		d.pdf.CellFormat(numW, lh, fmt.Sprint(p.page), "", 0, "R", false, 0, "")
-		link := d.pdf.AddLink()
-		d.pdf.SetLink(link, p.y, p.page)
-		d.pdf.Link(d.left+indent, y0, width-indent, d.y-y0, link)
+		page, y1 := d.pdf.PageNo(), d.y
+		d.later = append(d.later, func() {
+			p, ok := d.marks[e.key]
+			if !ok {
+				return
+			}
+			d.onPage(page)
+			d.font(st)
+			d.pdf.SetXY(d.right-numW, y1-lh)
+			d.pdf.CellFormat(numW, lh, fmt.Sprint(p.page), "", 0, "R", false, 0, "")
+			link := d.pdf.AddLink()
+			d.pdf.SetLink(link, p.y, p.page)
+			d.pdf.Link(d.left+indent, y0, width-indent, y1-y0, link)
+		})
 	}
 }
 
@@ -275,9 +302,8 @@ func (d *doc) alarmCard() {
 	t := d.t
 	d.startSection(SectionAlarm, t.alarm)
 	w := d.contentWidth()
-	d.pdf.SetFillColor(255, 235, 235)
 	d.pdf.SetDrawColor(180, 0, 0)
-	d.pdf.Rect(d.left, d.y, w, 10, "FD")
+	d.fillRect(d.left, d.y, w, 10, "FD", 255, 235, 235)
 	d.flow([]run{{text: t.emergency + ": ", st: style{bold: true, size: 13, color: colorRed}},
 		{text: t.emergencyNumbers, st: style{bold: true, size: 13}}}, d.left+3, w-6, 10)
 	d.y += 2

@@ -100,16 +100,13 @@ func (d *doc) table(t table, x, width float64) {
 func (d *doc) row(cells [][]line, widths []float64, x float64, from, to int, lh float64, header bool) {
 	h := float64(to-from)*lh + 2*cellPad
 	d.pdf.SetDrawColor(160, 160, 160)
-	if header {
-		d.pdf.SetFillColor(225, 225, 225)
-	}
 	cx := x
 	for i, lines := range cells {
-		style := "D"
 		if header {
-			style = "FD"
+			d.fillRect(cx, d.y, widths[i], h, "FD", 225, 225, 225)
+		} else {
+			d.pdf.Rect(cx, d.y, widths[i], h, "D")
 		}
-		d.pdf.Rect(cx, d.y, widths[i], h, style)
 		y := d.y + cellPad
 		for j := from; j < to && j < len(lines); j++ {
 			d.drawLine(lines[j], cx+cellPad, y, lh)

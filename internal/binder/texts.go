@@ -65,7 +65,7 @@ var severitiesDE = map[handbook.Severity]string{handbook.SeverityLow: "niedrig",
 	handbook.SeverityHigh: "hoch", handbook.SeverityCritical: "kritisch"}
 
 var textsDE = texts{
-	handbook: "Notfallhandbuch", version: "Version", printedShort: "gedruckt", pageOf: "Seite %d von %s",
+	handbook: "Notfallhandbuch", version: "Version", printedShort: "gedruckt", pageOf: "Seite %d von %d",
 	dateFormat: "02.01.2006", dateTimeFormat: "02.01.2006 15:04",
 	printedAt: "Gedruckt am %s", printedBy: "von %s",
 	replaces:       "Ersetzt jedes vor dem %s gedruckte Exemplar. Ältere Ausdrucke vernichten.",
@@ -171,7 +171,7 @@ var textsDE = texts{
 }
 
 var textsEN = texts{
-	handbook: "Emergency handbook", version: "Version", printedShort: "printed", pageOf: "Page %d of %s",
+	handbook: "Emergency handbook", version: "Version", printedShort: "printed", pageOf: "Page %d of %d",
 	dateFormat: "2006-01-02", dateTimeFormat: "2006-01-02 15:04",
 	printedAt: "Printed on %s", printedBy: "by %s",
 	replaces:       "Replaces every copy printed before %s. Destroy older printouts.",

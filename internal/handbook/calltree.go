@@ -42,13 +42,13 @@ type CallPerson struct {
 // it, the app and the binder show it.
 func CallTree(hb Handbook) []CallLevel {
 	live := hb.Live()
-	contacts := map[string]Contact{}
-	for _, c := range live.Contacts {
-		contacts[c.ID] = c
+	contacts := make(map[string]*Contact, len(live.Contacts))
+	for i := range live.Contacts {
+		contacts[live.Contacts[i].ID] = &live.Contacts[i]
 	}
-	roles := map[string]Role{}
-	for _, r := range live.Roles {
-		roles[r.ID] = r
+	roles := make(map[string]*Role, len(live.Roles))
+	for i := range live.Roles {
+		roles[live.Roles[i].ID] = &live.Roles[i]
 	}
 	chain := func(id string) CallRole {
 		r, ok := roles[id]

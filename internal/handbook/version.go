@@ -127,13 +127,29 @@ func keep[T any, P interface {
 	Item
 }](in []T) []T {
 	out := make([]T, 0, len(in))
+	sorted := true
 	for i := range in {
 		if !P(&in[i]).Meta().Deleted {
+			if n := len(out); n > 0 && P(&out[n-1]).Meta().ID > P(&in[i]).Meta().ID {
+				sorted = false
+			}
 			out = append(out, in[i])
 		}
 	}
-	slices.SortFunc(out, func(a, b T) int { return strings.Compare(P(&a).Meta().ID, P(&b).Meta().ID) })
-	return out
+	if sorted {
+		return out
+	}
+	// Records are large: sort their positions, then move each once.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(P(&out[a]).Meta().ID, P(&out[b]).Meta().ID) })
+	sortedOut := make([]T, len(out))
+	for i, j := range order {
+		sortedOut[i] = out[j]
+	}
+	return sortedOut
 }
 
 // Live returns a copy of the handbook without tombstones, each list sorted by ID.

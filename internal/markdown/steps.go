@@ -159,7 +159,11 @@ func collapseSpaces(s string) string {
 // included, in document order. Task items inside code blocks are text, not steps.
 func Steps(src string) []Step {
 	source := []byte(src)
-	doc := Parse(source)
+	return StepsOf(Parse(source), source)
+}
+
+// StepsOf is Steps for a syntax tree already parsed from source.
+func StepsOf(doc ast.Node, source []byte) []Step {
 	var (
 		steps []Step
 		phase string
