@@ -11,7 +11,7 @@ BUILD_DEBS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
 # Real clients the tests use: a PDF parser for the binder, an X server for the window.
 TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils python3-vobject
 
-.PHONY: all deps package-deps build run test fuzz bench lint licenses package package-check clean
+.PHONY: all deps package-deps compare-deps build run test fuzz bench bench-compare lint licenses package package-check clean
 
 all: build
 
@@ -62,8 +62,30 @@ fuzz:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzVCard$$' -fuzztime $(FUZZTIME) ./internal/exchange
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./internal/exchange
 
-bench:
+# Benchmarks, never pass/fail on speed: the Go benchmarks (ns/op, CPU time
+# per op as cpu-ms/op, allocations), then the command line itself, each step
+# a process whose CPU time and peak memory the kernel reports
+# (internal/clibench). The machine may be shared: compare CPU times.
+bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) run ./internal/clibench -bin ./$(BIN)
+
+# The pipeline a team would otherwise print its playbooks with, installed
+# for bench-compare alone (make test never needs it).
+COMPARE_DEBS := pandoc wkhtmltopdf
+
+compare-deps:
+	@missing=""; for p in $(COMPARE_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "compare-deps: all present"; exit 0; fi; \
+	sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	echo "compare-deps: installing$$missing"; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
+
+# Our import + binder beside pandoc → wkhtmltopdf on the same 500 generated
+# Markdown playbooks, 3 runs each: CPU-time ratio and peak memory of both.
+bench-compare: deps compare-deps build
+	$(GO) run ./internal/clibench -bin ./$(BIN) -compare
 
 lint:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
