@@ -342,6 +342,7 @@ func (u *ui) saveContacts(name string, contacts []handbook.Contact, write func(*
 		path := w.URI().Path()
 		w.Close()
 		if err := writeContacts(path, contacts, write); err != nil {
+			discardEmpty(path)
 			u.showError(lang.L("The contacts could not be written."), lang.L("Choose another folder or file name, and check that the disk is not full."), err)
 			return
 		}

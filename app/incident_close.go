@@ -191,6 +191,9 @@ func (u *ui) writeIncidentReport(path, id string) *task {
 		res, err = u.ops.PrintIncidentReport(ctx, req, p)
 		return err
 	}, func(err error) {
+		if err != nil {
+			discardEmpty(path)
+		}
 		switch {
 		case cancelled(err):
 			return

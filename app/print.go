@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/url"
+	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -95,6 +96,9 @@ func (u *ui) writeBinder(path string, opt binder.Options) *task {
 		res, err = u.ops.PrintBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, p)
 		return err
 	}, func(err error) {
+		if err != nil {
+			discardEmpty(path)
+		}
 		switch {
 		case cancelled(err):
 			return
@@ -110,4 +114,13 @@ func (u *ui) writeBinder(path string, opt binder.Options) *task {
 			}
 		}, u.win)
 	})
+}
+
+// discardEmpty removes the empty file the toolkit's save dialog creates
+// when it hands over the chosen name, once nothing was written into it: a
+// cancelled or failed print leaves no file behind.
+func discardEmpty(path string) {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		_ = os.Remove(path)
+	}
 }

@@ -85,6 +85,11 @@ func TestPrintBinderKeepsWindowResponsive(t *testing.T) {
 	path := filepath.Join(dir, "notfallhandbuch.pdf")
 	done := func(tk *task) func() bool { return func() bool { return tk.finished } }
 
+	// The toolkit's save dialog creates the chosen file, empty, before it
+	// hands the name over.
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tk := u.writeBinder(path, binder.Options{Lang: "de", PrintedBy: "Eva Schulz"})
 	q.pump(t, "the progress dialog", func() bool { return tk.dlg != nil || tk.finished })
 	if tk.finished {
