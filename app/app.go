@@ -26,8 +26,9 @@ const (
 
 // Run opens the main window on the handbook o works on and returns when it
 // is closed. demo says the store holds the demo handbook, so the welcome
-// screen is skipped.
-func Run(ctx context.Context, o *ops.Ops, demo bool) error {
+// screen is skipped. configDir is the user's settings folder, where the
+// name of who works at this computer is kept; the first start asks for it.
+func Run(ctx context.Context, o *ops.Ops, demo bool, configDir string) error {
 	a := fyneapp.NewWithID(AppID)
 	if err := setupLanguage(a.Preferences()); err != nil {
 		return fmt.Errorf("load translations: %w", err)
@@ -35,8 +36,12 @@ func Run(ctx context.Context, o *ops.Ops, demo bool) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Ernstfall")
 	u := newUI(ctx, o, a, w, time.Now)
+	u.setConfigDir(configDir)
 	if err := u.start(demo); err != nil {
 		return fmt.Errorf("show handbook: %w", err)
+	}
+	if !u.who.Set() {
+		u.askPerson()
 	}
 	u.autoSync(ctx)
 	w.Resize(fyne.NewSize(

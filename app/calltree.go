@@ -24,7 +24,7 @@ func callTreeView(u *ui) view {
 	intro := widget.NewLabel(lang.L("At each level the deciding role calls the roles below it. If someone cannot be reached, try the next deputy."))
 	intro.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(heading(lang.L("Call tree")), intro)
-	levels := handbook.CallTree(hb)
+	levels := handbook.CallTree(hb, u.now())
 	if len(levels) == 0 {
 		box.Add(widget.NewLabel(lang.L("No escalation levels yet. Add them under Roles & escalation.")))
 	}
@@ -67,10 +67,17 @@ func callPeople(u *ui, r handbook.CallRole) fyne.CanvasObject {
 		warn.Importance = widget.WarningImportance
 		box.Add(warn)
 	}
+	deputy := 0
 	for i, p := range r.People {
 		what := lang.L("Primary")
-		if i > 0 {
-			what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
+		switch {
+		case p.OnDuty:
+			what = lang.L("On call")
+		case deputy > 0:
+			what = lang.L("Deputy {{.N}}", map[string]any{"N": deputy})
+		}
+		if !p.OnDuty {
+			deputy++
 		}
 		name := u.link(p.Name, handbook.EntityContact, p.ContactID)
 		name.Truncation = fyne.TextTruncateOff

@@ -118,7 +118,7 @@ func TestCallTreeScreen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	levels := handbook.CallTree(hb)
+	levels := handbook.CallTree(hb, testNow)
 	if len(levels) == 0 || len(levels[0].Caller.People) == 0 {
 		t.Fatal("demo has no caller at level 1")
 	}
@@ -127,6 +127,13 @@ func TestCallTreeScreen(t *testing.T) {
 	for _, want := range []string{"Stufe 1", "Entscheidet und ruft an: " + caller.Role, caller.People[0].Name} {
 		if !hasText(u.body, want) {
 			t.Fatalf("call tree lacks %q: %q", want, texts(u.body))
+		}
+	}
+	// The IT on-call role calls the person on duty first: Felix Brandt's
+	// week in the demo's roster.
+	for _, want := range []string{"→ IT-Rufbereitschaft", "Bereitschaft:", "Felix Brandt"} {
+		if !hasText(u.body, want) {
+			t.Errorf("call tree lacks %q", want)
 		}
 	}
 }

@@ -43,3 +43,12 @@ func parseDateClock(date, clock string) (time.Time, error) {
 // datePlaceHolder is the hint an empty date input shows: "TT.MM.JJJJ" in
 // German.
 func datePlaceHolder() string { return lang.L("YYYY-MM-DD") }
+
+// optionalDateClock is parseDateClock for an input that may stay empty:
+// both empty is the zero time.
+func optionalDateClock(date, clock string) (time.Time, error) {
+	if strings.TrimSpace(date) == "" && strings.TrimSpace(clock) == "" {
+		return time.Time{}, nil
+	}
+	return parseDateClock(date, clock)
+}

@@ -23,9 +23,13 @@ import (
 // closeForm is the dialog that closes an incident with a summary, lessons
 // learned and the actions that follow from them.
 type closeForm struct {
-	r        *runView
-	summary  *widget.Entry
-	lessons  *widget.Entry
+	r       *runView
+	summary *widget.Entry
+	lessons *widget.Entry
+	// openOK is the decision to close although reports are open, reason
+	// why; nil when no report is open.
+	openOK   *widget.Check
+	reason   *widget.Entry
 	rows     *fyne.Container
 	actions  []*actionRow
 	contacts []option
@@ -77,6 +81,12 @@ func newCloseForm(r *runView) *closeForm {
 		widget.NewLabelWithStyle(lang.L("Lessons learned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), f.lessons,
 		heading(lang.L("Actions")), head, f.rows, container.NewHBox(more),
 	)
+	if box := openReportsBox(r); box != nil {
+		f.openOK = widget.NewCheck(lang.L("Close anyway: the open reports stay open (logged as a decision)"), nil)
+		f.reason = widget.NewEntry()
+		f.reason.SetPlaceHolder(lang.L("Why? (optional, goes into the log)"))
+		body.Objects = append([]fyne.CanvasObject{box, f.openOK, f.reason, widget.NewSeparator()}, body.Objects...)
+	}
 	bottom := container.NewVBox(f.problem)
 	if warn := openStepsWarning(r); warn != nil {
 		bottom.Add(warn)
@@ -114,7 +124,9 @@ func (f *closeForm) addAction() {
 	row := &actionRow{title: widget.NewEntry(), owner: widget.NewSelect(labels, nil), due: widget.NewEntry()}
 	row.title.SetPlaceHolder(lang.L("e.g. test the offline backup restore"))
 	row.owner.SetSelectedIndex(0)
-	row.due.SetPlaceHolder(day(f.r.u.now().AddDate(0, 1, 0)))
+	// The hint names the format; an example date would look like one
+	// entered and be saved as no date at all.
+	row.due.SetPlaceHolder(datePlaceHolder())
 	f.actions = append(f.actions, row)
 	f.rows.Add(container.NewGridWithColumns(3, row.title, row.owner, row.due))
 }
@@ -123,7 +135,15 @@ func (f *closeForm) addAction() {
 func (f *closeForm) submit() {
 	r := f.r
 	req := ops.CloseIncident{IncidentID: r.id, Summary: f.summary.Text, Lessons: f.lessons.Text,
-		LessonsLabel: lang.L("Lessons learned:"), By: r.u.author()}
+		LessonsLabel: lang.L("Lessons learned:"), By: r.u.author(), Initials: r.u.initials()}
+	if f.openOK != nil {
+		if !f.openOK.Checked {
+			f.problem.SetText(lang.L("Reports are still open: send them or declare them not needed first, or tick “Close anyway”."))
+			f.problem.Show()
+			return
+		}
+		req.ReportsOpenOK, req.ReportsOpenReason = true, f.reason.Text
+	}
 	for _, row := range f.actions {
 		title := strings.TrimSpace(row.title.Text)
 		if title == "" {

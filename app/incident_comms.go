@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/markdown"
 	"ernstfall/internal/ops"
 )
 
@@ -79,32 +80,41 @@ func (r *runView) escalateDialog() {
 // setLevel logs the new level (the log entry is what sets it, see
 // handbook.CurrentLevel) and shows whom to inform.
 func (r *runView) setLevel(l handbook.EscalationLevel, reason string) {
-	if _, err := r.u.ops.Escalate(r.u.ctx, ops.Escalate{IncidentID: r.id, Level: l.Level, Reason: reason, By: r.u.author()}); err != nil {
+	if _, err := r.u.ops.Escalate(r.u.ctx, ops.Escalate{IncidentID: r.id, Level: l.Level, Reason: reason, By: r.u.author(), Initials: r.u.initials()}); err != nil {
 		r.u.opFailed(lang.L("The change could not be saved."), lang.L("Check that the disk is not full, then try again."), err)
 		return
 	}
 	r.notifyDialog(l.Level)
 }
 
-// notifyList shows the roles to inform at a level, each with its holders
-// in call order; a click on a number copies it.
+// notifyList shows the roles to inform at a level, each with whom to call
+// in order: the person on duty (on-call roster) first, then the holders; a
+// click on a number copies it.
 func notifyList(u *ui, hb handbook.Handbook, level int) fyne.CanvasObject {
 	box := container.NewVBox()
-	reach := handbook.Notify(hb, level)
+	reach := handbook.Notify(hb, level, u.now())
 	if len(reach) == 0 {
 		box.Add(widget.NewLabel(lang.L("The escalation matrix names nobody to inform at this level.")))
 	}
 	for _, rc := range reach {
-		box.Add(widget.NewLabelWithStyle(rc.Role.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(widget.NewLabelWithStyle(rc.Duty.Role.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		if len(rc.Contacts) == 0 {
 			box.Add(widget.NewLabel("⚠ " + lang.L("nobody assigned")))
 		}
+		onCall := rc.Duty.Source == handbook.DutyRoster || rc.Duty.Source == handbook.DutyException
 		for i, c := range rc.Contacts {
-			what := lang.L("Primary")
-			if i > 0 {
-				what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
+			n := i
+			if onCall {
+				n--
 			}
-			row := container.NewHBox(widget.NewLabel(what + ": " + c.Name))
+			what := lang.L("Primary")
+			switch {
+			case onCall && i == 0:
+				what = lang.L("On call until {{.Time}}", map[string]any{"Time": stamp(rc.Duty.Shift.To)})
+			case n > 0:
+				what = lang.L("Deputy {{.N}}", map[string]any{"N": n})
+			}
+			row := container.NewHBox(widget.NewLabel(what + ": " + c.FullName()))
 			for _, p := range c.Phones() {
 				row.Add(widget.NewButtonWithIcon(p, theme.ContentCopyIcon(), func() { u.copy(p) }))
 			}
@@ -154,7 +164,8 @@ func (r *runView) templateDialog() {
 		if i < 0 {
 			return
 		}
-		s, b := handbook.FillTemplate(r.hb, r.inc, tpls[i], time.Local)
+		m := handbook.Message{Handbook: r.hb, Incident: r.inc, At: r.u.now(), Loc: time.Local, Author: r.u.author(), Initials: r.u.initials()}
+		s, b := m.Fill(tpls[i])
 		subject.SetText(s)
 		body.SetText(b)
 	}
@@ -163,9 +174,15 @@ func (r *runView) templateDialog() {
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
 	var d dialog.Dialog
+	// E-mail programs and web forms take plain text: the Markdown markers
+	// are removed; the Markdown itself only when asked for.
 	copyBtn := widget.NewButtonWithIcon(lang.L("Copy to clipboard"), theme.ContentCopyIcon(), func() {
+		r.u.copy(strings.TrimSpace(subject.Text + "\n\n" + markdown.PlainText(body.Text)))
+	})
+	copyMD := widget.NewButtonWithIcon(lang.L("Copy as Markdown"), theme.ContentCopyIcon(), func() {
 		r.u.copy(strings.TrimSpace(subject.Text + "\n\n" + body.Text))
 	})
+	copyMD.Importance = widget.LowImportance
 	sent := widget.NewButtonWithIcon(lang.L("Log as sent"), theme.MailSendIcon(), func() {
 		i := pick.SelectedIndex()
 		if i < 0 {
@@ -182,7 +199,7 @@ func (r *runView) templateDialog() {
 	sent.Importance = widget.HighImportance
 	closeBtn := widget.NewButtonWithIcon(lang.L("Close"), theme.CancelIcon(), func() { d.Hide() })
 	top := container.NewVBox(pick, widget.NewForm(widget.NewFormItem(lang.L("Subject"), subject)))
-	bottom := container.NewVBox(hint, container.NewGridWithColumns(3, closeBtn, copyBtn, sent))
+	bottom := container.NewVBox(hint, container.NewGridWithColumns(4, closeBtn, copyMD, copyBtn, sent))
 	d = dialog.NewCustomWithoutButtons(lang.L("Message from a template"), container.NewBorder(top, bottom, nil, nil, body), r.u.win)
 	d.Resize(fyne.NewSize(760, 620))
 	d.Show()

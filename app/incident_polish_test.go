@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -88,7 +89,7 @@ func TestIncidentDateInput(t *testing.T) {
 				t.Fatalf("due column without the German hint: %q", texts(d))
 			}
 			entryWithPlaceholder(t, d, "z. B. Wiederherstellung aus dem Offline-Backup testen").SetText("Notstrom testen")
-			entryWithPlaceholder(t, d, "26.12.2026").SetText(tt.typed)
+			entryWithPlaceholder(t, d, "TT.MM.JJJJ").SetText(tt.typed)
 			test.Tap(findButton(t, d, "Vorfall abschließen"))
 			actions, _ := store.List[handbook.Action](u.ctx, u.st)
 			i := slices.IndexFunc(actions, func(a handbook.Action) bool { return a.SourceID == inc.ID })
@@ -106,6 +107,32 @@ func TestIncidentDateInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDuePlaceholderIsNoDate is issue 14, defect 6: the close dialog's
+// due input showed an example date ("30.12.2026") as its placeholder; it
+// looked entered, and the action was saved without a due date. The hint
+// names the format and no input hint of the dialog reads as a date.
+func TestDuePlaceholderIsNoDate(t *testing.T) {
+	u := newIncidentUI(t)
+	putIncident(t, u, nil)
+	test.Tap(findButton(t, u.body, "Vorfall abschließen …"))
+	d := u.dialogTop()
+	n := 0
+	walk(d, func(o fyne.CanvasObject) {
+		e, ok := o.(*widget.Entry)
+		if !ok || e.PlaceHolder == "" {
+			return
+		}
+		n++
+		if _, err := parseDate(e.PlaceHolder); err == nil {
+			t.Errorf("input hint %q reads as a date", e.PlaceHolder)
+		}
+	})
+	if n < 3 {
+		t.Fatalf("only %d inputs with hints found", n)
+	}
+	entryWithPlaceholder(t, d, "TT.MM.JJJJ")
 }
 
 func TestStartLevelFromSeverity(t *testing.T) {

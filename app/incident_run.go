@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,6 +42,7 @@ type runView struct {
 
 	title    *widget.Label
 	facts    *widget.Label
+	news     *widget.Label
 	running  *widget.Label
 	clocks   *fyne.Container
 	steps    *fyne.Container
@@ -89,6 +91,8 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	r.title.Wrapping = fyne.TextWrapWord
 	r.facts = widget.NewLabel("")
 	r.facts.Wrapping = fyne.TextWrapWord
+	r.news = widget.NewLabel("")
+	r.news.Wrapping = fyne.TextWrapWord
 	r.running = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	r.clocks = container.NewGridWithColumns(1)
 	r.steps = container.NewVBox()
@@ -98,6 +102,8 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	if r.inc.Open() {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Escalation …"), theme.UploadIcon(), r.escalateDialog))
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Message …"), theme.MailComposeIcon(), r.templateDialog))
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Impact, next update …"), theme.DocumentCreateIcon(), r.factsDialog))
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Reporting duty …"), theme.ContentAddIcon(), r.regimeDialog))
 	}
 	buttons.Add(widget.NewButtonWithIcon(lang.L("Print report"), theme.DocumentPrintIcon(), func() { r.u.printIncidentReport(r.id) }))
 	if r.inc.Open() {
@@ -105,7 +111,7 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 		closeBtn.Importance = widget.WarningImportance
 		buttons.Add(closeBtn)
 	}
-	head := container.NewVBox(container.NewBorder(nil, nil, nil, r.running, r.title), r.facts, buttons)
+	head := container.NewVBox(container.NewBorder(nil, nil, nil, r.running, r.title), r.facts, r.news, buttons)
 
 	r.noteKind = widget.NewSelect(nil, nil)
 	for _, k := range noteKinds {
@@ -142,6 +148,16 @@ func (r *runView) render() {
 		r.ownerText(),
 		lang.L("Aware since {{.Time}}", map[string]any{"Time": stamp(r.inc.AwareAt)}),
 	), " · "))
+	impact, next := handbook.CurrentFacts(r.inc, r.log)
+	news := []string{lang.L("Impact: {{.Text}}", map[string]any{"Text": cmp.Or(impact, "–")})}
+	if !next.IsZero() {
+		line := lang.L("Next update: {{.Time}}", map[string]any{"Time": stamp(next)})
+		if r.inc.Open() && now.After(next) {
+			line = "⚠ " + line + " " + lang.L("(overdue)")
+		}
+		news = append(news, line)
+	}
+	r.news.SetText(strings.Join(news, " · "))
 	r.renderClocks(now)
 	r.renderSteps(now)
 	r.renderLog()
@@ -163,7 +179,7 @@ func (r *runView) levelText() string {
 func (r *runView) ownerText() string {
 	for _, role := range r.hb.Roles {
 		if role.ID == r.inc.OwnerRole {
-			return lang.L("Owner: {{.Role}}", map[string]any{"Role": role.Name}) + " – " + onDutyLine(r.hb, role)
+			return lang.L("Owner: {{.Role}}", map[string]any{"Role": role.Name}) + " – " + onDutyLine(r.hb, role, r.u.now())
 		}
 	}
 	return ""
@@ -240,7 +256,7 @@ func (r *runView) refresh() {
 // announces it. It reports whether the entry was stored.
 func (r *runView) addEntry(e handbook.LogEntry) bool {
 	e.IncidentID = r.id
-	e.Author = r.u.author()
+	e.Author, e.Initials = r.u.author(), r.u.initials()
 	if _, err := r.u.ops.Log(r.u.ctx, e); err != nil {
 		r.u.opFailed(lang.L("The change could not be saved."), lang.L("Check that the disk is not full, then try again."), err)
 		return false
@@ -255,27 +271,26 @@ func (r *runView) addNote() {
 	}
 	if r.addEntry(handbook.LogEntry{Kind: noteKinds[r.noteKind.SelectedIndex()], Text: text}) {
 		r.note.SetText("")
+		// The next entry is a note again unless someone chooses otherwise:
+		// a kind left over from the last entry mislabels the next one.
+		r.noteKind.SetSelectedIndex(0)
 	}
 }
 
-// clockShort names a regulatory clock in a few words, for its card.
+// clockShort names a report in a few words, for its card.
 func clockShort(key string) string {
-	return lang.L(map[string]string{
-		handbook.ClockGDPR33:     "GDPR Art. 33",
-		handbook.ClockNIS2Early:  "NIS2 early warning",
-		handbook.ClockNIS2Notify: "NIS2 notification",
-		handbook.ClockNIS2Final:  "NIS2 final report",
-	}[key])
+	if rule, ok := handbook.Rule(key); ok {
+		return lang.L(rule.Short)
+	}
+	return key
 }
 
-// clockName names a regulatory clock and what it asks for.
+// clockName names a report and what it asks for.
 func clockName(key string) string {
-	return lang.L(map[string]string{
-		handbook.ClockGDPR33:     "GDPR Art. 33: notify the supervisory authority",
-		handbook.ClockNIS2Early:  "NIS2: early warning to the BSI",
-		handbook.ClockNIS2Notify: "NIS2: incident notification to the BSI",
-		handbook.ClockNIS2Final:  "NIS2: final report to the BSI",
-	}[key])
+	if rule, ok := handbook.Rule(key); ok {
+		return lang.L(rule.Name)
+	}
+	return key
 }
 
 func (r *runView) renderClocks(now time.Time) {
@@ -285,7 +300,7 @@ func (r *runView) renderClocks(now time.Time) {
 		r.clocks.Hide()
 		return
 	}
-	r.clocks.Layout = container.NewGridWithColumns(len(deadlines)).Layout
+	r.clocks.Layout = container.NewGridWithColumns(min(len(deadlines), 4)).Layout
 	for _, d := range deadlines {
 		r.clocks.Objects = append(r.clocks.Objects, r.clockCard(d, now))
 	}
@@ -299,11 +314,23 @@ func (r *runView) renderClocks(now time.Time) {
 func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(clockShort(d.Clock), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	due := widget.NewLabel(lang.L("due {{.Time}}", map[string]any{"Time": stamp(d.Due)}))
+	dueText := lang.L("due {{.Time}}", map[string]any{"Time": stamp(d.Due)})
+	switch {
+	case d.AwaitsClassification:
+		dueText = lang.L("due {{.Time}} at the latest; 4 h after classification as major", map[string]any{"Time": stamp(d.Due)})
+	case d.Rule.Reminder:
+		dueText = lang.L("reminder {{.Time}}: without undue delay", map[string]any{"Time": stamp(d.Due)})
+	}
+	due := widget.NewLabel(dueText)
+	due.Wrapping = fyne.TextWrapWord
 	left := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	left.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(name, due, left)
 	urgent := false
 	switch {
+	case !d.WaivedAt.IsZero():
+		left.SetText("✓ " + lang.L("not needed: {{.Reason}} ({{.By}})", map[string]any{"Reason": d.Reason, "By": d.WaivedBy}))
+		left.Importance = widget.SuccessImportance
 	case d.Done():
 		left.SetText("✓ " + lang.L("sent {{.Time}} ({{.By}})", map[string]any{"Time": stamp(d.SentAt), "By": d.SentBy}))
 		left.Importance = widget.SuccessImportance
@@ -318,7 +345,13 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 		left.Importance = widget.DangerImportance
 	}
 	if !d.Done() {
-		box.Add(widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) }))
+		row := container.NewGridWithColumns(2,
+			widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) }),
+			widget.NewButtonWithIcon(lang.L("Not needed …"), theme.CancelIcon(), func() { r.waiveDialog(d.Clock) }))
+		box.Add(row)
+		if d.AwaitsClassification && r.inc.Open() {
+			box.Add(widget.NewButtonWithIcon(lang.L("Classified as major …"), theme.WarningIcon(), func() { r.classifyDialog(d.Regime) }))
+		}
 	}
 	frame := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	frame.CornerRadius = theme.InputRadiusSize()
@@ -398,7 +431,7 @@ func (r *runView) renderSteps(now time.Time) {
 		r.steps.Add(l)
 		return
 	}
-	who := onDutyName(r.hb)
+	who := onDutyName(r.hb, now)
 	phase := "\x00"
 	for _, it := range items {
 		if it.Phase != phase {
@@ -462,7 +495,9 @@ func logKindLabel(kind string) string {
 		handbook.LogNote: "Note", handbook.LogDecision: "Decision", handbook.LogMessage: "Message",
 		handbook.LogCall: "Call", handbook.LogStep: "Step done", handbook.LogUnstep: "Step taken back",
 		handbook.LogEscalation: "Escalation", handbook.LogReport: "Report sent", handbook.LogCorrection: "Correction",
-		handbook.LogStart: "Start", handbook.LogClose: "Closed",
+		handbook.LogStart: "Start", handbook.LogClose: "Closed", handbook.LogRegime: "Reporting duty added",
+		handbook.LogClassified: "Classified as major", handbook.LogWaived: "Report not needed",
+		handbook.LogReportsOpen: "Closed with report open", handbook.LogImpact: "Impact", handbook.LogNextUpdate: "Next update",
 	}[kind])
 }
 
@@ -506,10 +541,10 @@ func (r *runView) renderLog() {
 	}
 	for i := len(r.log) - 1; i >= 0; i-- {
 		e := r.log[i]
-		head := widget.NewLabelWithStyle(e.At.Local().Format(layoutSeconds)+"  "+logKindLabel(e.Kind)+"  · "+e.Author,
+		head := widget.NewLabelWithStyle(e.At.Local().Format(layoutSeconds)+"  "+logKindLabel(e.Kind)+"  · "+authorLabel(e),
 			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head.Truncation = fyne.TextTruncateEllipsis
-		text := e.Text
+		text := entryText(e)
 		if orig, ok := byID[e.Corrects]; ok && e.Kind == handbook.LogCorrection {
 			text = lang.L("Corrects the entry of {{.Time}}:", map[string]any{"Time": orig.At.Local().Format(layoutSeconds)}) + " " + text
 		}
@@ -517,7 +552,7 @@ func (r *runView) renderLog() {
 		body.Wrapping = fyne.TextWrapWord
 		body.Selectable = true
 		var headRow fyne.CanvasObject = head
-		if r.inc.Open() && e.Kind != handbook.LogStep && e.Kind != handbook.LogUnstep {
+		if r.inc.Open() && correctable(e.Kind) {
 			// The button sits beside the heading, so the text below gets the full width.
 			entry := e
 			fix := widget.NewButtonWithIcon(lang.L("Correct"), theme.DocumentCreateIcon(), func() { r.correctDialog(entry) })
@@ -535,6 +570,45 @@ func (r *runView) renderLog() {
 		r.entries.Add(widget.NewSeparator())
 	}
 	r.entries.Refresh()
+}
+
+// correctable tells the entries a person wrote as text, which a
+// correction can refer to; the others record a state (a tick, a regime,
+// a report) and change by the next entry of their kind.
+func correctable(kind string) bool {
+	return slices.Contains([]string{"", handbook.LogNote, handbook.LogDecision, handbook.LogCall, handbook.LogMessage,
+		handbook.LogCorrection, handbook.LogEscalation, handbook.LogStart, handbook.LogClose}, kind)
+}
+
+// authorLabel is who made an entry, with initials when they differ.
+func authorLabel(e handbook.LogEntry) string {
+	if e.Initials == "" || e.Initials == e.Author {
+		return e.Author
+	}
+	return e.Author + " (" + e.Initials + ")"
+}
+
+// entryText is what an entry says, in the reader's language for the
+// entries that record a state.
+func entryText(e handbook.LogEntry) string {
+	regime := lang.L(cmp.Or(handbook.RegimeNames[e.Regime], e.Regime))
+	switch e.Kind {
+	case handbook.LogRegime:
+		return lang.L("{{.Regime}} applies, aware since {{.Time}}", map[string]any{"Regime": regime, "Time": stamp(e.Moment)})
+	case handbook.LogClassified:
+		return lang.L("{{.Regime}}: classified as major at {{.Time}}", map[string]any{"Regime": regime, "Time": stamp(e.Moment)})
+	case handbook.LogNextUpdate:
+		return lang.L("Next update promised for {{.Time}}", map[string]any{"Time": stamp(e.Moment)})
+	case handbook.LogWaived:
+		return lang.L("{{.Report}} not needed: {{.Reason}}", map[string]any{"Report": clockName(e.Clock), "Reason": e.Text})
+	case handbook.LogReportsOpen:
+		text := lang.L("Closed while {{.Report}} is still open", map[string]any{"Report": clockName(e.Clock)})
+		if e.Text != "" {
+			text += ": " + e.Text
+		}
+		return text
+	}
+	return e.Text
 }
 
 // correctDialog asks for the correct text of an entry and logs it as a new

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/person"
 	"ernstfall/internal/store"
 )
 
@@ -26,7 +27,7 @@ func newIncidentUI(t *testing.T) *ui {
 	tickEvery = 0
 	t.Cleanup(func() { tickEvery = prev })
 	u := newTestUI(t)
-	u.app.Preferences().SetString(prefAuthor, testAuthor)
+	u.who = person.Person{Name: testAuthor, Initials: "EE"}
 	return u
 }
 
@@ -159,14 +160,14 @@ func TestIncidentLifecycle(t *testing.T) {
 	var steps []handbook.ChecklistItem
 
 	t.Run("start", func(t *testing.T) {
-		wantClocks := append(slices.Clone(handbook.ClocksGDPR), handbook.ClocksNIS2...)
+		wantClocks := append(handbook.RegimeClocks(handbook.RegimeGDPR), handbook.RegimeClocks(handbook.RegimeNIS2)...)
 		if inc.PlaybookID != pb.ID || inc.PlaybookSnapshot != pb.Body || !slices.Equal(inc.Clocks, wantClocks) {
 			t.Fatalf("incident = playbook %q, clocks %v", inc.PlaybookID, inc.Clocks)
 		}
 		if want := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC); !inc.AwareAt.Equal(want) || !inc.StartedAt.Equal(testNow) {
 			t.Fatalf("aware %v, started %v", inc.AwareAt, inc.StartedAt)
 		}
-		if u.current != u.screenIndex(t, "incidents") || !hasText(u.body, "NIS2 Frühwarnung") || !hasText(u.body, "noch 3 h") {
+		if u.current != u.screenIndex(t, "incidents") || !hasText(u.body, "NIS2 Erstmeldung") || !hasText(u.body, "noch 3 h") {
 			t.Fatalf("running incident not shown with its clocks: %q", texts(u.body))
 		}
 		if !u.badge.Visible() || u.badge.Text != "1 laufender Vorfall" {
@@ -300,7 +301,13 @@ func TestIncidentLifecycle(t *testing.T) {
 		entryWithPlaceholder(t, d, "Was hat funktioniert, was nicht, was muss sich ändern?").SetText("Backup-Isolierung dauerte zu lange.")
 		entryWithPlaceholder(t, d, "z. B. Wiederherstellung aus dem Offline-Backup testen").SetText("Offline-Backup quartalsweise testen")
 		find(t, d, "owner select", func(s *widget.Select) bool { return len(s.Options) > 10 }).SetSelectedIndex(1)
-		entryWithPlaceholder(t, d, "26.12.2026").SetText("15.12.2026")
+		entryWithPlaceholder(t, d, "TT.MM.JJJJ").SetText("15.12.2026")
+		// The reports are open: closing needs the decision.
+		test.Tap(findButton(t, d, "Vorfall abschließen"))
+		if !onlyIncident(t, u).Open() || !hasText(d, "Meldungen sind noch offen") {
+			t.Fatal("closed with open reports without a decision")
+		}
+		test.Tap(checkLabelled(t, d, "Trotzdem abschließen: die offenen Meldungen bleiben offen (wird als Entscheidung protokolliert)"))
 		test.Tap(findButton(t, d, "Vorfall abschließen"))
 		closed := onlyIncident(t, u)
 		if !closed.ClosedAt.Equal(testNow) || !strings.HasPrefix(closed.Summary, "Angriff eingedämmt") {
@@ -390,7 +397,7 @@ func TestIncidentGolden(t *testing.T) {
 	pb := ransomware(t, u)
 	aware := testNow.Add(-21 * time.Hour)
 	inc, start := handbook.StartIncident(&pb, "", testNow.Add(-40*time.Minute), aware, testAuthor)
-	inc.Clocks = append(slices.Clone(handbook.ClocksGDPR), handbook.ClocksNIS2...)
+	inc.Clocks = append(handbook.RegimeClocks(handbook.RegimeGDPR), handbook.RegimeClocks(handbook.RegimeNIS2)...)
 	inc.Level = 2
 	steps := handbook.Checklist(inc, nil)
 	entries := []handbook.LogEntry{start,
@@ -418,21 +425,30 @@ func TestIncidentGolden(t *testing.T) {
 func TestAuthorSetting(t *testing.T) {
 	tests := []struct {
 		name, typed, want string
+		initials          string
 	}{
-		{"system user by default", "", systemAuthor()},
-		{"own name", "Jonas Weber", "Jonas Weber"},
+		{"own name, initials from it", "Jonas Weber", "Jonas Weber", "JW"},
+		{"a title is no initial", "Dr. Henrik Lange", "Dr. Henrik Lange", "HL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u := newIncidentUI(t)
-			u.app.Preferences().SetString(prefAuthor, "")
+			u.who = person.Person{}
+			u.configDir = t.TempDir()
 			u.nav.Select(u.screenIndex(t, "settings"))
-			if !hasText(u.body, "Steht im Vorfallprotokoll bei jedem Eintrag") {
+			if !hasText(u.body, "Steht bei jedem Protokolleintrag") {
 				t.Fatalf("no name setting: %q", texts(u.body))
 			}
-			test.Type(entryWithPlaceholder(t, u.body, systemAuthor()), tt.typed)
-			if got := u.author(); got != tt.want {
-				t.Fatalf("author = %q, want %q", got, tt.want)
+			name := entryWithPlaceholder(t, u.body, "Vor- und Nachname")
+			name.SetText("")
+			test.Type(name, tt.typed)
+			test.Tap(findButton(t, find(t, u.body, "name card", func(c *widget.Card) bool { return c.Title == "Mein Name" }), "Speichern"))
+			if got := u.author(); got != tt.want || u.initials() != tt.initials {
+				t.Fatalf("author = %q (%q), want %q (%q)", got, u.initials(), tt.want, tt.initials)
+			}
+			saved, err := person.Load(u.configDir)
+			if err != nil || saved.Name != tt.want {
+				t.Fatalf("saved %+v, %v", saved, err)
 			}
 		})
 	}

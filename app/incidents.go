@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"os/user"
 	"slices"
 	"strings"
 	"time"
@@ -21,10 +20,6 @@ import (
 	"ernstfall/internal/store"
 )
 
-// prefAuthor is the preference holding the name this device writes into
-// incident logs.
-const prefAuthor = "author_name"
-
 // Layouts of times of day in incident views.
 const (
 	layoutClock   = "15:04"
@@ -37,37 +32,6 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.Local().Format(lang.L("2006-01-02 15:04"))
-}
-
-// systemAuthor is the OS user's full name, else the login.
-func systemAuthor() string {
-	u, err := user.Current()
-	if err != nil {
-		return ""
-	}
-	if name, _, _ := strings.Cut(u.Name, ","); strings.TrimSpace(name) != "" {
-		return strings.TrimSpace(name)
-	}
-	return u.Username
-}
-
-// author is who the log names for entries made on this device.
-func (u *ui) author() string {
-	if a := strings.TrimSpace(u.app.Preferences().String(prefAuthor)); a != "" {
-		return a
-	}
-	return systemAuthor()
-}
-
-// authorSetting is the "my name" input of the settings screen.
-func authorSetting(u *ui) fyne.CanvasObject {
-	e := widget.NewEntry()
-	e.SetPlaceHolder(systemAuthor())
-	e.SetText(u.app.Preferences().String(prefAuthor))
-	e.OnChanged = func(s string) { u.app.Preferences().SetString(prefAuthor, strings.TrimSpace(s)) }
-	hint := widget.NewLabel(lang.L("Written into the incident log next to every entry made on this computer."))
-	hint.Wrapping = fyne.TextWrapWord
-	return widget.NewCard(lang.L("My name"), "", container.NewVBox(e, hint))
 }
 
 // openIncidents lists the running incidents, newest first.
@@ -134,6 +98,9 @@ func incidentCards(u *ui, hb handbook.Handbook, now time.Time) []fyne.CanvasObje
 	}
 	if len(running) > 0 {
 		out = append(out, card(lang.L("Running incidents"), running, ""))
+	}
+	if c := pendingReportsCard(u, hb, now); c != nil {
+		out = append(out, c)
 	}
 	var review []fyne.CanvasObject
 	for _, pb := range handbook.ReviewSuggested(hb) {
@@ -322,6 +289,10 @@ type startForm struct {
 	clock    *widget.Entry
 	gdpr     *widget.Check
 	nis2     *widget.Check
+	dora     *widget.Check
+	impact   *widget.Entry
+	nextDate *widget.Entry
+	nextTime *widget.Entry
 	problem  *widget.Label
 	dlg      dialog.Dialog
 }
@@ -406,6 +377,15 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	f.clock.SetText(now.Format(layoutClock))
 	f.gdpr = widget.NewCheck(lang.L("Personal data affected (GDPR Art. 33)"), nil)
 	f.nis2 = widget.NewCheck(lang.L("Significant incident under NIS2 / §32 BSIG"), nil)
+	f.dora = widget.NewCheck(lang.L("Major ICT-related incident under DORA (classified now)"), nil)
+	f.impact = widget.NewMultiLineEntry()
+	f.impact.Wrapping = fyne.TextWrapWord
+	f.impact.SetMinRowsVisible(2)
+	f.impact.SetPlaceHolder(lang.L("What does it do to customers, staff, operations? (for messages)"))
+	f.nextDate = widget.NewEntry()
+	f.nextDate.SetPlaceHolder(datePlaceHolder())
+	f.nextTime = widget.NewEntry()
+	f.nextTime.SetPlaceHolder(lang.L("HH:MM"))
 	f.problem = widget.NewLabel("")
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Wrapping = fyne.TextWrapWord
@@ -418,14 +398,16 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 		widget.NewFormItem(lang.L("Escalation level"), f.level),
 		widget.NewFormItem(lang.L("Incident owner"), container.NewVBox(f.owner, f.onDuty)),
 		widget.NewFormItem(lang.L("Aware since"), container.NewGridWithColumns(2, f.date, f.clock)),
-		widget.NewFormItem(lang.L("Reporting duties"), container.NewVBox(f.gdpr, f.nis2)),
+		widget.NewFormItem(lang.L("Reporting duties"), container.NewVBox(f.gdpr, f.nis2, f.dora)),
+		widget.NewFormItem(lang.L("Impact"), f.impact),
+		widget.NewFormItem(lang.L("Next update"), container.NewGridWithColumns(2, f.nextDate, f.nextTime)),
 	)
 	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
 	ok := widget.NewButtonWithIcon(lang.L("Start incident"), theme.MediaPlayIcon(), f.submit)
 	ok.Importance = widget.HighImportance
 	body := container.NewBorder(nil, container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok)), nil, nil, grid)
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Start incident"), body, u.win)
-	f.dlg.Resize(fyne.NewSize(640, 560))
+	f.dlg.Resize(fyne.NewSize(680, 660))
 	return f
 }
 
@@ -468,35 +450,39 @@ func (f *startForm) onDutyText() string {
 	if r == nil {
 		return ""
 	}
-	return onDutyLine(f.hb, *r)
+	return onDutyLine(f.hb, *r, f.u.now())
 }
 
-// onDutyLine says who holds a role now, and whether that is a deputy.
-func onDutyLine(hb handbook.Handbook, r handbook.Role) string {
-	c, ok := handbook.OnDuty(hb, r)
-	if !ok {
+// onDutyLine says who is on duty in a role at `at`, and why: the on-call
+// roster, a stand-in, a deputy.
+func onDutyLine(hb handbook.Handbook, r handbook.Role, at time.Time) string {
+	d := handbook.OnDutyAt(hb, r, at)
+	if !d.OnDuty() {
 		return "⚠ " + lang.L("nobody assigned")
 	}
-	text := c.Name
-	if p := c.Phones(); len(p) > 0 {
+	text := d.Contact.FullName()
+	if p := d.Contact.Phones(); len(p) > 0 {
 		text += " · " + p[0]
 	}
-	if len(r.Holders) > 0 && r.Holders[0] != c.ID {
+	switch {
+	case d.Source == handbook.DutyRoster || d.Source == handbook.DutyException:
+		return lang.L("On call: {{.Name}} (until {{.Time}})", map[string]any{"Name": text, "Time": stamp(d.Shift.To)})
+	case d.Deputy:
 		return lang.L("On duty: {{.Name}} (deputy; the primary cannot be reached by phone)", map[string]any{"Name": text})
 	}
 	return lang.L("On duty: {{.Name}}", map[string]any{"Name": text})
 }
 
 // onDutyName tells, for a step's role mention, who is on duty in that role
-// now; "" for a mention of no role.
-func onDutyName(hb handbook.Handbook) func(mention string) string {
+// at `at`; "" for a mention of no role.
+func onDutyName(hb handbook.Handbook, at time.Time) func(mention string) string {
 	return func(mention string) string {
 		for _, r := range hb.Roles {
 			if r.Deleted || !handbook.MentionsRole(mention, r.Name) {
 				continue
 			}
-			if c, ok := handbook.OnDuty(hb, r); ok {
-				return c.Name
+			if d := handbook.OnDutyAt(hb, r, at); d.OnDuty() {
+				return d.Contact.FullName()
 			}
 			return "⚠ " + lang.L("nobody assigned")
 		}
@@ -528,7 +514,13 @@ func (f *startForm) submit() {
 		f.fail(err.Error())
 		return
 	}
-	req := ops.StartIncident{Title: f.title.Text, Severity: handbook.Severities[f.severity.SelectedIndex()], AwareAt: aware, By: f.u.author()}
+	next, err := optionalDateClock(f.nextDate.Text, f.nextTime.Text)
+	if err != nil {
+		f.fail(lang.L("Enter the next update as date (DD.MM.YYYY) and time (HH:MM), or leave both empty."))
+		return
+	}
+	req := ops.StartIncident{Title: f.title.Text, Severity: handbook.Severities[f.severity.SelectedIndex()], AwareAt: aware,
+		Impact: f.impact.Text, NextUpdate: next, By: f.u.author(), Initials: f.u.initials()}
 	if pb := f.chosenPlaybook(); pb != nil {
 		req.Playbook = pb.ID
 	}
@@ -538,11 +530,13 @@ func (f *startForm) submit() {
 	if i := f.level.SelectedIndex(); i > 0 {
 		req.Level = f.levels[i-1].Level
 	}
-	if f.gdpr.Checked {
-		req.Clocks = append(req.Clocks, handbook.ClocksGDPR...)
-	}
-	if f.nis2.Checked {
-		req.Clocks = append(req.Clocks, handbook.ClocksNIS2...)
+	for _, c := range []struct {
+		check  *widget.Check
+		regime string
+	}{{f.gdpr, handbook.RegimeGDPR}, {f.nis2, handbook.RegimeNIS2}, {f.dora, handbook.RegimeDORA}} {
+		if c.check.Checked {
+			req.Regimes = append(req.Regimes, c.regime)
+		}
 	}
 	inc, err := f.u.ops.StartIncident(f.u.ctx, req)
 	if oe, ok := ops.AsError(err); ok {

@@ -61,7 +61,7 @@ func playbookDetail(u *ui, p handbook.Playbook, contacts names) fyne.CanvasObjec
 		box.Add(sum)
 	}
 	box.Add(widget.NewSeparator())
-	box.Add(renderMarkdownWith(p.Body, onDutyName(onDutyHandbook(u))))
+	box.Add(renderMarkdownWith(p.Body, onDutyName(onDutyHandbook(u), u.now())))
 	return box
 }
 

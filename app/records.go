@@ -6,9 +6,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 func risksView(u *ui) view {
@@ -135,6 +140,7 @@ func actionsView(u *ui) view {
 
 func templatesView(u *ui) view {
 	contacts, contactOpts := labels(u, handbook.EntityContact)
+	roleNames, roleOpts := labels(u, handbook.EntityRole)
 	var audiences []option
 	for _, a := range handbook.Audiences {
 		audiences = append(audiences, option{string(a), audienceLabel(a)})
@@ -151,9 +157,20 @@ func templatesView(u *ui) view {
 				{lang.L("Audience"), audienceLabel(t.Audience)},
 				{lang.L("Channel"), t.Channel},
 				{lang.L("Subject"), t.Subject},
+				{lang.L("Contact role ({{.Example}})", map[string]any{"Example": "{{contact.*}}"}), roleNames.name(t.ContactRole)},
 			}
 			rows = append(rows, reviewRows(t.Review, u.now(), contacts)...)
-			return container.NewVBox(props(rows...), heading(lang.L("Message")), renderMarkdown(t.Body))
+			box := container.NewVBox(props(rows...))
+			if unknown := unknownPlaceholders(u, t); len(unknown) > 0 {
+				warn := widget.NewLabel("⚠ " + unknownText(unknown))
+				warn.Importance = widget.WarningImportance
+				warn.Wrapping = fyne.TextWrapWord
+				box.Add(warn)
+			}
+			box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Placeholders …"), theme.HelpIcon(), func() { showPlaceholders(u) })))
+			box.Add(heading(lang.L("Message")))
+			box.Add(renderMarkdown(t.Body))
+			return box
 		},
 		edit: func(f *form, t *handbook.CommTemplate) {
 			f.text("title", lang.L("Title"), &t.Title)
@@ -161,8 +178,61 @@ func templatesView(u *ui) view {
 			f.text("channel", lang.L("Channel"), &t.Channel)
 			f.text("subject", lang.L("Subject"), &t.Subject)
 			reviewFields(f, &t.Review, contactOpts)
-			f.markdown("body", lang.L("Message (Markdown, placeholders such as {{.Example}})", map[string]any{"Example": "{{incident.title}}"}), &t.Body)
+			f.choice("contact_role", lang.L("Contact role ({{.Example}})", map[string]any{"Example": "{{contact.*}}"}), &t.ContactRole, roleOpts)
+			f.box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Placeholders …"), theme.HelpIcon(), func() { showPlaceholders(u) })))
+			f.markdown("body", lang.L("Message (Markdown, placeholders such as {{.Example}})", map[string]any{"Example": "{{role:Datenschutz.phone}}"}), &t.Body)
+		},
+		// Saving lists the placeholders no message can fill, while the
+		// author still knows what was meant.
+		saved: func(t handbook.CommTemplate) {
+			if unknown := unknownPlaceholders(u, t); len(unknown) > 0 {
+				dialog.ShowInformation(lang.L("Unknown placeholders"), unknownText(unknown)+"\n\n"+
+					lang.L("They stay as written in every message. “Placeholders …” lists those Ernstfall fills."), u.win)
+			}
 		},
 	}
 	return s.view()
+}
+
+// unknownPlaceholders are the placeholders of t no message can fill.
+func unknownPlaceholders(u *ui, t handbook.CommTemplate) []string {
+	roles, err := store.List[handbook.Role](u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+		return nil
+	}
+	return handbook.UnknownPlaceholders(handbook.Handbook{Roles: roles}, t.Subject, t.Body)
+}
+
+// unknownText names unknown placeholders in a sentence.
+func unknownText(names []string) string {
+	return lang.L("No message can fill these placeholders: {{.List}}", map[string]any{"List": "{{" + strings.Join(names, "}}, {{") + "}}"})
+}
+
+// showPlaceholders shows the table of placeholders with what each stands
+// for, and the roles of this handbook as examples.
+func showPlaceholders(u *ui) {
+	grid := container.New(layout.NewFormLayout())
+	for _, p := range handbook.Placeholders {
+		name := widget.NewLabelWithStyle("{{"+strings.ReplaceAll(p.Name, "ROLE", lang.L("ROLE"))+"}}", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		name.Selectable = true
+		meaning := widget.NewLabel(strings.ReplaceAll(lang.L(p.Meaning), "ROLE", lang.L("ROLE")))
+		meaning.Wrapping = fyne.TextWrapWord
+		grid.Add(name)
+		grid.Add(meaning)
+	}
+	roles, err := store.List[handbook.Role](u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	var names []string
+	for _, r := range roles {
+		names = append(names, r.Name)
+	}
+	intro := widget.NewLabel(lang.L("A role is named as in this handbook: {{.Roles}}. Its person is the one on duty when the message is written: the on-call roster, else the holders in their order.",
+		map[string]any{"Roles": strings.Join(names, ", ")}))
+	intro.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.L("Placeholders"), lang.L("Close"), container.NewBorder(intro, nil, nil, nil, container.NewVScroll(grid)), u.win)
+	d.Resize(fyne.NewSize(860, 600))
+	d.Show()
 }

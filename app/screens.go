@@ -28,6 +28,7 @@ func screens() []screen {
 		{"contacts", "Contacts", theme.AccountIcon(), []handbook.Entity{handbook.EntityContact}, contactsView},
 		{"roles", "Roles & escalation", theme.GridIcon(), []handbook.Entity{handbook.EntityRole, handbook.EntityEscalation}, rolesView},
 		{"calltree", "Call tree", theme.MailForwardIcon(), nil, callTreeView},
+		{"oncall", "On call", theme.HistoryIcon(), nil, onCallView},
 		{"recovery", "Recovery", theme.ViewRefreshIcon(), []handbook.Entity{handbook.EntityService}, servicesView},
 		{"risks", "Risks", theme.WarningIcon(), []handbook.Entity{handbook.EntityRisk}, risksView},
 		{"exercises", "Exercises", theme.MediaPlayIcon(), []handbook.Entity{handbook.EntityExercise}, exercisesView},

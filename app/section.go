@@ -41,6 +41,8 @@ type section[T any, P recPtr[T]] struct {
 	listShare float64
 	// order sorts the records after loading; by label when nil.
 	order func([]T)
+	// saved, when set, runs after a record was saved from its form.
+	saved func(T)
 
 	items    []T
 	shown    []int
@@ -275,7 +277,12 @@ func (s *section[T, P]) editRec(rec T, isNew bool) {
 		}
 		return ops.Save[T, P](s.u.ctx, s.u.ops, &before, (*T)(p))
 	}
-	f.saved = func() { s.selectID(p.Meta().ID) }
+	f.saved = func() {
+		s.selectID(p.Meta().ID)
+		if s.saved != nil {
+			s.saved(*(*T)(p))
+		}
+	}
 	f.cancel = func() {
 		if isNew {
 			s.showEmpty()

@@ -42,6 +42,7 @@ func settingsView(u *ui) view {
 	}
 	f := newForm(u)
 	f.text("organisation", lang.L("Organisation"), &hbSettings.Organisation)
+	f.text("address", lang.L("Address (for messages)"), &hbSettings.Address)
 	f.text("classification", lang.L("Classification"), &hbSettings.Classification)
 	f.text("location", lang.L("Where the handbook is kept"), &hbSettings.Location)
 	f.text("default_country", lang.L("Country code for local phone numbers"), &hbSettings.DefaultCountry)
@@ -66,7 +67,7 @@ func settingsView(u *ui) view {
 	saveBtn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
 	box := container.NewVBox(
 		widget.NewCard(lang.L("Language"), "", container.NewVBox(language, notice)),
-		authorSetting(u),
+		personSetting(u),
 		widget.NewCard(lang.L("Handbook"), "", container.NewVBox(f.general, f.box, container.NewHBox(saveBtn, saved))),
 		widget.NewCard(lang.L("Synchronisation"), "", u.syncSettings()),
 		widget.NewCard(lang.L("Database"), "", widget.NewLabel(u.st.Path())),

@@ -162,9 +162,10 @@ func (u *ui) round(cfg syncConfig, done func(foldersync.Report, error)) {
 	u.syncer.running = true
 	u.updateSyncStatus()
 	u.syncer.wg.Add(1)
+	author := u.author()
 	go func() {
 		defer u.syncer.wg.Done()
-		rep, err := u.syncer.engine.Run(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now})
+		rep, err := u.syncer.engine.Run(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Author: author, Now: u.now})
 		fyne.Do(func() {
 			u.syncer.running = false
 			u.syncer.done, u.syncer.last, u.syncer.lastErr = true, rep, err

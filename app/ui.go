@@ -17,6 +17,7 @@ import (
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
+	"ernstfall/internal/person"
 	"ernstfall/internal/store"
 )
 
@@ -52,6 +53,10 @@ type ui struct {
 	// tabs while the settings are shown.
 	history *historyPane
 	backups *backupsPane
+	// configDir is where who works at this computer is kept (who); empty
+	// keeps it for this session only.
+	configDir string
+	who       person.Person
 }
 
 // view is what a screen shows and what it can do on request.

@@ -203,6 +203,17 @@ func TestDemoReferences(t *testing.T) {
 		for _, h := range r.Holders {
 			refs = append(refs, ref{"role " + r.Name + " holder", handbook.EntityContact, h})
 		}
+		if r.OnCall == nil {
+			continue
+		}
+		for _, h := range r.OnCall.People {
+			refs = append(refs, ref{"role " + r.Name + " on call", handbook.EntityContact, h})
+		}
+		for _, e := range r.OnCall.Exceptions {
+			for _, id := range nonEmpty(e.Person, e.Cover) {
+				refs = append(refs, ref{"role " + r.Name + " exception", handbook.EntityContact, id})
+			}
+		}
 	}
 	for _, e := range hb.Escalation {
 		refs = append(refs, ref{e.Name + " decided by", handbook.EntityRole, e.DecidedBy})
@@ -471,6 +482,58 @@ func TestDemoServices(t *testing.T) {
 	})
 }
 
+// nonEmpty drops empty strings.
+func nonEmpty(s ...string) []string {
+	return slices.DeleteFunc(s, func(v string) bool { return v == "" })
+}
+
+// TestDemoOnCall: the demo has a weekly IT on-call rotation of four people
+// with one swap (two exceptions, one each way), and the dates of the demo
+// (late November 2026) fall inside it.
+func TestDemoOnCall(t *testing.T) {
+	hb := load(t)
+	var rotations []handbook.Role
+	for _, r := range hb.Roles {
+		if r.OnCall != nil {
+			rotations = append(rotations, r)
+		}
+	}
+	if len(rotations) != 1 {
+		t.Fatalf("%d roles with a rotation, want 1", len(rotations))
+	}
+	r := rotations[0]
+	rot := r.OnCall
+	if r.Name != "IT-Rufbereitschaft" || len(rot.People) != 4 || rot.PeriodDays != 7 || len(rot.Exceptions) != 2 {
+		t.Errorf("rotation %+v", rot)
+	}
+	for _, e := range rot.Exceptions {
+		if e.Kind != handbook.ExceptionSwap {
+			t.Errorf("exception %+v is no swap", e)
+		}
+	}
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, c := range hb.Contacts {
+		names[c.ID] = c.Name
+	}
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 26, 2, 0, 0, 0, loc), "Felix Brandt"},
+		{time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "Tobias Wendt"},
+		{time.Date(2026, 12, 24, 20, 0, 0, 0, loc), "Aylin Demir"},
+		{time.Date(2027, 1, 5, 3, 0, 0, 0, loc), "Felix Brandt"},
+	} {
+		if got := handbook.OnDutyAt(hb, r, tt.at); names[got.Contact.ID] != tt.want {
+			t.Errorf("on duty %s: %s, want %s", tt.at, names[got.Contact.ID], tt.want)
+		}
+	}
+}
+
 func TestDemoTemplates(t *testing.T) {
 	hb := load(t)
 	audiences := map[handbook.Audience]bool{}
@@ -483,11 +546,8 @@ func TestDemoTemplates(t *testing.T) {
 			if !placeholder.MatchString(c.Body) {
 				t.Errorf("body has no placeholder")
 			}
-			for _, p := range placeholder.FindAllString(c.Subject+c.Body, -1) {
-				if !slices.Contains([]string{"{{incident.title}}", "{{incident.started}}", "{{incident.impact}}",
-					"{{contact.name}}", "{{contact.phone}}", "{{company.name}}", "{{next_update}}"}, p) {
-					t.Errorf("unknown placeholder %s", p)
-				}
+			if unknown := handbook.UnknownPlaceholders(hb, c.Subject, c.Body); len(unknown) > 0 {
+				t.Errorf("placeholders no message can fill: %q", unknown)
 			}
 		})
 	}

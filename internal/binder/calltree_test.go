@@ -3,6 +3,7 @@ package binder
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"ernstfall/internal/handbook"
 )
@@ -16,7 +17,7 @@ func TestCallTreePage(t *testing.T) {
 	if !strings.Contains(e.all(), "Telefonkette") {
 		t.Fatal("no call tree heading")
 	}
-	levels := handbook.CallTree(hb)
+	levels := handbook.CallTree(hb, time.Time{})
 	if len(levels) != 4 {
 		t.Fatalf("demo has %d levels, want 4", len(levels))
 	}

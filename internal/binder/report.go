@@ -272,9 +272,9 @@ func (r *report) levelNamed(level int) string {
 // person is a contact's name with the first number to call.
 func person(c handbook.Contact) string {
 	if p := c.Phones(); len(p) > 0 {
-		return c.Name + " · " + p[0]
+		return c.FullName() + " · " + p[0]
 	}
-	return c.Name
+	return c.FullName()
 }
 
 func (r *report) ownerCell() cell {
@@ -283,8 +283,8 @@ func (r *report) ownerCell() cell {
 		return txt(cmp.Or(r.inc.OwnerRole, r.p.t.notSet), style{})
 	}
 	out := txt(role.Name, style{bold: true})
-	if c, ok := handbook.OnDuty(r.p.hb, role); ok {
-		out = append(out, run{text: "\n" + fmt.Sprintf(r.p.t.report.onDuty, person(c))})
+	if d := handbook.OnDutyAt(r.p.hb, role, r.end); d.OnDuty() {
+		out = append(out, run{text: "\n" + fmt.Sprintf(r.p.t.report.onDuty, person(d.Contact))})
 	}
 	return out
 }
@@ -296,13 +296,13 @@ func (r *report) notifiedCell() cell {
 		return nil
 	}
 	var out cell
-	for _, n := range handbook.Notify(r.p.hb, r.inc.Level) {
+	for _, n := range handbook.Notify(r.p.hb, r.inc.Level, r.end) {
 		if len(out) > 0 {
 			out = append(out, run{text: "\n"})
 		}
-		out = append(out, run{text: n.Role.Name, st: style{bold: true}})
-		if c, ok := handbook.OnDuty(r.p.hb, n.Role); ok {
-			out = append(out, run{text: ": " + person(c)})
+		out = append(out, run{text: n.Duty.Role.Name, st: style{bold: true}})
+		if n.Duty.OnDuty() {
+			out = append(out, run{text: ": " + person(n.Duty.Contact)})
 		}
 	}
 	return out
@@ -339,6 +339,8 @@ func (r *report) clocks(d *doc) {
 	for _, dl := range r.deadlines {
 		var state cell
 		switch {
+		case !dl.WaivedAt.IsZero():
+			state = txt(fmt.Sprintf(rt.waived, dl.Reason), style{})
 		case dl.Done() && !dl.SentAt.After(dl.Due):
 			state = txt(rt.onTime, style{})
 		case dl.Done():
@@ -349,12 +351,15 @@ func (r *report) clocks(d *doc) {
 		default:
 			state = txt(rt.clockOpen+" – "+fmt.Sprintf(rt.left, duration(dl.Left(r.p.printed))), style{bold: true})
 		}
-		sent := "–"
-		if dl.Done() {
+		sent, by := "–", dl.SentBy
+		switch {
+		case !dl.SentAt.IsZero():
 			sent = r.stamp(dl.SentAt)
+		case !dl.WaivedAt.IsZero():
+			by = dl.WaivedBy
 		}
 		rows = append(rows, []cell{txt(cmp.Or(rt.clockNames[dl.Clock], dl.Clock), style{bold: true}),
-			txt(r.stamp(dl.Due), style{}), txt(sent, style{}), txt(dl.SentBy, style{}), state})
+			txt(r.stamp(dl.Due), style{}), txt(sent, style{}), txt(by, style{}), state})
 	}
 	d.table(table{header: []cell{txt(rt.clockCols[0], style{}), txt(rt.clockCols[1], style{}), txt(rt.clockCols[2], style{}),
 		txt(rt.clockCols[3], style{}), txt(rt.clockCols[4], style{})},
@@ -399,8 +404,16 @@ func (r *report) entryCell(e handbook.LogEntry, st style) cell {
 		}
 	case handbook.LogEscalation:
 		out = append(out, run{text: handbook.LevelTitle(r.p.t.level, e.Level, r.levelNamed(e.Level)), st: style{bold: true}})
-	case handbook.LogReport:
+	case handbook.LogReport, handbook.LogWaived, handbook.LogReportsOpen:
 		out = append(out, run{text: cmp.Or(rt.clockNames[e.Clock], e.Clock), st: style{bold: true}})
+	case handbook.LogRegime:
+		out = append(out, run{text: cmp.Or(rt.regimes[e.Regime], e.Regime), st: style{bold: true}},
+			run{text: "\n" + fmt.Sprintf(rt.awareSince, r.stamp(e.Moment)), st: st})
+	case handbook.LogClassified:
+		out = append(out, run{text: cmp.Or(rt.regimes[e.Regime], e.Regime), st: style{bold: true}},
+			run{text: "\n" + fmt.Sprintf(rt.classifiedAt, r.stamp(e.Moment)), st: st})
+	case handbook.LogNextUpdate:
+		out = append(out, run{text: r.stamp(e.Moment), st: style{bold: true}})
 	case handbook.LogCorrection:
 		note := rt.unknownEntry
 		if orig, ok := r.byID[e.Corrects]; ok {

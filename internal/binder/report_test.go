@@ -80,7 +80,7 @@ func reportHandbook(t *testing.T) (handbook.Handbook, handbook.Incident) {
 		AwareAt: aware, StartedAt: start, ClosedAt: time.Date(2026, 11, 24, 17, 45, 12, 0, time.Local),
 		Summary: "Angriff über ein kompromittiertes VPN-Konto; zwei Dateiserver aus der Sicherung vom 19.11. " +
 			"wiederhergestellt, kein Lösegeld gezahlt, Meldungen an BayLDA und BSI fristgerecht.",
-		Clocks:           append(append([]string{}, handbook.ClocksGDPR...), handbook.ClocksNIS2...),
+		Clocks:           []string{handbook.ClockGDPR33, handbook.ClockNIS2Early, handbook.ClockNIS2Notify, handbook.ClockNIS2Final},
 		PlaybookSnapshot: reportBody}
 	hb.Incidents = []handbook.Incident{inc,
 		{Record: handbook.Record{ID: "inc-other"}, Title: "Anderer Vorfall", StartedAt: start}}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"ernstfall/internal/handbook"
 )
@@ -432,7 +433,7 @@ func (d *doc) callTree() {
 	d.startSection(SectionCallTree, t.callTree)
 	d.text(t.callTreeIntro, style{italic: true})
 	d.y += 2
-	levels := handbook.CallTree(d.p.hb)
+	levels := handbook.CallTree(d.p.hb, time.Time{})
 	if len(levels) == 0 {
 		d.text(t.none, style{italic: true})
 		return

@@ -296,9 +296,9 @@ type reportTexts struct {
 	duration, running, playbook, noPlaybook         string
 	participants, printed, timeFormat, stampFormat  string
 	clocks, noClocks, onTime, late, clockOpen, left string
-	overdueBy                                       string
+	overdueBy, waived, awareSince, classifiedAt     string
 	clockCols                                       [5]string
-	clockNames                                      map[string]string
+	clockNames, regimes                             map[string]string
 	timeline, corrects, correctedAt, unknownEntry   string
 	unknownStep                                     string
 	timelineCols                                    [4]string
@@ -319,13 +319,19 @@ var reportDE = reportTexts{
 	timeFormat: "15:04:05", stampFormat: "02.01.2006 15:04:05",
 	clocks: "Meldefristen", noClocks: "Für diesen Vorfall läuft keine Meldefrist.",
 	onTime: "rechtzeitig", late: "verspätet um %s", clockOpen: "offen", left: "noch %s",
-	overdueBy: "überfällig seit %s",
+	overdueBy: "überfällig seit %s", waived: "nicht erforderlich: %s",
+	awareSince: "Kenntnis seit %s", classifiedAt: "als schwerwiegend eingestuft %s",
+	regimes:   map[string]string{handbook.RegimeGDPR: "DSGVO", handbook.RegimeNIS2: "NIS2 / § 32 BSIG", handbook.RegimeDORA: "DORA"},
 	clockCols: [5]string{"Meldung", "Fällig", "Versandt", "Von", "Stand"},
 	clockNames: map[string]string{
-		handbook.ClockGDPR33:     "DSGVO Art. 33 – Meldung an die Aufsichtsbehörde (72 h)",
-		handbook.ClockNIS2Early:  "NIS2 / § 32 BSIG – Frühwarnung (24 h)",
-		handbook.ClockNIS2Notify: "NIS2 / § 32 BSIG – Meldung (72 h)",
-		handbook.ClockNIS2Final:  "NIS2 / § 32 BSIG – Abschlussbericht (1 Monat)",
+		handbook.ClockGDPR33:           "DSGVO Art. 33 – Meldung an die Aufsichtsbehörde (72 h)",
+		handbook.ClockNIS2Early:        "NIS2 / § 32 BSIG – Frühwarnung (24 h)",
+		handbook.ClockNIS2Notify:       "NIS2 / § 32 BSIG – Meldung (72 h)",
+		handbook.ClockNIS2Final:        "NIS2 / § 32 BSIG – Abschlussmeldung (1 Monat)",
+		handbook.ClockGDPR34:           "DSGVO Art. 34 – Benachrichtigung der Betroffenen (Erinnerung)",
+		handbook.ClockDORAInitial:      "DORA – Erstmeldung (4 h nach Einstufung, spätestens 24 h)",
+		handbook.ClockDORAIntermediate: "DORA – Zwischenmeldung (72 h)",
+		handbook.ClockDORAFinal:        "DORA – Abschlussmeldung (1 Monat)",
 	},
 	timeline: "Zeitleiste", corrects: "korrigiert den Eintrag von %s", correctedAt: "korrigiert um %s",
 	unknownEntry: "korrigiert einen Eintrag, der nicht vorliegt", unknownStep: "Schritt nicht im Playbook",
@@ -334,7 +340,10 @@ var reportDE = reportTexts{
 		handbook.LogMessage: "Nachricht", handbook.LogCall: "Anruf", handbook.LogStep: "Schritt erledigt",
 		handbook.LogUnstep: "Schritt zurückgenommen", handbook.LogEscalation: "Eskalation",
 		handbook.LogReport: "Meldung versandt", handbook.LogCorrection: "Korrektur",
-		handbook.LogStart: "Start", handbook.LogClose: "Abschluss"},
+		handbook.LogStart: "Start", handbook.LogClose: "Abschluss",
+		handbook.LogRegime: "Meldepflicht hinzu", handbook.LogClassified: "Einstufung",
+		handbook.LogWaived: "Meldung nicht erforderlich", handbook.LogReportsOpen: "Abschluss mit offener Meldung",
+		handbook.LogImpact: "Auswirkungen", handbook.LogNextUpdate: "Nächstes Update"},
 	checklist: "Checkliste", done: "erledigt", stepOpen: "offen", undone: "zurückgenommen",
 	stepOverdue: "ÜBERFÄLLIG", due: "fällig %s", afterTarget: "nach Frist", noPhase: "Allgemein",
 	checklistCols: [5]string{"Stand", "Schritt", "Rolle", "Wer", "Wann"},
@@ -351,13 +360,19 @@ var reportEN = reportTexts{
 	timeFormat: "15:04:05", stampFormat: "2006-01-02 15:04:05",
 	clocks: "Reporting deadlines", noClocks: "No reporting deadline runs for this incident.",
 	onTime: "on time", late: "late by %s", clockOpen: "open", left: "%s left",
-	overdueBy: "overdue by %s",
+	overdueBy: "overdue by %s", waived: "not needed: %s",
+	awareSince: "aware since %s", classifiedAt: "classified as major %s",
+	regimes:   map[string]string{handbook.RegimeGDPR: "GDPR", handbook.RegimeNIS2: "NIS2 / § 32 BSIG", handbook.RegimeDORA: "DORA"},
 	clockCols: [5]string{"Report", "Due", "Sent", "By", "State"},
 	clockNames: map[string]string{
-		handbook.ClockGDPR33:     "GDPR Art. 33 – notification to the supervisory authority (72 h)",
-		handbook.ClockNIS2Early:  "NIS2 / § 32 BSIG – early warning (24 h)",
-		handbook.ClockNIS2Notify: "NIS2 / § 32 BSIG – incident notification (72 h)",
-		handbook.ClockNIS2Final:  "NIS2 / § 32 BSIG – final report (1 month)",
+		handbook.ClockGDPR33:           "GDPR Art. 33 – notification to the supervisory authority (72 h)",
+		handbook.ClockNIS2Early:        "NIS2 / § 32 BSIG – early warning (24 h)",
+		handbook.ClockNIS2Notify:       "NIS2 / § 32 BSIG – incident notification (72 h)",
+		handbook.ClockNIS2Final:        "NIS2 / § 32 BSIG – final report (1 month)",
+		handbook.ClockGDPR34:           "GDPR Art. 34 – informing the data subjects (reminder)",
+		handbook.ClockDORAInitial:      "DORA – initial notification (4 h after classification, at most 24 h)",
+		handbook.ClockDORAIntermediate: "DORA – intermediate report (72 h)",
+		handbook.ClockDORAFinal:        "DORA – final report (1 month)",
 	},
 	timeline: "Timeline", corrects: "corrects entry of %s", correctedAt: "corrected at %s",
 	unknownEntry: "corrects an entry that is not on record", unknownStep: "step not in the playbook",
@@ -366,7 +381,10 @@ var reportEN = reportTexts{
 		handbook.LogMessage: "Message", handbook.LogCall: "Call", handbook.LogStep: "Step done",
 		handbook.LogUnstep: "Step taken back", handbook.LogEscalation: "Escalation",
 		handbook.LogReport: "Report sent", handbook.LogCorrection: "Correction",
-		handbook.LogStart: "Start", handbook.LogClose: "Close"},
+		handbook.LogStart: "Start", handbook.LogClose: "Close",
+		handbook.LogRegime: "Reporting duty added", handbook.LogClassified: "Classification",
+		handbook.LogWaived: "Report not needed", handbook.LogReportsOpen: "Closed with report open",
+		handbook.LogImpact: "Impact", handbook.LogNextUpdate: "Next update"},
 	checklist: "Checklist", done: "done", stepOpen: "open", undone: "taken back",
 	stepOverdue: "OVERDUE", due: "due %s", afterTarget: "after target", noPhase: "General",
 	checklistCols: [5]string{"State", "Step", "Role", "Who", "When"},

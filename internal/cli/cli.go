@@ -30,8 +30,10 @@ const (
 )
 
 // GUI starts the graphical app on the operations of an open store; main
-// passes it in so this package stays free of the GUI toolkit.
-type GUI func(ctx context.Context, o *ops.Ops, demo bool) error
+// passes it in so this package stays free of the GUI toolkit. configDir is
+// the user's settings folder, where the app keeps who works at this
+// computer (package person); empty when it cannot be found.
+type GUI func(ctx context.Context, o *ops.Ops, demo bool, configDir string) error
 
 // Env is what a command sees of the world.
 type Env struct {
@@ -113,6 +115,8 @@ type globals struct {
 	db   string
 	demo bool
 	lang string
+	// as names the person for log entries, ticks and sync batches.
+	as string
 }
 
 func commands() []command {
@@ -127,7 +131,8 @@ func commands() []command {
 		{"call-tree", "", "print who calls whom at each escalation level, with deputies", runCallTree},
 		{"binder", "-o FILE.pdf [--lang de|en] [--paper a4|letter] [--sections LIST] [--playbook ID|TITLE] [--team TEAM]", "print the emergency binder as PDF", runBinder},
 		{"incidents", "", "list incidents, newest first", runIncidents},
-		{"incident", "start|log|close …", "start an incident from a playbook, add a log entry, close it", runIncident},
+		{"incident", "start|log|facts|regime|classify|reports|sent|waive|message|close …", "run an incident: start it, log, change its impact, add a reporting duty, record reports, fill a message template, close it", runIncident},
+		{"on-call", "[--at TIME]", "who is on duty for each role now (or at TIME), with numbers and the next hand-over", runOnCall},
 		{"incident-report", "ID -o FILE.pdf [--lang de|en]", "print an incident's report: timeline, clocks, messages", runIncidentReport},
 		{"sync", "--folder DIR [--device-name NAME] [--snapshot]", "merge with the other laptops through a shared folder", runSync},
 		{"conflicts", "", "list open sync conflicts", runConflicts},
@@ -182,6 +187,7 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	fs.StringVar(&g.db, "db", "", "handbook database `PATH`")
 	fs.BoolVar(&g.demo, "demo", false, "use the demo handbook (a separate database)")
 	fs.StringVar(&g.lang, "lang", "", "language of the messages: `de` or en (default: from the system locale)")
+	fs.StringVar(&g.as, "as", "", "your `NAME` in incident logs and sync (default: the name saved in the app's settings, else the system user)")
 	err := fs.Parse(args)
 	badLang := g.lang != "" && !slices.Contains(i18n.Languages, g.lang)
 	env.cat = catalog(env.Lang, g.lang)
@@ -344,7 +350,8 @@ func startGUI(ctx context.Context, env *Env, g *globals) int {
 		return ExitFindings
 	}
 	defer st.Close()
-	if err := env.GUI(ctx, env.ops(st), g.demo); err != nil {
+	dir, _ := env.configDir()
+	if err := env.GUI(ctx, env.ops(st), g.demo, dir); err != nil {
 		fmt.Fprintf(env.Stderr, "ernstfall: %v\n", err)
 		return ExitFindings
 	}

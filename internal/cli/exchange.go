@@ -327,7 +327,7 @@ func runCallTree(ctx context.Context, env *Env, g *globals, args []string) error
 	if err != nil {
 		return err
 	}
-	tree := handbook.CallTree(hb)
+	tree := handbook.CallTree(hb, env.Now())
 	if len(tree) == 0 {
 		return errors.New(env.T("the handbook has no escalation levels; add them before printing a call tree"))
 	}
@@ -355,10 +355,14 @@ func describeRole(env *Env, r handbook.CallRole) string {
 		name = env.T("unknown role {{.ID}}", vars{"ID": r.RoleID})
 	}
 	person := func(p handbook.CallPerson) string {
-		if len(p.Phones) == 0 {
-			return env.T("{{.Name}} (no phone)", vars{"Name": p.Name})
+		name := p.Name
+		if p.OnDuty {
+			name = env.T("{{.Name}} [on call]", vars{"Name": p.Name})
 		}
-		return p.Name + " (" + p.Phones[0] + ")"
+		if len(p.Phones) == 0 {
+			return env.T("{{.Name}} (no phone)", vars{"Name": name})
+		}
+		return name + " (" + p.Phones[0] + ")"
 	}
 	var b strings.Builder
 	b.WriteString(name + ": ")

@@ -15,7 +15,7 @@ import (
 func TestIncidentLifecycle(t *testing.T) {
 	db := demoDB(t)
 	r := run(t, "--db", db, "incident", "start", "--playbook", "Ransomware-Angriff", "--gdpr", "--nis2", "--by", "Jörg")
-	if r.code != 0 || !strings.Contains(r.stdout, "started incident") || !strings.Contains(r.stdout, handbook.ClockNIS2Early) {
+	if r.code != 0 || !strings.Contains(r.stdout, "started incident") || !strings.Contains(r.stdout, "NIS2: early warning to the BSI: due 2026-11-27") {
 		t.Fatalf("start: %+v", r)
 	}
 	id := strings.Fields(strings.TrimPrefix(r.stdout, "started incident "))[0]
@@ -30,7 +30,8 @@ func TestIncidentLifecycle(t *testing.T) {
 		{"decision", []string{"incident", "log", id, "--kind", "decision", "Kein Lösegeld zahlen"}, 0, "decision"},
 		{"unknown kind", []string{"incident", "log", id, "--kind", "gossip", "x"}, 2, ""},
 		{"unknown incident", []string{"incident", "log", "ffff", "x"}, 1, ""},
-		{"close", []string{"incident", "close", id, "--summary", "Wiederhergestellt aus Offline-Backup"}, 0, "closed"},
+		{"close with reports open is refused", []string{"incident", "close", id, "--summary", "Wiederhergestellt aus Offline-Backup"}, 1, ""},
+		{"close", []string{"incident", "close", id, "--summary", "Wiederhergestellt aus Offline-Backup", "--reports-open-ok", "--reason", "Meldungen laufen über den DSB"}, 0, "closed"},
 		{"close twice", []string{"incident", "close", id}, 1, ""},
 		{"list", []string{"incidents"}, 0, "closed"},
 	}
@@ -52,7 +53,7 @@ func TestIncidentLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inc.Open() || inc.Summary != "Wiederhergestellt aus Offline-Backup" || len(inc.Clocks) != 4 || !strings.Contains(inc.PlaybookSnapshot, "## Sofortmaßnahmen") {
+	if inc.Open() || inc.Summary != "Wiederhergestellt aus Offline-Backup" || len(inc.Clocks) != 5 || !strings.Contains(inc.PlaybookSnapshot, "## Sofortmaßnahmen") {
 		t.Errorf("stored incident %+v", inc)
 	}
 	hb, _ := st.Load(ctx)
@@ -60,7 +61,8 @@ func TestIncidentLifecycle(t *testing.T) {
 	for _, e := range handbook.Timeline(inc, hb.LogEntries) {
 		kinds[e.Kind]++
 	}
-	if kinds[handbook.LogStart] != 1 || kinds[handbook.LogNote] != 1 || kinds[handbook.LogDecision] != 1 || kinds[handbook.LogClose] != 1 {
+	if kinds[handbook.LogStart] != 1 || kinds[handbook.LogNote] != 1 || kinds[handbook.LogDecision] != 1 || kinds[handbook.LogClose] != 1 ||
+		kinds[handbook.LogReportsOpen] != 5 {
 		t.Errorf("log kinds %v", kinds)
 	}
 

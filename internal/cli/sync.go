@@ -32,7 +32,7 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	}
 	defer st.Close()
 	var eng foldersync.Engine
-	rep, err := eng.Run(ctx, st, foldersync.Options{Folder: *folder, DeviceName: *name, Now: env.Now})
+	rep, err := eng.Run(ctx, st, foldersync.Options{Folder: *folder, DeviceName: *name, Author: env.who(g, "").Name, Now: env.Now})
 	// A failed round reports only what it did receive; "no local changes"
 	// would be wrong when they could not be written.
 	if err == nil || rep.Batches > 0 || rep.Snapshot != "" {

@@ -76,14 +76,18 @@ type wireChange struct {
 // batchFile is the contents of log/<device>/<seq>.batch: team records
 // (admissions, removals, keys) and changes of the handbook.
 type batchFile struct {
-	Format    string       `json:"format"`
-	Version   int          `json:"version"`
-	Handbook  string       `json:"handbook"`
-	Device    string       `json:"device"`
-	Seq       int64        `json:"seq"`
-	CreatedAt time.Time    `json:"created_at"`
-	Members   []record     `json:"members,omitempty"`
-	Changes   []wireChange `json:"changes"`
+	Format    string    `json:"format"`
+	Version   int       `json:"version"`
+	Handbook  string    `json:"handbook"`
+	Device    string    `json:"device"`
+	Seq       int64     `json:"seq"`
+	CreatedAt time.Time `json:"created_at"`
+	// Author is the name of the person at the laptop that wrote the batch
+	// (Options.Author), inside the signed and encrypted contents: the team
+	// sees who synced, the folder does not.
+	Author  string       `json:"author,omitempty"`
+	Members []record     `json:"members,omitempty"`
+	Changes []wireChange `json:"changes"`
 }
 
 // snapshotFile is the contents of snapshots/<device>-<seq>.snapshot:
@@ -190,7 +194,7 @@ func parseBatch(data []byte, handbookID, device string, seq int64) (store.Batch,
 	if err != nil {
 		return store.Batch{}, nil, err
 	}
-	out := store.Batch{Device: device, Seq: seq, Changes: make([]store.Change, 0, len(b.Changes))}
+	out := store.Batch{Device: device, Seq: seq, Author: b.Author, Changes: make([]store.Change, 0, len(b.Changes))}
 	for i, w := range b.Changes {
 		if w.Device != "" && w.Device != device {
 			return store.Batch{}, nil, fmt.Errorf("%w: change %d claims device %q", errBatch, i+1, w.Device)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"time"
 
@@ -142,6 +143,11 @@ func (r *round) apply(ctx context.Context, part []store.Batch) error {
 	}
 	r.rep.Received += res.Changes
 	r.rep.Batches += res.Batches
+	for _, b := range part {
+		if b.Author != "" && !slices.Contains(r.rep.Authors, b.Author) {
+			r.rep.Authors = append(r.rep.Authors, b.Author)
+		}
+	}
 	for dev, d := range res.Ahead {
 		if r.rep.ClockAhead == nil {
 			r.rep.ClockAhead = map[string]time.Duration{}

@@ -90,7 +90,7 @@ func (r *round) writeBatch(ctx context.Context, members []record, changes []stor
 		return "", 0, err
 	}
 	b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me, Seq: seq,
-		CreatedAt: r.opt.Now().UTC(), Members: members, Changes: make([]wireChange, len(changes))}
+		CreatedAt: r.opt.Now().UTC(), Author: r.opt.Author, Members: members, Changes: make([]wireChange, len(changes))}
 	for i, c := range changes {
 		b.Changes[i] = toWire(c, false)
 	}

@@ -98,6 +98,8 @@ type Options struct {
 	// DeviceName is this laptop's name for people; when empty, the name
 	// saved before, else the host name.
 	DeviceName string
+	// Author names the person syncing; each batch written carries it.
+	Author string
 	// Now replaces the wall clock (tests).
 	Now func() time.Time
 	// MaxBatchBytes: larger batch files are refused unread; default
@@ -146,6 +148,9 @@ type Report struct {
 	// ClockAhead names the devices whose clocks run ahead of this laptop's
 	// by more than store.ClockTolerance, and by how much.
 	ClockAhead map[string]time.Duration
+	// Authors are the people whose batches this round applied, as their
+	// laptops named them, in the order first met.
+	Authors []string
 
 	// Fingerprint is this laptop's, to compare by phone when admitted.
 	Fingerprint string

@@ -3,6 +3,7 @@ package handbook
 import (
 	"cmp"
 	"slices"
+	"time"
 )
 
 // CallLevel is who calls whom at one escalation level: the holder of the
@@ -28,6 +29,10 @@ type CallRole struct {
 	People []CallPerson
 	// Missing lists holder or role IDs that name no live record.
 	Missing []string
+	// Roster is true when the role has an on-call rotation: a printout
+	// points to the roster; a tree computed for a time has the person on
+	// duty first.
+	Roster bool
 }
 
 // CallPerson is one person to call with the numbers to try, mobile first.
@@ -35,12 +40,17 @@ type CallPerson struct {
 	ContactID string
 	Name      string
 	Phones    []string
+	// OnDuty marks the person the on-call roster puts on duty.
+	OnDuty bool
 }
 
 // CallTree computes the call tree from the escalation levels and the roles'
-// holders, lowest level first. It is a pure view: the command line prints
-// it, the app and the binder show it.
-func CallTree(hb Handbook) []CallLevel {
+// holders, lowest level first. For a role with an on-call rotation, the
+// person on duty at `at` comes first (OnDutyAt), then the holders; a zero
+// `at` gives the holders only, for a printout that outlives the roster. It
+// is a pure view: the command line prints it, the app and the binder show
+// it.
+func CallTree(hb Handbook, at time.Time) []CallLevel {
 	live := hb.Live()
 	contacts := make(map[string]*Contact, len(live.Contacts))
 	for i := range live.Contacts {
@@ -55,11 +65,18 @@ func CallTree(hb Handbook) []CallLevel {
 		if !ok {
 			return CallRole{RoleID: id, Missing: []string{id}}
 		}
-		out := CallRole{RoleID: r.ID, Role: r.Name}
+		out := CallRole{RoleID: r.ID, Role: r.Name, Roster: r.OnCall.Active()}
+		if d := OnDutyAt(live, r, at); !at.IsZero() && (d.Source == DutyRoster || d.Source == DutyException) {
+			c := d.Contact
+			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Phones: c.Phones(), OnDuty: true})
+		}
 		for _, h := range r.Holders {
 			c, ok := contacts[h]
 			if !ok {
 				out.Missing = append(out.Missing, h)
+				continue
+			}
+			if len(out.People) > 0 && out.People[0].OnDuty && out.People[0].ContactID == h {
 				continue
 			}
 			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Phones: c.Phones()})

@@ -3,6 +3,7 @@ package handbook
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestCallTree(t *testing.T) {
@@ -22,7 +23,7 @@ func TestCallTree(t *testing.T) {
 			{Record: Record{ID: "e1"}, Level: 1, Name: "Störung", DecidedBy: "r-it", Notify: []string{"r-lead"}, Within: 30},
 		},
 	}
-	tree := CallTree(hb)
+	tree := CallTree(hb, time.Time{})
 	tests := []struct {
 		name  string
 		check func() bool
@@ -53,5 +54,25 @@ func TestCallTree(t *testing.T) {
 				t.Errorf("call tree: %+v", tree)
 			}
 		})
+	}
+}
+
+// TestCallTreeOnDuty: at a time, a role's on-call person comes first, then
+// its holders without them; without a time, the holders only.
+func TestCallTreeOnDuty(t *testing.T) {
+	hb := rosterHandbook(weekly())
+	hb.Escalation = []EscalationLevel{{Record: Record{ID: "e1"}, Level: 1, Name: "Störung", Notify: []string{"r"}}}
+	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC) // Anna's week
+	tree := CallTree(hb, at)
+	people := tree[0].Calls[0].People
+	if len(people) != 2 || people[0].ContactID != "c10" || !people[0].OnDuty || people[1].ContactID != "c14" || !tree[0].Calls[0].Roster {
+		t.Errorf("call order at %v: %+v", at, people)
+	}
+	at = time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC) // Bert's week
+	if p := CallTree(hb, at)[0].Calls[0].People; len(p) != 3 || p[0].ContactID != "c11" {
+		t.Errorf("call order at %v: %+v", at, p)
+	}
+	if p := CallTree(hb, time.Time{})[0].Calls[0].People; len(p) != 2 || p[0].ContactID != "c14" || p[0].OnDuty {
+		t.Errorf("without a time: %+v, want the holders", p)
 	}
 }

@@ -34,6 +34,7 @@ const (
 //	CodeNeverVerified             contact
 //	CodeReviewOverdue             title, date due (2006-01-02) or "" when never reviewed
 //	CodeActionOverdue             action title, date due (2006-01-02), owner
+//	CodeUnknownPlaceholder        template title, placeholders joined by ", "
 const (
 	CodeInvalid                  = "invalid"
 	CodeCycle                    = "cycle"
@@ -47,6 +48,7 @@ const (
 	CodeNeverVerified            = "never_verified"
 	CodeReviewOverdue            = "review_overdue"
 	CodeActionOverdue            = "action_overdue"
+	CodeUnknownPlaceholder       = "unknown_placeholder"
 )
 
 // Finding is one thing the handbook check reports.
@@ -218,6 +220,21 @@ func (hb Handbook) references() []Finding {
 	}
 	for _, x := range hb.Roles {
 		check(EntityRole, &x.Record, x.Name, "holders", contacts, x.Holders...)
+		if x.OnCall != nil {
+			check(EntityRole, &x.Record, x.Name, "on_call", contacts, x.OnCall.People...)
+			for _, e := range x.OnCall.Exceptions {
+				check(EntityRole, &x.Record, x.Name, "on_call", contacts, e.Person, e.Cover)
+			}
+		}
+	}
+	for _, x := range hb.CommTemplates {
+		check(EntityCommTemplate, &x.Record, x.Title, "contact_role", roles, x.ContactRole)
+		if unknown := UnknownPlaceholders(hb, x.Subject, x.Body); len(unknown) > 0 {
+			list := "{{" + strings.Join(unknown, "}}, {{") + "}}"
+			out = append(out, Finding{Level: LevelWarning, Code: CodeUnknownPlaceholder, Entity: EntityCommTemplate, ID: x.ID, Name: x.Title,
+				Args:    []string{x.Title, list},
+				Message: fmt.Sprintf("template %q: no message can fill %s", x.Title, list)})
+		}
 	}
 	for _, x := range hb.Escalation {
 		check(EntityEscalation, &x.Record, x.Name, "decided_by", roles, x.DecidedBy)

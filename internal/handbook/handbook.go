@@ -194,6 +194,9 @@ type Role struct {
 	Name        string   `json:"name"`
 	Description string   `json:"description,omitempty"`
 	Holders     []string `json:"holders,omitempty"` // contact IDs
+	// OnCall is the role's on-call rotation, if it has one: then the
+	// person it names is on duty, and the holders are called after them.
+	OnCall *Rotation `json:"on_call,omitempty"`
 }
 
 // EscalationLevel is one step of the escalation matrix.
@@ -245,6 +248,9 @@ type CommTemplate struct {
 	Channel  string   `json:"channel,omitempty"`
 	Subject  string   `json:"subject,omitempty"`
 	Body     string   `json:"body,omitempty"`
+	// ContactRole is the role (ID) whose person on duty the older
+	// {{contact.*}} placeholders name; empty: the incident's owner role.
+	ContactRole string `json:"contact_role,omitempty"`
 }
 
 // Service is a business process or IT service with its recovery plan.
@@ -286,9 +292,10 @@ type RiskScenario struct {
 func (r RiskScenario) Score() int { return r.Likelihood * r.Impact }
 
 // Incident is a live run of a playbook. What happens during it (ticked
-// steps, escalations, reports sent, notes) is recorded as append-only log
-// entries, so that two laptops working the same incident never overwrite
-// each other; the incident record holds what is decided once.
+// steps, escalations, reports sent, notes, new facts) is recorded as
+// append-only log entries, so that two laptops working the same incident
+// never overwrite each other; the incident record holds what is decided
+// once, at the start or at the close.
 type Incident struct {
 	Record
 	Title      string   `json:"title"`
@@ -306,8 +313,19 @@ type Incident struct {
 	ClosedAt  time.Time `json:"closed_at,omitzero"`
 	// Summary is written when the incident is closed.
 	Summary string `json:"summary,omitempty"`
-	// Clocks lists the regulatory clocks that apply (ClockGDPR33, …).
+	// Impact is what the incident does to the company, its customers and
+	// staff, as known at the start; NextUpdate is when the next update to
+	// those informed is promised. Both change later by log entries
+	// (CurrentFacts gives the values in effect).
+	Impact     string    `json:"impact,omitempty"`
+	NextUpdate time.Time `json:"next_update,omitzero"`
+	// Clocks lists the reports owed from the start (ClockGDPR33, …), for
+	// the regimes chosen then; regimes added later are log entries (see
+	// RegimesOf).
 	Clocks []string `json:"clocks,omitempty"`
+	// ExerciseID names the exercise when the incident is a drill: its
+	// clocks are practice and never real deadlines.
+	ExerciseID string `json:"exercise_id,omitempty"`
 	// PlaybookSnapshot is the playbook body as it was when the incident
 	// started; later edits of the playbook do not change a running incident.
 	PlaybookSnapshot string `json:"playbook_snapshot,omitempty"`
@@ -315,6 +333,9 @@ type Incident struct {
 
 // Open reports whether the incident is still running.
 func (i Incident) Open() bool { return i.ClosedAt.IsZero() }
+
+// Drill reports whether the incident is an exercise's drill.
+func (i Incident) Drill() bool { return i.ExerciseID != "" }
 
 // Kinds of incident log entries.
 const (
@@ -329,11 +350,27 @@ const (
 	LogCorrection = "correction"
 	LogStart      = "start"
 	LogClose      = "close"
+	// LogRegime adds a reporting regime (Regime) to a running incident;
+	// Moment is when the company became aware of what makes it apply.
+	LogRegime = "regime"
+	// LogClassified records the classification as major under a regime
+	// (Regime; DORA) at Moment.
+	LogClassified = "classified"
+	// LogWaived declares a report (Clock) not needed; Text is the reason.
+	LogWaived = "report_waived"
+	// LogReportsOpen records the decision to close the incident with a
+	// report (Clock) still open; Text is the reason, if one was given.
+	LogReportsOpen = "reports_open"
+	// LogImpact sets the impact (Text); LogNextUpdate the time of the
+	// next update (Moment).
+	LogImpact     = "impact"
+	LogNextUpdate = "next_update"
 )
 
 // LogKinds lists every kind of log entry.
 var LogKinds = []string{LogNote, LogDecision, LogMessage, LogCall, LogStep, LogUnstep,
-	LogEscalation, LogReport, LogCorrection, LogStart, LogClose}
+	LogEscalation, LogReport, LogCorrection, LogStart, LogClose, LogRegime, LogClassified,
+	LogWaived, LogReportsOpen, LogImpact, LogNextUpdate}
 
 // LogEntry is one append-only entry of an incident log. Entries are never
 // edited; a correction is a new entry that names the one it corrects.
@@ -341,16 +378,25 @@ type LogEntry struct {
 	Record
 	IncidentID string    `json:"incident_id"`
 	At         time.Time `json:"at"`
-	Author     string    `json:"author,omitempty"`
-	Kind       string    `json:"kind,omitempty"`
-	Text       string    `json:"text"`
-	Corrects   string    `json:"corrects,omitempty"` // ID of the corrected entry
+	// Author is the name of the person who made the entry; Initials are
+	// theirs, for narrow columns and the printed log.
+	Author   string `json:"author,omitempty"`
+	Initials string `json:"initials,omitempty"`
+	Kind     string `json:"kind,omitempty"`
+	Text     string `json:"text"`
+	Corrects string `json:"corrects,omitempty"` // ID of the corrected entry
 	// StepKey names the checklist step of a step/unstep entry.
 	StepKey string `json:"step_key,omitempty"`
-	// Clock names the regulatory clock of a report entry.
+	// Clock names the report of a report, waiver or reports-open entry.
 	Clock string `json:"clock,omitempty"`
 	// Level is the new escalation level of an escalation entry.
 	Level int `json:"level,omitempty"`
+	// Regime names the regime of a regime or classification entry.
+	Regime string `json:"regime,omitempty"`
+	// Moment is the point in time the entry is about, apart from when it
+	// was written: the awareness time of a regime added, the time of a
+	// classification, the next update promised.
+	Moment time.Time `json:"moment,omitzero"`
 }
 
 // ExerciseKind is the kind of an exercise.
@@ -427,7 +473,10 @@ type Handbook struct {
 
 // Settings are handbook-wide facts printed on the binder and shown in the app.
 type Settings struct {
-	Organisation   string `json:"organisation,omitempty"`
+	Organisation string `json:"organisation,omitempty"`
+	// Address is the organisation's postal address, for messages
+	// ({{company.address}}).
+	Address        string `json:"address,omitempty"`
 	Classification string `json:"classification,omitempty"`
 	// Location says where the handbook lives (printed copies, shared folder).
 	Location string `json:"location,omitempty"`

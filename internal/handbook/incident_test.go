@@ -15,66 +15,6 @@ func berlin(t *testing.T) *time.Location {
 	return loc
 }
 
-func TestDeadlines(t *testing.T) {
-	loc := berlin(t)
-	at := func(s string) time.Time {
-		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	tests := []struct {
-		name   string
-		aware  string
-		clocks []string
-		log    []LogEntry
-		want   map[string]string // clock → due, local time
-		sent   map[string]bool
-	}{
-		{"GDPR 72 h", "2026-11-26 02:00", ClocksGDPR, nil,
-			map[string]string{ClockGDPR33: "2026-11-29 02:00"}, nil},
-		{"72 real hours across the end of summer time", "2026-10-24 10:00", ClocksGDPR, nil,
-			map[string]string{ClockGDPR33: "2026-10-27 09:00"}, nil},
-		{"24 real hours across the start of summer time", "2026-03-28 12:00", []string{ClockNIS2Early}, nil,
-			map[string]string{ClockNIS2Early: "2026-03-29 13:00"}, nil},
-		{"NIS2 final report one month after the notification was due", "2026-01-28 09:00", ClocksNIS2, nil,
-			map[string]string{ClockNIS2Early: "2026-01-29 09:00", ClockNIS2Notify: "2026-01-31 09:00", ClockNIS2Final: "2026-03-03 09:00"}, nil},
-		{"NIS2 final report one month after the notification was sent", "2026-11-20 09:00", ClocksNIS2,
-			[]LogEntry{{IncidentID: "i", Kind: LogReport, Clock: ClockNIS2Notify, At: at("2026-11-21 16:30"), Author: "DS"}},
-			map[string]string{ClockNIS2Early: "2026-11-21 09:00", ClockNIS2Notify: "2026-11-23 09:00", ClockNIS2Final: "2026-12-21 16:30"},
-			map[string]bool{ClockNIS2Notify: true}},
-		{"awareness in the past", "2026-11-01 08:00", ClocksGDPR, nil,
-			map[string]string{ClockGDPR33: "2026-11-04 08:00"}, nil},
-		{"no clocks chosen", "2026-11-01 08:00", nil, nil, map[string]string{}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			inc := Incident{Record: Record{ID: "i"}, AwareAt: at(tt.aware), StartedAt: at(tt.aware), Clocks: tt.clocks}
-			got := Deadlines(inc, tt.log, loc)
-			if len(got) != len(tt.want) {
-				t.Fatalf("%d deadlines, want %d: %+v", len(got), len(tt.want), got)
-			}
-			for _, d := range got {
-				if due := d.Due.In(loc).Format("2006-01-02 15:04"); due != tt.want[d.Clock] {
-					t.Errorf("%s due %s, want %s", d.Clock, due, tt.want[d.Clock])
-				}
-				if d.Done() != tt.sent[d.Clock] {
-					t.Errorf("%s done = %v", d.Clock, d.Done())
-				}
-			}
-		})
-	}
-	inc := Incident{Record: Record{ID: "i"}, AwareAt: at("2026-11-26 02:00"), Clocks: ClocksGDPR}
-	d := Deadlines(inc, nil, loc)[0]
-	if d.Overdue(at("2026-11-29 01:59")) || !d.Overdue(at("2026-11-29 02:01")) {
-		t.Error("overdue boundary wrong")
-	}
-	if left := d.Left(at("2026-11-28 02:00")); left != 24*time.Hour {
-		t.Errorf("left %v, want 24h", left)
-	}
-}
-
 func TestChecklistLatestTickWins(t *testing.T) {
 	start := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 	body := "## Sofortmaßnahmen\n- [ ] Server isolieren @IT-Lead (15 min)\n- [ ] Krisenstab alarmieren (30 min)\n- [ ] Protokoll beginnen\n"
@@ -126,24 +66,26 @@ func TestNotifyOnDutyAndTemplates(t *testing.T) {
 		},
 		Escalation: []EscalationLevel{{Record: Record{ID: "e2"}, Level: 2, DecidedBy: "r1", Notify: []string{"r2", "r1"}}},
 	}
-	got := Notify(hb, 2)
-	if len(got) != 2 || got[0].Role.ID != "r1" || got[1].Role.ID != "r2" {
+	now := time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)
+	got := Notify(hb, 2, now)
+	if len(got) != 2 || got[0].Duty.Role.ID != "r1" || got[1].Duty.Role.ID != "r2" {
 		t.Fatalf("notify: %+v", got)
 	}
-	if len(got[0].Contacts) != 2 || got[0].Contacts[0].ID != "c1" {
-		t.Errorf("holders must skip deleted contacts and keep order: %+v", got[0].Contacts)
+	// The person on duty (the first holder reachable by phone) comes first,
+	// then the other holders in order; deleted contacts are skipped.
+	if len(got[0].Contacts) != 2 || got[0].Contacts[0].ID != "c2" || got[0].Contacts[1].ID != "c1" {
+		t.Errorf("call order %+v, want Bernd (on duty), then Anna", got[0].Contacts)
 	}
-	if c, ok := OnDuty(hb, hb.Roles[0]); !ok || c.ID != "c2" {
-		t.Errorf("on duty %+v, want the first deputy reachable by phone", c)
+	if d := OnDutyAt(hb, hb.Roles[0], now); d.Contact.ID != "c2" || d.Source != DutyHolder || !d.Deputy {
+		t.Errorf("on duty %+v, want the first deputy reachable by phone", d)
 	}
-	if len(Notify(hb, 3)) != 0 {
+	if len(Notify(hb, 3, now)) != 0 {
 		t.Error("unknown level notifies someone")
 	}
-	start := time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)
-	inc := Incident{Title: "Ransomware auf Fileserver", StartedAt: start, OwnerRole: "r1"}
+	inc := Incident{Title: "Ransomware auf Fileserver", StartedAt: now, OwnerRole: "r1"}
 	tpl := CommTemplate{Subject: "[{{company.name}}] {{incident.title}}",
 		Body: "Seit {{incident.started}} Uhr … Ansprechpartner: {{contact.name}}, {{contact.phone}}. Nächstes Update: {{next_update}}"}
-	subject, body := FillTemplate(hb, inc, tpl, berlin(t))
+	subject, body := Message{Handbook: hb, Incident: inc, At: now, Loc: berlin(t)}.Fill(tpl)
 	if subject != "[Nordlicht Commerce GmbH] Ransomware auf Fileserver" {
 		t.Errorf("subject %q", subject)
 	}
@@ -202,7 +144,7 @@ func TestCurrentLevelComesFromTheLog(t *testing.T) {
 		})
 	}
 	hb := Handbook{LogEntries: []LogEntry{esc("a", 10, 3)}}
-	if v := IncidentValues(hb, inc, time.UTC)["incident.level"]; v != "3" {
+	if _, v := (Message{Handbook: hb, Incident: inc, Loc: time.UTC}).Fill(CommTemplate{Body: "{{incident.level}}"}); v != "3" {
 		t.Errorf("template value incident.level = %q, want the level in effect, 3", v)
 	}
 }

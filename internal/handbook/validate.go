@@ -104,6 +104,9 @@ func (r Role) Validate() error {
 	var p problems
 	p.required("name", r.Name)
 	p.ids("holders", r.Holders)
+	if r.OnCall != nil {
+		r.OnCall.validate(&p)
+	}
 	return p.err()
 }
 
@@ -214,11 +217,17 @@ func (i Incident) Validate() error {
 	return p.err()
 }
 
-// Validate checks a log entry: it belongs to an incident, has a time and a text.
+// Validate checks a log entry: it belongs to an incident, has a time and
+// a text (unless its kind carries what it says elsewhere), and names what
+// its kind needs.
 func (l LogEntry) Validate() error {
 	var p problems
 	p.required("incident_id", l.IncidentID)
-	p.required("text", l.Text)
+	switch l.Kind {
+	case LogNextUpdate, LogRegime, LogClassified, LogReportsOpen:
+	default:
+		p.required("text", l.Text)
+	}
 	if l.At.IsZero() {
 		p.add("at", "must be set")
 	}
@@ -228,11 +237,22 @@ func (l LogEntry) Validate() error {
 	if l.Kind != "" && !slices.Contains(LogKinds, l.Kind) {
 		p.add("kind", "unknown value %q (allowed: %s)", l.Kind, strings.Join(LogKinds, ", "))
 	}
-	if (l.Kind == LogStep || l.Kind == LogUnstep) && l.StepKey == "" {
-		p.add("step_key", "a %s entry must name its step", l.Kind)
+	switch l.Kind {
+	case LogStep, LogUnstep:
+		if l.StepKey == "" {
+			p.add("step_key", "a %s entry must name its step", l.Kind)
+		}
+	case LogReport, LogWaived, LogReportsOpen:
+		if !slices.Contains(ClockKeys, l.Clock) {
+			p.add("clock", "a %s entry must name a known report (allowed: %s)", l.Kind, strings.Join(ClockKeys, ", "))
+		}
+	case LogRegime, LogClassified:
+		if !slices.Contains(Regimes, l.Regime) {
+			p.add("regime", "a %s entry must name a known regime (allowed: %s)", l.Kind, strings.Join(Regimes, ", "))
+		}
 	}
-	if l.Kind == LogReport && !slices.Contains(ClockKeys, l.Clock) {
-		p.add("clock", "a report entry must name a known clock (allowed: %s)", strings.Join(ClockKeys, ", "))
+	if (l.Kind == LogClassified || l.Kind == LogNextUpdate) && l.Moment.IsZero() {
+		p.add("moment", "a %s entry must give its time", l.Kind)
 	}
 	return p.err()
 }

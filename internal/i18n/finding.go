@@ -31,6 +31,7 @@ var FindingKeys = map[string]string{
 	handbook.CodeActionOverdue:            "Action {{.Title}} was due on {{.Date}} and is not done",
 	handbook.CodeUnknownReference:         "{{.Name}}: field {{.Field}} refers to a record that does not exist ({{.ID}})",
 	handbook.CodeUnknownRole:              "Playbook {{.Title}}, line {{.Line}}: no role is named @{{.Role}}",
+	handbook.CodeUnknownPlaceholder:       "Template {{.Title}}: no message can fill {{.List}}",
 }
 
 // neverReviewedKey is the review finding of a document never reviewed.
@@ -78,6 +79,8 @@ func FindingText(f handbook.Finding, tr Translator) string {
 		data = map[string]any{"Name": a(0), "Field": a(1), "ID": a(2)}
 	case handbook.CodeUnknownRole:
 		data = map[string]any{"Title": a(0), "Role": a(1), "Line": a(2)}
+	case handbook.CodeUnknownPlaceholder:
+		data = map[string]any{"Title": a(0), "List": a(1)}
 	}
 	return tr(key, data)
 }

@@ -160,3 +160,30 @@ func TestFindingText(t *testing.T) {
 		})
 	}
 }
+
+// TestDomainTextsTranslated checks the English texts the domain hands to
+// the front ends as catalog keys: the reporting table, the regimes and the
+// table of placeholders.
+func TestDomainTextsTranslated(t *testing.T) {
+	var keys []string
+	for _, r := range handbook.ReportRules {
+		keys = append(keys, r.Name, r.Short, r.Reference)
+	}
+	for _, n := range handbook.RegimeNames {
+		keys = append(keys, n)
+	}
+	for _, p := range handbook.Placeholders {
+		keys = append(keys, p.Meaning)
+	}
+	for _, lang := range Languages {
+		c, err := Load(assets.Translations, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if !c.Has(k) {
+				t.Errorf("%s.json lacks %q", lang, k)
+			}
+		}
+	}
+}

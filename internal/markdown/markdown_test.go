@@ -247,6 +247,9 @@ func TestPlaceholders(t *testing.T) {
 		{"spaces inside braces", "Hallo {{ contact.name }}", []string{"contact.name"}},
 		{"umlauts, digits, hyphen", "{{größe_1}} {{a-b}}", []string{"größe_1", "a-b"}},
 		{"empty braces ignored", "{{}} {{ }}", nil},
+		{"a role with spaces and a colon", "{{role:IT Rufbereitschaft.phone}} {{ role:Datenschutz.name }}", []string{"role:IT Rufbereitschaft.phone", "role:Datenschutz.name"}},
+		{"no double spaces, no line breaks", "{{a  b}} {{a\nb}}", nil},
+		{"an ellipsis is no placeholder", "{{…}}", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,8 +264,8 @@ func TestPlaceholders(t *testing.T) {
 				}
 				rest = rest[end:]
 			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("placeholders found %q, want %q", got, tt.want)
+			if !slices.Equal(got, tt.want) || !slices.Equal(Placeholders(tt.src), tt.want) {
+				t.Errorf("placeholders found %q and %q, want %q", got, Placeholders(tt.src), tt.want)
 			}
 		})
 	}
@@ -284,7 +287,11 @@ func TestFill(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Fill(tt.src, values); got != tt.want {
+			got := FillFunc(tt.src, func(name string) (string, bool) {
+				v, ok := values[name]
+				return v, ok
+			})
+			if got != tt.want {
 				t.Errorf("Fill() = %q, want %q", got, tt.want)
 			}
 		})
@@ -372,5 +379,33 @@ func TestScannersMatchExpressions(t *testing.T) {
 		if m := target.FindStringSubmatchIndex(s); (m != nil) != ok || ok && !slices.Equal(m, got) {
 			t.Fatalf("findTimeTarget(%q) = %v, %v; expression gives %v", s, got, ok, m)
 		}
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"emphasis markers go", "**Verantwortlicher:** Nordlicht, _sofort_ ~~nicht~~ `code`", "Verantwortlicher: Nordlicht, sofort nicht code\n"},
+		{"line breaks in a paragraph stay", "**A:** 1\n**B:** 2", "A: 1\nB: 2\n"},
+		{"headings and paragraphs", "# Lage\n\nText eins.\n\n## Weiter\nText zwei.", "Lage\n\nText eins.\n\nWeiter\n\nText zwei.\n"},
+		{"lists", "- eins\n- **zwei**\n\n1. a\n2. b", "- eins\n- zwei\n\n1. a\n2. b\n"},
+		{"ordered list from 3", "3. drei\n4. vier", "3. drei\n4. vier\n"},
+		{"task items", "- [ ] offen\n- [x] erledigt", "- [ ] offen\n- [x] erledigt\n"},
+		{"links keep their address", "[Statusseite](https://status.example.com) und <https://example.org>", "Statusseite (https://status.example.com) und https://example.org\n"},
+		{"mail link without repetition", "[a@example.com](mailto:a@example.com)", "a@example.com\n"},
+		{"two-column table without header as lines", "| | |\n|---|---|\n| Beginn | 10:00 |\n| **Owner** | Anna |", "Beginn: 10:00\nOwner: Anna\n"},
+		{"table with header", "| A | B | C |\n|---|---|---|\n| 1 | 2 | 3 |", "A | B | C\n---------\n1 | 2 | 3\n"},
+		{"quote", "> zitiert\n> weiter", "> zitiert\n> weiter\n"},
+		{"code block as written", "```\n**nicht fett**\n```", "**nicht fett**\n"},
+		{"escaped marker", "\\*kein Stern\\*", "*kein Stern*\n"},
+		{"raw html stays text", "<b>fett</b>", "<b>fett</b>\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := PlainText(tt.src); got != tt.want {
+				t.Errorf("PlainText(%q)\n got %q\nwant %q", tt.src, got, tt.want)
+			}
+		})
 	}
 }

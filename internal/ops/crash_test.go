@@ -48,7 +48,7 @@ func TestCrashChild(t *testing.T) {
 			select {} // killed here, in the middle of the transaction
 		}
 	}
-	if _, err := o.StartIncident(ctx, StartIncident{Playbook: "Ransomware-Angriff", Level: 2, Clocks: handbook.ClocksGDPR, By: "Kind"}); err != nil {
+	if _, err := o.StartIncident(ctx, StartIncident{Playbook: "Ransomware-Angriff", Level: 2, Regimes: []string{handbook.RegimeGDPR}, By: "Kind"}); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Println("done")

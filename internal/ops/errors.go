@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"ernstfall/internal/i18n"
@@ -50,7 +51,17 @@ const (
 	CodeOtherHandbookBackup Code = "{{.File}} is a backup of another handbook. Nothing was changed."
 	CodeNewerBackup         Code = "{{.File}} was written by a newer Ernstfall. Update Ernstfall to restore it. Nothing was changed."
 	CodeJSONBackup          Code = "{{.File}} is an exported JSON file, not one of the automatic backups. Bring it back with the import (ernstfall import). Nothing was changed."
+	CodeReportsOpen         Code = "Reports are still open: {{.Reports}}. Send them, declare them not needed, or decide to close anyway."
+	CodeRegimeApplies       Code = "{{.Name}} applies to this incident already."
+	CodeNotOwed             Code = "This incident owes no report {{.Name}}."
+	CodeReportDone          Code = "The report {{.Name}} was sent or declared not needed already."
+	CodeNoReason            Code = "Say why the report is not needed: the reason goes into the log."
+	CodeNoChange            Code = "Nothing changed: enter a new impact or a new time for the next update."
 )
+
+// keys are catalog keys among an Error's Args: Text shows each in the
+// reader's language, joined by commas.
+type keys []string
 
 // fail refuses a request: kv are the Args as name, value pairs.
 func fail(code Code, kv ...any) *Error {
@@ -67,8 +78,15 @@ func fail(code Code, kv ...any) *Error {
 func (e *Error) Text(tr i18n.Translator) string {
 	args := maps.Clone(e.Args)
 	for k, v := range args {
-		if t, ok := v.(time.Time); ok {
-			args[k] = t.Local().Format(tr("2006-01-02 15:04", nil))
+		switch v := v.(type) {
+		case time.Time:
+			args[k] = v.Local().Format(tr("2006-01-02 15:04", nil))
+		case keys:
+			words := make([]string, len(v))
+			for i, key := range v {
+				words[i] = tr(key, nil)
+			}
+			args[k] = strings.Join(words, ", ")
 		}
 	}
 	return tr(string(e.Code), args)

@@ -36,10 +36,19 @@ type StartIncident struct {
 	// AwareAt is when the company became aware; zero means now. It must
 	// not lie in the future.
 	AwareAt time.Time
-	// Clocks are the regulatory clocks that apply (handbook.ClocksGDPR …).
-	Clocks []string
-	// By names who starts it in the log.
-	By string
+	// Regimes are the reporting regimes that apply from the start
+	// (handbook.RegimeGDPR …); their reports run from AwareAt.
+	Regimes []string
+	// ClassifiedAt is when the incident was classified as major under DORA;
+	// zero means at the start, when Regimes holds DORA.
+	ClassifiedAt time.Time
+	// Impact and NextUpdate are the first known impact and the time of the
+	// first update promised (zero for none); both can change later
+	// (SetFacts).
+	Impact     string
+	NextUpdate time.Time
+	// By and Initials name who starts it in the log.
+	By, Initials string
 }
 
 // StartIncident starts an incident: the incident with its playbook's
@@ -57,10 +66,17 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 	if title == "" && strings.TrimSpace(req.Playbook) == "" {
 		return handbook.Incident{}, fail(CodeNoTitle)
 	}
-	for _, c := range req.Clocks {
-		if !slices.Contains(handbook.ClockKeys, c) {
-			return handbook.Incident{}, fail(CodeUnknownClock, "Name", c)
+	for _, r := range req.Regimes {
+		if !slices.Contains(handbook.Regimes, r) {
+			return handbook.Incident{}, fail(CodeUnknownClock, "Name", r)
 		}
+	}
+	classified := req.ClassifiedAt
+	if classified.IsZero() {
+		classified = now
+	}
+	if classified.After(now) {
+		return handbook.Incident{}, fail(CodeTimeInFuture, "Time", classified)
 	}
 	var hb handbook.Handbook
 	var err error
@@ -80,6 +96,8 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 		}
 	}
 	inc, start := handbook.StartIncident(pb, title, now, aware, req.By)
+	start.Initials = req.Initials
+	inc.Impact, inc.NextUpdate = strings.TrimSpace(req.Impact), req.NextUpdate
 	switch {
 	case req.Severity != "":
 		if !slices.Contains(handbook.Severities, req.Severity) {
@@ -98,9 +116,9 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 		}
 		inc.OwnerRole = hb.Roles[i].ID
 	}
-	for _, c := range handbook.ClockKeys {
-		if slices.Contains(req.Clocks, c) {
-			inc.Clocks = append(inc.Clocks, c)
+	for _, r := range handbook.Regimes {
+		if slices.Contains(req.Regimes, r) {
+			inc.Clocks = append(inc.Clocks, handbook.RegimeClocks(r)...)
 		}
 	}
 	entries := []handbook.LogEntry{start}
@@ -108,7 +126,11 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 		return handbook.Incident{}, err
 	} else if ok {
 		inc.Level = lv.Level
-		entries = append(entries, escalationEntry(inc.ID, lv, "", now, req.By))
+		entries = append(entries, escalationEntry(inc.ID, lv, "", now, req.By, req.Initials))
+	}
+	if slices.Contains(req.Regimes, handbook.RegimeDORA) {
+		entries = append(entries, handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials,
+			Kind: handbook.LogClassified, Regime: handbook.RegimeDORA, Moment: classified})
 	}
 	err = o.st.Update(ctx, func(tx *store.Tx) error {
 		if err := put(ctx, o, tx, &inc); err != nil {
@@ -150,12 +172,12 @@ func startLevel(levels []handbook.EscalationLevel, want int, sev handbook.Severi
 // escalationEntry is the log entry that sets the level in effect (see
 // handbook.CurrentLevel). Its text is the level's name from the matrix and
 // the reason, as the person gave them.
-func escalationEntry(incidentID string, l handbook.EscalationLevel, reason string, at time.Time, by string) handbook.LogEntry {
+func escalationEntry(incidentID string, l handbook.EscalationLevel, reason string, at time.Time, by, initials string) handbook.LogEntry {
 	text := cmp.Or(strings.TrimSpace(l.Name), fmt.Sprint(l.Level))
 	if reason = strings.TrimSpace(reason); reason != "" {
 		text += " – " + reason
 	}
-	return handbook.LogEntry{IncidentID: incidentID, At: at, Author: by, Kind: handbook.LogEscalation, Level: l.Level, Text: text}
+	return handbook.LogEntry{IncidentID: incidentID, At: at, Author: by, Initials: initials, Kind: handbook.LogEscalation, Level: l.Level, Text: text}
 }
 
 // findPlaybook finds a playbook by ID, else by title in any case.
@@ -225,9 +247,9 @@ func openIncidentIn(ctx context.Context, tx *store.Tx, id string) (handbook.Inci
 type Escalate struct {
 	IncidentID string
 	// Level is the new level; it must be in the escalation matrix.
-	Level  int
-	Reason string
-	By     string
+	Level        int
+	Reason       string
+	By, Initials string
 }
 
 // Escalate raises or lowers the level in effect: one log entry, which is
@@ -257,7 +279,7 @@ func (o *Ops) Escalate(ctx context.Context, req Escalate) (handbook.EscalationLe
 		if handbook.CurrentLevel(inc, log) == lv.Level {
 			return nil
 		}
-		e := escalationEntry(inc.ID, lv, req.Reason, now, req.By)
+		e := escalationEntry(inc.ID, lv, req.Reason, now, req.By, req.Initials)
 		return put(ctx, o, tx, &e)
 	})
 	if err != nil {
@@ -284,11 +306,13 @@ func logOf(ctx context.Context, st *store.Store, incidentID string) ([]handbook.
 // Log adds an entry a person writes to an incident's log: a note, a
 // decision, a call, a message, a tick or untick, a correction, or a report
 // sent. At defaults to now and must not lie in the future. A closed
-// incident takes only reports: its reporting duties outlast it. Starting,
-// escalating and closing have operations of their own.
+// incident takes only reports: its reporting duties outlast it. A report
+// must be one the incident owes. Starting, escalating, closing, adding a
+// regime, new facts and waiving a report have operations of their own.
 func (o *Ops) Log(ctx context.Context, e handbook.LogEntry) (handbook.LogEntry, error) {
 	switch e.Kind {
-	case handbook.LogStart, handbook.LogClose, handbook.LogEscalation:
+	case handbook.LogStart, handbook.LogClose, handbook.LogEscalation, handbook.LogRegime, handbook.LogClassified,
+		handbook.LogWaived, handbook.LogReportsOpen, handbook.LogImpact, handbook.LogNextUpdate:
 		return e, fmt.Errorf("log a %s entry: use its own operation", e.Kind)
 	}
 	e.Text = strings.TrimSpace(e.Text)
@@ -308,8 +332,14 @@ func (o *Ops) Log(ctx context.Context, e handbook.LogEntry) (handbook.LogEntry, 
 		if e.Kind == handbook.LogReport {
 			get = incidentIn
 		}
-		if _, err := get(ctx, tx, e.IncidentID); err != nil {
+		inc, err := get(ctx, tx, e.IncidentID)
+		if err != nil {
 			return err
+		}
+		if e.Kind == handbook.LogReport {
+			if _, err := o.owed(ctx, inc, e.Clock); err != nil {
+				return err
+			}
 		}
 		return put(ctx, o, tx, &e)
 	})
@@ -331,8 +361,27 @@ type CloseIncident struct {
 	// Actions follow from the lessons; each needs a title. Their source and
 	// finding are filled in.
 	Actions []handbook.Action
-	By      string
+	// ReportsOpenOK is the decision to close although reports are still
+	// open (neither sent nor declared not needed); without it such a close
+	// is refused with CodeReportsOpen. The decision is logged for each open
+	// report, with ReportsOpenReason.
+	ReportsOpenOK     bool
+	ReportsOpenReason string
+	By, Initials      string
 }
+
+// ReportsOpenError is the refusal to close an incident that still owes
+// reports; Reports names them, for the front end to list.
+type ReportsOpenError struct {
+	Refusal *Error
+	Reports []handbook.Deadline
+}
+
+// Error is the refusal's English text.
+func (e *ReportsOpenError) Error() string { return e.Refusal.Error() }
+
+// Unwrap is the refusal, which front ends word (AsError).
+func (e *ReportsOpenError) Unwrap() error { return e.Refusal }
 
 // CloseIncident closes a running incident: its actions, the lessons
 // learned, the summary and the closing entry, in one transaction. An
@@ -358,6 +407,25 @@ func (o *Ops) CloseIncident(ctx context.Context, req CloseIncident) (handbook.In
 		if err != nil {
 			return err
 		}
+		log, err := logOf(ctx, o.st, inc.ID)
+		if err != nil {
+			return err
+		}
+		open := handbook.OpenReports(inc, log, time.Local)
+		if len(open) > 0 && !req.ReportsOpenOK {
+			names := make(keys, len(open))
+			for i, d := range open {
+				names[i] = d.Rule.Name
+			}
+			return &ReportsOpenError{Refusal: fail(CodeReportsOpen, "Reports", names), Reports: open}
+		}
+		for _, d := range open {
+			e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogReportsOpen,
+				Clock: d.Clock, Text: strings.TrimSpace(req.ReportsOpenReason)}
+			if err := put(ctx, o, tx, &e); err != nil {
+				return err
+			}
+		}
 		for i := range actions {
 			if err := put(ctx, o, tx, &actions[i]); err != nil {
 				return err
@@ -365,7 +433,7 @@ func (o *Ops) CloseIncident(ctx context.Context, req CloseIncident) (handbook.In
 		}
 		if lessons != "" {
 			text := strings.TrimSpace(req.LessonsLabel + " " + lessons)
-			e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Kind: handbook.LogNote, Text: text}
+			e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogNote, Text: text}
 			if err := put(ctx, o, tx, &e); err != nil {
 				return err
 			}
@@ -375,7 +443,7 @@ func (o *Ops) CloseIncident(ctx context.Context, req CloseIncident) (handbook.In
 		if err := edit(ctx, o, tx, &before, &inc); err != nil {
 			return err
 		}
-		e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Kind: handbook.LogClose, Text: cmp.Or(summary, inc.Title)}
+		e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogClose, Text: cmp.Or(summary, inc.Title)}
 		if err := put(ctx, o, tx, &e); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -29,13 +30,13 @@ func TestStartIncident(t *testing.T) {
 		wantError Code
 	}{
 		{name: "playbook by title in any case, level from its severity",
-			req:   StartIncident{Playbook: "ransomware-angriff", Level: LevelFromSeverity, Clocks: handbook.ClocksGDPR, By: "Eva"},
-			title: "Ransomware-Angriff", severity: handbook.SeverityCritical, level: 3, snapshot: true, clocks: []string{handbook.ClockGDPR33}},
+			req:   StartIncident{Playbook: "ransomware-angriff", Level: LevelFromSeverity, Regimes: []string{handbook.RegimeGDPR}, By: "Eva"},
+			title: "Ransomware-Angriff", severity: handbook.SeverityCritical, level: 3, snapshot: true, clocks: []string{handbook.ClockGDPR33, handbook.ClockGDPR34}},
 		{name: "playbook by ID, own title, severity and level, owner by name",
 			req: StartIncident{Playbook: ransomware, Title: "Verschlüsselte Dateiserver", Severity: handbook.SeverityMedium, Level: 4,
-				OwnerRole: "it-lead", Clocks: append(handbook.ClocksNIS2, handbook.ClockGDPR33), By: "Eva"},
+				OwnerRole: "it-lead", Regimes: []string{handbook.RegimeNIS2, handbook.RegimeGDPR}, By: "Eva"},
 			title: "Verschlüsselte Dateiserver", severity: handbook.SeverityMedium, level: 4, owner: itLead, snapshot: true,
-			clocks: []string{handbook.ClockGDPR33, handbook.ClockNIS2Early, handbook.ClockNIS2Notify, handbook.ClockNIS2Final}},
+			clocks: []string{handbook.ClockGDPR33, handbook.ClockGDPR34, handbook.ClockNIS2Early, handbook.ClockNIS2Notify, handbook.ClockNIS2Final}},
 		{name: "blank incident without level",
 			req:   StartIncident{Title: "Stromausfall Rechenzentrum", OwnerRole: itLead},
 			title: "Stromausfall Rechenzentrum", severity: handbook.SeverityHigh, owner: itLead},
@@ -45,7 +46,8 @@ func TestStartIncident(t *testing.T) {
 		{name: "unknown level", req: StartIncident{Title: "x", Level: 9}, wantError: CodeUnknownLevel},
 		{name: "unknown owner", req: StartIncident{Title: "x", OwnerRole: "Hausmeister"}, wantError: CodeUnknownRole},
 		{name: "unknown severity", req: StartIncident{Title: "x", Severity: "extreme"}, wantError: CodeUnknownSeverity},
-		{name: "unknown clock", req: StartIncident{Title: "x", Clocks: []string{"dora"}}, wantError: CodeUnknownClock},
+		{name: "unknown regime", req: StartIncident{Title: "x", Regimes: []string{"hipaa"}}, wantError: CodeUnknownClock},
+		{name: "DORA classified in the future", req: StartIncident{Title: "x", Regimes: []string{handbook.RegimeDORA}, ClassifiedAt: t0.Add(time.Hour)}, wantError: CodeTimeInFuture},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,7 +98,7 @@ func TestStartIncident(t *testing.T) {
 func TestEscalateLogClose(t *testing.T) {
 	ctx := context.Background()
 	o := demoOps(t)
-	inc, err := o.StartIncident(ctx, StartIncident{Playbook: "DDoS-Angriff auf die Shop-Plattform", Level: LevelFromSeverity, Clocks: handbook.ClocksGDPR, By: "Eva"})
+	inc, err := o.StartIncident(ctx, StartIncident{Playbook: "DDoS-Angriff auf die Shop-Plattform", Level: LevelFromSeverity, Regimes: []string{handbook.RegimeGDPR}, By: "Eva"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,9 +157,31 @@ func TestEscalateLogClose(t *testing.T) {
 	if _, err := o.CloseIncident(ctx, bad); codeOf(err) != CodeNoActionTitle {
 		t.Fatalf("close with an untitled action: %v, want %q", err, CodeNoActionTitle)
 	}
+	// Issue 14, defect 5: the GDPR reports are open; closing needs a
+	// decision, which names them and is logged.
+	entriesBefore := count[handbook.LogEntry](t, o)
+	_, err = o.CloseIncident(ctx, req)
+	var open *ReportsOpenError
+	if codeOf(err) != CodeReportsOpen || !errors.As(err, &open) || len(open.Reports) != 2 ||
+		open.Reports[0].Clock != handbook.ClockGDPR33 || open.Reports[1].Clock != handbook.ClockGDPR34 {
+		t.Fatalf("close with open reports: %v, want %q naming Art. 33 and 34", err, CodeReportsOpen)
+	}
+	if count[handbook.LogEntry](t, o) != entriesBefore || count[handbook.Action](t, o) != actionsBefore {
+		t.Fatal("a refused close wrote records")
+	}
+	req.ReportsOpenOK, req.ReportsOpenReason = true, "DSB prüft, ob eine Meldung nötig ist"
 	closed, err := o.CloseIncident(ctx, req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	decided := 0
+	for _, e := range logOfT(t, o, closed) {
+		if e.Kind == handbook.LogReportsOpen && e.Text == req.ReportsOpenReason && e.Author == "Eva" {
+			decided++
+		}
+	}
+	if decided != 2 {
+		t.Errorf("%d logged decisions to leave a report open, want 2", decided)
 	}
 	if closed.Open() || closed.Summary != "Angriff abgewehrt" {
 		t.Errorf("closed incident %+v", closed)
@@ -210,8 +234,23 @@ func TestEscalateLogClose(t *testing.T) {
 		t.Errorf("report after close: %v", err)
 	}
 	d := handbook.Deadlines(closed, logOfT(t, o, closed), time.UTC)
-	if len(d) != 1 || !d[0].Done() {
+	if len(d) != 2 || !d[0].Done() || d[1].Done() {
 		t.Errorf("deadlines after the report: %+v", d)
+	}
+	if err := o.WaiveReport(ctx, WaiveReport{IncidentID: inc.ID, Clock: handbook.ClockGDPR34, Reason: " "}); codeOf(err) != CodeNoReason {
+		t.Errorf("waive without reason: %v", err)
+	}
+	if err := o.WaiveReport(ctx, WaiveReport{IncidentID: inc.ID, Clock: handbook.ClockGDPR33, Reason: "x"}); codeOf(err) != CodeReportDone {
+		t.Errorf("waive a sent report: %v", err)
+	}
+	if err := o.WaiveReport(ctx, WaiveReport{IncidentID: inc.ID, Clock: handbook.ClockDORAInitial, Reason: "x"}); codeOf(err) != CodeNotOwed {
+		t.Errorf("waive a report the incident does not owe: %v", err)
+	}
+	if err := o.WaiveReport(ctx, WaiveReport{IncidentID: inc.ID, Clock: handbook.ClockGDPR34, Reason: "kein hohes Risiko", By: "Henrik"}); err != nil {
+		t.Fatalf("waive after close: %v", err)
+	}
+	if open := handbook.OpenReports(closed, logOfT(t, o, closed), time.UTC); len(open) != 0 {
+		t.Errorf("open reports after sending and waiving: %+v", open)
 	}
 }
 

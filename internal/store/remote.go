@@ -45,6 +45,9 @@ type Batch struct {
 	// Hash names the batch file's bytes, so the device's next batch can
 	// be checked to follow it.
 	Hash string
+	// Author names the person at the laptop that wrote the batch, as that
+	// laptop signed it; nothing is decided by it.
+	Author string
 }
 
 // ApplyResult says what ApplyRemote or ImportSnapshot did.
