@@ -66,7 +66,7 @@ func CallTree(hb Handbook, at time.Time) []CallLevel {
 			return CallRole{RoleID: id, Missing: []string{id}}
 		}
 		out := CallRole{RoleID: r.ID, Role: r.Name, Roster: r.OnCall.Active()}
-		if d := OnDutyAt(live, r, at); !at.IsZero() && (d.Source == DutyRoster || d.Source == DutyException) {
+		if d := OnDutyAt(live, *r, at); !at.IsZero() && (d.Source == DutyRoster || d.Source == DutyException) {
 			c := d.Contact
 			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Phones: c.Phones(), OnDuty: true})
 		}
