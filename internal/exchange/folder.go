@@ -553,6 +553,7 @@ func Diff(existing, incoming handbook.Handbook) []EntityDiff {
 	existing.EachItem(add(old))
 	counts := map[handbook.Entity]*EntityDiff{}
 	incoming.EachItem(func(it handbook.Item) {
+		handbook.Clean(it) // as the store will, so that only real changes count
 		e := it.Entity()
 		if counts[e] == nil {
 			counts[e] = &EntityDiff{Entity: e}
