@@ -78,9 +78,39 @@ func assertFile(t *testing.T, dir, path, want string) {
 	}
 }
 
+// TestReplaceDirWindows swaps a folder in twice, as the Markdown export
+// does: Windows syncs files only through a handle that may write, and
+// renames a folder only while nothing inside it is open.
+func TestReplaceDirWindows(t *testing.T) {
+	parent := tempDir(t)
+	dir := filepath.Join(parent, "Handbuch")
+	for _, text := range []string{"alt", "neu"} {
+		err := ReplaceDir(dir, func(string, bool) bool { return true }, func(tmp string) error {
+			if err := os.MkdirAll(filepath.Join(tmp, "playbooks"), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(tmp, "playbooks", "con_.md"), []byte(text), 0o644)
+		})
+		if err != nil {
+			t.Fatalf("ReplaceDir (%s): %v", text, err)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "playbooks", "con_.md"))
+	if err != nil || string(data) != "neu" {
+		t.Errorf("content %q, %v; want neu", data, err)
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("left beside the folder: %v", entries)
+	}
+}
+
 // tempDir is t.TempDir without os.RemoveAll, which fails under Wine 8 (it
-// lacks the POSIX delete that Go's RemoveAll uses on Windows), so that this
-// test runs there too. The folders here hold files only.
+// lacks the POSIX delete that Go's RemoveAll uses on Windows), so that
+// these tests run there too.
 func tempDir(t *testing.T) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "atomicfile")
@@ -88,17 +118,7 @@ func tempDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		for _, e := range entries {
-			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-				t.Error(err)
-			}
-		}
-		if err := os.Remove(dir); err != nil {
+		if err := removeEntries(dir); err != nil {
 			t.Error(err)
 		}
 	})

@@ -57,14 +57,11 @@ func ReplaceDir(dir string, ours Ours, fill func(tmp string) error) (err error) 
 	if statErr == nil {
 		_ = os.Chmod(tmp, mode)
 	}
-	if lk, err := os.Open(tmp); err == nil {
-		_ = lock(lk)
-		defer lk.Close()
-	}
+	defer lockDir(tmp)()
 	swapped := false
 	defer func() {
 		if !swapped {
-			_ = os.RemoveAll(tmp)
+			_ = removeTree(tmp)
 		}
 	}()
 	if err := fill(tmp); err != nil {
@@ -95,7 +92,7 @@ func ReplaceDir(dir string, ours Ours, fill func(tmp string) error) (err error) 
 	}
 	swapped = true
 	syncDir(parent)
-	_ = os.RemoveAll(old)
+	_ = removeTree(old)
 	return nil
 }
 
@@ -169,10 +166,10 @@ func recoverStale(parent, base string, ours Ours) {
 				continue // leave it rather than lose a file of someone else
 			}
 		}
-		_ = os.RemoveAll(n)
+		_ = removeTree(n)
 	}
 	for _, o := range olds {
-		_ = os.RemoveAll(o)
+		_ = removeTree(o)
 	}
 }
 

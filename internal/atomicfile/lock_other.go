@@ -8,6 +8,11 @@ import "os"
 // temporary being written is safe from the clean-up.
 func lock(*os.File) error { return nil }
 
+// lockDir does nothing here: on Windows an open handle on the new folder
+// would stop it being renamed into place ("sharing violation"); only its
+// age tells a later run that it was abandoned.
+func lockDir(string) (unlock func()) { return func() {} }
+
 // abandoned reports whether the temporary at path is left over from a
 // writer that is gone: older than staleAge.
 func abandoned(path string) bool {

@@ -19,10 +19,16 @@ func syncTree(dir string) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && runtime.GOOS == "windows" {
-			return nil
+		flag := os.O_RDONLY
+		if runtime.GOOS == "windows" {
+			if d.IsDir() {
+				return nil
+			}
+			// FlushFileBuffers needs a handle with write access:
+			// syncing a file opened for reading is "access denied".
+			flag = os.O_RDWR
 		}
-		f, err := os.Open(path)
+		f, err := os.OpenFile(path, flag, 0)
 		if err != nil {
 			return err
 		}
