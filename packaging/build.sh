@@ -29,13 +29,16 @@ build_linux() {
 	echo "package: Linux tarball"
 	rm -f Ernstfall.tar.xz
 	"$FYNE" package --os linux --release
-	# The licence and the third-party licences go in beside fyne's Makefile.
-	local stage
+	# The licence and the third-party licences go in beside fyne's Makefile,
+	# in the tarball's one top folder.
+	local stage top
 	stage=$(mktemp -d)
 	trap 'rm -rf "$stage"' RETURN
 	tar -xJf Ernstfall.tar.xz -C "$stage"
-	install -m644 LICENSE THIRD_PARTY_LICENSES "$stage/"
-	(cd "$stage" && tar -cJf "$DIST/ernstfall_${VERSION}_linux_amd64.tar.xz" --owner=0 --group=0 -- *)
+	top=$(cd "$stage" && ls)
+	[ -f "$stage/$top/Makefile" ] || { echo "package: unexpected tarball layout: $top"; exit 1; }
+	install -m644 LICENSE THIRD_PARTY_LICENSES "$stage/$top/"
+	(cd "$stage" && tar -cJf "$DIST/ernstfall_${VERSION}_linux_amd64.tar.xz" --owner=0 --group=0 -- "$top")
 	rm Ernstfall.tar.xz
 }
 
