@@ -124,10 +124,19 @@ func System() Person {
 	if err != nil {
 		return Person{}
 	}
-	name, _, _ := strings.Cut(u.Name, ",")
-	if name = strings.TrimSpace(name); name == "" {
-		name = u.Username
-	}
-	p, _ := Person{Name: name}.Clean()
+	p, _ := Person{Name: accountName(u.Name, u.Username)}.Clean()
 	return p
+}
+
+// accountName is the full name (on Unix the first field of GECOS), else
+// the login without the Windows domain or computer name, which Windows
+// puts in front of it ("NORDLICHT\a.wolff" is a.wolff).
+func accountName(fullName, login string) string {
+	if name, _, _ := strings.Cut(fullName, ","); strings.TrimSpace(name) != "" {
+		return strings.TrimSpace(name)
+	}
+	if i := strings.LastIndexByte(login, '\\'); i >= 0 {
+		login = login[i+1:]
+	}
+	return strings.TrimSpace(login)
 }

@@ -57,3 +57,23 @@ func TestDamagedFile(t *testing.T) {
 		t.Errorf("a damaged file must be named: %v", err)
 	}
 }
+
+func TestAccountName(t *testing.T) {
+	tests := []struct{ name, fullName, login, want string }{
+		{"full name", "Anna Wolff", "awolff", "Anna Wolff"},
+		{"GECOS fields", "Anna Wolff,Raum 12,,", "awolff", "Anna Wolff"},
+		{"login when no full name", "", "awolff", "awolff"},
+		{"Windows domain account", "", `NORDLICHT\a.wolff`, "a.wolff"},
+		{"Windows local account", "", `NB-0815\Krisenstab`, "Krisenstab"},
+		{"full name wins over a domain login", "Anna Wolff", `NORDLICHT\a.wolff`, "Anna Wolff"},
+		{"blank full name", "  ,,", "awolff", "awolff"},
+		{"a login that is only a domain", "", `NORDLICHT\`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := accountName(tt.fullName, tt.login); got != tt.want {
+				t.Errorf("accountName(%q, %q) = %q, want %q", tt.fullName, tt.login, got, tt.want)
+			}
+		})
+	}
+}
