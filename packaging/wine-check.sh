@@ -5,9 +5,10 @@
 #  1. commands on a fresh Windows profile: version, init --demo (the
 #     handbook lands in %AppData%\ernstfall), import from C:\;
 #  2. a Linux laptop and a Windows laptop share one folder (the Windows side
-#     reaches it as drive S:), each edits, both sync in turn, and their JSON
-#     exports agree: a contact with umlauts, a playbook with a very long
-#     title, a note with Windows line endings;
+#     reaches it as drive S:); the Linux laptop admits the Windows laptop by
+#     its fingerprint; each edits, both sync in turn, and their JSON exports
+#     agree: a contact with umlauts, a playbook with a very long title, a
+#     note with Windows line endings;
 #  3. check, search Müller, restore-order print what the Linux build prints;
 #  4. binder -o C:\...\binder.pdf: the same pages and text as the Linux
 #     build's binder of the same database (print time pinned);
@@ -121,12 +122,25 @@ json.dump(doc, sys.stdout, ensure_ascii=False)
 PY
 win import 'C:\ernstfall-check\windows-edits.json' >"$tmp/out" || fail "Windows: import from C:\\: $(cat "$tmp/out")"
 
-# Both sync in turn, twice, so that each has seen the other.
-for round in 1 2; do
-	linux sync --folder "$share" --device-name "Linux-Laptop" >"$tmp/out" || fail "Linux sync $round: $(cat "$tmp/out")"
-	win sync --folder "$winshare" --device-name "Windows-Laptop" >"$tmp/out" || fail "Windows sync $round: $(cat "$tmp/out")"
-done
-linux sync --folder "$share" >"$tmp/out" || fail "Linux sync 3: $(cat "$tmp/out")"
+# The Linux laptop syncs first and founds the team. The Windows laptop asks
+# to join and shows its fingerprint; the Linux laptop admits it by that
+# fingerprint, as a person would after reading it out on the phone. Then
+# both sync in turn until each has seen the other's edits.
+lsync() { linux sync --folder "$share" --device-name "Linux-Laptop" >"$tmp/out" 2>&1 || fail "Linux sync $1: $(cat "$tmp/out")"; }
+wsync() { win sync --folder "$winshare" --device-name "Windows-Laptop" >"$tmp/out" 2>&1 || fail "Windows sync $1: $(cat "$tmp/out")"; }
+lsync 1
+wsync 1
+fingerprint=$(grep -o '[0-9A-F]\{4\}\(-[0-9A-F]\{4\}\)\{5\}' "$tmp/out" | head -1)
+[ -n "$fingerprint" ] || fail "the Windows laptop shows no fingerprint to admit: $(cat "$tmp/out")"
+linux devices admit "$fingerprint" >"$tmp/out" 2>&1 || fail "Linux: devices admit $fingerprint: $(cat "$tmp/out")"
+lsync 2
+wsync 2
+grep -q "admitted" "$tmp/out" || fail "the Windows laptop was not admitted: $(cat "$tmp/out")"
+lsync 3
+wsync 3
+lsync 4
+out=$(linux devices 2>&1) || fail "Linux devices: $out"
+echo "$out" | grep -q "Windows-Laptop" || fail "the team does not list the Windows laptop: $out"
 for side in linux win; do
 	out=$($side conflicts) || fail "$side conflicts: $out"
 	[ "$out" = "no open conflicts" ] || fail "$side: $out"
@@ -157,7 +171,7 @@ assert names["Zoë Weiß"]["notes"] == "Rückruf nur über die Leitstelle.\nSchl
 assert "\\r" not in json.dumps(w), "a text kept a CR"
 assert sys.argv[3] in titles and "CON" in titles, "the Windows laptop's playbooks are missing"
 PY
-say "Linux and Windows laptops synced through $winshare: exports agree (umlauts, ${#long_title}-character title, CR LF note stored as LF on both), no conflicts"
+say "Windows laptop admitted by its fingerprint $fingerprint; Linux and Windows laptops synced through $winshare: exports agree (umlauts, ${#long_title}-character title, CR LF note stored as LF on both), no conflicts"
 
 # 3. The same answers from both builds.
 for cmd in "check" "search Müller" "search mueller" "restore-order" "call-tree"; do
