@@ -96,18 +96,22 @@ func (u *ui) writeBinder(path string, opt binder.Options) *task {
 		res, err = u.ops.PrintBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, p)
 		return err
 	}, func(err error) {
-		if err != nil {
+		if err != nil && !ops.NotRecorded(err) {
 			discardEmpty(path)
 		}
+		note := ""
 		switch {
 		case cancelled(err):
 			return
+		case ops.NotRecorded(err):
+			oe, _ := ops.AsError(err)
+			note = "\n\n" + oe.Text(translate)
 		case err != nil:
 			u.opFailed(lang.L("The binder could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
 			return
 		}
 		msg := lang.L("{{.Pages}} pages written to {{.File}} (version {{.Version}}). Open the PDF now?",
-			map[string]any{"Pages": res.Pages, "File": filepath.Base(path), "Version": res.Version})
+			map[string]any{"Pages": res.Pages, "File": filepath.Base(path), "Version": res.Version}) + note
 		dialog.ShowConfirm(lang.L("Binder printed"), msg, func(open bool) {
 			if open {
 				_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})

@@ -267,6 +267,9 @@ func (s *section[T, P]) create() {
 
 // editRec opens the form on a copy of rec.
 func (s *section[T, P]) editRec(rec T, isNew bool) {
+	if s.u.refuseReadOnly() {
+		return
+	}
 	before := clone(rec)
 	p := P(&rec)
 	f := newForm(s.u)
@@ -301,6 +304,9 @@ func (s *section[T, P]) editRec(rec T, isNew bool) {
 
 // remove deletes a record and offers to undo it.
 func (s *section[T, P]) remove(rec T) {
+	if s.u.refuseReadOnly() {
+		return
+	}
 	p := P(&rec)
 	e, id := p.Entity(), p.Meta().ID
 	if err := s.u.ops.Delete(s.u.ctx, e, id); err != nil {

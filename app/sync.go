@@ -116,6 +116,9 @@ func (u *ui) syncBar() fyne.CanvasObject {
 // autoSync runs a round now and every syncEvery while ctx lives, when a
 // folder is set and automatic sync is on.
 func (u *ui) autoSync(ctx context.Context) {
+	if u.st.ReadOnly() {
+		return // a read-only handbook takes in no changes
+	}
 	go func() {
 		t := time.NewTicker(syncEvery)
 		defer t.Stop()

@@ -83,7 +83,7 @@ func (u *ui) start(demo bool) error {
 	u.win.SetCloseIntercept(func() { u.guard(u.close) })
 	unwatch := u.watch()
 	u.win.SetOnClosed(unwatch)
-	if demo {
+	if demo || u.st.ReadOnly() {
 		u.showMain()
 		return nil
 	}
@@ -166,7 +166,11 @@ func (u *ui) showMain() {
 		}
 	}
 	printBtn := widget.NewButtonWithIcon(lang.L("Print binder"), theme.DocumentPrintIcon(), u.printBinder)
-	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), container.NewHBox(newIncidentBadge(u), u.syncBar(), printBtn), u.search)
+	tools := container.NewHBox(newIncidentBadge(u), u.syncBar(), printBtn)
+	if u.st.ReadOnly() {
+		tools = container.NewHBox(newIncidentBadge(u), printBtn) // nothing to sync into
+	}
+	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), tools, u.search)
 
 	u.nav = widget.NewList(
 		func() int { return len(u.screens) },
@@ -197,8 +201,25 @@ func (u *ui) showMain() {
 			u.editor.doCancel()
 		}
 	})
-	u.win.SetContent(container.NewBorder(container.NewPadded(top), nil, nil, nil, split))
+	head := fyne.CanvasObject(container.NewPadded(top))
+	if u.st.ReadOnly() {
+		banner := widget.NewLabel("🔒 " + lang.L("This handbook is read-only: its file or folder cannot be written (a write-protected stick, a read-only share). You can read, search and print it; changes cannot be saved."))
+		banner.Importance = widget.WarningImportance
+		banner.Wrapping = fyne.TextWrapWord
+		head = container.NewVBox(banner, head)
+	}
+	u.win.SetContent(container.NewBorder(head, nil, nil, nil, split))
 	u.show(0)
+}
+
+// refuseReadOnly tells that a read-only handbook cannot be changed and
+// reports whether it did.
+func (u *ui) refuseReadOnly() bool {
+	if !u.st.ReadOnly() {
+		return false
+	}
+	dialog.ShowInformation(lang.L("Read-only"), lang.L("This handbook is read-only: its file or folder cannot be written. Copy it to a writable folder to change it."), u.win)
+	return true
 }
 
 func (u *ui) menu() *fyne.MainMenu {
@@ -257,6 +278,9 @@ func (u *ui) open(e handbook.Entity, id string) {
 }
 
 func (u *ui) create() {
+	if u.refuseReadOnly() {
+		return
+	}
 	if u.view.create != nil {
 		u.guard(u.view.create)
 	}
@@ -319,8 +343,11 @@ func (u *ui) close() {
 // last, for whoever is asked for help.
 func (u *ui) showError(what, todo string, err error) {
 	detail := err.Error()
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		detail = lang.L("The record no longer exists; someone may have deleted it.")
+	case errors.Is(err, store.ErrReadOnly):
+		detail = lang.L("This handbook is read-only: its file or folder cannot be written. Copy it to a writable folder to change it.")
 	}
 	msg := widget.NewLabel(fmt.Sprintf("%s\n\n%s\n\n%s %s", what, todo, lang.L("Details:"), detail))
 	msg.Wrapping = fyne.TextWrapWord

@@ -19,7 +19,7 @@ func runBackups(ctx context.Context, env *Env, g *globals, args []string) error 
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}

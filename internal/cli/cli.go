@@ -305,6 +305,39 @@ func (g *globals) openExisting(ctx context.Context, env *Env) (*store.Store, err
 	return store.Open(ctx, path, store.Options{Now: env.Now})
 }
 
+// openRead opens the database for a command that only reads: read-only,
+// so that it works on a read-only medium and while another program
+// writes. A demo database that does not exist yet is made first.
+func (g *globals) openRead(ctx context.Context, env *Env) (*store.Store, error) {
+	path, err := g.dbPath(env)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return g.openExisting(ctx, env)
+	}
+	return store.Open(ctx, path, store.Options{Now: env.Now, ReadOnly: true})
+}
+
+// openForPrint opens the database for printing, which reads and then
+// records the printout: writable when it can be, waiting only briefly for
+// another program's write; read-only otherwise (the printout is then not
+// recorded).
+func (g *globals) openForPrint(ctx context.Context, env *Env) (*store.Store, error) {
+	path, err := g.dbPath(env)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return g.openExisting(ctx, env)
+	}
+	st, err := store.Open(ctx, path, store.Options{Now: env.Now, BusyTimeout: 2 * time.Second})
+	if errors.Is(err, store.ErrReadOnly) {
+		return store.Open(ctx, path, store.Options{Now: env.Now, ReadOnly: true})
+	}
+	return st, err
+}
+
 // openDemo opens the demo database, loading the demo handbook when new.
 func openDemo(ctx context.Context, env *Env, path string) (*store.Store, error) {
 	_, statErr := os.Stat(path)
@@ -344,6 +377,11 @@ func startGUI(ctx context.Context, env *Env, g *globals) int {
 		st, err = openDemo(ctx, env, path)
 	} else {
 		st, err = store.Open(ctx, path, store.Options{Now: env.Now})
+		if errors.Is(err, store.ErrReadOnly) {
+			// A write-protected stick or a read-only share: the window
+			// opens read-only and says so.
+			st, err = store.Open(ctx, path, store.Options{Now: env.Now, ReadOnly: true})
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ernstfall: %v\n", err)

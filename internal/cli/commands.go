@@ -26,7 +26,7 @@ func runCheck(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func runSearch(ctx context.Context, env *Env, g *globals, args []string) error {
 	if len(pos) == 0 {
 		return env.usage("missing {{.What}}", vars{"What": "QUERY"})
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func runRestoreOrder(ctx context.Context, env *Env, g *globals, args []string) e
 	if len(args) > 0 {
 		return env.unexpected(args[0])
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 	if *format != "json" {
 		return exportExchange(ctx, env, g, *format, *out, *vcardVersion, *separator)
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -304,7 +304,7 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 			opt.Sections = append(opt.Sections, strings.TrimSpace(s))
 		}
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openForPrint(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -313,13 +313,17 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	res, err := env.ops(st).PrintBinder(ctx, ops.PrintBinder{Path: *out, Options: opt}, env.progress())
-	if err != nil {
+	if err != nil && !ops.NotRecorded(err) {
 		if errors.Is(err, binder.ErrUnknownSection) || errors.Is(err, binder.ErrBadOption) {
 			return usagef("%v", err)
 		}
 		return err
 	}
 	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages, handbook version {{.Version}}", vars{"Path": *out, "Pages": res.Pages, "Version": res.Version}))
+	if err != nil {
+		// The PDF is whole; only the note for the dashboard is missing.
+		fmt.Fprintln(env.Stderr, env.errorText(err))
+	}
 	return nil
 }
 

@@ -50,7 +50,7 @@ func exportExchange(ctx context.Context, env *Env, g *globals, format, out, vcar
 	if len([]rune(separator)) != 1 || !strings.ContainsRune(",;\t", []rune(separator)[0]) {
 		return env.usage("separator must be , or ; or a tab")
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -288,7 +288,7 @@ func runVerifyList(ctx context.Context, env *Env, g *globals, args []string) err
 	if *separator != "," && *separator != ";" {
 		return env.usage("separator must be , or ;")
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func runCallTree(ctx context.Context, env *Env, g *globals, args []string) error
 	if len(args) > 0 {
 		return env.unexpected(args[0])
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}

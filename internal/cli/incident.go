@@ -82,7 +82,7 @@ func runIncidents(ctx context.Context, env *Env, g *globals, args []string) erro
 	if len(args) > 0 {
 		return env.unexpected(args[0])
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -594,7 +594,7 @@ func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string)
 	if *out == "" {
 		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -128,7 +128,7 @@ func runConflicts(ctx context.Context, env *Env, g *globals, args []string) erro
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}

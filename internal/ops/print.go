@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"ernstfall/internal/binder"
@@ -32,10 +33,33 @@ func (o *Ops) PrintBinder(ctx context.Context, req PrintBinder, p Progress) (bin
 		return binder.Result{}, err
 	}
 	report(p, StageRecord, 0, 0)
-	if err := o.st.RecordPrintout(ctx, store.Printout{At: opt.PrintedAt, By: opt.PrintedBy, Version: res.Version}); err != nil {
+	err = o.st.RecordPrintout(ctx, store.Printout{At: opt.PrintedAt, By: opt.PrintedBy, Version: res.Version})
+	switch {
+	case errors.Is(err, store.ErrReadOnly):
+		e := fail(CodeNotRecordedReadOnly, "Path", req.Path)
+		e.Err = err
+		return res, e
+	case errors.Is(err, store.ErrBusy):
+		e := fail(CodeNotRecordedBusy, "Path", req.Path)
+		e.Err = err
+		return res, e
+	case err != nil:
 		return res, fmt.Errorf("the binder was printed to %s, but: %w", req.Path, err)
 	}
 	return res, nil
+}
+
+// The binder was printed, but the printout could not be recorded.
+const (
+	CodeNotRecordedReadOnly Code = "The binder was printed to {{.Path}}. The printout was not recorded, because the handbook is read-only."
+	CodeNotRecordedBusy     Code = "The binder was printed to {{.Path}}. The printout was not recorded, because another program was writing to the handbook; print again later to record it."
+)
+
+// NotRecorded reports whether err only says that a binder printed whole
+// could not be recorded (PrintBinder): the PDF is there.
+func NotRecorded(err error) bool {
+	e, ok := AsError(err)
+	return ok && (e.Code == CodeNotRecordedReadOnly || e.Code == CodeNotRecordedBusy)
 }
 
 // IncidentReport is an incident's report to print into a PDF file.

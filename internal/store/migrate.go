@@ -63,38 +63,46 @@ func SchemaVersion() int {
 // checkVersion reads an existing file without changing it and refuses a
 // schema newer than this build knows, or a file that is not ours.
 func checkVersion(ctx context.Context, path string) error {
+	_, err := schemaOf(ctx, path, dsn(path, true))
+	return err
+}
+
+// schemaOf reads the schema version of the database at path through the
+// read-only data source name ro, refusing a schema newer than this build
+// knows and a file that is not ours. An empty file is schema 0.
+func schemaOf(ctx context.Context, path, ro string) (int, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
-		return nil
+		return 0, nil
 	}
-	db, err := sql.Open("sqlite", dsn(path, true))
+	db, err := sql.Open("sqlite", ro)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", path, err)
+		return 0, fmt.Errorf("open store %s: %w", path, err)
 	}
 	defer db.Close()
 	var tables int
 	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&tables)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", path, classify(err))
+		return 0, fmt.Errorf("open store %s: %w", path, classify(err))
 	}
 	if tables == 0 {
 		var any int
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&any); err != nil {
-			return fmt.Errorf("open store %s: %w", path, classify(err))
+			return 0, fmt.Errorf("open store %s: %w", path, classify(err))
 		}
 		if any > 0 {
-			return fmt.Errorf("open store %s: %w (it holds tables of another program)", path, ErrNotADatabase)
+			return 0, fmt.Errorf("open store %s: %w (it holds tables of another program)", path, ErrNotADatabase)
 		}
-		return nil
+		return 0, nil
 	}
 	var v int
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v); err != nil {
-		return fmt.Errorf("open store %s: %w", path, classify(err))
+		return 0, fmt.Errorf("open store %s: %w", path, classify(err))
 	}
 	if known := SchemaVersion(); v > known {
-		return fmt.Errorf("open store %s: %w (schema %d, this version knows up to %d); install the newer Ernstfall to open it — the file was not changed",
+		return v, fmt.Errorf("open store %s: %w (schema %d, this version knows up to %d); install the newer Ernstfall to open it — the file was not changed",
 			path, ErrNewerSchema, v, known)
 	}
-	return nil
+	return v, nil
 }
 
 // migrate brings the schema up to date, one transaction per migration,
@@ -104,16 +112,23 @@ func (s *Store) migrate(ctx context.Context, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
-		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	// Read first: a database that is up to date is not written to, so
+	// opening it never waits for another program's write.
+	var current, tables int
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&tables); err != nil {
 		return fmt.Errorf("migrate %s: %w", s.path, classify(err))
 	}
-	var current int
-	if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate %s: %w", s.path, err)
+	if tables > 0 {
+		if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&current); err != nil {
+			return fmt.Errorf("migrate %s: %w", s.path, classify(err))
+		}
 	}
 	if current >= len(ms) {
 		return nil
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.path, classify(err))
 	}
 	if current > 0 {
 		if _, err := s.AutoBackup(ctx, fmt.Sprintf("%s-%d", ReasonSchema, current+1), opt.KeepBackups); err != nil {

@@ -318,9 +318,12 @@ func validate(it handbook.Item) error {
 // tx runs f in one write transaction and, once it is committed, tells the
 // subscribers which records it changed.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin write: %w", err)
+		return fmt.Errorf("begin write: %w", classify(err))
 	}
 	defer tx.Rollback()
 	s.notices.take() // what a failed transaction noted never happened
@@ -330,7 +333,7 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	}
 	changed := s.notices.take()
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", classify(err))
 	}
 	s.notices.publish(changed)
 	return nil
