@@ -57,7 +57,7 @@ func TestReadOnlyHandbook(t *testing.T) {
 		t.Fatalf("no read-only banner among %q", texts(w.Content()))
 	}
 	u.nav.Select(u.screenIndex(t, "contacts"))
-	if !hasText(u.body, "Katrin Albers") {
+	if !hasText(u.body, "Anna Wolff") {
 		t.Fatalf("contacts not shown: %q", texts(u.body))
 	}
 	u.create()

@@ -24,7 +24,7 @@ var readCommands = []struct {
 	{[]string{"search", "Ransomware"}, "Ransomware"},
 	{[]string{"check"}, "warnings"},
 	{[]string{"restore-order"}, "RTO"},
-	{[]string{"call-tree"}, "Level 1"},
+	{[]string{"call-tree"}, "within"},
 	{[]string{"export", "--format", "json", "-o", "-"}, "ernstfall-backup"},
 	{[]string{"export", "--format", "csv", "-o", "-"}, "phone_mobile"},
 	{[]string{"export", "--format", "vcf", "-o", "-"}, "BEGIN:VCARD"},
