@@ -59,3 +59,18 @@ func BenchmarkPlanRestoreWholeLarge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRestoreWholeLarge restores the large handbook to before it
+// existed: every one of its ~6,200 records is deleted as a new edit.
+func BenchmarkRestoreWholeLarge(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s := largeStore(b)
+		b.StartTimer()
+		plan, err := s.Restore(ctx, RestoreTarget{AsOf: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}, nil)
+		if err != nil || len(plan.Records) < 6000 {
+			b.Fatalf("restore: %v, %d records", err, len(plan.Records))
+		}
+	}
+}
