@@ -370,14 +370,18 @@ func (h *historyPane) showDetail() {
 	h.detail.Add(widget.NewLabelWithStyle(fmt.Sprintf("%s · %s · %s · %s", recordText(c.Entity, c.Label), what,
 		c.At().Local().Format(lang.L("2006-01-02 15:04:05")), h.laptopName(c.Device, c.Local)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	before := c.At().Add(-time.Millisecond)
-	back := widget.NewButtonWithIcon(lang.L("Restore the state before this change …"), theme.HistoryIcon(), func() {
+	one := widget.NewButtonWithIcon(lang.L("This record"), theme.HistoryIcon(), func() {
+		h.u.restore(ops.Restore{AsOf: before, Entity: c.Entity, ID: c.ID})
+	})
+	one.Importance = widget.HighImportance
+	all := widget.NewButtonWithIcon(lang.L("The whole handbook"), theme.HistoryIcon(), func() {
 		h.u.restore(ops.Restore{AsOf: before})
 	})
-	back.Importance = widget.HighImportance
-	buttons := container.NewHBox(back)
+	h.detail.Add(container.NewHBox(widget.NewLabel(lang.L("Back to the state before this change:")), one, all))
+	buttons := container.NewHBox()
 	if h.q.ID == "" {
 		e, id := c.Entity, c.ID
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Only this record"), theme.SearchIcon(), func() {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Show only this record"), theme.SearchIcon(), func() {
 			h.q.Entity, h.q.ID = e, id
 			h.filter()
 		}))
@@ -386,7 +390,9 @@ func (h *historyPane) showDetail() {
 		e, id := c.Entity, c.ID
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Open record"), theme.NavigateNextIcon(), func() { h.u.open(e, id) }))
 	}
-	h.detail.Add(buttons)
+	if len(buttons.Objects) > 0 {
+		h.detail.Add(buttons)
+	}
 	if c.Concurrent {
 		warn := widget.NewLabel("⚠ " + lang.L("Made at the same time as another change of this field on another laptop, without seeing it. The value that lost waits under Conflicts until someone decides."))
 		warn.Wrapping = fyne.TextWrapWord
@@ -483,6 +489,14 @@ func (u *ui) restoreAs(req ops.Restore, head string) {
 func (u *ui) confirmRestore(req ops.Restore, plan store.RestorePlan, head string) {
 	switch {
 	case head != "":
+	case req.ID != "":
+		labels, err := u.st.Labels(u.ctx)
+		if err != nil {
+			u.loadFailed(err)
+			return
+		}
+		head = lang.L("{{.Record}} as it was at {{.Time}}", map[string]any{"Record": recordText(req.Entity, labels[req.ID]),
+			"Time": req.AsOf.Local().Format(lang.L("2006-01-02 15:04:05"))})
 	case req.Backup != "":
 		head = lang.L("The handbook as the backup {{.File}} holds it", map[string]any{"File": filepath.Base(req.Backup)})
 	default:

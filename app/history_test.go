@@ -127,7 +127,7 @@ func TestHistoryScreenRestoreAndUndo(t *testing.T) {
 	if !hasText(h.detail, "Vorher") || !hasText(h.detail, oldPhone) || !hasText(h.detail, "+49 170 0000000") {
 		t.Fatalf("detail of the change: %q", texts(h.detail))
 	}
-	test.Tap(findButton(t, h.detail, "Stand vor dieser Änderung wiederherstellen …"))
+	test.Tap(findButton(t, h.detail, "Das ganze Handbuch"))
 	u.tasks.Wait()
 	dlg := u.dialogTop()
 	if dlg == nil || !hasText(dlg, "Das Handbuch im Stand vom") || !hasText(dlg, "1 zurückgeholt") {
@@ -199,7 +199,7 @@ func TestHistoryScreenFilters(t *testing.T) {
 	h.kind.SetSelectedIndex(0)
 	row := h.rowWith(t, "Playbook „Ransomware-Angriff“", "(gelöscht)")
 	h.table.Select(widgetCell(row))
-	test.Tap(findButton(t, h.detail, "Nur dieser Eintrag"))
+	test.Tap(findButton(t, h.detail, "Nur diesen Eintrag zeigen"))
 	for _, r := range h.rows {
 		if r.c.ID != pbs[0].ID {
 			t.Fatalf("record filter shows %s %s", r.c.Entity, r.c.Label)
@@ -235,3 +235,37 @@ func indexOf(list []handbook.Entity, e handbook.Entity) int {
 
 // widgetCell is a table cell of a row.
 func widgetCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 2} }
+
+// "This record" sets back only the chosen record.
+func TestHistoryScreenRestoresOneRecord(t *testing.T) {
+	u := newHistoryUI(t)
+	u.settingsTab(t, 1)
+	h := u.history
+	ctx := u.ctx
+	cs, err := store.List[handbook.Contact](ctx, u.st)
+	if err != nil || len(cs) < 2 {
+		t.Fatalf("contacts: %v", err)
+	}
+	for i := range 2 {
+		after := cs[i]
+		after.Notes = "geändert"
+		if err := ops.Save(ctx, u.ops, &cs[i], &after); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.table.Select(widgetCell(h.rowWith(t, "„"+cs[0].Name+"“", "geändert")))
+	test.Tap(findButton(t, h.detail, "Diesen Eintrag"))
+	u.tasks.Wait()
+	dlg := u.dialogTop()
+	if !hasText(dlg, "Kontakt „"+cs[0].Name+"“ im Stand vom") || !hasText(dlg, "1 Eintrag zurückgesetzt") {
+		t.Fatalf("preview: %q", texts(dlg))
+	}
+	test.Tap(findButton(t, dlg, "Wiederherstellen"))
+	u.tasks.Wait()
+	for i, want := range []string{cs[0].Notes, "geändert"} {
+		c, err := store.Get[handbook.Contact](ctx, u.st, cs[i].ID)
+		if err != nil || c.Notes != want {
+			t.Errorf("%s: notes %q, want %q (%v)", cs[i].Name, c.Notes, want, err)
+		}
+	}
+}

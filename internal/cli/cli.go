@@ -137,7 +137,7 @@ func commands() []command {
 		{"sync", "--folder DIR [--device-name NAME] [--snapshot]", "merge with the other laptops through a shared folder", runSync},
 		{"conflicts", "", "list open sync conflicts", runConflicts},
 		{"history", "[--entity KIND] [--id ID|NAME] [--since TIME] [--until TIME] [--device LAPTOP] [--limit N] [--full] [--json]", "list the changes of every laptop: time, laptop, record, field, old → new", runHistory},
-		{"restore", "--as-of TIME | --from-backup FILE [--dry-run]", "put the handbook back as it was at a time, or as a backup holds it, as new edits that sync", runRestore},
+		{"restore", "--as-of TIME | --from-backup FILE [--id ID|NAME] [--dry-run]", "put the handbook back as it was at a time, or as a backup holds it, as new edits that sync", runRestore},
 		{"devices", "[admit|refuse|remove NAME|FINGERPRINT] [--all-pending] [--folder DIR] [--json]", "list the laptops of the sync team and join requests; admit, refuse or remove one", runDevices},
 		{"backups", "[--json]", "list the automatic backups with date, reason and record counts", runBackups},
 		{"version", "", "print the version", runVersion},

@@ -60,22 +60,8 @@ func runHistory(ctx context.Context, env *Env, g *globals, args []string) error 
 		return err
 	}
 	if *id != "" {
-		found, err := st.FindRecords(ctx, q.Entity, *id)
-		if err != nil {
+		if q.Entity, q.ID, err = findRecord(ctx, env, st, q.Entity, *id); err != nil {
 			return err
-		}
-		switch len(found) {
-		case 0:
-			return errors.New(env.T("no record {{.Name}}; 'ernstfall search' finds names and IDs", vars{"Name": quote(*id)}))
-		case 1:
-			q.Entity, q.ID = found[0].Entity, found[0].ID
-		default:
-			var list []string
-			for _, f := range found {
-				list = append(list, fmt.Sprintf("%s %s", f.Entity, f.ID))
-			}
-			return errors.New(env.T("{{.N}} records are called {{.Name}}; choose one by its ID: {{.List}}",
-				vars{"N": len(found), "Name": quote(*id), "List": strings.Join(list, ", ")}))
 		}
 	}
 	if *device != "" {
@@ -294,4 +280,24 @@ func printHistoryJSON(env *Env, changes []store.FieldChange, names map[string]st
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// findRecord finds one record by ID or name, of kind e when set.
+func findRecord(ctx context.Context, env *Env, st *store.Store, e handbook.Entity, key string) (handbook.Entity, string, error) {
+	found, err := st.FindRecords(ctx, e, key)
+	if err != nil {
+		return "", "", err
+	}
+	switch len(found) {
+	case 0:
+		return "", "", errors.New(env.T("no record {{.Name}}; 'ernstfall search' finds names and IDs", vars{"Name": quote(key)}))
+	case 1:
+		return found[0].Entity, found[0].ID, nil
+	}
+	var list []string
+	for _, f := range found {
+		list = append(list, fmt.Sprintf("%s %s", f.Entity, f.ID))
+	}
+	return "", "", errors.New(env.T("{{.N}} records are called {{.Name}}; choose one by its ID: {{.List}}",
+		vars{"N": len(found), "Name": quote(key), "List": strings.Join(list, ", ")}))
 }

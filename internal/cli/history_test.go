@@ -144,9 +144,20 @@ func TestRestoreCommand(t *testing.T) {
 	if got := state(); got != bad {
 		t.Errorf("undoing the restore did not bring the state before it back:\n%s\nwant\n%s", got, bad)
 	}
+	// One record only: the contact goes back, the rest stays.
+	r = runAt(t, &later, "--db", db, "restore", "--as-of", point, "--id", "Dr. Katrin Albers")
+	if r.code != 0 || !strings.Contains(r.stdout, `only contact "Dr. Katrin Albers"`) || !strings.Contains(r.stdout, "1 records set back, 0 deleted, 0 brought back.") {
+		t.Fatalf("restore of one record: %+v", r)
+	}
+	if got := state(); !strings.Contains(got, "Mallory Müller") || !strings.Contains(got, "39200 11") {
+		t.Errorf("after restoring one contact:\n%s", got)
+	}
+	if r := runAt(t, &later, "--db", db, "restore", "--as-of", undo[1]); r.code != 0 {
+		t.Fatalf("undo: %+v", r)
+	}
 	// The backup written before the undo holds the restored state.
 	backups, err := filepath.Glob(filepath.Join(filepath.Dir(db), "backups", "before-restore-*.db"))
-	if err != nil || len(backups) != 2 {
+	if err != nil || len(backups) != 4 {
 		t.Fatalf("backups before restores: %v %v", err, backups)
 	}
 	if r := runAt(t, &later, "--db", db, "restore", "--from-backup", backups[1]); r.code != 0 {

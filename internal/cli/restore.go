@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"ernstfall/internal/handbook"
 	"ernstfall/internal/i18n"
 	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
@@ -18,6 +19,8 @@ func runRestore(ctx context.Context, env *Env, g *globals, args []string) error 
 	asOf := fs.String("as-of", "", "put the handbook back as it was at `TIME` (2026-11-30 08:00, 30.11.2026 08:00, gestern 17:00)")
 	backup := fs.String("from-backup", "", "put the handbook back as the backup `FILE` holds it")
 	dryRun := fs.Bool("dry-run", false, "only show what would change")
+	id := fs.String("id", "", "set back only this record (`ID or NAME`)")
+	entity := fs.String("entity", "", "the `KIND` of the record --id names, when the name is not unique")
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,6 +50,14 @@ func runRestore(ctx context.Context, env *Env, g *globals, args []string) error 
 	if err != nil {
 		return err
 	}
+	if *entity != "" && !knownKind(handbook.Entity(*entity)) {
+		return env.usage("unknown kind {{.Kind}} (known: {{.Known}})", vars{"Kind": quote(*entity), "Known": strings.Join(kindNames(), ", ")})
+	}
+	if *id != "" {
+		if req.Entity, req.ID, err = findRecord(ctx, env, st, handbook.Entity(*entity), *id); err != nil {
+			return err
+		}
+	}
 	if *dryRun {
 		plan, err := env.ops(st).PlanRestore(ctx, req, env.progress())
 		if err != nil {
@@ -71,6 +82,9 @@ func printRestore(env *Env, w io.Writer, plan ops.Restored, labels map[string]st
 		fmt.Fprintln(w, env.T("The handbook as the backup {{.File}} holds it:", vars{"File": plan.Target.Backup}))
 	} else {
 		fmt.Fprintln(w, env.T("The handbook as it was at {{.Time}}:", vars{"Time": plan.Target.AsOf.Local().Format(env.T("2006-01-02 15:04:05"))}))
+	}
+	if plan.Target.ID != "" {
+		fmt.Fprintln(w, "  "+env.T("only {{.Record}}; every other record stays as it is", vars{"Record": recordName(env, plan.Target.Entity, labels[plan.Target.ID])}))
 	}
 	if len(plan.Records) == 0 {
 		fmt.Fprintln(w, "  "+env.T("nothing to change: the handbook is as it was then"))

@@ -8,14 +8,18 @@ import (
 	"os"
 	"time"
 
+	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
 )
 
 // Restore is a restore to run: the handbook back as it was at AsOf, or as
-// the backup file Backup holds it. Exactly one of the two is set.
+// the backup file Backup holds it. Exactly one of the two is set. With ID
+// set, only that record (of kind Entity) goes back.
 type Restore struct {
 	AsOf   time.Time
 	Backup string
+	Entity handbook.Entity
+	ID     string
 }
 
 // Restored is what a restore did, and the backup of the state before it.
@@ -76,7 +80,7 @@ func (o *Ops) restoreTarget(req Restore) (store.RestoreTarget, error) {
 	case req.AsOf.After(o.now()):
 		return store.RestoreTarget{}, fail(CodeTimeInFuture)
 	}
-	return store.RestoreTarget{AsOf: req.AsOf, Backup: req.Backup}, nil
+	return store.RestoreTarget{AsOf: req.AsOf, Backup: req.Backup, Entity: req.Entity, ID: req.ID}, nil
 }
 
 // restoreError words what a person can act on: a file that is no backup,

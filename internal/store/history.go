@@ -172,7 +172,7 @@ func (h *historyReader) creation(ctx context.Context, e handbook.Entity, id stri
 		}
 		// A deletion is an edit of its own, however soon it follows.
 		if len(out) > 0 && (v.Device != prev.Device || !base.IsZero() || field == "deleted" ||
-			time.Duration(v.HLC.WallMillis()-prev.HLC.WallMillis())*time.Millisecond >= sameEdit) {
+			time.Duration(v.HLC.WallMillis()-prev.HLC.WallMillis())*time.Millisecond >= sameSave) {
 			break
 		}
 		out[v] = true
@@ -182,8 +182,13 @@ func (h *historyReader) creation(ctx context.Context, e handbook.Entity, id stri
 }
 
 // sameEdit is how close two changes of one laptop to one record must be to
-// count as one edit: the changes of one save are made within milliseconds.
-const sameEdit = 2 * time.Second
+// count as one edit in a listing; sameSave how close two changes must
+// follow each other to belong to a record's first save (the fields of one
+// save get their clock readings within microseconds of each other).
+const (
+	sameEdit = 2 * time.Second
+	sameSave = 100 * time.Millisecond
+)
 
 const allChanges = `SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM outbox
 	UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM sync_changes`

@@ -56,8 +56,9 @@ func jsonString(t *testing.T, v json.RawMessage) string {
 
 func TestHistoryOldValuesAndConcurrency(t *testing.T) {
 	ctx := context.Background()
-	a := open(t, filepath.Join(t.TempDir(), "a.db"))
-	b := open(t, filepath.Join(t.TempDir(), "b.db"))
+	clock := &testClock{now: t0}
+	a := openAt(t, filepath.Join(t.TempDir(), "a.db"), clock)
+	b := openAt(t, filepath.Join(t.TempDir(), "b.db"), clock)
 	net := newLaptops(t)
 	anna := handbook.Contact{Name: "Anna Albers", PhoneMobile: "+49 170 1", Email: "anna@example.com"}
 	if err := Put(ctx, a, &anna); err != nil {

@@ -22,10 +22,13 @@ var (
 )
 
 // RestoreTarget is the state a restore goes back to: the handbook as it
-// was at a moment (AsOf), or as a backup file holds it (Backup).
+// was at a moment (AsOf), or as a backup file holds it (Backup). With ID
+// set, only that record (of kind Entity) goes back; the rest stays.
 type RestoreTarget struct {
 	AsOf   time.Time
 	Backup string
+	Entity handbook.Entity
+	ID     string
 }
 
 // RestoreKind says what a restore does to one record.
@@ -194,6 +197,11 @@ func (s *Store) planRestore(ctx context.Context, tx *sql.Tx, target RestoreTarge
 		targets, err = s.backupState(ctx, tx, target.Backup)
 	case target.AsOf.After(s.now()):
 		return plan, fmt.Errorf("%w: %s", ErrFutureRestore, target.AsOf.Local().Format("2006-01-02 15:04"))
+	case !target.AsOf.IsZero() && target.ID != "":
+		k := recKey{target.Entity, target.ID}
+		var st *recordState
+		st, err = s.recordAt(ctx, tx, k, int64(cutoff(target.AsOf)))
+		targets = map[recKey]*recordState{k: st}
 	case !target.AsOf.IsZero():
 		targets, err = s.stateAt(ctx, tx, target.AsOf)
 	default:
@@ -201,6 +209,14 @@ func (s *Store) planRestore(ctx context.Context, tx *sql.Tx, target RestoreTarge
 	}
 	if err != nil {
 		return plan, err
+	}
+	if target.ID != "" {
+		k := recKey{target.Entity, target.ID}
+		st, ok := targets[k]
+		targets = map[recKey]*recordState{}
+		if ok {
+			targets[k] = st
+		}
 	}
 	keys := make([]recKey, 0, len(targets))
 	for k := range targets {

@@ -482,3 +482,49 @@ func TestRestoreIncidentsAndConflicts(t *testing.T) {
 		t.Errorf("conflicts on the other laptop: %v %+v", err, cb)
 	}
 }
+
+// A restore of one record sets back that record only.
+func TestRestoreOneRecord(t *testing.T) {
+	ctx := context.Background()
+	clock := &testClock{now: time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)}
+	s := openAt(t, filepath.Join(t.TempDir(), "hb.db"), clock)
+	if _, err := s.Import(ctx, sample()); err != nil {
+		t.Fatal(err)
+	}
+	point := clock.wait(time.Minute)
+	clock.wait(time.Minute)
+	edits(t, s)
+	before := liveState(t, s)
+	plan, err := s.Restore(ctx, RestoreTarget{AsOf: point, Entity: handbook.EntityContact, ID: "c1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Records) != 1 || plan.Records[0].ID != "c1" || plan.KeptIncidents+plan.KeptLogEntries != 0 {
+		t.Fatalf("plan: %+v", plan)
+	}
+	c, err := Get[handbook.Contact](ctx, s, "c1")
+	if err != nil || c.PhoneMobile != "+49 30 23125 412" || c.Team != "IT-Betrieb" {
+		t.Errorf("contact after restore: %v %+v", err, c)
+	}
+	// Everything else is as it was before the restore.
+	after := liveState(t, s)
+	var b, a map[string]any
+	if err := json.Unmarshal([]byte(before), &b); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(after), &a); err != nil {
+		t.Fatal(err)
+	}
+	for k := range b {
+		if k == "contacts" {
+			continue
+		}
+		if !reflect.DeepEqual(a[k], b[k]) {
+			t.Errorf("%s changed by a restore of one contact", k)
+		}
+	}
+	cs, err := List[handbook.Contact](ctx, s)
+	if err != nil || len(cs) != 3 {
+		t.Errorf("contacts: %v %d, want Mallory still there", err, len(cs))
+	}
+}
