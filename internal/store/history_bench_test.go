@@ -74,3 +74,15 @@ func BenchmarkRestoreWholeLarge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAutoBackupLarge writes the checked backup a sync writes before
+// it applies changes, on the large handbook (about 27 MB).
+func BenchmarkAutoBackupLarge(b *testing.B) {
+	ctx := context.Background()
+	s := largeStore(b)
+	for b.Loop() {
+		if _, err := s.AutoBackup(ctx, ReasonSync, 5); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
