@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"ernstfall/internal/foldersync"
 	"ernstfall/internal/store"
 )
 
@@ -22,7 +21,7 @@ func conflictsView(u *ui) view {
 	if err != nil {
 		u.loadFailed(err)
 	}
-	devices, err := foldersync.DeviceNames(u.ctx, u.st)
+	devices, err := u.ops.DeviceNames(u.ctx)
 	if err != nil {
 		u.loadFailed(err)
 	}
@@ -36,7 +35,7 @@ func conflictsView(u *ui) view {
 	for _, c := range cs {
 		box.Add(conflictCard(u, c, devices))
 	}
-	return view{content: container.NewVScroll(container.NewPadded(box))}
+	return view{content: container.NewVScroll(container.NewPadded(box)), changed: func([]store.Notice) { u.redraw() }}
 }
 
 // conflictCard shows one conflict: this laptop's value on the left (or the
@@ -81,11 +80,10 @@ func conflictCard(u *ui, c store.Conflict, devices map[string]string) fyne.Canva
 		switch {
 		case errors.Is(err, store.ErrConflictGone):
 			dialog.NewInformation(lang.L("Conflicts"), lang.L("This conflict was resolved meanwhile, perhaps on another laptop."), u.win).Show()
+			u.redraw()
 		case err != nil:
 			u.saveFailed(err)
-			return
 		}
-		u.conflictsChanged()
 	}
 	keepMineBtn := widget.NewButtonWithIcon(mineLabel, theme.ConfirmIcon(), func() { resolve(keepMine, nil) })
 	keepOtherBtn := widget.NewButtonWithIcon(otherLabel, theme.ContentRedoIcon(), func() { resolve(keepOther, nil) })
@@ -106,14 +104,6 @@ func conflictCard(u *ui, c store.Conflict, devices map[string]string) fyne.Canva
 	open.TextStyle = fyne.TextStyle{Bold: true}
 	return widget.NewCard("", "", container.NewVBox(open, widget.NewLabel(field),
 		container.NewGridWithColumns(2, side(mine), side(other)), buttons))
-}
-
-// conflictsChanged shows the conflicts again after one was resolved.
-func (u *ui) conflictsChanged() {
-	u.updateSyncStatus()
-	if u.body != nil && u.current >= 0 && u.screens[u.current].id == "conflicts" {
-		u.show(u.current)
-	}
 }
 
 // mergeConflict opens an editor with both values for a person to merge.

@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/i18n"
 	"ernstfall/internal/ops"
@@ -221,7 +220,7 @@ func (h *historyPane) laptopName(device string, local bool) string {
 func (h *historyPane) load() {
 	h.loaded = true
 	var err error
-	if h.names, err = foldersync.DeviceNames(h.u.ctx, h.u.st); err != nil {
+	if h.names, err = h.u.ops.DeviceNames(h.u.ctx); err != nil {
 		h.u.loadFailed(err)
 		return
 	}

@@ -19,6 +19,7 @@ func (u *ui) noticed(n []store.Notice) {
 	if touches(n, handbook.EntityIncident, handbook.EntityLogEntry) {
 		u.refreshBadge()
 	}
+	u.updateSyncStatus()
 	if u.view.changed != nil {
 		u.view.changed(n)
 	}

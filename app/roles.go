@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // names maps record IDs to labels, for showing references.
@@ -120,6 +121,10 @@ func rolesView(u *ui) view {
 	)
 	return view{
 		content: tabs,
+		changed: func(n []store.Notice) {
+			esc.changed(n)
+			roles.changed(n)
+		},
 		open: func(e handbook.Entity, id string) {
 			if e == handbook.EntityRole {
 				tabs.SelectIndex(1)

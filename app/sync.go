@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -21,61 +20,11 @@ import (
 
 	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
-	"ernstfall/internal/store"
+	"ernstfall/internal/ops"
 )
 
 // syncEvery is the pause between two automatic sync rounds.
 const syncEvery = 5 * time.Minute
-
-// Meta keys of the sync setup. They live in the store's meta table, which
-// never syncs: the folder and the name belong to this database on this
-// laptop. Preferences would be shared by every database the user opens
-// (a portable copy on a USB stick, a test handbook), and the sync engine
-// already keeps the device name there.
-const (
-	metaSyncFolder = "sync_folder"
-	metaSyncAuto   = "sync_auto"
-	metaSyncLast   = "sync_last"
-	metaDeviceName = "device_name"
-)
-
-// syncConfig is this laptop's sync setup.
-type syncConfig struct {
-	folder string
-	device string
-	// auto runs a round at start and every syncEvery; on unless turned off.
-	auto bool
-}
-
-func loadSyncConfig(ctx context.Context, st *store.Store) (syncConfig, error) {
-	var c syncConfig
-	var err error
-	if c.folder, err = st.Meta(ctx, metaSyncFolder); err != nil {
-		return c, err
-	}
-	if c.device, err = st.Meta(ctx, metaDeviceName); err != nil {
-		return c, err
-	}
-	if c.device == "" {
-		c.device, _ = os.Hostname()
-	}
-	auto, err := st.Meta(ctx, metaSyncAuto)
-	c.auto = auto != "off"
-	return c, err
-}
-
-func saveSyncConfig(ctx context.Context, st *store.Store, c syncConfig) error {
-	auto := "on"
-	if !c.auto {
-		auto = "off"
-	}
-	for _, kv := range [][2]string{{metaSyncFolder, strings.TrimSpace(c.folder)}, {metaDeviceName, strings.TrimSpace(c.device)}, {metaSyncAuto, auto}} {
-		if err := st.SetMeta(ctx, kv[0], kv[1]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // syncer is the state of synchronisation shown in the toolbar. Its fields
 // are touched on the UI thread only; rounds run in goroutines and report
@@ -95,8 +44,6 @@ type syncer struct {
 	stale *form
 	// wg counts running rounds, so that tests can wait for them.
 	wg sync.WaitGroup
-	// engine runs the rounds of this window one at a time.
-	engine foldersync.Engine
 }
 
 // syncBar is the toolbar part: status, conflicts and "Sync now".
@@ -123,7 +70,7 @@ func (u *ui) autoSync(ctx context.Context) {
 		t := time.NewTicker(syncEvery)
 		defer t.Stop()
 		for {
-			fyne.Do(func() { u.syncNow(false) })
+			u.do(func() { u.syncNow(false) })
 			select {
 			case <-ctx.Done():
 				return
@@ -137,17 +84,17 @@ func (u *ui) autoSync(ctx context.Context) {
 // problems in a dialog; an automatic one only in the toolbar, and only
 // runs with automatic sync on and the main window shown.
 func (u *ui) syncNow(manual bool) {
-	cfg, err := loadSyncConfig(u.ctx, u.st)
+	cfg, err := u.ops.SyncSetup(u.ctx)
 	if err != nil {
 		if manual {
 			u.loadFailed(err)
 		}
 		return
 	}
-	if !manual && (!cfg.auto || u.body == nil) {
+	if !manual && (!cfg.Auto || u.body == nil) {
 		return
 	}
-	if cfg.folder == "" {
+	if cfg.Folder == "" {
 		if manual {
 			u.askSyncSetup()
 		}
@@ -156,35 +103,44 @@ func (u *ui) syncNow(manual bool) {
 	if u.syncer.running {
 		return
 	}
-	u.round(cfg, func(rep foldersync.Report, err error) { u.syncFinished(rep, err, manual) })
+	u.round(cfg, manual, func(rep foldersync.Report, err error) { u.syncFinished(rep, err, manual) })
 }
 
-// round runs one sync round in a goroutine and hands the outcome to done
-// on the UI thread.
-func (u *ui) round(cfg syncConfig, done func(foldersync.Report, error)) {
+// round runs one sync round off the UI thread and hands the outcome to
+// done on the UI thread. A round a person started shows its progress
+// dialog when it takes long, and can be cancelled (done is then not
+// called); an automatic one shows only in the toolbar.
+func (u *ui) round(cfg ops.SyncSetup, manual bool, done func(foldersync.Report, error)) {
 	u.syncer.running = true
 	u.updateSyncStatus()
-	u.syncer.wg.Add(1)
+	var rep foldersync.Report
 	author := u.author()
+	work := func(ctx context.Context, p ops.Progress) error {
+		res, err := u.ops.Sync(ctx, ops.Sync{Folder: cfg.Folder, DeviceName: cfg.Device, Author: author}, p)
+		rep = res.Report
+		return err
+	}
+	finish := func(err error) {
+		u.syncer.running = false
+		if cancelled(err) {
+			u.updateSyncStatus()
+			return
+		}
+		u.syncer.done, u.syncer.last, u.syncer.lastErr = true, rep, err
+		done(rep, err)
+		u.updateSyncStatus()
+	}
+	if manual {
+		u.run(lang.L("Synchronising"), work, finish)
+		return
+	}
+	u.syncer.wg.Add(1)
 	go func() {
 		defer u.syncer.wg.Done()
-		rep, err := u.syncer.engine.Run(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Author: author, Now: u.now})
-		fyne.Do(func() {
-			u.syncer.running = false
-			u.syncer.done, u.syncer.last, u.syncer.lastErr = true, rep, err
-			if err == nil {
-				if merr := u.st.SetMeta(u.ctx, metaSyncLast, rep.At.UTC().Format(time.RFC3339)); merr != nil {
-					u.syncer.lastErr = merr
-				}
-			}
-			done(rep, err)
-			u.updateSyncStatus()
-		})
+		err := work(u.ctx, nil)
+		u.do(func() { finish(err) })
 	}()
 }
-
-// waitSync blocks until no round runs (tests).
-func (u *ui) waitSync() { u.syncer.wg.Wait() }
 
 func (u *ui) syncFinished(rep foldersync.Report, err error, manual bool) {
 	switch {
@@ -192,32 +148,17 @@ func (u *ui) syncFinished(rep foldersync.Report, err error, manual bool) {
 		what, todo := syncProblem(err)
 		u.showError(what, todo, err)
 	case rep.Pending && manual:
-		cfg, cerr := loadSyncConfig(u.ctx, u.st)
+		cfg, cerr := u.ops.SyncSetup(u.ctx)
 		if cerr == nil {
 			u.showWaiting(rep, cfg, func() {})
 		}
 	case manual && newSkips(rep) > 0:
 		u.showSyncDetails()
 	}
-	if rep.Received > 0 || rep.Snapshot != "" {
-		u.refreshAfterSync()
-	}
-}
-
-// refreshAfterSync shows the received changes on the screen on display.
-// An open form is left alone: its owner is told when saving.
-func (u *ui) refreshAfterSync() {
-	if u.body == nil || u.current < 0 {
-		return
-	}
-	if u.editor != nil {
+	if (rep.Received > 0 || rep.Snapshot != "") && u.editor != nil {
+		// The screens follow the store's notices; an open form is left
+		// alone, and its owner is told when saving.
 		u.syncer.stale = u.editor
-		return
-	}
-	e, id := u.selection()
-	u.show(u.current)
-	if id != "" && u.view.open != nil {
-		u.view.open(e, id)
 	}
 }
 
@@ -241,7 +182,7 @@ func (u *ui) updateSyncStatus() {
 	if s.status == nil {
 		return
 	}
-	cfg, err := loadSyncConfig(u.ctx, u.st)
+	cfg, err := u.ops.SyncSetup(u.ctx)
 	text := ""
 	switch {
 	case err != nil:
@@ -258,7 +199,7 @@ func (u *ui) updateSyncStatus() {
 		} else if n := len(s.last.Skipped); n > 0 {
 			text += " · " + lang.L("{{.N}} files skipped", map[string]any{"N": n})
 		}
-	case cfg.folder != "":
+	case cfg.Folder != "":
 		text = lang.L("Not synchronised yet")
 	}
 	s.status.SetText(text)
@@ -366,7 +307,7 @@ func (u *ui) showSyncDetails() {
 			box.Add(l)
 		}
 		if len(r.ClockAhead) > 0 {
-			names, _ := foldersync.DeviceNames(u.ctx, u.st)
+			names, _ := u.ops.DeviceNames(u.ctx)
 			devices := make([]string, 0, len(r.ClockAhead))
 			for d := range r.ClockAhead {
 				devices = append(devices, d)
@@ -411,30 +352,30 @@ func (u *ui) askSyncSetup() {
 
 // syncSettings is the sync part of Einstellungen.
 func (u *ui) syncSettings() fyne.CanvasObject {
-	cfg, err := loadSyncConfig(u.ctx, u.st)
+	cfg, err := u.ops.SyncSetup(u.ctx)
 	if err != nil {
 		u.loadFailed(err)
 	}
 	folder := widget.NewEntry()
 	folder.SetPlaceHolder(lang.L("e.g. /mnt/share/emergency or Z:\\Notfall"))
-	folder.SetText(cfg.folder)
+	folder.SetText(cfg.Folder)
 	device := widget.NewEntry()
-	device.SetText(cfg.device)
+	device.SetText(cfg.Device)
 	auto := widget.NewCheck(lang.L("Synchronise automatically"), nil)
-	auto.SetChecked(cfg.auto)
+	auto.SetChecked(cfg.Auto)
 	saved := widget.NewLabel("")
 	pick := widget.NewButtonWithIcon(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
 		u.pickFolder(func(p string) { folder.SetText(p) })
 	})
 	apply := widget.NewButtonWithIcon(lang.L("Save and synchronise"), theme.DocumentSaveIcon(), func() {
-		c := syncConfig{folder: strings.TrimSpace(folder.Text), device: strings.TrimSpace(device.Text), auto: auto.Checked}
-		if err := saveSyncConfig(u.ctx, u.st, c); err != nil {
+		c := ops.SyncSetup{Folder: strings.TrimSpace(folder.Text), Device: strings.TrimSpace(device.Text), Auto: auto.Checked}
+		if err := u.ops.SaveSyncSetup(u.ctx, c); err != nil {
 			u.saveFailed(err)
 			return
 		}
 		saved.SetText("✓ " + lang.L("Saved."))
 		u.updateSyncStatus()
-		if c.folder != "" {
+		if c.Folder != "" {
 			u.syncNow(true)
 		}
 	})
@@ -475,11 +416,7 @@ func (u *ui) pickFolder(chosen func(string)) {
 
 // lastSync is when this laptop last synchronised; zero when never.
 func (u *ui) lastSync() time.Time {
-	raw, err := u.st.Meta(u.ctx, metaSyncLast)
-	if err != nil || raw == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339, raw)
+	t, err := u.ops.LastSync(u.ctx)
 	if err != nil {
 		return time.Time{}
 	}
@@ -488,14 +425,14 @@ func (u *ui) lastSync() time.Time {
 
 // syncCard is the dashboard's card on synchronisation.
 func syncCard(u *ui) fyne.CanvasObject {
-	cfg, err := loadSyncConfig(u.ctx, u.st)
-	if err != nil || cfg.folder == "" {
+	cfg, err := u.ops.SyncSetup(u.ctx)
+	if err != nil || cfg.Folder == "" {
 		setup := widget.NewButton(lang.L("Set up"), func() { u.showScreen("settings") })
 		return titled(lang.L("Synchronisation"), container.NewVBox(
 			widget.NewLabel(lang.L("Not configured. This handbook lives on this computer only.")), container.NewHBox(setup)))
 	}
 	box := container.NewVBox()
-	folder := widget.NewLabel(lang.L("Folder: {{.Folder}}", map[string]any{"Folder": cfg.folder}))
+	folder := widget.NewLabel(lang.L("Folder: {{.Folder}}", map[string]any{"Folder": cfg.Folder}))
 	folder.Truncation = fyne.TextTruncateEllipsis
 	box.Add(folder)
 	if last := u.lastSync(); last.IsZero() {
@@ -532,16 +469,16 @@ func (u *ui) joinButton() *widget.Button {
 }
 
 func (u *ui) askJoin() {
-	cfg, err := loadSyncConfig(u.ctx, u.st)
+	cfg, err := u.ops.SyncSetup(u.ctx)
 	if err != nil {
 		u.loadFailed(err)
 		return
 	}
 	folder := widget.NewEntry()
 	folder.SetPlaceHolder(lang.L("e.g. /mnt/share/emergency or Z:\\Notfall"))
-	folder.SetText(cfg.folder)
+	folder.SetText(cfg.Folder)
 	device := widget.NewEntry()
-	device.SetText(cfg.device)
+	device.SetText(cfg.Device)
 	pick := widget.NewButtonWithIcon(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
 		u.pickFolder(func(p string) { folder.SetText(p) })
 	})
@@ -554,7 +491,7 @@ func (u *ui) askJoin() {
 		device)
 	d := dialog.NewCustomConfirm(lang.L("Join a shared folder"), lang.L("Join"), lang.L("Cancel"), content, func(ok bool) {
 		if ok {
-			u.join(syncConfig{folder: strings.TrimSpace(folder.Text), device: strings.TrimSpace(device.Text), auto: true})
+			u.join(ops.SyncSetup{Folder: strings.TrimSpace(folder.Text), Device: strings.TrimSpace(device.Text), Auto: true})
 		}
 	}, u.win)
 	d.Resize(fyne.NewSize(600, 320))
@@ -563,16 +500,16 @@ func (u *ui) askJoin() {
 
 // join saves the setup and runs the first round on the empty database,
 // which takes over the folder's handbook.
-func (u *ui) join(cfg syncConfig) {
-	if cfg.folder == "" {
+func (u *ui) join(cfg ops.SyncSetup) {
+	if cfg.Folder == "" {
 		u.showError(lang.L("No shared folder was chosen."), lang.L("Choose the folder the other laptops synchronise with."), errors.New("empty folder"))
 		return
 	}
-	if err := saveSyncConfig(u.ctx, u.st, cfg); err != nil {
+	if err := u.ops.SaveSyncSetup(u.ctx, cfg); err != nil {
 		u.saveFailed(err)
 		return
 	}
-	u.round(cfg, func(rep foldersync.Report, err error) {
+	u.round(cfg, true, func(rep foldersync.Report, err error) {
 		if err != nil && !errors.Is(err, foldersync.ErrNotWritten) {
 			what, todo := syncProblem(err)
 			u.showError(what, todo, err)

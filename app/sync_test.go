@@ -42,7 +42,7 @@ func syncOther(t *testing.T, st *store.Store, folder string) foldersync.Report {
 // toolbar button does, waiting for it to finish.
 func guiSync(t *testing.T, u *ui, folder string, manual bool) {
 	t.Helper()
-	if err := saveSyncConfig(u.ctx, u.st, syncConfig{folder: folder, device: "Laptop A", auto: true}); err != nil {
+	if err := u.ops.SaveSyncSetup(u.ctx, ops.SyncSetup{Folder: folder, Device: "Laptop A", Auto: true}); err != nil {
 		t.Fatal(err)
 	}
 	u.syncNow(manual)
@@ -52,7 +52,7 @@ func guiSync(t *testing.T, u *ui, folder string, manual bool) {
 // admitAll admits every laptop asking to join, as a member at the window.
 func admitAll(t *testing.T, u *ui, folder string) {
 	t.Helper()
-	got, err := u.syncer.engine.Admit(u.ctx, u.st, foldersync.Options{Folder: folder, Now: u.now}, "", true)
+	got, err := u.ops.Admit(u.ctx, ops.TeamChange{Folder: folder, All: true})
 	if err != nil || len(got) == 0 {
 		t.Fatalf("admit: %v, %d admitted", err, len(got))
 	}
@@ -223,7 +223,7 @@ func TestJoinSharedFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	findButton(t, w.Content(), "Einem gemeinsamen Ordner beitreten")
-	u.join(syncConfig{folder: folder, device: "Laptop C", auto: true})
+	u.join(ops.SyncSetup{Folder: folder, Device: "Laptop C", Auto: true})
 	u.waitSync()
 	d := u.dialogTop()
 	if d == nil || !hasText(d, u.syncer.last.Fingerprint) || u.syncer.last.Fingerprint == "" {
@@ -272,4 +272,11 @@ func assertGolden(t *testing.T, u *ui, name string) {
 		}
 	}
 	test.AssertRendersToMarkup(t, name, u.win.Canvas())
+}
+
+// waitSync waits until no round runs: automatic ones and those a person
+// started.
+func (u *ui) waitSync() {
+	u.syncer.wg.Wait()
+	u.tasks.Wait()
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/foldersync"
+	"ernstfall/internal/ops"
 )
 
 // requestsText is the toolbar's word for laptops asking to join.
@@ -25,12 +26,12 @@ func requestsText(n int) string {
 // admit and refuse for requests and remove for members. The folder is
 // read off the UI thread.
 func (u *ui) showTeam() {
-	cfg, err := loadSyncConfig(u.ctx, u.st)
+	cfg, err := u.ops.SyncSetup(u.ctx)
 	if err != nil {
 		u.loadFailed(err)
 		return
 	}
-	if cfg.folder == "" {
+	if cfg.Folder == "" {
 		u.askSyncSetup()
 		return
 	}
@@ -42,16 +43,16 @@ func (u *ui) showTeam() {
 }
 
 // loadTeam reads the team in the background and fills box.
-func (u *ui) loadTeam(cfg syncConfig, box *fyne.Container) {
+func (u *ui) loadTeam(cfg ops.SyncSetup, box *fyne.Container) {
 	u.syncer.wg.Add(1)
 	go func() {
 		defer u.syncer.wg.Done()
-		team, err := u.syncer.engine.Devices(u.ctx, u.st, foldersync.Options{Folder: cfg.folder, Now: u.now})
-		fyne.Do(func() { u.fillTeam(cfg, box, team, err) })
+		team, err := u.ops.Team(u.ctx, cfg.Folder)
+		u.do(func() { u.fillTeam(cfg, box, team, err) })
 	}()
 }
 
-func (u *ui) fillTeam(cfg syncConfig, box *fyne.Container, team foldersync.Team, err error) {
+func (u *ui) fillTeam(cfg ops.SyncSetup, box *fyne.Container, team foldersync.Team, err error) {
 	box.RemoveAll()
 	if err != nil {
 		what, todo := syncProblem(err)
@@ -110,7 +111,7 @@ func (u *ui) fillTeam(cfg syncConfig, box *fyne.Container, team foldersync.Team,
 
 // confirmTeamAction asks before admitting, refusing or removing a laptop,
 // then does it in the background and shows the team again.
-func (u *ui) confirmTeamAction(cfg syncConfig, box *fyne.Container, action string, d foldersync.Device) {
+func (u *ui) confirmTeamAction(cfg ops.SyncSetup, box *fyne.Container, action string, d foldersync.Device) {
 	name := d.Name
 	if name == "" {
 		name = d.ID
@@ -131,7 +132,7 @@ func (u *ui) confirmTeamAction(cfg syncConfig, box *fyne.Container, action strin
 		go func() {
 			defer u.syncer.wg.Done()
 			err := u.teamAction(cfg, action, d)
-			fyne.Do(func() {
+			u.do(func() {
 				if err != nil {
 					what, todo := syncProblem(err)
 					u.showError(what, todo, err)
@@ -143,33 +144,32 @@ func (u *ui) confirmTeamAction(cfg syncConfig, box *fyne.Container, action strin
 	}, u.win).Show()
 }
 
-func (u *ui) teamAction(cfg syncConfig, action string, d foldersync.Device) error {
-	opt := foldersync.Options{Folder: cfg.folder, DeviceName: cfg.device, Now: u.now}
-	e := &u.syncer.engine
+func (u *ui) teamAction(cfg ops.SyncSetup, action string, d foldersync.Device) error {
+	req := ops.TeamChange{Folder: cfg.Folder, Who: d.Fingerprint}
+	var err error
 	switch action {
 	case "admit":
-		_, err := e.Admit(u.ctx, u.st, opt, d.Fingerprint, false)
-		return err
+		_, err = u.ops.Admit(u.ctx, req)
 	case "refuse":
-		_, err := e.Refuse(u.ctx, u.st, opt, d.Fingerprint)
-		return err
+		_, err = u.ops.Refuse(u.ctx, req)
 	case "remove":
-		_, err := e.Remove(u.ctx, u.st, opt, d.Fingerprint)
-		return err
+		_, err = u.ops.RemoveDevice(u.ctx, req)
+	default:
+		err = fmt.Errorf("unknown team action %q", action)
 	}
-	return fmt.Errorf("unknown team action %q", action)
+	return err
 }
 
 // showWaiting tells a laptop that asked to join what to do next, with a
 // button to look again.
-func (u *ui) showWaiting(rep foldersync.Report, cfg syncConfig, admitted func()) {
+func (u *ui) showWaiting(rep foldersync.Report, cfg ops.SyncSetup, admitted func()) {
 	msg := widget.NewLabel(lang.L("This laptop asked to join the team of the shared folder. Nothing is exchanged until a member admits it.\n\nCall a member of the team and read them this laptop's fingerprint; they admit it under Settings → Laptops of the team:\n\n{{.Fingerprint}}",
 		map[string]any{"Fingerprint": rep.Fingerprint}))
 	msg.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
 	again := widget.NewButton(lang.L("Look again"), func() {
 		d.Hide()
-		u.round(cfg, func(rep foldersync.Report, err error) {
+		u.round(cfg, true, func(rep foldersync.Report, err error) {
 			switch {
 			case err != nil && !errors.Is(err, foldersync.ErrNotWritten):
 				what, todo := syncProblem(err)

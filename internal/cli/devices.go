@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"ernstfall/internal/foldersync"
+	"ernstfall/internal/ops"
 )
 
 // runDevices lists the team's laptops and join requests, or admits,
@@ -43,20 +44,15 @@ func runDevices(ctx context.Context, env *Env, g *globals, args []string) error 
 		return err
 	}
 	defer st.Close()
-	if *folder == "" {
-		if *folder, err = foldersync.LastFolder(ctx, st); err != nil {
-			return err
-		}
-		if *folder == "" {
-			return env.usage("missing {{.What}}", vars{"What": "--folder DIR"})
-		}
-	}
-	var eng foldersync.Engine
-	opt := foldersync.Options{Folder: *folder, Now: env.Now}
+	o := env.ops(st)
+	req := ops.TeamChange{Folder: *folder, Who: who, All: *all}
 	var changed []foldersync.Device
 	switch sub {
 	case "list":
-		team, err := eng.Devices(ctx, st, opt)
+		team, err := o.Team(ctx, *folder)
+		if oe, ok := ops.AsError(err); ok && oe.Code == ops.CodeNoFolder {
+			return env.usage("missing {{.What}}", vars{"What": "--folder DIR"})
+		}
 		if err != nil {
 			return err
 		}
@@ -65,15 +61,18 @@ func runDevices(ctx context.Context, env *Env, g *globals, args []string) error 
 		}
 		return printTeam(env, team)
 	case "admit":
-		changed, err = eng.Admit(ctx, st, opt, who, *all)
+		changed, err = o.Admit(ctx, req)
 	case "refuse":
 		var d foldersync.Device
-		d, err = eng.Refuse(ctx, st, opt, who)
+		d, err = o.Refuse(ctx, req)
 		changed = []foldersync.Device{d}
 	case "remove":
 		var d foldersync.Device
-		d, err = eng.Remove(ctx, st, opt, who)
+		d, err = o.RemoveDevice(ctx, req)
 		changed = []foldersync.Device{d}
+	}
+	if oe, ok := ops.AsError(err); ok && oe.Code == ops.CodeNoFolder {
+		return env.usage("missing {{.What}}", vars{"What": "--folder DIR"})
 	}
 	if errors.Is(err, foldersync.ErrNotMember) {
 		return errors.New(env.T("this laptop is not a member of the team yet; only members admit, refuse or remove laptops"))

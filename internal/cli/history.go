@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/i18n"
 	"ernstfall/internal/store"
@@ -55,7 +54,7 @@ func runHistory(ctx context.Context, env *Env, g *globals, args []string) error 
 		return err
 	}
 	defer st.Close()
-	names, err := foldersync.DeviceNames(ctx, st)
+	names, err := env.ops(st).DeviceNames(ctx)
 	if err != nil {
 		return err
 	}

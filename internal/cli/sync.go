@@ -12,6 +12,7 @@ import (
 
 	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -31,23 +32,19 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	var eng foldersync.Engine
-	rep, err := eng.Run(ctx, st, foldersync.Options{Folder: *folder, DeviceName: *name, Author: env.who(g, "").Name, Now: env.Now})
+	o := env.ops(st)
+	res, err := o.Sync(ctx, ops.Sync{Folder: *folder, DeviceName: *name, Author: env.who(g, "").Name, Snapshot: *snapshot}, env.progress())
 	// A failed round reports only what it did receive; "no local changes"
 	// would be wrong when they could not be written.
-	if err == nil || rep.Batches > 0 || rep.Snapshot != "" {
-		names, _ := foldersync.DeviceNames(ctx, st)
-		printReport(env, rep, names, errors.Is(err, foldersync.ErrNotWritten))
+	if err == nil || res.Batches > 0 || res.Snapshot != "" {
+		names, _ := o.DeviceNames(ctx)
+		printReport(env, res.Report, names, errors.Is(err, foldersync.ErrNotWritten))
 	}
 	if err != nil {
 		return err
 	}
-	if *snapshot {
-		file, err := eng.WriteSnapshot(ctx, st, foldersync.Options{Folder: *folder, Now: env.Now})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, env.T("wrote snapshot {{.Path}}", vars{"Path": file}))
+	if res.SnapshotFile != "" {
+		fmt.Fprintln(env.Stdout, env.T("wrote snapshot {{.Path}}", vars{"Path": res.SnapshotFile}))
 	}
 	return nil
 }
@@ -141,7 +138,7 @@ func runConflicts(ctx context.Context, env *Env, g *globals, args []string) erro
 		fmt.Fprintln(env.Stdout, env.T("no open conflicts"))
 		return nil
 	}
-	names, err := foldersync.DeviceNames(ctx, st)
+	names, err := env.ops(st).DeviceNames(ctx)
 	if err != nil {
 		return err
 	}

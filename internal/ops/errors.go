@@ -43,6 +43,7 @@ const (
 	CodeIncidentClosed    Code = "The incident {{.Title}} was closed at {{.Time}} already."
 	CodeEmptyEntry        Code = "Write what happened before adding it to the log."
 	CodeNoActionTitle     Code = "Every action needs a title."
+	CodeNoFolder          Code = "No shared folder is known yet. Name it, or synchronise with it once."
 	CodeUnreadableRows    Code = "{{.N}} rows or parts of {{.File}} cannot be imported, so nothing was imported."
 	// Restores.
 	CodeRestoreTarget       Code = "Choose either a time or a backup to restore."

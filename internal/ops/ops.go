@@ -30,6 +30,7 @@ import (
 	"context"
 	"time"
 
+	"ernstfall/internal/foldersync"
 	"ernstfall/internal/store"
 )
 
@@ -38,6 +39,8 @@ type Ops struct {
 	st      *store.Store
 	now     func() time.Time
 	program string
+	// sync runs this process's sync rounds, one at a time.
+	sync foldersync.Engine
 	// written, when set, runs after each record an operation writes inside
 	// its transaction: the crash tests stop the process there.
 	written func()

@@ -21,13 +21,15 @@ type Stage string
 
 // The stages of the operations.
 const (
-	StageLoad    Stage = "Reading the handbook"
-	StageRender  Stage = "Laying out the pages"
-	StageRecord  Stage = "Recording the printout"
-	StageRead    Stage = "Reading the file"
-	StageCompare Stage = "Comparing with the handbook"
-	StageSave    Stage = "Saving"
-	StageBackup  Stage = "Writing a backup"
+	StageLoad     Stage = "Reading the handbook"
+	StageRender   Stage = "Laying out the pages"
+	StageRecord   Stage = "Recording the printout"
+	StageRead     Stage = "Reading the file"
+	StageCompare  Stage = "Comparing with the handbook"
+	StageSave     Stage = "Saving"
+	StageSync     Stage = "Synchronising with the shared folder"
+	StageSnapshot Stage = "Writing a snapshot for new laptops"
+	StageBackup   Stage = "Writing a backup"
 )
 
 // report tells p, if there is one.
