@@ -34,7 +34,8 @@ var storeReaders = map[string]bool{
 	"Get": true, "List": true, "Load": true, "Summaries": true, "Search": true, "FindRecords": true, "Labels": true,
 	"Settings": true, "Meta": true, "HandbookID": true, "Device": true, "Path": true, "BackupDir": true, "Backups": true,
 	"Conflicts": true, "ConflictCount": true, "LastPrintout": true, "History": true, "RecordAt": true, "PlanRestore": true,
-	"Applied": true, "Unsent": true, "ExportSnapshot": true, "IntegrityCheck": true, "Subscribe": true,
+	"Applied": true, "Unsent": true, "ExportSnapshot": true, "IntegrityCheck": true, "Subscribe": true, "ReadOnly": true,
+	"BatchHash": true,
 }
 
 // TestFrontEndsWriteOnlyThroughOps type-checks the window and the command
