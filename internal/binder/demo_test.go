@@ -85,3 +85,33 @@ func benchmarkBinder(b *testing.B, hb handbook.Handbook) {
 func BenchmarkBinderDemo(b *testing.B) { benchmarkBinder(b, demo(b)) }
 
 func BenchmarkBinderLarge(b *testing.B) { benchmarkBinder(b, fixture.Generate(1, fixture.Large)) }
+
+// TestAlarmCardRoster: the alarm card prints the on-call roster from the
+// print date for eight weeks, with the numbers and the swap, after the
+// numbers to call first: front and back of one sheet.
+func TestAlarmCardRoster(t *testing.T) {
+	hb := demo(t)
+	e, res := render(t, hb, Options{PrintedAt: printed, Sections: []string{SectionAlarm}})
+	if res.Pages > 2 {
+		t.Fatalf("alarm card on %d pages, want one sheet", res.Pages)
+	}
+	if first := squeeze(e.pages[0]); !strings.Contains(first, squeeze("Externe Notfallkontakte")) || !strings.Contains(first, "Krisenstab-Leitung") {
+		t.Errorf("the front lacks the numbers to call first: %s", e.pages[0])
+	}
+	page := squeeze(strings.Join(e.pages, "\n"))
+	for _, want := range []string{"Bereitschaftsplan IT-Rufbereitschaft (nächste 8 Wochen ab 26.11.2026)", "IT-Rufbereitschaft", "Bereitschaft laut Plan unten",
+		"Mo 23.11. 09:00 Felix Brandt · +49 171 39200 32", "Mo 30.11. 09:00 Tobias Wendt",
+		"Mo 21.12. 09:00 Aylin Demir · +49 171 39200 22", "Tausch (statt Felix Brandt)", "Mo 18.01. 09:00 Felix Brandt"} {
+		if !strings.Contains(page, squeeze(want)) {
+			t.Errorf("alarm card lacks %q:\n%s", want, e.pages[0])
+		}
+	}
+	if strings.Contains(page, squeeze("Mo 25.01. 09:00")) {
+		t.Error("the roster runs past eight weeks")
+	}
+	en, _ := render(t, hb, Options{PrintedAt: printed, Sections: []string{SectionAlarm}, Lang: "en"})
+	if all := squeeze(strings.Join(en.pages, "\n")); !strings.Contains(all, squeeze("On-call roster IT-Rufbereitschaft (next 8 weeks from 2026-11-26)")) ||
+		!strings.Contains(all, squeeze("Mon 11-30 09:00 Tobias Wendt")) {
+		t.Errorf("English alarm card: %s", en.pages)
+	}
+}

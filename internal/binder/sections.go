@@ -317,9 +317,15 @@ func (d *doc) alarmCard() {
 	var rows [][]cell
 	for _, r := range d.alarmRoles(7) {
 		row := []cell{txt(r.Name, style{bold: true})}
-		for i := range 3 {
-			if i < len(r.Holders) {
-				row = append(row, d.callCell(r.Holders[i]))
+		holders := r.Holders
+		if r.OnCall.Active() {
+			// Who is on call changes; the roster below says who it is.
+			row = append(row, txt(t.onCallSee, style{italic: true}))
+			holders = holders[:min(len(holders), 2)]
+		}
+		for i := range 4 - len(row) {
+			if i < len(holders) {
+				row = append(row, d.callCell(holders[i]))
 			} else {
 				row = append(row, nil)
 			}
@@ -359,6 +365,60 @@ func (d *doc) alarmCard() {
 		}
 		d.table(table{rows: rows, widths: []float64{50, 18, 32}, size: sizeSmall}, d.left, w)
 	}
+	// The rosters come last: with one, the card takes the back of its
+	// sheet too.
+	d.rosters()
+}
+
+// rosterWeeks is how far ahead the alarm card prints the on-call roster.
+const rosterWeeks = 8
+
+// rosters prints, for each role with an on-call rotation, who is on duty
+// from the print date for rosterWeeks weeks, with the number to call and
+// the holidays and swaps: in two halves side by side, so that the alarm
+// card stays one page. Each shift runs until the next one begins.
+func (d *doc) rosters() {
+	t := d.t
+	for _, row := range handbook.Rosters(d.p.hb, d.p.printed, rosterWeeks*7*24*time.Hour) {
+		d.subheading(fmt.Sprintf(t.onCallRoster, row.Role.Name, rosterWeeks, d.p.printed.Format(t.dateFormat)))
+		var cells [][2]cell
+		for _, s := range row.Shifts {
+			who := txt("?", style{color: colorGray})
+			if c, ok := d.p.contact[s.ContactID]; ok {
+				who = txt(c.Name, style{bold: true})
+				if p := c.Phones(); len(p) > 0 {
+					who = append(who, run{text: " · " + p[0]})
+				}
+			}
+			if e := s.Exception; e != nil {
+				text := fmt.Sprintf(t.swapFor, d.personName(e.Person))
+				if e.Kind == handbook.ExceptionHoliday {
+					text = fmt.Sprintf(t.awayFor, d.personName(e.Person))
+				}
+				who = append(who, run{text: "\n" + text, st: style{italic: true, size: sizeSmall - 0.5}})
+			}
+			cells = append(cells, [2]cell{txt(t.shiftTime(s.From), style{}), who})
+		}
+		half := (len(cells) + 1) / 2
+		var rows [][]cell
+		for i := range half {
+			r := []cell{cells[i][0], cells[i][1], nil, nil}
+			if j := i + half; j < len(cells) {
+				r[2], r[3] = cells[j][0], cells[j][1]
+			}
+			rows = append(rows, r)
+		}
+		head := []cell{txt(t.onCallFrom, style{}), txt(t.onCallWho, style{}), txt(t.onCallFrom, style{}), txt(t.onCallWho, style{})}
+		d.table(table{header: head, rows: rows, widths: []float64{16, 34, 16, 34}, size: sizeSmall}, d.left, d.contentWidth())
+	}
+}
+
+// personName is a contact's name, "?" for one that does not exist.
+func (d *doc) personName(id string) string {
+	if c, ok := d.p.contact[id]; ok {
+		return c.Name
+	}
+	return "?"
 }
 
 // owner names the owner of a document, stored as a contact or role ID or

@@ -16,6 +16,10 @@ type texts struct {
 	printedAt, printedBy, replaces           string
 	classification, location, teamOnly       string
 	toc, alarm, escalation, contacts         string
+	onCallSee, onCallRoster, onCallFrom      string
+	onCallWho, swapFor, awayFor              string
+	weekdays                                 [7]string
+	shiftFormat                              string
 	callTree, callTreeIntro, caller, calls   string
 	playbooks, recovery, templates           string
 	reporting, forms                         string
@@ -61,6 +65,13 @@ type obligation struct {
 func (t texts) date(tm time.Time) string     { return tm.Format(t.dateFormat) }
 func (t texts) dateTime(tm time.Time) string { return tm.Format(t.dateTimeFormat) }
 
+// shiftTime is the start or end of an on-call shift, in the zone of its
+// roster: weekday, day and hand-over time ("Mo 30.11. 09:00"); the
+// roster's heading names the year.
+func (t texts) shiftTime(tm time.Time) string {
+	return t.weekdays[tm.Weekday()] + " " + tm.Format(t.shiftFormat)
+}
+
 var severitiesDE = map[handbook.Severity]string{handbook.SeverityLow: "niedrig", handbook.SeverityMedium: "mittel",
 	handbook.SeverityHigh: "hoch", handbook.SeverityCritical: "kritisch"}
 
@@ -74,6 +85,10 @@ var textsDE = texts{
 	callTree: "Telefonkette", caller: "Ruft an", calls: "Wen (der Reihe nach, bis jemand erreicht ist)",
 	callTreeIntro: "Wer ruft wen an: Ist die erste Person nicht erreichbar, die nächste Stellvertretung anrufen. Erreichte Personen abhaken.",
 	toc:           "Inhalt", alarm: "Alarmkarte", escalation: "Eskalationsmatrix", contacts: "Kontakte",
+	onCallSee: "Bereitschaft laut Plan unten", onCallRoster: "Bereitschaftsplan %s (nächste %d Wochen ab %s)",
+	onCallFrom: "Ab", onCallWho: "Im Dienst",
+	swapFor: "Tausch (statt %s)", awayFor: "%s abwesend",
+	weekdays: [7]string{"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"}, shiftFormat: "02.01. 15:04",
 	playbooks: "Playbooks", recovery: "Wiederanlaufpläne", templates: "Kommunikationsvorlagen",
 	reporting: "Meldepflichten", forms: "Formulare",
 	emergency: "Notruf", emergencyNumbers: "112 Feuerwehr und Rettungsdienst · 110 Polizei",
@@ -165,6 +180,29 @@ var textsDE = texts{
 				"getroffene und laufende Abhilfemaßnahmen",
 				"gegebenenfalls grenzüberschreitende Auswirkungen",
 			}},
+		{title: "DORA Art. 19 – Erstmeldung eines schwerwiegenden IKT-bezogenen Vorfalls",
+			deadline: "so früh wie möglich, binnen 4 Stunden nach der Einstufung als schwerwiegend, spätestens 24 Stunden nach Kenntnis; wird der Vorfall erst später eingestuft, binnen 4 Stunden danach (Art. 5 Delegierte VO (EU) 2025/301). Wochenend- und Feiertagserleichterungen einzelner Finanzunternehmen rechnet Ernstfall nicht ein.",
+			to:       "zuständige Finanzaufsicht (z. B. BaFin) über deren Meldeweg und -vorlage",
+			contents: []string{
+				"Art des Vorfalls, betroffene Dienste, erste Einschätzung der Auswirkungen",
+				"Einstufung nach den Kriterien der Delegierten VO (EU) 2024/1772",
+				"Kontaktstelle für Rückfragen",
+			}},
+		{title: "DORA Art. 19 – Zwischenmeldung",
+			deadline: "spätestens 72 Stunden nach Übermittlung der Erstmeldung, auch wenn sich nichts geändert hat; aktualisiert, sobald sich der Stand wesentlich ändert",
+			to:       "zuständige Finanzaufsicht",
+			contents: []string{
+				"aktualisierte Auswirkungen (Kunden, Transaktionen, Dauer)",
+				"bekannte Ursachen, ergriffene und geplante Maßnahmen",
+			}},
+		{title: "DORA Art. 19 – Abschlussmeldung",
+			deadline: "spätestens einen Monat nach der letzten aktualisierten Zwischenmeldung",
+			to:       "zuständige Finanzaufsicht",
+			contents: []string{
+				"abgeschlossene Ursachenanalyse",
+				"tatsächliche Auswirkungen und Kosten",
+				"umgesetzte und geplante Abhilfemaßnahmen",
+			}},
 	},
 	finding: catalogFinding("de"),
 	report:  reportDE,
@@ -180,6 +218,10 @@ var textsEN = texts{
 	callTree: "Call tree", caller: "Calls", calls: "Whom (in order, until someone answers)",
 	callTreeIntro: "Who calls whom: if the first person cannot be reached, call the next deputy. Tick whoever was reached.",
 	toc:           "Contents", alarm: "Alarm card", escalation: "Escalation matrix", contacts: "Contacts",
+	onCallSee: "On call: see the roster below", onCallRoster: "On-call roster %s (next %d weeks from %s)",
+	onCallFrom: "From", onCallWho: "On duty",
+	swapFor: "swap (instead of %s)", awayFor: "%s away",
+	weekdays: [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}, shiftFormat: "01-02 15:04",
 	playbooks: "Playbooks", recovery: "Recovery plans", templates: "Communication templates",
 	reporting: "Reporting obligations", forms: "Forms",
 	emergency: "Emergency", emergencyNumbers: "112 fire and ambulance · 110 police",
@@ -270,6 +312,29 @@ var textsEN = texts{
 				"the type of threat or root cause",
 				"the mitigation measures applied and ongoing",
 				"any cross-border impact",
+			}},
+		{title: "DORA Art. 19 – initial notification of a major ICT-related incident",
+			deadline: "as early as possible, within 4 hours of the classification as major and no later than 24 hours after becoming aware; an incident classified later: within 4 hours of the classification (Art. 5 of Delegated Regulation (EU) 2025/301). Ernstfall does not count the weekend and holiday relief some financial entities have.",
+			to:       "the competent financial supervisor (e.g. BaFin), through its reporting channel and template",
+			contents: []string{
+				"the nature of the incident, the services affected, a first assessment of the impact",
+				"the classification under the criteria of Delegated Regulation (EU) 2024/1772",
+				"a contact point for questions",
+			}},
+		{title: "DORA Art. 19 – intermediate report",
+			deadline: "at the latest 72 hours after the initial notification was submitted, even if nothing changed; updated whenever the status changes significantly",
+			to:       "the competent financial supervisor",
+			contents: []string{
+				"the updated impact (clients, transactions, duration)",
+				"known causes, measures taken and planned",
+			}},
+		{title: "DORA Art. 19 – final report",
+			deadline: "at the latest one month after the latest updated intermediate report",
+			to:       "the competent financial supervisor",
+			contents: []string{
+				"the completed root cause analysis",
+				"the actual impact and costs",
+				"the remediation measures taken and planned",
 			}},
 	},
 	finding: catalogFinding("en"),

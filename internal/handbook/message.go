@@ -50,12 +50,10 @@ var Placeholders = []Placeholder{
 // the person on duty.
 var personFields = []string{"name", "phone", "mobile", "office", "email", "function"}
 
-// legacy placeholders kept working in older handbooks.
+// legacyPlaceholders are kept working in older handbooks: the name they
+// now stand for. {{contact.*}} stay person placeholders (see person).
 var legacyPlaceholders = map[string]string{
-	"contact.name":  "contact.name",
-	"contact.phone": "contact.phone",
-	"contact.email": "contact.email",
-	"next_update":   "incident.next_update",
+	"next_update": "incident.next_update",
 }
 
 // MessageLayout is how times are written into messages.
@@ -227,8 +225,10 @@ func knownPlaceholder(hb Handbook, name string) bool {
 	if slices.ContainsFunc(Placeholders, func(p Placeholder) bool { return p.Name == name && !strings.Contains(name, "ROLE") }) {
 		return true
 	}
-	if field, ok := strings.CutPrefix(name, "incident.owner."); ok {
-		return slices.Contains(personFields, field)
+	for _, prefix := range []string{"incident.owner.", "contact."} {
+		if field, ok := strings.CutPrefix(name, prefix); ok {
+			return slices.Contains(personFields, field)
+		}
 	}
 	ref, ok := strings.CutPrefix(name, "role:")
 	if !ok {

@@ -1,6 +1,8 @@
 package handbook
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -61,6 +63,20 @@ func TestMessagePlaceholders(t *testing.T) {
 		}
 		if u := UnknownPlaceholders(hb, "{{"+p.Name+"}}"); len(u) > 0 {
 			t.Errorf("the table's own placeholder %s counts as unknown", p.Name)
+		}
+	}
+}
+
+// TestPlaceholderTableDocumented: the README's table names every
+// placeholder of the table the code uses.
+func TestPlaceholderTableDocumented(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range Placeholders {
+		if row := "| `{{" + p.Name + "}}` | " + p.Meaning + " |"; !strings.Contains(string(readme), row) {
+			t.Errorf("README lacks the row %q", row)
 		}
 	}
 }
