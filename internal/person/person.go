@@ -129,14 +129,16 @@ func System() Person {
 }
 
 // accountName is the full name (on Unix the first field of GECOS), else
-// the login without the Windows domain or computer name, which Windows
-// puts in front of it ("NORDLICHT\a.wolff" is a.wolff).
+// the login, without the Windows domain or computer name that Windows puts
+// in front of a login ("NORDLICHT\a.wolff" is a.wolff). Where Windows
+// knows no full name it may report the login as the full name too.
 func accountName(fullName, login string) string {
-	if name, _, _ := strings.Cut(fullName, ","); strings.TrimSpace(name) != "" {
-		return strings.TrimSpace(name)
+	name, _, _ := strings.Cut(fullName, ",")
+	if name = strings.TrimSpace(name); name == "" {
+		name = login
 	}
-	if i := strings.LastIndexByte(login, '\\'); i >= 0 {
-		login = login[i+1:]
+	if i := strings.LastIndexByte(name, '\\'); i >= 0 {
+		name = name[i+1:]
 	}
-	return strings.TrimSpace(login)
+	return strings.TrimSpace(name)
 }

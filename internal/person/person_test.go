@@ -68,6 +68,7 @@ func TestAccountName(t *testing.T) {
 		{"full name wins over a domain login", "Anna Wolff", `NORDLICHT\a.wolff`, "Anna Wolff"},
 		{"blank full name", "  ,,", "awolff", "awolff"},
 		{"a login that is only a domain", "", `NORDLICHT\`, ""},
+		{"Windows reports the login as the full name", `VM\root`, `VM\root`, "root"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
