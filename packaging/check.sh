@@ -5,6 +5,8 @@
 # binder compared with the Linux build's, a shared folder synced between a
 # Linux and a Windows laptop, and its window.
 set -euo pipefail
+# (grep without -q in pipes: -q stops reading at the first match, and the
+# writer's SIGPIPE would then fail the pipeline under pipefail.)
 cd "$(dirname "$0")/.."
 DIST=$PWD/dist
 tmp=$(mktemp -d)
@@ -13,7 +15,7 @@ fail() { echo "package-check: $*" >&2; exit 1; }
 
 deb=$(ls "$DIST"/ernstfall_*_amd64.deb 2>/dev/null | tail -1)
 [ -n "$deb" ] || fail "no .deb in dist/ (run make package)"
-dpkg-deb --info "$deb" | grep -q "Depends: .*libgl" || fail "$deb: Depends lacks the GL library"
+dpkg-deb --info "$deb" | grep "Depends: .*libgl" >/dev/null || fail "$deb: Depends lacks the GL library"
 dpkg -x "$deb" "$tmp/root"
 for f in usr/bin/ernstfall usr/share/applications/de.ernstfall.handbook.desktop \
 	usr/share/metainfo/de.ernstfall.handbook.metainfo.xml usr/share/icons/hicolor/256x256/apps/de.ernstfall.handbook.png; do
@@ -24,7 +26,7 @@ cmp -s "$doc/copyright" packaging/linux/copyright || fail "$deb: /usr/share/doc/
 cmp -s "$doc/THIRD_PARTY_LICENSES" THIRD_PARTY_LICENSES || fail "$deb: /usr/share/doc/ernstfall/THIRD_PARTY_LICENSES missing or old"
 grep -q "^License: Apache-2.0" "$doc/copyright" || fail "$deb: the copyright file names no licence"
 out=$("$tmp/root/usr/bin/ernstfall" version)
-echo "$out" | grep -q "ernstfall $(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)" || fail "version says: $out"
+echo "$out" | grep "ernstfall $(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)" >/dev/null || fail "version says: $out"
 "$tmp/root/usr/bin/ernstfall" --db "$tmp/demo.db" init --demo >/dev/null
 "$tmp/root/usr/bin/ernstfall" --db "$tmp/demo.db" search Ransomware > "$tmp/search.txt"
 grep -q "^playbook" "$tmp/search.txt" || fail "the installed binary finds no playbook"
@@ -50,9 +52,9 @@ zip=$(ls "$DIST"/ernstfall_*_windows_amd64.zip 2>/dev/null | tail -1)
 [ -n "$zip" ] || fail "no Windows zip in dist/ (run make package)"
 (cd "$tmp" && unzip -q "$zip")
 exe=$tmp/Ernstfall/Ernstfall.exe
-file "$exe" | grep -q "PE32+ executable (GUI) x86-64" || fail "$(file "$exe")"
-x86_64-w64-mingw32-objdump -h "$exe" | grep -q "\.rsrc" || fail "Ernstfall.exe has no resource section (icon, version info)"
-strings -el "$exe" | grep -q "SPDX-License-Identifier: Apache-2.0" ||
+file "$exe" | grep "PE32+ executable (GUI) x86-64" >/dev/null || fail "$(file "$exe")"
+x86_64-w64-mingw32-objdump -h "$exe" | grep "\.rsrc" >/dev/null || fail "Ernstfall.exe has no resource section (icon, version info)"
+strings -el "$exe" | grep "SPDX-License-Identifier: Apache-2.0" >/dev/null ||
 	fail "Ernstfall.exe: the version information names no licence"
 cmp -s "$tmp/Ernstfall/LICENSE.txt" LICENSE || fail "$(basename "$zip") lacks LICENSE.txt"
 cmp -s "$tmp/Ernstfall/THIRD_PARTY_LICENSES.txt" THIRD_PARTY_LICENSES ||
