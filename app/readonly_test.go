@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,31 @@ func TestReadOnlyHandbook(t *testing.T) {
 	}
 	if top := u.dialogTop(); top == nil || !hasText(top, "schreibgeschützt") {
 		t.Fatal("no dialog saying the handbook is read-only")
+	}
+}
+
+// TestDamagedText: the words for a damaged handbook name the salvage
+// command and the newest good backup.
+func TestDamagedText(t *testing.T) {
+	test.NewTempApp(t)
+	if err := useLanguage("de"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "handbook.db")
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	backup, err := st.AutoBackup(ctx, store.ReasonSync, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := damagedText(ctx, path, st.BackupDir())
+	for _, want := range []string{"beschädigt", "salvage", backup} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
 	}
 }

@@ -348,6 +348,8 @@ func (u *ui) showError(what, todo string, err error) {
 		detail = lang.L("The record no longer exists; someone may have deleted it.")
 	case errors.Is(err, store.ErrReadOnly):
 		detail = lang.L("This handbook is read-only: its file or folder cannot be written. Copy it to a writable folder to change it.")
+	case store.IsCorrupt(err):
+		detail = damagedText(u.ctx, u.st.Path(), u.st.BackupDir()) + "\n\n" + detail
 	}
 	msg := widget.NewLabel(fmt.Sprintf("%s\n\n%s\n\n%s %s", what, todo, lang.L("Details:"), detail))
 	msg.Wrapping = fyne.TextWrapWord
@@ -378,4 +380,15 @@ func (u *ui) loadFailed(err error) {
 // saveFailed reports an error writing to the store.
 func (u *ui) saveFailed(err error) {
 	u.showError(lang.L("The change could not be saved."), lang.L("Your input is still in the form. Check that the disk is not full, then save again."), err)
+}
+
+// damagedText says what to do about a damaged handbook file: the newest
+// good backup, and the salvage command.
+func damagedText(ctx context.Context, path, backups string) string {
+	text := lang.L("The handbook file {{.Path}} is damaged. Save what can still be read: ernstfall --db {{.Path}} salvage -o rescue.json", map[string]any{"Path": path})
+	if b, ok := store.NewestGoodBackup(ctx, backups); ok {
+		return text + "\n" + lang.L("The newest good backup is {{.Backup}} ({{.Time}}, {{.N}} records): move the damaged file aside, copy the backup to {{.Path}}, then import rescue.json to bring back what changed since.",
+			map[string]any{"Backup": b.Path, "Time": b.At.Local().Format(lang.L("2006-01-02 15:04:05")), "N": b.Records, "Path": path})
+	}
+	return text + "\n" + lang.L("There is no good backup in {{.Dir}}.", map[string]any{"Dir": backups})
 }

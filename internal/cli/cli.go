@@ -140,6 +140,7 @@ func commands() []command {
 		{"restore", "--as-of TIME | --from-backup FILE [--id ID|NAME] [--dry-run]", "put the handbook back as it was at a time, or as a backup holds it, as new edits that sync", runRestore},
 		{"devices", "[admit|refuse|remove NAME|FINGERPRINT] [--all-pending] [--folder DIR] [--json]", "list the laptops of the sync team and join requests; admit, refuse or remove one", runDevices},
 		{"backups", "[--json]", "list the automatic backups with date, reason and record counts", runBackups},
+		{"salvage", "-o FILE.json", "save every record that can still be read from a damaged handbook as a JSON backup", runSalvage},
 		{"version", "", "print the version", runVersion},
 	}
 }
@@ -228,6 +229,9 @@ func Run(ctx context.Context, args []string, env *Env) int {
 			return ExitUsage
 		default:
 			fmt.Fprintf(env.Stderr, "ernstfall %s: %s\n", c.name, env.errorText(err))
+			if isDamaged(err) && c.name != "salvage" {
+				fmt.Fprintln(env.Stderr, damagedHint(ctx, env, g))
+			}
 			return ExitFindings
 		}
 	}
@@ -385,6 +389,9 @@ func startGUI(ctx context.Context, env *Env, g *globals) int {
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ernstfall: %v\n", err)
+		if isDamaged(err) {
+			fmt.Fprintln(env.Stderr, damagedHint(ctx, env, g))
+		}
 		return ExitFindings
 	}
 	defer st.Close()
