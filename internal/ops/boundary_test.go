@@ -35,7 +35,7 @@ var storeReaders = map[string]bool{
 	"Settings": true, "Meta": true, "HandbookID": true, "Device": true, "Path": true, "BackupDir": true, "Backups": true,
 	"Conflicts": true, "ConflictCount": true, "LastPrintout": true, "History": true, "RecordAt": true, "PlanRestore": true,
 	"Applied": true, "Unsent": true, "ExportSnapshot": true, "IntegrityCheck": true, "Subscribe": true, "ReadOnly": true,
-	"BatchHash": true,
+	"BatchHash": true, "IsCorrupt": true, "NewestGoodBackup": true, "Salvage": true,
 }
 
 // TestFrontEndsWriteOnlyThroughOps type-checks the window and the command
