@@ -44,6 +44,9 @@ type syncer struct {
 	stale *form
 	// wg counts running rounds, so that tests can wait for them.
 	wg sync.WaitGroup
+	// asked: the held mass deletions asked about, by laptop (their size),
+	// so that a held round does not ask again every five minutes.
+	asked map[string]int
 }
 
 // syncBar is the toolbar part: status, conflicts and "Sync now".
@@ -111,12 +114,17 @@ func (u *ui) syncNow(manual bool) {
 // dialog when it takes long, and can be cancelled (done is then not
 // called); an automatic one shows only in the toolbar.
 func (u *ui) round(cfg ops.SyncSetup, manual bool, done func(foldersync.Report, error)) {
+	u.roundWith(cfg, manual, nil, done)
+}
+
+// roundWith is round with decisions about held mass deletions.
+func (u *ui) roundWith(cfg ops.SyncSetup, manual bool, decide map[string]foldersync.DeletionChoice, done func(foldersync.Report, error)) {
 	u.syncer.running = true
 	u.updateSyncStatus()
 	var rep foldersync.Report
 	author := u.author()
 	work := func(ctx context.Context, p ops.Progress) error {
-		res, err := u.ops.Sync(ctx, ops.Sync{Folder: cfg.Folder, DeviceName: cfg.Device, Author: author}, p)
+		res, err := u.ops.Sync(ctx, ops.Sync{Folder: cfg.Folder, DeviceName: cfg.Device, Author: author, Deletions: decide}, p)
 		rep = res.Report
 		return err
 	}
@@ -152,6 +160,10 @@ func (u *ui) syncFinished(rep foldersync.Report, err error, manual bool) {
 		if cerr == nil {
 			u.showWaiting(rep, cfg, func() {})
 		}
+	case rep.Copied != "":
+		u.showCopied(rep)
+	case len(rep.Held) > 0:
+		u.askHeld(rep.Held)
 	case manual && newSkips(rep) > 0:
 		u.showSyncDetails()
 	}
@@ -194,7 +206,11 @@ func (u *ui) updateSyncStatus() {
 		text = lang.L("Waiting for admission")
 	case s.done:
 		text = lang.L("Synchronised {{.Time}}", map[string]any{"Time": s.last.At.Local().Format("15:04")})
-		if n := s.last.Unknown; n > 0 {
+		if n := len(s.last.Held); n > 0 {
+			text += " · " + lang.L("deletions held")
+		} else if n := len(s.last.Gaps); n > 0 {
+			text += " · " + lang.L("batches missing")
+		} else if n := s.last.Unknown; n > 0 {
 			text += " · " + lang.L("{{.N}} files from an unknown laptop ignored", map[string]any{"N": n})
 		} else if n := len(s.last.Skipped); n > 0 {
 			text += " · " + lang.L("{{.N}} files skipped", map[string]any{"N": n})
@@ -324,6 +340,9 @@ func (u *ui) showSyncDetails() {
 				l.Importance = widget.WarningImportance
 				box.Add(l)
 			}
+		}
+		for _, g := range r.Gaps {
+			box.Add(u.gapRow(g))
 		}
 		if len(r.Skipped) > 0 {
 			box.Add(heading(lang.L("Skipped files")))

@@ -280,3 +280,49 @@ func (u *ui) waitSync() {
 	u.syncer.wg.Wait()
 	u.tasks.Wait()
 }
+
+// A mass deletion from another laptop is held; the window asks, and
+// keeping the records brings them back on that laptop too.
+func TestHeldDeletionAskedInGUI(t *testing.T) {
+	ctx := context.Background()
+	u := newTestUI(t)
+	folder := t.TempDir()
+	guiSync(t, u, folder, true)
+	other := openEmptyStore(t)
+	syncOther(t, other, folder)
+	admitAll(t, u, folder)
+	syncOther(t, other, folder)
+	contacts, err := store.List[handbook.Contact](ctx, other)
+	if err != nil || len(contacts) < 20 {
+		t.Fatalf("other laptop has %d contacts (%v)", len(contacts), err)
+	}
+	for _, c := range contacts {
+		if err := other.Delete(ctx, handbook.EntityContact, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncOther(t, other, folder)
+	u.syncNow(false)
+	u.waitSync()
+	d := u.dialogTop()
+	if d == nil || !hasText(d, "Laptop B würde") {
+		t.Fatalf("no question about the held deletion: %v", d)
+	}
+	if n, _ := store.List[handbook.Contact](ctx, u.st); len(n) != len(contacts) {
+		t.Fatalf("%d contacts while held, want %d", len(n), len(contacts))
+	}
+	test.Tap(findButton(t, d, "Einträge behalten"))
+	u.waitSync()
+	syncOther(t, other, folder)
+	for _, st := range []*store.Store{u.st, other} {
+		if n, _ := store.List[handbook.Contact](ctx, st); len(n) != len(contacts) {
+			t.Errorf("%d contacts after keeping them, want %d", len(n), len(contacts))
+		}
+	}
+	// Asked once: the next automatic round does not ask again.
+	u.syncNow(false)
+	u.waitSync()
+	if d := u.dialogTop(); d != nil && hasText(d, "Laptop B würde") {
+		t.Error("asked again after deciding")
+	}
+}

@@ -185,3 +185,89 @@ func (u *ui) showWaiting(rep foldersync.Report, cfg ops.SyncSetup, admitted func
 	d.Resize(fyne.NewSize(560, 320))
 	d.Show()
 }
+
+// askHeld asks, for each laptop whose mass deletion was held back and not
+// asked about yet, whether to apply it or keep the records.
+func (u *ui) askHeld(held []foldersync.Held) {
+	if u.syncer.asked == nil {
+		u.syncer.asked = map[string]int{}
+	}
+	for _, h := range held {
+		if u.syncer.asked[h.Device] == h.Records {
+			continue
+		}
+		u.syncer.asked[h.Device] = h.Records
+		name := h.Name
+		if name == "" {
+			name = h.Device
+		}
+		msg := widget.NewLabel(lang.L("Laptop {{.Name}} would delete {{.N}} of {{.Live}} records. Nothing of that laptop was applied yet.\n\nIf that was meant (a clean-up), apply it. If not (a mistake, or someone at that laptop deleting the handbook), keep the records: they come back on every laptop, that one included.",
+			map[string]any{"Name": name, "N": h.Records, "Live": h.Live}))
+		msg.Wrapping = fyne.TextWrapWord
+		var d *dialog.CustomDialog
+		decide := func(c foldersync.DeletionChoice) {
+			d.Hide()
+			cfg, err := u.ops.SyncSetup(u.ctx)
+			if err != nil {
+				u.loadFailed(err)
+				return
+			}
+			u.roundWith(cfg, true, map[string]foldersync.DeletionChoice{h.Device: c}, func(rep foldersync.Report, err error) { u.syncFinished(rep, err, true) })
+		}
+		apply := widget.NewButton(lang.L("Apply the deletions"), func() { decide(foldersync.ApplyDeletions) })
+		keep := widget.NewButton(lang.L("Keep the records"), func() { decide(foldersync.KeepRecords) })
+		keep.Importance = widget.HighImportance
+		d = dialog.NewCustom(lang.L("Deletions held back"), lang.L("Decide later"), container.NewVBox(msg, container.NewHBox(keep, apply)), u.win)
+		d.Resize(fyne.NewSize(560, 300))
+		d.Show()
+	}
+}
+
+// showCopied tells that this laptop's database turned out to be a copy.
+func (u *ui) showCopied(rep foldersync.Report) {
+	msg := widget.NewLabel(lang.L("This laptop's handbook is a copy of another laptop's database: both wrote as the same laptop. So that nothing is mixed up, this laptop now has a new identity, and a member must admit it again.\n\nYour edits wait on this laptop and are sent once it is admitted; the other laptop's edits arrive as usual.\n\nRead this fingerprint to a member of the team: {{.Fingerprint}}",
+		map[string]any{"Fingerprint": rep.Fingerprint}))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.L("This handbook was copied"), lang.L("OK"), msg, u.win)
+	d.Resize(fyne.NewSize(560, 320))
+	d.Show()
+}
+
+// gapRow names a laptop's missing batches, with a button to declare them
+// lost.
+func (u *ui) gapRow(g foldersync.Gap) fyne.CanvasObject {
+	name := g.Name
+	if name == "" {
+		name = g.Device
+	}
+	l := widget.NewLabel("⚠ " + lang.L("{{.N}} batches of {{.Name}} are missing from the shared folder (deleted, or not delivered yet). Their changes are missing here until they arrive.",
+		map[string]any{"N": len(g.Missing), "Name": name}))
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	lost := widget.NewButton(lang.L("Declare lost"), func() {
+		dialog.NewConfirm(lang.L("Declare lost"), lang.L("Declare the missing batches of {{.Name}} lost? They are reported no more; if one turns up, it is still applied.", map[string]any{"Name": name}), func(ok bool) {
+			if !ok {
+				return
+			}
+			cfg, err := u.ops.SyncSetup(u.ctx)
+			if err != nil {
+				u.loadFailed(err)
+				return
+			}
+			u.syncer.wg.Add(1)
+			go func() {
+				defer u.syncer.wg.Done()
+				_, err := u.ops.DeclareLost(u.ctx, ops.TeamChange{Folder: cfg.Folder, Who: g.Device})
+				u.do(func() {
+					if err != nil {
+						what, todo := syncProblem(err)
+						u.showError(what, todo, err)
+						return
+					}
+					u.syncNow(false)
+				})
+			}()
+		}, u.win).Show()
+	})
+	return container.NewBorder(nil, nil, nil, lost, l)
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,7 +17,7 @@ import (
 // refuses or removes one.
 func runDevices(ctx context.Context, env *Env, g *globals, args []string) error {
 	sub := "list"
-	if len(args) > 0 && (args[0] == "admit" || args[0] == "refuse" || args[0] == "remove" || args[0] == "list") {
+	if len(args) > 0 && (args[0] == "admit" || args[0] == "refuse" || args[0] == "remove" || args[0] == "lost" || args[0] == "list") {
 		sub, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("devices "+sub, flag.ContinueOnError)
@@ -30,7 +31,7 @@ func runDevices(ctx context.Context, env *Env, g *globals, args []string) error 
 	var who string
 	switch {
 	case sub == "list" && len(pos) > 0:
-		return env.usage("unknown sub-command {{.Name}} (known: admit, refuse, remove)", vars{"Name": quote(pos[0])})
+		return env.usage("unknown sub-command {{.Name}} (known: admit, refuse, remove, lost)", vars{"Name": quote(pos[0])})
 	case sub == "admit" && *all && len(pos) == 0:
 	case sub != "list" && len(pos) == 1 && !*all:
 		who = pos[0]
@@ -70,6 +71,17 @@ func runDevices(ctx context.Context, env *Env, g *globals, args []string) error 
 		var d foldersync.Device
 		d, err = o.RemoveDevice(ctx, req)
 		changed = []foldersync.Device{d}
+	case "lost":
+		g, err := o.DeclareLost(ctx, req)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(env, g)
+		}
+		fmt.Fprintln(env.Stdout, env.T("declared batches {{.Seqs}} of {{.Name}} lost; they are reported no more (if one turns up, it is still applied)",
+			vars{"Seqs": seqList(g.Missing), "Name": quote(cmp.Or(g.Name, g.Device))}))
+		return nil
 	}
 	if oe, ok := ops.AsError(err); ok && oe.Code == ops.CodeNoFolder {
 		return env.usage("missing {{.What}}", vars{"What": "--folder DIR"})

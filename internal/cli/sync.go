@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"ernstfall/internal/foldersync"
@@ -21,11 +22,23 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	folder := fs.String("folder", "", "the shared `DIR`ectory")
 	name := fs.String("device-name", "", "this laptop's `NAME` as others see it (default: saved name or host name)")
 	snapshot := fs.Bool("snapshot", false, "after the round, write a snapshot so that new laptops join fast")
+	accept := fs.Bool("accept-deletions", false, "apply the mass deletions held back (more than 20 records, or 10 % of the handbook, from one laptop)")
+	keep := fs.Bool("keep-records", false, "keep the records a held mass deletion would delete, on every laptop")
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *folder == "" {
 		return env.usage("missing {{.What}}", vars{"What": "--folder DIR"})
+	}
+	if *accept && *keep {
+		return env.usage("give --accept-deletions or --keep-records, not both")
+	}
+	var decide map[string]foldersync.DeletionChoice
+	switch {
+	case *accept:
+		decide = map[string]foldersync.DeletionChoice{foldersync.AllDevices: foldersync.ApplyDeletions}
+	case *keep:
+		decide = map[string]foldersync.DeletionChoice{foldersync.AllDevices: foldersync.KeepRecords}
 	}
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
@@ -33,7 +46,7 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	}
 	defer st.Close()
 	o := env.ops(st)
-	res, err := o.Sync(ctx, ops.Sync{Folder: *folder, DeviceName: *name, Author: env.who(g, "").Name, Snapshot: *snapshot}, env.progress())
+	res, err := o.Sync(ctx, ops.Sync{Folder: *folder, DeviceName: *name, Author: env.who(g, "").Name, Snapshot: *snapshot, Deletions: decide}, env.progress())
 	// A failed round reports only what it did receive; "no local changes"
 	// would be wrong when they could not be written.
 	if err == nil || res.Batches > 0 || res.Snapshot != "" {
@@ -51,6 +64,10 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 
 func printReport(env *Env, rep foldersync.Report, names map[string]string, notSent bool) {
 	w := env.Stdout
+	if rep.Copied != "" {
+		fmt.Fprintln(w, env.T("this laptop's database is a copy of another laptop's: both wrote as device {{.Old}}. This laptop now has a new identity (fingerprint {{.New}}) and must be admitted again; its own edits wait and are sent then, and the other copy's arrive like any laptop's",
+			vars{"Old": rep.Copied, "New": rep.Fingerprint}))
+	}
 	if rep.Pending {
 		fmt.Fprintln(w, env.T("this laptop asked to join the team of the shared folder; nothing is exchanged until a member admits it"))
 		fmt.Fprintln(w, env.T("its fingerprint: {{.Fingerprint}} — read it to a member by phone; they admit it with 'ernstfall devices admit {{.Fingerprint}}' or in the app", vars{"Fingerprint": rep.Fingerprint}))
@@ -113,6 +130,17 @@ func printReport(env *Env, rep foldersync.Report, names map[string]string, notSe
 		fmt.Fprintln(w, env.T("warning: the clock of {{.Device}} runs {{.Ahead}} ahead; its entries carry wrong times until its clock is set right",
 			vars{"Device": cmp.Or(names[d], d), "Ahead": handbook.Minutes(rep.ClockAhead[d] / time.Minute).String()}))
 	}
+	for _, h := range rep.Held {
+		fmt.Fprintln(w, env.T("held: {{.Name}} would delete {{.N}} of {{.Live}} records; nothing of that laptop was applied. Apply it with 'ernstfall sync --accept-deletions', or keep the records everywhere with 'ernstfall sync --keep-records'",
+			vars{"Name": cmp.Or(h.Name, names[h.Device], h.Device), "N": h.Records, "Live": h.Live}))
+	}
+	if rep.Kept > 0 {
+		fmt.Fprintln(w, env.T("kept {{.N}} records a mass deletion would have deleted; every laptop gets them back with its next sync", vars{"N": rep.Kept}))
+	}
+	for _, g := range rep.Gaps {
+		fmt.Fprintln(w, env.T("missing: batches {{.Seqs}} of {{.Name}} are not in the shared folder (deleted, or not delivered yet); their changes are missing here until they arrive. If they are gone for good, declare them lost with 'ernstfall devices lost {{.Name}}'",
+			vars{"Seqs": seqList(g.Missing), "Name": cmp.Or(g.Name, names[g.Device], g.Device)}))
+	}
 	if rep.Conflicts > 0 {
 		fmt.Fprintln(w, env.T("open conflicts: {{.N}} (list them with 'ernstfall conflicts')", vars{"N": rep.Conflicts}))
 	} else {
@@ -173,4 +201,20 @@ func showSide(env *Env, s store.Side, names map[string]string) string {
 		who = env.T("{{.Name}} (this laptop)", vars{"Name": who})
 	}
 	return fmt.Sprintf("(%s, %s)", who, s.At().Local().Format("2006-01-02 15:04:05 MST"))
+}
+
+// seqList writes batch numbers short: "4, 7, 9" or "4–120" for a run.
+func seqList(seqs []int64) string {
+	if n := len(seqs); n > 3 && seqs[n-1]-seqs[0] == int64(n-1) {
+		return fmt.Sprintf("%d–%d", seqs[0], seqs[n-1])
+	}
+	parts := make([]string, 0, len(seqs))
+	for i, s := range seqs {
+		if i == 8 {
+			parts = append(parts, fmt.Sprintf("… (%d)", len(seqs)))
+			break
+		}
+		parts = append(parts, fmt.Sprint(s))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -5,11 +5,15 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // runAt runs a command with a clock that moves on, as real syncs do.
@@ -210,5 +214,56 @@ func TestSyncWarnsOfClockAhead(t *testing.T) {
 	r := run(t, "--db", other, "sync", "--folder", folder)
 	if r.code != 0 || !strings.Contains(r.stdout, "warning: the clock of Laptop Vorlauf runs 5 h ahead") {
 		t.Errorf("sync report: %+v", r)
+	}
+}
+
+// A laptop that deletes most of the handbook is held back on the others:
+// the report says so and how to decide; --accept-deletions applies it.
+func TestSyncHoldsMassDeletion(t *testing.T) {
+	ctx := context.Background()
+	a, b := demoDB(t), filepath.Join(t.TempDir(), "b.db")
+	folder := t.TempDir()
+	run(t, "--db", b, "init")
+	for _, s := range [][]string{
+		{a, "sync", "--folder", folder, "--device-name", "Laptop A"},
+		{b, "sync", "--folder", folder, "--device-name", "Laptop B"},
+		{a, "devices", "admit", "--all-pending"},
+		{b, "sync", "--folder", folder},
+	} {
+		if r := run(t, append([]string{"--db"}, s...)...); r.code != 0 {
+			t.Fatalf("%v: %+v", s, r)
+		}
+	}
+	st, err := store.Open(ctx, b, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contacts, err := store.List[handbook.Contact](ctx, st)
+	if err != nil || len(contacts) < 30 {
+		t.Fatalf("B has %d contacts (%v)", len(contacts), err)
+	}
+	for _, c := range contacts {
+		if err := st.Delete(ctx, handbook.EntityContact, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "--db", b, "sync", "--folder", folder)
+	r := run(t, "--db", a, "sync", "--folder", folder)
+	want := fmt.Sprintf("held: Laptop B would delete %d of", len(contacts))
+	if r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "--accept-deletions") {
+		t.Fatalf("sync report: %+v, want %q", r, want)
+	}
+	if r := run(t, "--db", a, "search", contacts[0].Name); !strings.Contains(r.stdout, contacts[0].Name) {
+		t.Fatalf("a held deletion was applied: %+v", r)
+	}
+	r = run(t, "--db", a, "sync", "--folder", folder, "--accept-deletions")
+	if r.code != 0 || strings.Contains(r.stdout, "held:") {
+		t.Fatalf("accepting: %+v", r)
+	}
+	if r := run(t, "--db", a, "search", contacts[0].Name); !strings.Contains(r.stdout, "no matches") {
+		t.Errorf("the accepted deletion was not applied: %+v", r)
 	}
 }

@@ -128,8 +128,19 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 			}
 			part = append(part, *b.batch)
 		}
+		part, keep, err := r.holdBack(ctx, part)
+		if err != nil {
+			return err
+		}
 		if err := r.apply(ctx, part); err != nil {
 			return err
+		}
+		if len(keep) > 0 {
+			n, err := r.st.KeepRecords(ctx, keep)
+			if err != nil {
+				return fmt.Errorf("sync: %w", err)
+			}
+			r.rep.Kept += n
 		}
 	}
 	return nil

@@ -218,6 +218,12 @@ func (r *round) scan(ctx context.Context, pending map[string][]pendingFile) erro
 				}
 				if b.problem == "" {
 					fresh = append(fresh, b.members...)
+					if b.prev == "" && (r.state.Starts[dev] == 0 || b.seq < r.state.Starts[dev]) {
+						if r.state.Starts == nil {
+							r.state.Starts = map[string]int64{}
+						}
+						r.state.Starts[dev] = b.seq
+					}
 				}
 				r.replace(b)
 			}

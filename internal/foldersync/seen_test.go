@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"ernstfall/data"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/hlc"
 	"ernstfall/internal/store"
@@ -273,4 +274,224 @@ func TestManyBadChangesAreOneMessage(t *testing.T) {
 		}
 		t.Fatalf("%d messages, want one naming 5000 changes; the first: %s", len(rep.Skipped), first)
 	}
+}
+
+// TestMassDeletionIsHeld: a member's round that would delete the whole
+// handbook (93 of 93 records) is held until a person decides; keeping the
+// records is itself a change that brings them back everywhere.
+func TestMassDeletionIsHeld(t *testing.T) {
+	for _, choice := range []DeletionChoice{KeepRecords, ApplyDeletions} {
+		t.Run(fmt.Sprint(choice), func(t *testing.T) {
+			ctx := context.Background()
+			a, b, c, folder, _ := trio(t)
+			hb, err := data.Demo()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.st.Import(ctx, hb); err != nil {
+				t.Fatal(err)
+			}
+			a.sync(t, folder)
+			c.sync(t, folder)
+			b.sync(t, folder)
+			loaded, err := c.st.Load(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Someone at laptop C deletes everything it can.
+			live := 0
+			liveHB := loaded.Live()
+			err = c.st.Update(ctx, func(tx *store.Tx) error {
+				var err error
+				liveHB.EachItem(func(it handbook.Item) {
+					if err == nil && it.Entity() != handbook.EntityLogEntry {
+						err = tx.Delete(ctx, it.Entity(), it.Meta().ID)
+						live++
+					}
+				})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.sync(t, folder)
+			for range 2 {
+				rep := b.sync(t, folder)
+				if len(rep.Held) != 1 || rep.Held[0].Device != c.st.Device() || rep.Held[0].Records != live {
+					t.Fatalf("round not held: %+v", rep.Held)
+				}
+				if n := liveCount(t, b); n != live {
+					t.Fatalf("%d live records while the deletion is held, want %d", n, live)
+				}
+			}
+			opt := b.opts(folder)
+			opt.Deletions = map[string]DeletionChoice{c.st.Device(): choice}
+			rep, err := b.eng.Run(ctx, b.st, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if choice == KeepRecords {
+				want = live
+				if rep.Kept != live || rep.Sent == 0 {
+					t.Fatalf("kept %d records, sent %d changes", rep.Kept, rep.Sent)
+				}
+			}
+			if n := liveCount(t, b); n != want {
+				t.Fatalf("%d live records after deciding, want %d", n, want)
+			}
+			// The others decide alike, or follow B's keeping.
+			for _, l := range []*laptop{a, c} {
+				opt := l.opts(folder)
+				opt.Deletions = map[string]DeletionChoice{AllDevices: ApplyDeletions}
+				if _, err := l.eng.Run(ctx, l.st, opt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b.sync(t, folder)
+			for _, l := range []*laptop{a, b, c} {
+				if n := liveCount(t, l); n != want {
+					t.Errorf("%s has %d live records, want %d", l.st.Device(), n, want)
+				}
+			}
+			if comparable(t, a) != comparable(t, b) || comparable(t, b) != comparable(t, c) {
+				t.Error("laptops differ after the decision")
+			}
+		})
+	}
+}
+
+func liveCount(t *testing.T, l *laptop) int {
+	t.Helper()
+	hb, err := l.st.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	liveHB := hb.Live()
+	liveHB.EachItem(func(handbook.Item) { n++ })
+	return n
+}
+
+// TestCopiedDatabase: a database copied to a second laptop kept its
+// device ID, both wrote into one device folder, and each skipped the
+// other's batches as its own. The copy that finds a batch it did not
+// write takes a new identity, is admitted again, and no edit of either
+// copy is lost.
+func TestCopiedDatabase(t *testing.T) {
+	ctx := context.Background()
+	a, b, folder := pair(t)
+	x := handbook.Contact{Name: "Xaver", Email: "x@example.com"}
+	y := handbook.Contact{Name: "Yvonne", Email: "y@example.com"}
+	putContact(t, a, &x)
+	putContact(t, a, &y)
+	a.sync(t, folder)
+	b.sync(t, folder)
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := a.st.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, copyPath, store.Options{Now: a.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	a2 := &laptop{st: st, now: a.now, eng: new(Engine)}
+	old := a.st.Device()
+	if a2.st.Device() != old {
+		t.Fatal("the copy does not share the device ID")
+	}
+	// Both copies edit, while apart.
+	ca := getContact(t, a, x.ID)
+	ca.Notes = "vom Original"
+	putContact(t, a, &ca)
+	cy := getContact(t, a2, y.ID)
+	cy.Notes = "von der Kopie"
+	putContact(t, a2, &cy)
+	putContact(t, a2, &handbook.Contact{Name: "Neu auf der Kopie", Email: "n@example.com"})
+	a.sync(t, folder)
+	rep := a2.sync(t, folder)
+	if rep.Copied != old || !rep.Pending || a2.st.Device() == old {
+		t.Fatalf("the copy did not notice: %+v (device %s)", rep, a2.st.Device())
+	}
+	admit(t, b, folder, rep.Fingerprint)
+	for range 2 {
+		for _, l := range []*laptop{a2, a, b} {
+			l.sync(t, folder)
+		}
+	}
+	for _, l := range []*laptop{a, a2, b} {
+		if got := getContact(t, l, x.ID).Notes; got != "vom Original" {
+			t.Errorf("%s: the original's edit is %q", l.st.Device(), got)
+		}
+		if got := getContact(t, l, y.ID).Notes; got != "von der Kopie" {
+			t.Errorf("%s: the copy's edit is %q", l.st.Device(), got)
+		}
+		if n := contactCount(t, l); n != 3 {
+			t.Errorf("%s has %d contacts, want 3", l.st.Device(), n)
+		}
+	}
+	if comparable(t, a) != comparable(t, a2) || comparable(t, a) != comparable(t, b) {
+		t.Error("laptops differ after the copy was told apart")
+	}
+}
+
+// TestMissingBatchIsReported: a batch taken out of the folder leaves a
+// gap that is named every round until it comes back or a member declares
+// it lost.
+func TestMissingBatchIsReported(t *testing.T) {
+	ctx := context.Background()
+	a, b, c, folder, _ := trio(t)
+	var names []string
+	for i := range 3 {
+		putContact(t, c, &handbook.Contact{Name: fmt.Sprintf("Von C %d", i), Email: "c@example.com"})
+		c.sync(t, folder)
+		names = append(names, latestName(t, folder, c.st.Device()))
+	}
+	// The middle one and the newest one vanish (a file-sync tool, a person).
+	hide := t.TempDir()
+	for _, n := range []string{names[1], names[2]} {
+		if err := os.Rename(n, filepath.Join(hide, filepath.Base(n))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		rep := b.sync(t, folder)
+		if len(rep.Gaps) != 1 || rep.Gaps[0].Device != c.st.Device() || fmt.Sprint(rep.Gaps[0].Missing) != fmt.Sprint(seqsOf(names[1:])) {
+			t.Fatalf("gaps %+v, want batches %v of C", rep.Gaps, seqsOf(names[1:]))
+		}
+	}
+	// The middle one comes back.
+	if err := os.Rename(filepath.Join(hide, filepath.Base(names[1])), names[1]); err != nil {
+		t.Fatal(err)
+	}
+	if rep := b.sync(t, folder); len(rep.Gaps) != 1 || fmt.Sprint(rep.Gaps[0].Missing) != fmt.Sprint(seqsOf(names[2:])) {
+		t.Fatalf("after one came back: %+v", rep.Gaps)
+	}
+	// A member declares the other lost.
+	if _, err := a.eng.DeclareLost(ctx, a.st, a.opts(folder), c.st.Device()); err != nil {
+		t.Fatal(err)
+	}
+	if rep := b.sync(t, folder); len(rep.Gaps) != 0 {
+		t.Fatalf("a batch declared lost is still reported: %+v", rep.Gaps)
+	}
+}
+
+func latestName(t *testing.T, folder, dev string) string {
+	t.Helper()
+	dir := filepath.Join(folder, "ernstfall", "log", dev)
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, entries[len(entries)-1].Name())
+}
+
+func seqsOf(paths []string) []int64 {
+	var out []int64
+	for _, p := range paths {
+		s, _ := seqOf(filepath.Base(p))
+		out = append(out, s)
+	}
+	return out
 }

@@ -36,6 +36,9 @@ type localState struct {
 	Records []record `json:"records,omitempty"`
 	// Member: this laptop has been a member of Team.
 	Member bool `json:"member,omitempty"`
+	// Starts is, per laptop, the first batch of its stream (the lowest
+	// one seen that follows no other): below it nothing is missing.
+	Starts map[string]int64 `json:"starts,omitempty"`
 }
 
 // identity returns this laptop's keys, making them on first use.

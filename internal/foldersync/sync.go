@@ -77,6 +77,9 @@ type Store interface {
 	Meta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error
 	Unsent(ctx context.Context) ([]store.Change, error)
+	Deletions(ctx context.Context, batches []store.Batch) (map[string][]store.RecordRef, int, error)
+	KeepRecords(ctx context.Context, refs []store.RecordRef) (int, error)
+	RenewDevice(ctx context.Context) (string, string, error)
 	MarkBatchSent(ctx context.Context, outboxSeq, batchSeq int64, hash string) error
 	BatchHash(ctx context.Context, device string, seq int64) (string, error)
 	Applied(ctx context.Context) (map[string]map[int64]bool, error)
@@ -108,6 +111,9 @@ type Options struct {
 	// Backups is how many backups before sync are kept; default 5,
 	// negative: none are written.
 	Backups int
+	// Deletions decides about mass deletions held back, per laptop (its
+	// device ID) or for all (AllDevices); held when not decided.
+	Deletions map[string]DeletionChoice
 
 	// beforeWrite, when set, is called before each file is written and
 	// may fail it (tests: full disk, read-only folder).
@@ -165,6 +171,15 @@ type Report struct {
 	// maxRequests; MoreRequests counts the rest).
 	Requests     []Request
 	MoreRequests int
+	// Held are the mass deletions held back until a person decides;
+	// Kept counts the records brought back by that decision.
+	Held []Held
+	Kept int
+	// Gaps are batches of other laptops missing from the folder.
+	Gaps []Gap
+	// Copied is this laptop's former device ID when it found its database
+	// was copied to another laptop and took a new identity.
+	Copied string
 }
 
 // Request is a laptop asking to join the team.
@@ -237,6 +252,8 @@ type round struct {
 	// founding is the first team key while the founder writes its first
 	// batch.
 	founding *seal.Key
+	// held are the laptops whose deletions wait this round.
+	held map[string]bool
 }
 
 // skip names a file (slash-separated, below the protocol folder) the
@@ -261,6 +278,17 @@ func (r *round) run(ctx context.Context) (Report, error) {
 	if err := r.scan(ctx, pending); err != nil {
 		return r.rep, err
 	}
+	if r.team.member(r.me) {
+		copied, err := r.checkOwnFolder(ctx)
+		if err != nil {
+			return r.rep, err
+		}
+		if copied {
+			if err := r.renew(ctx); err != nil {
+				return r.rep, err
+			}
+		}
+	}
 	if !r.team.member(r.me) {
 		return r.rep, r.waitForAdmission(ctx)
 	}
@@ -278,6 +306,10 @@ func (r *round) run(ctx context.Context) (Report, error) {
 	}
 	if err := r.receive(ctx, applied, pending); err != nil {
 		return r.rep, errors.Join(sendErr, err)
+	}
+	if r.rep.Kept > 0 && sendErr == nil {
+		// The records kept go out at once.
+		sendErr = r.send(ctx)
 	}
 	if err := r.finish(ctx); err != nil {
 		return r.rep, errors.Join(sendErr, err)
@@ -300,8 +332,24 @@ func (r *round) waitForAdmission(ctx context.Context) error {
 // finish learns names, tells new problems from known ones, and counts
 // conflicts.
 func (r *round) finish(ctx context.Context) error {
-	if err := r.learnNames(ctx); err != nil {
+	devices := r.readDevices()
+	if err := r.learnNames(ctx, devices); err != nil {
 		return err
+	}
+	gaps, err := r.gaps(ctx, devices)
+	if err != nil {
+		return err
+	}
+	r.rep.Gaps = gaps
+	names, err := DeviceNames(ctx, r.st)
+	if err != nil {
+		return err
+	}
+	for i := range r.rep.Gaps {
+		r.rep.Gaps[i].Name = names[r.rep.Gaps[i].Device]
+	}
+	for i := range r.rep.Held {
+		r.rep.Held[i].Name = names[r.rep.Held[i].Device]
 	}
 	r.rep.Requests, r.rep.MoreRequests = r.readRequests()
 	if err := r.markNew(ctx); err != nil {
@@ -342,7 +390,7 @@ func (r *round) markNew(ctx context.Context) error {
 
 // learnNames keeps the names of the team's laptops, so that conflicts
 // and messages can name laptops while the folder is out of reach.
-func (r *round) learnNames(ctx context.Context) error {
+func (r *round) learnNames(ctx context.Context, devices map[string]deviceFile) error {
 	names, err := DeviceNames(ctx, r.st)
 	if err != nil {
 		return err
@@ -350,7 +398,7 @@ func (r *round) learnNames(ctx context.Context) error {
 	for dev, n := range r.team.names {
 		names[dev] = n
 	}
-	for dev, f := range r.readDevices() {
+	for dev, f := range devices {
 		if f.Name != "" {
 			names[dev] = f.Name
 		}

@@ -86,6 +86,9 @@ type Sync struct {
 	// Snapshot writes a snapshot after the round, so that laptops joining
 	// later start from it.
 	Snapshot bool
+	// Deletions decides about mass deletions held back, per laptop or for
+	// all (foldersync.AllDevices); held when not decided.
+	Deletions map[string]foldersync.DeletionChoice
 }
 
 // Synced is what a round did.
@@ -106,7 +109,7 @@ type Synced struct {
 // noted (LastSync).
 func (o *Ops) Sync(ctx context.Context, req Sync, p Progress) (Synced, error) {
 	report(p, StageSync, 0, 0)
-	opt := foldersync.Options{Folder: req.Folder, DeviceName: req.DeviceName, Author: req.Author, Now: o.now}
+	opt := foldersync.Options{Folder: req.Folder, DeviceName: req.DeviceName, Author: req.Author, Now: o.now, Deletions: req.Deletions}
 	rep, err := o.sync.Run(ctx, o.st, opt)
 	res := Synced{Report: rep}
 	if err != nil {
@@ -183,6 +186,16 @@ func (o *Ops) RemoveDevice(ctx context.Context, req TeamChange) (foldersync.Devi
 		return foldersync.Device{}, errNoFolder(err)
 	}
 	return o.sync.Remove(ctx, o.st, foldersync.Options{Folder: folder, Now: o.now}, req.Who)
+}
+
+// DeclareLost declares a laptop's batches missing from the folder lost,
+// so that they are reported no more.
+func (o *Ops) DeclareLost(ctx context.Context, req TeamChange) (foldersync.Gap, error) {
+	folder, err := o.folder(ctx, req.Folder)
+	if err != nil || folder == "" {
+		return foldersync.Gap{}, errNoFolder(err)
+	}
+	return o.sync.DeclareLost(ctx, o.st, foldersync.Options{Folder: folder, Now: o.now}, req.Who)
 }
 
 // errNoFolder is the error of a team operation without a folder: err when

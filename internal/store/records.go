@@ -362,6 +362,17 @@ func loadItem(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string) (ha
 // CreatedAt/UpdatedAt (imports); otherwise UpdatedAt is now. It reports
 // whether anything changed.
 func (s *Store) put(ctx context.Context, tx *sql.Tx, it handbook.Item, keepTimes bool) (bool, error) {
+	return s.putItem(ctx, tx, it, keepTimes, false)
+}
+
+// putKeepingLog is put for bringing a deleted record back, incident log
+// entries included: undoing their deletion restores them, it does not
+// edit them.
+func (s *Store) putKeepingLog(ctx context.Context, tx *sql.Tx, it handbook.Item) (bool, error) {
+	return s.putItem(ctx, tx, it, false, true)
+}
+
+func (s *Store) putItem(ctx context.Context, tx *sql.Tx, it handbook.Item, keepTimes, undelete bool) (bool, error) {
 	m := it.Meta()
 	e := it.Entity()
 	if m.ID == "" {
@@ -393,7 +404,7 @@ func (s *Store) put(ctx context.Context, tx *sql.Tx, it handbook.Item, keepTimes
 	if exists && len(changed) == 0 {
 		return false, nil
 	}
-	if exists && e == handbook.EntityLogEntry {
+	if exists && e == handbook.EntityLogEntry && !(undelete && onlyUndelete(changed)) {
 		return false, ErrAppendOnly
 	}
 	if err := s.recordChanges(ctx, tx, e, m.ID, changed, fields, exists); err != nil {
@@ -548,4 +559,15 @@ func (s *Store) prepare(ctx context.Context) error {
 		*p.dst = st
 	}
 	return nil
+}
+
+// onlyUndelete reports whether the changed fields are the deletion and
+// the update time alone.
+func onlyUndelete(changed []string) bool {
+	for _, f := range changed {
+		if f != "deleted" && f != "updated_at" {
+			return false
+		}
+	}
+	return true
 }

@@ -685,3 +685,115 @@ func (s *Store) ResendAll(ctx context.Context) error {
 	}
 	return nil
 }
+
+// RecordRef names one record.
+type RecordRef struct {
+	Entity handbook.Entity
+	ID     string
+}
+
+// Deletions lists, per device, the live records that its changes in
+// batches would delete, and counts the live records of the handbook: what
+// a sync needs to hold back a mass deletion before applying it.
+func (s *Store) Deletions(ctx context.Context, batches []Batch) (map[string][]RecordRef, int, error) {
+	var live int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE deleted = 0 AND entity <> ?`, settingsEntity).Scan(&live); err != nil {
+		return nil, 0, fmt.Errorf("count records: %w", err)
+	}
+	out := map[string][]RecordRef{}
+	seen := map[string]map[RecordRef]bool{}
+	for _, b := range batches {
+		for _, c := range b.Changes {
+			if c.Field != "deleted" || string(c.Value) != "true" {
+				continue
+			}
+			ref := RecordRef{c.Entity, c.ID}
+			if seen[b.Device][ref] {
+				continue
+			}
+			var deleted bool
+			err := s.r.QueryRowContext(ctx, `SELECT deleted FROM records WHERE entity = ? AND id = ?`, c.Entity, c.ID).Scan(&deleted)
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && deleted) {
+				continue
+			}
+			if err != nil {
+				return nil, 0, fmt.Errorf("look up %s %s: %w", c.Entity, c.ID, err)
+			}
+			if seen[b.Device] == nil {
+				seen[b.Device] = map[RecordRef]bool{}
+			}
+			seen[b.Device][ref] = true
+			out[b.Device] = append(out[b.Device], ref)
+		}
+	}
+	return out, live, nil
+}
+
+// KeepRecords brings deleted records back as local edits made on top of
+// their deletion, in one transaction, so that every laptop brings them
+// back after its next sync. Incident log entries count too: bringing one
+// back restores it, it does not edit it. It returns how many came back.
+func (s *Store) KeepRecords(ctx context.Context, refs []RecordRef) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		n = 0
+		for _, r := range refs {
+			item, err := loadItem(ctx, tx, r.Entity, r.ID)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", r.Entity, r.ID, err)
+			}
+			if !item.Meta().Deleted {
+				continue
+			}
+			item.Meta().Deleted = false
+			changed, err := s.putKeepingLog(ctx, tx, item)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", r.Entity, r.ID, err)
+			}
+			if changed {
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("keep deleted records: %w", err)
+	}
+	return n, nil
+}
+
+// RenewDevice gives this database a new device ID: after it found that it
+// is a copy of another laptop's database (both wrote as one device). Its
+// changes not sent yet are re-authored by the new ID, so that they are
+// not mistaken for the other copy's; what it sent before stays the old
+// device's, as the other laptops know it. It returns the old and the new
+// ID.
+func (s *Store) RenewDevice(ctx context.Context) (string, string, error) {
+	old, fresh := s.device, handbook.NewID()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`CREATE TEMP TABLE IF NOT EXISTS renew_hlc (hlc INTEGER PRIMARY KEY)`,
+			`DELETE FROM renew_hlc`,
+			`INSERT INTO renew_hlc SELECT hlc FROM outbox WHERE device = :old AND sent = 0`,
+			`UPDATE field_versions SET device = :new WHERE device = :old AND hlc IN (SELECT hlc FROM renew_hlc)`,
+			`UPDATE conflicts SET device = :new WHERE device = :old AND hlc IN (SELECT hlc FROM renew_hlc)`,
+			`UPDATE outbox SET base_device = :new WHERE base_device = :old AND base_hlc IN (SELECT hlc FROM renew_hlc)`,
+			`UPDATE outbox SET device = :new WHERE device = :old AND sent = 0`,
+			`UPDATE meta SET value = :new WHERE key = 'device_id'`,
+			`DELETE FROM renew_hlc`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, sql.Named("old", old), sql.Named("new", fresh)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("give this laptop a new identity: %w", err)
+	}
+	s.device = fresh
+	return old, fresh, nil
+}
