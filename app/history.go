@@ -164,7 +164,7 @@ func (h *historyPane) cell(r historyRow, col int) string {
 		}
 	case 1:
 		if r.lead {
-			return h.laptopName(c.Device, c.Local)
+			return withAuthor(c.Author, h.laptopName(c.Device, c.Local))
 		}
 	case 2:
 		if r.lead {
@@ -195,6 +195,14 @@ func (h *historyPane) cell(r historyRow, col int) string {
 		return text
 	}
 	return ""
+}
+
+// withAuthor puts the person who made a change before its laptop.
+func withAuthor(author, laptop string) string {
+	if author == "" {
+		return laptop
+	}
+	return author + " · " + laptop
 }
 
 // laptopName names the laptop of a change for people.
@@ -367,7 +375,7 @@ func (h *historyPane) showDetail() {
 		what = lang.L("(created)")
 	}
 	h.detail.Add(widget.NewLabelWithStyle(fmt.Sprintf("%s · %s · %s · %s", recordText(c.Entity, c.Label), what,
-		c.At().Local().Format(lang.L("2006-01-02 15:04:05")), h.laptopName(c.Device, c.Local)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		c.At().Local().Format(lang.L("2006-01-02 15:04:05")), withAuthor(c.Author, h.laptopName(c.Device, c.Local))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	before := c.At().Add(-time.Millisecond)
 	one := widget.NewButtonWithIcon(lang.L("This record"), theme.HistoryIcon(), func() {
 		h.u.restore(ops.Restore{AsOf: before, Entity: c.Entity, ID: c.ID})

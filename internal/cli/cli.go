@@ -300,13 +300,20 @@ func (g *globals) openExisting(ctx context.Context, env *Env) (*store.Store, err
 	if err != nil {
 		return nil, err
 	}
-	if g.demo {
-		return openDemo(ctx, env, path)
-	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	var st *store.Store
+	switch _, statErr := os.Stat(path); {
+	case g.demo:
+		st, err = openDemo(ctx, env, path)
+	case errors.Is(statErr, os.ErrNotExist):
 		return nil, errors.New(env.T("no handbook at {{.Path}}; create one with 'ernstfall --db {{.Path}} init' (or 'init --demo')", vars{"Path": path}))
+	default:
+		st, err = store.Open(ctx, path, store.Options{Now: env.Now})
 	}
-	return store.Open(ctx, path, store.Options{Now: env.Now})
+	if err != nil {
+		return nil, err
+	}
+	st.SetAuthor(env.who(g, "").Name)
+	return st, nil
 }
 
 // openRead opens the database for a command that only reads: read-only,
@@ -339,7 +346,11 @@ func (g *globals) openForPrint(ctx context.Context, env *Env) (*store.Store, err
 	if errors.Is(err, store.ErrReadOnly) {
 		return store.Open(ctx, path, store.Options{Now: env.Now, ReadOnly: true})
 	}
-	return st, err
+	if err != nil {
+		return nil, err
+	}
+	st.SetAuthor(env.who(g, "").Name)
+	return st, nil
 }
 
 // openDemo opens the demo database, loading the demo handbook when new.

@@ -112,6 +112,9 @@ func printHistory(env *Env, w io.Writer, changes []store.FieldChange, names, lab
 	for _, e := range store.GroupEdits(changes) {
 		when := e.At.Local().Format(env.T("2006-01-02 15:04:05"))
 		who := laptopName(env, e.Device, e.Local, names)
+		if e.Author != "" {
+			who = e.Author + " · " + who
+		}
 		what := recordName(env, e.Entity, e.Label)
 		lead := when + "\t" + who + "\t" + what + "\t"
 		if e.Created && !full {
@@ -267,6 +270,8 @@ type changeJSON struct {
 	OldUnknown bool            `json:"old_unknown,omitempty"`
 	Concurrent bool            `json:"concurrent,omitempty"`
 	Created    bool            `json:"created,omitempty"`
+	Author     string          `json:"author,omitempty"`
+	Edit       int64           `json:"edit,omitempty"`
 }
 
 func printHistoryJSON(env *Env, changes []store.FieldChange, names map[string]string) error {
@@ -274,7 +279,8 @@ func printHistoryJSON(env *Env, changes []store.FieldChange, names map[string]st
 	for _, c := range changes {
 		out = append(out, changeJSON{At: c.At().Format("2006-01-02T15:04:05.000Z"), HLC: int64(c.HLC), Device: c.Device,
 			Laptop: names[c.Device], Local: c.Local, Entity: string(c.Entity), ID: c.ID, Label: c.Label, Field: c.Field,
-			Old: c.Old, New: c.New, OldUnknown: c.OldUnknown, Concurrent: c.Concurrent, Created: c.Created})
+			Old: c.Old, New: c.New, OldUnknown: c.OldUnknown, Concurrent: c.Concurrent, Created: c.Created,
+			Author: c.Author, Edit: int64(c.Edit)})
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")

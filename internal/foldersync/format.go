@@ -71,6 +71,50 @@ type wireChange struct {
 	Device     string          `json:"device,omitempty"`
 	BaseHLC    int64           `json:"base_hlc,omitempty"`
 	BaseDevice string          `json:"base_device,omitempty"`
+	// Edit names the save the change belongs to (store.Change.Edit);
+	// batches of older versions leave it out, and it reads as 0.
+	Edit int64 `json:"edit,omitempty"`
+}
+
+// wireEdit names the person who made one save. Device is left out in
+// batches: it is the batch's device.
+type wireEdit struct {
+	Device string `json:"device,omitempty"`
+	Edit   int64  `json:"edit"`
+	Author string `json:"author"`
+}
+
+// wireEdits lists the authors of the saves the changes belong to, once
+// each.
+func wireEdits(changes []store.Change, withDevice bool) []wireEdit {
+	var out []wireEdit
+	seen := map[store.Version]bool{}
+	for _, c := range changes {
+		k := store.Version{HLC: c.Edit, Device: c.Device}
+		if c.Author == "" || c.Edit == 0 || seen[k] {
+			continue
+		}
+		seen[k] = true
+		w := wireEdit{Edit: int64(c.Edit), Author: c.Author}
+		if withDevice {
+			w.Device = c.Device
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// authorsOf maps each save named in edits to its author.
+func authorsOf(edits []wireEdit, device string) map[store.Version]string {
+	out := make(map[store.Version]string, len(edits))
+	for _, e := range edits {
+		d := e.Device
+		if device != "" {
+			d = device
+		}
+		out[store.Version{HLC: hlc.Timestamp(e.Edit), Device: d}] = e.Author
+	}
+	return out
 }
 
 // batchFile is the contents of log/<device>/<seq>.batch: team records
@@ -88,6 +132,8 @@ type batchFile struct {
 	Author  string       `json:"author,omitempty"`
 	Members []record     `json:"members,omitempty"`
 	Changes []wireChange `json:"changes"`
+	// Edits names who made the saves the changes belong to.
+	Edits []wireEdit `json:"edits,omitempty"`
 }
 
 // snapshotFile is the contents of snapshots/<device>-<seq>.snapshot:
@@ -100,6 +146,7 @@ type snapshotFile struct {
 	CreatedAt time.Time          `json:"created_at"`
 	Applied   map[string][]int64 `json:"applied"`
 	Changes   []wireChange       `json:"changes"`
+	Edits     []wireEdit         `json:"edits,omitempty"`
 }
 
 // deviceFile is the contents of devices/<device>.device: the laptop's
@@ -195,6 +242,7 @@ func parseBatch(data []byte, handbookID, device string, seq int64) (store.Batch,
 		return store.Batch{}, nil, err
 	}
 	out := store.Batch{Device: device, Seq: seq, Author: b.Author, Changes: make([]store.Change, 0, len(b.Changes))}
+	authors := authorsOf(b.Edits, device)
 	for i, w := range b.Changes {
 		if w.Device != "" && w.Device != device {
 			return store.Batch{}, nil, fmt.Errorf("%w: change %d claims device %q", errBatch, i+1, w.Device)
@@ -204,6 +252,7 @@ func parseBatch(data []byte, handbookID, device string, seq int64) (store.Batch,
 		if err != nil {
 			return store.Batch{}, nil, fmt.Errorf("%w: change %d: %v", errBatch, i+1, err)
 		}
+		c.Author = authors[store.Version{HLC: c.Edit, Device: c.Device}]
 		out.Changes = append(out.Changes, c)
 	}
 	for i := range b.Members {
@@ -246,7 +295,7 @@ func (w wireChange) change() (store.Change, error) {
 	switch {
 	case w.Entity == "" || w.ID == "" || w.Field == "":
 		return store.Change{}, errors.New("entity, id or field missing")
-	case w.HLC <= 0 || w.BaseHLC < 0:
+	case w.HLC <= 0 || w.BaseHLC < 0 || w.Edit < 0 || w.Edit > w.HLC:
 		return store.Change{}, errors.New("invalid clock reading")
 	case w.Device == "":
 		return store.Change{}, errors.New("device missing")
@@ -254,12 +303,13 @@ func (w wireChange) change() (store.Change, error) {
 		return store.Change{}, errors.New("value missing or not JSON")
 	}
 	return store.Change{Entity: handbook.Entity(w.Entity), ID: w.ID, Field: w.Field, Value: w.Value,
-		HLC: hlc.Timestamp(w.HLC), Device: w.Device, BaseHLC: hlc.Timestamp(w.BaseHLC), BaseDevice: w.BaseDevice}, nil
+		HLC: hlc.Timestamp(w.HLC), Device: w.Device, BaseHLC: hlc.Timestamp(w.BaseHLC), BaseDevice: w.BaseDevice,
+		Edit: hlc.Timestamp(w.Edit)}, nil
 }
 
 func toWire(c store.Change, withDevice bool) wireChange {
 	w := wireChange{Entity: string(c.Entity), ID: c.ID, Field: c.Field, Value: c.Value, HLC: int64(c.HLC),
-		BaseHLC: int64(c.BaseHLC), BaseDevice: c.BaseDevice}
+		BaseHLC: int64(c.BaseHLC), BaseDevice: c.BaseDevice, Edit: int64(c.Edit)}
 	if withDevice {
 		w.Device = c.Device
 	}
@@ -287,11 +337,13 @@ func parseSnapshot(data []byte, handbookID string) (store.Snapshot, error) {
 		}
 		snap.Applied[d] = seqs
 	}
+	authors := authorsOf(f.Edits, "")
 	for i, w := range f.Changes {
 		c, err := w.change()
 		if err != nil {
 			return store.Snapshot{}, fmt.Errorf("%w: change %d: %v", errBatch, i+1, err)
 		}
+		c.Author = authors[store.Version{HLC: c.Edit, Device: c.Device}]
 		snap.Changes = append(snap.Changes, c)
 	}
 	return snap, nil

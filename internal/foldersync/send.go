@@ -94,6 +94,7 @@ func (r *round) writeBatch(ctx context.Context, members []record, changes []stor
 	for i, c := range changes {
 		b.Changes[i] = toWire(c, false)
 	}
+	b.Edits = wireEdits(changes, false)
 	plain, err := json.Marshal(b)
 	if err != nil {
 		return "", 0, fmt.Errorf("encode batch: %w", err)

@@ -46,6 +46,7 @@ func (e *Engine) WriteSnapshot(ctx context.Context, st Store, opt Options) (stri
 	for i, c := range snap.Changes {
 		f.Changes[i] = toWire(c, true)
 	}
+	f.Edits = wireEdits(snap.Changes, true)
 	plain, err := json.Marshal(f)
 	if err != nil {
 		return "", fmt.Errorf("encode snapshot: %w", err)

@@ -186,8 +186,11 @@ func (s *Store) ResolveConflict(ctx context.Context, c Conflict, choice Choice, 
 
 // writeLocal adds one change made here to the outbox.
 func (s *Store) writeLocal(ctx context.Context, tx *sql.Tx, e handbook.Entity, id, field string, value json.RawMessage, base Version) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox(entity, id, field, value, hlc, device, base_hlc, base_device)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e, id, field, string(value), int64(s.clock.Now()), s.device, int64(base.HLC), base.Device)
+	ts, edit, err := s.stamp(ctx, tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.StmtContext(ctx, s.stmts.outbox).ExecContext(ctx, e, id, field, string(value), int64(ts), s.device, int64(base.HLC), base.Device, int64(edit))
 	return err
 }
 

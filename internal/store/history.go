@@ -48,6 +48,10 @@ type FieldChange struct {
 	Local bool
 	// Gone: the record is deleted now.
 	Gone bool
+	// Edit names the save the change belongs to (0: unknown, a change
+	// of an older Ernstfall); Author the person who made it, when known.
+	Edit   hlc.Timestamp
+	Author string
 }
 
 // At is when the change was made, by its laptop's clock.
@@ -97,8 +101,8 @@ func (s *Store) History(ctx context.Context, q HistoryQuery) ([]FieldChange, err
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	query := `SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM outbox` + cond +
-		` UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM sync_changes` + cond +
+	query := `SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM outbox` + cond +
+		` UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM sync_changes` + cond +
 		` ORDER BY 5 DESC, 6 DESC`
 	all := append(append([]any{}, args...), args...)
 	if q.Limit > 0 {
@@ -118,7 +122,7 @@ func (s *Store) History(ctx context.Context, q HistoryQuery) ([]FieldChange, err
 	for rows.Next() {
 		var c FieldChange
 		var value string
-		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.Base.HLC, &c.Base.Device); err != nil {
+		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.Base.HLC, &c.Base.Device, &c.Edit); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read history: %w", err)
 		}
@@ -130,7 +134,7 @@ func (s *Store) History(ctx context.Context, q HistoryQuery) ([]FieldChange, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}
-	h := historyReader{tx: tx, labels: map[recKey]recordName{}, created: map[recKey]map[Version]bool{}}
+	h := historyReader{tx: tx, labels: map[recKey]recordName{}, created: map[recKey]map[Version]bool{}, authors: map[Version]string{}}
 	for i := range out {
 		if err := h.complete(ctx, &out[i]); err != nil {
 			return nil, fmt.Errorf("read history: %w", err)
@@ -145,6 +149,26 @@ type historyReader struct {
 	tx      *sql.Tx
 	labels  map[recKey]recordName
 	created map[recKey]map[Version]bool
+	// authors caches the edits' authors by (edit, device).
+	authors map[Version]string
+}
+
+// author names the person who made the edit, "" when unknown.
+func (h *historyReader) author(ctx context.Context, device string, edit hlc.Timestamp) (string, error) {
+	if edit == 0 {
+		return "", nil
+	}
+	k := Version{HLC: edit, Device: device}
+	if a, ok := h.authors[k]; ok {
+		return a, nil
+	}
+	var a string
+	err := h.tx.QueryRowContext(ctx, `SELECT author FROM edits WHERE device = ? AND edit = ?`, device, int64(edit)).Scan(&a)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	h.authors[k] = a
+	return a, nil
 }
 
 // recordName is a record's name and whether it is deleted now.
@@ -157,22 +181,30 @@ type recordName struct {
 // change on, the changes of the same laptop that set a field for the first
 // time, each within a moment of the one before, up to a deletion.
 func (h *historyReader) creation(ctx context.Context, e handbook.Entity, id string) (map[Version]bool, error) {
-	rows, err := h.tx.QueryContext(ctx, `SELECT field, hlc, device, base_hlc, base_device FROM (`+allChanges+`) WHERE entity = ? AND id = ? ORDER BY hlc, device`, e, id)
+	rows, err := h.tx.QueryContext(ctx, `SELECT field, hlc, device, base_hlc, base_device, edit FROM (`+allChanges+`) WHERE entity = ? AND id = ? ORDER BY hlc, device`, e, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[Version]bool{}
 	var prev Version
+	var first hlc.Timestamp
 	for rows.Next() {
 		var field string
 		var v, base Version
-		if err := rows.Scan(&field, &v.HLC, &v.Device, &base.HLC, &base.Device); err != nil {
+		var edit hlc.Timestamp
+		if err := rows.Scan(&field, &v.HLC, &v.Device, &base.HLC, &base.Device, &edit); err != nil {
 			return nil, err
 		}
-		// A deletion is an edit of its own, however soon it follows.
+		if len(out) == 0 {
+			first = edit
+		}
+		// The save that made the record, when the changes name it; else
+		// the changes that follow the first within a moment. A deletion
+		// is an edit of its own, however soon it follows.
 		if len(out) > 0 && (v.Device != prev.Device || !base.IsZero() || field == "deleted" ||
-			time.Duration(v.HLC.WallMillis()-prev.HLC.WallMillis())*time.Millisecond >= sameSave) {
+			(first != 0 && edit != first) ||
+			(first == 0 && time.Duration(v.HLC.WallMillis()-prev.HLC.WallMillis())*time.Millisecond >= sameSave)) {
 			break
 		}
 		out[v] = true
@@ -190,8 +222,8 @@ const (
 	sameSave = 100 * time.Millisecond
 )
 
-const allChanges = `SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM outbox
-	UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM sync_changes`
+const allChanges = `SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM outbox
+	UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM sync_changes`
 
 func (h *historyReader) complete(ctx context.Context, c *FieldChange) error {
 	k := recKey{c.Entity, c.ID}
@@ -215,6 +247,11 @@ func (h *historyReader) complete(ctx context.Context, c *FieldChange) error {
 		h.created[k] = created
 	}
 	c.Created = created[c.Version]
+	author, err := h.author(ctx, c.Device, c.Edit)
+	if err != nil {
+		return err
+	}
+	c.Author = author
 	c.Old = json.RawMessage("null")
 	if !c.Base.IsZero() {
 		var old string
@@ -230,7 +267,7 @@ func (h *historyReader) complete(ctx context.Context, c *FieldChange) error {
 		}
 	}
 	var between int
-	err := h.tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+allChanges+`) WHERE entity = ? AND id = ? AND field = ?
+	err = h.tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+allChanges+`) WHERE entity = ? AND id = ? AND field = ?
 		AND (hlc > ? OR (hlc = ? AND device > ?)) AND (hlc < ? OR (hlc = ? AND device < ?))`,
 		c.Entity, c.ID, c.Field, int64(c.Base.HLC), int64(c.Base.HLC), c.Base.Device, int64(c.HLC), int64(c.HLC), c.Device).Scan(&between)
 	if err != nil {
@@ -257,27 +294,34 @@ type EditGroup struct {
 	At time.Time
 	// Created: the edit made the record.
 	Created bool
+	// Author is the person who made the edit, when known.
+	Author  string
 	Changes []FieldChange
 }
 
 // GroupEdits gathers a listing's neighbouring changes of the same record
-// by the same laptop, made within a moment of each other, into edits. A
-// deletion (or bringing back) is always an edit of its own.
+// by the same laptop and save into edits: exactly, by the save each
+// change names, or, for changes of an older Ernstfall, when they were
+// made within a moment of each other. A deletion (or bringing back) is
+// always an edit of its own.
 func GroupEdits(changes []FieldChange) []EditGroup {
 	var out []EditGroup
 	for _, c := range changes {
 		if n := len(out); n > 0 {
 			g := &out[n-1]
 			last := g.Changes[len(g.Changes)-1]
+			sameSave := last.Edit == c.Edit
+			if last.Edit == 0 || c.Edit == 0 {
+				sameSave = time.Duration(last.HLC.WallMillis()-c.HLC.WallMillis())*time.Millisecond < sameEdit
+			}
 			if g.Entity == c.Entity && g.ID == c.ID && g.Device == c.Device && g.Created == c.Created &&
-				c.Field != "deleted" && last.Field != "deleted" &&
-				time.Duration(last.HLC.WallMillis()-c.HLC.WallMillis())*time.Millisecond < sameEdit {
+				c.Field != "deleted" && last.Field != "deleted" && sameSave {
 				g.Changes = append(g.Changes, c)
 				continue
 			}
 		}
 		out = append(out, EditGroup{Entity: c.Entity, ID: c.ID, Label: c.Label, Device: c.Device, Local: c.Local,
-			At: c.At(), Created: c.Created, Changes: []FieldChange{c}})
+			At: c.At(), Created: c.Created, Author: c.Author, Changes: []FieldChange{c}})
 	}
 	return out
 }

@@ -23,12 +23,19 @@ type Change struct {
 	// device saw it; zero for a field written for the first time.
 	BaseHLC    hlc.Timestamp
 	BaseDevice string
+	// Edit names the save the change belongs to: the clock reading of the
+	// save's first change, by the same device. 0 when unknown (a change
+	// written by an older Ernstfall).
+	Edit hlc.Timestamp
+	// Author names the person who made the edit, when they gave a name.
+	Author string
 }
 
 // Unsent returns the outbox changes not yet marked sent, oldest first.
 func (s *Store) Unsent(ctx context.Context) ([]Change, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, entity, id, field, value, hlc, device, base_hlc, base_device
-		FROM outbox WHERE sent = 0 ORDER BY seq`)
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, entity, id, field, value, hlc, o.device, base_hlc, base_device, o.edit, coalesce(e.author, '')
+		FROM outbox o LEFT JOIN edits e ON e.device = o.device AND e.edit = o.edit AND o.edit <> 0
+		WHERE sent = 0 ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -37,7 +44,7 @@ func (s *Store) Unsent(ctx context.Context) ([]Change, error) {
 	for rows.Next() {
 		var c Change
 		var value string
-		if err := rows.Scan(&c.Seq, &c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice); err != nil {
+		if err := rows.Scan(&c.Seq, &c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice, &c.Edit, &c.Author); err != nil {
 			return nil, fmt.Errorf("read outbox: %w", err)
 		}
 		c.Value = json.RawMessage(value)

@@ -327,6 +327,7 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	s.notices.take() // what a failed transaction noted never happened
+	s.edit = 0       // the transaction's changes make one new edit
 	if err := f(tx); err != nil {
 		s.notices.take()
 		return err
@@ -497,8 +498,11 @@ func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, e handbook.Entity
 		if value == nil {
 			value = json.RawMessage("null")
 		}
-		ts := s.clock.Now()
-		if _, err := tx.StmtContext(ctx, s.stmts.outbox).ExecContext(ctx, e, id, f, string(value), int64(ts), s.device, baseHLC, baseDevice); err != nil {
+		ts, edit, err := s.stamp(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.StmtContext(ctx, s.stmts.outbox).ExecContext(ctx, e, id, f, string(value), int64(ts), s.device, baseHLC, baseDevice, int64(edit)); err != nil {
 			return err
 		}
 		if _, err := tx.StmtContext(ctx, s.stmts.setVersion).ExecContext(ctx, e, id, f, int64(ts), s.device); err != nil {
@@ -540,7 +544,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		sql string
 	}{
 		{&s.stmts.fieldVersion, `SELECT hlc, device FROM field_versions WHERE entity = ? AND id = ? AND field = ?`},
-		{&s.stmts.outbox, `INSERT INTO outbox(entity, id, field, value, hlc, device, base_hlc, base_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.stmts.outbox, `INSERT INTO outbox(entity, id, field, value, hlc, device, base_hlc, base_device, edit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.stmts.setVersion, `INSERT INTO field_versions(entity, id, field, hlc, device) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT(entity, id, field) DO UPDATE SET hlc = excluded.hlc, device = excluded.device`},
 		{&s.stmts.upsert, `INSERT INTO records(entity, id, data, label, deleted, created_at, updated_at)

@@ -241,8 +241,10 @@ func (s *Store) ExportSnapshot(ctx context.Context) (Snapshot, error) {
 		}
 		sort.Slice(snap.Applied[d], func(i, j int) bool { return snap.Applied[d][i] < snap.Applied[d][j] })
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM sync_changes
-		UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device FROM outbox WHERE sent = 1
+	rows, err := s.r.QueryContext(ctx, `SELECT c.entity, c.id, c.field, c.value, c.hlc, c.device, c.base_hlc, c.base_device, c.edit, coalesce(e.author, '')
+		FROM (SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM sync_changes
+			UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM outbox WHERE sent = 1) c
+		LEFT JOIN edits e ON e.device = c.device AND e.edit = c.edit AND c.edit <> 0
 		ORDER BY 5, 6, 1, 2, 3`)
 	if err != nil {
 		return snap, fmt.Errorf("export snapshot: %w", err)
@@ -251,7 +253,7 @@ func (s *Store) ExportSnapshot(ctx context.Context) (Snapshot, error) {
 	for rows.Next() {
 		var c Change
 		var value string
-		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice); err != nil {
+		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice, &c.Edit, &c.Author); err != nil {
 			return snap, fmt.Errorf("export snapshot: %w", err)
 		}
 		c.Value = json.RawMessage(value)
@@ -318,11 +320,16 @@ func (s *Store) newMerge() *merge {
 
 // ingest stores the changes not known yet and notes what they touch.
 func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Change, res *ApplyResult) error {
-	stmt, err := m.stmt(ctx, tx, `INSERT INTO sync_changes(entity, id, field, hlc, device, base_hlc, base_device, value)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	stmt, err := m.stmt(ctx, tx, `INSERT INTO sync_changes(entity, id, field, hlc, device, base_hlc, base_device, value, edit)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return err
 	}
+	authors, err := m.stmt(ctx, tx, `INSERT INTO edits(device, edit, author) VALUES (?, ?, ?) ON CONFLICT(device, edit) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	var lastEdit Version
 	for _, c := range changes {
 		if c.Device == m.s.device {
 			continue // this device's own change: in the outbox already
@@ -342,9 +349,15 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 			}
 			res.Ahead[c.Device] = ahead
 		}
-		r, err := stmt.ExecContext(ctx, c.Entity, c.ID, c.Field, int64(c.HLC), c.Device, int64(c.BaseHLC), c.BaseDevice, string(value))
+		r, err := stmt.ExecContext(ctx, c.Entity, c.ID, c.Field, int64(c.HLC), c.Device, int64(c.BaseHLC), c.BaseDevice, string(value), int64(c.Edit))
 		if err != nil {
 			return err
+		}
+		if a := cleanAuthor(c.Author); a != "" && c.Edit != 0 && (Version{c.Edit, c.Device}) != lastEdit {
+			if _, err := authors.ExecContext(ctx, c.Device, int64(c.Edit), a); err != nil {
+				return err
+			}
+			lastEdit = Version{c.Edit, c.Device}
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
 			continue
@@ -406,6 +419,8 @@ func checkChange(c Change) (json.RawMessage, error) {
 		return nil, errors.New("no device")
 	case c.Entity == settingsEntity && c.ID != settingsID:
 		return nil, errors.New("unknown settings record")
+	case c.Edit < 0 || c.Edit > c.HLC:
+		return nil, errors.New("its save begins after it")
 	}
 	return fitValue(c.Entity, c.Field, c.Value)
 }

@@ -71,6 +71,16 @@ type Store struct {
 	// savedHLC is the clock reading stored at open; Close stores the
 	// clock only when it moved on.
 	savedHLC int64
+	// edit is the edit the running write transaction's changes belong to
+	// (the clock reading of its first change); 0 until it writes one.
+	// Only one write transaction runs at a time (one writer connection).
+	edit hlc.Timestamp
+	// historic, when set, stamps the running transaction's changes from
+	// this reading on instead of the clock (ImportAt).
+	historic hlc.Timestamp
+	// author names the person whose edits this store writes (SetAuthor).
+	authorMu sync.Mutex
+	author   string
 }
 
 // Options tune Open; the zero value is right for the app.
