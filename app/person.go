@@ -21,7 +21,7 @@ const prefOldAuthor = "author_name"
 // setConfigDir reads who works at this computer from dir.
 func (u *ui) setConfigDir(dir string) {
 	u.configDir = dir
-	defer func() { u.st.SetAuthor(u.author()) }()
+	defer func() { u.ops.SetAuthor(u.author()) }()
 	if dir == "" {
 		return
 	}
@@ -62,7 +62,7 @@ func (u *ui) savePerson(p person.Person) error {
 		}
 	}
 	u.who = p
-	u.st.SetAuthor(u.author())
+	u.ops.SetAuthor(u.author())
 	return nil
 }
 

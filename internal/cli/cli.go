@@ -312,7 +312,7 @@ func (g *globals) openExisting(ctx context.Context, env *Env) (*store.Store, err
 	if err != nil {
 		return nil, err
 	}
-	st.SetAuthor(env.who(g, "").Name)
+	env.ops(st).SetAuthor(env.who(g, "").Name)
 	return st, nil
 }
 
@@ -349,7 +349,7 @@ func (g *globals) openForPrint(ctx context.Context, env *Env) (*store.Store, err
 	if err != nil {
 		return nil, err
 	}
-	st.SetAuthor(env.who(g, "").Name)
+	env.ops(st).SetAuthor(env.who(g, "").Name)
 	return st, nil
 }
 

@@ -63,6 +63,10 @@ func New(st *store.Store, cfg Config) *Ops {
 	return &Ops{st: st, now: cfg.Now, program: cfg.Program}
 }
 
+// SetAuthor names the person working: every edit made from now on
+// carries the name into the handbook's history, on every laptop.
+func (o *Ops) SetAuthor(name string) { o.st.SetAuthor(name) }
+
 // Store is the handbook the operations work on, for reading.
 func (o *Ops) Store() *store.Store { return o.st }
 
