@@ -52,6 +52,10 @@ type Env struct {
 	Getenv func(string) string
 
 	cat *i18n.Catalog
+	// rawOut is standard output as given, for data (an export to "-")
+	// that must pass unchanged; Stdout and Stderr are wrapped by
+	// termSafe. rawErr tells whether standard error is a terminal.
+	rawOut, rawErr io.Writer
 }
 
 // ops are the operations on st, as this program (its version on every
@@ -181,6 +185,10 @@ func Run(ctx context.Context, args []string, env *Env) int {
 	}
 	if env.Version == "" {
 		env.Version = "dev"
+	}
+	if _, wrapped := env.Stdout.(*safeWriter); !wrapped {
+		env.rawOut, env.rawErr = env.Stdout, env.Stderr
+		env.Stdout, env.Stderr = termSafe(env.Stdout), termSafe(env.Stderr)
 	}
 	g := &globals{}
 	fs := flag.NewFlagSet("ernstfall", flag.ContinueOnError)

@@ -166,7 +166,7 @@ func runExport(ctx context.Context, env *Env, g *globals, args []string) error {
 		return err
 	}
 	if *out == "-" {
-		_, err := env.Stdout.Write(data)
+		_, err := env.rawOut.Write(data)
 		return err
 	}
 	if err := writeFileAtomic(env, *out, data); err != nil {

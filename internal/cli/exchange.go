@@ -89,7 +89,7 @@ func exportExchange(ctx context.Context, env *Env, g *globals, format, out, vcar
 // writeOut writes data to a file (atomically) or, for "-", to stdout.
 func writeOut(env *Env, out string, data []byte, what string) error {
 	if out == "-" {
-		_, err := env.Stdout.Write(data)
+		_, err := env.rawOut.Write(data)
 		return err
 	}
 	if err := writeFileAtomic(env, out, data); err != nil {

@@ -13,7 +13,7 @@ import (
 // line per stage, when standard error is a terminal: scripts and cron jobs
 // get only the result.
 func (env *Env) progress() ops.Progress {
-	if !isTerminal(env.Stderr) {
+	if !isTerminal(env.rawErr) {
 		return nil
 	}
 	return &linePrinter{env: env, w: env.Stderr}

@@ -327,7 +327,7 @@ func (f inFolder) read(ctx context.Context, path string) ([]byte, error) {
 	}
 	rel, err := filepath.Rel(f.root, real)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return nil, problemf(path, 0, ErrOutside, "leads to %s, outside the folder being imported; nothing was imported — copy the file into the folder instead of linking to it", real)
+		return nil, problemf(path, 0, ErrOutside, "leads to %s, outside the folder being imported; copy the file into the folder instead of linking to it", real)
 	}
 	return readRegular(ctx, path, real, true)
 }
