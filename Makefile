@@ -61,6 +61,8 @@ fuzz:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzOpenBatch$$' -fuzztime $(FUZZTIME) ./internal/foldersync
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzVCard$$' -fuzztime $(FUZZTIME) ./internal/exchange
 	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./internal/exchange
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzFolder$$' -fuzztime $(FUZZTIME) ./internal/exchange
+	CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz '^FuzzBackup$$' -fuzztime $(FUZZTIME) ./internal/exchange
 
 # Benchmarks, never pass/fail on speed: the Go benchmarks (ns/op, CPU time
 # per op as cpu-ms/op, allocations), then the command line itself, each step
