@@ -45,6 +45,7 @@ type runView struct {
 	news     *widget.Label
 	running  *widget.Label
 	clocks   *fyne.Container
+	clockRow *container.Scroll
 	steps    *fyne.Container
 	entries  *fyne.Container
 	noteKind *widget.Select
@@ -94,11 +95,14 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	r.news = widget.NewLabel("")
 	r.news.Wrapping = fyne.TextWrapWord
 	r.running = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	r.clocks = container.NewGridWithColumns(1)
+	r.clocks = container.NewHBox()
+	r.clockRow = container.NewHScroll(r.clocks)
 	r.steps = container.NewVBox()
 	r.entries = container.NewVBox()
 
-	buttons := container.NewHBox()
+	// Two rows of three: the pane beside the incident list is narrow on a
+	// 1366-pixel screen.
+	buttons := container.NewGridWithColumns(3)
 	if r.inc.Open() {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Escalation …"), theme.UploadIcon(), r.escalateDialog))
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Message …"), theme.MailComposeIcon(), r.templateDialog))
@@ -134,7 +138,7 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	split.Offset = 0.5
 
 	r.render()
-	top := container.NewVBox(head, r.clocks, widget.NewSeparator())
+	top := container.NewVBox(head, r.clockRow, widget.NewSeparator())
 	return container.NewPadded(container.NewBorder(top, nil, nil, nil, split)), nil
 }
 
@@ -293,19 +297,52 @@ func clockName(key string) string {
 	return key
 }
 
+// clockWidth is the width of a report's card; the row of cards scrolls
+// sideways when they do not fit, the most urgent first.
+const clockWidth = 270
+
 func (r *runView) renderClocks(now time.Time) {
 	deadlines := handbook.Deadlines(r.inc, r.log, time.Local)
 	r.clocks.Objects = nil
 	if len(deadlines) == 0 {
-		r.clocks.Hide()
+		r.clockRow.Hide()
 		return
 	}
-	r.clocks.Layout = container.NewGridWithColumns(min(len(deadlines), 4)).Layout
+	// Open reports by due time first, then those done.
+	slices.SortStableFunc(deadlines, func(a, b handbook.Deadline) int {
+		if a.Done() != b.Done() {
+			return boolRank(a.Done()) - boolRank(b.Done())
+		}
+		if a.Done() {
+			return 0
+		}
+		return a.Due.Compare(b.Due)
+	})
 	for _, d := range deadlines {
-		r.clocks.Objects = append(r.clocks.Objects, r.clockCard(d, now))
+		r.clocks.Objects = append(r.clocks.Objects, container.New(fixedWidth(clockWidth), r.clockCard(d, now)))
 	}
-	r.clocks.Show()
+	r.clockRow.Show()
 	r.clocks.Refresh()
+	r.clockRow.Refresh()
+}
+
+// fixedWidth lays out its objects on top of each other, as wide as it
+// says and as high as the highest needs.
+type fixedWidth float32
+
+func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(w), h)
+}
+
+func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }
 
 // clockCard shows one regulatory deadline: due, time left, and the button
@@ -315,17 +352,28 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 	name := widget.NewLabelWithStyle(clockShort(d.Clock), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
 	dueText := lang.L("due {{.Time}}", map[string]any{"Time": stamp(d.Due)})
+	hint := ""
 	switch {
 	case d.AwaitsClassification:
-		dueText = lang.L("due {{.Time}} at the latest; 4 h after classification as major", map[string]any{"Time": stamp(d.Due)})
+		dueText = lang.L("due {{.Time}} at the latest", map[string]any{"Time": stamp(d.Due)})
+		hint = lang.L("4 h after classification as major")
 	case d.Rule.Reminder:
-		dueText = lang.L("reminder {{.Time}}: without undue delay", map[string]any{"Time": stamp(d.Due)})
+		dueText = lang.L("reminder {{.Time}}", map[string]any{"Time": stamp(d.Due)})
+		hint = lang.L("without undue delay")
 	}
+	// One line each, cut with an ellipsis: the card keeps its height.
 	due := widget.NewLabel(dueText)
-	due.Wrapping = fyne.TextWrapWord
+	due.Truncation = fyne.TextTruncateEllipsis
 	left := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(name, due, left)
+	left.Truncation = fyne.TextTruncateEllipsis
+	box := container.NewVBox(name, due)
+	if hint != "" {
+		h := widget.NewLabel(hint)
+		h.SizeName = theme.SizeNameCaptionText
+		h.Truncation = fyne.TextTruncateEllipsis
+		box.Add(h)
+	}
+	box.Add(left)
 	urgent := false
 	switch {
 	case !d.WaivedAt.IsZero():
@@ -345,9 +393,10 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 		left.Importance = widget.DangerImportance
 	}
 	if !d.Done() {
-		row := container.NewGridWithColumns(2,
-			widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) }),
-			widget.NewButtonWithIcon(lang.L("Not needed …"), theme.CancelIcon(), func() { r.waiveDialog(d.Clock) }))
+		sent := widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) })
+		waive := widget.NewButtonWithIcon(lang.L("Not needed …"), theme.CancelIcon(), func() { r.waiveDialog(d.Clock) })
+		waive.Importance = widget.LowImportance
+		row := container.NewGridWithColumns(2, sent, waive)
 		box.Add(row)
 		if d.AwaitsClassification && r.inc.Open() {
 			box.Add(widget.NewButtonWithIcon(lang.L("Classified as major …"), theme.WarningIcon(), func() { r.classifyDialog(d.Regime) }))

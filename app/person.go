@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 
@@ -76,12 +77,13 @@ type personForm struct {
 
 func newPersonForm(u *ui) *personForm {
 	f := &personForm{name: widget.NewEntry(), initials: widget.NewEntry(), problem: widget.NewLabel("")}
+	// Suggested: the name saved before, else the one an earlier version
+	// kept, else the system's full name; never the bare login, which a
+	// person in a hurry would accept.
 	start := u.who
 	if !start.Set() {
-		start = person.Person{Name: strings.TrimSpace(u.app.Preferences().String(prefOldAuthor))}
-		if start.Name == "" {
-			start = person.System()
-		}
+		start = person.Person{Name: cmp.Or(strings.TrimSpace(u.app.Preferences().String(prefOldAuthor)), person.FullName())}
+		start.Initials = person.Initials(start.Name)
 	}
 	f.name.SetPlaceHolder(lang.L("First and last name"))
 	f.name.SetText(start.Name)

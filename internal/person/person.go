@@ -142,3 +142,18 @@ func accountName(fullName, login string) string {
 	}
 	return strings.TrimSpace(name)
 }
+
+// FullName is the full name the operating system has for its user; ""
+// when it has only the login: a name to suggest, where a login would be
+// accepted in a hurry and name nobody.
+func FullName() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	name, _, _ := strings.Cut(u.Name, ",")
+	if name = strings.TrimSpace(name); name == u.Username || name == accountName("", u.Username) {
+		return ""
+	}
+	return name
+}
