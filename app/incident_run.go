@@ -640,12 +640,12 @@ func authorLabel(e handbook.LogEntry) string {
 // entryText is what an entry says, in the reader's language for the
 // entries that record a state.
 func entryText(e handbook.LogEntry) string {
-	regime := lang.L(cmp.Or(handbook.RegimeNames[e.Regime], e.Regime))
+	regime := func() string { return lang.L(cmp.Or(handbook.RegimeNames[e.Regime], e.Regime)) }
 	switch e.Kind {
 	case handbook.LogRegime:
-		return lang.L("{{.Regime}} applies, aware since {{.Time}}", map[string]any{"Regime": regime, "Time": stamp(e.Moment)})
+		return lang.L("{{.Regime}} applies, aware since {{.Time}}", map[string]any{"Regime": regime(), "Time": stamp(e.Moment)})
 	case handbook.LogClassified:
-		return lang.L("{{.Regime}}: classified as major at {{.Time}}", map[string]any{"Regime": regime, "Time": stamp(e.Moment)})
+		return lang.L("{{.Regime}}: classified as major at {{.Time}}", map[string]any{"Regime": regime(), "Time": stamp(e.Moment)})
 	case handbook.LogNextUpdate:
 		return lang.L("Next update promised for {{.Time}}", map[string]any{"Time": stamp(e.Moment)})
 	case handbook.LogWaived:
