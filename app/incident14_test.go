@@ -96,7 +96,7 @@ func TestCloseDialogShowsOpenReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.openIncident(inc.ID)
-	test.Tap(findButton(t, u.body, "Nicht erforderlich …"))
+	test.Tap(findButton(t, u.body, "Nicht nötig …"))
 	w := u.dialogTop()
 	test.Tap(findButton(t, w, "Für nicht erforderlich erklären"))
 	if !hasText(w, "Begründen Sie") {
