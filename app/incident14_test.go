@@ -12,6 +12,7 @@ import (
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
+	"ernstfall/internal/person"
 	"ernstfall/internal/store"
 )
 
@@ -255,5 +256,37 @@ func TestOnCallScreen(t *testing.T) {
 	}
 	if !hasText(u.body, "Nächste Übergabe Mo 30.11.2026 07:00 an Tobias Wendt") {
 		t.Errorf("overview not updated: %q", texts(u.body))
+	}
+}
+
+// TestFirstStartAsksForTheName is defect 7: the app asks who works at this
+// computer, keeps it in the settings folder, and the log names that person.
+func TestFirstStartAsksForTheName(t *testing.T) {
+	u := newIncidentUI(t)
+	u.who = person.Person{}
+	u.configDir = t.TempDir()
+	u.askPerson()
+	d := u.dialogTop()
+	if d == nil || !hasText(d, "Wer arbeitet an diesem Computer?") {
+		t.Fatal("no question for the name")
+	}
+	name := entryWithPlaceholder(t, d, "Vor- und Nachname")
+	name.SetText("")
+	test.Tap(findButton(t, d, "Speichern"))
+	if !hasText(d, "Geben Sie Ihren Namen ein") {
+		t.Fatal("an empty name was taken")
+	}
+	test.Type(name, "Aylin Demir")
+	test.Tap(findButton(t, d, "Speichern"))
+	saved, err := person.Load(u.configDir)
+	if err != nil || saved.Name != "Aylin Demir" || saved.Initials != "AD" {
+		t.Fatalf("saved %+v, %v", saved, err)
+	}
+	inc := putIncident(t, u, nil)
+	test.Type(entryWithPlaceholder(t, u.body, "Was ist passiert, was wurde entschieden, wer wurde angerufen …"), "Lage erfasst")
+	test.Tap(findButton(t, u.body, "Eintragen"))
+	log := incidentLog(t, u, inc.ID)
+	if last := log[len(log)-1]; last.Author != "Aylin Demir" || last.Initials != "AD" {
+		t.Errorf("logged by %q (%q)", last.Author, last.Initials)
 	}
 }

@@ -313,6 +313,7 @@ func (u *ui) showSyncDetails() {
 			[2]string{lang.L("Fingerprint of this laptop"), r.Fingerprint},
 			[2]string{lang.L("Sent"), lang.L("{{.N}} changes", map[string]any{"N": r.Sent})},
 			[2]string{lang.L("Received"), lang.L("{{.N}} changes", map[string]any{"N": r.Received})},
+			[2]string{lang.L("Changes by"), strings.Join(r.Authors, ", ")},
 			[2]string{lang.L("Open conflicts"), fmt.Sprint(r.Conflicts)},
 		))
 		if s.lastErr != nil {

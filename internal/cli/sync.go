@@ -96,6 +96,9 @@ func printReport(env *Env, rep foldersync.Report, names map[string]string, notSe
 	default:
 		fmt.Fprintln(w, env.T("received nothing new"))
 	}
+	if len(rep.Authors) > 0 {
+		fmt.Fprintln(w, env.T("changes by {{.Names}}", vars{"Names": strings.Join(rep.Authors, ", ")}))
+	}
 	known := 0
 	for _, s := range rep.Skipped {
 		if !s.New {

@@ -61,11 +61,11 @@ func TestSyncTwoDatabasesByCommandLine(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"a shares the demo", a, []string{"sync", "--folder", folder, "--device-name", "Laptop A"}, "sent "},
+		{"a shares the demo", a, []string{"--as", "Jonas Petersen", "sync", "--folder", folder, "--device-name", "Laptop A"}, "sent "},
 		{"b asks to join", b, []string{"sync", "--folder", folder, "--device-name", "Laptop B"}, "its fingerprint: "},
 		{"a sees the request", a, []string{"devices"}, "\"Laptop B\""},
 		{"a admits b", a, []string{"devices", "admit", "Laptop B"}, "admitted \"Laptop B\""},
-		{"b joins", b, []string{"sync", "--folder", folder}, "received "},
+		{"b joins and names who made the changes", b, []string{"sync", "--folder", folder}, "changes by Jonas Petersen"},
 		{"b has nothing to send", b, []string{"sync", "--folder", folder}, "sent nothing"},
 		{"no conflicts yet", b, []string{"conflicts"}, "no open conflicts"},
 	}
