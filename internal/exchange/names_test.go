@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -117,5 +118,39 @@ func TestVCardKindAndLineEnds(t *testing.T) {
 	c, err := ReadCSV("n.csv", []byte(csvText))
 	if err != nil || len(c.Rows) != 1 || c.Rows[0].Contact.Notes != "a\nb" {
 		t.Errorf("CSV note: %+v %v", c.Rows, err)
+	}
+}
+
+// TestManyNumbers: a card with 10,000 phone numbers loses none of them,
+// and merging it into an existing contact adds each missing line once,
+// matched as a whole line ("Funk: Kanal 3" is not in "Funk: Kanal 33").
+func TestManyNumbers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Viele Nummern\r\n")
+	for i := range 10000 {
+		fmt.Fprintf(&b, "TEL;TYPE=WORK:+49 30 %07d\r\n", i)
+	}
+	b.WriteString("END:VCARD\r\n")
+	p, err := ReadVCard("viele.vcf", []byte(b.String()))
+	if err != nil || len(p.Rows) != 1 {
+		t.Fatalf("%v %v", err, p.Problems)
+	}
+	c := p.Rows[0].Contact
+	if got := strings.Count(c.Channels, "\n") + 1 + 1; got != 10000 { // one number is the office phone
+		t.Errorf("%d numbers kept, want 10000", got)
+	}
+	old := handbook.Contact{Name: "Viele Nummern", Channels: "Funk: Kanal 33\n" + strings.Join(strings.Split(c.Channels, "\n")[:5000], "\n")}
+	in := Incoming{Contact: handbook.Contact{Name: "Viele Nummern", Channels: "Funk: Kanal 3\n" + c.Channels}}
+	m := merge(old, in)
+	lines := strings.Split(m.Channels, "\n")
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if seen[l] {
+			t.Fatalf("line %q twice", l)
+		}
+		seen[l] = true
+	}
+	if !seen["Funk: Kanal 3"] || !seen["Funk: Kanal 33"] || len(lines) != 2+9999 {
+		t.Errorf("merged %d lines (Kanal 3: %v)", len(lines), seen["Funk: Kanal 3"])
 	}
 }

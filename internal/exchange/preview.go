@@ -180,10 +180,20 @@ func merge(old handbook.Contact, in Incoming) handbook.Contact {
 			*f.dst = *f.src
 		}
 	}
+	// Lines are matched whole: "Funk: Kanal 3" is not in "Funk: Kanal 33".
+	have := map[string]bool{}
+	for _, line := range strings.Split(c.Channels, "\n") {
+		have[strings.TrimSpace(line)] = true
+	}
+	var add []string
 	for _, line := range strings.Split(n.Channels, "\n") {
-		if line = strings.TrimSpace(line); line != "" && !strings.Contains(c.Channels, line) {
-			c.Channels = joinNonEmpty("\n", c.Channels, line)
+		if line = strings.TrimSpace(line); line != "" && !have[line] {
+			have[line] = true
+			add = append(add, line)
 		}
+	}
+	if len(add) > 0 {
+		c.Channels = joinNonEmpty("\n", c.Channels, strings.Join(add, "\n"))
 	}
 	if n.External {
 		c.External = true

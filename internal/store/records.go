@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -323,18 +324,21 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin write: %w", classify(err))
+		return s.writeFailed("begin write", err)
 	}
 	defer tx.Rollback()
 	s.notices.take() // what a failed transaction noted never happened
 	s.edit = 0       // the transaction's changes make one new edit
 	if err := f(tx); err != nil {
 		s.notices.take()
+		if errors.Is(classify(err), ErrDiskFull) {
+			return s.writeFailed("write", err)
+		}
 		return err
 	}
 	changed := s.notices.take()
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", classify(err))
+		return s.writeFailed("commit", err)
 	}
 	s.notices.publish(changed)
 	return nil
@@ -574,4 +578,15 @@ func onlyUndelete(changed []string) bool {
 		}
 	}
 	return true
+}
+
+// writeFailed words a failed write: a full disk names the folder to free
+// space in and says that nothing was changed (the transaction rolls back).
+func (s *Store) writeFailed(step string, err error) error {
+	err = classify(err)
+	if errors.Is(err, ErrDiskFull) {
+		return fmt.Errorf("%w: there is no room in %s for the change; nothing was changed — free some space there and try again (%v)",
+			ErrDiskFull, filepath.Dir(s.path), errors.Unwrap(err))
+	}
+	return fmt.Errorf("%s: %w", step, err)
 }

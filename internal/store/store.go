@@ -38,6 +38,8 @@ var (
 	// ErrReadOnly: the handbook is open read-only, or its file or folder
 	// cannot be written (a write-protected stick, a read-only share).
 	ErrReadOnly = errors.New("the handbook is read-only")
+	// ErrDiskFull: the disk (or the user's quota) has no room for a write.
+	ErrDiskFull = errors.New("the disk is full")
 	// ErrBusy: another program held the handbook's write lock for longer
 	// than the wait allowed (Options.BusyTimeout).
 	ErrBusy = errors.New("the handbook is busy: another program is writing to it")
@@ -205,6 +207,11 @@ func classify(err error) error {
 	for _, s := range []string{"file is not a database", "SQLITE_NOTADB", "(26)"} {
 		if strings.Contains(msg, s) {
 			return fmt.Errorf("%w: %v", ErrNotADatabase, err)
+		}
+	}
+	for _, s := range []string{"database or disk is full", "SQLITE_FULL", "file too large", "no space left on device", "disk quota exceeded"} {
+		if strings.Contains(msg, s) {
+			return fmt.Errorf("%w: %v", ErrDiskFull, err)
 		}
 	}
 	for _, s := range []string{"database is locked", "SQLITE_BUSY"} {
