@@ -2,63 +2,66 @@ package foldersync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"ernstfall/internal/cputime"
 	"ernstfall/internal/handbook"
-	"ernstfall/internal/hlc"
 )
 
-const benchHandbook = "0190bbbb-0000-7000-8000-00000000b0b0"
-
-// genFolder fills a shared folder with batches of devices laptops, each
-// batch holding perBatch changes: new contacts of the device's own and
-// edits of a few contacts every device shares (which conflict).
-func genFolder(b *testing.B, folder string, devices, batches, perBatch int) {
+// teamFolder makes the shared folder of a team of devices laptops. The
+// first creates seven contacts that every laptop then edits concurrently
+// (conflicts); each laptop adds contacts of its own, five field changes
+// each, and edits the shared ones, syncing rounds times. It returns the
+// folder, the first laptop (a member that admits newcomers) and the number
+// of changes the folder holds.
+func teamFolder(b *testing.B, devices, rounds, contacts, edits int) (string, *laptop, int) {
 	b.Helper()
-	root := filepath.Join(folder, "ernstfall")
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		b.Fatal(err)
+	ctx := context.Background()
+	folder := b.TempDir()
+	team := make([]*laptop, devices)
+	for i := range team {
+		team[i] = benchLaptop(b)
 	}
-	format, _ := json.Marshal(formatFile{Format: formatName, Version: formatVersion, Handbook: benchHandbook})
-	if err := os.WriteFile(filepath.Join(root, "FORMAT"), format, 0o644); err != nil {
-		b.Fatal(err)
+	shared := make([]handbook.Contact, 7)
+	for i := range shared {
+		shared[i] = handbook.Contact{Name: fmt.Sprintf("Leitstelle %d", i), PhoneOffice: fmt.Sprintf("+49 30 112 %d", i)}
+		putContact(b, team[0], &shared[i])
 	}
-	fields := []string{"name", "email", "phone_mobile", "notes"}
-	for d := range devices {
-		dev := fmt.Sprintf("0190cccc-0000-7000-8000-%012d", d)
-		dir := filepath.Join(root, "log", dev)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	total := 0
+	sync := func(l *laptop) {
+		un, err := l.st.Unsent(ctx)
+		if err != nil {
 			b.Fatal(err)
 		}
-		ts := hlc.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), 0)
-		n := 0
-		for s := 1; s <= batches; s++ {
-			bf := batchFile{Format: batchFormat, Version: formatVersion, Handbook: benchHandbook, Device: dev, Seq: int64(s), CreatedAt: t0}
-			for range perBatch {
-				ts += 1 << 16
-				id := fmt.Sprintf("c-%d-%d", d, n/len(fields))
-				if n%10 == 9 {
-					id = fmt.Sprintf("shared-%d", n%7)
-				}
-				f := fields[n%len(fields)]
-				v := fmt.Sprintf(`"%s %d/%d"`, f, d, n)
-				if f == "email" {
-					v = fmt.Sprintf(`"k%d.%d@example.com"`, d, n)
-				}
-				bf.Changes = append(bf.Changes, wireChange{Entity: "contact", ID: id, Field: f, Value: json.RawMessage(v), HLC: int64(ts)})
+		total += len(un)
+		l.sync(b, folder)
+	}
+	sync(team[0])
+	join(b, folder, team[0], team[1:]...)
+	n := 0
+	for r := range rounds {
+		for d, l := range team {
+			var hb handbook.Handbook
+			for range contacts / rounds {
 				n++
+				hb.Contacts = append(hb.Contacts, handbook.Contact{Record: handbook.Record{ID: handbook.NewID(), CreatedAt: t0},
+					Name: fmt.Sprintf("Kontakt %d", n), Email: fmt.Sprintf("k%d@example.com", n),
+					PhoneMobile: fmt.Sprintf("+49 171 %07d", n), Notes: fmt.Sprintf("Laptop %d, Runde %d", d, r)})
 			}
-			data, _ := json.Marshal(bf)
-			if err := os.WriteFile(filepath.Join(dir, batchFileName(int64(s))), data, 0o644); err != nil {
+			if _, err := l.st.Import(ctx, hb); err != nil {
 				b.Fatal(err)
 			}
+			for e := range edits / rounds {
+				c := getContact(b, l, shared[e%len(shared)].ID)
+				c.Notes = fmt.Sprintf("Laptop %d, Runde %d, Änderung %d", d, r, e)
+				putContact(b, l, &c)
+			}
+			sync(l)
 		}
 	}
+	return folder, team[0], total
 }
 
 func benchLaptop(b *testing.B) *laptop {
@@ -66,70 +69,87 @@ func benchLaptop(b *testing.B) *laptop {
 	return openLaptop(b, b.TempDir(), time.Now)
 }
 
-// BenchmarkNoopSync: 20 devices, 1,000 batches, all applied already.
-func BenchmarkNoopSync(b *testing.B) {
-	folder := b.TempDir()
-	genFolder(b, folder, 20, 50, 10)
+// newcomer is a new laptop admitted to the team of folder by member, not
+// synced since.
+func newcomer(b *testing.B, folder string, member *laptop) *laptop {
+	b.Helper()
 	l := benchLaptop(b)
-	if rep := l.sync(b, folder); rep.Batches != 1000 {
-		b.Fatalf("applied %d batches, want 1000", rep.Batches)
+	if rep := l.sync(b, folder); !rep.Pending {
+		b.Fatalf("newcomer is not pending: %+v", rep)
 	}
-	b.ResetTimer()
+	member.sync(b, folder)
+	if _, err := member.eng.Admit(context.Background(), member.st, member.opts(folder), "", true); err != nil {
+		b.Fatalf("admit: %v", err)
+	}
+	return l
+}
+
+// BenchmarkNoopSync: a sync round of a laptop that has applied every batch
+// of a team of 10 laptops (200 batches) already.
+func BenchmarkNoopSync(b *testing.B) {
+	folder, member, _ := teamFolder(b, 10, 20, 20, 20)
+	l := newcomer(b, folder, member)
+	l.sync(b, folder)
+	cpu := cputime.Start()
 	for b.Loop() {
 		rep := l.sync(b, folder)
 		if rep.Batches != 0 {
 			b.Fatalf("no-op round applied %d batches", rep.Batches)
 		}
 	}
+	cpu.Report(b)
 }
 
-// BenchmarkApply100k: 100,000 changes from 10 devices into a new database.
+// BenchmarkApply100k: a new laptop joins a team of 10 laptops and applies
+// their 100,000 changes (new contacts, and concurrent edits of contacts
+// they share) in its first sync round.
 func BenchmarkApply100k(b *testing.B) {
-	folder := b.TempDir()
-	genFolder(b, folder, 10, 100, 100)
+	folder, member, total := teamFolder(b, 10, 2, 1800, 1000)
+	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
-		l := benchLaptop(b)
+		l := newcomer(b, folder, member)
 		b.StartTimer()
+		m := cputime.Start()
 		rep := l.sync(b, folder)
-		if rep.Received != 100_000 {
-			b.Fatalf("received %d changes, want 100000", rep.Received)
+		cpu += m.Used()
+		if rep.Received != total {
+			b.Fatalf("received %d changes, want %d", rep.Received, total)
 		}
 	}
-	b.ReportMetric(float64(100_000*b.N)/b.Elapsed().Seconds(), "changes/s")
+	b.ReportMetric(float64(total), "changes")
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(total*b.N)/cpu.Seconds(), "changes/cpu-s")
 }
 
-// BenchmarkJoin: a new laptop joining a folder of 10 devices × 200 batches,
-// from all batches or from a snapshot.
+// BenchmarkJoin: a new laptop joining a team of 10 laptops (40,000
+// changes), from all batches or from a snapshot.
 func BenchmarkJoin(b *testing.B) {
 	ctx := context.Background()
-	plain := b.TempDir()
-	genFolder(b, plain, 10, 200, 20)
-	withSnap := b.TempDir()
-	genFolder(b, withSnap, 10, 200, 20)
-	writer := benchLaptop(b)
-	writer.sync(b, withSnap)
-	if _, err := new(Engine).WriteSnapshot(ctx, writer.st, Options{Folder: withSnap}); err != nil {
-		b.Fatal(err)
-	}
 	for _, bc := range []struct {
-		name, folder string
-		snapshot     bool
-	}{{"batches", plain, false}, {"snapshot", withSnap, true}} {
+		name     string
+		snapshot bool
+	}{{"batches", false}, {"snapshot", true}} {
 		b.Run(bc.name, func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				l := benchLaptop(b)
-				b.StartTimer()
-				rep := l.sync(b, bc.folder)
-				if (rep.Snapshot != "") != bc.snapshot || rep.Received != 40_000 {
-					b.Fatalf("joined with snapshot %q, %d changes", rep.Snapshot, rep.Received)
+			folder, member, total := teamFolder(b, 10, 4, 700, 500)
+			if bc.snapshot {
+				if _, err := member.eng.WriteSnapshot(ctx, member.st, member.opts(folder)); err != nil {
+					b.Fatal(err)
 				}
 			}
+			cpu := time.Duration(0)
+			for b.Loop() {
+				b.StopTimer()
+				l := newcomer(b, folder, member)
+				b.StartTimer()
+				m := cputime.Start()
+				rep := l.sync(b, folder)
+				cpu += m.Used()
+				if (rep.Snapshot != "") != bc.snapshot || rep.Received < total {
+					b.Fatalf("joined with snapshot %q, %d changes, want %d", rep.Snapshot, rep.Received, total)
+				}
+			}
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
-	}
-	list, _ := writer.st.Summaries(ctx, handbook.EntityContact)
-	if len(list) == 0 {
-		b.Fatal("no contacts")
 	}
 }

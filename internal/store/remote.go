@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"ernstfall/internal/handbook"
@@ -196,7 +197,7 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 		at := s.now().UTC().Format(timeFormat)
 		for _, b := range batches {
 			var one int
-			err := m.queryRow(ctx, tx, `SELECT 1 FROM sync_applied WHERE device = ? AND seq = ?`, b.Device, b.Seq).Scan(&one)
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM sync_applied WHERE device = ? AND seq = ?`, b.Device, b.Seq).Scan(&one)
 			if err == nil {
 				continue
 			}
@@ -206,7 +207,7 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 			if err := m.ingest(ctx, tx, b.Seq, b.Changes, &res); err != nil {
 				return err
 			}
-			if _, err := m.exec(ctx, tx, `INSERT INTO sync_applied(device, seq, applied_at, hash) VALUES (?, ?, ?, ?)`, b.Device, b.Seq, at, b.Hash); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_applied(device, seq, applied_at, hash) VALUES (?, ?, ?, ?)`, b.Device, b.Seq, at, b.Hash); err != nil {
 				return err
 			}
 			res.Batches++
@@ -282,7 +283,7 @@ func (s *Store) ImportSnapshot(ctx context.Context, snap Snapshot) (ApplyResult,
 				continue
 			}
 			for _, seq := range seqs {
-				r, err := m.exec(ctx, tx, `INSERT INTO sync_applied(device, seq, applied_at) VALUES (?, ?, ?)
+				r, err := tx.ExecContext(ctx, `INSERT INTO sync_applied(device, seq, applied_at) VALUES (?, ?, ?)
 					ON CONFLICT(device, seq) DO NOTHING`, d, seq, at)
 				if err != nil {
 					return err
@@ -306,35 +307,90 @@ type recKey struct {
 }
 
 // merge collects the records touched by incoming changes within one
-// transaction and recomputes them at the end.
+// transaction and settles them together at the end: a few statements for
+// all of them, each record written once, instead of some twenty
+// statements per record. (A full-text index also flushes its pending
+// entries at every statement, so one statement for all entries is much
+// the cheapest way to index them.)
 type merge struct {
-	s       *Store
-	stmts   map[string]*sql.Stmt
-	touched map[recKey]map[string]bool
-	newest  hlc.Timestamp
+	s *Store
+	// recs holds what the merge knows of each record it met: read once
+	// from what was stored before it began, then added to.
+	recs   map[recKey]*knownRecord
+	newest hlc.Timestamp
+	// items are values to check incoming field values against, by entity.
+	items map[handbook.Entity]any
+	// stmts are the statements prepared in the transaction, by query and
+	// number of rows.
+	stmts map[bulkKey]*sql.Stmt
+}
+
+// knownRecord is every change known of a record's fields, and the fields
+// the merge changed.
+type knownRecord struct {
+	loaded  bool
+	changes map[string][]fieldChange
+	have    map[fieldVersion]bool
+	touched map[string]bool
+}
+
+// fieldVersion names one change of a field of a record.
+type fieldVersion struct {
+	field string
+	v     Version
 }
 
 func (s *Store) newMerge() *merge {
-	return &merge{s: s, stmts: map[string]*sql.Stmt{}, touched: map[recKey]map[string]bool{}}
+	return &merge{s: s, recs: map[recKey]*knownRecord{}, items: map[handbook.Entity]any{}, stmts: map[bulkKey]*sql.Stmt{}}
+}
+
+// close releases the merge's prepared statements (the transaction's end
+// would too).
+func (m *merge) close() {
+	for _, st := range m.stmts {
+		st.Close()
+	}
+}
+
+// rec returns what the merge knows of the record k.
+func (m *merge) rec(k recKey) *knownRecord {
+	r := m.recs[k]
+	if r == nil {
+		r = &knownRecord{changes: map[string][]fieldChange{}, have: map[fieldVersion]bool{}, touched: map[string]bool{}}
+		m.recs[k] = r
+	}
+	return r
+}
+
+// add adds c to the changes known of the field, unless a change of the
+// same version is known; it reports whether c was new.
+func (r *knownRecord) add(field string, c fieldChange) bool {
+	if r.have[fieldVersion{field, c.v}] {
+		return false
+	}
+	r.have[fieldVersion{field, c.v}] = true
+	r.changes[field] = append(r.changes[field], c)
+	return true
 }
 
 // ingest stores the changes not known yet and notes what they touch.
 func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Change, res *ApplyResult) error {
-	stmt, err := m.stmt(ctx, tx, `INSERT INTO sync_changes(entity, id, field, hlc, device, base_hlc, base_device, value, edit)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	authors, err := m.stmt(ctx, tx, `INSERT INTO edits(device, edit, author) VALUES (?, ?, ?) ON CONFLICT(device, edit) DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	var lastEdit Version
+	var (
+		batch  []fieldChange
+		fields []string
+		recs   []*knownRecord
+		keys   []recKey
+		edits  []int64
+		first  = rowsOf(2) // records this merge has not read yet
+		// authors name the saves, once per save (the first name given wins).
+		authors  = rowsOf(3)
+		lastEdit Version
+	)
 	for _, c := range changes {
 		if c.Device == m.s.device {
 			continue // this device's own change: in the outbox already
 		}
-		value, err := checkChange(c)
+		value, err := m.checkChange(c)
 		if err != nil {
 			dev := c.Device
 			if seq == 0 {
@@ -349,52 +405,125 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 			}
 			res.Ahead[c.Device] = ahead
 		}
-		r, err := stmt.ExecContext(ctx, c.Entity, c.ID, c.Field, int64(c.HLC), c.Device, int64(c.BaseHLC), c.BaseDevice, string(value), int64(c.Edit))
-		if err != nil {
-			return err
-		}
 		if a := cleanAuthor(c.Author); a != "" && c.Edit != 0 && (Version{c.Edit, c.Device}) != lastEdit {
-			if _, err := authors.ExecContext(ctx, c.Device, int64(c.Edit), a); err != nil {
-				return err
-			}
+			authors.add(c.Device, int64(c.Edit), a)
 			lastEdit = Version{c.Edit, c.Device}
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
+		k := recKey{c.Entity, c.ID}
+		r := m.rec(k)
+		if !r.loaded {
+			r.loaded = true
+			first.add(c.Entity, c.ID)
+		}
+		batch = append(batch, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: string(value)})
+		fields, recs, keys, edits = append(fields, c.Field), append(recs, r), append(keys, k), append(edits, int64(c.Edit))
+	}
+	if err := m.bulk(ctx, tx, `INSERT INTO edits(device, edit, author) VALUES %s ON CONFLICT(device, edit) DO NOTHING`, authors, nil); err != nil {
+		return err
+	}
+	// What was known of these records before: read once, before the merge
+	// adds to it. A change known already is passed over.
+	if err := m.load(ctx, tx, first); err != nil {
+		return err
+	}
+	rows := rowsOf(9)
+	for i, c := range batch {
+		r, f := recs[i], fields[i]
+		if !r.add(f, c) {
 			continue
 		}
+		r.touched[f] = true
+		rows.add(keys[i].entity, keys[i].id, f, int64(c.v.HLC), c.v.Device, int64(c.base.HLC), c.base.Device, c.value, edits[i])
 		res.Changes++
-		k := recKey{c.Entity, c.ID}
-		if m.touched[k] == nil {
-			m.touched[k] = map[string]bool{}
+		if c.v.HLC > m.newest {
+			m.newest = c.v.HLC
 		}
-		m.touched[k][c.Field] = true
-		if c.HLC > m.newest {
-			m.newest = c.HLC
+	}
+	return m.bulk(ctx, tx, `INSERT INTO sync_changes(entity, id, field, hlc, device, base_hlc, base_device, value, edit) VALUES %s`, rows, nil)
+}
+
+// bulkKey names a prepared multi-row statement.
+type bulkKey struct {
+	query string
+	rows  int
+}
+
+// bulkRows is how many rows one statement carries at most: SQLite takes
+// up to 32,766 parameters.
+const bulkRows = 500
+
+// rowList is rows of the same number of values, one after the other.
+type rowList struct {
+	width int
+	vals  []any
+}
+
+func rowsOf(width int) *rowList { return &rowList{width: width} }
+
+func (r *rowList) add(vals ...any) { r.vals = append(r.vals, vals...) }
+
+// bulk runs query for rows, bulkRows rows a statement. query holds one %s
+// where the rows go, as "(?, ?, …), (?, ?, …)". each, when given, reads the
+// rows the statement returns.
+func (m *merge) bulk(ctx context.Context, tx *sql.Tx, query string, rows *rowList, each func(*sql.Rows) error) error {
+	for vals := rows.vals; len(vals) > 0; {
+		n := min(len(vals)/rows.width, bulkRows)
+		args := vals[:n*rows.width]
+		vals = vals[len(args):]
+		k := bulkKey{query, n}
+		st, ok := m.stmts[k]
+		if !ok {
+			one := "(?" + strings.Repeat(", ?", rows.width-1) + ")"
+			var err error
+			if st, err = tx.PrepareContext(ctx, fmt.Sprintf(query, one+strings.Repeat(", "+one, n-1))); err != nil {
+				return err
+			}
+			m.stmts[k] = st
+		}
+		if each == nil {
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := queryEach(ctx, st, args, each); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// finish recomputes every touched record and moves the clock past the
+// queryEach runs st and calls each for every row it returns.
+func queryEach(ctx context.Context, st *sql.Stmt, args []any, each func(*sql.Rows) error) error {
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// finish settles every touched record and moves the clock past the
 // newest change seen, so local edits made afterwards order after it.
 func (m *merge) finish(ctx context.Context, tx *sql.Tx) error {
 	m.s.clock.Observe(m.newest)
-	keys := make([]recKey, 0, len(m.touched))
-	for k := range m.touched {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].entity != keys[j].entity {
-			return keys[i].entity < keys[j].entity
-		}
-		return keys[i].id < keys[j].id
-	})
-	for _, k := range keys {
-		if err := m.refresh(ctx, tx, k.entity, k.id, m.touched[k]); err != nil {
-			return fmt.Errorf("%s %s: %w", k.entity, k.id, err)
+	touched := map[recKey]map[string]bool{}
+	for k, r := range m.recs {
+		if len(r.touched) > 0 {
+			touched[k] = r.touched
 		}
 	}
-	return nil
+	return m.settle(ctx, tx, touched)
+}
+
+// refresh settles the given fields of one record (and its deletion).
+func (m *merge) refresh(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string, touched map[string]bool) error {
+	return m.settle(ctx, tx, map[recKey]map[string]bool{{e, id}: touched})
 }
 
 // itemFor returns an empty value of the entity's type, settings included.
@@ -407,7 +536,7 @@ func itemFor(e handbook.Entity) (any, error) {
 
 // checkChange refuses changes no record could hold and returns the value
 // in compact form.
-func checkChange(c Change) (json.RawMessage, error) {
+func (m *merge) checkChange(c Change) (json.RawMessage, error) {
 	switch {
 	case c.ID == "":
 		return nil, errors.New("no record id")
@@ -422,7 +551,15 @@ func checkChange(c Change) (json.RawMessage, error) {
 	case c.Edit < 0 || c.Edit > c.HLC:
 		return nil, errors.New("its save begins after it")
 	}
-	return fitValue(c.Entity, c.Field, c.Value)
+	it, ok := m.items[c.Entity]
+	if !ok {
+		var err error
+		if it, err = itemFor(c.Entity); err != nil {
+			return nil, err
+		}
+		m.items[c.Entity] = it
+	}
+	return fitInto(it, c.Field, c.Value)
 }
 
 // fitValue checks that value can stand in the field of a record of the
@@ -432,14 +569,21 @@ func fitValue(e handbook.Entity, field string, value json.RawMessage) (json.RawM
 	if err != nil {
 		return nil, err
 	}
+	return fitInto(it, field, value)
+}
+
+// fitInto is fitValue for a record like it, whose fields it may overwrite.
+func fitInto(it any, field string, value json.RawMessage) (json.RawMessage, error) {
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, value); err != nil {
 		return nil, fmt.Errorf("value is not JSON: %w", err)
 	}
-	doc, err := json.Marshal(map[string]json.RawMessage{field: buf.Bytes()})
+	name, err := json.Marshal(field)
 	if err != nil {
 		return nil, err
 	}
+	doc := make([]byte, 0, len(name)+buf.Len()+3)
+	doc = append(append(append(append(append(doc, '{'), name...), ':'), buf.Bytes()...), '}')
 	if err := json.Unmarshal(doc, it); err != nil {
 		return nil, fmt.Errorf("value does not fit the field: %w", err)
 	}
@@ -453,43 +597,17 @@ type fieldChange struct {
 	value string
 }
 
-// heads decides a field from every change known of it. A change is
-// outdone when a later change was made on top of it (its base) or on top
-// of a change of the same value, or when a greater change carries the same
-// value. What is left are the heads: the
-// greatest is the field's value, the others are conflicts. The verdict
-// depends only on the set of changes, so every device reaches the same one
-// whatever order the changes arrived in.
-func (m *merge) heads(ctx context.Context, tx *sql.Tx, e handbook.Entity, id, field string) ([]fieldChange, error) {
-	rows, err := m.query(ctx, tx, `SELECT hlc, device, base_hlc, base_device, value FROM sync_changes WHERE entity = ? AND id = ? AND field = ?
-		UNION ALL SELECT hlc, device, base_hlc, base_device, value FROM outbox WHERE entity = ? AND id = ? AND field = ?`,
-		e, id, field, e, id, field)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var all []fieldChange
-	seen := map[Version]bool{}
-	for rows.Next() {
-		var c fieldChange
-		if err := rows.Scan(&c.v.HLC, &c.v.Device, &c.base.HLC, &c.base.Device, &c.value); err != nil {
-			return nil, err
-		}
-		if seen[c.v] {
-			continue
-		}
-		seen[c.v] = true
-		all = append(all, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return decide(all), nil
-}
-
 // decide returns the heads among all known changes of one field (each
-// version once), greatest first: the rule heads describes.
+// version once), greatest first. A change is outdone when a later change
+// was made on top of it (its base) or on top of a change of the same
+// value, or when a greater change carries the same value. What is left
+// are the heads: the greatest is the field's value, the others are
+// conflicts. The verdict depends only on the set of changes, so every
+// device reaches the same one whatever order the changes arrived in.
 func decide(all []fieldChange) []fieldChange {
+	if len(all) < 2 {
+		return all // most fields: one change, the head
+	}
 	valueOf := make(map[Version]string, len(all))
 	for _, c := range all {
 		valueOf[c.v] = c.value
@@ -523,171 +641,312 @@ func decide(all []fieldChange) []fieldChange {
 	return out
 }
 
-// refresh recomputes the given fields of a record (and its deletion) from
-// the changes known, rewrites the record, its search entry and its open
-// conflicts.
-func (m *merge) refresh(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string, touched map[string]bool) error {
-	data, _, _, err := m.s.readFields(ctx, tx, e, id)
+// fieldKey names one field of one record.
+type fieldKey struct {
+	recKey
+	field string
+}
+
+// settling is what settle learns of one record and decides for it.
+type settling struct {
+	key    recKey
+	fields []string // touched fields and "deleted", sorted
+	data   map[string]json.RawMessage
+	// versions are the versions in effect of every field of the record.
+	versions map[string]Version
+}
+
+// settle recomputes the touched fields of each record (and its deletion)
+// from every change known of them, here and from others, then rewrites
+// the records, their field versions, their open conflicts and their
+// search entries. Each field is decided by decide; a deletion outdone by a
+// newer edit of the record (made without seeing it) brings the record
+// back, with the deletion kept as a conflict.
+//
+// Everything is read first, in one statement per kind of row, then
+// written in one statement per table: each record's outcome depends only
+// on its own rows.
+func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[string]bool) error {
+	if len(touched) == 0 {
+		return nil
+	}
+	recs := make([]*settling, 0, len(touched))
+	for k, fs := range touched {
+		r := &settling{key: k, data: map[string]json.RawMessage{}, versions: map[string]Version{}}
+		for f := range fs {
+			r.fields = append(r.fields, f)
+		}
+		if !fs["deleted"] {
+			r.fields = append(r.fields, "deleted")
+		}
+		sort.Strings(r.fields)
+		recs = append(recs, r)
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		if recs[i].key.entity != recs[j].key.entity {
+			return recs[i].key.entity < recs[j].key.entity
+		}
+		return recs[i].key.id < recs[j].key.id
+	})
+	byKey := make(map[recKey]*settling, len(recs))
+	recRows, fieldRows := rowsOf(2), rowsOf(3)
+	var fieldKeys []fieldKey
+	for _, r := range recs {
+		byKey[r.key] = r
+		recRows.add(r.key.entity, r.key.id)
+		for _, f := range r.fields {
+			fieldRows.add(r.key.entity, r.key.id, f)
+			fieldKeys = append(fieldKeys, fieldKey{r.key, f})
+		}
+	}
+	unread := rowsOf(2)
+	for _, r := range recs {
+		if k := m.rec(r.key); !k.loaded {
+			k.loaded = true
+			unread.add(r.key.entity, r.key.id)
+		}
+	}
+	if err := m.load(ctx, tx, unread); err != nil {
+		return err
+	}
+	stale, err := m.readRecords(ctx, tx, byKey, recRows)
 	if err != nil {
 		return err
 	}
-	fields := make([]string, 0, len(touched)+1)
-	for f := range touched {
-		fields = append(fields, f)
+
+	versions, conflicts, written := rowsOf(5), rowsOf(7), rowsOf(7)
+	index := map[recKey][]any{}
+	for _, r := range recs {
+		var tomb fieldChange
+		for _, f := range r.fields {
+			hs := decide(m.recs[r.key].changes[f])
+			if len(hs) == 0 {
+				continue
+			}
+			w := hs[0]
+			if w.value == "null" {
+				delete(r.data, f)
+			} else {
+				r.data[f] = json.RawMessage(w.value)
+			}
+			if f == "deleted" {
+				tomb = w
+			}
+			r.versions[f] = w.v
+			versions.add(r.key.entity, r.key.id, f, int64(w.v.HLC), w.v.Device)
+			for _, l := range hs[1:] {
+				conflicts.add(r.key.entity, r.key.id, f, int64(l.v.HLC), l.v.Device, "value", l.value)
+			}
+		}
+		var newest Version // the greatest version among the fields other than the deletion
+		var last hlc.Timestamp
+		for f, v := range r.versions {
+			last = max(last, v.HLC)
+			if f != "deleted" && newest.Less(v) {
+				newest = v
+			}
+		}
+		if tomb.value == "true" && tomb.v.Less(newest) {
+			delete(r.data, "deleted")
+			conflicts.add(r.key.entity, r.key.id, "deleted", int64(tomb.v.HLC), tomb.v.Device, "deleted", "true")
+		}
+		row, err := m.rebuild(r, last)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", r.key.entity, r.key.id, err)
+		}
+		written.add(row.record...)
+		if row.index != nil {
+			index[r.key] = row.index
+		}
+		m.s.notices.note(r.key.entity, r.key.id)
 	}
-	if !touched["deleted"] {
-		fields = append(fields, "deleted")
+
+	// The settled fields' open conflicts are decided anew.
+	settled := rowsOf(3)
+	for _, k := range fieldKeys {
+		if stale[k] {
+			settled.add(k.entity, k.id, k.field)
+		}
 	}
-	sort.Strings(fields)
-	var tomb fieldChange
-	for _, f := range fields {
-		hs, err := m.heads(ctx, tx, e, id, f)
+	if err := m.bulk(ctx, tx, `DELETE FROM conflicts WHERE (entity, id, field) IN (VALUES %s)`, settled, nil); err != nil {
+		return err
+	}
+	if err := m.bulk(ctx, tx, `INSERT INTO field_versions(entity, id, field, hlc, device) VALUES %s
+		ON CONFLICT(entity, id, field) DO UPDATE SET hlc = excluded.hlc, device = excluded.device`, versions, nil); err != nil {
+		return err
+	}
+	if err := m.bulk(ctx, tx, `INSERT INTO conflicts(entity, id, field, hlc, device, kind, value) VALUES %s`, conflicts, nil); err != nil {
+		return err
+	}
+	// The search entries follow their records by row ID; a tombstone and
+	// the settings have none (see writeRow).
+	unindex, reindex := rowsOf(1), rowsOf(3)
+	err = m.bulk(ctx, tx, `INSERT INTO records(entity, id, data, label, deleted, created_at, updated_at) VALUES %s
+		ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data, label = excluded.label,
+			deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at
+		RETURNING rowid, entity, id`, written, func(r *sql.Rows) error {
+		var rowid int64
+		var k recKey
+		if err := r.Scan(&rowid, &k.entity, &k.id); err != nil {
+			return err
+		}
+		unindex.add(rowid)
+		if text, ok := index[k]; ok {
+			reindex.add(rowid, text[0], text[1])
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := m.bulk(ctx, tx, `DELETE FROM search WHERE rowid IN (VALUES %s)`, unindex, nil); err != nil {
+		return err
+	}
+	return m.bulk(ctx, tx, `INSERT INTO search(rowid, title, body) VALUES %s`, reindex, nil)
+}
+
+// readRecords reads the stored fields and the field versions of the
+// records, and returns the fields with open conflicts.
+func (m *merge) readRecords(ctx context.Context, tx *sql.Tx, recs map[recKey]*settling, keys *rowList) (map[fieldKey]bool, error) {
+	err := m.bulk(ctx, tx, `SELECT entity, id, data FROM records WHERE (entity, id) IN (VALUES %s)`, keys, func(rows *sql.Rows) error {
+		var k recKey
+		var data string
+		if err := rows.Scan(&k.entity, &k.id, &data); err != nil {
+			return err
+		}
+		fields, err := splitFields([]byte(data))
+		if err != nil {
+			return fmt.Errorf("%s %s: stored record unreadable: %w", k.entity, k.id, err)
+		}
+		recs[k].data = fields
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = m.bulk(ctx, tx, `SELECT entity, id, field, hlc, device FROM field_versions WHERE (entity, id) IN (VALUES %s)`, keys, func(rows *sql.Rows) error {
+		var k recKey
+		var f string
+		var v Version
+		if err := rows.Scan(&k.entity, &k.id, &f, &v.HLC, &v.Device); err != nil {
+			return err
+		}
+		recs[k].versions[f] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	open := map[fieldKey]bool{}
+	err = m.bulk(ctx, tx, `SELECT DISTINCT entity, id, field FROM conflicts WHERE (entity, id) IN (VALUES %s)`, keys, func(rows *sql.Rows) error {
+		var k fieldKey
+		if err := rows.Scan(&k.entity, &k.id, &k.field); err != nil {
+			return err
+		}
+		open[k] = true
+		return nil
+	})
+	return open, err
+}
+
+// load reads every stored change of the records' fields, received ones
+// and this device's own, into recs: each version once, the received copy
+// first.
+func (m *merge) load(ctx context.Context, tx *sql.Tx, keys *rowList) error {
+	for _, table := range []string{"sync_changes", "outbox"} {
+		err := m.bulk(ctx, tx, `SELECT entity, id, field, hlc, device, base_hlc, base_device, value FROM `+table+`
+			WHERE (entity, id) IN (VALUES %s)`, keys, func(rows *sql.Rows) error {
+			var k fieldKey
+			var c fieldChange
+			if err := rows.Scan(&k.entity, &k.id, &k.field, &c.v.HLC, &c.v.Device, &c.base.HLC, &c.base.Device, &c.value); err != nil {
+				return err
+			}
+			m.rec(k.recKey).add(k.field, c)
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if _, err := m.exec(ctx, tx, `DELETE FROM conflicts WHERE entity = ? AND id = ? AND field = ?`, e, id, f); err != nil {
-			return err
-		}
-		if len(hs) == 0 {
-			continue
-		}
-		w := hs[0]
-		if w.value == "null" {
-			delete(data, f)
-		} else {
-			data[f] = json.RawMessage(w.value)
-		}
-		if f == "deleted" {
-			tomb = w
-		}
-		if _, err := m.exec(ctx, tx, `INSERT INTO field_versions(entity, id, field, hlc, device) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT(entity, id, field) DO UPDATE SET hlc = excluded.hlc, device = excluded.device`,
-			e, id, f, int64(w.v.HLC), w.v.Device); err != nil {
-			return err
-		}
-		for _, l := range hs[1:] {
-			if _, err := m.exec(ctx, tx, `INSERT INTO conflicts(entity, id, field, hlc, device, kind, value) VALUES (?, ?, ?, ?, ?, 'value', ?)`,
-				e, id, f, int64(l.v.HLC), l.v.Device, l.value); err != nil {
-				return err
-			}
-		}
 	}
-	newest, err := m.newestEdit(ctx, tx, e, id)
-	if err != nil {
-		return err
-	}
-	// A deletion outdone by a newer edit of the record (made without
-	// seeing it) brings the record back, and the deletion is kept as a
-	// conflict.
-	if tomb.value == "true" && tomb.v.Less(newest) {
-		delete(data, "deleted")
-		if _, err := m.exec(ctx, tx, `INSERT INTO conflicts(entity, id, field, hlc, device, kind, value) VALUES (?, ?, 'deleted', ?, ?, 'deleted', 'true')`,
-			e, id, int64(tomb.v.HLC), tomb.v.Device); err != nil {
-			return err
-		}
-	}
-	return m.rewrite(ctx, tx, e, id, data)
+	return nil
 }
 
-// rewrite stores a record rebuilt from its fields. Its update time is the
-// time of its newest change, the same on every device.
-func (m *merge) rewrite(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string, data map[string]json.RawMessage) error {
-	var newest sql.NullInt64
-	if err := m.queryRow(ctx, tx, `SELECT max(hlc) FROM field_versions WHERE entity = ? AND id = ?`, e, id).Scan(&newest); err != nil {
-		return err
-	}
-	updated := hlc.Timestamp(newest.Int64).Time()
+// rebuilt is a record rewritten by settle: its row in records, and the
+// title and text of its search entry (nil when it has none: a tombstone,
+// the settings).
+type rebuilt struct {
+	record, index []any
+}
+
+// rebuild makes a record's stored form from its settled fields. Its
+// update time is the time of its newest change (last), the same on every
+// device.
+func (m *merge) rebuild(r *settling, last hlc.Timestamp) (rebuilt, error) {
+	e, id, data := r.key.entity, r.key.id, r.data
+	updated := last.Time()
 	if e != settingsEntity {
 		data["id"], _ = json.Marshal(id)
 		data["updated_at"], _ = json.Marshal(updated)
 	}
-	raw, err := json.Marshal(data)
+	raw, err := joinFields(data)
 	if err != nil {
-		return err
+		return rebuilt{}, err
 	}
 	v, err := itemFor(e)
 	if err != nil {
-		return err
+		return rebuilt{}, err
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("record unreadable after merge: %w", err)
+		return rebuilt{}, fmt.Errorf("record unreadable after merge: %w", err)
 	}
 	canon, err := json.Marshal(v)
 	if err != nil {
-		return err
+		return rebuilt{}, err
 	}
+	stamp := func(t time.Time) string { return t.UTC().Format(timeFormat) }
 	it, ok := v.(handbook.Item)
 	if !ok {
-		return m.s.writeRow(ctx, tx, e, id, canon, "", false, updated, updated, "")
-	}
-	fields, err := splitFields(canon)
-	if err != nil {
-		return err
+		return rebuilt{record: []any{e, id, string(canon), "", false, stamp(updated), stamp(updated)}}, nil
 	}
 	created := it.Meta().CreatedAt
 	if created.IsZero() {
 		created = updated
 	}
-	return m.s.writeRow(ctx, tx, e, id, canon, it.Label(), it.Meta().Deleted, created, updated, searchText(fields))
+	deleted := it.Meta().Deleted
+	out := rebuilt{record: []any{e, id, string(canon), it.Label(), deleted, stamp(created), stamp(updated)}}
+	if !deleted {
+		text, err := searchTextOf(canon)
+		if err != nil {
+			return rebuilt{}, err
+		}
+		out.index = []any{indexForm(it.Label()), indexForm(text)}
+	}
+	return out, nil
 }
 
-// newestEdit is the greatest version among a record's fields other than
-// its deletion.
-func (m *merge) newestEdit(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string) (Version, error) {
-	var v Version
-	err := m.queryRow(ctx, tx, `SELECT hlc, device FROM field_versions WHERE entity = ? AND id = ? AND field <> 'deleted'
-		ORDER BY hlc DESC, device DESC LIMIT 1`, e, id).Scan(&v.HLC, &v.Device)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Version{}, nil
+// joinFields writes fields as one JSON object, in the order of their
+// names. The values are JSON already (stored, or checked on arrival).
+func joinFields(fields map[string]json.RawMessage) ([]byte, error) {
+	keys := make([]string, 0, len(fields))
+	size := 2
+	for k, v := range fields {
+		keys = append(keys, k)
+		size += len(k) + len(v) + 4
 	}
-	return v, err
-}
-
-// stmt returns the transaction's prepared statement for query, preparing
-// it on first use: a merge runs the same few queries for every record.
-func (m *merge) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	if st, ok := m.stmts[query]; ok {
-		return st, nil
+	sort.Strings(keys)
+	out := make([]byte, 0, size)
+	out = append(out, '{')
+	for i, k := range keys {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		name, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(append(out, name...), ':'), fields[k]...)
 	}
-	st, err := tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	m.stmts[query] = st
-	return st, nil
-}
-
-func (m *merge) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	st, err := m.stmt(ctx, tx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-func (m *merge) query(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	st, err := m.stmt(ctx, tx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-// queryRow is QueryRowContext with a cached statement; a failed prepare
-// shows as the row's error.
-func (m *merge) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	st, err := m.stmt(ctx, tx, query)
-	if err != nil {
-		return tx.QueryRowContext(ctx, query, args...)
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-// close releases the prepared statements.
-func (m *merge) close() {
-	for _, st := range m.stmts {
-		st.Close()
-	}
+	return append(out, '}'), nil
 }
 
 // ResendAll marks every change this device made as unsent, so the next

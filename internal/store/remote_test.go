@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"ernstfall/internal/handbook"
@@ -135,5 +137,136 @@ func TestAdoptHandbookIDOnlyWhenEmpty(t *testing.T) {
 	}
 	if id, _ := s.HandbookID(ctx); id != "shared-handbook" {
 		t.Errorf("handbook id changed to %q", id)
+	}
+}
+
+// TestApplyAtOnceOrBatchByBatch applies the same 2,400 changes of three
+// laptops (more rows than one statement carries, concurrent edits,
+// deletions and edits after them, a change sent twice) in one call to one
+// database and one batch per call to another: records, versions, open
+// conflicts and what search finds must be the same.
+func TestApplyAtOnceOrBatchByBatch(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(7, 8))
+	fields := []string{"name", "email", "notes", "phone_mobile", "deleted"}
+	var batches []Batch
+	for d, dev := range []string{"laptop-a", "laptop-b", "laptop-c"} {
+		ts := int64(1000 + d)
+		for seq := 1; seq <= 8; seq++ {
+			b := Batch{Device: dev, Seq: int64(seq)}
+			for range 100 {
+				ts += 10
+				id := fmt.Sprintf("c-%d", rng.IntN(300))
+				f := fields[rng.IntN(len(fields))]
+				v := fmt.Sprintf(`"%s %d"`, f, rng.IntN(3))
+				switch f {
+				case "deleted":
+					v = []string{"true", "false"}[rng.IntN(2)]
+				case "email":
+					v = fmt.Sprintf(`"k%d@example.com"`, rng.IntN(3))
+				}
+				c := Change{Entity: handbook.EntityContact, ID: id, Field: f, Value: json.RawMessage(v), HLC: hlc.Timestamp(ts), Device: dev}
+				if rng.IntN(3) == 0 && ts > 1100 {
+					c.BaseHLC, c.BaseDevice = hlc.Timestamp(ts-30-3*int64(rng.IntN(3))), []string{"laptop-a", "laptop-b", "laptop-c"}[rng.IntN(3)]
+				}
+				b.Changes = append(b.Changes, c)
+			}
+			batches = append(batches, b)
+		}
+	}
+	// A change a laptop sent again in a later batch counts once.
+	batches[5].Changes = append(batches[5].Changes, batches[0].Changes[0])
+	if batches[0].Changes[0].Device != batches[5].Changes[0].Device {
+		t.Fatal("test setup: the repeated change must come from the same laptop")
+	}
+
+	state := func(s *Store) string {
+		t.Helper()
+		hb, err := s.Load(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, err := s.Conflicts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var versions []string
+		rows, err := s.r.QueryContext(ctx, `SELECT entity, id, field, hlc, device FROM field_versions ORDER BY 1, 2, 3`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var e, id, f, dev string
+			var ts int64
+			if err := rows.Scan(&e, &id, &f, &ts, &dev); err != nil {
+				t.Fatal(err)
+			}
+			versions = append(versions, fmt.Sprint(e, id, f, ts, dev))
+		}
+		rows.Close()
+		hits, err := s.Search(ctx, "notes", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := s.Search(ctx, "k1@example", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Equal matches may rank in any order: compare what is found.
+		hits = append(hits, found...)
+		slices.SortFunc(hits, func(a, b Hit) int { return strings.Compare(a.ID+a.Snippet, b.ID+b.Snippet) })
+		data, err := json.Marshal(struct {
+			Handbook  handbook.Handbook
+			Conflicts []Conflict
+			Versions  []string
+			Hits      []Hit
+		}{hb, cs, versions, hits})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+
+	once := open(t, filepath.Join(t.TempDir(), "once.db"))
+	res, err := once.ApplyRemote(ctx, batches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Batches != len(batches) || res.Changes != 2400 {
+		t.Fatalf("applied %d batches, %d changes; want %d, 2400", res.Batches, res.Changes, len(batches))
+	}
+	stepwise := open(t, filepath.Join(t.TempDir(), "stepwise.db"))
+	total := 0
+	for _, b := range batches {
+		res, err := stepwise.ApplyRemote(ctx, []Batch{b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += res.Changes
+	}
+	if total != 2400 {
+		t.Fatalf("batch by batch: %d changes, want 2400", total)
+	}
+	a, b := state(once), state(stepwise)
+	if a != b {
+		t.Fatalf("one apply and batch by batch differ:\n%.3000s\n---\n%.3000s", a, b)
+	}
+	cs, err := once.Conflicts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb, err := once.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := hb.Live()
+	if len(cs) == 0 || len(live.Contacts) == 0 || len(live.Contacts) == len(hb.Contacts) {
+		t.Errorf("the changes should give conflicts, live and deleted contacts: %d conflicts, %d live of %d",
+			len(cs), len(live.Contacts), len(hb.Contacts))
+	}
+	for _, s := range []*Store{once, stepwise} {
+		if err := s.IntegrityCheck(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -45,7 +45,31 @@ var unindexedFields = map[string]bool{
 // indexed on its own and weighs more): every string field, plus
 // phone numbers written as digits only and in national form, so "030 23125"
 // finds "+49 30 23125 412".
-func searchText(fields map[string]json.RawMessage) string { return recordText(fields, true) }
+func searchText(fields map[string]json.RawMessage) string {
+	strs := make(map[string]string, len(fields))
+	for k, raw := range fields {
+		var v string
+		if json.Unmarshal(raw, &v) == nil {
+			strs[k] = v
+		}
+	}
+	return joinText(strs)
+}
+
+// searchTextOf is searchText for a record given as a JSON object.
+func searchTextOf(doc []byte) (string, error) {
+	var fields map[string]any
+	if err := json.Unmarshal(doc, &fields); err != nil {
+		return "", err
+	}
+	strs := make(map[string]string, len(fields))
+	for k, v := range fields {
+		if s, ok := v.(string); ok {
+			strs[k] = s
+		}
+	}
+	return joinText(strs), nil
+}
 
 // shownField tells the fields whose text a record is found by and shown
 // with: not machine values, times and dates, nor the title, which is
@@ -54,26 +78,24 @@ func shownField(k string) bool {
 	return !unindexedFields[k] && !strings.HasSuffix(k, "_at") && k != "title" && k != "name" && k != "due" && k != "date"
 }
 
-// recordText joins a record's string fields, one per line; withPhoneForms
-// adds the digit forms of phone numbers that only the index needs.
-func recordText(fields map[string]json.RawMessage, withPhoneForms bool) string {
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
+// joinText joins a record's string fields that are shown, in the order
+// of their names, one per line, each phone number followed by its digit
+// forms.
+func joinText(strs map[string]string) string {
+	keys := make([]string, 0, len(strs))
+	for k := range strs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		if !shownField(k) {
-			continue
-		}
-		var v string
-		if json.Unmarshal(fields[k], &v) != nil || v == "" {
+		v := strs[k]
+		if !shownField(k) || v == "" {
 			continue
 		}
 		b.WriteString(v)
 		b.WriteByte('\n')
-		if withPhoneForms && strings.HasPrefix(k, "phone") {
+		if strings.HasPrefix(k, "phone") {
 			b.WriteString(phoneForms(v))
 			b.WriteByte('\n')
 		}
@@ -215,7 +237,7 @@ func (s *Store) searchStatements(ctx context.Context) (*searchStatements, error)
 }
 
 // shownTexts reads, for the records with these row IDs, the text of the
-// fields a record is shown with (as recordText joins them: in the order
+// fields a record is shown with (as joinText orders them: in the order
 // of their names, one per line).
 func shownTexts(ctx context.Context, stmt *sql.Stmt, rowids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(rowids))
