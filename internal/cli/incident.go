@@ -272,22 +272,29 @@ func incidentClose(ctx context.Context, env *Env, g *globals, args []string) err
 	return nil
 }
 
-// incidentAndLog opens the store and finds the incident with its log; the
-// caller closes the store.
-func incidentAndLog(ctx context.Context, env *Env, g *globals, id string) (*store.Store, handbook.Incident, []handbook.LogEntry, error) {
+// onIncident opens the handbook, finds the incident by its ID (or a
+// prefix), runs f and closes the handbook again.
+func (env *Env) onIncident(ctx context.Context, g *globals, id string, f func(o *ops.Ops, st *store.Store, inc handbook.Incident) error) error {
 	st, err := g.openExisting(ctx, env)
 	if err != nil {
-		return nil, handbook.Incident{}, nil, err
+		return err
 	}
-	inc, err := env.ops(st).FindIncident(ctx, id)
-	if err == nil {
-		var log []handbook.LogEntry
-		if log, err = incidentLogOf(ctx, st, inc.ID); err == nil {
-			return st, inc, log, nil
-		}
+	defer st.Close()
+	o := env.ops(st)
+	inc, err := o.FindIncident(ctx, id)
+	if err != nil {
+		return err
 	}
-	st.Close()
-	return nil, handbook.Incident{}, nil, err
+	return f(o, st, inc)
+}
+
+// reportArgs are the incident ID and the report a command names.
+func (env *Env) reportArgs(pos []string) (id, report string, err error) {
+	if len(pos) != 2 {
+		return "", "", env.usage("give the incident ID and the report ({{.Known}})", vars{"Known": strings.Join(handbook.ClockKeys, ", ")})
+	}
+	report, err = env.reportArg(pos[1])
+	return pos[0], report, err
 }
 
 func incidentReports(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -300,20 +307,21 @@ func incidentReports(ctx context.Context, env *Env, g *globals, args []string) e
 	if err != nil {
 		return err
 	}
-	st, inc, log, err := incidentAndLog(ctx, env, g, id)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ds := handbook.Deadlines(inc, log, time.Local)
-	if len(ds) == 0 {
-		fmt.Fprintln(env.Stdout, env.T("This incident owes no reports."))
+	return env.onIncident(ctx, g, id, func(_ *ops.Ops, st *store.Store, inc handbook.Incident) error {
+		log, err := incidentLogOf(ctx, st, inc.ID)
+		if err != nil {
+			return err
+		}
+		ds := handbook.Deadlines(inc, log, time.Local)
+		if len(ds) == 0 {
+			fmt.Fprintln(env.Stdout, env.T("This incident owes no reports."))
+			return nil
+		}
+		for _, d := range ds {
+			fmt.Fprintf(env.Stdout, "%-18s %s\n", d.Clock, env.clockLine(d, env.Now()))
+		}
 		return nil
-	}
-	for _, d := range ds {
-		fmt.Fprintf(env.Stdout, "%-18s %s\n", d.Clock, env.clockLine(d, env.Now()))
-	}
-	return nil
+	})
 }
 
 // regimeArg reads a regime named on the command line.
@@ -357,17 +365,15 @@ func incidentRegime(ctx context.Context, env *Env, g *globals, args []string) er
 	if req.ClassifiedAt, err = env.parseWhen("--classified", *classified); err != nil {
 		return err
 	}
-	st, inc, _, err := incidentAndLog(ctx, env, g, pos[0])
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	who := env.who(g, *by)
-	req.IncidentID, req.By, req.Initials = inc.ID, who.Name, who.Initials
-	if err := env.ops(st).AddRegime(ctx, req); err != nil {
-		return err
-	}
-	return printReports(ctx, env, st, inc)
+	req.By, req.Initials = who.Name, who.Initials
+	return env.onIncident(ctx, g, pos[0], func(o *ops.Ops, st *store.Store, inc handbook.Incident) error {
+		req.IncidentID = inc.ID
+		if err := o.AddRegime(ctx, req); err != nil {
+			return err
+		}
+		return printReports(ctx, env, st, inc)
+	})
 }
 
 // printReports lists an incident's reports as they stand now.
@@ -398,16 +404,13 @@ func incidentClassify(ctx context.Context, env *Env, g *globals, args []string) 
 	if err != nil {
 		return err
 	}
-	st, inc, _, err := incidentAndLog(ctx, env, g, id)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	who := env.who(g, *by)
-	if err := env.ops(st).Classify(ctx, inc.ID, handbook.RegimeDORA, when, who.Name, who.Initials); err != nil {
-		return err
-	}
-	return printReports(ctx, env, st, inc)
+	return env.onIncident(ctx, g, id, func(o *ops.Ops, st *store.Store, inc handbook.Incident) error {
+		if err := o.Classify(ctx, inc.ID, handbook.RegimeDORA, when, who.Name, who.Initials); err != nil {
+			return err
+		}
+		return printReports(ctx, env, st, inc)
+	})
 }
 
 func incidentFacts(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -438,17 +441,14 @@ func incidentFacts(ctx context.Context, env *Env, g *globals, args []string) err
 	if req.Impact == nil && req.NextUpdate == nil {
 		return env.usage("give --impact, --next-update or both")
 	}
-	st, inc, _, err := incidentAndLog(ctx, env, g, id)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	req.IncidentID = inc.ID
-	if err := env.ops(st).SetFacts(ctx, req); err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("logged"))
-	return nil
+	return env.onIncident(ctx, g, id, func(o *ops.Ops, _ *store.Store, inc handbook.Incident) error {
+		req.IncidentID = inc.ID
+		if err := o.SetFacts(ctx, req); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, env.T("logged"))
+		return nil
+	})
 }
 
 func incidentSent(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -459,10 +459,7 @@ func incidentSent(ctx context.Context, env *Env, g *globals, args []string) erro
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return env.usage("give the incident ID and the report ({{.Known}})", vars{"Known": strings.Join(handbook.ClockKeys, ", ")})
-	}
-	report, err := env.reportArg(pos[1])
+	id, report, err := env.reportArgs(pos)
 	if err != nil {
 		return err
 	}
@@ -470,18 +467,15 @@ func incidentSent(ctx context.Context, env *Env, g *globals, args []string) erro
 	if err != nil {
 		return err
 	}
-	st, inc, _, err := incidentAndLog(ctx, env, g, pos[0])
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	who := env.who(g, *by)
 	rule, _ := handbook.Rule(report)
-	if _, err := env.ops(st).Log(ctx, handbook.LogEntry{IncidentID: inc.ID, Kind: handbook.LogReport, Clock: report, At: when,
-		Author: who.Name, Initials: who.Initials, Text: env.T("Report sent: {{.Clock}}", vars{"Clock": env.T(rule.Name)})}); err != nil {
-		return err
-	}
-	return printReports(ctx, env, st, inc)
+	return env.onIncident(ctx, g, id, func(o *ops.Ops, st *store.Store, inc handbook.Incident) error {
+		if _, err := o.Log(ctx, handbook.LogEntry{IncidentID: inc.ID, Kind: handbook.LogReport, Clock: report, At: when,
+			Author: who.Name, Initials: who.Initials, Text: env.T("Report sent: {{.Clock}}", vars{"Clock": env.T(rule.Name)})}); err != nil {
+			return err
+		}
+		return printReports(ctx, env, st, inc)
+	})
 }
 
 func incidentWaive(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -492,24 +486,18 @@ func incidentWaive(ctx context.Context, env *Env, g *globals, args []string) err
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return env.usage("give the incident ID and the report ({{.Known}})", vars{"Known": strings.Join(handbook.ClockKeys, ", ")})
-	}
-	report, err := env.reportArg(pos[1])
+	id, report, err := env.reportArgs(pos)
 	if err != nil {
 		return err
 	}
-	st, inc, _, err := incidentAndLog(ctx, env, g, pos[0])
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	who := env.who(g, *by)
-	if err := env.ops(st).WaiveReport(ctx, ops.WaiveReport{IncidentID: inc.ID, Clock: report, Reason: *reason,
-		By: who.Name, Initials: who.Initials}); err != nil {
-		return err
-	}
-	return printReports(ctx, env, st, inc)
+	return env.onIncident(ctx, g, id, func(o *ops.Ops, st *store.Store, inc handbook.Incident) error {
+		if err := o.WaiveReport(ctx, ops.WaiveReport{IncidentID: inc.ID, Clock: report, Reason: *reason,
+			By: who.Name, Initials: who.Initials}); err != nil {
+			return err
+		}
+		return printReports(ctx, env, st, inc)
+	})
 }
 
 func incidentMessage(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -527,31 +515,28 @@ func incidentMessage(ctx context.Context, env *Env, g *globals, args []string) e
 	if strings.TrimSpace(*title) == "" {
 		return env.usage("missing {{.What}}", vars{"What": "--template TITLE"})
 	}
-	st, inc, _, err := incidentAndLog(ctx, env, g, id)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	hb, err := st.Load(ctx)
-	if err != nil {
-		return err
-	}
-	hb = hb.Live()
-	tpl, err := findTemplate(env, hb.CommTemplates, *title)
-	if err != nil {
-		return err
-	}
 	who := env.who(g, "")
-	m := handbook.Message{Handbook: hb, Incident: inc, At: env.Now(), Loc: time.Local, Author: who.Name, Initials: who.Initials}
-	subject, body := m.Fill(tpl)
-	if !*md {
-		body = markdown.PlainText(body)
-	}
-	if subject != "" {
-		fmt.Fprintf(env.Stdout, "%s\n\n", subject)
-	}
-	fmt.Fprintln(env.Stdout, strings.TrimRight(body, "\n"))
-	return nil
+	return env.onIncident(ctx, g, id, func(_ *ops.Ops, st *store.Store, inc handbook.Incident) error {
+		hb, err := st.Load(ctx)
+		if err != nil {
+			return err
+		}
+		hb = hb.Live()
+		tpl, err := findTemplate(env, hb.CommTemplates, *title)
+		if err != nil {
+			return err
+		}
+		m := handbook.Message{Handbook: hb, Incident: inc, At: env.Now(), Loc: time.Local, Author: who.Name, Initials: who.Initials}
+		subject, body := m.Fill(tpl)
+		if !*md {
+			body = markdown.PlainText(body)
+		}
+		if subject != "" {
+			fmt.Fprintf(env.Stdout, "%s\n\n", subject)
+		}
+		fmt.Fprintln(env.Stdout, strings.TrimRight(body, "\n"))
+		return nil
+	})
 }
 
 // findTemplate finds a template by ID, else by title in any case.

@@ -44,11 +44,7 @@ func (o *Ops) AddRegime(ctx context.Context, req AddRegime) error {
 		}
 	}
 	err := o.st.Update(ctx, func(tx *store.Tx) error {
-		inc, err := openIncidentIn(ctx, tx, req.IncidentID)
-		if err != nil {
-			return err
-		}
-		log, err := logOf(ctx, o.st, inc.ID)
+		inc, log, err := o.openWithLog(ctx, tx, req.IncidentID)
 		if err != nil {
 			return err
 		}
@@ -85,11 +81,7 @@ func (o *Ops) Classify(ctx context.Context, incidentID, regime string, at time.T
 		return fail(CodeTimeInFuture, "Time", at)
 	}
 	err := o.st.Update(ctx, func(tx *store.Tx) error {
-		inc, err := openIncidentIn(ctx, tx, incidentID)
-		if err != nil {
-			return err
-		}
-		log, err := logOf(ctx, o.st, inc.ID)
+		inc, log, err := o.openWithLog(ctx, tx, incidentID)
 		if err != nil {
 			return err
 		}
@@ -123,11 +115,7 @@ type SetFacts struct {
 func (o *Ops) SetFacts(ctx context.Context, req SetFacts) error {
 	now := o.now()
 	err := o.st.Update(ctx, func(tx *store.Tx) error {
-		inc, err := openIncidentIn(ctx, tx, req.IncidentID)
-		if err != nil {
-			return err
-		}
-		log, err := logOf(ctx, o.st, inc.ID)
+		inc, log, err := o.openWithLog(ctx, tx, req.IncidentID)
 		if err != nil {
 			return err
 		}

@@ -243,6 +243,16 @@ func openIncidentIn(ctx context.Context, tx *store.Tx, id string) (handbook.Inci
 	return inc, err
 }
 
+// openWithLog reads a running incident inside a transaction, with its log.
+func (o *Ops) openWithLog(ctx context.Context, tx *store.Tx, id string) (handbook.Incident, []handbook.LogEntry, error) {
+	inc, err := openIncidentIn(ctx, tx, id)
+	if err != nil {
+		return inc, nil, err
+	}
+	log, err := logOf(ctx, o.st, inc.ID)
+	return inc, log, err
+}
+
 // Escalate is a change of an incident's escalation level.
 type Escalate struct {
 	IncidentID string
@@ -268,11 +278,7 @@ func (o *Ops) Escalate(ctx context.Context, req Escalate) (handbook.EscalationLe
 	lv := levels[i]
 	now := o.now()
 	err = o.st.Update(ctx, func(tx *store.Tx) error {
-		inc, err := openIncidentIn(ctx, tx, req.IncidentID)
-		if err != nil {
-			return err
-		}
-		log, err := logOf(ctx, o.st, inc.ID)
+		inc, log, err := o.openWithLog(ctx, tx, req.IncidentID)
 		if err != nil {
 			return err
 		}
@@ -403,11 +409,7 @@ func (o *Ops) CloseIncident(ctx context.Context, req CloseIncident) (handbook.In
 	}
 	var closed handbook.Incident
 	err := o.st.Update(ctx, func(tx *store.Tx) error {
-		inc, err := openIncidentIn(ctx, tx, req.IncidentID)
-		if err != nil {
-			return err
-		}
-		log, err := logOf(ctx, o.st, inc.ID)
+		inc, log, err := o.openWithLog(ctx, tx, req.IncidentID)
 		if err != nil {
 			return err
 		}
