@@ -190,6 +190,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // that lost to a concurrent change become conflicts.
 func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, error) {
 	var res ApplyResult
+	defer s.largeCache(ctx)()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res = ApplyResult{}
 		m := s.newMerge()
@@ -270,6 +271,7 @@ func (s *Store) ExportSnapshot(ctx context.Context) (Snapshot, error) {
 // batches it covers as applied.
 func (s *Store) ImportSnapshot(ctx context.Context, snap Snapshot) (ApplyResult, error) {
 	var res ApplyResult
+	defer s.largeCache(ctx)()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res = ApplyResult{}
 		m := s.newMerge()
@@ -299,6 +301,17 @@ func (s *Store) ImportSnapshot(ctx context.Context, snap Snapshot) (ApplyResult,
 		return ApplyResult{}, fmt.Errorf("apply snapshot: %w", err)
 	}
 	return res, nil
+}
+
+// largeCache lets the writer's page cache hold up to 64 MB until the
+// returned function puts SQLite's default (2 MB) back: a merge of many
+// changes then keeps its pages in memory until the commit instead of
+// writing them out again and again. A failed pragma only costs time.
+func (s *Store) largeCache(ctx context.Context) func() {
+	if _, err := s.w.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+		return func() {}
+	}
+	return func() { _, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`) }
 }
 
 type recKey struct {

@@ -117,11 +117,6 @@ func dsnWait(path string, readOnly bool, busy time.Duration) string {
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Set("mode", "ro")
-	} else {
-		// The writer's page cache holds up to 64 MB, so that a sync
-		// applying many changes in one transaction keeps its pages in
-		// memory until the commit instead of writing them out repeatedly.
-		q.Add("_pragma", "cache_size(-65536)")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
