@@ -292,7 +292,9 @@ func ReadFolder(ctx context.Context, dir string) (handbook.Handbook, bool, error
 	}
 	if _, err := os.Lstat(filepath.Join(dir, folderIndex)); err == nil {
 		hb, err := readExport(ctx, in, dir)
-		return hb, true, err
+		// A folder restores records; one marked deleted in it deletes
+		// nothing (as with a JSON backup without --mirror).
+		return hb.Live(), true, err
 	}
 	hb, err := readPlain(ctx, in, dir)
 	return hb, false, err
