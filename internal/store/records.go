@@ -275,30 +275,7 @@ func appendRecord(hb *handbook.Handbook, e handbook.Entity, data []byte) error {
 	if err := json.Unmarshal(data, it); err != nil {
 		return fmt.Errorf("%s: stored record unreadable: %w", e, err)
 	}
-	switch v := it.(type) {
-	case *handbook.Contact:
-		hb.Contacts = append(hb.Contacts, *v)
-	case *handbook.Role:
-		hb.Roles = append(hb.Roles, *v)
-	case *handbook.EscalationLevel:
-		hb.Escalation = append(hb.Escalation, *v)
-	case *handbook.Playbook:
-		hb.Playbooks = append(hb.Playbooks, *v)
-	case *handbook.CommTemplate:
-		hb.CommTemplates = append(hb.CommTemplates, *v)
-	case *handbook.Service:
-		hb.Services = append(hb.Services, *v)
-	case *handbook.RiskScenario:
-		hb.Risks = append(hb.Risks, *v)
-	case *handbook.Incident:
-		hb.Incidents = append(hb.Incidents, *v)
-	case *handbook.LogEntry:
-		hb.LogEntries = append(hb.LogEntries, *v)
-	case *handbook.Exercise:
-		hb.Exercises = append(hb.Exercises, *v)
-	case *handbook.Action:
-		hb.Actions = append(hb.Actions, *v)
-	}
+	hb.Add(it)
 	return nil
 }
 
