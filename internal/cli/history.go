@@ -49,7 +49,7 @@ func runHistory(ctx context.Context, env *Env, g *globals, args []string) error 
 	if *limit < 0 {
 		return env.usage("--limit must be 0 or more")
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func runOnCall(ctx context.Context, env *Env, g *globals, args []string) error {
 	if *weeks < 0 || *weeks > 104 {
 		return env.usage("--weeks must be between 0 and 104")
 	}
-	st, err := g.openExisting(ctx, env)
+	st, err := g.openRead(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ var readCommands = []struct {
 	{[]string{"incidents"}, ""},
 	{[]string{"conflicts"}, ""},
 	{[]string{"binder", "-o", "OUT"}, "pages"},
+	{[]string{"history", "--limit", "5"}, ""},
+	{[]string{"on-call"}, ""},
+	{[]string{"backups"}, ""},
 }
 
 // runReadCommands runs every read command on db and checks each works.
