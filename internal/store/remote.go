@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -339,12 +340,23 @@ type merge struct {
 }
 
 // knownRecord is every change known of a record's fields, and the fields
-// the merge changed.
+// the merge changed. Most records have a few fields with one change each;
+// their lists are searched, and a set of versions is kept only for a
+// record with many changes.
 type knownRecord struct {
-	loaded  bool
-	changes map[string][]fieldChange
-	have    map[fieldVersion]bool
-	touched map[string]bool
+	// entity and id are the record's key as statement arguments.
+	entity, id any
+	loaded     bool
+	fields     []knownField
+	touched    map[string]bool
+	count      int
+	have       map[fieldVersion]bool // with more than manyChanges changes
+}
+
+// knownField is every change known of one field.
+type knownField struct {
+	name    string
+	changes []fieldChange
 }
 
 // fieldVersion names one change of a field of a record.
@@ -352,6 +364,10 @@ type fieldVersion struct {
 	field string
 	v     Version
 }
+
+// manyChanges is how many changes a record holds before the merge keeps
+// a set of their versions instead of searching its lists.
+const manyChanges = 32
 
 func (s *Store) newMerge() *merge {
 	return &merge{s: s, recs: map[recKey]*knownRecord{}, items: map[handbook.Entity]any{}, stmts: map[bulkKey]*sql.Stmt{}}
@@ -369,21 +385,59 @@ func (m *merge) close() {
 func (m *merge) rec(k recKey) *knownRecord {
 	r := m.recs[k]
 	if r == nil {
-		r = &knownRecord{changes: map[string][]fieldChange{}, have: map[fieldVersion]bool{}, touched: map[string]bool{}}
+		r = &knownRecord{entity: k.entity, id: k.id}
 		m.recs[k] = r
 	}
 	return r
 }
 
+// changes are the changes known of the field.
+func (r *knownRecord) changes(field string) []fieldChange {
+	for _, f := range r.fields {
+		if f.name == field {
+			return f.changes
+		}
+	}
+	return nil
+}
+
 // add adds c to the changes known of the field, unless a change of the
 // same version is known; it reports whether c was new.
 func (r *knownRecord) add(field string, c fieldChange) bool {
-	if r.have[fieldVersion{field, c.v}] {
-		return false
+	i := slices.IndexFunc(r.fields, func(f knownField) bool { return f.name == field })
+	if i < 0 {
+		r.fields = append(r.fields, knownField{name: field})
+		i = len(r.fields) - 1
 	}
-	r.have[fieldVersion{field, c.v}] = true
-	r.changes[field] = append(r.changes[field], c)
+	f := &r.fields[i]
+	switch {
+	case r.have != nil:
+		if r.have[fieldVersion{field, c.v}] {
+			return false
+		}
+		r.have[fieldVersion{field, c.v}] = true
+	case slices.ContainsFunc(f.changes, func(o fieldChange) bool { return o.v == c.v }):
+		return false
+	case r.count == manyChanges:
+		r.have = make(map[fieldVersion]bool, 2*manyChanges)
+		for _, g := range r.fields {
+			for _, o := range g.changes {
+				r.have[fieldVersion{g.name, o.v}] = true
+			}
+		}
+		r.have[fieldVersion{field, c.v}] = true
+	}
+	f.changes = append(f.changes, c)
+	r.count++
 	return true
+}
+
+// touch notes that the merge changed the field.
+func (r *knownRecord) touch(field string) {
+	if r.touched == nil {
+		r.touched = map[string]bool{}
+	}
+	r.touched[field] = true
 }
 
 // ingest stores the changes not known yet and notes what they touch.
@@ -392,11 +446,10 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 		batch  []fieldChange
 		fields []string
 		recs   []*knownRecord
-		keys   []recKey
 		edits  []int64
-		first  = rowsOf(2) // records this merge has not read yet
+		first  = rowsOf(2, 0) // records this merge has not read yet
 		// authors name the saves, once per save (the first name given wins).
-		authors  = rowsOf(3)
+		authors  = rowsOf(3, 0)
 		lastEdit Version
 	)
 	for _, c := range changes {
@@ -429,7 +482,7 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 			first.add(c.Entity, c.ID)
 		}
 		batch = append(batch, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: string(value)})
-		fields, recs, keys, edits = append(fields, c.Field), append(recs, r), append(keys, k), append(edits, int64(c.Edit))
+		fields, recs, edits = append(fields, c.Field), append(recs, r), append(edits, int64(c.Edit))
 	}
 	if err := m.bulk(ctx, tx, `INSERT INTO edits(device, edit, author) VALUES %s ON CONFLICT(device, edit) DO NOTHING`, authors, nil); err != nil {
 		return err
@@ -439,14 +492,14 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 	if err := m.load(ctx, tx, first); err != nil {
 		return err
 	}
-	rows := rowsOf(9)
+	rows := rowsOf(9, len(batch))
 	for i, c := range batch {
 		r, f := recs[i], fields[i]
 		if !r.add(f, c) {
 			continue
 		}
-		r.touched[f] = true
-		rows.add(keys[i].entity, keys[i].id, f, int64(c.v.HLC), c.v.Device, int64(c.base.HLC), c.base.Device, c.value, edits[i])
+		r.touch(f)
+		rows.add(r.entity, r.id, f, int64(c.v.HLC), c.v.Device, int64(c.base.HLC), c.base.Device, c.value, edits[i])
 		res.Changes++
 		if c.v.HLC > m.newest {
 			m.newest = c.v.HLC
@@ -471,7 +524,8 @@ type rowList struct {
 	vals  []any
 }
 
-func rowsOf(width int) *rowList { return &rowList{width: width} }
+// rowsOf makes a list of rows of width values, with room for n rows.
+func rowsOf(width, n int) *rowList { return &rowList{width: width, vals: make([]any, 0, width*n)} }
 
 func (r *rowList) add(vals ...any) { r.vals = append(r.vals, vals...) }
 
@@ -662,9 +716,11 @@ type fieldKey struct {
 
 // settling is what settle learns of one record and decides for it.
 type settling struct {
-	key    recKey
-	fields []string // touched fields and "deleted", sorted
-	data   map[string]json.RawMessage
+	key recKey
+	// entity and id are the key as statement arguments, made once.
+	entity, id any
+	fields     []string // touched fields and "deleted", sorted
+	data       map[string]json.RawMessage
 	// versions are the versions in effect of every field of the record.
 	versions map[string]Version
 }
@@ -685,7 +741,7 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 	}
 	recs := make([]*settling, 0, len(touched))
 	for k, fs := range touched {
-		r := &settling{key: k, data: map[string]json.RawMessage{}, versions: map[string]Version{}}
+		r := &settling{key: k, entity: k.entity, id: k.id, data: map[string]json.RawMessage{}, versions: map[string]Version{}}
 		for f := range fs {
 			r.fields = append(r.fields, f)
 		}
@@ -702,21 +758,25 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 		return recs[i].key.id < recs[j].key.id
 	})
 	byKey := make(map[recKey]*settling, len(recs))
-	recRows, fieldRows := rowsOf(2), rowsOf(3)
-	var fieldKeys []fieldKey
+	nfields := 0
+	for _, r := range recs {
+		nfields += len(r.fields)
+	}
+	recRows, fieldRows := rowsOf(2, len(recs)), rowsOf(3, nfields)
+	fieldKeys := make([]fieldKey, 0, nfields)
 	for _, r := range recs {
 		byKey[r.key] = r
-		recRows.add(r.key.entity, r.key.id)
+		recRows.add(r.entity, r.id)
 		for _, f := range r.fields {
-			fieldRows.add(r.key.entity, r.key.id, f)
+			fieldRows.add(r.entity, r.id, f)
 			fieldKeys = append(fieldKeys, fieldKey{r.key, f})
 		}
 	}
-	unread := rowsOf(2)
+	unread := rowsOf(2, 0)
 	for _, r := range recs {
 		if k := m.rec(r.key); !k.loaded {
 			k.loaded = true
-			unread.add(r.key.entity, r.key.id)
+			unread.add(r.entity, r.id)
 		}
 	}
 	if err := m.load(ctx, tx, unread); err != nil {
@@ -727,12 +787,12 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 		return err
 	}
 
-	versions, conflicts, written := rowsOf(5), rowsOf(7), rowsOf(7)
+	versions, conflicts, written := rowsOf(5, nfields), rowsOf(7, 0), rowsOf(7, len(recs))
 	index := map[recKey][]any{}
 	for _, r := range recs {
 		var tomb fieldChange
 		for _, f := range r.fields {
-			hs := decide(m.recs[r.key].changes[f])
+			hs := decide(m.recs[r.key].changes(f))
 			if len(hs) == 0 {
 				continue
 			}
@@ -746,9 +806,9 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 				tomb = w
 			}
 			r.versions[f] = w.v
-			versions.add(r.key.entity, r.key.id, f, int64(w.v.HLC), w.v.Device)
+			versions.add(r.entity, r.id, f, int64(w.v.HLC), w.v.Device)
 			for _, l := range hs[1:] {
-				conflicts.add(r.key.entity, r.key.id, f, int64(l.v.HLC), l.v.Device, "value", l.value)
+				conflicts.add(r.entity, r.id, f, int64(l.v.HLC), l.v.Device, "value", l.value)
 			}
 		}
 		var newest Version // the greatest version among the fields other than the deletion
@@ -761,7 +821,7 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 		}
 		if tomb.value == "true" && tomb.v.Less(newest) {
 			delete(r.data, "deleted")
-			conflicts.add(r.key.entity, r.key.id, "deleted", int64(tomb.v.HLC), tomb.v.Device, "deleted", "true")
+			conflicts.add(r.entity, r.id, "deleted", int64(tomb.v.HLC), tomb.v.Device, "deleted", "true")
 		}
 		row, err := m.rebuild(r, last)
 		if err != nil {
@@ -775,7 +835,7 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 	}
 
 	// The settled fields' open conflicts are decided anew.
-	settled := rowsOf(3)
+	settled := rowsOf(3, 0)
 	for _, k := range fieldKeys {
 		if stale[k] {
 			settled.add(k.entity, k.id, k.field)
@@ -793,7 +853,7 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 	}
 	// The search entries follow their records by row ID; a tombstone and
 	// the settings have none (see writeRow).
-	unindex, reindex := rowsOf(1), rowsOf(3)
+	unindex, reindex := rowsOf(1, len(recs)), rowsOf(3, len(index))
 	err = m.bulk(ctx, tx, `INSERT INTO records(entity, id, data, label, deleted, created_at, updated_at) VALUES %s
 		ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data, label = excluded.label,
 			deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at
@@ -919,14 +979,14 @@ func (m *merge) rebuild(r *settling, last hlc.Timestamp) (rebuilt, error) {
 	stamp := func(t time.Time) string { return t.UTC().Format(timeFormat) }
 	it, ok := v.(handbook.Item)
 	if !ok {
-		return rebuilt{record: []any{e, id, string(canon), "", false, stamp(updated), stamp(updated)}}, nil
+		return rebuilt{record: []any{r.entity, r.id, string(canon), "", false, stamp(updated), stamp(updated)}}, nil
 	}
 	created := it.Meta().CreatedAt
 	if created.IsZero() {
 		created = updated
 	}
 	deleted := it.Meta().Deleted
-	out := rebuilt{record: []any{e, id, string(canon), it.Label(), deleted, stamp(created), stamp(updated)}}
+	out := rebuilt{record: []any{r.entity, r.id, string(canon), it.Label(), deleted, stamp(created), stamp(updated)}}
 	if !deleted {
 		text, err := searchTextOf(canon)
 		if err != nil {
