@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"ernstfall/internal/i18n"
 	"ernstfall/internal/store"
 )
 
@@ -173,59 +174,9 @@ func sideValue(c store.Conflict, s store.Side) string {
 // fieldLabel names a record field (its JSON name) in the user's language,
 // where the field has a label on a form; other names show as they are.
 func fieldLabel(name string) string {
-	label, ok := map[string]string{
-		"name":                 "Name",
-		"organisation":         "Organisation",
-		"team":                 "Team",
-		"function":             "Function",
-		"phone_mobile":         "Mobile",
-		"phone_office":         "Office",
-		"phone_private":        "Private",
-		"email":                "Email",
-		"channels":             "Other channels",
-		"location":             "Location",
-		"external":             "External (provider, authority, insurer)",
-		"kind":                 "Kind",
-		"notes":                "Notes",
-		"last_verified_at":     "Last verified",
-		"holders":              "Holders",
-		"level":                "Level",
-		"trigger":              "Trigger",
-		"decided_by":           "Decided by",
-		"notify":               "Notify",
-		"within_minutes":       "Within (minutes)",
-		"owner":                "Owner",
-		"review_interval_days": "Review interval (days)",
-		"last_reviewed_at":     "Last reviewed",
-		"deleted":              "deleted",
-		"title":                "Title",
-		"body":                 "Text",
-		"text":                 "Text",
-		"summary":              "Summary",
-		"severity":             "Severity",
-		"incident_type":        "Incident type",
-		"subject":              "Subject",
-		"channel":              "Channel",
-		"audience":             "Audience",
-		"status":               "Status",
-		"due":                  "Due",
-		"date":                 "Date",
-		"threat":               "Threat",
-		"mitigation":           "Mitigation",
-		"scenario":             "Scenario",
-		"result":               "Result",
-		"finding":              "Finding",
-		"findings":             "Findings",
-		"participants":         "Participants",
-		"criticality":          "Criticality",
-		"depends_on":           "Depends on",
-		"rto_minutes":          "RTO (minutes)",
-		"rpo_minutes":          "RPO (minutes)",
-		"classification":       "Classification",
-		"created_at":           "Created",
-	}[name]
+	key, ok := i18n.FieldKey(name)
 	if !ok {
 		return name
 	}
-	return lang.L(label)
+	return lang.L(key)
 }

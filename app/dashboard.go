@@ -43,6 +43,9 @@ func dashboardView(u *ui) view {
 
 	var reviews []fyne.CanvasObject
 	for _, r := range handbook.OverdueReviews(live, now) {
+		if r.Entity == handbook.EntityMatrix {
+			r.Title = lang.L(r.Title)
+		}
 		text := lang.L("{{.Title}} – never reviewed", map[string]any{"Title": r.Title})
 		if !r.DueAt.IsZero() {
 			text = lang.L("{{.Title}} – due {{.Date}}", map[string]any{"Title": r.Title, "Date": day(r.DueAt)})

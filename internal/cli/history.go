@@ -32,14 +32,32 @@ func runHistory(ctx context.Context, env *Env, g *globals, args []string) error 
 	limit := fs.Int("limit", 100, "at most `N` changes; 0 lists all")
 	full := fs.Bool("full", false, "show long values whole")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if err := env.parseFlags(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		// history KIND ID: the revisions of one document.
+		kind, key, err := docArgs(env, pos)
+		if err != nil {
+			return err
+		}
+		st, err := g.openRead(ctx, env)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		o := env.ops(st)
+		doc, err := o.FindDocument(ctx, kind, key)
+		if err != nil {
+			return err
+		}
+		return docHistory(ctx, env, st, o, doc, *asJSON)
 	}
 	q := store.HistoryQuery{Entity: handbook.Entity(*entity), Field: *field}
 	if *entity != "" && !knownKind(q.Entity) {
 		return env.usage("unknown kind {{.Kind}} (known: {{.Known}})", vars{"Kind": quote(*entity), "Known": strings.Join(kindNames(), ", ")})
 	}
-	var err error
 	if q.Since, err = env.moment("--since", *since); err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ func checkRecords(hb handbook.Handbook) error {
 			}
 		}
 	})
-	if n == 0 && hb.Settings == (handbook.Settings{}) {
+	if n == 0 && hb.Settings.IsZero() {
 		return errors.New("the handbook in it holds no records")
 	}
 	switch len(problems) {

@@ -44,6 +44,12 @@ type index struct {
 	LogEntries []handbook.LogEntry        `json:"log_entries"`
 	Exercises  []handbook.Exercise        `json:"exercises"`
 	Actions    []handbook.Action          `json:"actions"`
+	// Document control.
+	Copies    []handbook.Copy         `json:"copies,omitempty"`
+	Releases  []handbook.Release      `json:"releases,omitempty"`
+	Reviews   []handbook.DocReview    `json:"reviews,omitempty"`
+	Printouts []handbook.Printout     `json:"printouts,omitempty"`
+	Exchanges []handbook.CopyExchange `json:"copy_exchanges,omitempty"`
 }
 
 const readme = `# Notfallhandbuch / Emergency handbook
@@ -78,7 +84,8 @@ func WriteFolder(ctx context.Context, dir string, hb handbook.Handbook) error {
 	files := map[string][]byte{}
 	idx := index{Format: folderFormat, Version: folderVersion, Settings: hb.Settings, Roles: hb.Roles,
 		Escalation: hb.Escalation, Risks: hb.Risks, Incidents: hb.Incidents, LogEntries: hb.LogEntries,
-		Exercises: hb.Exercises, Actions: hb.Actions}
+		Exercises: hb.Exercises, Actions: hb.Actions, Copies: hb.Copies, Releases: hb.Releases, Reviews: hb.Reviews,
+		Printouts: hb.Printouts, Exchanges: hb.Exchanges}
 	data, err := json.MarshalIndent(idx, "", "  ")
 	if err != nil {
 		return fmt.Errorf("export folder: %w", err)
@@ -350,7 +357,8 @@ func readExport(ctx context.Context, in inFolder, dir string) (handbook.Handbook
 		return handbook.Handbook{}, err
 	}
 	hb := handbook.Handbook{Settings: idx.Settings, Roles: idx.Roles, Escalation: idx.Escalation, Risks: idx.Risks,
-		Incidents: idx.Incidents, LogEntries: idx.LogEntries, Exercises: idx.Exercises, Actions: idx.Actions}
+		Incidents: idx.Incidents, LogEntries: idx.LogEntries, Exercises: idx.Exercises, Actions: idx.Actions,
+		Copies: idx.Copies, Releases: idx.Releases, Reviews: idx.Reviews, Printouts: idx.Printouts, Exchanges: idx.Exchanges}
 	csvPath := filepath.Join(dir, folderContacts)
 	data, err := in.read(ctx, csvPath)
 	if err != nil {

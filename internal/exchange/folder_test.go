@@ -64,7 +64,7 @@ func TestFolderRoundTrip(t *testing.T) {
 		t.Fatalf("read back: %v (ours %v)", err, ours)
 	}
 	got = got.Live()
-	if got.Settings != want.Settings {
+	if !reflect.DeepEqual(got.Settings, want.Settings) {
 		t.Errorf("settings = %+v, want %+v", got.Settings, want.Settings)
 	}
 	compareLists(t, "contact", got.Contacts, want.Contacts)
@@ -78,6 +78,11 @@ func TestFolderRoundTrip(t *testing.T) {
 	compareLists(t, "log entry", got.LogEntries, want.LogEntries)
 	compareLists(t, "exercise", got.Exercises, want.Exercises)
 	compareLists(t, "action", got.Actions, want.Actions)
+	compareLists(t, "copy", got.Copies, want.Copies)
+	compareLists(t, "release", got.Releases, want.Releases)
+	compareLists(t, "review", got.Reviews, want.Reviews)
+	compareLists(t, "printout", got.Printouts, want.Printouts)
+	compareLists(t, "copy exchange", got.Exchanges, want.Exchanges)
 
 	t.Run("files are readable without the app", func(t *testing.T) {
 		files, _ := filepath.Glob(filepath.Join(dir, "playbooks", "*.md"))

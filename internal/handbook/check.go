@@ -293,6 +293,8 @@ func entityWord(e Entity) string {
 		return "log entry"
 	case EntityRisk:
 		return "risk scenario"
+	case EntityMatrix:
+		return "document"
 	default:
 		return string(e)
 	}

@@ -33,6 +33,8 @@ func cleanHandbook() Handbook {
 		Exercises:  []Exercise{{Record: Record{ID: "x1"}, Title: "Planspiel", Kind: ExerciseTabletop}},
 		Actions: []Action{{Record: Record{ID: "a1"}, Title: "Backup testen", Status: ActionOpen, Due: now.AddDate(0, 0, 10),
 			SourceKind: "exercise", SourceID: "x1"}},
+		Reviews: []DocReview{{Record: Record{ID: "v1"}, DocKind: EntityMatrix, DocID: MatrixID, Reviewer: "Anna Admin",
+			ReviewedAt: now.AddDate(0, 0, -10), Result: ReviewUnchanged}},
 	}
 }
 

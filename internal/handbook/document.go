@@ -15,6 +15,9 @@ const (
 	EntityMatrix Entity = "escalation_matrix"
 	// MatrixID is the escalation matrix document's ID.
 	MatrixID = "matrix"
+	// MatrixTitle is the matrix document's title in English, the key of
+	// its title in the translation catalogs.
+	MatrixTitle = "Escalation matrix and roles"
 )
 
 // DocRef names a controlled document.
@@ -84,13 +87,10 @@ func (d DocRef) Check() error {
 // under control rather than say what it says: changing them makes no new
 // revision and no draft. A review moves the last review date; the review
 // interval belongs to the review cycle.
-func ControlField(field string) bool {
-	switch field {
-	case "id", "created_at", "updated_at", "last_reviewed_at", "review_interval_days":
-		return true
-	}
-	return false
-}
+func ControlField(field string) bool { return slices.Contains(ControlFields, field) }
+
+// ControlFields lists the fields ControlField reports.
+var ControlFields = []string{"id", "created_at", "updated_at", "last_reviewed_at", "review_interval_days"}
 
 // DocumentTitle is a document's title as lists show it: the record's
 // label, or for the matrix the fixed name in the language's words (given).

@@ -23,7 +23,7 @@ const (
 // records come after the records they refer to.
 var Entities = []Entity{EntityContact, EntityRole, EntityEscalation, EntityPlaybook,
 	EntityCommTemplate, EntityService, EntityRisk, EntityIncident, EntityLogEntry,
-	EntityExercise, EntityAction}
+	EntityExercise, EntityAction, EntityCopy, EntityRelease, EntityReview, EntityPrintout, EntityExchange}
 
 // Entity names the kind of each record type.
 func (Contact) Entity() Entity         { return EntityContact }

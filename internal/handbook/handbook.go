@@ -469,6 +469,13 @@ type Handbook struct {
 	LogEntries    []LogEntry        `json:"log_entries"`
 	Exercises     []Exercise        `json:"exercises"`
 	Actions       []Action          `json:"actions"`
+	// Document control: left out of the JSON when empty, so a handbook
+	// without it keeps its form.
+	Releases  []Release      `json:"releases,omitempty"`
+	Reviews   []DocReview    `json:"reviews,omitempty"`
+	Copies    []Copy         `json:"copies,omitempty"`
+	Printouts []Printout     `json:"printouts,omitempty"`
+	Exchanges []CopyExchange `json:"copy_exchanges,omitempty"`
 }
 
 // Settings are handbook-wide facts printed on the binder and shown in the app.
@@ -482,6 +489,15 @@ type Settings struct {
 	Location string `json:"location,omitempty"`
 	// DefaultCountry is the ISO country code used to read local phone numbers.
 	DefaultCountry string `json:"default_country,omitempty"`
+	// ApproverRoles are the roles (IDs) whose holders release documents;
+	// empty means the roles named in DefaultApproverRoles.
+	ApproverRoles []string `json:"approver_roles,omitempty"`
+}
+
+// IsZero reports settings with nothing set.
+func (s Settings) IsZero() bool {
+	return s.Organisation == "" && s.Address == "" && s.Classification == "" && s.Location == "" &&
+		s.DefaultCountry == "" && len(s.ApproverRoles) == 0
 }
 
 // ReviewCycle gives access to a document's review fields; every type that

@@ -68,6 +68,17 @@ func OverdueReviews(hb Handbook, now time.Time) []ReviewItem {
 	for _, r := range hb.Risks {
 		add(&r.Record, EntityRisk, r.Title, r.Review)
 	}
+	// The escalation matrix and roles: its last review is the newest
+	// review recorded for it.
+	if len(keep(hb.Roles)) > 0 || len(keep(hb.Escalation)) > 0 {
+		var last time.Time
+		for _, r := range hb.Reviews {
+			if !r.Deleted && r.Doc() == Matrix && r.ReviewedAt.After(last) {
+				last = r.ReviewedAt
+			}
+		}
+		add(&Record{ID: MatrixID}, EntityMatrix, MatrixTitle, Review{LastReviewedAt: last})
+	}
 	slices.SortFunc(out, func(a, b ReviewItem) int {
 		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(entityRank(a.Entity), entityRank(b.Entity)),
 			strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID))

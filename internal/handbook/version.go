@@ -15,6 +15,8 @@ import (
 func (hb Handbook) Version() string {
 	live := hb.live()
 	live.Incidents, live.LogEntries = nil, nil // runs of the handbook are not its content
+	// Nor is what happened to its documents, or the list of its copies.
+	live.Releases, live.Reviews, live.Copies, live.Printouts, live.Exchanges = nil, nil, nil, nil, nil
 	data, err := json.Marshal(live)
 	if err != nil {
 		return "unknown"
@@ -75,6 +77,21 @@ func (hb *Handbook) EachItem(f func(Item)) {
 	for i := range hb.Actions {
 		f(&hb.Actions[i])
 	}
+	for i := range hb.Copies {
+		f(&hb.Copies[i])
+	}
+	for i := range hb.Releases {
+		f(&hb.Releases[i])
+	}
+	for i := range hb.Reviews {
+		f(&hb.Reviews[i])
+	}
+	for i := range hb.Printouts {
+		f(&hb.Printouts[i])
+	}
+	for i := range hb.Exchanges {
+		f(&hb.Exchanges[i])
+	}
 }
 
 // Add appends a copy of the record it to the handbook's list of its kind.
@@ -102,6 +119,16 @@ func (hb *Handbook) Add(it Item) {
 		hb.Exercises = append(hb.Exercises, *v)
 	case *Action:
 		hb.Actions = append(hb.Actions, *v)
+	case *Copy:
+		hb.Copies = append(hb.Copies, *v)
+	case *Release:
+		hb.Releases = append(hb.Releases, *v)
+	case *DocReview:
+		hb.Reviews = append(hb.Reviews, *v)
+	case *Printout:
+		hb.Printouts = append(hb.Printouts, *v)
+	case *CopyExchange:
+		hb.Exchanges = append(hb.Exchanges, *v)
 	}
 }
 
@@ -119,6 +146,11 @@ func (hb Handbook) live() Handbook {
 	out.LogEntries = keep(hb.LogEntries)
 	out.Exercises = keep(hb.Exercises)
 	out.Actions = keep(hb.Actions)
+	out.Copies = keepSome(hb.Copies)
+	out.Releases = keepSome(hb.Releases)
+	out.Reviews = keepSome(hb.Reviews)
+	out.Printouts = keepSome(hb.Printouts)
+	out.Exchanges = keepSome(hb.Exchanges)
 	return out
 }
 
@@ -150,6 +182,19 @@ func keep[T any, P interface {
 		sortedOut[i] = out[j]
 	}
 	return sortedOut
+}
+
+// keepSome is keep, but nil for none, so that a handbook without these
+// records keeps its JSON form (and its version).
+func keepSome[T any, P interface {
+	*T
+	Item
+}](in []T) []T {
+	out := keep[T, P](in)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // Live returns a copy of the handbook without tombstones, each list sorted by ID.

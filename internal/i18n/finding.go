@@ -72,7 +72,11 @@ func FindingText(f handbook.Finding, tr Translator) string {
 		if a(1) == "" {
 			key = neverReviewedKey
 		}
-		data = map[string]any{"Title": a(0), "Date": localDate(a(1), tr)}
+		title := a(0)
+		if f.Entity == handbook.EntityMatrix {
+			title = tr(handbook.MatrixTitle, nil)
+		}
+		data = map[string]any{"Title": title, "Date": localDate(a(1), tr)}
 	case handbook.CodeActionOverdue:
 		data = map[string]any{"Title": a(0), "Date": localDate(a(1), tr)}
 	case handbook.CodeUnknownReference:

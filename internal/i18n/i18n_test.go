@@ -175,6 +175,9 @@ func TestDomainTextsTranslated(t *testing.T) {
 	for _, p := range handbook.Placeholders {
 		keys = append(keys, p.Meaning)
 	}
+	for _, k := range fieldKeys {
+		keys = append(keys, k)
+	}
 	for _, lang := range Languages {
 		c, err := Load(assets.Translations, lang)
 		if err != nil {

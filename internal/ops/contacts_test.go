@@ -86,6 +86,7 @@ func TestMarkVerifiedAndReviewed(t *testing.T) {
 		t.Errorf("verify an unknown contact: %v", err)
 	}
 
+	o.SetAuthor("Jonas Petersen")
 	for _, e := range []handbook.Entity{handbook.EntityPlaybook, handbook.EntityCommTemplate, handbook.EntityService, handbook.EntityRisk} {
 		t.Run(string(e), func(t *testing.T) {
 			sums, err := o.st.Summaries(ctx, e)

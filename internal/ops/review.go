@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"ernstfall/internal/handbook"
-	"ernstfall/internal/store"
 )
 
 // reviewable is a document with a review cycle.
@@ -16,45 +15,23 @@ type reviewable[T any] interface {
 }
 
 // Reviewable reports whether records of the entity are documents that are
-// reviewed (playbooks, templates, services, risks).
+// reviewed (playbooks, templates, services, risks, the escalation matrix).
 func Reviewable(e handbook.Entity) bool {
 	switch e {
-	case handbook.EntityPlaybook, handbook.EntityCommTemplate, handbook.EntityService, handbook.EntityRisk:
+	case handbook.EntityPlaybook, handbook.EntityCommTemplate, handbook.EntityService, handbook.EntityRisk, handbook.EntityMatrix:
 		return true
 	}
 	return false
 }
 
-// MarkReviewed records that a document was reviewed now: its next review
-// falls due one interval later.
+// MarkReviewed records that a document was reviewed now and found
+// unchanged, by the person named with SetAuthor: its next review falls
+// due one interval later.
 func (o *Ops) MarkReviewed(ctx context.Context, e handbook.Entity, id string) error {
-	var err error
-	switch e {
-	case handbook.EntityPlaybook:
-		err = markReviewed[handbook.Playbook](ctx, o, id)
-	case handbook.EntityCommTemplate:
-		err = markReviewed[handbook.CommTemplate](ctx, o, id)
-	case handbook.EntityService:
-		err = markReviewed[handbook.Service](ctx, o, id)
-	case handbook.EntityRisk:
-		err = markReviewed[handbook.RiskScenario](ctx, o, id)
-	default:
+	if !Reviewable(e) {
 		return fmt.Errorf("mark %s reviewed: not a document that is reviewed", e)
 	}
-	if err != nil {
-		return fmt.Errorf("mark %s reviewed: %w", e, err)
-	}
-	return nil
-}
-
-func markReviewed[T any, P reviewable[T]](ctx context.Context, o *Ops, id string) error {
-	return o.st.Update(ctx, func(tx *store.Tx) error {
-		before, err := store.Get[T, P](ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		after := before
-		P(&after).ReviewCycle().LastReviewedAt = o.now()
-		return edit[T, P](ctx, o, tx, &before, &after)
-	})
+	_, err := o.RecordReview(ctx, RecordReview{Doc: handbook.DocRef{Kind: e, ID: id}, Reviewer: o.st.Author(),
+		Result: handbook.ReviewUnchanged})
+	return err
 }

@@ -52,6 +52,16 @@ func newItem(e handbook.Entity) (handbook.Item, error) {
 		return &handbook.Exercise{}, nil
 	case handbook.EntityAction:
 		return &handbook.Action{}, nil
+	case handbook.EntityCopy:
+		return &handbook.Copy{}, nil
+	case handbook.EntityRelease:
+		return &handbook.Release{}, nil
+	case handbook.EntityReview:
+		return &handbook.DocReview{}, nil
+	case handbook.EntityPrintout:
+		return &handbook.Printout{}, nil
+	case handbook.EntityExchange:
+		return &handbook.CopyExchange{}, nil
 	}
 	return nil, fmt.Errorf("unknown record kind %q", e)
 }
@@ -86,10 +96,11 @@ func Get[T any, P ptr[T]](ctx context.Context, r Reader, id string) (T, error) {
 	return out, nil
 }
 
-// List returns every live record of a type, by label.
-func List[T any, P ptr[T]](ctx context.Context, s *Store) ([]T, error) {
+// List returns every live record of a type, by label. Read from a *Tx, it
+// sees what the transaction wrote so far.
+func List[T any, P ptr[T]](ctx context.Context, r Reader) ([]T, error) {
 	e := entityOf[T, P]()
-	rows, err := s.r.QueryContext(ctx, `SELECT data FROM records WHERE entity = ? AND deleted = 0 ORDER BY label COLLATE NOCASE, id`, e)
+	rows, err := r.query(ctx, `SELECT data FROM records WHERE entity = ? AND deleted = 0 ORDER BY label COLLATE NOCASE, id`, e)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", e, err)
 	}
@@ -205,7 +216,7 @@ func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
 				changed++
 			}
 		}
-		if hb.Settings != (handbook.Settings{}) {
+		if !hb.Settings.IsZero() {
 			ok, err := s.putSettings(ctx, tx, hb.Settings)
 			if err != nil {
 				return fmt.Errorf("import settings: %w", err)
@@ -241,9 +252,13 @@ func (s *Store) Load(ctx context.Context) (handbook.Handbook, error) {
 
 // Settings returns the handbook-wide settings.
 func (s *Store) Settings(ctx context.Context) (handbook.Settings, error) {
+	return readSettings(ctx, s)
+}
+
+func readSettings(ctx context.Context, r Reader) (handbook.Settings, error) {
 	var st handbook.Settings
 	var data string
-	err := s.r.QueryRowContext(ctx, `SELECT data FROM records WHERE entity = ? AND id = ?`, settingsEntity, settingsID).Scan(&data)
+	err := r.queryRow(ctx, `SELECT data FROM records WHERE entity = ? AND id = ?`, settingsEntity, settingsID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}

@@ -69,6 +69,10 @@ type RestorePlan struct {
 	// log entries made or changed after the point that the restore leaves
 	// as they are: they are the record of what happened.
 	KeptIncidents, KeptLogEntries int
+	// KeptRecords counts the releases, reviews, printouts and copy
+	// exchanges made since that the restore leaves: they record what
+	// happened to the documents.
+	KeptRecords int
 	// Before, set by Restore, is the last moment before the restore's own
 	// changes: restoring to it undoes the restore.
 	Before time.Time
@@ -240,6 +244,8 @@ func (s *Store) planRestore(ctx context.Context, tx *sql.Tx, target RestoreTarge
 		switch {
 		case kept && k.entity == handbook.EntityIncident:
 			plan.KeptIncidents++
+		case kept && k.entity != handbook.EntityLogEntry:
+			plan.KeptRecords++
 		case kept:
 			plan.KeptLogEntries++
 		case r.Kind != 0:
@@ -287,8 +293,10 @@ func restoreRecord(k recKey, cur, target *recordState) (r RecordRestore, kept bo
 		r.Kind = RestoreBringBack
 		r.Fields = []FieldReset{{Field: "deleted", From: json.RawMessage("true"), To: json.RawMessage("null")}}
 		return r, false, nil
-	case handbook.EntityLogEntry:
-		// Append-only: never deleted by a restore, only put back.
+	case handbook.EntityLogEntry, handbook.EntityRelease, handbook.EntityReview, handbook.EntityPrintout, handbook.EntityExchange:
+		// Append-only: never deleted by a restore, only put back. Releases,
+		// reviews, printouts and copy exchanges record what happened to
+		// the documents, like an incident's log.
 		if !targetLive {
 			return r, !sameState(cur, target), nil
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"ernstfall/internal/handbook"
@@ -592,4 +593,64 @@ func unionFields(a, b map[string]json.RawMessage) map[string]bool {
 		out[f] = true
 	}
 	return out
+}
+
+// Document returns what the document says as the transaction sees it.
+func (t *Tx) Document(ctx context.Context, doc handbook.DocRef) (handbook.DocContent, error) {
+	if err := doc.Check(); err != nil {
+		return handbook.DocContent{}, err
+	}
+	c, err := currentContent(ctx, t.tx, doc)
+	if err != nil {
+		return c, fmt.Errorf("read %s: %w", doc, err)
+	}
+	return c, nil
+}
+
+// OpenConflicts counts the open conflicts of the document's live records
+// as the transaction sees them.
+func (t *Tx) OpenConflicts(ctx context.Context, doc handbook.DocRef) (int, error) {
+	q := `SELECT count(*) FROM conflicts c JOIN records r ON r.entity = c.entity AND r.id = c.id AND r.deleted = 0 WHERE `
+	var args []any
+	if doc.Kind == handbook.EntityMatrix {
+		q += `c.entity IN (?, ?)`
+		args = []any{handbook.EntityRole, handbook.EntityEscalation}
+	} else {
+		q += `c.entity = ? AND c.id = ?`
+		args = []any{doc.Kind, doc.ID}
+	}
+	var n int
+	if err := t.tx.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count conflicts of %s: %w", doc, err)
+	}
+	return n, nil
+}
+
+// FirstChangeAfter is when the first change of what the document says was
+// made after a moment (by its laptop's clock); ok is false when none was.
+func (s *Store) FirstChangeAfter(ctx context.Context, doc handbook.DocRef, after time.Time) (time.Time, bool, error) {
+	if err := doc.Check(); err != nil {
+		return time.Time{}, false, err
+	}
+	q := `SELECT min(hlc) FROM (` + allChanges + `) WHERE hlc > ? AND field NOT IN (` +
+		strings.TrimSuffix(strings.Repeat("?, ", len(handbook.ControlFields)), ", ") + `) AND `
+	args := []any{int64(cutoff(after))}
+	for _, f := range handbook.ControlFields {
+		args = append(args, f)
+	}
+	if doc.Kind == handbook.EntityMatrix {
+		q += `entity IN (?, ?)`
+		args = append(args, handbook.EntityRole, handbook.EntityEscalation)
+	} else {
+		q += `entity = ? AND id = ?`
+		args = append(args, doc.Kind, doc.ID)
+	}
+	var first sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, q, args...).Scan(&first); err != nil {
+		return time.Time{}, false, fmt.Errorf("read changes of %s: %w", doc, err)
+	}
+	if !first.Valid {
+		return time.Time{}, false, nil
+	}
+	return hlc.Timestamp(first.Int64).Time(), true, nil
 }

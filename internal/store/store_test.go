@@ -412,11 +412,11 @@ func TestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := s.Settings(ctx)
-	if err != nil || got != st {
+	if err != nil || !reflect.DeepEqual(got, st) {
 		t.Fatalf("settings %+v, %v", got, err)
 	}
 	hb, _ := s.Load(ctx)
-	if hb.Settings != st {
+	if !reflect.DeepEqual(hb.Settings, st) {
 		t.Errorf("load lost settings: %+v", hb.Settings)
 	}
 }

@@ -28,6 +28,7 @@ type Writer interface {
 // (what the transaction has written so far, too).
 type Reader interface {
 	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 var (
@@ -65,6 +66,19 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.r.QueryContext(ctx, query, args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+// Settings reads the handbook-wide settings as the transaction sees them.
+func (t *Tx) Settings(ctx context.Context) (handbook.Settings, error) {
+	return readSettings(ctx, t)
 }
 
 // Delete turns a record into a tombstone within the transaction.
