@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+	"time"
 
 	"ernstfall/internal/handbook"
 )
@@ -36,6 +38,36 @@ type document struct {
 	Risks         []handbook.RiskScenario    `json:"risks"`
 	Exercises     []handbook.Exercise        `json:"exercises"`
 	Actions       []handbook.Action          `json:"actions"`
+	// Document control: the history of a few documents, their releases,
+	// reviews, the distribution list and its printouts.
+	History   []historyStep           `json:"history"`
+	Releases  []releaseEntry          `json:"releases"`
+	Reviews   []handbook.DocReview    `json:"reviews"`
+	Copies    []handbook.Copy         `json:"copies"`
+	Printouts []handbook.Printout     `json:"printouts"`
+	Exchanges []handbook.CopyExchange `json:"copy_exchanges"`
+}
+
+// historyStep is an earlier state of some playbooks: each as the demo
+// has it, with the body (and summary) given here, saved at At by Author.
+type historyStep struct {
+	At        time.Time      `json:"at"`
+	Author    string         `json:"author"`
+	Playbooks []historyEntry `json:"playbooks"`
+}
+
+type historyEntry struct {
+	ID       string  `json:"id"`
+	BodyFile string  `json:"body_file"`
+	Summary  *string `json:"summary"`
+}
+
+// releaseEntry is a release whose content is what the document said after
+// history step ContentStep (counted from 1), or, when 0, what it says in
+// the demo.
+type releaseEntry struct {
+	handbook.Release
+	ContentStep int `json:"content_step"`
 }
 
 type playbookEntry struct {
@@ -62,15 +94,29 @@ const HandbookID = "019a0000-0000-7000-8000-000000000d30"
 // Every record has a fixed ID and fixed timestamps, so two calls, or two
 // laptops, yield identical records. It has no incidents and no log entries.
 func Demo() (handbook.Handbook, error) {
+	doc, hb, err := read()
+	if err != nil {
+		return handbook.Handbook{}, err
+	}
+	steps, err := history(hb, doc.History)
+	if err != nil {
+		return handbook.Handbook{}, err
+	}
+	return control(hb, doc, steps)
+}
+
+// read decodes handbook.json and returns it with the records it holds
+// (the Markdown files read in), without document control.
+func read() (document, handbook.Handbook, error) {
 	raw, err := demoFS.ReadFile(root + "/handbook.json")
 	if err != nil {
-		return handbook.Handbook{}, fmt.Errorf("read demo handbook: %w", err)
+		return document{}, handbook.Handbook{}, fmt.Errorf("read demo handbook: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var doc document
 	if err := dec.Decode(&doc); err != nil {
-		return handbook.Handbook{}, fmt.Errorf("decode demo handbook: %w", err)
+		return document{}, handbook.Handbook{}, fmt.Errorf("decode demo handbook: %w", err)
 	}
 
 	hb := handbook.Handbook{
@@ -86,21 +132,128 @@ func Demo() (handbook.Handbook, error) {
 	}
 	for _, e := range doc.Playbooks {
 		if e.Body, err = markdown(e.BodyFile); err != nil {
-			return handbook.Handbook{}, fmt.Errorf("playbook %q: %w", e.Title, err)
+			return document{}, handbook.Handbook{}, fmt.Errorf("playbook %q: %w", e.Title, err)
 		}
 		hb.Playbooks = append(hb.Playbooks, e.Playbook)
 	}
 	for _, e := range doc.CommTemplates {
 		if e.Body, err = markdown(e.BodyFile); err != nil {
-			return handbook.Handbook{}, fmt.Errorf("template %q: %w", e.Title, err)
+			return document{}, handbook.Handbook{}, fmt.Errorf("template %q: %w", e.Title, err)
 		}
 		hb.CommTemplates = append(hb.CommTemplates, e.CommTemplate)
 	}
 	for _, e := range doc.Services {
 		if e.RecoverySteps, err = markdown(e.RecoveryStepsFile); err != nil {
-			return handbook.Handbook{}, fmt.Errorf("service %q: %w", e.Name, err)
+			return document{}, handbook.Handbook{}, fmt.Errorf("service %q: %w", e.Name, err)
 		}
 		hb.Services = append(hb.Services, e.Service)
+	}
+	return doc, hb, nil
+}
+
+// Step is an earlier state of some of the demo's records, saved at a past
+// moment by a person: the demo's documents have a history.
+type Step struct {
+	At      time.Time
+	Author  string
+	Records handbook.Handbook
+}
+
+// History returns the earlier states of the demo's documents, oldest
+// first. Loading the demo writes them, at their times, before the demo
+// itself, so the documents show revisions.
+func History() ([]Step, error) {
+	doc, hb, err := read()
+	if err != nil {
+		return nil, err
+	}
+	return history(hb, doc.History)
+}
+
+// history builds the steps from the demo's final records.
+func history(hb handbook.Handbook, raw []historyStep) ([]Step, error) {
+	var out []Step
+	for i, st := range raw {
+		step := Step{At: st.At, Author: st.Author}
+		for _, e := range st.Playbooks {
+			j := slices.IndexFunc(hb.Playbooks, func(p handbook.Playbook) bool { return p.ID == e.ID })
+			if j < 0 {
+				return nil, fmt.Errorf("history step %d: no playbook %s", i+1, e.ID)
+			}
+			p := hb.Playbooks[j]
+			if e.BodyFile != "" {
+				body, err := markdown(e.BodyFile)
+				if err != nil {
+					return nil, fmt.Errorf("history step %d: %w", i+1, err)
+				}
+				p.Body = body
+			}
+			if e.Summary != nil {
+				p.Summary = *e.Summary
+			}
+			step.Records.Playbooks = append(step.Records.Playbooks, p)
+		}
+		out = append(out, step)
+	}
+	return out, nil
+}
+
+// control adds the releases, reviews, copies, printouts and exchanges,
+// filling in what follows from the rest: the content of each release and
+// the releases each printout holds.
+func control(hb handbook.Handbook, doc document, steps []Step) (handbook.Handbook, error) {
+	hb.Reviews, hb.Copies, hb.Exchanges = doc.Reviews, doc.Copies, doc.Exchanges
+	for _, r := range doc.Releases {
+		d := r.Doc()
+		var c handbook.DocContent
+		var err error
+		switch {
+		case r.ContentStep == 0:
+			c, err = handbook.ContentIn(&hb, d)
+		case r.ContentStep <= len(steps):
+			view, werr := handbook.WithContent(hb, d, handbook.DocContent{})
+			if werr != nil {
+				return hb, werr
+			}
+			for _, p := range steps[r.ContentStep-1].Records.Playbooks {
+				if p.ID == d.ID {
+					view.Playbooks = append(view.Playbooks, p)
+				}
+			}
+			c, err = handbook.ContentIn(&view, d)
+		default:
+			err = fmt.Errorf("no history step %d", r.ContentStep)
+		}
+		if err != nil {
+			return hb, fmt.Errorf("release %s of %s: %w", r.Version(), d, err)
+		}
+		if !c.Exists() {
+			return hb, fmt.Errorf("release %s of %s: the document does not exist", r.Version(), d)
+		}
+		r.Release.Content, r.Release.Hash = c, c.Hash()
+		if r.Title == "" {
+			r.Title = handbook.DocumentTitle(&hb, d, "")
+			if d.Kind == handbook.EntityMatrix {
+				r.Title = handbook.MatrixTitle
+			}
+		}
+		hb.Releases = append(hb.Releases, r.Release)
+	}
+	for _, p := range doc.Printouts {
+		then := hb
+		then.Releases = nil
+		for _, r := range hb.Releases {
+			if !r.ReleasedAt.After(p.PrintedAt) {
+				then.Releases = append(then.Releases, r)
+			}
+		}
+		p.Releases = handbook.InForce(&then)
+		printed, err := handbook.Released(then)
+		if err != nil {
+			return hb, err
+		}
+		p.Version = printed.Version()
+		hb.Printouts = append(hb.Printouts, p)
 	}
 	return hb, nil
 }

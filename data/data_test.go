@@ -638,7 +638,16 @@ func TestDemoFilesUsed(t *testing.T) {
 	for _, s := range hb.Services {
 		texts[s.RecoverySteps] = true
 	}
-	err := fs.WalkDir(demoFS, root, func(path string, d fs.DirEntry, err error) error {
+	steps, err := History()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		for _, p := range st.Records.Playbooks {
+			texts[p.Body] = true
+		}
+	}
+	err = fs.WalkDir(demoFS, root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md") {
 			return err
 		}
@@ -655,5 +664,70 @@ func TestDemoFilesUsed(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDemoDocumentControl: the ransomware playbook has a short history,
+// released by the Krisenstab-Leitung, with unreleased changes since; the
+// other documents are released; one of the four printed copies is
+// outdated.
+func TestDemoDocumentControl(t *testing.T) {
+	hb := load(t)
+	live := hb.Live()
+	steps, err := History()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) < 2 || len(steps) > 3 {
+		t.Fatalf("%d history steps, want 2 or 3", len(steps))
+	}
+	for i, s := range steps {
+		if !s.At.Before(today) || i > 0 && !s.At.After(steps[i-1].At) || s.Author == "" {
+			t.Errorf("step %d at %v by %q: steps must be in order, before %v, and name their author", i+1, s.At, s.Author, today)
+		}
+	}
+	sts, err := handbook.Statuses(&live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts := 0
+	for _, st := range sts {
+		if st.Releases.InForce == nil {
+			t.Errorf("%s %q was never released", st.Doc.Kind, st.Title)
+			continue
+		}
+		if len(st.Releases.Concurrent) > 0 {
+			t.Errorf("%s %q has releases at the same time", st.Doc.Kind, st.Title)
+		}
+		a, ok := handbook.FindApprover(&live, st.Releases.InForce.Approver)
+		if !ok || a.Contact.ID != st.Releases.InForce.ApproverContact || a.Role.Name != "Krisenstab-Leitung" {
+			t.Errorf("%q released by %q, who holds no approver role", st.Title, st.Releases.InForce.Approver)
+		}
+		if !st.Draft {
+			continue
+		}
+		drafts++
+		if st.Title != "Ransomware-Angriff" || len(st.Releases.All) != 2 || st.Releases.InForce.Version() != "1.1" {
+			t.Errorf("draft %q: %d releases, %s in force", st.Title, len(st.Releases.All), st.Releases.InForce.Version())
+		}
+		if st.NextReview.Before(today) {
+			t.Errorf("%q is overdue for review", st.Title)
+		}
+	}
+	if drafts != 1 {
+		t.Errorf("%d drafts, want the ransomware playbook only", drafts)
+	}
+	copies := handbook.CopyStatuses(&live, handbook.InForce(&live))
+	if len(copies) != 4 {
+		t.Fatalf("%d copies, want 4", len(copies))
+	}
+	for i, c := range copies {
+		want := i < 3
+		if c.Copy.Number != i+1 || c.Current() != want || c.Outdated == want || c.Pending != nil {
+			t.Errorf("copy %d: current %v, outdated %v, pending %v", c.Copy.Number, c.Current(), c.Outdated, c.Pending != nil)
+		}
+	}
+	if got := copies[3].Changed; len(got) != 1 || !strings.Contains(got[0], "01a0f6b1-26b6-7ccc-ac1f-78cefcf63f58") {
+		t.Errorf("copy 4 is outdated by %v, want the ransomware playbook", got)
 	}
 }

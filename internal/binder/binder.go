@@ -34,7 +34,7 @@ const (
 )
 
 // Sections lists every section key in print order.
-var Sections = []string{SectionCover, SectionTOC, SectionAlarm, SectionEscalation, SectionCallTree, SectionContacts,
+var Sections = []string{SectionCover, SectionTOC, SectionChanges, SectionAlarm, SectionEscalation, SectionCallTree, SectionContacts,
 	SectionPlaybooks, SectionRecovery, SectionTemplates, SectionReporting, SectionForms}
 
 // Errors a caller can tell apart with errors.Is.
@@ -73,6 +73,11 @@ type Options struct {
 	// Program names the program and its version ("Ernstfall 0.1.0"),
 	// printed small on the cover; empty leaves it out.
 	Program string
+	// Control, when set, prints what document control knows: the release
+	// line under each document's title, the change log, the copy's number
+	// or the drafts' mark. The handbook given is then what is printed:
+	// the released versions, or the drafts.
+	Control *Control
 }
 
 // Result describes a rendered binder.
@@ -101,14 +106,17 @@ func Render(ctx context.Context, w io.Writer, hb handbook.Handbook, opt Options)
 // plan is what Render decided before drawing: the filtered handbook, the
 // sections and the fixed texts.
 type plan struct {
-	opt      Options
-	hb       handbook.Handbook // live records, sorted for print
-	version  string
-	printed  time.Time
-	sections []string
-	t        texts
-	paper    string
-	toc      []tocEntry
+	opt Options
+	ct  controlTexts
+	// landscape turns the pages (the audit's wide table).
+	landscape bool
+	hb        handbook.Handbook // live records, sorted for print
+	version   string
+	printed   time.Time
+	sections  []string
+	t         texts
+	paper     string
+	toc       []tocEntry
 	// allContacts are all live contacts, whatever the team filter: roles
 	// and resources name them.
 	allContacts []handbook.Contact
@@ -125,9 +133,9 @@ func newPlan(hb handbook.Handbook, opt Options) (*plan, error) {
 	}
 	switch strings.ToLower(opt.Lang) {
 	case "", "de":
-		p.t = textsDE
+		p.t, p.ct = textsDE, controlDE
 	case "en":
-		p.t = textsEN
+		p.t, p.ct = textsEN, controlEN
 	default:
 		return nil, fmt.Errorf("%w: language %q (use de or en)", ErrBadOption, opt.Lang)
 	}
@@ -155,6 +163,9 @@ func newPlan(hb handbook.Handbook, opt Options) (*plan, error) {
 		p.sections = []string{SectionAlarm, SectionPlaybooks}
 	default:
 		p.sections = slices.Clone(Sections)
+	}
+	if opt.Control == nil {
+		p.sections = slices.DeleteFunc(p.sections, func(s string) bool { return s == SectionChanges })
 	}
 
 	live := hb.Live()

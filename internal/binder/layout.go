@@ -172,7 +172,11 @@ func (d *doc) fillRect(x, y, w, h float64, style string, r, g, b int) {
 
 // newDoc sets up a PDF with the fonts, page chrome and metadata.
 func (p *plan) newDoc(ctx context.Context) (*doc, error) {
-	pdf := gofpdf.New("P", "mm", p.paper, "")
+	orientation := "P"
+	if p.landscape {
+		orientation = "L"
+	}
+	pdf := gofpdf.New(orientation, "mm", p.paper, "")
 	for _, f := range []struct {
 		fam, style string
 		data       []byte
@@ -209,6 +213,7 @@ func (p *plan) newDoc(ctx context.Context) (*doc, error) {
 var sections = map[string]func(*doc){
 	SectionCover:      (*doc).cover,
 	SectionTOC:        (*doc).tocSection,
+	SectionChanges:    (*doc).changeLog,
 	SectionAlarm:      (*doc).alarmCard,
 	SectionEscalation: (*doc).escalation,
 	SectionCallTree:   (*doc).callTree,
@@ -245,6 +250,7 @@ func (d *doc) forget() {
 
 func (d *doc) header() {
 	d.forget()
+	d.watermark()
 	if !d.chrome() {
 		return
 	}
@@ -267,6 +273,7 @@ func (d *doc) footer(n, total int) {
 	d.pdf.CellFormat(d.right-d.left-30, 4, left, "", 0, "L", false, 0, "")
 	d.pdf.SetXY(d.left, y+1.5)
 	d.pdf.CellFormat(d.right-d.left, 4, fmt.Sprintf(d.t.pageOf, n, total), "", 0, "R", false, 0, "")
+	d.controlFooter(y + 5.5)
 }
 
 // docName is the handbook's name as the footer prints it.

@@ -21,6 +21,7 @@ func (p *plan) sectionTitle(s string) string {
 		SectionTOC: p.t.toc, SectionAlarm: p.t.alarm, SectionEscalation: p.t.escalation, SectionCallTree: p.t.callTree,
 		SectionContacts: p.t.contacts, SectionPlaybooks: p.t.playbooks, SectionRecovery: p.t.recovery,
 		SectionTemplates: p.t.templates, SectionReporting: p.t.reporting, SectionForms: p.t.forms,
+		SectionChanges: p.ct.changes,
 	}[s]
 }
 
@@ -135,6 +136,8 @@ func (d *doc) cover() {
 	}
 	d.flow([]run{{text: printed, st: style{size: 12}}}, d.left, w, lineHeight(12))
 	d.y += 10
+	d.copyCover()
+	d.draftCover()
 
 	class := cmp.Or(d.p.opt.Classification, d.p.hb.Settings.Classification, t.classification)
 	lines := d.layout([]run{{text: class, st: style{bold: true, size: 13, color: colorRed}}}, w-8)
@@ -443,6 +446,7 @@ func (d *doc) roleName(id string) string {
 func (d *doc) escalation() {
 	t := d.t
 	d.startSection(SectionEscalation, t.escalation)
+	d.docStatus(handbook.EntityMatrix, handbook.MatrixID)
 	var rows [][]cell
 	for _, l := range d.p.hb.Escalation {
 		var notify []string
@@ -639,6 +643,7 @@ func (d *doc) playbooks() {
 		}
 		d.mark("pb:" + pb.ID)
 		d.heading(pb.Title, 1)
+		d.docStatus(handbook.EntityPlaybook, pb.ID)
 		reviewed := txt(t.never, style{})
 		if !pb.LastReviewedAt.IsZero() {
 			reviewed = txt(t.date(pb.LastReviewedAt), style{})
@@ -703,6 +708,7 @@ func (d *doc) recovery() {
 		d.ensure(40)
 		d.mark("svc:" + s.ID)
 		d.heading(fmt.Sprintf("%d. %s", i+1, s.Name), 2)
+		d.docStatus(handbook.EntityService, s.ID)
 		d.flow([]run{{text: t.rto + " ", st: style{bold: true}}, {text: s.RTO.String() + "   "},
 			{text: t.rpo + " ", st: style{bold: true}}, {text: s.RPO.String() + "   "},
 			{text: t.mtd + " ", st: style{bold: true}}, {text: s.MTD.String() + "   "},
@@ -768,6 +774,7 @@ func (d *doc) templates() {
 		d.ensure(40)
 		d.mark("tpl:" + tpl.ID)
 		d.heading(tpl.Title, 2)
+		d.docStatus(handbook.EntityCommTemplate, tpl.ID)
 		d.label(t.audience, cmp.Or(t.audiences[tpl.Audience], string(tpl.Audience)))
 		d.label(t.channel, tpl.Channel)
 		if tpl.Subject != "" {

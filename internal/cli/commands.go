@@ -288,11 +288,16 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	playbook := fs.String("playbook", "", "print only this playbook (`ID or TITLE`): a pocket card")
 	team := fs.String("team", "", "list only the internal contacts of this `TEAM` (external ones stay)")
 	by := fs.String("by", "", "`NAME` of who prints, shown on the cover")
+	drafts := fs.Bool("drafts", false, "print the current drafts, marked ENTWURF on every page, instead of the released versions")
+	copies := fs.String("copies", "", "print copies of the distribution list into the folder -o: `all`, outdated or numbers (1,3)")
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
+	}
+	if *copies != "" && (*drafts || *playbook != "" || *team != "" || *sections != "") {
+		return env.usage("--copies prints whole binders of the released versions: leave out --drafts, --playbook, --team and --sections")
 	}
 	printed, err := env.printTime()
 	if err != nil {
@@ -312,7 +317,10 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
-	res, err := env.ops(st).PrintBinder(ctx, ops.PrintBinder{Path: *out, Options: opt}, env.progress())
+	if *copies != "" {
+		return printCopies(ctx, env, st, *copies, *out, opt)
+	}
+	res, err := env.ops(st).PrintBinder(ctx, ops.PrintBinder{Path: *out, Options: opt, Drafts: *drafts}, env.progress())
 	if err != nil && !ops.NotRecorded(err) {
 		if errors.Is(err, binder.ErrUnknownSection) || errors.Is(err, binder.ErrBadOption) {
 			return usagef("%v", err)

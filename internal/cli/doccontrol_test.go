@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +56,7 @@ func TestReleaseHistoryAndDiff(t *testing.T) {
 		t.Errorf("release without a note: %+v", r)
 	}
 	r = run(t, "--db", db, "release", "playbook", title, "--as", "Dr. Katrin Albers", "--note", "Erste Freigabe")
-	if r.code != 0 || !strings.Contains(r.stdout, "version 1.0 released by Dr. Katrin Albers (Krisenstab-Leitung)") {
+	if r.code != 0 || !strings.Contains(r.stdout, "version 1.1 released by Dr. Katrin Albers (Krisenstab-Leitung)") {
 		t.Fatalf("release: %+v", r)
 	}
 	editDemoPlaybook(t, db, title, func(p *handbook.Playbook) {
@@ -65,19 +67,19 @@ func TestReleaseHistoryAndDiff(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("history: %+v", r)
 	}
-	for _, want := range []string{"draft; Version 1.0 · released by Dr. Katrin Albers", "Jonas Petersen", "v1.0", "Erste Freigabe", "(created)"} {
+	for _, want := range []string{"draft; Version 1.1 · released by Dr. Katrin Albers", "Jonas Petersen", "v1.0", "v1.1", "Erste Freigabe", "Erstfreigabe des Notfallhandbuchs", "(created)"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("history lacks %q:\n%s", want, r.stdout)
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if len(lines) < 5 || !strings.HasPrefix(lines[2], "1 ") || !strings.HasPrefix(lines[4], "3 ") || !strings.Contains(lines[3], "v1.0") {
+	if len(lines) < 5 || !strings.HasPrefix(lines[2], "1 ") || !strings.HasPrefix(lines[4], "3 ") || !strings.HasSuffix(lines[2], "v1.0") || !strings.HasSuffix(lines[3], "v1.1") {
 		t.Errorf("revision lines:\n%s", r.stdout)
 	}
 
-	r = run(t, "--db", db, "diff", "playbook", title, "--from", "v1.0", "--to", "current")
-	if r.code != 0 || !strings.Contains(r.stdout, "Schreibzugriffe {+auf allen Systemen +}sofort stoppen") || !strings.Contains(r.stdout, "v1.0 → current") {
-		t.Errorf("diff v1.0 → current: %+v", r)
+	r = run(t, "--db", db, "diff", "playbook", title, "--from", "v1.1", "--to", "current")
+	if r.code != 0 || !strings.Contains(r.stdout, "Schreibzugriffe {+auf allen Systemen +}sofort stoppen") || !strings.Contains(r.stdout, "v1.1 → current") {
+		t.Errorf("diff v1.1 → current: %+v", r)
 	}
 	r = run(t, "--db", db, "diff", "playbook", title, "--from", "1", "--to", "2")
 	if r.code != 0 || !strings.Contains(r.stdout, "{+- [ ] Schreibzugriffe sofort stoppen @IT-Lead (5 min)+}") ||
@@ -101,8 +103,8 @@ func TestReleaseHistoryAndDiff(t *testing.T) {
 			Release string
 		}
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &js); err != nil || !js.Draft || js.InForce != "1.0" || len(js.Revisions) != 3 ||
-		js.Revisions[1].Release != "v1.0" || js.Revisions[2].Author != "Jonas Petersen" {
+	if err := json.Unmarshal([]byte(r.stdout), &js); err != nil || !js.Draft || js.InForce != "1.1" || len(js.Revisions) != 3 ||
+		js.Revisions[0].Release != "v1.0" || js.Revisions[1].Release != "v1.1" || js.Revisions[2].Author != "Jonas Petersen" {
 		t.Errorf("history --json: %v %+v", err, js)
 	}
 }
@@ -120,5 +122,53 @@ func TestReviewCommand(t *testing.T) {
 	r = run(t, "--db", db, "history", "matrix")
 	if r.code != 0 || !strings.Contains(r.stdout, "Rufnummern aktualisiert") || !strings.Contains(r.stdout, "Reviews:") {
 		t.Errorf("history of the matrix: %+v", r)
+	}
+}
+
+func TestCopiesCommand(t *testing.T) {
+	db := demoDB(t)
+	r := run(t, "--db", db, "copies")
+	if r.code != 0 || !strings.Contains(r.stdout, "! 4") || strings.Contains(r.stdout, "! 1  ") || !strings.Contains(r.stdout, "OUTDATED") ||
+		!strings.Contains(r.stdout, "1 copies to replace") {
+		t.Fatalf("copies: %+v", r)
+	}
+	dir := t.TempDir()
+	r = run(t, "--db", db, "binder", "--copies", "outdated", "-o", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "copy 4: wrote") || !strings.Contains(r.stdout, "notfallhandbuch-exemplar-04-von-04.pdf") {
+		t.Fatalf("binder --copies outdated: %+v", r)
+	}
+	if r := run(t, "--db", db, "binder", "--copies", "all", "-o", filepath.Join(dir, "x.pdf")); r.code != 2 || !strings.Contains(r.stderr, "names a folder") {
+		t.Errorf("--copies with a file: %+v", r)
+	}
+	r = run(t, "--db", db, "copies", "confirm", "4", "--by", "Sabine Köhler", "--note", "Altes Exemplar vernichtet")
+	if r.code != 0 || !strings.Contains(r.stdout, "copy 4: exchange confirmed by Sabine Köhler") {
+		t.Fatalf("confirm: %+v", r)
+	}
+	if r := run(t, "--db", db, "copies"); r.code != 0 || strings.Contains(r.stdout, "! ") {
+		t.Errorf("copies after the exchange: %+v", r)
+	}
+	r = run(t, "--db", db, "copies", "add", "--holder", "Jonas Petersen", "--place", "Notfallkoffer Kiel")
+	if r.code != 0 || !strings.Contains(r.stdout, "copy 5 added") {
+		t.Fatalf("copies add: %+v", r)
+	}
+	if r := run(t, "--db", db, "copies", "confirm", "9"); r.code != 1 || !strings.Contains(r.stderr, "no copy 9") {
+		t.Errorf("confirm an unknown copy: %+v", r)
+	}
+	out := filepath.Join(t.TempDir(), "audit.csv")
+	r = run(t, "--db", db, "audit", "-o", out, "--from", "2026-11-01", "--lang", "en")
+	if r.code != 0 || !strings.Contains(r.stdout, "entries") {
+		t.Fatalf("audit: %+v", r)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Exchange confirmed", "Sabine Köhler", "Copy 4 of 4", "Release,Ransomware-Angriff,1.1"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("audit.csv lacks %q", want)
+		}
+	}
+	if r := run(t, "--db", db, "audit", "-o", "x.txt"); r.code != 2 {
+		t.Errorf("audit to .txt: %+v", r)
 	}
 }

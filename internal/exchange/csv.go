@@ -84,6 +84,36 @@ func WriteCSV(w io.Writer, contacts []handbook.Contact, opt CSVOptions) error {
 	return nil
 }
 
+// WriteTable writes a table of text as CSV the way WriteCSV writes
+// contacts: UTF-8 (with a byte order mark when opt.BOM), CRLF line ends,
+// and every cell a spreadsheet would run as a formula neutralised.
+func WriteTable(w io.Writer, header []string, rows [][]string, opt CSVOptions) error {
+	if opt.BOM {
+		if _, err := w.Write(utf8BOM); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
+		}
+	}
+	cw := csv.NewWriter(w)
+	if opt.Comma != 0 {
+		cw.Comma = opt.Comma
+	}
+	cw.UseCRLF = true
+	for _, row := range append([][]string{header}, rows...) {
+		cells := make([]string, len(row))
+		for i, v := range row {
+			cells[i] = neutralise(v)
+		}
+		if err := cw.Write(cells); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
 // formulaStart are the first characters that make a spreadsheet read a
 // cell as a formula (OWASP, "CSV Injection").
 const formulaStart = "=+-@\t\r"

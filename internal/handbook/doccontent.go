@@ -1,6 +1,7 @@
 package handbook
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,26 @@ type DocRecord struct {
 	ID     string                     `json:"id"`
 	Label  string                     `json:"label,omitempty"`
 	Fields map[string]json.RawMessage `json:"fields"`
+}
+
+// UnmarshalJSON reads a record keeping its values compact, whatever
+// indentation the JSON around them had: a release read back from a
+// backup holds the same bytes it was written with.
+func (r *DocRecord) UnmarshalJSON(data []byte) error {
+	type plain DocRecord
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	for f, v := range p.Fields {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, v); err != nil {
+			return fmt.Errorf("field %s: %w", f, err)
+		}
+		p.Fields[f] = buf.Bytes()
+	}
+	*r = DocRecord(p)
+	return nil
 }
 
 // DocContent is what a document says at one moment: its live records, by

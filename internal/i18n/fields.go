@@ -55,7 +55,7 @@ var fieldKeys = map[string]string{
 	"manual_fallback":      "Manual fallback",
 	"resources":            "Resources",
 	"resources_note":       "Other resources",
-	"description":          "Description",
+	"description":          "Short description",
 	"mtd_minutes":          "MTD (minutes)",
 	"on_call":              "On-call rotation",
 	"contact_role":         "Contact role",

@@ -1,6 +1,10 @@
 package i18n
 
 import (
+	"encoding/json"
+	"io/fs"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -186,6 +190,28 @@ func TestDomainTextsTranslated(t *testing.T) {
 		for _, k := range keys {
 			if !c.Has(k) {
 				t.Errorf("%s.json lacks %q", lang, k)
+			}
+		}
+	}
+}
+
+// TestNoReservedKeys: the window's toolkit reads the catalogs as go-i18n
+// messages, where a key such as "Description" or "Other" names a part of
+// a message; one such key makes it drop the whole catalog.
+func TestNoReservedKeys(t *testing.T) {
+	reserved := []string{"id", "description", "hash", "leftdelim", "rightdelim", "zero", "one", "two", "few", "many", "other"}
+	for _, lang := range Languages {
+		raw, err := fs.ReadFile(assets.Translations, "translations/"+lang+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys map[string]string
+		if err := json.Unmarshal(raw, &keys); err != nil {
+			t.Fatal(err)
+		}
+		for k := range keys {
+			if slices.Contains(reserved, strings.ToLower(k)) {
+				t.Errorf("%s.json: the key %q is reserved by the toolkit's catalog reader", lang, k)
 			}
 		}
 	}

@@ -266,22 +266,27 @@ func TestReviews(t *testing.T) {
 		t.Errorf("reviews made revisions: %d before, %d after (%v)", len(revs), len(after), err)
 	}
 
-	// The matrix is reviewed as one document.
+	// The matrix is reviewed as one document: the demo's was reviewed on
+	// 8 October; a review now moves its next review on.
+	before := statusOf(t, o, handbook.Matrix)
+	if want := time.Date(2026, 10, 8, 9, 30, 0, 0, time.UTC).AddDate(0, 0, handbook.DefaultReviewIntervalDays); !before.NextReview.Equal(want) {
+		t.Errorf("the demo matrix's next review: %v, want %v", before.NextReview, want)
+	}
+	mr, err := o.RecordReview(ctx, RecordReview{Doc: handbook.Matrix, Reviewer: "Dr. Katrin Albers", Result: handbook.ReviewUnchanged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := statusOf(t, o, handbook.Matrix)
+	if !after.NextReview.Equal(mr.ReviewedAt.AddDate(0, 0, handbook.DefaultReviewIntervalDays)) || len(after.Reviews) != len(before.Reviews)+1 {
+		t.Errorf("after the review: next %v, %d reviews", after.NextReview, len(after.Reviews))
+	}
 	hb, err := o.st.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	hb.Reviews = nil
 	if !overdue(hb, handbook.EntityMatrix) {
-		t.Error("the matrix, never reviewed, is not overdue")
-	}
-	if _, err := o.RecordReview(ctx, RecordReview{Doc: handbook.Matrix, Reviewer: "Dr. Katrin Albers", Result: handbook.ReviewUnchanged}); err != nil {
-		t.Fatal(err)
-	}
-	if hb, err = o.st.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if overdue(hb, handbook.EntityMatrix) {
-		t.Error("the matrix is overdue after its review")
+		t.Error("a matrix never reviewed is not overdue")
 	}
 }
 
@@ -318,9 +323,10 @@ func TestConcurrentReleases(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	p := newPlaybook(t, a, "Pandemie")
 	round(a)
 	round(b)
-	doc := handbook.Matrix
+	doc := handbook.DocRef{Kind: handbook.EntityPlaybook, ID: p.ID}
 	ra, err := a.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "A"})
 	if err != nil {
 		t.Fatal(err)
@@ -342,7 +348,7 @@ func TestConcurrentReleases(t *testing.T) {
 			t.Fatalf("laptop %s: in force %+v, concurrent %d", o.st.Device(), st.Releases.InForce, len(st.Releases.Concurrent))
 		}
 		if st.Draft {
-			t.Errorf("laptop %s: the matrix reads as a draft", o.st.Device())
+			t.Errorf("laptop %s: the playbook reads as a draft", o.st.Device())
 		}
 	}
 	// A new release settles it: 1.1, superseding both.
@@ -356,5 +362,37 @@ func TestConcurrentReleases(t *testing.T) {
 		if st.Releases.InForce.Version() != "1.1" || len(st.Releases.Concurrent) != 0 || len(st.Releases.InForce.Supersedes) != 2 {
 			t.Errorf("laptop %s after the new release: %+v", o.st.Device(), st.Releases)
 		}
+	}
+}
+
+// TestLoadDemoHistory: loading the demo writes the ransomware playbook's
+// history, so it shows three revisions by their authors; the release in
+// force says what the second said.
+func TestLoadDemoHistory(t *testing.T) {
+	ctx := context.Background()
+	now := func() time.Time { return t0 }
+	o := New(openStore(t, filepath.Join(t.TempDir(), "hb.db"), now), Config{Now: now})
+	if err := o.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	doc := handbook.DocRef{Kind: handbook.EntityPlaybook, ID: "01a0f6b1-26b6-7ccc-ac1f-78cefcf63f58"}
+	revs, err := o.st.Revisions(ctx, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 3 || revs[0].Author != "Jonas Petersen" || revs[1].Author != "Dr. Katrin Albers" || !revs[0].Created {
+		t.Fatalf("demo revisions: %+v", revs)
+	}
+	st := statusOf(t, o, doc)
+	if !st.Draft || st.Releases.InForce.Version() != "1.1" || st.Releases.InForce.Hash != revs[1].Hash || st.Releases.All[0].Hash != revs[0].Hash {
+		t.Errorf("demo release state: draft %v, in force %+v", st.Draft, st.Releases.InForce)
+	}
+	if !st.DraftSince.Equal(revs[2].At) {
+		t.Errorf("draft since %v, want the third revision's time %v", st.DraftSince, revs[2].At)
+	}
+	// Other documents were made with the demo: one revision each.
+	other, err := o.st.Revisions(ctx, handbook.Matrix)
+	if err != nil || len(other) != 1 {
+		t.Errorf("matrix revisions: %d, %v", len(other), err)
 	}
 }

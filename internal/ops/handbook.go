@@ -13,14 +13,33 @@ import (
 // LoadDemo fills an empty handbook with the demo handbook, Nordlicht
 // Commerce GmbH. It takes the demo's handbook ID, so that laptops that each
 // loaded the demo can sync; a handbook that holds records already is
-// refused (store.ErrNotEmpty) before anything is written.
+// refused (store.ErrNotEmpty) before anything is written. Each step is a
+// transaction of its own; a crash between them leaves a handbook that is
+// not empty, and the demo is loaded again into a new one.
 func (o *Ops) LoadDemo(ctx context.Context) error {
 	hb, err := data.Demo()
 	if err != nil {
 		return err
 	}
+	steps, err := data.History()
+	if err != nil {
+		return err
+	}
 	if err := o.st.AdoptHandbookID(ctx, data.HandbookID); err != nil {
 		return err
+	}
+	// The demo's documents have a history: their earlier states are
+	// written first, at their times and by their authors, so that their
+	// revisions show. A clock set before those times loads the demo as
+	// it is.
+	now := o.now()
+	for _, s := range steps {
+		if s.At.After(now) {
+			break
+		}
+		if _, err := o.st.ImportAt(ctx, s.Records, s.At, s.Author); err != nil {
+			return err
+		}
 	}
 	_, err = o.st.Import(ctx, hb)
 	return err

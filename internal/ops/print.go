@@ -1,11 +1,16 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"ernstfall/internal/binder"
+	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
 )
 
@@ -13,13 +18,18 @@ import (
 type PrintBinder struct {
 	Path    string
 	Options binder.Options
+	// Drafts prints the current drafts of the documents, with "ENTWURF"
+	// on every page, instead of their released versions.
+	Drafts bool
 }
 
 // PrintBinder prints the emergency binder into Path (whole or not at all)
 // and records the printout, so the dashboard can say when the shelf copy
-// is out of date. PrintedAt defaults to now; the program's name and
-// version go on the cover. Cancelling ctx stops the rendering and leaves
-// no file behind and no printout recorded.
+// is out of date and the audit lists it. Each document prints as released
+// (never released ones as marked drafts), or with Drafts as it stands.
+// PrintedAt defaults to now; the program's name and version go on the
+// cover. Cancelling ctx stops the rendering and leaves no file behind and
+// no printout recorded.
 func (o *Ops) PrintBinder(ctx context.Context, req PrintBinder, p Progress) (binder.Result, error) {
 	opt := o.printOptions(req.Options)
 	report(p, StageLoad, 0, 0)
@@ -27,26 +37,120 @@ func (o *Ops) PrintBinder(ctx context.Context, req PrintBinder, p Progress) (bin
 	if err != nil {
 		return binder.Result{}, err
 	}
+	view, ctl, err := printView(hb, req.Drafts, lastPrinted(hb))
+	if err != nil {
+		return binder.Result{}, err
+	}
+	opt.Control = ctl
 	report(p, StageRender, 0, 0)
-	res, err := binder.WriteFile(ctx, req.Path, hb, opt)
+	res, err := binder.WriteFile(ctx, req.Path, view, opt)
 	if err != nil {
 		return binder.Result{}, err
 	}
 	report(p, StageRecord, 0, 0)
-	err = o.st.RecordPrintout(ctx, store.Printout{At: opt.PrintedAt, By: opt.PrintedBy, Version: res.Version})
+	live := hb.Live()
+	kind := handbook.PrintBinder
+	if req.Drafts {
+		kind = handbook.PrintDrafts
+	}
+	rec := handbook.Printout{Kind: kind, PrintedAt: opt.PrintedAt.UTC().Truncate(time.Second), By: opt.PrintedBy,
+		Device: o.st.Device(), Version: res.Version, Releases: handbook.InForce(&live), Pages: res.Pages}
+	return res, o.recordPrintouts(ctx, req.Path, []handbook.Printout{rec})
+}
+
+// recordPrintouts records printed binders: as records that sync (the
+// audit and the distribution list read them) and as this laptop's last
+// printout (the dashboard's note on the shelf copy). A handbook that
+// cannot be written gets a refusal that says the PDF is there.
+func (o *Ops) recordPrintouts(ctx context.Context, path string, recs []handbook.Printout) error {
+	last := recs[len(recs)-1]
+	err := o.st.Update(ctx, func(tx *store.Tx) error {
+		for i := range recs {
+			if err := put(ctx, o, tx, &recs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = o.st.RecordPrintout(ctx, store.Printout{At: last.PrintedAt, By: last.By, Version: last.Version})
+	}
 	switch {
 	case errors.Is(err, store.ErrReadOnly):
-		e := fail(CodeNotRecordedReadOnly, "Path", req.Path)
+		e := fail(CodeNotRecordedReadOnly, "Path", path)
 		e.Err = err
-		return res, e
+		return e
 	case errors.Is(err, store.ErrBusy):
-		e := fail(CodeNotRecordedBusy, "Path", req.Path)
+		e := fail(CodeNotRecordedBusy, "Path", path)
 		e.Err = err
-		return res, e
+		return e
 	case err != nil:
-		return res, fmt.Errorf("the binder was printed to %s, but: %w", req.Path, err)
+		return fmt.Errorf("the binder was printed to %s, but: %w", path, err)
 	}
-	return res, nil
+	return nil
+}
+
+// lastPrinted is when a binder of released versions (or a copy of the
+// distribution list) was last printed, on any laptop; zero when never.
+func lastPrinted(hb handbook.Handbook) time.Time {
+	var last time.Time
+	for _, p := range hb.Printouts {
+		if !p.Deleted && p.Kind != handbook.PrintDrafts && p.PrintedAt.After(last) {
+			last = p.PrintedAt
+		}
+	}
+	return last
+}
+
+// printView is the handbook as the binder prints it (the released
+// versions, or with drafts the documents as they stand) and what document
+// control adds to the pages: the release of each document, the releases
+// since the moment since (the change log), the state of every document.
+func printView(hb handbook.Handbook, drafts bool, since time.Time) (handbook.Handbook, *binder.Control, error) {
+	live := hb.Live()
+	sts, err := handbook.Statuses(&live)
+	if err != nil {
+		return hb, nil, err
+	}
+	view := hb
+	if !drafts {
+		if view, err = handbook.Released(hb); err != nil {
+			return hb, nil, err
+		}
+	}
+	ctl := &binder.Control{Drafts: drafts, Docs: map[string]binder.DocMark{}, Since: since}
+	titles := map[handbook.DocRef]string{}
+	notInForce := map[string]bool{}
+	for _, st := range sts {
+		mark := binder.DocMark{In: st.Releases.InForce, Changed: st.Releases.InForce != nil && st.Draft}
+		ctl.Docs[st.Doc.String()] = mark
+		title := st.Title
+		if st.Doc.Kind == handbook.EntityMatrix {
+			title = ""
+		}
+		titles[st.Doc] = title
+		ctl.Documents = append(ctl.Documents, binder.DocLine{Title: title, Mark: mark})
+		for _, r := range st.Releases.Concurrent {
+			notInForce[r.ID] = true
+		}
+	}
+	for _, r := range live.Releases {
+		if !since.IsZero() && !r.ReleasedAt.After(since) {
+			continue
+		}
+		title, ok := titles[r.Doc()]
+		if !ok {
+			title = r.Title
+			if r.DocKind == handbook.EntityMatrix {
+				title = ""
+			}
+		}
+		ctl.Changes = append(ctl.Changes, binder.ChangeEntry{Title: title, Release: r, NotInUse: notInForce[r.ID]})
+	}
+	slices.SortFunc(ctl.Changes, func(a, b binder.ChangeEntry) int {
+		return cmp.Or(a.Release.ReleasedAt.Compare(b.Release.ReleasedAt), strings.Compare(a.Release.ID, b.Release.ID))
+	})
+	return view, ctl, nil
 }
 
 // The binder was printed, but the printout could not be recorded.

@@ -78,8 +78,9 @@ type Store struct {
 	// Only one write transaction runs at a time (one writer connection).
 	edit hlc.Timestamp
 	// historic, when set, stamps the running transaction's changes from
-	// this reading on instead of the clock (ImportAt).
-	historic hlc.Timestamp
+	// this reading on instead of the clock, as historicAuthor's (ImportAt).
+	historic       hlc.Timestamp
+	historicAuthor string
 	// author names the person whose edits this store writes (SetAuthor).
 	authorMu sync.Mutex
 	author   string
