@@ -63,6 +63,7 @@ func newTestUI(t *testing.T) *ui {
 	if err := u.start(true); err != nil {
 		t.Fatal(err)
 	}
+	u.tasks.Wait()
 	w.Resize(fyne.NewSize(1200, 800))
 	return u
 }
@@ -148,6 +149,7 @@ func TestScreensNavigate(t *testing.T) {
 	for i, s := range u.screens {
 		t.Run(s.id, func(t *testing.T) {
 			u.nav.Select(i)
+			u.tasks.Wait() // screens that read the whole handbook draw when it is read
 			if u.current != i {
 				t.Fatalf("current screen = %d, want %d", u.current, i)
 			}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -16,15 +17,22 @@ import (
 // callTreeView shows who calls whom at each escalation level, with the
 // deputies to try and their numbers.
 func callTreeView(u *ui) view {
-	hb, err := u.st.Load(u.ctx)
-	if err != nil {
-		u.loadFailed(err)
-		return view{content: widget.NewLabel(lang.L("The handbook could not be read."))}
+	load := func(ctx context.Context) ([]handbook.CallLevel, error) {
+		hb, err := u.st.Load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return handbook.CallTree(hb, u.now()), nil
 	}
+	content := loadView(u, load, func(levels []handbook.CallLevel) fyne.CanvasObject { return callTree(u, levels) })
+	return view{content: content, changed: func([]store.Notice) { u.redraw() }}
+}
+
+// callTree draws the levels of the call tree.
+func callTree(u *ui, levels []handbook.CallLevel) fyne.CanvasObject {
 	intro := widget.NewLabel(lang.L("At each level the deciding role calls the roles below it. If someone cannot be reached, try the next deputy."))
 	intro.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(heading(lang.L("Call tree")), intro)
-	levels := handbook.CallTree(hb, u.now())
 	if len(levels) == 0 {
 		box.Add(widget.NewLabel(lang.L("No escalation levels yet. Add them under Roles & escalation.")))
 	}
@@ -49,7 +57,7 @@ func callTreeView(u *ui) view {
 		}
 		box.Add(widget.NewCard("", "", lv))
 	}
-	return view{content: container.NewVScroll(container.NewPadded(box)), changed: func([]store.Notice) { u.redraw() }}
+	return container.NewVScroll(container.NewPadded(box))
 }
 
 func roleName(r handbook.CallRole) string {

@@ -123,6 +123,7 @@ func TestCallTreeScreen(t *testing.T) {
 		t.Fatal("demo has no caller at level 1")
 	}
 	u.showScreen("calltree")
+	u.tasks.Wait()
 	caller := levels[0].Caller
 	for _, want := range []string{"Stufe 1", "Entscheidet und ruft an: " + caller.Role, caller.People[0].Name} {
 		if !hasText(u.body, want) {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -19,30 +20,64 @@ import (
 // dashboardLimit is how many items a dashboard card lists before it counts the rest.
 const dashboardLimit = 8
 
-func dashboardView(u *ui) view {
-	hb, err := u.st.Load(u.ctx)
-	if err != nil {
-		u.loadFailed(err)
-		return view{content: widget.NewLabel(lang.L("The handbook could not be read."))}
-	}
-	now := u.now()
-	live := hb.Live()
-	settings, err := u.st.Settings(u.ctx)
-	if err != nil {
-		u.loadFailed(err)
-	}
+// dashboardData is what the dashboard shows, read off the UI thread.
+type dashboardData struct {
+	hb       handbook.Handbook // live records
+	version  string
+	changed  time.Time
+	settings handbook.Settings
+	printout store.Printout
+	now      time.Time
+	reviews  []handbook.ReviewItem
+	stale    []handbook.Contact
+	actions  []handbook.Action
+	findings []handbook.Finding
+}
 
-	title := settings.Organisation
+// loadDashboard reads and computes what the dashboard shows.
+func loadDashboard(ctx context.Context, u *ui) (dashboardData, error) {
+	hb, err := u.st.Load(ctx)
+	if err != nil {
+		return dashboardData{}, err
+	}
+	d := dashboardData{hb: hb.Live(), version: hb.Version(), changed: hb.LastChange(), now: u.now()}
+	if d.settings, err = u.st.Settings(ctx); err != nil {
+		return d, err
+	}
+	if d.printout, err = u.st.LastPrintout(ctx); err != nil {
+		return d, err
+	}
+	d.reviews = handbook.OverdueReviews(d.hb, d.now)
+	d.stale = handbook.StaleContacts(d.hb.Contacts, d.now, handbook.DefaultStaleAfterDays)
+	d.actions = handbook.OpenActions(d.hb.Actions, d.now)
+	_, d.findings = handbook.RestoreOrder(d.hb.Services)
+	return d, nil
+}
+
+// dashboardView reads the handbook in the background; the cards appear
+// when it is read. It follows the store's notices.
+func dashboardView(u *ui) view {
+	content := loadView(u, func(ctx context.Context) (dashboardData, error) { return loadDashboard(ctx, u) }, func(d dashboardData) fyne.CanvasObject {
+		return dashboard(u, d)
+	})
+	return view{content: content, changed: func([]store.Notice) { u.redraw() }}
+}
+
+// dashboard draws the cards. Only the items a card lists become widgets:
+// thousands of stale contacts must not slow the screen down.
+func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
+	live, now := d.hb, d.now
+	title := d.settings.Organisation
 	if title == "" {
 		title = lang.L("Emergency handbook")
 	}
 	head := heading(title)
 	head.SizeName = theme.SizeNameHeadingText
 	facts := widget.NewLabel(lang.L("{{.Playbooks}} playbooks · {{.Contacts}} contacts · {{.Services}} services · version {{.Version}}",
-		map[string]any{"Playbooks": len(live.Playbooks), "Contacts": len(live.Contacts), "Services": len(live.Services), "Version": hb.Version()}))
+		map[string]any{"Playbooks": len(live.Playbooks), "Contacts": len(live.Contacts), "Services": len(live.Services), "Version": d.version}))
 
-	var reviews []fyne.CanvasObject
-	for _, r := range handbook.OverdueReviews(live, now) {
+	review := func(i int) fyne.CanvasObject {
+		r := d.reviews[i]
 		if r.Entity == handbook.EntityMatrix {
 			r.Title = lang.L(r.Title)
 		}
@@ -50,22 +85,22 @@ func dashboardView(u *ui) view {
 		if !r.DueAt.IsZero() {
 			text = lang.L("{{.Title}} – due {{.Date}}", map[string]any{"Title": r.Title, "Date": day(r.DueAt)})
 		}
-		reviews = append(reviews, u.link(text, r.Entity, r.ID))
+		return u.link(text, r.Entity, r.ID)
 	}
-	var stale []fyne.CanvasObject
-	for _, c := range handbook.StaleContacts(live.Contacts, now, handbook.DefaultStaleAfterDays) {
+	stale := func(i int) fyne.CanvasObject {
+		c := d.stale[i]
 		text := lang.L("{{.Name}} – never verified", map[string]any{"Name": c.Name})
 		if !c.LastVerifiedAt.IsZero() {
 			text = lang.L("{{.Name}} – verified {{.Date}}", map[string]any{"Name": c.Name, "Date": day(c.LastVerifiedAt)})
 		}
-		stale = append(stale, u.link(text, handbook.EntityContact, c.ID))
+		return u.link(text, handbook.EntityContact, c.ID)
 	}
 	contacts := names{}
 	for _, c := range live.Contacts {
 		contacts[c.ID] = c.Name
 	}
-	var actions []fyne.CanvasObject
-	for _, a := range handbook.OpenActions(live.Actions, now) {
+	action := func(i int) fyne.CanvasObject {
+		a := d.actions[i]
 		due := day(a.Due)
 		if due == "" {
 			due = lang.L("no due date")
@@ -74,42 +109,44 @@ func dashboardView(u *ui) view {
 		if a.Overdue(now) {
 			text = "⚠ " + text
 		}
-		actions = append(actions, u.link(text, handbook.EntityAction, a.ID))
+		return u.link(text, handbook.EntityAction, a.ID)
 	}
-	_, restore := handbook.RestoreOrder(live.Services)
-	var findings []fyne.CanvasObject
-	for _, f := range restore {
-		findings = append(findings, u.link(findingText(f), f.Entity, f.ID))
+	finding := func(i int) fyne.CanvasObject {
+		f := d.findings[i]
+		return u.link(findingText(f), f.Entity, f.ID)
 	}
-
 	grid := container.NewGridWithColumns(2,
-		card(lang.L("Overdue reviews"), reviews, lang.L("All documents are reviewed.")),
-		staleCard(u, stale),
-		card(lang.L("Open actions"), actions, lang.L("No open actions.")),
-		card(lang.L("Restore order findings"), findings, lang.L("The restore order is consistent.")),
+		cardOf(lang.L("Overdue reviews"), len(d.reviews), review, lang.L("All documents are reviewed.")),
+		staleCard(u, len(d.stale), stale),
+		cardOf(lang.L("Open actions"), len(d.actions), action, lang.L("No open actions.")),
+		cardOf(lang.L("Restore order findings"), len(d.findings), finding, lang.L("The restore order is consistent.")),
 		syncCard(u),
-		printCard(u, hb, now),
+		printCard(u, d),
 	)
-	content := container.NewVScroll(container.NewPadded(container.NewVBox(append(append([]fyne.CanvasObject{head, facts}, incidentCards(u, hb.Live(), now)...), grid)...)))
-	return view{content: content, changed: func([]store.Notice) { u.redraw() }}
+	return container.NewVScroll(container.NewPadded(container.NewVBox(append(append([]fyne.CanvasObject{head, facts}, incidentCards(u, live, now)...), grid)...)))
 }
 
 // card lists items, at most dashboardLimit of them, or says none is there;
 // extra follows below the items.
 func card(title string, items []fyne.CanvasObject, none string, extra ...fyne.CanvasObject) fyne.CanvasObject {
+	return cardOf(title, len(items), func(i int) fyne.CanvasObject { return items[i] }, none, extra...)
+}
+
+// cardOf is card for n items made by item, which is called only for the
+// items listed.
+func cardOf(title string, n int, item func(i int) fyne.CanvasObject, none string, extra ...fyne.CanvasObject) fyne.CanvasObject {
 	box := container.NewVBox()
-	if len(items) == 0 {
+	if n == 0 {
 		box.Add(widget.NewLabel("✓ " + none))
 	}
-	for i, it := range items {
-		if i == dashboardLimit {
-			box.Add(widget.NewLabel(lang.L("… and {{.N}} more", map[string]any{"N": len(items) - dashboardLimit})))
-			break
-		}
-		box.Add(it)
+	for i := range min(n, dashboardLimit) {
+		box.Add(item(i))
 	}
-	if len(items) > 0 {
-		title = fmt.Sprintf("%s (%d)", title, len(items))
+	if n > dashboardLimit {
+		box.Add(widget.NewLabel(lang.L("… and {{.N}} more", map[string]any{"N": n - dashboardLimit})))
+	}
+	if n > 0 {
+		title = fmt.Sprintf("%s (%d)", title, n)
 	}
 	for _, o := range extra {
 		box.Add(o)
@@ -125,16 +162,16 @@ func (u *ui) link(text string, e handbook.Entity, id string) *widget.Hyperlink {
 	return h
 }
 
-func printCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject {
+func printCard(u *ui, d dashboardData) fyne.CanvasObject {
 	box := container.NewVBox()
-	p, err := u.st.LastPrintout(u.ctx)
+	p := d.printout
 	switch {
-	case err != nil || p.At.IsZero():
+	case p.At.IsZero():
 		warn := widget.NewLabel("⚠ " + lang.L("Printout outdated: the binder has never been printed on this computer."))
 		warn.Importance = widget.WarningImportance
 		warn.Wrapping = fyne.TextWrapWord
 		box.Add(warn)
-	case hb.LastChange().After(p.At):
+	case d.changed.After(p.At):
 		warn := widget.NewLabel("⚠ " + lang.L("Printout outdated: the handbook changed after the binder was printed on {{.Date}}.", map[string]any{"Date": day(p.At)}))
 		warn.Importance = widget.WarningImportance
 		warn.Wrapping = fyne.TextWrapWord

@@ -87,6 +87,7 @@ func TestCloseDialogShowsOpenReports(t *testing.T) {
 	}
 
 	u.showScreen("dashboard")
+	u.tasks.Wait()
 	for _, want := range []string{"Offene Meldungen (2)", "DSGVO Art. 33 · ⚠ überfällig seit", "Datenpanne im Kundenportal (abgeschlossen)"} {
 		if !hasText(u.body, want) {
 			t.Fatalf("dashboard lacks %q: %q", want, texts(u.body))
@@ -106,6 +107,7 @@ func TestCloseDialogShowsOpenReports(t *testing.T) {
 	find(t, w, "reason", func(e *widget.Entry) bool { return e.MultiLine }).SetText("kein hohes Risiko für die Betroffenen")
 	test.Tap(findButton(t, w, "Für nicht erforderlich erklären"))
 	u.showScreen("dashboard")
+	u.tasks.Wait()
 	if hasText(u.body, "Offene Meldungen") {
 		t.Errorf("the card stays after the reports were done: %q", texts(u.body))
 	}

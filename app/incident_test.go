@@ -331,6 +331,7 @@ func TestIncidentLifecycle(t *testing.T) {
 			t.Fatal("badge still shows a running incident")
 		}
 		u.showScreen("dashboard")
+		u.tasks.Wait()
 		if !hasText(u.body, "Playbook-Review empfohlen nach Vorfall") || !hasText(u.body, pb.Title) {
 			t.Fatalf("dashboard does not suggest the review: %q", texts(u.body))
 		}
@@ -375,6 +376,7 @@ func TestIncidentBadgeAndDashboard(t *testing.T) {
 				t.Fatalf("badge %q visible %v, want %q", u.badge.Text, got, tt.wantBadge)
 			}
 			u.show(0)
+			u.tasks.Wait()
 			if got := hasText(u.body, "Laufende Vorfälle"); got != tt.wantCard {
 				t.Fatalf("dashboard card shown = %v, want %v", got, tt.wantCard)
 			}

@@ -43,6 +43,7 @@ func TestPrintBinderFromTheApp(t *testing.T) {
 	if _, err := u.st.Import(u.ctx, handbook.Handbook{Contacts: []handbook.Contact{c}}); err != nil {
 		t.Fatal(err)
 	}
+	u.tasks.Wait() // the dashboard reads the handbook again after the notice
 	if !hasText(u.body, "Ausdruck veraltet") {
 		t.Error("dashboard does not warn after a change made since printing")
 	}

@@ -27,6 +27,8 @@ type task struct {
 	title  string
 	cancel context.CancelFunc
 
+	// mu guards the status, and orders showing the dialog against the
+	// end of the operation where the UI thread does not (tests).
 	mu     sync.Mutex
 	status ops.Status
 	// shown is the status on screen; drawing is set while an update waits
@@ -34,7 +36,8 @@ type task struct {
 	shown   ops.Status
 	drawing bool
 
-	// The fields below belong to the UI thread.
+	// The fields below belong to the UI thread; finished and dlg are also
+	// guarded by mu.
 	finished bool
 	dlg      dialog.Dialog
 	stage    *widget.Label
@@ -58,10 +61,12 @@ func (u *ui) run(title string, work func(ctx context.Context, p ops.Progress) er
 		timer.Stop()
 		cancel()
 		u.do(func() {
+			t.mu.Lock()
 			t.finished = true
 			if t.dlg != nil {
 				t.dlg.Hide()
 			}
+			t.mu.Unlock()
 			done(err)
 		})
 	}()
@@ -82,6 +87,8 @@ func (t *task) Report(s ops.Status) {
 
 // show puts up the dialog, unless the operation finished meanwhile.
 func (t *task) show() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.finished || t.dlg != nil {
 		return
 	}
@@ -93,19 +100,21 @@ func (t *task) show() {
 	t.dlg = dialog.NewCustomWithoutButtons(t.title,
 		container.NewVBox(t.stage, container.NewStack(t.bar, t.spinner), container.NewCenter(t.stop)), t.u.win)
 	t.dlg.Resize(fyne.NewSize(460, 180))
-	t.mu.Lock()
 	t.drawing = true
-	t.mu.Unlock()
-	t.draw()
+	t.drawLocked()
 	t.dlg.Show()
 }
 
 // draw shows the latest status, on the UI thread.
 func (t *task) draw() {
 	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.drawLocked()
+}
+
+func (t *task) drawLocked() {
 	s := t.status
 	t.drawing = false
-	t.mu.Unlock()
 	if t.dlg == nil || t.finished || s == t.shown && t.stage.Text != "" {
 		return
 	}
@@ -137,3 +146,25 @@ func (t *task) abort() {
 
 // cancelled reports whether err says the person cancelled the operation.
 func cancelled(err error) bool { return errors.Is(err, context.Canceled) }
+
+// loadView is a screen whose data takes a while to read: it shows a
+// moving bar while load runs off the UI thread, then what build draws
+// from the data. u.tasks counts the loads.
+func loadView[T any](u *ui, load func(ctx context.Context) (T, error), build func(T) fyne.CanvasObject) fyne.CanvasObject {
+	box := container.NewStack(container.NewCenter(container.NewGridWrap(fyne.NewSize(240, 40), widget.NewProgressBarInfinite())))
+	u.tasks.Add(1)
+	go func() {
+		defer u.tasks.Done()
+		data, err := load(u.ctx)
+		u.do(func() {
+			if err != nil {
+				u.loadFailed(err)
+				box.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("The handbook could not be read."))}
+			} else {
+				box.Objects = []fyne.CanvasObject{build(data)}
+			}
+			box.Refresh()
+		})
+	}()
+	return box
+}

@@ -120,10 +120,10 @@ func (v *verifier) edit() {
 
 // staleCard is the dashboard card of stale contacts, with the way to the
 // verification round.
-func staleCard(u *ui, stale []fyne.CanvasObject) fyne.CanvasObject {
-	if len(stale) == 0 {
-		return card(lang.L("Stale contacts"), stale, lang.L("All contacts are verified."))
+func staleCard(u *ui, n int, stale func(i int) fyne.CanvasObject) fyne.CanvasObject {
+	if n == 0 {
+		return cardOf(lang.L("Stale contacts"), 0, stale, lang.L("All contacts are verified."))
 	}
 	start := widget.NewButtonWithIcon(lang.L("Verify contacts"), theme.ConfirmIcon(), func() { u.guard(u.verifyContacts) })
-	return card(lang.L("Stale contacts"), stale, lang.L("All contacts are verified."), container.NewHBox(start))
+	return cardOf(lang.L("Stale contacts"), n, stale, lang.L("All contacts are verified."), container.NewHBox(start))
 }
