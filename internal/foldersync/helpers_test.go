@@ -40,6 +40,8 @@ type laptop struct {
 	st  *store.Store
 	now func() time.Time
 	eng *Engine
+	// decide is what it does with mass deletions held back.
+	decide map[string]DeletionChoice
 }
 
 func openLaptop(t testing.TB, dir string, now func() time.Time) *laptop {
@@ -62,7 +64,7 @@ func (l *laptop) sync(t testing.TB, folder string) Report {
 }
 
 func (l *laptop) opts(folder string) Options {
-	return Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1}
+	return Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1, Deletions: l.decide}
 }
 
 // join makes newcomers members: each files its join request, member

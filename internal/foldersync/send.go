@@ -1,6 +1,7 @@
 package foldersync
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdh"
 	"encoding/json"
@@ -173,7 +174,8 @@ func (r *round) adopt(ctx context.Context, name string, seq int64) error {
 	}
 	for i, c := range b.Changes {
 		u := unsent[i]
-		if u.HLC != c.HLC || u.Entity != c.Entity || u.ID != c.ID || u.Field != c.Field {
+		if u.HLC != c.HLC || u.Entity != c.Entity || u.ID != c.ID || u.Field != c.Field ||
+			u.BaseHLC != c.BaseHLC || u.BaseDevice != c.BaseDevice || !sameJSON(u.Value, c.Value) {
 			return notMine
 		}
 	}
@@ -360,3 +362,12 @@ func (r *round) writeKeyFile(to string, pub seal.Public, k seal.Key) error {
 }
 
 func ecdhPrivate(b []byte) (*ecdh.PrivateKey, error) { return ecdh.X25519().NewPrivateKey(b) }
+
+// sameJSON reports whether two JSON values are equal once compacted.
+func sameJSON(a, b []byte) bool {
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}

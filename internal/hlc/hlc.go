@@ -34,6 +34,14 @@ func New(wallMillis int64, counter uint16) Timestamp {
 	return Timestamp(wallMillis<<counterBits | int64(counter))
 }
 
+// Next is the timestamp right after t; the largest one stays put.
+func (t Timestamp) Next() Timestamp {
+	if t == Timestamp(1<<63-1) {
+		return t
+	}
+	return t + 1
+}
+
 // WallMillis is the physical part of the timestamp.
 func (t Timestamp) WallMillis() int64 { return int64(t) >> counterBits }
 

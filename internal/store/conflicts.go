@@ -190,8 +190,38 @@ func (s *Store) writeLocal(ctx context.Context, tx *sql.Tx, e handbook.Entity, i
 	if err != nil {
 		return err
 	}
+	if ts, err = s.aboveKnown(ctx, tx, e, id, field, ts); err != nil {
+		return err
+	}
 	_, err = tx.StmtContext(ctx, s.stmts.outbox).ExecContext(ctx, e, id, field, string(value), int64(ts), s.device, int64(base.HLC), base.Device, int64(edit))
 	return err
+}
+
+// aboveKnown is ts, or just above every version of the field this laptop
+// knows (and, for a deletion, of every field of the record), whichever is
+// greater. The clock itself never runs more than a day past the wall
+// clock (a laptop whose clock is years ahead cannot drag it along), so a
+// field that laptop wrote may carry a reading beyond it; a change made
+// here after seeing that value must still order after it, or another
+// laptop would let the old value win over the newer edit.
+func (s *Store) aboveKnown(ctx context.Context, tx *sql.Tx, e handbook.Entity, id, field string, ts hlc.Timestamp) (hlc.Timestamp, error) {
+	all := 0
+	if field == "deleted" {
+		all = 1
+	}
+	var known sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT max(h) FROM (
+			SELECT hlc AS h FROM field_versions WHERE entity = ? AND id = ? AND (field = ? OR ? = 1)
+			UNION ALL SELECT hlc FROM conflicts WHERE entity = ? AND id = ? AND field = ?
+			UNION ALL SELECT hlc FROM outbox WHERE entity = ? AND id = ? AND field = ?)`,
+		e, id, field, all, e, id, field, e, id, field).Scan(&known)
+	if err != nil {
+		return 0, err
+	}
+	if k := hlc.Timestamp(known.Int64); k >= ts {
+		ts = k.Next()
+	}
+	return ts, nil
 }
 
 type queryer interface {

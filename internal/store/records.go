@@ -498,6 +498,11 @@ func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, e handbook.Entity
 		if err != nil {
 			return err
 		}
+		if exists {
+			if ts, err = s.aboveKnown(ctx, tx, e, id, f, ts); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.StmtContext(ctx, s.stmts.outbox).ExecContext(ctx, e, id, f, string(value), int64(ts), s.device, baseHLC, baseDevice, int64(edit)); err != nil {
 			return err
 		}

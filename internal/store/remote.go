@@ -1121,16 +1121,22 @@ func (s *Store) KeepRecords(ctx context.Context, refs []RecordRef) (int, error) 
 func (s *Store) RenewDevice(ctx context.Context) (string, string, error) {
 	old, fresh := s.device, handbook.NewID()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// A change is named by its field and version: readings repeat
+		// across fields where a change was stamped above a field's
+		// version (see stamp).
 		for _, q := range []string{
-			`CREATE TEMP TABLE IF NOT EXISTS renew_hlc (hlc INTEGER PRIMARY KEY)`,
-			`DELETE FROM renew_hlc`,
-			`INSERT INTO renew_hlc SELECT hlc FROM outbox WHERE device = :old AND sent = 0`,
-			`UPDATE field_versions SET device = :new WHERE device = :old AND hlc IN (SELECT hlc FROM renew_hlc)`,
-			`UPDATE conflicts SET device = :new WHERE device = :old AND hlc IN (SELECT hlc FROM renew_hlc)`,
-			`UPDATE outbox SET base_device = :new WHERE base_device = :old AND base_hlc IN (SELECT hlc FROM renew_hlc)`,
+			`CREATE TEMP TABLE IF NOT EXISTS renew_changes (entity TEXT, id TEXT, field TEXT, hlc INTEGER)`,
+			`DELETE FROM renew_changes`,
+			`INSERT INTO renew_changes SELECT entity, id, field, hlc FROM outbox WHERE device = :old AND sent = 0`,
+			`UPDATE field_versions SET device = :new WHERE device = :old AND EXISTS (SELECT 1 FROM renew_changes r
+				WHERE r.entity = field_versions.entity AND r.id = field_versions.id AND r.field = field_versions.field AND r.hlc = field_versions.hlc)`,
+			`UPDATE conflicts SET device = :new WHERE device = :old AND EXISTS (SELECT 1 FROM renew_changes r
+				WHERE r.entity = conflicts.entity AND r.id = conflicts.id AND r.field = conflicts.field AND r.hlc = conflicts.hlc)`,
+			`UPDATE outbox SET base_device = :new WHERE base_device = :old AND EXISTS (SELECT 1 FROM renew_changes r
+				WHERE r.entity = outbox.entity AND r.id = outbox.id AND r.field = outbox.field AND r.hlc = outbox.base_hlc)`,
 			`UPDATE outbox SET device = :new WHERE device = :old AND sent = 0`,
 			`UPDATE meta SET value = :new WHERE key = 'device_id'`,
-			`DELETE FROM renew_hlc`,
+			`DELETE FROM renew_changes`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, sql.Named("old", old), sql.Named("new", fresh)); err != nil {
 				return err

@@ -444,11 +444,13 @@ func (s *Store) loadIdentity(ctx context.Context) error {
 	s.device = device
 	n, _ := strconv.ParseInt(last, 10, 64)
 	s.savedHLC = n
-	// The field versions may hold a newer reading than the one saved at
-	// close (a crash). Readings taken over from other laptops count only
-	// up to the bound past this laptop's wall clock, so one laptop with a
-	// wrong clock cannot drag this one along for good. This laptop's own
-	// changes always count: it never issues a reading twice.
+	// The field versions and the outbox may hold a newer reading than the
+	// one saved at close (a crash). All of them count only up to the bound
+	// past this laptop's wall clock, so that a laptop with a wrong clock
+	// cannot drag this one along for good (nor a change of this laptop
+	// stamped after such a reading, see stamp). A reading issued again
+	// after a crash cannot clash: a change to a field is always stamped
+	// above every version of that field.
 	var seen, own sql.NullInt64
 	if err := s.w.QueryRowContext(ctx, `SELECT max(hlc) FROM field_versions`).Scan(&seen); err != nil {
 		return fmt.Errorf("open store: clock: %w", err)
@@ -456,7 +458,7 @@ func (s *Store) loadIdentity(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, `SELECT max(hlc) FROM outbox WHERE device = ?`, s.device).Scan(&own); err != nil {
 		return fmt.Errorf("open store: clock: %w", err)
 	}
-	n = max(min(max(n, seen.Int64), int64(hlc.Bound(s.now()))), own.Int64)
+	n = min(max(n, seen.Int64, own.Int64), int64(hlc.Bound(s.now())))
 	s.clock = hlc.NewClock(s.now, hlc.Timestamp(n))
 	return nil
 }

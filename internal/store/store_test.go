@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/hlc"
 )
 
 var t0 = time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
@@ -394,13 +395,76 @@ func TestIdentityPersists(t *testing.T) {
 	Put(ctx, s, &c)
 	last := s.clock.Last()
 	s.Close()
-	s2 := open(t, path)
+	s2, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
 	hb2, _ := s2.HandbookID(ctx)
 	if s2.Device() != dev || hb1 != hb2 || hb1 == "" {
 		t.Errorf("identity changed on reopen: device %s→%s, handbook %s→%s", dev, s2.Device(), hb1, hb2)
 	}
 	if s2.clock.Last() < last {
 		t.Errorf("clock went back on reopen: %v < %v", s2.clock.Last(), last)
+	}
+}
+
+// TestClockFollowsAWallClockSetRight: a laptop whose clock ran years
+// ahead and was set right goes back to its wall clock (plus the day of
+// tolerance) rather than stamping years ahead for good; its next edit of
+// a field it wrote years ahead still orders after that edit.
+func TestClockFollowsAWallClockSetRight(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hb.db")
+	ahead := t0.AddDate(10, 0, 0)
+	s, err := Open(ctx, path, Options{Now: func() time.Time { return ahead }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := handbook.Contact{Name: "Zukunft", Email: "z@example.com"}
+	if err := Put(ctx, s, &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, path, Options{Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got := s2.clock.Last().Time(); got.After(t0.Add(hlc.MaxAhead + time.Second)) {
+		t.Fatalf("clock stays at %v after the wall clock was set to %v", got, t0)
+	}
+	before, err := s2.Unsent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Email = "jetzt@example.com"
+	d := handbook.Contact{Name: "Neu", Email: "n@example.com"}
+	if err := Put(ctx, s2, &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := Put(ctx, s2, &d); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s2.Unsent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oldEmail hlc.Timestamp
+	for _, ch := range before {
+		if ch.Field == "email" {
+			oldEmail = ch.HLC
+		}
+	}
+	for _, ch := range after[len(before):] {
+		switch {
+		case ch.ID == c.ID && ch.Field == "email" && ch.HLC <= oldEmail:
+			t.Errorf("the new email (%v) orders before the one written years ahead (%v)", ch.HLC, oldEmail)
+		case ch.ID == d.ID && ch.HLC.Time().After(t0.Add(hlc.MaxAhead+time.Second)):
+			t.Errorf("a new record is stamped %v, years ahead", ch.HLC)
+		}
 	}
 }
 
