@@ -1134,6 +1134,9 @@ func (s *Store) RenewDevice(ctx context.Context) (string, string, error) {
 				WHERE r.entity = conflicts.entity AND r.id = conflicts.id AND r.field = conflicts.field AND r.hlc = conflicts.hlc)`,
 			`UPDATE outbox SET base_device = :new WHERE base_device = :old AND EXISTS (SELECT 1 FROM renew_changes r
 				WHERE r.entity = outbox.entity AND r.id = outbox.id AND r.field = outbox.field AND r.hlc = outbox.base_hlc)`,
+			`INSERT INTO edits(device, edit, author) SELECT :new, edit, author FROM edits
+				WHERE device = :old AND edit IN (SELECT edit FROM outbox WHERE device = :old AND sent = 0)
+				ON CONFLICT(device, edit) DO NOTHING`,
 			`UPDATE outbox SET device = :new WHERE device = :old AND sent = 0`,
 			`UPDATE meta SET value = :new WHERE key = 'device_id'`,
 			`DELETE FROM renew_changes`,
