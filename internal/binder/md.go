@@ -1,7 +1,6 @@
 package binder
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -14,8 +13,6 @@ import (
 // mdSource is one Markdown text being rendered.
 type mdSource struct {
 	src []byte
-	// steps are the task items by source line, for role and time target.
-	steps map[int]markdown.Step
 	// fillIn prints placeholders as lines to write on.
 	fillIn bool
 }
@@ -23,12 +20,8 @@ type mdSource struct {
 // markdown renders Markdown between x and x+width: one walk over the
 // syntax tree. Whatever the walk does not know prints as plain text.
 func (d *doc) markdown(src string, x, width float64, fillIn bool) {
-	m := &mdSource{src: []byte(src), steps: map[int]markdown.Step{}, fillIn: fillIn}
-	tree := markdown.Parse(m.src)
-	for _, s := range markdown.StepsOf(tree, m.src) {
-		m.steps[s.Line] = s
-	}
-	d.blocks(tree, m, x, width)
+	m := &mdSource{src: []byte(src), fillIn: fillIn}
+	d.blocks(markdown.Parse(m.src), m, x, width)
 }
 
 func (d *doc) blocks(n ast.Node, m *mdSource, x, width float64) {
@@ -188,7 +181,7 @@ func (d *doc) task(box *east.TaskCheckBox, m *mdSource, x, width float64) {
 	const colW = 46.0
 	lh := lineHeight(sizeBody)
 	para := box.Parent()
-	step := m.steps[lineOf(para, m.src)]
+	step := markdown.StepOf(box, m.src)
 	runs, target := stripStep(d.inlines(para, m, style{}), step)
 	textX, textW := x+6, width-6-colW-2
 	lines := d.layout(runs, textW)
@@ -237,14 +230,6 @@ func (d *doc) task(box *east.TaskCheckBox, m *mdSource, x, width float64) {
 	for c := para.NextSibling(); c != nil; c = c.NextSibling() {
 		d.block(c, m, textX, width-6)
 	}
-}
-
-// lineOf is the 1-based source line where block n starts.
-func lineOf(n ast.Node, src []byte) int {
-	if lines := n.Lines(); lines != nil && lines.Len() > 0 {
-		return bytes.Count(src[:lines.At(0).Start], []byte("\n")) + 1
-	}
-	return 0
 }
 
 // stripStep removes the role mention and the time target from a step's

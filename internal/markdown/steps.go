@@ -159,11 +159,7 @@ func collapseSpaces(s string) string {
 // included, in document order. Task items inside code blocks are text, not steps.
 func Steps(src string) []Step {
 	source := []byte(src)
-	return StepsOf(Parse(source), source)
-}
-
-// StepsOf is Steps for a syntax tree already parsed from source.
-func StepsOf(doc ast.Node, source []byte) []Step {
+	doc := Parse(source)
 	var (
 		steps []Step
 		phase string
@@ -183,7 +179,11 @@ func StepsOf(doc ast.Node, source []byte) []Step {
 			}
 			return ast.WalkSkipChildren, nil
 		case *east.TaskCheckBox:
-			step := newStep(n, source, phase)
+			step := StepOf(n, source)
+			step.Phase, step.Line = phase, 1
+			if lines := n.Parent().Lines(); lines.Len() > 0 {
+				step.Line = bytes.Count(source[:lines.At(0).Start], []byte("\n")) + 1
+			}
 			base := stepKey(phase, step.Text)
 			seen[base]++
 			step.Key = base
@@ -197,12 +197,12 @@ func StepsOf(doc ast.Node, source []byte) []Step {
 	return steps
 }
 
-func newStep(box *east.TaskCheckBox, source []byte, phase string) Step {
+// StepOf reads the step whose check box is box, in a syntax tree parsed
+// from source: its text, role and time target. Phase, Line and Key need
+// the whole text; Steps fills them in.
+func StepOf(box *east.TaskCheckBox, source []byte) Step {
 	block := box.Parent()
-	step := Step{Phase: phase, Checked: box.IsChecked, Line: 1}
-	if lines := block.Lines(); lines.Len() > 0 {
-		step.Line = bytes.Count(source[:lines.At(0).Start], []byte("\n")) + 1
-	}
+	step := Step{Checked: box.IsChecked}
 	text := plainText(block, source)
 	if start, end, ok := findRole(text); ok {
 		step.Role = text[start:end]
