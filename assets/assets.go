@@ -4,16 +4,17 @@ package assets
 
 import _ "embed"
 
-// The Go fonts (Bigelow & Holmes, BSD licence, see fonts/LICENSE) cover
-// umlauts, ß, €, typographic quotes and dashes.
+// DejaVu Sans and DejaVu Sans Mono (Bitstream Vera and Arev licences, see
+// fonts/LICENSE) cover umlauts, ß, €, typographic quotes and dashes, and
+// print "-" as a hyphen, not as a dash.
 var (
-	//go:embed fonts/Go-Regular.ttf
+	//go:embed fonts/DejaVuSans.ttf
 	FontRegular []byte
-	//go:embed fonts/Go-Bold.ttf
+	//go:embed fonts/DejaVuSans-Bold.ttf
 	FontBold []byte
-	//go:embed fonts/Go-Italic.ttf
+	//go:embed fonts/DejaVuSans-Oblique.ttf
 	FontItalic []byte
-	//go:embed fonts/Go-Mono.ttf
+	//go:embed fonts/DejaVuSansMono.ttf
 	FontMono []byte
 	//go:embed fonts/LICENSE
 	FontLicense string

@@ -458,7 +458,8 @@ func TestBinderOptions(t *testing.T) {
 			e, res := render(t, hb, tc.opt)
 			all := e.all()
 			for _, w := range tc.want {
-				if !strings.Contains(all, w) {
+				// A name may wrap in its column.
+				if !strings.Contains(squeeze(all), squeeze(w)) {
 					t.Errorf("lacks %q", w)
 				}
 			}

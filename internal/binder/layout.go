@@ -13,8 +13,8 @@ import (
 
 // Font families registered with the PDF.
 const (
-	famSans = "go"
-	famMono = "gomono"
+	famSans = "dejavu"
+	famMono = "dejavumono"
 )
 
 // Sizes in points and line heights in millimetres.

@@ -854,7 +854,7 @@ func (d *doc) forms() {
 		}
 		d.heading(t.incidentLog, 1)
 		d.formFields(t.incident, t.dateField)
-		d.blankTable(t.logCols[:], []float64{14, 50, 14, 22}, 9)
+		d.blankTable(t.logCols[:], []float64{13, 49, 12, 26}, 9)
 	}
 	d.newPage(t.forms + " – " + t.callLog)
 	d.mark("form:call")

@@ -1,6 +1,10 @@
 package binder
 
-import east "github.com/yuin/goldmark/extension/ast"
+import (
+	"strings"
+
+	east "github.com/yuin/goldmark/extension/ast"
+)
 
 // cell is the content of one table cell.
 type cell []run
@@ -142,16 +146,25 @@ func sized(c cell, size float64, header bool) []run {
 
 // autoWidths shares width among the columns: columns whose content is
 // narrower than an even share keep their natural width, the rest share
-// what is left in proportion to their content.
+// what is left in proportion to their content. No column gets narrower
+// than its longest word while the others can give way, so a word such as
+// "Landesdatenschutzbehörde" is not cut in two.
 func (d *doc) autoWidths(t table, cols int, width float64) []float64 {
 	natural := make([]float64, cols)
+	word := make([]float64, cols)
 	measure := func(r []cell, header bool) {
 		for i, c := range r {
 			var w float64
-			for _, ln := range d.layout(sized(c, sizeOfTable(t), header), 1e6) {
+			runs := sized(c, sizeOfTable(t), header)
+			for _, ln := range d.layout(runs, 1e6) {
 				w = max(w, ln.w)
 			}
 			natural[i] = max(natural[i], w+2*cellPad+0.5)
+			for _, r := range runs {
+				for _, f := range strings.Fields(r.text) {
+					word[i] = max(word[i], d.width(f, r.st)+2*cellPad+0.5)
+				}
+			}
 		}
 	}
 	measure(t.header, true)
@@ -193,7 +206,33 @@ func (d *doc) autoWidths(t table, cols int, width float64) []float64 {
 			out[i] *= width / sum
 		}
 	}
+	widenToWords(out, word)
 	return out
+}
+
+// widenToWords gives each column at least its longest word, taking the
+// width from the columns that have more than theirs, in proportion to
+// what they can spare. When the words do not fit side by side, the widths
+// stay as they are.
+func widenToWords(out, word []float64) {
+	var need, spare float64
+	for i := range out {
+		if out[i] < word[i] {
+			need += word[i] - out[i]
+		} else {
+			spare += out[i] - word[i]
+		}
+	}
+	if need == 0 || need > spare {
+		return
+	}
+	for i := range out {
+		if out[i] < word[i] {
+			out[i] = word[i]
+		} else {
+			out[i] -= (out[i] - word[i]) * need / spare
+		}
+	}
 }
 
 func sizeOfTable(t table) float64 {
