@@ -90,12 +90,12 @@ func callPeople(u *ui, r handbook.CallRole) fyne.CanvasObject {
 		name := u.link(p.Name, handbook.EntityContact, p.ContactID)
 		name.Truncation = fyne.TextTruncateOff
 		row := container.NewHBox(widget.NewLabel(fmt.Sprintf("%d.", i+1)), widget.NewLabel(what+":"), name)
-		for _, ph := range p.Phones {
-			num := widget.NewLabelWithStyle(ph, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		for _, ph := range p.Numbers {
+			num := widget.NewLabelWithStyle(ph.Number, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 			row.Add(num)
-			row.Add(widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { u.copy(ph) }))
+			row.Add(widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { u.copy(ph.Number) }))
 		}
-		if len(p.Phones) == 0 {
+		if len(p.Numbers) == 0 {
 			row.Add(widget.NewLabel(lang.L("no phone number")))
 		}
 		box.Add(row)

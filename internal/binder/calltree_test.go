@@ -27,7 +27,11 @@ func TestCallTreePage(t *testing.T) {
 		}
 		for _, r := range l.Calls {
 			for _, p := range r.People {
-				for _, want := range append([]string{p.Name}, p.Phones...) {
+				want := []string{p.Name}
+				for _, n := range p.Numbers {
+					want = append(want, n.Number)
+				}
+				for _, want := range want {
 					if !strings.Contains(flat, squeeze(want)) {
 						t.Errorf("level %d, role %s: %q missing", l.Level, r.Role, want)
 					}

@@ -245,21 +245,18 @@ func (d *doc) holderCell(id string, n int) cell {
 	if c.Function != "" {
 		out = append(out, run{text: "\n" + c.Function, st: style{color: colorGray, size: sizeSmall}})
 	}
-	out = append(out, d.phoneRuns(c)...)
+	out = append(out, d.phoneRuns(c.Numbers(), "\n")...)
 	return out
 }
 
-// phoneRuns are a contact's numbers, each on its own line with its kind.
-func (d *doc) phoneRuns(c handbook.Contact) []run {
+// phoneRuns are a contact's numbers, each on its own line (after indent)
+// with its kind.
+func (d *doc) phoneRuns(numbers []handbook.Number, indent string) []run {
 	var out []run
-	for _, p := range []struct{ kind, number string }{
-		{d.t.mobile, c.PhoneMobile}, {d.t.office, c.PhoneOffice}, {d.t.private, c.PhonePrivate},
-	} {
-		if p.number == "" {
-			continue
-		}
-		out = append(out, run{text: "\n" + p.kind + " ", st: style{color: colorGray, size: sizeSmall}},
-			run{text: p.number})
+	for _, n := range numbers {
+		kind := map[handbook.PhoneKind]string{handbook.MobilePhone: d.t.mobile, handbook.OfficePhone: d.t.office, handbook.PrivatePhone: d.t.private}[n.Kind]
+		out = append(out, run{text: indent + kind + " ", st: style{color: colorGray, size: sizeSmall}},
+			run{text: n.Number})
 	}
 	return out
 }
@@ -274,7 +271,7 @@ func (d *doc) callCell(id string) cell {
 	if !ok {
 		return txt("?", style{color: colorGray})
 	}
-	return append(txt(c.Name, style{bold: true}), d.phoneRuns(c)...)
+	return append(txt(c.Name, style{bold: true}), d.phoneRuns(c.Numbers(), "\n")...)
 }
 
 // alarmRoles are the roles to call first: those of the escalation levels
@@ -509,9 +506,7 @@ func (d *doc) callTree() {
 				c = append(c, run{text: "\n"})
 			}
 			c = append(c, run{text: fmt.Sprintf("[  ] %d. %s", i+1, p.Name), st: style{bold: i == 0}})
-			for _, ph := range p.Phones {
-				c = append(c, run{text: "\n      " + ph, st: style{mono: true, size: sizeSmall}})
-			}
+			c = append(c, d.phoneRuns(p.Numbers, "\n      ")...)
 		}
 		if len(r.People) == 0 {
 			c = append(c, run{text: t.none, st: style{italic: true}})
@@ -591,7 +586,7 @@ func (d *doc) contacts() {
 			if sub := strings.Join(nonEmpty(c.Function, c.Organisation), ", "); sub != "" {
 				name = append(name, run{text: "\n" + sub, st: style{size: sizeSmall, color: colorGray}})
 			}
-			phones := d.phoneRuns(c)
+			phones := d.phoneRuns(c.Numbers(), "\n")
 			if len(phones) > 0 {
 				phones[0].text = strings.TrimPrefix(phones[0].text, "\n")
 			}
@@ -740,7 +735,7 @@ func (d *doc) recovery() {
 				if !ok {
 					continue
 				}
-				phones := d.phoneRuns(c)
+				phones := d.phoneRuns(c.Numbers(), "\n")
 				if len(phones) > 0 {
 					phones[0].text = strings.TrimPrefix(phones[0].text, "\n")
 				}
@@ -824,7 +819,7 @@ func (d *doc) reporting() {
 		if !isAuthority(c) {
 			continue
 		}
-		phones := d.phoneRuns(c)
+		phones := d.phoneRuns(c.Numbers(), "\n")
 		if len(phones) > 0 {
 			phones[0].text = strings.TrimPrefix(phones[0].text, "\n")
 		}

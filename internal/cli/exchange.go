@@ -359,10 +359,10 @@ func describeRole(env *Env, r handbook.CallRole) string {
 		if p.OnDuty {
 			name = env.T("{{.Name}} [on call]", vars{"Name": p.Name})
 		}
-		if len(p.Phones) == 0 {
+		if len(p.Numbers) == 0 {
 			return env.T("{{.Name}} (no phone)", vars{"Name": name})
 		}
-		return name + " (" + p.Phones[0] + ")"
+		return name + " (" + p.Numbers[0].Number + ")"
 	}
 	var b strings.Builder
 	b.WriteString(name + ": ")

@@ -63,12 +63,12 @@ type builder struct {
 }
 
 type pendingPhone struct {
-	kind  PhoneKind // "" when the address book did not say
-	label string    // used when the number ends up in Channels
+	kind  handbook.PhoneKind // "" when the address book did not say
+	label string             // used when the number ends up in Channels
 	value string
 }
 
-func (b *builder) addPhone(kind PhoneKind, label, value string) {
+func (b *builder) addPhone(kind handbook.PhoneKind, label, value string) {
 	if value = strings.TrimSpace(value); value != "" {
 		b.phones = append(b.phones, pendingPhone{kind, label, value})
 	}
@@ -100,13 +100,13 @@ func (b *builder) addChannel(label, value string) {
 // and the rest go to Channels.
 func (b *builder) contact() handbook.Contact {
 	c := b.c
-	slot := func(k PhoneKind) *string {
+	slot := func(k handbook.PhoneKind) *string {
 		switch k {
-		case PhoneMobile:
+		case handbook.MobilePhone:
 			return &c.PhoneMobile
-		case PhoneOffice:
+		case handbook.OfficePhone:
 			return &c.PhoneOffice
-		case PhonePrivate:
+		case handbook.PrivatePhone:
 			return &c.PhonePrivate
 		}
 		return nil
@@ -123,7 +123,7 @@ func (b *builder) contact() handbook.Contact {
 	for _, p := range rest {
 		placed := false
 		if p.kind == "" {
-			for _, k := range []PhoneKind{PhoneOffice, PhoneMobile, PhonePrivate} {
+			for _, k := range []handbook.PhoneKind{handbook.OfficePhone, handbook.MobilePhone, handbook.PrivatePhone} {
 				if s := slot(k); *s == "" {
 					*s, placed = p.value, true
 					break

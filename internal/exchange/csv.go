@@ -438,11 +438,11 @@ var outlookColumns = map[string]func(b *builder, work, home *address, header, v 
 	"home city": func(_ *builder, _, h *address, _, v string) { h.city = v }, "ort privat": func(_ *builder, _, h *address, _, v string) { h.city = v },
 	"home postal code": func(_ *builder, _, h *address, _, v string) { h.zip = v }, "postleitzahl privat": func(_ *builder, _, h *address, _, v string) { h.zip = v },
 	"home country/region": func(_ *builder, _, h *address, _, v string) { h.country = v }, "land/region privat": func(_ *builder, _, h *address, _, v string) { h.country = v },
-	"mobile phone": phoneCol(PhoneMobile), "mobiltelefon": phoneCol(PhoneMobile),
-	"business phone": phoneCol(PhoneOffice), "business phone 2": phoneCol(PhoneOffice),
-	"telefon geschäftlich": phoneCol(PhoneOffice), "telefon geschäftlich 2": phoneCol(PhoneOffice),
-	"home phone": phoneCol(PhonePrivate), "home phone 2": phoneCol(PhonePrivate),
-	"telefon privat": phoneCol(PhonePrivate), "telefon privat 2": phoneCol(PhonePrivate),
+	"mobile phone": phoneCol(handbook.MobilePhone), "mobiltelefon": phoneCol(handbook.MobilePhone),
+	"business phone": phoneCol(handbook.OfficePhone), "business phone 2": phoneCol(handbook.OfficePhone),
+	"telefon geschäftlich": phoneCol(handbook.OfficePhone), "telefon geschäftlich 2": phoneCol(handbook.OfficePhone),
+	"home phone": phoneCol(handbook.PrivatePhone), "home phone 2": phoneCol(handbook.PrivatePhone),
+	"telefon privat": phoneCol(handbook.PrivatePhone), "telefon privat 2": phoneCol(handbook.PrivatePhone),
 	"e-mail address": emailCol, "e-mail 2 address": emailCol, "e-mail 3 address": emailCol,
 	"e-mail-adresse": emailCol, "e-mail 2: adresse": emailCol, "e-mail 3: adresse": emailCol,
 }
@@ -460,7 +460,7 @@ func namePart(i int) func(b *builder, _, _ *address, _, v string) {
 	}
 }
 
-func phoneCol(k PhoneKind) func(b *builder, _, _ *address, h, v string) {
+func phoneCol(k handbook.PhoneKind) func(b *builder, _, _ *address, h, v string) {
 	return func(b *builder, _, _ *address, h, v string) { b.addPhone(k, h, v) }
 }
 
@@ -561,11 +561,11 @@ func googlePhone(b *builder, label, v string) {
 	case strings.Contains(label, "pager"):
 		b.addChannel(labelPager, v)
 	case strings.Contains(label, "mobile"), strings.Contains(label, "mobil"):
-		b.addPhone(PhoneMobile, labelMobile, v)
+		b.addPhone(handbook.MobilePhone, labelMobile, v)
 	case strings.Contains(label, "work"), strings.Contains(label, "arbeit"), strings.Contains(label, "geschäftlich"):
-		b.addPhone(PhoneOffice, labelOffice, v)
+		b.addPhone(handbook.OfficePhone, labelOffice, v)
 	case strings.Contains(label, "home"), strings.Contains(label, "privat"):
-		b.addPhone(PhonePrivate, labelPrivate, v)
+		b.addPhone(handbook.PrivatePhone, labelPrivate, v)
 	case label == "" || label == "other" || label == "main":
 		b.addPhone("", labelPhone, v)
 	default:

@@ -460,11 +460,11 @@ func readTel(b *builder, p vprop, label, value string) {
 	case p.hasType("pager") || label == "pager":
 		b.addChannel(labelPager, value)
 	case p.hasType("cell", "mobile", "iphone") || label == "mobile" || label == "iphone":
-		b.addPhone(PhoneMobile, labelMobile, value)
+		b.addPhone(handbook.MobilePhone, labelMobile, value)
 	case p.hasType("work") || label == "work":
-		b.addPhone(PhoneOffice, labelOffice, value)
+		b.addPhone(handbook.OfficePhone, labelOffice, value)
 	case p.hasType("home") || label == "home":
-		b.addPhone(PhonePrivate, labelPrivate, value)
+		b.addPhone(handbook.PrivatePhone, labelPrivate, value)
 	case label != "" && label != "other" && label != "main":
 		b.addChannel(labelPhone+" ("+label+")", value)
 	default:

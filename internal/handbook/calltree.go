@@ -39,7 +39,7 @@ type CallRole struct {
 type CallPerson struct {
 	ContactID string
 	Name      string
-	Phones    []string
+	Numbers   []Number
 	// OnDuty marks the person the on-call roster puts on duty.
 	OnDuty bool
 }
@@ -68,7 +68,7 @@ func CallTree(hb Handbook, at time.Time) []CallLevel {
 		out := CallRole{RoleID: r.ID, Role: r.Name, Roster: r.OnCall.Active()}
 		if d := OnDutyAt(live, *r, at); !at.IsZero() && (d.Source == DutyRoster || d.Source == DutyException) {
 			c := d.Contact
-			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Phones: c.Phones(), OnDuty: true})
+			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Numbers: c.Numbers(), OnDuty: true})
 		}
 		for _, h := range r.Holders {
 			c, ok := contacts[h]
@@ -79,7 +79,7 @@ func CallTree(hb Handbook, at time.Time) []CallLevel {
 			if len(out.People) > 0 && out.People[0].OnDuty && out.People[0].ContactID == h {
 				continue
 			}
-			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Phones: c.Phones()})
+			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Numbers: c.Numbers()})
 		}
 		return out
 	}

@@ -34,7 +34,7 @@ func TestCallTree(t *testing.T) {
 			return c.Role == "Krisenstab-Leitung" && len(c.People) == 2 && c.People[0].Name == "Anna Beispiel" && c.People[1].Name == "Bernd Muster"
 		}},
 		{"primary phones mobile first", func() bool {
-			return slices.Equal(tree[1].Caller.People[0].Phones, []string{"+49 171 39200 21", "+49 30 23125 201"})
+			return slices.Equal(tree[1].Caller.People[0].Numbers, []Number{{MobilePhone, "+49 171 39200 21"}, {OfficePhone, "+49 30 23125 201"}})
 		}},
 		{"caller's own role is not called", func() bool {
 			return len(tree[1].Calls) == 2 && tree[1].Calls[0].Role == "IT-Lead"

@@ -187,6 +187,37 @@ func (c Contact) Phones() []string {
 	return out
 }
 
+// PhoneKind says which of a contact's numbers a number is; the values are
+// the names of the contact's fields.
+type PhoneKind string
+
+// The kinds of a contact's phone numbers, in calling order.
+const (
+	MobilePhone  PhoneKind = "phone_mobile"
+	OfficePhone  PhoneKind = "phone_office"
+	PrivatePhone PhoneKind = "phone_private"
+)
+
+// Number is one of a contact's phone numbers with its kind, so that every
+// number shown or printed can say whether it rings a mobile, a desk or a
+// home.
+type Number struct {
+	Kind   PhoneKind
+	Number string
+}
+
+// Numbers returns the contact's phone numbers with their kinds, mobile
+// first, skipping empty ones.
+func (c Contact) Numbers() []Number {
+	var out []Number
+	for _, n := range []Number{{MobilePhone, c.PhoneMobile}, {OfficePhone, c.PhoneOffice}, {PrivatePhone, c.PhonePrivate}} {
+		if n.Number != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Role is a function in an incident with its holders: the first is the
 // primary, the rest are deputies in the order they are called.
 type Role struct {

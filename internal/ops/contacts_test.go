@@ -132,3 +132,50 @@ func TestLoadDemo(t *testing.T) {
 		t.Errorf("loading the demo into a full handbook: %v, want store.ErrNotEmpty", err)
 	}
 }
+
+// TestSaveContact: a contact typed into the form is verified when it is
+// created, and a phone number that is no number is refused at its field,
+// with nothing stored.
+func TestSaveContact(t *testing.T) {
+	ctx := context.Background()
+	o := demoOps(t)
+	t.Run("new contact is verified", func(t *testing.T) {
+		c := handbook.Contact{Name: "Neu Angelegt", PhoneMobile: "0171 39200 77"}
+		if err := Save[handbook.Contact](ctx, o, nil, &c); err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.Get[handbook.Contact](ctx, o.Store(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.LastVerifiedAt.Equal(t0) || got.Stale(t0, handbook.DefaultStaleAfterDays) {
+			t.Errorf("verified %v, stale %v; want verified at creation", got.LastVerifiedAt, got.Stale(t0, handbook.DefaultStaleAfterDays))
+		}
+	})
+	t.Run("letters in a phone number", func(t *testing.T) {
+		c := handbook.Contact{Name: "Buchstaben Test", PhoneMobile: "abc"}
+		err := Save[handbook.Contact](ctx, o, nil, &c)
+		var v handbook.ValidationError
+		if !errors.As(err, &v) || len(v) != 1 || v[0].Field != "phone_mobile" || v[0].Message != handbook.PhoneBadCharacters {
+			t.Fatalf("err = %v; want the mobile number refused", err)
+		}
+		hits, err := o.Store().Search(ctx, "Buchstaben", 5)
+		if err != nil || len(hits) != 0 {
+			t.Errorf("refused contact stored: %v, %v", hits, err)
+		}
+	})
+	t.Run("an old number kept as it was does not block an edit", func(t *testing.T) {
+		old := handbook.Contact{Name: "Alt Eintrag", PhoneOffice: "Zentrale fragen", LastVerifiedAt: t0.AddDate(-1, 0, 0)}
+		if err := store.Put(ctx, o.Store(), &old); err != nil {
+			t.Fatal(err)
+		}
+		edited := old
+		edited.Team = "Einkauf"
+		if err := Save[handbook.Contact](ctx, o, &old, &edited); err != nil {
+			t.Fatalf("edit refused: %v", err)
+		}
+		if !edited.LastVerifiedAt.Equal(old.LastVerifiedAt) {
+			t.Errorf("an edit marked the contact verified: %v", edited.LastVerifiedAt)
+		}
+	})
+}

@@ -17,7 +17,23 @@ type recPtr[T any] interface {
 // or without ID) is created; otherwise only the fields changed from before
 // are written, so that changes other laptops made meanwhile survive (see
 // store.Edit). On return after holds the record as stored.
+//
+// A contact's phone numbers that were typed or changed must be numbers
+// (handbook.CheckPhones). A new contact counts as verified when it is
+// created: whoever types a contact in has the details at hand.
 func Save[T any, P recPtr[T]](ctx context.Context, o *Ops, before, after *T) error {
+	if c, ok := any(after).(*handbook.Contact); ok {
+		var was *handbook.Contact
+		if before != nil {
+			was = any(before).(*handbook.Contact)
+		}
+		if err := handbook.CheckPhones(*c, was); err != nil {
+			return err
+		}
+		if (was == nil || was.ID == "") && c.LastVerifiedAt.IsZero() {
+			c.LastVerifiedAt = o.now().UTC()
+		}
+	}
 	return store.Edit[T, P](ctx, o.st, before, after)
 }
 
