@@ -409,3 +409,23 @@ func TestPlainText(t *testing.T) {
 		})
 	}
 }
+
+func TestPlainLine(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"- [ ] Server isolieren @IT-Lead (15 min)", "Server isolieren @IT-Lead (15 min)"},
+		{"  - [x] **Backups** prüfen", "Backups prüfen"},
+		{"1. Anrufen: `112`", "Anrufen: 112"},
+		{"## Sofortmaßnahmen", "Sofortmaßnahmen"},
+		{"> Hinweis: *nicht* herunterfahren", "Hinweis: nicht herunterfahren"},
+		{"Siehe [BSI – Ransomware](https://www.bsi.bund.de/dok/ransomware)", "Siehe BSI – Ransomware"},
+		{"| Pflicht | Empfänger | Frist |", "Pflicht · Empfänger · Frist"},
+		{"|---|:--:|---|", ""},
+		{"__wichtig__ und 2 * 3 = 6", "wichtig und 2 * 3 = 6"},
+		{"a_b@example.com", "a_b@example.com"},
+	}
+	for _, tt := range tests {
+		if got := PlainLine(tt.in); got != tt.want {
+			t.Errorf("PlainLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -186,4 +187,39 @@ func (p *plain) inlines(n ast.Node) string {
 		}
 	}
 	return b.String()
+}
+
+var (
+	// lineMarker is what starts a Markdown line without being its text: a
+	// heading's #, a quote's >, a list bullet or number, a task box.
+	lineMarker = regexp.MustCompile(`^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d{1,3}[.)]\s+)+(?:\[[ xX]\]\s+)?`)
+	// inlineLink is a link or an image; its text stays.
+	inlineLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	// starred is text between single asterisks (emphasis).
+	starred = regexp.MustCompile(`\*(\S(?:[^*]*\S)?)\*`)
+	// markers are emphasis and code markers, dropped wherever they stand.
+	markers = strings.NewReplacer("**", "", "__", "", "`", "")
+)
+
+// PlainLine is one line of Markdown as plain text, for a search result:
+// no heading, quote or list markers, no task box, no emphasis or code
+// markers, links as their text, a table row as its cells joined by " · ".
+// It works line by line without parsing, so that it is cheap enough for
+// every hit of a search.
+func PlainLine(line string) string {
+	s := strings.TrimSpace(line)
+	if strings.HasPrefix(s, "|") {
+		var cells []string
+		for _, c := range strings.Split(strings.Trim(s, "|"), "|") {
+			if c = strings.TrimSpace(c); c != "" && strings.Trim(c, "-: ") != "" {
+				cells = append(cells, c)
+			}
+		}
+		s = strings.Join(cells, " · ")
+	}
+	s = lineMarker.ReplaceAllString(s, "")
+	s = inlineLink.ReplaceAllString(s, "$1")
+	s = markers.Replace(s)
+	s = starred.ReplaceAllString(s, "$1")
+	return strings.TrimSpace(s)
 }

@@ -94,6 +94,47 @@ func BenchmarkSearchLarge(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchCompoundLarge searches the large handbook for compounds
+// it does not write, which the word search cannot find: the search falls
+// back to word parts. "warm" reuses the vocabulary read for the previous
+// search; "after-edit" reads it anew, as the first such search after a
+// change does (the edit itself is not timed).
+func BenchmarkSearchCompoundLarge(b *testing.B) {
+	ctx := context.Background()
+	s := largeStore(b)
+	c := handbook.Contact{Name: "Bench Mark", PhoneMobile: "+49 30 23125 999"}
+	for _, q := range []struct{ name, query string }{
+		{"compound", "Standortsysteme"},
+		{"no-parts", "Quatschwortsalat"},
+	} {
+		b.Run(q.name+"/warm", func(b *testing.B) {
+			cpu := cputime.Start()
+			for b.Loop() {
+				if _, err := s.Search(ctx, q.query, 50); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.Report(b)
+		})
+		b.Run(q.name+"/after-edit", func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				c.Notes += "x"
+				if err := Put(ctx, s, &c); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := s.Search(ctx, q.query, 50); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	if hits, err := s.Search(ctx, "Standortsysteme", 50); err != nil || len(hits) == 0 || hits[0].Parts == nil {
+		b.Fatalf("compound search: %d hits, %v", len(hits), err)
+	}
+}
+
 func BenchmarkSummariesContactsLarge(b *testing.B) {
 	ctx := context.Background()
 	s := largeStore(b)

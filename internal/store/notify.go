@@ -2,6 +2,7 @@ package store
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"ernstfall/internal/handbook"
 )
@@ -41,6 +42,9 @@ type notices struct {
 	seen    map[Notice]bool
 	next    int
 	subs    map[int]func([]Notice)
+	// gen counts the commits that changed records: what is derived from
+	// the records (the search vocabulary) is read again when it moved.
+	gen atomic.Uint64
 }
 
 func (n *notices) subscribe(f func([]Notice)) func() {
@@ -88,6 +92,7 @@ func (n *notices) publish(list []Notice) {
 	if len(list) == 0 {
 		return
 	}
+	n.gen.Add(1)
 	n.mu.Lock()
 	subs := make([]func([]Notice), 0, len(n.subs))
 	for i := 0; i < n.next; i++ {

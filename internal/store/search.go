@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/markdown"
 )
 
 // fold is the spelling the index and the queries share (handbook.Fold).
@@ -71,6 +73,14 @@ func searchTextOf(doc []byte) (string, error) {
 	return joinText(strs), nil
 }
 
+// codeFields hold a code from a fixed list ("ransomware", "high"): found
+// by, but never shown as a snippet, which would show the code, not the
+// word the reader's language has for it.
+var codeFields = map[string]bool{
+	"incident_type": true, "severity": true, "criticality": true, "audience": true,
+	"status": true, "kind": true, "source_kind": true,
+}
+
 // shownField tells the fields whose text a record is found by and shown
 // with: not machine values, times and dates, nor the title, which is
 // indexed on its own.
@@ -123,10 +133,25 @@ type Hit struct {
 	ID      string
 	Title   string
 	Snippet string
+	// TitleMarks and SnippetMarks are where the query's words (or the
+	// word parts it was found by) stand in Title and Snippet.
+	TitleMarks, SnippetMarks []Span
+	// Numbers are a contact's phone numbers, to call from the result.
+	Numbers []handbook.Number
+	// Parts are the word parts the hit was found by when the words as
+	// typed found nothing ("datenschutz", "behoerde" for
+	// "Datenschutzbehörde"); nil for a match of the words themselves.
+	Parts []string
 }
 
+// Span is a range of bytes in a text.
+type Span struct{ Start, End int }
+
 // Search finds live records matching every word of the query (as word
-// prefixes), best matches first; a match in the title weighs more.
+// prefixes), best matches first; a match in the title weighs more. When
+// that finds nothing, it looks for the word parts of compounds the
+// handbook itself uses (see splitTerms): "Datenschutzbehörde" finds what
+// "Datenschutz" and "Aufsichtsbehörde" find.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
 	terms := queryTerms(query)
 	if len(terms) == 0 {
@@ -135,6 +160,10 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	if limit <= 0 {
 		limit = 50
 	}
+	st, err := s.searchStatements(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
+	}
 	var match strings.Builder
 	for i, t := range terms {
 		if i > 0 {
@@ -142,46 +171,23 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		}
 		match.WriteString(`"` + t + `"*`)
 	}
-	st, err := s.searchStatements(ctx)
+	out, err := bestMatches(ctx, st.best, match.String(), terms, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
-	rows, err := st.best.QueryContext(ctx, match.String(), 4*limit)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", query, err)
-	}
-	defer rows.Close()
-	type found struct {
-		Hit
-		rowid int64
-		rank  int
-	}
-	var out []found
-	for rows.Next() {
-		var h found
-		if err := rows.Scan(&h.rowid, &h.Entity, &h.ID, &h.Title); err != nil {
+	var parts []string
+	if len(out) == 0 {
+		m, p, err := s.compoundMatch(ctx, st, terms)
+		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", query, err)
 		}
-		h.rank = titleRank(h.Title, terms)
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search %q: %w", query, err)
-	}
-	// FTS5's bm25 measures a title match against the whole record's length,
-	// so a long playbook would lose to a short note that names it. Records
-	// whose title holds every word come first; among those, what a crisis
-	// team reaches for first (playbooks, people); then bm25 order.
-	slices.SortStableFunc(out, func(a, b found) int {
-		if a.rank != b.rank {
-			return cmp.Compare(b.rank, a.rank)
+		if m != "" {
+			parts = p
+			if out, err = bestMatches(ctx, st.best, m, parts, limit); err != nil {
+				return nil, fmt.Errorf("search %q: %w", query, err)
+			}
 		}
-		if a.rank == 0 {
-			return 0
-		}
-		return cmp.Compare(entityPriority(a.Entity), entityPriority(b.Entity))
-	})
-	out = out[:min(len(out), limit)]
+	}
 	// Snippets only for the hits shown: building one reads the record.
 	ids := make([]int64, len(out))
 	for i, h := range out {
@@ -191,15 +197,69 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
+	marked, anywhere := terms, false
+	if parts != nil {
+		marked, anywhere = parts, true
+	}
 	hits := make([]Hit, len(out))
 	for i, h := range out {
 		hits[i] = h.Hit
-		hits[i].Snippet = snippet(texts[h.rowid], terms)
+		t := texts[h.rowid]
+		hits[i].Snippet = snippet(t.text, marked, anywhere)
+		hits[i].SnippetMarks = marks(hits[i].Snippet, marked, anywhere)
+		hits[i].TitleMarks = marks(h.Title, marked, anywhere)
+		hits[i].Parts = parts
+		if h.Entity == handbook.EntityContact {
+			hits[i].Numbers = t.numbers
+		}
 	}
 	return hits, nil
 }
 
-// searchStatements are the search's queries, prepared once per store.
+// found is a hit while the search ranks it.
+type found struct {
+	Hit
+	rowid int64
+	rank  int
+}
+
+// bestMatches runs an FTS5 query and ranks what it finds: FTS5's bm25
+// measures a title match against the whole record's length, so a long
+// playbook would lose to a short note that names it. Records whose title
+// holds every word come first; among those, what a crisis team reaches
+// for first (playbooks, people); then bm25 order.
+func bestMatches(ctx context.Context, stmt *sql.Stmt, match string, terms []string, limit int) ([]found, error) {
+	rows, err := stmt.QueryContext(ctx, match, 4*limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []found
+	for rows.Next() {
+		var h found
+		if err := rows.Scan(&h.rowid, &h.Entity, &h.ID, &h.Title); err != nil {
+			return nil, err
+		}
+		h.rank = titleRank(h.Title, terms)
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b found) int {
+		if a.rank != b.rank {
+			return cmp.Compare(b.rank, a.rank)
+		}
+		if a.rank == 0 {
+			return 0
+		}
+		return cmp.Compare(entityPriority(a.Entity), entityPriority(b.Entity))
+	})
+	return out[:min(len(out), limit)], nil
+}
+
+// searchStatements are the search's queries, prepared once per store,
+// and the vocabulary compounds are split against.
 type searchStatements struct {
 	mu sync.Mutex
 	// best finds the best matches: live records only (a tombstone leaves
@@ -207,6 +267,9 @@ type searchStatements struct {
 	best *sql.Stmt
 	// texts reads the text fields of records given as a JSON array of row IDs.
 	texts *sql.Stmt
+	// vocab is the index's vocabulary as of the commit generation it was
+	// read at.
+	vocab *vocabulary
 }
 
 func (s *Store) searchStatements(ctx context.Context) (*searchStatements, error) {
@@ -236,11 +299,18 @@ func (s *Store) searchStatements(ctx context.Context) (*searchStatements, error)
 	return st, nil
 }
 
+// recordText is what a hit shows of its record: the text of the fields it
+// is shown with, and a contact's phone numbers.
+type recordText struct {
+	text    string
+	numbers []handbook.Number
+}
+
 // shownTexts reads, for the records with these row IDs, the text of the
 // fields a record is shown with (as joinText orders them: in the order
-// of their names, one per line).
-func shownTexts(ctx context.Context, stmt *sql.Stmt, rowids []int64) (map[int64]string, error) {
-	out := make(map[int64]string, len(rowids))
+// of their names, one per line) and the phone numbers.
+func shownTexts(ctx context.Context, stmt *sql.Stmt, rowids []int64) (map[int64]recordText, error) {
+	out := make(map[int64]recordText, len(rowids))
 	if len(rowids) == 0 {
 		return out, nil
 	}
@@ -254,7 +324,16 @@ func shownTexts(ctx context.Context, stmt *sql.Stmt, rowids []int64) (map[int64]
 	}
 	defer rows.Close()
 	var b strings.Builder
+	var numbers []handbook.Number
 	last := int64(-1)
+	flush := func() {
+		slices.SortFunc(numbers, func(a, b handbook.Number) int {
+			return cmp.Compare(phoneOrder(a.Kind), phoneOrder(b.Kind))
+		})
+		out[last] = recordText{b.String(), numbers}
+		b.Reset()
+		numbers = nil
+	}
 	for rows.Next() {
 		var id int64
 		var key, value string
@@ -262,19 +341,27 @@ func shownTexts(ctx context.Context, stmt *sql.Stmt, rowids []int64) (map[int64]
 			return nil, err
 		}
 		if id != last && last >= 0 {
-			out[last] = b.String()
-			b.Reset()
+			flush()
 		}
 		last = id
-		if shownField(key) {
+		if shownField(key) && !codeFields[key] {
 			b.WriteString(value)
 			b.WriteByte('\n')
 		}
+		if k := handbook.PhoneKind(key); phoneOrder(k) >= 0 {
+			numbers = append(numbers, handbook.Number{Kind: k, Number: value})
+		}
 	}
 	if last >= 0 {
-		out[last] = b.String()
+		flush()
 	}
 	return out, rows.Err()
+}
+
+// phoneOrder is the place of a kind of number in calling order; -1 for a
+// field that holds none.
+func phoneOrder(k handbook.PhoneKind) int {
+	return slices.Index([]handbook.PhoneKind{handbook.MobilePhone, handbook.OfficePhone, handbook.PrivatePhone}, k)
 }
 
 // entityPriority orders kinds of records by how urgently they are looked for.
@@ -311,41 +398,148 @@ func queryTerms(q string) []string {
 }
 
 // snippet picks the first line of the record's text that holds a query
-// word, shortened around it; for a title-only match, the first line.
-func snippet(text string, terms []string) string {
-	for rest := text; rest != ""; {
-		line, next, _ := strings.Cut(rest, "\n")
-		rest = next
-		f := fold(line)
-		for _, t := range terms {
-			if strings.Contains(f, t) {
-				return shorten(strings.TrimSpace(line), t)
+// word, as plain text (markdown.PlainLine), shortened around the word. A
+// record found by its title only has no snippet: a line without the word
+// would not say why it was found. With anywhere, a word may stand inside
+// a longer word (a compound's part). Lines are compared as Fold spells
+// them first; only when none holds a word, with umlauts written plain
+// ("muller" for "Müller"), which few queries need.
+func snippet(text string, terms []string, anywhere bool) string {
+	for _, spell := range []func(string) string{fold, plainFold} {
+		for rest := text; rest != ""; {
+			line, next, _ := strings.Cut(rest, "\n")
+			rest = next
+			f := spell(line)
+			if f == "" || !slices.ContainsFunc(terms, func(t string) bool { return strings.Contains(f, t) }) {
+				continue
 			}
-		}
-	}
-	// A match in the title only: show the record's first line of text.
-	for _, line := range strings.Split(text, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			return shorten(line, "")
+			plain := markdown.PlainLine(line)
+			if m := marks(plain, terms, anywhere); len(m) > 0 {
+				return shorten(plain, m[0])
+			}
 		}
 	}
 	return ""
 }
 
-// shorten cuts a line to about 100 characters around the first term.
-func shorten(line, term string) string {
+// plainFold is handbook.FoldPlain for the lines that have letters it
+// spells otherwise than Fold; "" for the others, which the first pass saw.
+func plainFold(line string) string {
+	if !hasNonASCII(line) {
+		return ""
+	}
+	return handbook.FoldPlain(line)
+}
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// marks finds where the words stand in s, ignoring case and how umlauts
+// are spelt ("mueller" and "muller" both mark "Müller"): at the start of
+// a word, or with anywhere inside one. The spans are sorted and do not
+// overlap.
+func marks(s string, terms []string, anywhere bool) []Span {
+	if s == "" || len(terms) == 0 {
+		return nil
+	}
+	var out []Span
+	missing := terms
+	for _, folded := range []func(rune) string{foldRune, handbook.FoldPlainRune} {
+		f, at := foldWithOffsets(s, folded)
+		var still []string
+		for _, t := range missing {
+			found := false
+			for i := 0; i+len(t) <= len(f); {
+				j := strings.Index(f[i:], t)
+				if j < 0 {
+					break
+				}
+				start := i + j
+				i = start + 1
+				if !anywhere && start > 0 && isWordByte(f, start-1) {
+					continue
+				}
+				out = append(out, Span{at[start], at[start+len(t)]})
+				found = true
+			}
+			if !found {
+				still = append(still, t)
+			}
+		}
+		// The plain spelling differs only for words with umlauts or
+		// accents that the first spelling did not find.
+		if missing = still; len(missing) == 0 || !hasNonASCII(s) {
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b Span) int { return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(b.End, a.End)) })
+	merged := out[:0]
+	for _, m := range out {
+		if n := len(merged); n > 0 && m.Start <= merged[n-1].End {
+			merged[n-1].End = max(merged[n-1].End, m.End)
+			continue
+		}
+		merged = append(merged, m)
+	}
+	return merged
+}
+
+// foldRune is handbook.Fold for one letter.
+func foldRune(r rune) string {
+	if r < utf8.RuneSelf {
+		return handbook.FoldPlainRune(r) // ASCII folds alike either way
+	}
+	return handbook.Fold(string(r))
+}
+
+// foldWithOffsets folds s rune by rune and tells, for each byte of the
+// folded text (and its end), the byte of s it came from. Every byte of
+// a rune's folding points at the rune's start, the end at len(s).
+func foldWithOffsets(s string, f func(rune) string) (string, []int) {
+	if !hasNonASCII(s) {
+		at := make([]int, len(s)+1)
+		for i := range at {
+			at[i] = i
+		}
+		return strings.ToLower(s), at
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	at := make([]int, 0, len(s)+1)
+	for i, r := range s {
+		fr := f(r)
+		b.WriteString(fr)
+		for range len(fr) {
+			at = append(at, i)
+		}
+	}
+	at = append(at, len(s))
+	// A rune folded to several bytes ends where the next rune starts.
+	return b.String(), at
+}
+
+// isWordByte reports whether the folded text has a letter or digit at
+// byte i (for ASCII; any other byte counts as part of a word).
+func isWordByte(f string, i int) bool {
+	c := f[i]
+	return c >= utf8.RuneSelf || unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))
+}
+
+// shorten cuts a line to about 100 characters around the span m, keeping
+// the span whole.
+func shorten(line string, m Span) string {
 	const width = 100
 	r := []rune(line)
 	if len(r) <= width {
 		return line
 	}
-	pos := 0
-	for i := range r {
-		if strings.HasPrefix(fold(string(r[i:min(len(r), i+len(term)+2)])), term) {
-			pos = i
-			break
-		}
-	}
+	pos := utf8.RuneCountInString(line[:m.Start])
 	start := max(0, pos-width/3)
 	end := min(len(r), start+width)
 	out := string(r[start:end])

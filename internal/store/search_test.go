@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"ernstfall/internal/fixture"
+	"ernstfall/internal/handbook"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -41,7 +43,14 @@ func TestSearchGolden(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "## %q limit %d: %d hits\n", q, limit, len(hits))
 			for _, h := range hits {
-				fmt.Fprintf(&b, "%s %s %q %q\n", h.Entity, h.ID, h.Title, h.Snippet)
+				fmt.Fprintf(&b, "%s %s %q %q", h.Entity, h.ID, marked(h.Title, h.TitleMarks), marked(h.Snippet, h.SnippetMarks))
+				for _, n := range h.Numbers {
+					fmt.Fprintf(&b, " %s=%q", n.Kind, n.Number)
+				}
+				if h.Parts != nil {
+					fmt.Fprintf(&b, " parts=%q", h.Parts)
+				}
+				b.WriteByte('\n')
 			}
 		}
 	}
@@ -67,6 +76,18 @@ func TestSearchGolden(t *testing.T) {
 		}
 		t.Fatalf("search results differ from %s in length: %d lines, want %d", path, len(gl), len(wl))
 	}
+}
+
+// marked shows the spans of s in [brackets].
+func marked(s string, spans []Span) string {
+	var b strings.Builder
+	at := 0
+	for _, m := range spans {
+		b.WriteString(s[at:m.Start] + "[" + s[m.Start:m.End] + "]")
+		at = m.End
+	}
+	b.WriteString(s[at:])
+	return b.String()
 }
 
 // TestSearchIndexMigration opens a database written at schema 2, before
@@ -134,5 +155,64 @@ func TestSearchIndexMigration(t *testing.T) {
 	}
 	if hits, _ := s.Search(ctx, "030 23125", 10); len(hits) == 1 && hits[0].Snippet != "+49 30 23125 412" {
 		t.Errorf("snippet %q, want the number as written", hits[0].Snippet)
+	}
+}
+
+// TestSearchCompounds: a compound the handbook does not write finds what
+// its parts find ("Datenschutzbehörde" the contact that is the
+// "Aufsichtsbehörde" for "Datenschutz"), with the parts marked; words the
+// handbook has no part of find nothing.
+func TestSearchCompounds(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "hb.db"))
+	for _, c := range []handbook.Contact{
+		{Name: "Der Landesbeauftragte für Datenschutz Nordmark", Function: "Aufsichtsbehörde nach Art. 33 DSGVO", PhoneOffice: "+49 30 23125 210"},
+		{Name: "Dr. Katrin Albers", Function: "Krisenstab-Leitung, Geschäftsführerin", PhoneMobile: "+49 171 39200 11"},
+		{Name: "Polizei Nordmark", Function: "Zentrale Ansprechstelle Cybercrime", PhoneOffice: "+49 40 66969 950"},
+		{Name: "Lagerverwaltung", Function: "Versand und Logistik", PhoneOffice: "+49 40 66969 700"},
+	} {
+		if err := Put(ctx, s, &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		query, want string
+		parts       []string
+	}{
+		{"Datenschutzbehörde", "Der Landesbeauftragte für Datenschutz Nordmark", []string{"datenschutz", "behoerde"}},
+		{"datenschutzbehorde", "Der Landesbeauftragte für Datenschutz Nordmark", []string{"datenschutz", "behorde"}},
+		{"Behörde", "Der Landesbeauftragte für Datenschutz Nordmark", []string{"behoerde"}},
+		{"Krisenstabsleitung", "Dr. Katrin Albers", []string{"krisenstab", "leitung"}},
+		{"Cybercrime-Ansprechstelle", "Polizei Nordmark", nil}, // two words, both start words
+		{"Datenschutzbehörde Nordmark", "Der Landesbeauftragte für Datenschutz Nordmark", []string{"datenschutz", "behoerde", "nordmark"}},
+		{"Lagerlogistik", "Lagerverwaltung", []string{"lager", "logistik"}},
+		{"Datenschutzquatsch", "", nil},
+		{"Feuerwehr", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			hits, err := s.Search(ctx, tt.query, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want == "" {
+				if len(hits) != 0 {
+					t.Fatalf("%q found %v; want nothing", tt.query, hits)
+				}
+				return
+			}
+			if len(hits) == 0 || hits[0].Title != tt.want {
+				t.Fatalf("%q found %+v; want %q first", tt.query, hits, tt.want)
+			}
+			if !slices.Equal(hits[0].Parts, tt.parts) {
+				t.Errorf("parts %q, want %q", hits[0].Parts, tt.parts)
+			}
+			if len(hits[0].TitleMarks)+len(hits[0].SnippetMarks) == 0 {
+				t.Errorf("nothing marked in %q / %q", hits[0].Title, hits[0].Snippet)
+			}
+			if hits[0].Snippet != "" && len(hits[0].SnippetMarks) == 0 {
+				t.Errorf("snippet %q does not hold the word", hits[0].Snippet)
+			}
+		})
 	}
 }
