@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -46,6 +47,10 @@ type document struct {
 	Copies    []handbook.Copy         `json:"copies"`
 	Printouts []handbook.Printout     `json:"printouts"`
 	Exchanges []handbook.CopyExchange `json:"copy_exchanges"`
+	// The business impact analysis.
+	Sites     []handbook.Site     `json:"sites"`
+	Suppliers []handbook.Supplier `json:"suppliers"`
+	Processes []json.RawMessage   `json:"business_processes"`
 }
 
 // historyStep is an earlier state of some playbooks: each as the demo
@@ -83,6 +88,15 @@ type templateEntry struct {
 type serviceEntry struct {
 	handbook.Service
 	RecoveryStepsFile string `json:"recovery_steps_file"`
+}
+
+// processExtra are the keys a process has in demo/handbook.json besides
+// those of handbook.BusinessProcess: the impact grid as one row of
+// ratings per category at the default time points (4 h, 1 d, 3 d, 1 w,
+// 2 w, 1 month), and the file of the continuity plan.
+type processExtra struct {
+	ImpactRows map[string][]handbook.Rating `json:"impact_rows"`
+	PlanFile   string                       `json:"continuity_plan_file"`
 }
 
 // HandbookID identifies the demo handbook. Every laptop that loads the demo
@@ -129,6 +143,8 @@ func read() (document, handbook.Handbook, error) {
 		LogEntries: []handbook.LogEntry{},
 		Exercises:  doc.Exercises,
 		Actions:    doc.Actions,
+		Sites:      doc.Sites,
+		Suppliers:  doc.Suppliers,
 	}
 	for _, e := range doc.Playbooks {
 		if e.Body, err = markdown(e.BodyFile); err != nil {
@@ -147,6 +163,13 @@ func read() (document, handbook.Handbook, error) {
 			return document{}, handbook.Handbook{}, fmt.Errorf("service %q: %w", e.Name, err)
 		}
 		hb.Services = append(hb.Services, e.Service)
+	}
+	for _, raw := range doc.Processes {
+		p, err := process(raw)
+		if err != nil {
+			return document{}, handbook.Handbook{}, err
+		}
+		hb.Processes = append(hb.Processes, p)
 	}
 	return doc, hb, nil
 }
@@ -256,6 +279,68 @@ func control(hb handbook.Handbook, doc document, steps []Step) (handbook.Handboo
 		hb.Printouts = append(hb.Printouts, p)
 	}
 	return hb, nil
+}
+
+// process reads a process of demo/handbook.json. Keys that are neither a
+// field of the process nor one of processExtra are refused, as
+// DisallowUnknownFields does for the other records.
+func process(raw json.RawMessage) (handbook.BusinessProcess, error) {
+	var p handbook.BusinessProcess
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return p, fmt.Errorf("decode demo process: %w", err)
+	}
+	var extra processExtra
+	if err := json.Unmarshal(raw, &extra); err != nil {
+		return p, fmt.Errorf("process %q: %w", p.Name, err)
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &keys); err != nil {
+		return p, fmt.Errorf("process %q: %w", p.Name, err)
+	}
+	known := jsonNames(reflect.TypeFor[handbook.BusinessProcess]())
+	for k := range keys {
+		if !known[k] && k != "impact_rows" && k != "continuity_plan_file" && !handbook.IsImpactField(k) {
+			return p, fmt.Errorf("process %q: unknown key %q", p.Name, k)
+		}
+	}
+	for cat, row := range extra.ImpactRows {
+		if len(row) != len(handbook.DefaultTimePoints) {
+			return p, fmt.Errorf("process %q: impact row %s has %d ratings, want %d", p.Name, cat, len(row), len(handbook.DefaultTimePoints))
+		}
+		if p.Impact == nil {
+			p.Impact = handbook.Impact{}
+		}
+		for i, r := range row {
+			p.Impact[handbook.ImpactCell{Category: cat, At: handbook.DefaultTimePoints[i]}] = r
+		}
+	}
+	if extra.PlanFile != "" {
+		plan, err := markdown(extra.PlanFile)
+		if err != nil {
+			return p, fmt.Errorf("process %q: %w", p.Name, err)
+		}
+		p.ContinuityPlan = plan
+	}
+	return p, nil
+}
+
+// jsonNames lists the JSON names of a struct's fields, embedded ones included.
+func jsonNames(t reflect.Type) map[string]bool {
+	out := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			for k := range jsonNames(f.Type) {
+				out[k] = true
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 // markdown reads a Markdown file named relative to the demo folder.

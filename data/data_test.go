@@ -139,6 +139,15 @@ func records(hb *handbook.Handbook) map[handbook.Entity][]handbook.Item {
 	for i := range hb.Actions {
 		add(&hb.Actions[i])
 	}
+	for i := range hb.Sites {
+		add(&hb.Sites[i])
+	}
+	for i := range hb.Suppliers {
+		add(&hb.Suppliers[i])
+	}
+	for i := range hb.Processes {
+		add(&hb.Processes[i])
+	}
 	return out
 }
 
@@ -249,6 +258,46 @@ func TestDemoReferences(t *testing.T) {
 	for _, a := range hb.Actions {
 		refs = append(refs, ref{"action " + a.Title + " owner", handbook.EntityContact, a.Owner})
 		refs = append(refs, ref{"action " + a.Title + " source", handbook.Entity(a.SourceKind), a.SourceID})
+	}
+	for _, p := range hb.Processes {
+		refs = append(refs, ref{"process " + p.Name + " owner", handbook.EntityContact, p.Owner})
+		refs = append(refs, ref{"process " + p.Name + " assessed by", handbook.EntityContact, p.AssessedBy})
+		if p.OwnerRole != "" {
+			refs = append(refs, ref{"process " + p.Name + " owner role", handbook.EntityRole, p.OwnerRole})
+		}
+		for _, l := range []struct {
+			to  handbook.Entity
+			ids []string
+		}{{handbook.EntityService, p.Services}, {handbook.EntitySite, p.Sites}, {handbook.EntitySupplier, p.Suppliers},
+			{handbook.EntityRole, p.Roles}, {handbook.EntityProcess, p.DependsOn}} {
+			for _, id := range l.ids {
+				refs = append(refs, ref{"process " + p.Name + " needs", l.to, id})
+			}
+		}
+	}
+	for _, s := range hb.Sites {
+		refs = append(refs, ref{"site " + s.Name + " owner", handbook.EntityContact, s.Owner})
+		for _, c := range s.Contacts {
+			refs = append(refs, ref{"site " + s.Name + " contact", handbook.EntityContact, c})
+		}
+		for _, id := range s.Services {
+			refs = append(refs, ref{"site " + s.Name + " service", handbook.EntityService, id})
+		}
+		if s.Alternate != "" {
+			refs = append(refs, ref{"site " + s.Name + " alternate", handbook.EntitySite, s.Alternate})
+		}
+	}
+	for _, s := range hb.Suppliers {
+		refs = append(refs, ref{"supplier " + s.Name + " owner", handbook.EntityContact, s.Owner})
+		for _, c := range s.Hotline {
+			refs = append(refs, ref{"supplier " + s.Name + " hotline", handbook.EntityContact, c})
+		}
+		for _, id := range s.Services {
+			refs = append(refs, ref{"supplier " + s.Name + " service", handbook.EntityService, id})
+		}
+		if s.Alternative != "" {
+			refs = append(refs, ref{"supplier " + s.Name + " alternative", handbook.EntitySupplier, s.Alternative})
+		}
 	}
 	if len(refs) < 100 {
 		t.Fatalf("only %d references collected", len(refs))
@@ -637,6 +686,9 @@ func TestDemoFilesUsed(t *testing.T) {
 	}
 	for _, s := range hb.Services {
 		texts[s.RecoverySteps] = true
+	}
+	for _, p := range hb.Processes {
+		texts[p.ContinuityPlan] = true
 	}
 	steps, err := History()
 	if err != nil {

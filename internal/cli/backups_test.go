@@ -45,8 +45,8 @@ func TestBackupsCommand(t *testing.T) {
 	if len(lines) != 5 {
 		t.Fatalf("want heading, columns, two backups and the hint:\n%s", r.stdout)
 	}
-	// The demo handbook: 40 contacts, 7 playbooks.
-	if !strings.Contains(lines[2], "vor Synchronisation") || !strings.Contains(lines[2], " 40 ") || !strings.Contains(lines[2], " 7 ") ||
+	// The demo handbook: 42 contacts, 7 playbooks.
+	if !strings.Contains(lines[2], "vor Synchronisation") || !strings.Contains(lines[2], " 42 ") || !strings.Contains(lines[2], " 7 ") ||
 		!strings.Contains(lines[2], filepath.Base(path)) {
 		t.Errorf("newest backup line: %q", lines[2])
 	}
@@ -62,7 +62,7 @@ func TestBackupsCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
 		t.Fatalf("backups --json: %v\n%s", err, r.stdout)
 	}
-	if len(list) != 2 || list[0].Reason != store.ReasonSync || list[0].Counts["contact"] != 40 || list[0].Problem != "" || list[1].Problem == "" {
+	if len(list) != 2 || list[0].Reason != store.ReasonSync || list[0].Counts["contact"] != 42 || list[0].Problem != "" || list[1].Problem == "" {
 		t.Errorf("backups --json: %+v", list)
 	}
 }

@@ -18,7 +18,10 @@ import (
 const (
 	BackupFormat = "ernstfall-backup"
 	// BackupVersion is bumped when the backup's shape changes incompatibly.
-	BackupVersion = 1
+	// Version 2 added business processes, sites and suppliers: a reader
+	// of version 1 would drop them without a word, so it refuses the file
+	// and asks for an update instead.
+	BackupVersion = 2
 )
 
 // ErrBackup: a file is not a backup that can be restored.

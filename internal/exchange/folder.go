@@ -27,9 +27,17 @@ const (
 	dirPlaybooks   = "playbooks"
 	dirServices    = "services"
 	dirTemplates   = "templates"
+	dirProcesses   = "processes"
+	dirSites       = "sites"
+	dirSuppliers   = "suppliers"
 	folderFormat   = "ernstfall-folder"
-	folderVersion  = 1
+	// folderVersion 2 added processes, sites and suppliers: a reader of
+	// version 1 would drop them without a word, so it refuses the folder.
+	folderVersion = 2
 )
+
+// recordDirs are the folders of records with a Markdown body.
+var recordDirs = []string{dirPlaybooks, dirServices, dirTemplates, dirProcesses, dirSites, dirSuppliers}
 
 // index is handbook.json of a folder: the records that have no Markdown
 // body of their own, as JSON.
@@ -59,6 +67,11 @@ Exported by Ernstfall. Every file is plain text and can be read without the app:
 - playbooks/*.md, services/*.md, templates/*.md: one file per playbook,
   service (the body holds the recovery steps) and communication template;
   the fields sit in the front matter between the "---" lines.
+- processes/*.md: the business impact analysis, one file per business
+  process; the body is its continuity plan, the front matter holds the
+  impact ratings ("impact.<category>.<time>: 1-4") and the dependencies.
+- sites/*.md (the body is the emergency kit) and suppliers/*.md (the body
+  holds the notes).
 - contacts.csv: the contacts (opens in any spreadsheet); contacts.vcf: the
   same contacts for address books.
 - handbook.json: settings, roles, escalation levels, risks, incidents,
@@ -124,13 +137,28 @@ func WriteFolder(ctx context.Context, dir string, hb handbook.Handbook) error {
 			return err
 		}
 	}
+	for _, p := range sortedBy(hb.Processes, func(p handbook.BusinessProcess) string { return p.Name }) {
+		if err := add(dirProcesses, p.Name, p, "continuity_plan", p.ContinuityPlan); err != nil {
+			return err
+		}
+	}
+	for _, s := range sortedBy(hb.Sites, func(s handbook.Site) string { return s.Name }) {
+		if err := add(dirSites, s.Name, s, "kit", s.Kit); err != nil {
+			return err
+		}
+	}
+	for _, s := range sortedBy(hb.Suppliers, func(s handbook.Supplier) string { return s.Name }) {
+		if err := add(dirSuppliers, s.Name, s, "notes", s.Notes); err != nil {
+			return err
+		}
+	}
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	err = atomicfile.ReplaceDir(dir, ownFile, func(tmp string) error {
-		for _, d := range []string{dirPlaybooks, dirServices, dirTemplates} {
+		for _, d := range recordDirs {
 			if err := os.Mkdir(filepath.Join(tmp, d), 0o755); err != nil {
 				return err
 			}
@@ -157,12 +185,12 @@ func ownFile(rel string, isDir bool) bool {
 	switch rel {
 	case folderIndex, folderReadme, folderContacts, folderVCard:
 		return !isDir
-	case dirPlaybooks, dirServices, dirTemplates:
+	}
+	if slices.Contains(recordDirs, rel) {
 		return isDir
 	}
 	sub, name, ok := strings.Cut(rel, "/")
-	return ok && !isDir && !strings.Contains(name, "/") && (sub == dirPlaybooks || sub == dirServices || sub == dirTemplates) &&
-		strings.HasSuffix(name, ".md")
+	return ok && !isDir && !strings.Contains(name, "/") && slices.Contains(recordDirs, sub) && strings.HasSuffix(name, ".md")
 }
 
 // checkFolder refuses an export folder that holds something other than an
@@ -415,6 +443,33 @@ func readExport(ctx context.Context, in inFolder, dir string) (handbook.Handbook
 			err := decodeFrontMatter(fm, &t)
 			t.Body = body
 			hb.CommTemplates = append(hb.CommTemplates, t)
+			return err
+		})
+	}
+	if err == nil {
+		err = each(dirProcesses, func(_ string, fm []string, body string) error {
+			var p handbook.BusinessProcess
+			err := decodeFrontMatter(fm, &p)
+			p.ContinuityPlan = body
+			hb.Processes = append(hb.Processes, p)
+			return err
+		})
+	}
+	if err == nil {
+		err = each(dirSites, func(_ string, fm []string, body string) error {
+			var s handbook.Site
+			err := decodeFrontMatter(fm, &s)
+			s.Kit = body
+			hb.Sites = append(hb.Sites, s)
+			return err
+		})
+	}
+	if err == nil {
+		err = each(dirSuppliers, func(_ string, fm []string, body string) error {
+			var s handbook.Supplier
+			err := decodeFrontMatter(fm, &s)
+			s.Notes = body
+			hb.Suppliers = append(hb.Suppliers, s)
 			return err
 		})
 	}

@@ -45,6 +45,16 @@ func richHandbook(t *testing.T) handbook.Handbook {
 	hb.Incidents = []handbook.Incident{{Record: rec("01a0f6b1-3000-7000-8000-000000000005"), Title: "Übung", StartedAt: at,
 		Level: 2, Clocks: []string{"gdpr33"}, Summary: "Zeile 1\nZeile 2"}}
 	hb.LogEntries = []handbook.LogEntry{{Record: rec("01a0f6b1-3000-7000-8000-000000000006"), IncidentID: "01a0f6b1-3000-7000-8000-000000000005", At: at, Text: "Start"}}
+	hb.Processes = append(hb.Processes, handbook.BusinessProcess{Record: rec("01a0f6b1-3000-7000-8000-000000000007"), Name: "yes",
+		Impact:     handbook.Impact{{Category: "umwelt-2", At: 90}: 1, {Category: "financial", At: 36 * handbook.Hour}: 4, {Category: "legal", At: handbook.Month}: 2},
+		ImpactNote: "Zeile 1\n\nZeile 3: # kein Kommentar", RTO: 0, RPO: 5, PlanDuration: handbook.Week, PlanCapacity: "50 %: manuell",
+		DependsOn: []string{"01a0f6b1-3000-7000-8000-000000000008"}, ContinuityPlan: "- [ ] erster Schritt\n---\n- [ ] nach der Linie"},
+		handbook.BusinessProcess{Record: rec("01a0f6b1-3000-7000-8000-000000000008"), Name: "Ohne Bewertung"})
+	hb.Sites = append(hb.Sites, handbook.Site{Record: rec("01a0f6b1-3000-7000-8000-000000000009"), Name: "Keller: Raum 0.1",
+		Address: "Straße 1\n\n12345 Ort", Access: "  eingerückt\nCode: 1234", Alternate: "01a0f6b1-3000-7000-8000-00000000000a",
+		KitCheckedAt: at, KitCheckDays: 30, Kit: ""})
+	hb.Suppliers = append(hb.Suppliers, handbook.Supplier{Record: rec("01a0f6b1-3000-7000-8000-00000000000b"), Name: "null",
+		ContractNumber: "0042", CustomerNumber: "-12", Hotline24x7: true, SLAResponse: 1, Notes: "# Überschrift im Text"})
 	return hb
 }
 
@@ -83,6 +93,9 @@ func TestFolderRoundTrip(t *testing.T) {
 	compareLists(t, "review", got.Reviews, want.Reviews)
 	compareLists(t, "printout", got.Printouts, want.Printouts)
 	compareLists(t, "copy exchange", got.Exchanges, want.Exchanges)
+	compareLists(t, "process", got.Processes, want.Processes)
+	compareLists(t, "site", got.Sites, want.Sites)
+	compareLists(t, "supplier", got.Suppliers, want.Suppliers)
 
 	t.Run("files are readable without the app", func(t *testing.T) {
 		files, _ := filepath.Glob(filepath.Join(dir, "playbooks", "*.md"))
@@ -98,6 +111,19 @@ func TestFolderRoundTrip(t *testing.T) {
 			if !strings.Contains(string(text), w) {
 				t.Errorf("playbook file lacks %q:\n%s", w, text)
 			}
+		}
+		text, err = os.ReadFile(filepath.Join(dir, "processes", "versand.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"\nname: Versand\n", "\nimpact.customers.1d: 4\n", "\nimpact.safety.30d: 1\n", "\n## Notbetrieb\n"} {
+			if !strings.Contains(string(text), w) {
+				t.Errorf("process file lacks %q:\n%s", w, text)
+			}
+		}
+		text, err = os.ReadFile(filepath.Join(dir, "sites", "ausweichstandort-lueneburg.md"))
+		if err != nil || !strings.Contains(string(text), "\n- [ ] 5 Notebooks") {
+			t.Errorf("site file: %v\n%s", err, text)
 		}
 	})
 }
@@ -133,6 +159,15 @@ func TestFolderBadInput(t *testing.T) {
 		{"wrong type", func(dir string) error {
 			return replaceIn(filepath.Join(dir, "playbooks", "ransomware-angriff.md"), "review_interval_days: ", "review_interval_days: halbjährlich #")
 		}, []string{"ransomware-angriff.md", "line "}},
+		{"impact cell of no time point", func(dir string) error {
+			return replaceIn(filepath.Join(dir, "processes", "versand.md"), "\nimpact.customers.1d: 4\n", "\nimpact.customers.24h: 4\n")
+		}, []string{"versand.md", "line ", `"impact.customers.24h" names no cell`}},
+		{"impact rating in words", func(dir string) error {
+			return replaceIn(filepath.Join(dir, "processes", "versand.md"), "\nimpact.customers.1d: 4\n", "\nimpact.customers.1d: hoch\n")
+		}, []string{"versand.md", "line ", `"hoch" is not a whole number`}},
+		{"unknown key of a supplier", func(dir string) error {
+			return replaceIn(filepath.Join(dir, "suppliers", "payflux-payments-gmbh.md"), "\nname: ", "\nimpact.financial.1d: 3\nname: ")
+		}, []string{"payflux-payments-gmbh.md", "line ", `unknown key "impact.financial.1d"`}},
 		{"no closing fence", func(dir string) error {
 			return os.WriteFile(filepath.Join(dir, "templates", "kaputt.md"), []byte("---\ntitle: x\n"), 0o644)
 		}, []string{"kaputt.md", "line 1", "no closing"}},

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"ernstfall/internal/handbook"
 )
 
 // Front matter is the block of "key: value" lines between two "---" lines
@@ -193,6 +195,12 @@ func decodeFrontMatter(lines []string, rec any) error {
 			return fmt.Errorf("line %d: expected \"key: value\", got %q", n, shorten(l, 40))
 		}
 		kind, known := kinds[key]
+		if _, process := rec.(*handbook.BusinessProcess); process && handbook.IsImpactField(key) {
+			if _, ok := handbook.ParseImpactField(key); !ok {
+				return fmt.Errorf("line %d: %q names no cell of the impact grid (impact.<category>.<time>, e.g. impact.financial.1d)", n, key)
+			}
+			kind, known = kindInt, true
+		}
 		if !known {
 			return fmt.Errorf("line %d: unknown key %q", n, key)
 		}

@@ -63,6 +63,8 @@ type Finding struct {
 	Args []string
 	// Message is an English sentence naming the record(s).
 	Message string
+	// Problem is the validation problem of a CodeInvalid finding.
+	Problem *FieldError
 }
 
 // sortFindings puts errors first, then orders by kind of record (as
@@ -109,7 +111,7 @@ func (hb Handbook) CheckWith(now time.Time, staleDays int) []Finding {
 		for _, fe := range v {
 			out = append(out, Finding{Level: LevelError, Code: CodeInvalid, Entity: e, ID: r.ID, Name: name,
 				Args:    []string{fe.Field, fe.Message},
-				Message: fmt.Sprintf("%s %q: %s", entityWord(e), name, fe.Error())})
+				Message: fmt.Sprintf("%s %q: %s", entityWord(e), name, fe.Error()), Problem: &fe})
 		}
 	}
 	for _, x := range live.Contacts {
@@ -145,10 +147,24 @@ func (hb Handbook) CheckWith(now time.Time, staleDays int) []Finding {
 	for _, x := range live.Actions {
 		invalid(EntityAction, &x.Record, x.Label(), x.Validate())
 	}
+	bia := live.Settings.BIA()
+	for _, x := range live.Processes {
+		invalid(EntityProcess, &x.Record, x.Label(), x.Validate())
+		invalid(EntityProcess, &x.Record, x.Label(), x.ValidateWith(bia))
+	}
+	for _, x := range live.Sites {
+		invalid(EntitySite, &x.Record, x.Label(), x.Validate())
+	}
+	for _, x := range live.Suppliers {
+		invalid(EntitySupplier, &x.Record, x.Label(), x.Validate())
+	}
+	invalid(EntitySettings, &Record{ID: SettingsID}, "Settings", live.Settings.Validate())
 
 	out = append(out, live.references()...)
-	_, restore := RestoreOrder(live.Services)
+	analysis := live.Analyse()
+	_, restore := RestoreOrderNeed(live.Services, analysis.Need())
 	out = append(out, restore...)
+	out = append(out, analysis.Findings(now)...)
 
 	for _, c := range StaleContacts(live.Contacts, now, staleDays) {
 		f := Finding{Level: LevelWarning, Entity: EntityContact, ID: c.ID, Name: c.Name}
@@ -253,6 +269,31 @@ func (hb Handbook) references() []Finding {
 	for _, x := range hb.LogEntries {
 		check(EntityLogEntry, &x.Record, x.Text, "incident_id", incidents, x.IncidentID)
 	}
+	sites := ids(records(hb.Sites))
+	suppliers := ids(records(hb.Suppliers))
+	processes := ids(records(hb.Processes))
+	for _, x := range hb.Processes {
+		check(EntityProcess, &x.Record, x.Name, "owner_role", roles, x.OwnerRole)
+		check(EntityProcess, &x.Record, x.Name, "assessed_by", contacts, x.AssessedBy)
+		check(EntityProcess, &x.Record, x.Name, "owner", contacts, x.Owner)
+		check(EntityProcess, &x.Record, x.Name, "services", services, x.Services...)
+		check(EntityProcess, &x.Record, x.Name, "sites", sites, x.Sites...)
+		check(EntityProcess, &x.Record, x.Name, "suppliers", suppliers, x.Suppliers...)
+		check(EntityProcess, &x.Record, x.Name, "roles", roles, x.Roles...)
+		check(EntityProcess, &x.Record, x.Name, "depends_on", processes, x.DependsOn...)
+	}
+	for _, x := range hb.Sites {
+		check(EntitySite, &x.Record, x.Name, "owner", contacts, x.Owner)
+		check(EntitySite, &x.Record, x.Name, "contacts", contacts, x.Contacts...)
+		check(EntitySite, &x.Record, x.Name, "services", services, x.Services...)
+		check(EntitySite, &x.Record, x.Name, "alternate", sites, x.Alternate)
+	}
+	for _, x := range hb.Suppliers {
+		check(EntitySupplier, &x.Record, x.Name, "owner", contacts, x.Owner)
+		check(EntitySupplier, &x.Record, x.Name, "hotline", contacts, x.Hotline...)
+		check(EntitySupplier, &x.Record, x.Name, "services", services, x.Services...)
+		check(EntitySupplier, &x.Record, x.Name, "alternative", suppliers, x.Alternative)
+	}
 
 	mentions := newRoleMatcher(hb.Roles)
 	for _, p := range hb.Playbooks {
@@ -295,6 +336,8 @@ func entityWord(e Entity) string {
 		return "risk scenario"
 	case EntityMatrix:
 		return "document"
+	case EntityProcess:
+		return "business process"
 	default:
 		return string(e)
 	}

@@ -17,13 +17,24 @@ const (
 	EntityLogEntry     Entity = "log_entry"
 	EntityExercise     Entity = "exercise"
 	EntityAction       Entity = "action"
+	EntityProcess      Entity = "business_process"
+	EntitySite         Entity = "site"
+	EntitySupplier     Entity = "supplier"
+)
+
+// EntitySettings names the handbook-wide settings, which sync as one
+// record with the ID SettingsID.
+const (
+	EntitySettings Entity = "settings"
+	SettingsID            = "handbook"
 )
 
 // Entities lists every kind of record in the order a handbook is loaded:
 // records come after the records they refer to.
 var Entities = []Entity{EntityContact, EntityRole, EntityEscalation, EntityPlaybook,
 	EntityCommTemplate, EntityService, EntityRisk, EntityIncident, EntityLogEntry,
-	EntityExercise, EntityAction, EntityCopy, EntityRelease, EntityReview, EntityPrintout, EntityExchange}
+	EntityExercise, EntityAction, EntitySite, EntitySupplier, EntityProcess, EntityCopy, EntityRelease, EntityReview,
+	EntityPrintout, EntityExchange}
 
 // Entity names the kind of each record type.
 func (Contact) Entity() Entity         { return EntityContact }
@@ -37,6 +48,9 @@ func (Incident) Entity() Entity        { return EntityIncident }
 func (LogEntry) Entity() Entity        { return EntityLogEntry }
 func (Exercise) Entity() Entity        { return EntityExercise }
 func (Action) Entity() Entity          { return EntityAction }
+func (BusinessProcess) Entity() Entity { return EntityProcess }
+func (Site) Entity() Entity            { return EntitySite }
+func (Supplier) Entity() Entity        { return EntitySupplier }
 
 // Label returns the human name of each record, as lists and search show it.
 func (c Contact) Label() string         { return c.FullName() }
@@ -50,6 +64,9 @@ func (i Incident) Label() string        { return i.Title }
 func (l LogEntry) Label() string        { return l.Text }
 func (e Exercise) Label() string        { return e.Title }
 func (a Action) Label() string          { return a.Title }
+func (p BusinessProcess) Label() string { return p.Name }
+func (s Site) Label() string            { return s.Name }
+func (s Supplier) Label() string        { return s.Name }
 
 // Item is what every record type has in common.
 type Item interface {
@@ -70,4 +87,7 @@ var (
 	_ Item = (*LogEntry)(nil)
 	_ Item = (*Exercise)(nil)
 	_ Item = (*Action)(nil)
+	_ Item = (*BusinessProcess)(nil)
+	_ Item = (*Site)(nil)
+	_ Item = (*Supplier)(nil)
 )

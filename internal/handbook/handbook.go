@@ -507,6 +507,11 @@ type Handbook struct {
 	Copies    []Copy         `json:"copies,omitempty"`
 	Printouts []Printout     `json:"printouts,omitempty"`
 	Exchanges []CopyExchange `json:"copy_exchanges,omitempty"`
+	// The business impact analysis; left out of the JSON when empty, so
+	// a handbook without it keeps its version.
+	Sites     []Site            `json:"sites,omitempty"`
+	Suppliers []Supplier        `json:"suppliers,omitempty"`
+	Processes []BusinessProcess `json:"business_processes,omitempty"`
 }
 
 // Settings are handbook-wide facts printed on the binder and shown in the app.
@@ -523,12 +528,22 @@ type Settings struct {
 	// ApproverRoles are the roles (IDs) whose holders release documents;
 	// empty means the roles named in DefaultApproverRoles.
 	ApproverRoles []string `json:"approver_roles,omitempty"`
+
+	// The business impact analysis (see BIA): impact categories, the time
+	// points at which each is rated, the rating that makes a disruption
+	// intolerable, and the factor from MTPD to required RTO. Empty means
+	// the defaults.
+	ImpactCategories []ImpactCategory `json:"impact_categories,omitempty"`
+	TimePoints       []Minutes        `json:"time_points,omitempty"`
+	ImpactThreshold  int              `json:"impact_threshold,omitempty"`
+	RTOFactor        float64          `json:"rto_factor,omitempty"`
 }
 
 // IsZero reports settings with nothing set.
 func (s Settings) IsZero() bool {
 	return s.Organisation == "" && s.Address == "" && s.Classification == "" && s.Location == "" &&
-		s.DefaultCountry == "" && len(s.ApproverRoles) == 0
+		s.DefaultCountry == "" && len(s.ApproverRoles) == 0 &&
+		len(s.ImpactCategories) == 0 && len(s.TimePoints) == 0 && s.ImpactThreshold == 0 && s.RTOFactor == 0
 }
 
 // ReviewCycle gives access to a document's review fields; every type that

@@ -20,6 +20,17 @@ import (
 // fallback (warnings). A service listing itself is reported by Validate and
 // ignored here.
 func RestoreOrder(services []Service) ([]Service, []Finding) {
+	return RestoreOrderNeed(services, nil)
+}
+
+// RestoreOrderNeed is RestoreOrder weighted by what the business needs:
+// need gives, per service ID, how critical the most critical process is
+// that needs the service (Severity.Rank, see Analysis.Need). Among the
+// services whose dependencies are all restored, the one with the greater
+// need comes first, then the shortest RTO. Dependencies still come first:
+// a service that critical processes need pulls nothing ahead of what it
+// depends on, but what it depends on is needed by the same processes.
+func RestoreOrderNeed(services []Service, need map[string]int) ([]Service, []Finding) {
 	live := keep(services)
 	byID := make(map[string]*Service, len(live))
 	for i := range live {
@@ -52,9 +63,13 @@ func RestoreOrder(services []Service) ([]Service, []Finding) {
 		}
 	}
 
-	cycles := cyclic(live, deps)
+	ids := make([]string, len(live))
+	for i, s := range live {
+		ids[i] = s.ID
+	}
+	cycles := cyclic(ids, deps)
 	for _, c := range cycles {
-		path := cyclePath(c, deps, byID)
+		path := cyclePath(c, deps, func(id string) string { return byID[id].Name })
 		names := make([]string, len(path))
 		for i, id := range path {
 			names[i] = byID[id].Name
@@ -66,7 +81,7 @@ func RestoreOrder(services []Service) ([]Service, []Finding) {
 				strings.Join(names, " → "))})
 	}
 
-	order := kahn(live, byID, deps, dependents, cycles)
+	order := kahn(live, byID, deps, dependents, cycles, need)
 	sortFindings(findings)
 	return order, findings
 }
@@ -87,21 +102,26 @@ func serviceFindings(s Service) []Finding {
 	return out
 }
 
-// restoreFirst orders services that are ready at the same time.
-func restoreFirst(a, b *Service) int {
+// restoreFirst orders services that are ready at the same time: the
+// greater business need first, then the shortest RTO, then by name.
+func restoreFirst(need map[string]int) func(a, b *Service) int {
 	rto := func(s *Service) Minutes {
 		if s.RTO <= 0 {
 			return Minutes(int(^uint(0) >> 1))
 		}
 		return s.RTO
 	}
-	return cmp.Or(cmp.Compare(rto(a), rto(b)), strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	return func(a, b *Service) int {
+		return cmp.Or(cmp.Compare(need[b.ID], need[a.ID]), cmp.Compare(rto(a), rto(b)),
+			strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	}
 }
 
 // kahn sorts topologically. When only cycles remain, the cycles whose
 // outside dependencies are all restored are released in name order, and
 // sorting continues with what depends on them.
-func kahn(live []Service, byID map[string]*Service, deps, dependents map[string][]string, cycles [][]string) []Service {
+func kahn(live []Service, byID map[string]*Service, deps, dependents map[string][]string, cycles [][]string, need map[string]int) []Service {
+	first := restoreFirst(need)
 	pending := make(map[string]int, len(live))
 	for _, s := range live {
 		pending[s.ID] = len(deps[s.ID])
@@ -125,7 +145,7 @@ func kahn(live []Service, byID map[string]*Service, deps, dependents map[string]
 	}
 	for len(out) < len(live) {
 		if len(ready) > 0 {
-			slices.SortFunc(ready, restoreFirst)
+			slices.SortFunc(ready, first)
 			next := ready[0]
 			ready = ready[1:]
 			release(next)
@@ -169,8 +189,9 @@ func cycleReady(c []string, deps map[string][]string, done map[string]bool) bool
 }
 
 // cyclic returns the strongly connected components with more than one
-// service (Tarjan), each as IDs, in a stable order.
-func cyclic(live []Service, deps map[string][]string) [][]string {
+// member (Tarjan) of the graph of ids and deps, each as IDs, in a stable
+// order.
+func cyclic(all []string, deps map[string][]string) [][]string {
 	var (
 		index   = map[string]int{}
 		low     = map[string]int{}
@@ -211,10 +232,7 @@ func cyclic(live []Service, deps map[string][]string) [][]string {
 			out = append(out, comp)
 		}
 	}
-	ids := make([]string, len(live))
-	for i, s := range live {
-		ids[i] = s.ID
-	}
+	ids := slices.Clone(all)
 	slices.Sort(ids)
 	for _, id := range ids {
 		if _, seen := index[id]; !seen {
@@ -226,10 +244,10 @@ func cyclic(live []Service, deps map[string][]string) [][]string {
 
 // cyclePath returns a shortest cycle through the first member of component
 // c by name, as IDs from that member back to itself, following dependencies.
-func cyclePath(c []string, deps map[string][]string, byID map[string]*Service) []string {
+func cyclePath(c []string, deps map[string][]string, name func(id string) string) []string {
 	members := slices.Clone(c)
 	slices.SortFunc(members, func(a, b string) int {
-		return cmp.Or(strings.Compare(byID[a].Name, byID[b].Name), strings.Compare(a, b))
+		return cmp.Or(strings.Compare(name(a), name(b)), strings.Compare(a, b))
 	})
 	start := members[0]
 	prev := map[string]string{}
@@ -239,7 +257,7 @@ func cyclePath(c []string, deps map[string][]string, byID map[string]*Service) [
 		queue = queue[1:]
 		next := slices.Clone(deps[id])
 		slices.SortFunc(next, func(a, b string) int {
-			return cmp.Or(strings.Compare(byID[a].Name, byID[b].Name), strings.Compare(a, b))
+			return cmp.Or(strings.Compare(name(a), name(b)), strings.Compare(a, b))
 		})
 		for _, d := range next {
 			if !slices.Contains(c, d) {

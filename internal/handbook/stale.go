@@ -45,7 +45,7 @@ type ReviewItem struct {
 }
 
 // OverdueReviews returns the live playbooks, services, communication
-// templates and risk scenarios whose review is overdue at now, the never
+// templates, risk scenarios, business processes, sites and suppliers whose review is overdue at now, the never
 // reviewed first, then by due date, then by kind and title.
 func OverdueReviews(hb Handbook, now time.Time) []ReviewItem {
 	var out []ReviewItem
@@ -78,6 +78,15 @@ func OverdueReviews(hb Handbook, now time.Time) []ReviewItem {
 			}
 		}
 		add(&Record{ID: MatrixID}, EntityMatrix, MatrixTitle, Review{LastReviewedAt: last})
+	}
+	for _, p := range hb.Processes {
+		add(&p.Record, EntityProcess, p.Name, p.Review)
+	}
+	for _, s := range hb.Sites {
+		add(&s.Record, EntitySite, s.Name, s.Review)
+	}
+	for _, s := range hb.Suppliers {
+		add(&s.Record, EntitySupplier, s.Name, s.Review)
 	}
 	slices.SortFunc(out, func(a, b ReviewItem) int {
 		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(entityRank(a.Entity), entityRank(b.Entity)),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -11,8 +12,13 @@ import (
 // FieldError is one problem with one field of a record.
 type FieldError struct {
 	// Field is the JSON name of the field, e.g. "rto_minutes".
-	Field   string
+	Field string
+	// Message is the problem in English.
 	Message string
+	// Key, when set, is Message as a translation key: the English text
+	// with {{.Fields}} filled from Data, so each language can word it.
+	Key  string
+	Data map[string]string
 }
 
 func (e FieldError) Error() string { return e.Field + ": " + e.Message }
@@ -34,6 +40,32 @@ type problems ValidationError
 
 func (p *problems) add(field, format string, args ...any) {
 	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// addT adds a problem worded by key, an English text with {{.Fields}};
+// kv are the fields' names and values in turn.
+func (p *problems) addT(field, key string, kv ...string) {
+	data := make(map[string]string, len(kv)/2)
+	pairs := make([]string, 0, len(kv))
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[kv[i]] = kv[i+1]
+		pairs = append(pairs, "{{."+kv[i]+"}}", kv[i+1])
+	}
+	*p = append(*p, FieldError{Field: field, Message: strings.NewReplacer(pairs...).Replace(key), Key: key, Data: data})
+}
+
+// duration refuses a negative duration.
+func (p *problems) duration(field string, m Minutes) {
+	if m < 0 {
+		p.addT(field, "a duration cannot be negative (is {{.Value}})", "Value", m.String())
+	}
+}
+
+// percent refuses a share outside 0–100 %.
+func (p *problems) percent(field string, v int) {
+	if v < 0 || v > 100 {
+		p.addT(field, "must lie between 0 and 100 % (is {{.Value}} %)", "Value", strconv.Itoa(v))
+	}
 }
 
 func (p *problems) required(field, value string) {

@@ -77,6 +77,15 @@ func (hb *Handbook) EachItem(f func(Item)) {
 	for i := range hb.Actions {
 		f(&hb.Actions[i])
 	}
+	for i := range hb.Sites {
+		f(&hb.Sites[i])
+	}
+	for i := range hb.Suppliers {
+		f(&hb.Suppliers[i])
+	}
+	for i := range hb.Processes {
+		f(&hb.Processes[i])
+	}
 	for i := range hb.Copies {
 		f(&hb.Copies[i])
 	}
@@ -146,6 +155,9 @@ func (hb Handbook) live() Handbook {
 	out.LogEntries = keep(hb.LogEntries)
 	out.Exercises = keep(hb.Exercises)
 	out.Actions = keep(hb.Actions)
+	out.Sites = keepSome(hb.Sites)
+	out.Suppliers = keepSome(hb.Suppliers)
+	out.Processes = keepSome(hb.Processes)
 	out.Copies = keepSome(hb.Copies)
 	out.Releases = keepSome(hb.Releases)
 	out.Reviews = keepSome(hb.Reviews)

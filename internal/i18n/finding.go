@@ -40,9 +40,15 @@ const neverReviewedKey = "{{.Title}}: never reviewed"
 // FindingText is f in the language of tr; f.Message when its code has no
 // key in FindingKeys.
 func FindingText(f handbook.Finding, tr Translator) string {
+	if f.Code == handbook.CodeInvalid && f.Problem != nil && f.Problem.Key != "" {
+		return tr(invalidKey, map[string]any{"Name": f.Name, "Field": f.Problem.Field, "Problem": FieldErrorText(*f.Problem, tr)})
+	}
 	key, ok := FindingKeys[f.Code]
 	if !ok {
 		return f.Message
+	}
+	if data, ok := biaFindingData(f, &key, tr); ok {
+		return withVia(f, tr(key, data), tr)
 	}
 	a := func(i int) string {
 		if i < len(f.Args) {

@@ -48,7 +48,12 @@ func (o *Ops) Undelete(ctx context.Context, e handbook.Entity, id string) error 
 	return o.st.Undelete(ctx, e, id)
 }
 
-// SaveSettings stores the handbook-wide settings.
+// SaveSettings stores the handbook-wide settings after checking them
+// (handbook.Settings.Validate): a refusal is a handbook.ValidationError
+// naming the field and the value.
 func (o *Ops) SaveSettings(ctx context.Context, st handbook.Settings) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
 	return o.st.SaveSettings(ctx, st)
 }

@@ -23,8 +23,8 @@ var unsyncedFields = map[string]bool{"id": true, "updated_at": true}
 // settingsEntity holds the handbook-wide settings as one record, so they
 // sync field by field like everything else.
 const (
-	settingsEntity handbook.Entity = "settings"
-	settingsID     string          = "handbook"
+	settingsEntity = handbook.EntitySettings
+	settingsID     = handbook.SettingsID
 )
 
 // newItem returns an empty record of the entity's type.
@@ -52,6 +52,12 @@ func newItem(e handbook.Entity) (handbook.Item, error) {
 		return &handbook.Exercise{}, nil
 	case handbook.EntityAction:
 		return &handbook.Action{}, nil
+	case handbook.EntityProcess:
+		return &handbook.BusinessProcess{}, nil
+	case handbook.EntitySite:
+		return &handbook.Site{}, nil
+	case handbook.EntitySupplier:
+		return &handbook.Supplier{}, nil
 	case handbook.EntityCopy:
 		return &handbook.Copy{}, nil
 	case handbook.EntityRelease:

@@ -471,7 +471,9 @@ func TestClockFollowsAWallClockSetRight(t *testing.T) {
 func TestSettings(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, filepath.Join(t.TempDir(), "hb.db"))
-	st := handbook.Settings{Organisation: "Nordlicht", Classification: "VERTRAULICH"}
+	st := handbook.Settings{Organisation: "Nordlicht", Classification: "VERTRAULICH",
+		ImpactCategories: []handbook.ImpactCategory{{Key: "financial"}, {Key: "umwelt", Name: "Umwelt"}},
+		TimePoints:       []handbook.Minutes{60, 480}, ImpactThreshold: 3, RTOFactor: 0.25}
 	if err := s.SaveSettings(ctx, st); err != nil {
 		t.Fatal(err)
 	}
