@@ -54,4 +54,3 @@ func (o *Ops) SaveProcess(ctx context.Context, before, after *handbook.BusinessP
 		return nil
 	})
 }
-
