@@ -13,6 +13,7 @@ var multiLine = map[string]bool{
 	"manual_fallback": true, "resources_note": true, "description": true, "trigger": true,
 	"threat": true, "mitigation": true, "playbook_snapshot": true, "text": true, "scenario": true,
 	"participants": true, "result": true, "findings": true, "finding": true,
+	"impact_note": true, "continuity_plan": true, "address": true, "access": true, "kit": true, "exit": true,
 }
 
 // Clean removes from a record's text what has no place in it, in place
@@ -50,6 +51,10 @@ func cleanStruct(v reflect.Value) {
 		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.String:
 			for j := range fv.Len() {
 				fv.Index(j).SetString(CleanText("", fv.Index(j).String()))
+			}
+		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct:
+			for j := range fv.Len() {
+				cleanStruct(fv.Index(j))
 			}
 		}
 	}

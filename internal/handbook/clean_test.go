@@ -39,10 +39,15 @@ func TestClean(t *testing.T) {
 	if r.Holders[0] != "id" {
 		t.Errorf("holders %q", r.Holders)
 	}
-	s := Settings{Organisation: "Nord\u202eGmbH"}
+	s := Settings{Organisation: "Nord\u202eGmbH", ImpactCategories: []ImpactCategory{{Key: "umwelt", Name: "Um\u202ewelt\n"}}}
 	Clean(&s)
-	if s.Organisation != "NordGmbH" {
+	if s.Organisation != "NordGmbH" || s.ImpactCategories[0].Name != "Umwelt " {
 		t.Errorf("settings %+v", s)
+	}
+	site := Site{Name: "Lager", Address: "Weg 1\r\n12345 Ort\x07", Kit: "- [ ] a\r\n- [ ] b"}
+	Clean(&site)
+	if site.Address != "Weg 1\n12345 Ort" || site.Kit != "- [ ] a\n- [ ] b" {
+		t.Errorf("site %+v", site)
 	}
 	if got := CleanLine("already clean – ä"); got != "already clean – ä" {
 		t.Errorf("clean text changed: %q", got)

@@ -1,5 +1,7 @@
 package handbook
 
+import "fmt"
+
 // Entity names a kind of record. The names are stable: they appear in the
 // database, in sync batches and in JSON backups.
 type Entity string
@@ -91,3 +93,48 @@ var (
 	_ Item = (*Site)(nil)
 	_ Item = (*Supplier)(nil)
 )
+
+// NewItem returns an empty record of the entity's type.
+func NewItem(e Entity) (Item, error) {
+	switch e {
+	case EntityContact:
+		return &Contact{}, nil
+	case EntityRole:
+		return &Role{}, nil
+	case EntityEscalation:
+		return &EscalationLevel{}, nil
+	case EntityPlaybook:
+		return &Playbook{}, nil
+	case EntityCommTemplate:
+		return &CommTemplate{}, nil
+	case EntityService:
+		return &Service{}, nil
+	case EntityRisk:
+		return &RiskScenario{}, nil
+	case EntityIncident:
+		return &Incident{}, nil
+	case EntityLogEntry:
+		return &LogEntry{}, nil
+	case EntityExercise:
+		return &Exercise{}, nil
+	case EntityAction:
+		return &Action{}, nil
+	case EntityProcess:
+		return &BusinessProcess{}, nil
+	case EntitySite:
+		return &Site{}, nil
+	case EntitySupplier:
+		return &Supplier{}, nil
+	case EntityCopy:
+		return &Copy{}, nil
+	case EntityRelease:
+		return &Release{}, nil
+	case EntityReview:
+		return &DocReview{}, nil
+	case EntityPrintout:
+		return &Printout{}, nil
+	case EntityExchange:
+		return &CopyExchange{}, nil
+	}
+	return nil, fmt.Errorf("unknown record kind %q", e)
+}

@@ -128,6 +128,12 @@ func (hb *Handbook) Add(it Item) {
 		hb.Exercises = append(hb.Exercises, *v)
 	case *Action:
 		hb.Actions = append(hb.Actions, *v)
+	case *Site:
+		hb.Sites = append(hb.Sites, *v)
+	case *Supplier:
+		hb.Suppliers = append(hb.Suppliers, *v)
+	case *BusinessProcess:
+		hb.Processes = append(hb.Processes, *v)
 	case *Copy:
 		hb.Copies = append(hb.Copies, *v)
 	case *Release:

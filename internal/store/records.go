@@ -28,49 +28,7 @@ const (
 )
 
 // newItem returns an empty record of the entity's type.
-func newItem(e handbook.Entity) (handbook.Item, error) {
-	switch e {
-	case handbook.EntityContact:
-		return &handbook.Contact{}, nil
-	case handbook.EntityRole:
-		return &handbook.Role{}, nil
-	case handbook.EntityEscalation:
-		return &handbook.EscalationLevel{}, nil
-	case handbook.EntityPlaybook:
-		return &handbook.Playbook{}, nil
-	case handbook.EntityCommTemplate:
-		return &handbook.CommTemplate{}, nil
-	case handbook.EntityService:
-		return &handbook.Service{}, nil
-	case handbook.EntityRisk:
-		return &handbook.RiskScenario{}, nil
-	case handbook.EntityIncident:
-		return &handbook.Incident{}, nil
-	case handbook.EntityLogEntry:
-		return &handbook.LogEntry{}, nil
-	case handbook.EntityExercise:
-		return &handbook.Exercise{}, nil
-	case handbook.EntityAction:
-		return &handbook.Action{}, nil
-	case handbook.EntityProcess:
-		return &handbook.BusinessProcess{}, nil
-	case handbook.EntitySite:
-		return &handbook.Site{}, nil
-	case handbook.EntitySupplier:
-		return &handbook.Supplier{}, nil
-	case handbook.EntityCopy:
-		return &handbook.Copy{}, nil
-	case handbook.EntityRelease:
-		return &handbook.Release{}, nil
-	case handbook.EntityReview:
-		return &handbook.DocReview{}, nil
-	case handbook.EntityPrintout:
-		return &handbook.Printout{}, nil
-	case handbook.EntityExchange:
-		return &handbook.CopyExchange{}, nil
-	}
-	return nil, fmt.Errorf("unknown record kind %q", e)
-}
+func newItem(e handbook.Entity) (handbook.Item, error) { return handbook.NewItem(e) }
 
 // ptr is the pointer type of a record type.
 type ptr[T any] interface {
