@@ -129,6 +129,7 @@ func commands() []command {
 		{"check", "", "list findings: restore order, stale contacts, overdue reviews; exit 1 on errors", runCheck},
 		{"search", "QUERY", "full-text search over the whole handbook", runSearch},
 		{"restore-order", "", "print the computed restore order with RTO/RPO", runRestoreOrder},
+		{"bia", "[--format text|csv] [-o FILE] [--separator , or ;]", "print the business impact analysis: each process with MTPD, criticality, required and achieved RTO", runBIA},
 		{"export", "--format json|csv|vcf|md -o PATH", "write a backup (json), the contacts (csv, vcf) or the handbook as a Markdown folder (md)", runExport},
 		{"import", "FILE|DIR [--dry-run] [--skip-invalid] [--duplicates skip|update|create]", "import a backup, a vCard or CSV address book, or a Markdown folder; --dry-run shows the preview", runImport},
 		{"verify-list", "-o FILE.csv [--team TEAM] [--stale-days N]", "write the contacts due for verification as CSV for a team lead", runVerifyList},

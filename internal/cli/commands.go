@@ -98,13 +98,15 @@ func runRestoreOrder(ctx context.Context, env *Env, g *globals, args []string) e
 		return err
 	}
 	defer st.Close()
-	services, err := store.List[handbook.Service](ctx, st)
+	hb, err := st.Load(ctx)
 	if err != nil {
 		return err
 	}
-	order, findings := handbook.RestoreOrder(services)
+	// Weighted by business need: what critical processes need comes first,
+	// within the order the dependencies allow.
+	order, findings := hb.RestoreOrder()
 	names := map[string]string{}
-	for _, s := range services {
+	for _, s := range hb.Services {
 		names[s.ID] = s.Name
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)

@@ -51,37 +51,15 @@ type CSVOptions struct {
 // that a spreadsheet would run as a formula neutralised with a leading
 // apostrophe, which ReadCSV takes off again.
 func WriteCSV(w io.Writer, contacts []handbook.Contact, opt CSVOptions) error {
-	if opt.BOM {
-		if _, err := w.Write(utf8BOM); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
-		}
-	}
-	cw := csv.NewWriter(w)
-	if opt.Comma != 0 {
-		cw.Comma = opt.Comma
-	}
-	cw.UseCRLF = true
 	header := Columns
 	if opt.Times {
 		header = slices.Concat(Columns, TimeColumns)
 	}
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
+	rows := make([][]string, len(contacts))
+	for i, c := range contacts {
+		rows[i] = contactRow(c)[:len(header)]
 	}
-	for _, c := range contacts {
-		row := contactRow(c)[:len(header)]
-		for i := range row {
-			row[i] = neutralise(row[i])
-		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	return nil
+	return WriteTable(w, header, rows, opt)
 }
 
 // WriteTable writes a table of text as CSV the way WriteCSV writes
