@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"ernstfall/internal/handbook"
 	"ernstfall/internal/i18n"
 	"ernstfall/internal/store"
 )
@@ -176,6 +177,10 @@ func sideValue(c store.Conflict, s store.Side) string {
 func fieldLabel(name string) string {
 	key, ok := i18n.FieldKey(name)
 	if !ok {
+		if c, cell := handbook.ParseImpactField(name); cell {
+			return lang.L("Impact: {{.Category}} after {{.Time}}", map[string]any{
+				"Category": i18n.CategoryName(handbook.ImpactCategory{Key: c.Category}, tr), "Time": span(c.At)})
+		}
 		return name
 	}
 	return lang.L(key)

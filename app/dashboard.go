@@ -31,7 +31,8 @@ type dashboardData struct {
 	reviews  []handbook.ReviewItem
 	stale    []handbook.Contact
 	actions  []handbook.Action
-	findings []handbook.Finding
+	findings []handbook.Finding // restore order
+	bia      []handbook.Finding // business impact analysis
 }
 
 // loadDashboard reads and computes what the dashboard shows.
@@ -50,7 +51,9 @@ func loadDashboard(ctx context.Context, u *ui) (dashboardData, error) {
 	d.reviews = handbook.OverdueReviews(d.hb, d.now)
 	d.stale = handbook.StaleContacts(d.hb.Contacts, d.now, handbook.DefaultStaleAfterDays)
 	d.actions = handbook.OpenActions(d.hb.Actions, d.now)
-	_, d.findings = handbook.RestoreOrder(d.hb.Services)
+	analysis := d.hb.Analyse()
+	_, d.findings = handbook.RestoreOrderNeed(d.hb.Services, analysis.Need())
+	d.bia = analysis.Findings(d.now)
 	return d, nil
 }
 
@@ -115,11 +118,16 @@ func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
 		f := d.findings[i]
 		return u.link(findingText(f), f.Entity, f.ID)
 	}
+	bia := func(i int) fyne.CanvasObject {
+		f := d.bia[i]
+		return u.link(findingText(f), f.Entity, f.ID)
+	}
 	grid := container.NewGridWithColumns(2,
 		cardOf(lang.L("Overdue reviews"), len(d.reviews), review, lang.L("All documents are reviewed.")),
 		staleCard(u, len(d.stale), stale),
 		cardOf(lang.L("Open actions"), len(d.actions), action, lang.L("No open actions.")),
 		cardOf(lang.L("Restore order findings"), len(d.findings), finding, lang.L("The restore order is consistent.")),
+		cardOf(lang.L("Business continuity"), len(d.bia), bia, lang.L("Recovery meets what the business needs.")),
 		syncCard(u),
 		printCard(u, d),
 	)

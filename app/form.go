@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/i18n"
 )
 
 // form edits one record: each field shows its problem right below itself.
@@ -148,6 +149,26 @@ func (f *form) minutes(name, label string, p *handbook.Minutes) *formEntry {
 	return f.number(name, label, (*int)(p))
 }
 
+// duration edits a duration typed as people say it ("4 Std.", "1 Tag",
+// "30 min", "2 weeks"); it shows the value the same way.
+func (f *form) duration(name, label string, p *handbook.Minutes) *formEntry {
+	e := f.entry(false)
+	e.SetPlaceHolder(lang.L("e.g. 4 h, 1 day, 30 min"))
+	if *p != 0 {
+		e.SetText(span(*p))
+	}
+	e.OnChanged = func(string) { f.changed() }
+	f.add(name, label, e, func() error {
+		m, err := handbook.ParseDuration(e.Text)
+		if err != nil {
+			return errors.New(lang.L("Enter a duration with its unit, such as 4 h, 1 day, 2 weeks or 30 min."))
+		}
+		*p = m
+		return nil
+	})
+	return e
+}
+
 func (f *form) date(name, label string, p *time.Time) *formEntry {
 	e := f.entry(false)
 	e.SetPlaceHolder(datePlaceHolder())
@@ -237,10 +258,10 @@ func (f *form) save() bool {
 		for _, fe := range verr {
 			i := slices.IndexFunc(f.fields, func(fl *field) bool { return fl.name == fe.Field })
 			if i < 0 {
-				other = append(other, fe.Field+": "+problemText(fe.Message))
+				other = append(other, fieldLabel(fe.Field)+": "+problemText(fe))
 				continue
 			}
-			f.problem(f.fields[i], problemText(fe.Message))
+			f.problem(f.fields[i], problemText(fe))
 		}
 		if len(other) > 0 {
 			f.general.SetText(strings.Join(other, "\n"))
@@ -362,9 +383,14 @@ func (r *refList) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(r.box)
 }
 
-// problemText translates the validation messages that are fixed sentences;
-// the others name the offending value and show as the store wrote them.
-func problemText(msg string) string {
+// problemText words a validation problem in the user's language: from
+// its translation key and values, or, for the fixed sentences without
+// one, by the sentence itself; others show as the store wrote them.
+func problemText(fe handbook.FieldError) string {
+	if fe.Key != "" {
+		return i18n.FieldErrorText(fe, tr)
+	}
+	msg := fe.Message
 	switch msg {
 	case "must not be empty":
 		return lang.L("must not be empty")

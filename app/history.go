@@ -462,6 +462,9 @@ func entityOne(e handbook.Entity) string {
 		handbook.EntityLogEntry:     "Log entry",
 		handbook.EntityExercise:     "Exercise",
 		handbook.EntityAction:       "Action",
+		handbook.EntityProcess:      "Business process",
+		handbook.EntitySite:         "Site",
+		handbook.EntitySupplier:     "Supplier",
 		store.SettingsEntity:        "Handbook settings",
 	}[e]
 	if !ok {

@@ -131,7 +131,7 @@ func invalidText(r exchange.Row) string {
 	}
 	parts := make([]string, len(verr))
 	for i, fe := range verr {
-		parts[i] = fieldLabel(fe.Field) + ": " + problemText(fe.Message)
+		parts[i] = fieldLabel(fe.Field) + ": " + problemText(fe)
 	}
 	return strings.Join(parts, "; ")
 }

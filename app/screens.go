@@ -30,6 +30,9 @@ func screens() []screen {
 		{"calltree", "Call tree", theme.MailForwardIcon(), nil, callTreeView},
 		{"oncall", "On call", theme.HistoryIcon(), nil, onCallView},
 		{"recovery", "Recovery", theme.ViewRefreshIcon(), []handbook.Entity{handbook.EntityService}, servicesView},
+		{"bia", "Business processes (BIA)", theme.ColorPaletteIcon(), []handbook.Entity{handbook.EntityProcess}, processesView},
+		{"sites", "Sites", theme.StorageIcon(), []handbook.Entity{handbook.EntitySite}, sitesView},
+		{"suppliers", "Suppliers", theme.MailSendIcon(), []handbook.Entity{handbook.EntitySupplier}, suppliersView},
 		{"risks", "Risks", theme.WarningIcon(), []handbook.Entity{handbook.EntityRisk}, risksView},
 		{"exercises", "Exercises", theme.MediaPlayIcon(), []handbook.Entity{handbook.EntityExercise}, exercisesView},
 		{"actions", "Actions", theme.ListIcon(), []handbook.Entity{handbook.EntityAction}, actionsView},
@@ -53,6 +56,9 @@ func entityName(e handbook.Entity) string {
 		handbook.EntityLogEntry:     "Incident log",
 		handbook.EntityExercise:     "Exercises",
 		handbook.EntityAction:       "Actions",
+		handbook.EntityProcess:      "Business processes",
+		handbook.EntitySite:         "Sites",
+		handbook.EntitySupplier:     "Suppliers",
 	}[e])
 }
 

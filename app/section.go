@@ -43,6 +43,14 @@ type section[T any, P recPtr[T]] struct {
 	order func([]T)
 	// saved, when set, runs after a record was saved from its form.
 	saved func(T)
+	// save, when set, stores a record from its form instead of ops.Save
+	// (records with checks that need the rest of the handbook).
+	save func(before, after *T) error
+	// follows lists other kinds of record the list and details show
+	// values of (derived from them): a change of those redraws too.
+	follows []handbook.Entity
+	// actions, when set, adds buttons of the record's own beside Edit.
+	actions func(T) []fyne.CanvasObject
 
 	items    []T
 	shown    []int
@@ -66,14 +74,20 @@ func (s *section[T, P]) view() view {
 func (s *section[T, P]) changed(n []store.Notice) {
 	var zero T
 	e := P(&zero).Entity()
-	if !touches(n, e) {
+	own := touches(n, e)
+	if !own && !touches(n, s.follows...) {
 		return
 	}
 	s.reload()
-	if s.selected == "" || s.u.editor != nil {
+	if s.u.editor != nil {
 		return
 	}
-	if slices.Contains(n, store.Notice{Entity: e, ID: s.selected}) {
+	switch {
+	case s.selected == "":
+		if !own {
+			s.showEmpty()
+		}
+	case !own || slices.Contains(n, store.Notice{Entity: e, ID: s.selected}):
 		s.selectID(s.selected)
 	}
 }
@@ -242,6 +256,11 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 			s.marked(id, s.u.ops.MarkReviewed(s.u.ctx, e, id))
 		}))
 	}
+	if s.actions != nil {
+		for _, o := range s.actions(rec) {
+			buttons.Add(o)
+		}
+	}
 	buttons.Add(widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { s.editRec(rec, false) }))
 	del := widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { s.remove(rec) })
 	del.Importance = widget.DangerImportance
@@ -275,10 +294,14 @@ func (s *section[T, P]) editRec(rec T, isNew bool) {
 	f := newForm(s.u)
 	s.edit(f, p)
 	f.put = func() error {
-		if isNew {
-			return ops.Save[T, P](s.u.ctx, s.u.ops, nil, (*T)(p))
+		var b *T
+		if !isNew {
+			b = &before
 		}
-		return ops.Save[T, P](s.u.ctx, s.u.ops, &before, (*T)(p))
+		if s.save != nil {
+			return s.save(b, (*T)(p))
+		}
+		return ops.Save[T, P](s.u.ctx, s.u.ops, b, (*T)(p))
 	}
 	f.saved = func() {
 		s.selectID(p.Meta().ID)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,9 +18,10 @@ func servicesView(u *ui) view {
 	contacts, contactOpts := labels(u, handbook.EntityContact)
 	var s *section[handbook.Service, *handbook.Service]
 	s = &section[handbook.Service, *handbook.Service]{
-		u:     u,
-		noun:  "service",
-		blank: func() handbook.Service { return handbook.Service{Criticality: handbook.SeverityHigh} },
+		u:       u,
+		noun:    "service",
+		follows: []handbook.Entity{handbook.EntityProcess, handbook.EntitySupplier, handbook.EntitySettings},
+		blank:   func() handbook.Service { return handbook.Service{Criticality: handbook.SeverityHigh} },
 		sub: func(sv handbook.Service) string {
 			return fmt.Sprintf("RTO %s · RPO %s · %s", sv.RTO, sv.RPO, severityLabel(sv.Criticality))
 		},
@@ -35,6 +38,20 @@ func servicesView(u *ui) view {
 			}
 			rows = append(rows, reviewRows(sv.Review, u.now(), contacts)...)
 			box := container.NewVBox(props(rows...))
+			a, live := u.analysis()
+			if ids := a.NeededByProcesses()[sv.ID]; len(ids) > 0 {
+				box.Add(heading(lang.L("Needed by business processes")))
+				box.Add(processLinks(u, a, ids))
+			}
+			var sups []string
+			for _, sp := range live.Suppliers {
+				if slices.Contains(sp.Services, sv.ID) {
+					sups = append(sups, sp.Name)
+				}
+			}
+			if len(sups) > 0 {
+				box.Add(props([2]string{lang.L("Suppliers"), strings.Join(sups, ", ")}))
+			}
 			if sv.RecoverySteps != "" {
 				box.Add(heading(lang.L("Recovery steps")))
 				box.Add(renderMarkdown(sv.RecoverySteps))
@@ -60,14 +77,17 @@ func servicesView(u *ui) view {
 			f.markdown("manual_fallback", lang.L("Manual fallback (Markdown)"), &sv.ManualFallback)
 		},
 	}
-	s.overview = func() fyne.CanvasObject { return restoreOverview(u, s.items) }
+	s.overview = func() fyne.CanvasObject { return restoreOverview(u) }
 	return s.view()
 }
 
-// restoreOverview shows the computed restore order and its findings.
-func restoreOverview(u *ui, services []handbook.Service) fyne.CanvasObject {
-	order, findings := handbook.RestoreOrder(services)
-	intro := widget.NewLabel(lang.L("Computed from the dependencies and the RTOs: restore from top to bottom."))
+// restoreOverview shows the computed restore order, weighted by what the
+// business processes need, and its findings.
+func restoreOverview(u *ui) fyne.CanvasObject {
+	a, live := u.analysis()
+	order, findings := handbook.RestoreOrderNeed(live.Services, a.Need())
+	neededBy := a.NeededByProcesses()
+	intro := widget.NewLabel(lang.L("Computed from the dependencies, what the business processes need and the RTOs: restore from top to bottom."))
 	intro.Wrapping = fyne.TextWrapWord
 	// Virtualised lists: a few hundred services open as fast as a dozen.
 	// The numbers take the width of the widest one, so the names line up.
@@ -85,7 +105,13 @@ func restoreOverview(u *ui, services []handbook.Service) fyne.CanvasObject {
 			row.Objects[0].(*widget.Hyperlink).SetText(sv.Name)
 			row.Objects[0].(*widget.Hyperlink).OnTapped = func() { u.open(handbook.EntityService, sv.ID) }
 			row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(fmt.Sprintf("%d.", i+1))
-			row.Objects[2].(*widget.Label).SetText(fmt.Sprintf("RTO %s · RPO %s", sv.RTO, sv.RPO))
+			text := fmt.Sprintf("RTO %s · RPO %s", sv.RTO, sv.RPO)
+			if ids := neededBy[sv.ID]; len(ids) > 0 {
+				v, _ := a.View(ids[0])
+				text = lang.L("{{.Times}} · for {{.Process}} ({{.Criticality}})", map[string]any{"Times": text,
+					"Process": v.Process.Name, "Criticality": severityLabel(v.Criticality)})
+			}
+			row.Objects[2].(*widget.Label).SetText(text)
 		})
 	orderList.HideSeparators = true
 	var findingsPart fyne.CanvasObject = widget.NewLabel("✓ " + lang.L("The restore order is consistent."))

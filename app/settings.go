@@ -47,7 +47,17 @@ func settingsView(u *ui) view {
 	f.text("location", lang.L("Where the handbook is kept"), &hbSettings.Location)
 	f.text("default_country", lang.L("Country code for local phone numbers"), &hbSettings.DefaultCountry)
 	saved := widget.NewLabel("")
-	f.put = func() error { return u.ops.SaveSettings(u.ctx, hbSettings) }
+	// Only this card's fields are written, onto the settings as stored
+	// now: the card of the business impact analysis saves its own.
+	f.put = func() error {
+		cur, err := u.st.Settings(u.ctx)
+		if err != nil {
+			return err
+		}
+		cur.Organisation, cur.Address, cur.Classification = hbSettings.Organisation, hbSettings.Address, hbSettings.Classification
+		cur.Location, cur.DefaultCountry = hbSettings.Location, hbSettings.DefaultCountry
+		return u.ops.SaveSettings(u.ctx, cur)
+	}
 	f.saved = func() { saved.SetText("✓ " + lang.L("Saved.")) }
 	f.cancel = func() { u.show(u.current) }
 	track := func() {
@@ -69,6 +79,7 @@ func settingsView(u *ui) view {
 		widget.NewCard(lang.L("Language"), "", container.NewVBox(language, notice)),
 		personSetting(u),
 		widget.NewCard(lang.L("Handbook"), "", container.NewVBox(f.general, f.box, container.NewHBox(saveBtn, saved))),
+		biaSettings(u),
 		widget.NewCard(lang.L("Synchronisation"), "", u.syncSettings()),
 		widget.NewCard(lang.L("Database"), "", widget.NewLabel(u.st.Path())),
 	)

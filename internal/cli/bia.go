@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"ernstfall/internal/exchange"
@@ -129,15 +128,6 @@ func runBIA(ctx context.Context, env *Env, g *globals, args []string) error {
 		fmt.Fprintf(&buf, "%s: %s\n", env.T(string(f.Level)), findingMessage(env, f))
 	}
 	fmt.Fprintln(&buf, env.T("Criticality from the MTPD: up to 4 h critical, up to 1 day high, up to 1 week medium, above low. Required RTO: MTPD × {{.Factor}}, rounded down to a time point.",
-		vars{"Factor": env.decimal(a.Config.RTOFactor)}))
+		vars{"Factor": i18n.Decimal(a.Config.RTOFactor, tr)}))
 	return writeOut(env, *out, buf.Bytes(), env.T("{{.N}} business processes", vars{"N": len(rows)}))
-}
-
-// decimal writes a number with the language's decimal sign: 0.5, 0,5.
-func (env *Env) decimal(f float64) string {
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if !env.english() {
-		s = strings.ReplaceAll(s, ".", ",")
-	}
-	return s
 }

@@ -556,3 +556,59 @@ func (s Supplier) Validate() error {
 	p.review(s.Review)
 	return p.err()
 }
+
+// ParseDuration reads a duration as people type it, in German or English:
+// "4 h", "4 Std.", "1 Tag", "3 days", "1 Woche", "2 weeks", "1 Monat"
+// (30 days), "30 min", "1,5 h", "1 d 12 h", also the way Minutes writes
+// them. Every number needs its unit; "" is 0. A leading "-" makes the
+// duration negative, so that validation can name it.
+func ParseDuration(s string) (Minutes, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	if s == "" || s == "0" {
+		return 0, nil
+	}
+	sign := Minutes(1)
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		sign, s = -1, strings.TrimSpace(rest)
+	}
+	total := 0.0
+	rest := s
+	for rest != "" {
+		i := 0
+		for i < len(rest) && (rest[i] >= '0' && rest[i] <= '9' || rest[i] == '.' || rest[i] == ',') {
+			i++
+		}
+		if i == 0 {
+			return 0, fmt.Errorf("%q: a number must come first, as in 4 h or 1 Tag", s)
+		}
+		num := rest[:i]
+		n, err := strconv.ParseFloat(strings.Replace(num, ",", ".", 1), 64)
+		if err != nil || math.IsInf(n, 0) || n > 1e7 {
+			return 0, fmt.Errorf("%q: %q is not a number", s, num)
+		}
+		rest = strings.TrimLeft(rest[i:], " ")
+		j := 0
+		for j < len(rest) && (rest[j] >= 'a' && rest[j] <= 'z' || rest[j] == '.' || rest[j] >= 0x80) {
+			j++
+		}
+		unit, ok := durationUnits[strings.TrimSuffix(rest[:j], ".")]
+		if !ok {
+			return 0, fmt.Errorf("%q: add a unit after %s: min, h, d, w or month", s, num)
+		}
+		total += n * float64(unit)
+		rest = strings.TrimLeft(rest[j:], " ,")
+	}
+	if total > float64(10*366*Day) {
+		return 0, fmt.Errorf("%q: longer than ten years", s)
+	}
+	return sign * Minutes(math.Round(total)), nil
+}
+
+// durationUnits are the units ParseDuration knows, in both languages.
+var durationUnits = map[string]Minutes{
+	"m": 1, "min": 1, "mins": 1, "minute": 1, "minuten": 1, "minutes": 1,
+	"h": Hour, "std": Hour, "stunde": Hour, "stunden": Hour, "hour": Hour, "hours": Hour, "hr": Hour, "hrs": Hour,
+	"d": Day, "t": Day, "tag": Day, "tage": Day, "tagen": Day, "day": Day, "days": Day,
+	"w": Week, "wo": Week, "woche": Week, "wochen": Week, "week": Week, "weeks": Week, "wk": Week,
+	"mo": Month, "mon": Month, "monat": Month, "monate": Month, "monaten": Month, "month": Month, "months": Month,
+}

@@ -46,8 +46,8 @@ type ProcessView struct {
 	// directly or through services and other processes, by name.
 	Reached []Reach
 	// Worst is the reached record with the longest recovery time (the
-	// worst chain); its Time is the RTO the dependencies achieve. Zero
-	// when nothing reached has a recovery time.
+	// worst chain, see worse); its Time is the RTO the dependencies
+	// achieve. Zero when nothing reached has a recovery time.
 	Worst Reach
 	// NoRTO lists the reached services without an agreed RTO.
 	NoRTO []Reach
@@ -113,7 +113,7 @@ func (hb Handbook) Analyse() *Analysis {
 		v := ProcessView{Process: p, Assessment: a.Config.Assess(p)}
 		v.Reached = a.reach(p)
 		for _, r := range v.Reached {
-			if r.Time > v.Worst.Time {
+			if worse(r, v.Worst) {
 				v.Worst = r
 			}
 			if r.Entity == EntityService && r.Time <= 0 {
@@ -135,6 +135,22 @@ func (hb Handbook) Analyse() *Analysis {
 		a.byID[v.Process.ID] = i
 	}
 	return a
+}
+
+// worse reports whether r is a weaker link than w: a longer recovery; of
+// equal ones a service before a supplier (the service's RTO is what was
+// agreed, the supplier's SLA goes into it), then the end of the longer
+// chain, which holds the others up.
+func worse(r, w Reach) bool {
+	switch {
+	case r.Time != w.Time:
+		return r.Time > w.Time
+	case r.Time <= 0:
+		return false
+	case r.Entity != w.Entity:
+		return r.Entity == EntityService
+	}
+	return len(r.Path) > len(w.Path)
 }
 
 // compareViews orders processes by criticality, MTPD and name.

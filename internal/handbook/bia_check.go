@@ -231,26 +231,45 @@ func (a *Analysis) assessmentFindings(v ProcessView, now time.Time, warn func(st
 		warn(CodeAssessmentOutdated, p, fmt.Sprintf("the impact assessment of %s dates from %s, more than %d days ago", p.Name, date, p.Interval()),
 			p.Name, date, strconv.Itoa(p.Interval()))
 	}
-	for _, c := range a.Config.Categories {
+	for _, d := range a.Config.Drops(p.Impact) {
+		name := d.Category.Name
+		if name == "" {
+			name = d.Category.Key
+		}
+		warn(CodeImpactDecreases, p, fmt.Sprintf("%s: the %s impact falls from %d at %s to %d at %s; damage does not shrink while the disruption lasts",
+			p.Name, name, d.From, d.At, d.To, d.Later), p.Name, d.Category.Key, d.Category.Name, mins(d.At), strconv.Itoa(int(d.From)),
+			mins(d.Later), strconv.Itoa(int(d.To)))
+	}
+}
+
+// Drop is a rating that falls as time passes: From at At, To at Later.
+type Drop struct {
+	Category  ImpactCategory
+	At, Later Minutes
+	From, To  Rating
+}
+
+// Drops lists, per category, the first rating that is lower than the one
+// before it: damage does not shrink while a disruption lasts, so it is
+// most likely a typing error.
+func (c BIAConfig) Drops(im Impact) []Drop {
+	var out []Drop
+	for _, cat := range c.Categories {
 		var prevAt Minutes
 		var prev Rating
-		for _, t := range a.Config.TimePoints {
-			r := p.Impact[ImpactCell{c.Key, t}]
+		for _, t := range c.TimePoints {
+			r := im[ImpactCell{cat.Key, t}]
 			if r == 0 {
 				continue
 			}
 			if prev > 0 && r < prev {
-				name := c.Name
-				if name == "" {
-					name = c.Key
-				}
-				warn(CodeImpactDecreases, p, fmt.Sprintf("%s: the %s impact falls from %d at %s to %d at %s; damage does not shrink while the disruption lasts",
-					p.Name, name, prev, prevAt, r, t), p.Name, c.Key, c.Name, mins(prevAt), strconv.Itoa(int(prev)), mins(t), strconv.Itoa(int(r)))
+				out = append(out, Drop{Category: cat, At: prevAt, Later: t, From: prev, To: r})
 				break
 			}
 			prevAt, prev = t, r
 		}
 	}
+	return out
 }
 
 // planFindings: a critical process needs a continuity plan that lasts

@@ -491,6 +491,13 @@ func TestAnalyseChains(t *testing.T) {
 	if !slices.Equal(v.NeededBy, []string{"p2"}) {
 		t.Errorf("Bestellannahme needed by %q", v.NeededBy)
 	}
+	// Equal recovery times: the service at the end of the chain, not the
+	// supplier beside it.
+	tie := biaHandbook()
+	tie.Services[0].RTO, tie.Services[1].RTO, tie.Suppliers[0].SLARestoration = 2*Hour, 2*Hour, 2*Hour
+	if w := tie.Analyse().Processes[0].Worst; w.Name != "Datenbank" || w.Via() != "Webshop" {
+		t.Errorf("of equal links, the worst is %s via %q; want Datenbank via Webshop", w.Name, w.Via())
+	}
 	need := a.Need()
 	if need["s1"] != SeverityHigh.Rank() || need["s2"] != SeverityHigh.Rank() {
 		t.Errorf("need = %v", need)
@@ -564,5 +571,43 @@ func TestEveryEntityRoundTrips(t *testing.T) {
 	}
 	if _, err := NewItem("nothing"); err == nil {
 		t.Error("NewItem of an unknown kind succeeded")
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	good := map[string]Minutes{
+		"": 0, "0": 0, "30 min": 30, "4 h": 4 * Hour, "4 Std.": 4 * Hour, "4h": 4 * Hour, "1 Tag": Day, "3 Tage": 3 * Day,
+		"3 days": 3 * Day, "1 Woche": Week, "2 weeks": 2 * Week, "1 Monat": Month, "1 month": Month, "1,5 h": 90,
+		"1.5 d": 36 * Hour, "1 d 12 h": 36 * Hour, "1 Tag, 12 Std.": 36 * Hour, "-2 h": -2 * Hour, "  8 H ": 8 * Hour,
+		"7 d": Week, "2 Wochen": 2 * Week,
+	}
+	for in, want := range good {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"4", "vier Stunden", "4 x", "h", "1..5 h", "99999999 d", "1 Jahr", "--1 h"} {
+		if got, err := ParseDuration(bad); err == nil {
+			t.Errorf("ParseDuration(%q) = %d, want an error", bad, got)
+		}
+	}
+	for _, m := range []Minutes{30, 4 * Hour, Day, 36 * Hour, Week, Month, 90} {
+		if got, err := ParseDuration(m.String()); err != nil || got != m {
+			t.Errorf("ParseDuration(%q) = %d, %v; want %d", m.String(), got, err, m)
+		}
+	}
+}
+
+func TestSettingsIsZero(t *testing.T) {
+	if !(Settings{}).IsZero() {
+		t.Error("empty settings are not zero")
+	}
+	for name, s := range map[string]Settings{
+		"address": {Address: "Speicherstraße 12"}, "time points": {TimePoints: []Minutes{60}},
+		"factor": {RTOFactor: 0.25}, "categories": {ImpactCategories: []ImpactCategory{{Key: "a"}}},
+	} {
+		if s.IsZero() {
+			t.Errorf("settings with %s are zero", name)
+		}
 	}
 }

@@ -6,6 +6,7 @@ package handbook
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -539,12 +540,9 @@ type Settings struct {
 	RTOFactor        float64          `json:"rto_factor,omitempty"`
 }
 
-// IsZero reports settings with nothing set.
-func (s Settings) IsZero() bool {
-	return s.Organisation == "" && s.Address == "" && s.Classification == "" && s.Location == "" &&
-		s.DefaultCountry == "" && len(s.ApproverRoles) == 0 &&
-		len(s.ImpactCategories) == 0 && len(s.TimePoints) == 0 && s.ImpactThreshold == 0 && s.RTOFactor == 0
-}
+// IsZero reports settings with nothing set (every field, also those added
+// later, at its zero value).
+func (s Settings) IsZero() bool { return reflect.ValueOf(s).IsZero() }
 
 // ReviewCycle gives access to a document's review fields; every type that
 // embeds Review has it.

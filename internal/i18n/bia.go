@@ -213,3 +213,11 @@ func joinArrow(names []string) string { return strings.Join(names, " → ") }
 
 // invalidKey words a validation problem found by the check.
 const invalidKey = "{{.Name}}, field {{.Field}}: {{.Problem}}"
+
+// Decimal writes a number with the decimal sign of tr's language ("0,5").
+func Decimal(f float64, tr Translator) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", tr(decimalKey, nil), 1)
+}
+
+// decimalKey is the catalog key of the decimal sign.
+const decimalKey = "decimal point"

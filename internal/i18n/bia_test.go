@@ -53,7 +53,7 @@ func TestBIAKeys(t *testing.T) {
 	if len(keys) < 10 {
 		t.Fatalf("found %d validation texts; is the pattern broken?", len(keys))
 	}
-	keys = append(keys, planSlowKey, roleNobodyKey, viaKey, invalidKey, "1 month", "{{.N}} months", "1 week",
+	keys = append(keys, planSlowKey, roleNobodyKey, viaKey, invalidKey, decimalKey, "1 month", "{{.N}} months", "1 week",
 		"{{.N}} weeks", "1 day", "{{.N}} days", "{{.N}} h")
 	for _, k := range CategoryKeys {
 		keys = append(keys, k)
@@ -93,6 +93,12 @@ func TestSpan(t *testing.T) {
 		if got := Span(tt.m, trOf(cats["en"])); got != tt.en {
 			t.Errorf("Span(%d) en = %q, want %q", tt.m, got, tt.en)
 		}
+	}
+	if got := Decimal(0.25, trOf(cats["de"])); got != "0,25" {
+		t.Errorf("Decimal de = %q", got)
+	}
+	if got := Decimal(0.5, trOf(cats["en"])); got != "0.5" {
+		t.Errorf("Decimal en = %q", got)
 	}
 	if got := CategoryName(handbook.ImpactCategory{Key: "legal"}, trOf(cats["de"])); got != "Recht und Regulierung" {
 		t.Errorf("CategoryName(legal) = %q", got)

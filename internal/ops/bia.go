@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"ernstfall/internal/handbook"
@@ -53,4 +54,42 @@ func (o *Ops) SaveProcess(ctx context.Context, before, after *handbook.BusinessP
 		}
 		return nil
 	})
+}
+
+// MarkKitChecked records that the emergency kit of a site was checked and
+// complete now: its next check falls due one interval later.
+func (o *Ops) MarkKitChecked(ctx context.Context, siteID string) error {
+	err := o.st.Update(ctx, func(tx *store.Tx) error {
+		before, err := store.Get[handbook.Site](ctx, tx, siteID)
+		if err != nil {
+			return err
+		}
+		after := before
+		after.KitCheckedAt = o.now()
+		return edit(ctx, o, tx, &before, &after)
+	})
+	if err != nil {
+		return fmt.Errorf("mark emergency kit checked: %w", err)
+	}
+	return nil
+}
+
+// MarkAssessed records that the impact assessment of a process was
+// confirmed now, unchanged (the yearly review of the BIA); who assessed
+// it stays as it was.
+func (o *Ops) MarkAssessed(ctx context.Context, processID string) error {
+	err := o.st.Update(ctx, func(tx *store.Tx) error {
+		before, err := store.Get[handbook.BusinessProcess](ctx, tx, processID)
+		if err != nil {
+			return err
+		}
+		after := before
+		after.Impact = before.Impact.Clone()
+		after.AssessedAt = o.now()
+		return edit(ctx, o, tx, &before, &after)
+	})
+	if err != nil {
+		return fmt.Errorf("mark impact assessment confirmed: %w", err)
+	}
+	return nil
 }

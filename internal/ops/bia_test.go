@@ -114,3 +114,38 @@ func TestSaveSettingsChecksBIA(t *testing.T) {
 		t.Errorf("refused settings were written: %+v, %v", got, err)
 	}
 }
+
+func TestMarkKitCheckedAndAssessed(t *testing.T) {
+	ctx := context.Background()
+	o := demoOps(t)
+	sites, err := store.List[handbook.Site](ctx, o.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(sites, func(s handbook.Site) bool { return s.Kit != "" })
+	if err := o.MarkKitChecked(ctx, sites[i].ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.Get[handbook.Site](ctx, o.st, sites[i].ID)
+	if err != nil || !got.KitCheckedAt.Equal(t0) || got.Kit != sites[i].Kit {
+		t.Errorf("kit checked at %v (err %v), want %v", got.KitCheckedAt, err, t0)
+	}
+	procs, err := store.List[handbook.BusinessProcess](ctx, o.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := procs[0]
+	if err := o.MarkAssessed(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	gp, err := store.Get[handbook.BusinessProcess](ctx, o.st, p.ID)
+	if err != nil || !gp.AssessedAt.Equal(t0) || gp.AssessedBy != p.AssessedBy || len(gp.Impact) != len(p.Impact) {
+		t.Errorf("assessed %v by %q, %d cells (err %v)", gp.AssessedAt, gp.AssessedBy, len(gp.Impact), err)
+	}
+	if err := o.MarkReviewed(ctx, handbook.EntitySupplier, "01a22bf4-0000-7000-8000-000000000000"); err == nil {
+		t.Error("reviewing a supplier that does not exist succeeded")
+	}
+	if err := o.MarkKitChecked(ctx, "nope"); err == nil {
+		t.Error("checking the kit of a site that does not exist succeeded")
+	}
+}

@@ -184,7 +184,7 @@ func (o *Ops) RecordReview(ctx context.Context, req RecordReview) (handbook.DocR
 		return out, fail(CodeUnknownResult, "Value", string(req.Result))
 	case req.At.After(o.now().Add(time.Minute)):
 		return out, fail(CodeTimeInFuture)
-	case req.Doc.Kind != handbook.EntityRisk && req.Doc.Check() != nil:
+	case !reviewedOnly(req.Doc.Kind) && req.Doc.Check() != nil:
 		return out, fail(CodeUnknownDocument, "Name", req.Doc.String())
 	}
 	if req.At.IsZero() {
@@ -222,6 +222,12 @@ func (o *Ops) RecordReview(ctx context.Context, req RecordReview) (handbook.DocR
 			out.Title, err = reviewed[handbook.Service](ctx, o, tx, req.Doc.ID, req.At)
 		case handbook.EntityRisk:
 			out.Title, err = reviewed[handbook.RiskScenario](ctx, o, tx, req.Doc.ID, req.At)
+		case handbook.EntityProcess:
+			out.Title, err = reviewed[handbook.BusinessProcess](ctx, o, tx, req.Doc.ID, req.At)
+		case handbook.EntitySite:
+			out.Title, err = reviewed[handbook.Site](ctx, o, tx, req.Doc.ID, req.At)
+		case handbook.EntitySupplier:
+			out.Title, err = reviewed[handbook.Supplier](ctx, o, tx, req.Doc.ID, req.At)
 		}
 		if errors.Is(err, store.ErrNotFound) {
 			return fail(CodeUnknownDocument, "Name", req.Doc.String())
@@ -356,4 +362,14 @@ func docKind(s string) handbook.Entity {
 		return handbook.EntityMatrix
 	}
 	return handbook.Entity(s)
+}
+
+// reviewedOnly reports the kinds of record that are reviewed but not
+// released as controlled documents.
+func reviewedOnly(e handbook.Entity) bool {
+	switch e {
+	case handbook.EntityRisk, handbook.EntityProcess, handbook.EntitySite, handbook.EntitySupplier:
+		return true
+	}
+	return false
 }

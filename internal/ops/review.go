@@ -15,10 +15,12 @@ type reviewable[T any] interface {
 }
 
 // Reviewable reports whether records of the entity are documents that are
-// reviewed (playbooks, templates, services, risks, the escalation matrix).
+// reviewed (playbooks, templates, services, risks, the escalation matrix,
+// business processes, sites and suppliers).
 func Reviewable(e handbook.Entity) bool {
 	switch e {
-	case handbook.EntityPlaybook, handbook.EntityCommTemplate, handbook.EntityService, handbook.EntityRisk, handbook.EntityMatrix:
+	case handbook.EntityPlaybook, handbook.EntityCommTemplate, handbook.EntityService, handbook.EntityRisk, handbook.EntityMatrix,
+		handbook.EntityProcess, handbook.EntitySite, handbook.EntitySupplier:
 		return true
 	}
 	return false
