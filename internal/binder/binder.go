@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/i18n"
 )
 
 // Section keys, in the order the binder prints them.
@@ -33,9 +34,12 @@ const (
 	SectionForms      = "forms"
 )
 
-// Sections lists every section key in print order.
+// Sections lists every section key in print order: the continuity plans
+// beside the playbooks, sites and suppliers after the recovery plans, the
+// business impact analysis, a reference, after them.
 var Sections = []string{SectionCover, SectionTOC, SectionChanges, SectionAlarm, SectionEscalation, SectionCallTree, SectionContacts,
-	SectionPlaybooks, SectionRecovery, SectionTemplates, SectionReporting, SectionForms}
+	SectionPlaybooks, SectionContinuity, SectionRecovery, SectionSites, SectionSuppliers, SectionBIA,
+	SectionTemplates, SectionReporting, SectionForms}
 
 // Errors a caller can tell apart with errors.Is.
 var (
@@ -124,6 +128,13 @@ type plan struct {
 	role        map[string]handbook.Role
 	order       []handbook.Service
 	findings    []handbook.Finding
+	// The business impact analysis and its words.
+	bia      *handbook.Analysis
+	bt       biaTexts
+	tr       i18n.Translator
+	site     map[string]handbook.Site
+	supplier map[string]handbook.Supplier
+	service  map[string]handbook.Service
 }
 
 func newPlan(hb handbook.Handbook, opt Options) (*plan, error) {
@@ -133,9 +144,9 @@ func newPlan(hb handbook.Handbook, opt Options) (*plan, error) {
 	}
 	switch strings.ToLower(opt.Lang) {
 	case "", "de":
-		p.t, p.ct = textsDE, controlDE
+		p.t, p.ct, p.bt, p.tr = textsDE, controlDE, biaDE, trDE
 	case "en":
-		p.t, p.ct = textsEN, controlEN
+		p.t, p.ct, p.bt, p.tr = textsEN, controlEN, biaEN, trEN
 	default:
 		return nil, fmt.Errorf("%w: language %q (use de or en)", ErrBadOption, opt.Lang)
 	}
@@ -162,7 +173,16 @@ func newPlan(hb handbook.Handbook, opt Options) (*plan, error) {
 	case opt.Playbook != "":
 		p.sections = []string{SectionAlarm, SectionPlaybooks}
 	default:
-		p.sections = slices.Clone(Sections)
+		// The business impact analysis prints where the handbook has one;
+		// chosen by name, its sections print anyway.
+		for _, s := range Sections {
+			switch {
+			case (s == SectionContinuity || s == SectionBIA) && !hasLive(hb.Processes),
+				s == SectionSites && !hasLive(hb.Sites), s == SectionSuppliers && !hasLive(hb.Suppliers):
+				continue
+			}
+			p.sections = append(p.sections, s)
+		}
 	}
 	if opt.Control == nil {
 		p.sections = slices.DeleteFunc(p.sections, func(s string) bool { return s == SectionChanges })
@@ -207,9 +227,30 @@ func newPlan(hb handbook.Handbook, opt Options) (*plan, error) {
 	for _, r := range live.Roles {
 		p.role[r.ID] = r
 	}
-	p.order, p.findings = handbook.RestoreOrder(live.Services)
+	p.bia = live.Analyse()
+	p.order, p.findings = handbook.RestoreOrderNeed(live.Services, p.bia.Need())
+	p.site = make(map[string]handbook.Site, len(live.Sites))
+	for _, x := range live.Sites {
+		p.site[x.ID] = x
+	}
+	p.supplier = make(map[string]handbook.Supplier, len(live.Suppliers))
+	for _, x := range live.Suppliers {
+		p.supplier[x.ID] = x
+	}
+	p.service = make(map[string]handbook.Service, len(live.Services))
+	for _, x := range live.Services {
+		p.service[x.ID] = x
+	}
 	p.toc = p.tocEntries()
 	return p, nil
+}
+
+// hasLive reports whether list holds a record not deleted.
+func hasLive[T any, P interface {
+	*T
+	handbook.Item
+}](list []T) bool {
+	return slices.ContainsFunc(list, func(x T) bool { return !P(&x).Meta().Deleted })
 }
 
 func (p *plan) has(section string) bool { return slices.Contains(p.sections, section) }

@@ -21,7 +21,8 @@ func (p *plan) sectionTitle(s string) string {
 		SectionTOC: p.t.toc, SectionAlarm: p.t.alarm, SectionEscalation: p.t.escalation, SectionCallTree: p.t.callTree,
 		SectionContacts: p.t.contacts, SectionPlaybooks: p.t.playbooks, SectionRecovery: p.t.recovery,
 		SectionTemplates: p.t.templates, SectionReporting: p.t.reporting, SectionForms: p.t.forms,
-		SectionChanges: p.ct.changes,
+		SectionChanges:    p.ct.changes,
+		SectionContinuity: p.bt.continuity, SectionSites: p.bt.sites, SectionSuppliers: p.bt.suppliers, SectionBIA: p.bt.bia,
 	}[s]
 }
 
@@ -43,6 +44,16 @@ func (p *plan) tocEntries() []tocEntry {
 		case SectionRecovery:
 			for i, s := range p.order {
 				out = append(out, tocEntry{key: "svc:" + s.ID, title: fmt.Sprintf("%d. %s", i+1, s.Name), level: 1})
+			}
+		case SectionContinuity:
+			for _, v := range p.bia.Processes {
+				if strings.TrimSpace(v.Process.ContinuityPlan) != "" || v.Critical() {
+					out = append(out, tocEntry{key: "bcp:" + v.Process.ID, title: v.Process.Name, level: 1})
+				}
+			}
+		case SectionSites:
+			for _, s := range p.hb.Sites {
+				out = append(out, tocEntry{key: "site:" + s.ID, title: s.Name, level: 1})
 			}
 		case SectionTemplates:
 			for _, t := range p.hb.CommTemplates {
@@ -94,6 +105,8 @@ func sortForPrint(hb *handbook.Handbook) {
 	sortByName(hb.Roles, func(r *handbook.Role) string { return r.Name })
 	slices.SortStableFunc(hb.Escalation, func(a, b handbook.EscalationLevel) int { return cmp.Compare(a.Level, b.Level) })
 	sortByName(hb.Playbooks, func(p *handbook.Playbook) string { return p.Title })
+	sortByName(hb.Sites, func(s *handbook.Site) string { return s.Name })
+	sortByName(hb.Suppliers, func(s *handbook.Supplier) string { return s.Name })
 	slices.SortStableFunc(hb.CommTemplates, func(a, b handbook.CommTemplate) int {
 		return cmp.Or(cmp.Compare(slices.Index(handbook.Audiences, a.Audience), slices.Index(handbook.Audiences, b.Audience)),
 			byName(a.Title, b.Title))

@@ -258,10 +258,11 @@ func (a *Analysis) reach(p BusinessProcess) []Reach {
 	return out
 }
 
-// Need is, per service ID, the rank of the most critical process that
-// needs the service, directly or through other services and processes
-// (Severity.Rank; 0 for none). The restore order brings services with a
-// greater need back first, within the order their dependencies allow.
+// Need is, per service ID, the rank of the most critical assessed process
+// that needs the service, directly or through other services and
+// processes (Severity.Rank). Services no assessed process needs are not
+// in it. The restore order brings services with a greater need back
+// first, within the order their dependencies allow.
 func (a *Analysis) Need() map[string]int {
 	need := map[string]int{}
 	for _, v := range a.Processes {

@@ -532,6 +532,13 @@ func TestRestoreOrderWeighsBusinessNeed(t *testing.T) {
 	if got := order(weighted); !slices.Equal(got, []string{"Datenbank", "Lager", "Wiki", "Mail"}) {
 		t.Errorf("weighted by business need = %q", got)
 	}
+	// A service no process needs counts with its own criticality: the
+	// crisis team's own tools are not pushed to the end.
+	hb.Services[0].Criticality = SeverityCritical
+	weighted, _ = hb.RestoreOrder()
+	if got := order(weighted); !slices.Equal(got, []string{"Mail", "Datenbank", "Lager", "Wiki"}) {
+		t.Errorf("a critical service no process needs = %q", got)
+	}
 }
 
 // TestEveryEntityRoundTrips: every kind of record has an empty value, is

@@ -25,11 +25,14 @@ func RestoreOrder(services []Service) ([]Service, []Finding) {
 
 // RestoreOrderNeed is RestoreOrder weighted by what the business needs:
 // need gives, per service ID, how critical the most critical process is
-// that needs the service (Severity.Rank, see Analysis.Need). Among the
-// services whose dependencies are all restored, the one with the greater
-// need comes first, then the shortest RTO. Dependencies still come first:
-// a service that critical processes need pulls nothing ahead of what it
-// depends on, but what it depends on is needed by the same processes.
+// that needs the service (Severity.Rank, see Analysis.Need); a service no
+// process needs (tools of the crisis team itself: the status page, the
+// monitoring) counts with its own criticality. Among the services whose
+// dependencies are all restored, the one with the greater need comes
+// first, then the shortest RTO. Dependencies still come first: a service
+// that critical processes need pulls nothing ahead of what it depends on,
+// but what it depends on is needed by the same processes. A nil need
+// weighs nothing, as RestoreOrder.
 func RestoreOrderNeed(services []Service, need map[string]int) ([]Service, []Finding) {
 	live := keep(services)
 	byID := make(map[string]*Service, len(live))
@@ -81,7 +84,18 @@ func RestoreOrderNeed(services []Service, need map[string]int) ([]Service, []Fin
 				strings.Join(names, " → "))})
 	}
 
-	order := kahn(live, byID, deps, dependents, cycles, need)
+	var weight map[string]int
+	if need != nil {
+		weight = make(map[string]int, len(live))
+		for _, s := range live {
+			w, ok := need[s.ID]
+			if !ok {
+				w = s.Criticality.Rank()
+			}
+			weight[s.ID] = w
+		}
+	}
+	order := kahn(live, byID, deps, dependents, cycles, weight)
 	sortFindings(findings)
 	return order, findings
 }
