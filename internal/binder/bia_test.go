@@ -37,7 +37,9 @@ func TestBinderBIA(t *testing.T) {
 			}
 			titles := map[string]string{"de": "Business-Impact-Analyse", "en": "Business impact analysis"}
 			for _, key := range []string{SectionContinuity, SectionSites, SectionSuppliers, SectionBIA} {
-				if !slices.ContainsFunc(e.outline, func(o outlineEntry) bool { return o.Title == map[string]biaTexts{"de": biaDE, "en": biaEN}[lang].sectionTitle(key) }) {
+				if !slices.ContainsFunc(e.outline, func(o outlineEntry) bool {
+					return o.Title == map[string]biaTexts{"de": biaDE, "en": biaEN}[lang].sectionTitle(key)
+				}) {
 					t.Errorf("outline lacks section %s", key)
 				}
 			}
