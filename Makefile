@@ -8,8 +8,9 @@ PKGS    := ./...
 # Packages Fyne's cgo build needs (Debian/Ubuntu names).
 BUILD_DEBS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-# Real clients the tests use: a PDF parser for the binder, an X server for the window.
-TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils python3-vobject
+# Real clients the tests use: a PDF parser for the binder, an X server for the
+# window, and Syncthing, a real file-sync engine between simulated laptops.
+TEST_DEBS  := poppler-utils qpdf xvfb xauth x11-utils python3-vobject syncthing
 
 .PHONY: all deps package-deps compare-deps build run test fuzz bench bench-compare lint licenses package package-check clean
 

@@ -243,7 +243,9 @@ func (in *instance) stop() {
 	in.cmd = nil
 }
 
-func (in *instance) url(path string) string { return fmt.Sprintf("http://127.0.0.1:%d%s", in.gui, path) }
+func (in *instance) url(path string) string {
+	return fmt.Sprintf("http://127.0.0.1:%d%s", in.gui, path)
+}
 
 // get calls a REST endpoint and decodes its JSON answer into out.
 func (in *instance) get(path string, out any) error {

@@ -159,18 +159,6 @@ func TestBadInputIsSkippedAndTheRestGoesOn(t *testing.T) {
 				b.Changes[0].Value = json.RawMessage(`"` + big + `"`)
 			}}))
 		}, "oversized"},
-		{"syncthing conflict copy", func(t *testing.T, e env) string {
-			return write(t, e.logDir, e.c.st.Device(), "000000000001.sync-conflict-20261126-081500-ABCDEFG.batch", sealFor(t, e.c, forgery{}))
-		}, "conflict copy"},
-		{"numbered copy", func(t *testing.T, e env) string {
-			return write(t, e.logDir, e.c.st.Device(), "000000000001 (1).batch", sealFor(t, e.c, forgery{}))
-		}, "conflict copy"},
-		{"office lock file", func(t *testing.T, e env) string {
-			return write(t, e.logDir, e.c.st.Device(), "~$000000000001.batch", []byte("lock"))
-		}, "conflict copy"},
-		{"temp file", func(t *testing.T, e env) string {
-			return write(t, e.logDir, e.c.st.Device(), ".000000000001.batch.4711.tmp", []byte("half"))
-		}, "temporary"},
 		{"symlinked batch", func(t *testing.T, e env) string {
 			outside := filepath.Join(t.TempDir(), "outside.batch")
 			if err := os.WriteFile(outside, sealFor(t, e.c, forgery{}), 0o644); err != nil {

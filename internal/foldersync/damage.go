@@ -125,7 +125,7 @@ func (r *round) checkOwnFolder(ctx context.Context) (bool, error) {
 	}
 	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
 	for _, seq := range seqs {
-		rel := path.Join(dir, batchFileName(seq))
+		rel := batchPath(r.me, seq)
 		data, err := r.sh.readLimited(rel, r.opt.MaxBatchBytes)
 		if err != nil {
 			continue
@@ -139,7 +139,7 @@ func (r *round) checkOwnFolder(ctx context.Context) (bool, error) {
 		}
 		return true, nil
 	}
-	return false, nil
+	return r.ownVersions(ctx)
 }
 
 // renew gives this laptop a new identity after it found it is a copy: a

@@ -174,7 +174,7 @@ func (s *share) writeTemp(rel string, data []byte) (string, error) {
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return "", err
 	}
-	tmp := path.Join(dir, "."+path.Base(rel)+"."+hex.EncodeToString(rnd[:])+".tmp")
+	tmp := tempName(rel, hex.EncodeToString(rnd[:]))
 	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return "", err

@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
 	"ernstfall/internal/handbook"
@@ -203,34 +200,6 @@ type wrappedKey struct {
 	Request []byte   `json:"request"`
 }
 
-var (
-	deviceName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
-	batchName    = regexp.MustCompile(`^([0-9]{12})\.batch$`)
-	oldBatchName = regexp.MustCompile(`^([0-9]{12})\.json$`)
-	snapshotName = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9_-]{0,63})-([0-9]{12})\.snapshot$`)
-	snapshotSeq  = regexp.MustCompile(`-([0-9]{12})\.snapshot$`)
-	keyName      = regexp.MustCompile(`^([0-9a-f]{16})-([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.key$`)
-	copyName     = regexp.MustCompile(` \([0-9]+\)(\.[^.]*)?$`)
-)
-
-func batchFileName(seq int64) string { return fmt.Sprintf("%012d.batch", seq) }
-
-func snapshotFileName(dev string, seq int64) string {
-	return fmt.Sprintf("%s-%012d.snapshot", dev, seq)
-}
-
-// oddName says why a name in the folder is not ours to read, or "".
-func oddName(name string) string {
-	switch {
-	case strings.Contains(name, ".sync-conflict-") || copyName.MatchString(name) || strings.HasPrefix(name, "~$") ||
-		strings.Contains(name, "conflicted copy") || strings.Contains(name, "(conflict"):
-		return "a file-sync engine's conflict copy; ignored"
-	case strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".part") || strings.HasPrefix(name, "~"):
-		return "a temporary file (a write in progress or left over); ignored"
-	}
-	return ""
-}
-
 // errBatch marks a batch file that cannot be used.
 var errBatch = errors.New("unusable batch")
 
@@ -347,16 +316,4 @@ func parseSnapshot(data []byte, handbookID string) (store.Snapshot, error) {
 		snap.Changes = append(snap.Changes, c)
 	}
 	return snap, nil
-}
-
-// seqOf returns the number in a batch file name.
-func seqOf(name string) (int64, bool) { return seqIn(batchName, name) }
-
-func seqIn(re *regexp.Regexp, name string) (int64, bool) {
-	m := re.FindStringSubmatch(name)
-	if m == nil {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(m[1], 10, 64)
-	return n, err == nil && n > 0
 }

@@ -3,7 +3,6 @@ package foldersync
 import (
 	"context"
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"time"
@@ -91,6 +90,11 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 			todo = append(todo, b)
 		}
 	}
+	more, err := r.otherVersions(ctx, applied, todo)
+	if err != nil {
+		return err
+	}
+	todo = append(todo, more...)
 	if snap == nil && len(todo) == 0 {
 		return nil
 	}
@@ -135,6 +139,9 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 		if err := r.apply(ctx, part); err != nil {
 			return err
 		}
+		if err := r.noteVersions(ctx, part); err != nil {
+			return err
+		}
 		if len(keep) > 0 {
 			n, err := r.st.KeepRecords(ctx, keep)
 			if err != nil {
@@ -166,7 +173,7 @@ func (r *round) apply(ctx context.Context, part []store.Batch) error {
 		r.rep.ClockAhead[dev] = max(r.rep.ClockAhead[dev], d)
 	}
 	for _, ig := range res.Ignored {
-		r.skip(path.Join("log", ig.Device, batchFileName(ig.Seq)), ignoredReason(ig))
+		r.skip(batchPath(ig.Device, ig.Seq), ignoredReason(ig))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,7 +35,8 @@ type inbatch struct {
 	problem string
 }
 
-// pendingFile is a batch file not applied yet.
+// pendingFile is a batch file not applied yet, or one version of a batch
+// that a file-sync engine kept twice.
 type pendingFile struct {
 	seq  int64
 	rel  string
@@ -42,23 +44,25 @@ type pendingFile struct {
 }
 
 // listPending lists, per device, the batch files not applied yet, in
-// order, and passes over (with a message) what is no batch of ours.
+// order, and passes over (with a message) what is no batch of ours;
+// what engines and operating systems leave in folders is passed over
+// without a word. A batch that a file-sync engine kept in two versions
+// (a conflict copy: two laptops wrote the same name) is listed in
+// r.copies, every version of it, even when one was applied already.
 func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pendingFile {
-	entries, err := r.sh.readDir("log")
+	r.present = map[string]int64{}
+	r.copies = map[string][]pendingFile{}
+	entries, err := r.sh.readDir(dirLog)
 	if err != nil {
-		r.skip("log", "cannot list: "+err.Error())
+		r.skip(dirLog, "cannot list: "+err.Error())
 		return nil
 	}
-	r.present = map[string]int64{}
 	out := map[string][]pendingFile{}
 	for _, e := range entries {
 		dev := e.Name()
-		rel := path.Join("log", dev)
+		rel := path.Join(dirLog, dev)
 		switch {
-		case dev == r.me:
-			continue
-		case oddName(dev) != "":
-			r.skip(rel, oddName(dev))
+		case dev == r.me || junk(dev):
 			continue
 		case e.Type()&fs.ModeSymlink != 0:
 			r.skip(rel, "a symbolic link; not followed")
@@ -76,37 +80,52 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 			continue
 		}
 		old := 0
+		mains := map[int64]pendingFile{}
+		twice := map[int64]bool{}
 		for _, f := range files {
 			name := f.Name()
+			if junk(name) {
+				continue
+			}
 			frel := path.Join(rel, name)
 			seq, ok := seqOf(name)
-			if ok {
-				r.present[dev] = max(r.present[dev], seq)
+			vseq, variant := variantSeq(name)
+			if ok || variant {
+				r.present[dev] = max(r.present[dev], seq, vseq)
+			}
+			var size int64
+			if fi, err := f.Info(); err == nil {
+				size = fi.Size()
 			}
 			switch {
-			case oddName(name) != "":
-				r.skip(frel, oddName(name))
 			case oldBatchName.MatchString(name):
 				old++
-			case !ok:
+			case !ok && !variant:
 				r.skip(frel, "not a batch file name; ignored")
-			case applied[dev][seq]:
 			case f.Type()&fs.ModeSymlink != 0:
 				r.skip(frel, "a symbolic link; not followed")
 			case !f.Type().IsRegular():
 				r.skip(frel, "not a regular file; ignored")
+			case variant:
+				r.copies[dev] = append(r.copies[dev], pendingFile{seq: vseq, rel: frel, size: size})
+				twice[vseq] = true
 			default:
-				var size int64
-				if fi, err := f.Info(); err == nil {
-					size = fi.Size()
+				mains[seq] = pendingFile{seq: seq, rel: frel, size: size}
+				if !applied[dev][seq] {
+					out[dev] = append(out[dev], mains[seq])
 				}
-				out[dev] = append(out[dev], pendingFile{seq: seq, rel: frel, size: size})
+			}
+		}
+		for seq := range twice {
+			if m, ok := mains[seq]; ok {
+				r.copies[dev] = append(r.copies[dev], m)
 			}
 		}
 		if old > 0 {
 			r.skip(rel, fmt.Sprintf("%d batches written by an Ernstfall without signatures are ignored; that laptop sends its changes again once it is updated and admitted", old))
 		}
 		sort.Slice(out[dev], func(i, j int) bool { return out[dev][i].seq < out[dev][j].seq })
+		sort.Slice(r.copies[dev], func(i, j int) bool { return r.copies[dev][i].rel < r.copies[dev][j].rel })
 	}
 	return out
 }
@@ -163,7 +182,10 @@ func (r *round) readKeyFile(rel, id, from string) (seal.Key, []byte, error) {
 		return seal.Key{}, nil, err
 	}
 	var f keyFile
-	if err := json.Unmarshal(data, &f); err != nil || f.Format != keyFormat || f.To != r.me || f.From != from || f.Key != id || f.Handbook != r.handbook {
+	if err := json.Unmarshal(data, &f); err != nil {
+		return seal.Key{}, nil, errors.New("unreadable (cut short, or still being written); retried next sync")
+	}
+	if f.Format != keyFormat || f.To != r.me || f.From != from || f.Key != id || f.Handbook != r.handbook {
 		return seal.Key{}, nil, errors.New("not a key file for this laptop; ignored")
 	}
 	if r.team != nil {
@@ -199,33 +221,48 @@ func (r *round) scan(ctx context.Context, pending map[string][]pendingFile) erro
 	}
 	keep := total <= scanBudget
 	r.read = map[string][]*inbatch{}
+	r.versions = map[string][]*inbatch{}
 	done := map[string]bool{}
 	for {
 		r.team = newTeam(*r.state.Team, r.state.Records)
 		var fresh []record
+		read := func(dev string, f pendingFile, keep bool, as string) *inbatch {
+			if done[as+f.rel] {
+				return nil
+			}
+			b := r.readSealedBatch(f, dev, r.team.pub[dev], keep)
+			if b.problem == "" || !retryable(b.problem) {
+				done[as+f.rel] = true
+			}
+			if b.problem == "" {
+				fresh = append(fresh, b.members...)
+				if b.prev == "" && (r.state.Starts[dev] == 0 || b.seq < r.state.Starts[dev]) {
+					if r.state.Starts == nil {
+						r.state.Starts = map[string]int64{}
+					}
+					r.state.Starts[dev] = b.seq
+				}
+			}
+			return b
+		}
 		for dev, files := range pending {
-			pub, ok := r.team.pub[dev]
-			if !ok {
+			if _, ok := r.team.pub[dev]; !ok {
 				continue
 			}
 			for _, f := range files {
-				if done[f.rel] {
-					continue
+				if b := read(dev, f, keep, ""); b != nil {
+					r.replace(b)
 				}
-				b := r.readSealedBatch(f, dev, pub, keep)
-				if b.problem == "" || !retryable(b.problem) {
-					done[f.rel] = true
+			}
+		}
+		for dev, files := range r.copies {
+			if _, ok := r.team.pub[dev]; !ok {
+				continue
+			}
+			for _, f := range files {
+				if b := read(dev, f, true, "version "); b != nil {
+					r.keepVersion(b)
 				}
-				if b.problem == "" {
-					fresh = append(fresh, b.members...)
-					if b.prev == "" && (r.state.Starts[dev] == 0 || b.seq < r.state.Starts[dev]) {
-						if r.state.Starts == nil {
-							r.state.Starts = map[string]int64{}
-						}
-						r.state.Starts[dev] = b.seq
-					}
-				}
-				r.replace(b)
 			}
 		}
 		if !r.state.addRecords(fresh) {
@@ -341,20 +378,11 @@ func (r *round) problemOf(ctx context.Context, b *inbatch) (string, error) {
 	if b.prev == "" || b.seq <= 1 {
 		return "", nil
 	}
-	prevHash := ""
-	for _, o := range r.read[b.dev] {
-		if o.seq == b.seq-1 && o.problem == "" {
-			prevHash = o.hash
-		}
+	prev, err := r.knownHashes(ctx, b.dev, b.seq-1)
+	if err != nil {
+		return "", err
 	}
-	if prevHash == "" {
-		h, err := r.st.BatchHash(ctx, b.dev, b.seq-1)
-		if err != nil {
-			return "", err
-		}
-		prevHash = h
-	}
-	if prevHash != "" && prevHash != b.prev {
+	if len(prev) > 0 && !slices.Contains(prev, b.prev) {
 		return fmt.Sprintf("does not follow batch %d of this laptop (forged, or written by a copy of its database); never applied", b.seq-1), nil
 	}
 	return "", nil
@@ -416,7 +444,7 @@ const maxRequests = 50
 
 // readRequest reads and checks one laptop's join request.
 func (r *round) readRequest(dev string) (Request, error) {
-	rel := path.Join("requests", dev+".request")
+	rel := requestPath(dev)
 	data, err := r.sh.readLimited(rel, maxSmallFile)
 	if err != nil {
 		return Request{}, err

@@ -104,7 +104,7 @@ func (r *round) writeBatch(ctx context.Context, members []record, changes []stor
 	if err != nil {
 		return "", 0, err
 	}
-	name := path.Join(dir, batchFileName(seq))
+	name := batchPath(r.me, seq)
 	if err := r.sh.writeNew(name, data); err != nil {
 		return name, seq, err
 	}
@@ -267,7 +267,7 @@ func (r *round) announce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := r.sh.replace(path.Join("devices", r.me+".device"), data); err != nil {
+	if err := r.sh.replace(devicePath(r.me), data); err != nil {
 		return fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
 	}
 	return nil
@@ -358,7 +358,7 @@ func (r *round) writeKeyFile(to string, pub seal.Public, k seal.Key) error {
 	if err != nil {
 		return err
 	}
-	return r.sh.createOnce(path.Join("keys", to, k.ID+"-"+r.me+".key"), data)
+	return r.sh.createOnce(keyPath(to, k.ID, r.me), data)
 }
 
 func ecdhPrivate(b []byte) (*ecdh.PrivateKey, error) { return ecdh.X25519().NewPrivateKey(b) }

@@ -268,7 +268,7 @@ func (r *round) request(ctx context.Context) error {
 	}
 	f := requestFile{Format: requestFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me, Keys: r.id.Public(),
 		Name: sealedName, Created: r.opt.Now().UTC()}
-	rel := path.Join("requests", r.me+".request")
+	rel := requestPath(r.me)
 	if old, err := r.sh.readLimited(rel, maxSmallFile); err == nil {
 		var prev requestFile
 		if json.Unmarshal(old, &prev) == nil && prev.Handbook == f.Handbook && samePublic(prev.Keys, f.Keys) &&

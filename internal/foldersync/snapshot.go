@@ -86,8 +86,7 @@ func (r *round) latestSnapshot() (*store.Snapshot, string) {
 		rel := path.Join("snapshots", e.Name())
 		m := snapshotName.FindStringSubmatch(e.Name())
 		switch {
-		case oddName(e.Name()) != "":
-			r.skip(rel, oddName(e.Name()))
+		case junk(e.Name()):
 		case m == nil:
 			r.skip(rel, "not a snapshot file name; ignored")
 		case !e.Type().IsRegular():

@@ -249,6 +249,10 @@ type round struct {
 	// the highest batch number of each laptop in the folder.
 	read    map[string][]*inbatch
 	present map[string]int64
+	// copies are the files of batches a file-sync engine kept in more
+	// than one version; versions those of them read and verified.
+	copies   map[string][]pendingFile
+	versions map[string][]*inbatch
 	// founding is the first team key while the founder writes its first
 	// batch.
 	founding *seal.Key

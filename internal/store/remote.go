@@ -50,6 +50,11 @@ type Batch struct {
 	// Author names the person at the laptop that wrote the batch, as that
 	// laptop signed it; nothing is decided by it.
 	Author string
+	// Again: another version of a batch whose number was applied before
+	// (two laptops wrote the same batch file, and a file-sync engine kept
+	// both). Its changes are merged like any others; the number stays
+	// recorded with the first version's hash.
+	Again bool
 }
 
 // ApplyResult says what ApplyRemote or ImportSnapshot did.
@@ -200,16 +205,17 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 		for _, b := range batches {
 			var one int
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM sync_applied WHERE device = ? AND seq = ?`, b.Device, b.Seq).Scan(&one)
-			if err == nil {
+			if err == nil && !b.Again {
 				continue
 			}
-			if !errors.Is(err, sql.ErrNoRows) {
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			if err := m.ingest(ctx, tx, b.Seq, b.Changes, &res); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_applied(device, seq, applied_at, hash) VALUES (?, ?, ?, ?)`, b.Device, b.Seq, at, b.Hash); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_applied(device, seq, applied_at, hash) VALUES (?, ?, ?, ?)
+				ON CONFLICT(device, seq) DO NOTHING`, b.Device, b.Seq, at, b.Hash); err != nil {
 				return err
 			}
 			res.Batches++
