@@ -416,7 +416,7 @@ func (d *doc) sitesSection() {
 
 // trimmedPhones is a contact's numbers without the leading line break.
 func (d *doc) trimmedPhones(c handbook.Contact) cell {
-	phones := d.phoneRuns(c)
+	phones := d.phoneRuns(c.Numbers(), "\n")
 	if len(phones) > 0 {
 		phones[0].text = strings.TrimPrefix(phones[0].text, "\n")
 	}
@@ -454,7 +454,7 @@ func (d *doc) suppliersSection() {
 				who += " (" + bt.around + ")"
 			}
 			hotline = append(hotline, run{text: who, st: style{bold: true}})
-			hotline = append(hotline, d.phoneRuns(c)...)
+			hotline = append(hotline, d.phoneRuns(c.Numbers(), "\n")...)
 		}
 		if len(hotline) == 0 {
 			hotline = txt("–", style{})
