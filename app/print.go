@@ -7,17 +7,23 @@ import (
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
+	"ernstfall/internal/printer"
+	"ernstfall/internal/store"
 )
 
-// printBinder asks what to print, then where to save the PDF.
+// printBinder asks what to print, then offers the three ways out: send
+// it to a printer, save it as a PDF, or open the PDF in the system's
+// viewer (which can print it too).
 func (u *ui) printBinder() {
 	u.guard(func() {
 		pbs, err := u.st.Summaries(u.ctx, handbook.EntityPlaybook)
@@ -25,41 +31,203 @@ func (u *ui) printBinder() {
 			u.loadFailed(err)
 			return
 		}
-		scope := []string{lang.L("The whole handbook")}
-		for _, p := range pbs {
-			scope = append(scope, lang.L("Pocket card: {{.Title}}", map[string]any{"Title": p.Label}))
+		u.printDialog(pbs).Show()
+	})
+}
+
+// printDialog is the print dialog; the printer list fills in once the
+// system has answered.
+func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
+	scope := []string{lang.L("The whole handbook")}
+	for _, p := range pbs {
+		scope = append(scope, lang.L("Pocket card: {{.Title}}", map[string]any{"Title": p.Label}))
+	}
+	what := widget.NewSelect(scope, nil)
+	what.SetSelectedIndex(0)
+	language := widget.NewSelect([]string{"Deutsch", "English"}, nil)
+	language.SetSelectedIndex(0)
+	if chosenLanguage(u.app.Preferences()) == "en" {
+		language.SetSelectedIndex(1)
+	}
+	paper := widget.NewSelect([]string{"A4", "Letter"}, nil)
+	paper.SetSelectedIndex(0)
+	by := widget.NewEntry()
+	by.SetPlaceHolder(lang.L("Your name (printed on the cover)"))
+	printers := widget.NewSelect(nil, nil)
+	printers.PlaceHolder = lang.L("Looking for printers …")
+	printers.Disable()
+	noPrinter := widget.NewLabel("")
+	noPrinter.Wrapping = fyne.TextWrapWord
+	noPrinter.Importance = widget.WarningImportance
+	noPrinter.Hide()
+	options := func() binder.Options {
+		opt := binder.Options{Lang: []string{"de", "en"}[language.SelectedIndex()],
+			Paper: []string{"a4", "letter"}[paper.SelectedIndex()], PrintedBy: by.Text}
+		if i := what.SelectedIndex(); i > 0 {
+			opt.Playbook = pbs[i-1].ID
 		}
-		what := widget.NewSelect(scope, nil)
-		what.SetSelectedIndex(0)
-		language := widget.NewSelect([]string{"Deutsch", "English"}, nil)
-		language.SetSelectedIndex(0)
-		if chosenLanguage(u.app.Preferences()) == "en" {
-			language.SetSelectedIndex(1)
-		}
-		paper := widget.NewSelect([]string{"A4", "Letter"}, nil)
-		paper.SetSelectedIndex(0)
-		by := widget.NewEntry()
-		by.SetPlaceHolder(lang.L("Your name (printed on the cover)"))
-		items := []*widget.FormItem{
-			widget.NewFormItem(lang.L("Contents"), what),
-			widget.NewFormItem(lang.L("Language"), language),
-			widget.NewFormItem(lang.L("Paper"), paper),
-			widget.NewFormItem(lang.L("Printed by"), by),
-		}
-		d := dialog.NewForm(lang.L("Print emergency binder"), lang.L("Choose file …"), lang.L("Cancel"), items, func(ok bool) {
-			if !ok {
+		return opt
+	}
+	var d dialog.Dialog
+	send := widget.NewButtonWithIcon(lang.L("Send to printer"), theme.DocumentPrintIcon(), func() {
+		d.Hide()
+		u.sendBinder(options(), printers.Selected)
+	})
+	send.Importance = widget.HighImportance
+	send.Disable()
+	save := widget.NewButtonWithIcon(lang.L("Save as PDF …"), theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		u.chooseBinderFile(options())
+	})
+	open := widget.NewButtonWithIcon(lang.L("Open PDF"), theme.FileApplicationIcon(), func() {
+		d.Hide()
+		u.openBinder(options())
+	})
+	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Contents"), what),
+		widget.NewFormItem(lang.L("Language"), language),
+		widget.NewFormItem(lang.L("Paper"), paper),
+		widget.NewFormItem(lang.L("Printed by"), by),
+		widget.NewFormItem(lang.L("Printer"), printers),
+	)
+	body := container.NewVBox(form, noPrinter,
+		container.NewGridWithColumns(4, cancel, open, save, send))
+	d = dialog.NewCustomWithoutButtons(lang.L("Print emergency binder"), body, u.win)
+	d.Resize(fyne.NewSize(min(760, u.win.Canvas().Size().Width-40), 360))
+	u.tasks.Add(1)
+	go func() {
+		defer u.tasks.Done()
+		ps, err := u.ops.Printers(u.ctx)
+		u.do(func() {
+			if err != nil {
+				printers.PlaceHolder = lang.L("No printer")
+				printers.Refresh()
+				if oe, ok := ops.AsError(err); ok {
+					noPrinter.SetText(oe.Text(translate))
+				} else {
+					noPrinter.SetText(lang.L("The printers could not be listed: {{.Error}}", map[string]any{"Error": err.Error()}))
+				}
+				noPrinter.Show()
 				return
 			}
-			opt := binder.Options{Lang: []string{"de", "en"}[language.SelectedIndex()],
-				Paper: []string{"a4", "letter"}[paper.SelectedIndex()], PrintedBy: by.Text}
-			if i := what.SelectedIndex(); i > 0 {
-				opt.Playbook = pbs[i-1].ID
+			var names []string
+			def := 0
+			for i, p := range ps {
+				names = append(names, p.Name)
+				if p.Default {
+					def = i
+				}
 			}
-			u.chooseBinderFile(opt)
-		}, u.win)
-		d.Resize(fyne.NewSize(520, 300))
-		d.Show()
+			printers.SetOptions(names)
+			printers.SetSelectedIndex(def)
+			printers.Enable()
+			send.Enable()
+		})
+	}()
+	return d
+}
+
+// binderTempFile is where a binder to print or to open is written: a new
+// file of its own in the system's temporary folder, so two printouts never
+// share one.
+func binderTempFile(opt binder.Options) (string, error) {
+	name := "ernstfall-binder-*.pdf"
+	if opt.Playbook != "" {
+		name = "ernstfall-pocket-card-*.pdf"
+	}
+	f, err := os.CreateTemp("", name)
+	if err != nil {
+		return "", err
+	}
+	return f.Name(), f.Close()
+}
+
+// sendBinder writes the binder into a temporary PDF and sends it to the
+// printer. On success it names the job; when the print path fails, it
+// says why and offers to open the PDF instead.
+func (u *ui) sendBinder(opt binder.Options, printerName string) *task {
+	path, err := binderTempFile(opt)
+	if err != nil {
+		u.showError(lang.L("The binder could not be written."), lang.L("The temporary folder cannot be written. Save the binder as a PDF instead."), err)
+		return nil
+	}
+	var res binder.Result
+	var job printer.Job
+	return u.run(lang.L("Printing the binder"), func(ctx context.Context, p ops.Progress) error {
+		var err error
+		res, job, err = u.ops.SendBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, ops.SendTo{Printer: printerName}, p)
+		return err
+	}, func(err error) {
+		note := ""
+		switch {
+		case cancelled(err):
+			discardEmpty(path)
+			return
+		case ops.NotRecorded(err):
+			oe, _ := ops.AsError(err)
+			note = "\n\n" + oe.Text(translate)
+		case err != nil:
+			if fi, serr := os.Stat(path); serr != nil || fi.Size() == 0 {
+				discardEmpty(path)
+				u.opFailed(lang.L("The binder could not be written."), lang.L("Save the binder as a PDF instead."), err)
+				return
+			}
+			msg := err.Error()
+			if oe, ok := ops.AsError(err); ok {
+				msg = oe.Text(translate)
+			}
+			dialog.ShowConfirm(lang.L("Not printed"), msg+"\n\n"+lang.L("Open the PDF now, to print it from the viewer?"), func(open bool) {
+				if open {
+					u.openFile(path)
+				}
+			}, u.win)
+			return
+		}
+		where := job.Printer
+		if where == "" {
+			where = lang.L("the default printer")
+		}
+		msg := lang.L("{{.Pages}} pages sent to {{.Printer}} (version {{.Version}}).",
+			map[string]any{"Pages": res.Pages, "Printer": where, "Version": res.Version})
+		if job.ID != "" {
+			msg += " " + lang.L("Print job: {{.Job}}", map[string]any{"Job": job.ID})
+		}
+		dialog.ShowInformation(lang.L("Binder sent to the printer"), msg+note, u.win)
 	})
+}
+
+// openBinder writes the binder into a temporary PDF and opens it in the
+// system's PDF viewer. The printout is recorded: whoever opens it to
+// print it has the current version.
+func (u *ui) openBinder(opt binder.Options) *task {
+	path, err := binderTempFile(opt)
+	if err != nil {
+		u.showError(lang.L("The binder could not be written."), lang.L("The temporary folder cannot be written. Save the binder as a PDF instead."), err)
+		return nil
+	}
+	return u.run(lang.L("Printing the binder"), func(ctx context.Context, p ops.Progress) error {
+		_, err := u.ops.PrintBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, p)
+		return err
+	}, func(err error) {
+		switch {
+		case cancelled(err):
+			discardEmpty(path)
+			return
+		case err != nil && !ops.NotRecorded(err):
+			discardEmpty(path)
+			u.opFailed(lang.L("The binder could not be written."), lang.L("Save the binder as a PDF instead."), err)
+			return
+		}
+		u.openFile(path)
+	})
+}
+
+// openFile opens a file in the program the system has for it.
+func (u *ui) openFile(path string) {
+	if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+		u.showError(lang.L("The PDF could not be opened."), lang.L("Open it yourself: {{.File}}", map[string]any{"File": path}), err)
+	}
 }
 
 func (u *ui) chooseBinderFile(opt binder.Options) {
@@ -114,7 +282,7 @@ func (u *ui) writeBinder(path string, opt binder.Options) *task {
 			map[string]any{"Pages": res.Pages, "File": filepath.Base(path), "Version": res.Version}) + note
 		dialog.ShowConfirm(lang.L("Binder printed"), msg, func(open bool) {
 			if open {
-				_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
+				u.openFile(path)
 			}
 		}, u.win)
 	})

@@ -11,6 +11,7 @@ import (
 
 	"ernstfall/internal/binder"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/printer"
 	"ernstfall/internal/store"
 )
 
@@ -31,6 +32,77 @@ type PrintBinder struct {
 // cover. Cancelling ctx stops the rendering and leaves no file behind and
 // no printout recorded.
 func (o *Ops) PrintBinder(ctx context.Context, req PrintBinder, p Progress) (binder.Result, error) {
+	return o.printBinder(ctx, req, nil, p)
+}
+
+// SendTo is a printer to send a binder to.
+type SendTo struct {
+	// Printer is the print queue; "" is the system's default printer.
+	Printer string
+	Copies  int
+}
+
+// SendBinder prints the binder into Path as PrintBinder does and hands the
+// PDF to the system's print path (printer.Send). The printout is recorded
+// only once the print system accepted the job; the PDF stays at Path
+// either way, so it can still be opened or saved. A machine without a
+// print system or without a printer gets CodeNoPrintSystem or
+// CodeNoPrinter; a printer that refuses, CodePrinterRefused with its words.
+func (o *Ops) SendBinder(ctx context.Context, req PrintBinder, to SendTo, p Progress) (binder.Result, printer.Job, error) {
+	var job printer.Job
+	res, err := o.printBinder(ctx, req, func() error {
+		report(p, StageSend, 0, 0)
+		title := "Notfallhandbuch"
+		if req.Options.Lang == "en" {
+			title = "Emergency binder"
+		}
+		var err error
+		job, err = printer.Send(ctx, req.Path, to.Printer, title, max(1, to.Copies))
+		return sendFailed(err, to.Printer)
+	}, p)
+	return res, job, err
+}
+
+// sendFailed words a failure of the print path as an Error.
+func sendFailed(err error, name string) error {
+	var pe *printer.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, printer.ErrNoPrintSystem):
+		e := fail(CodeNoPrintSystem)
+		e.Err = err
+		return e
+	case errors.Is(err, printer.ErrNoPrinter):
+		e := fail(CodeNoPrinter)
+		e.Err = err
+		return e
+	case errors.As(err, &pe):
+		if name == "" {
+			name = "(default)"
+		}
+		e := fail(CodePrinterRefused, "Printer", name, "Output", strings.TrimSpace(pe.Output))
+		e.Err = err
+		return e
+	}
+	return err
+}
+
+// Printers lists the printers the system's print path knows, worded as
+// SendBinder words its failures when there are none.
+func (o *Ops) Printers(ctx context.Context) ([]printer.Printer, error) {
+	ps, err := printer.Printers(ctx)
+	return ps, sendFailed(err, "")
+}
+
+// The print path failed.
+const (
+	CodeNoPrintSystem  Code = "No print system was found on this computer (on Linux: CUPS, the lp command, is not installed). Save the binder as a PDF and print it from another computer, or install CUPS."
+	CodeNoPrinter      Code = "No printer is set up on this computer. Set one up in the system's printer settings, or save the binder as a PDF and print it elsewhere."
+	CodePrinterRefused Code = "The printer {{.Printer}} did not take the binder: {{.Output}}. The PDF was written; save it or open it to print it another way."
+)
+
+func (o *Ops) printBinder(ctx context.Context, req PrintBinder, send func() error, p Progress) (binder.Result, error) {
 	opt := o.printOptions(req.Options)
 	report(p, StageLoad, 0, 0)
 	hb, err := o.st.Load(ctx)
@@ -46,6 +118,11 @@ func (o *Ops) PrintBinder(ctx context.Context, req PrintBinder, p Progress) (bin
 	res, err := binder.WriteFile(ctx, req.Path, view, opt)
 	if err != nil {
 		return binder.Result{}, err
+	}
+	if send != nil {
+		if err := send(); err != nil {
+			return res, err
+		}
 	}
 	report(p, StageRecord, 0, 0)
 	live := hb.Live()

@@ -24,6 +24,7 @@ const (
 	StageLoad     Stage = "Reading the handbook"
 	StageRender   Stage = "Laying out the pages"
 	StageRecord   Stage = "Recording the printout"
+	StageSend     Stage = "Sending to the printer"
 	StageRead     Stage = "Reading the file"
 	StageCompare  Stage = "Comparing with the handbook"
 	StageSave     Stage = "Saving"
