@@ -125,6 +125,9 @@ func (f *form) input(t *testing.T, name string) *formEntry {
 		t.Fatalf("form has no field %q", name)
 	}
 	e, ok := f.fields[i].input.(*formEntry)
+	if c, isBox := f.fields[i].input.(*fyne.Container); isBox && len(c.Objects) > 0 {
+		e, ok = c.Objects[0].(*formEntry) // a phone field with its hint below
+	}
 	if !ok {
 		t.Fatalf("field %q is a %T", name, f.fields[i].input)
 	}

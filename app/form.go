@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -25,6 +26,8 @@ type form struct {
 	// general shows problems that belong to no field on the form.
 	general *widget.Label
 	dirty   bool
+	// asking is the question whether to discard the changes, while shown.
+	asking dialog.Dialog
 	// put stores the record; it returns the store's error.
 	put func() error
 	// saved runs after a successful save; cancel after Esc or Cancel.
@@ -59,7 +62,31 @@ func (f *form) object(title string) fyne.CanvasObject {
 		container.NewVScroll(container.NewPadded(f.box)))
 }
 
+// doCancel leaves the form (Esc or Cancel). With changes it first asks
+// whether to throw them away, as leaving through the sidebar does; Esc
+// while it asks means "keep editing".
 func (f *form) doCancel() {
+	if f.asking != nil {
+		f.asking.Hide()
+		f.asking = nil
+		return
+	}
+	if f.dirty && f.u.editor == f {
+		f.asking = f.u.ask(lang.L("Discard changes?"), func() {
+			if f.dirty { // discarded; after Save the saved record shows
+				f.leave()
+			}
+		})
+		if f.asking != nil {
+			f.asking.SetOnClosed(func() { f.asking = nil })
+		}
+		return
+	}
+	f.leave()
+}
+
+// leave closes the form without saving.
+func (f *form) leave() {
 	f.u.editor = nil
 	if f.cancel != nil {
 		f.cancel()
@@ -97,6 +124,50 @@ func (f *form) text(name, label string, p *string) *formEntry {
 	e.OnChanged = func(string) { f.changed() }
 	f.add(name, label, e, func() error { *p = strings.TrimSpace(e.Text); return nil })
 	return e
+}
+
+// phone edits a phone number: as it is typed, a line below says what is
+// wrong with it, or shows the number as it is dialled from abroad (E.164).
+func (f *form) phone(name, label string, p *string) *formEntry {
+	e := f.entry(false)
+	e.SetText(*p)
+	hint := widget.NewLabel("")
+	hint.SizeName = theme.SizeNameCaptionText
+	hint.Wrapping = fyne.TextWrapWord
+	show := func(s string) {
+		hint.SetText(phoneHint(s))
+		hint.Importance = widget.LowImportance
+		if handbook.CheckPhone(s) != nil {
+			hint.Importance = widget.DangerImportance
+		}
+		hint.Refresh()
+	}
+	show(*p)
+	e.OnChanged = func(s string) {
+		f.changed()
+		show(s)
+	}
+	f.add(name, label, container.NewVBox(e, hint), func() error { *p = strings.TrimSpace(e.Text); return nil })
+	return e
+}
+
+// phoneHint is the line below a phone field: empty for no number, the
+// problem for a number that is none, else the E.164 form, or why there is
+// none (a short or local number is allowed, but cannot be dialled from
+// abroad).
+func phoneHint(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	var pe *handbook.PhoneError
+	if errors.As(handbook.CheckPhone(s), &pe) {
+		return "⚠ " + lang.L("This number {{.Problem}}.", map[string]any{"Problem": problemText(pe.Problem)})
+	}
+	e164, err := handbook.E164(s, "")
+	if errors.As(err, &pe) {
+		return lang.L("Dialled from abroad: not possible, the number {{.Problem}}.", map[string]any{"Problem": problemText(pe.Problem)})
+	}
+	return lang.L("International: {{.Number}}", map[string]any{"Number": e164})
 }
 
 func (f *form) multiline(name, label string, p *string) *formEntry {
@@ -402,6 +473,9 @@ func problemText(fe handbook.FieldError) string {
 		return lang.L("the service depends on itself")
 	case "contains an empty reference":
 		return lang.L("contains an empty reference")
+	case handbook.PhoneBadCharacters, handbook.PhonePlusInside, handbook.PhoneFewDigits, handbook.PhoneManyDigits,
+		handbook.PhoneNoArea, handbook.PhoneNoCountry, handbook.PhoneLength, handbook.PhoneUnknownCountry:
+		return lang.L(msg)
 	}
 	return msg
 }

@@ -304,6 +304,10 @@ func (s *section[T, P]) editRec(rec T, isNew bool) {
 		return ops.Save[T, P](s.u.ctx, s.u.ops, b, (*T)(p))
 	}
 	f.saved = func() {
+		if isNew && s.filter != nil && s.filter.Text != "" {
+			// A filter typed before would hide the new record.
+			s.filter.SetText("")
+		}
 		s.selectID(p.Meta().ID)
 		if s.saved != nil {
 			s.saved(*(*T)(p))

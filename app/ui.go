@@ -301,10 +301,15 @@ func (u *ui) focusSearch() {
 // guard runs next unless an edit with unsaved changes is open; then it asks
 // whether to save, discard or stay.
 func (u *ui) guard(next func()) {
+	u.ask(lang.L("Unsaved changes"), next)
+}
+
+// ask is guard with its own title; it returns the dialog when it asks.
+func (u *ui) ask(title string, next func()) dialog.Dialog {
 	if u.editor == nil || !u.editor.dirty {
 		u.editor = nil
 		next()
-		return
+		return nil
 	}
 	ed := u.editor
 	var d dialog.Dialog
@@ -324,10 +329,11 @@ func (u *ui) guard(next func()) {
 	stay := widget.NewButton(lang.L("Keep editing"), func() { d.Hide() })
 	msg := widget.NewLabel(lang.L("You have changed this record without saving. Save the changes before you leave?"))
 	msg.Wrapping = fyne.TextWrapWord
-	d = dialog.NewCustomWithoutButtons(lang.L("Unsaved changes"),
+	d = dialog.NewCustomWithoutButtons(title,
 		container.NewVBox(msg, container.NewGridWithColumns(3, stay, discard, saveBtn)), u.win)
 	d.Resize(fyne.NewSize(520, 160))
 	d.Show()
+	return d
 }
 
 func (u *ui) close() {
