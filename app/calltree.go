@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
@@ -90,15 +89,8 @@ func callPeople(u *ui, r handbook.CallRole) fyne.CanvasObject {
 		name := u.link(p.Name, handbook.EntityContact, p.ContactID)
 		name.Truncation = fyne.TextTruncateOff
 		row := container.NewHBox(widget.NewLabel(fmt.Sprintf("%d.", i+1)), widget.NewLabel(what+":"), name)
-		for _, ph := range p.Numbers {
-			num := widget.NewLabelWithStyle(ph.Number, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			row.Add(num)
-			row.Add(widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { u.copy(ph.Number) }))
-		}
-		if len(p.Numbers) == 0 {
-			row.Add(widget.NewLabel(lang.L("no phone number")))
-		}
 		box.Add(row)
+		box.Add(container.NewBorder(nil, nil, widget.NewLabel("   "), nil, numbersRow(u, p.Numbers)))
 	}
 	if len(r.Missing) > 0 {
 		warn := widget.NewLabel("⚠ " + lang.L("{{.N}} holders refer to deleted contacts", map[string]any{"N": len(r.Missing)}))

@@ -366,6 +366,9 @@ func (f *form) problem(fl *field, msg string) {
 type formEntry struct {
 	widget.Entry
 	onEscape func()
+	// onMove, when set, takes Up and Down (the search field moves through
+	// its results with them).
+	onMove func(step int)
 }
 
 func newFormEntry(onEscape func()) *formEntry {
@@ -378,6 +381,10 @@ func newFormEntry(onEscape func()) *formEntry {
 func (e *formEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape && e.onEscape != nil {
 		e.onEscape()
+		return
+	}
+	if e.onMove != nil && (k.Name == fyne.KeyDown || k.Name == fyne.KeyUp) {
+		e.onMove(map[fyne.KeyName]int{fyne.KeyDown: 1, fyne.KeyUp: -1}[k.Name])
 		return
 	}
 	e.Entry.TypedKey(k)

@@ -114,11 +114,8 @@ func notifyList(u *ui, hb handbook.Handbook, level int) fyne.CanvasObject {
 			case n > 0:
 				what = lang.L("Deputy {{.N}}", map[string]any{"N": n})
 			}
-			row := container.NewHBox(widget.NewLabel(what + ": " + c.FullName()))
-			for _, p := range c.Phones() {
-				row.Add(widget.NewButtonWithIcon(p, theme.ContentCopyIcon(), func() { u.copy(p) }))
-			}
-			box.Add(row)
+			box.Add(widget.NewLabel(what + ": " + c.FullName()))
+			box.Add(container.NewBorder(nil, nil, widget.NewLabel("   "), nil, numbersRow(u, c.Numbers())))
 		}
 	}
 	return box

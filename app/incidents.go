@@ -461,8 +461,8 @@ func onDutyLine(hb handbook.Handbook, r handbook.Role, at time.Time) string {
 		return "⚠ " + lang.L("nobody assigned")
 	}
 	text := d.Contact.FullName()
-	if p := d.Contact.Phones(); len(p) > 0 {
-		text += " · " + p[0]
+	if n := d.Contact.Numbers(); len(n) > 0 {
+		text += " · " + phoneKind(n[0].Kind) + " " + n[0].Number
 	}
 	switch {
 	case d.Source == handbook.DutyRoster || d.Source == handbook.DutyException:

@@ -70,12 +70,7 @@ func rolesView(u *ui) view {
 				box.Add(widget.NewLabel(lang.L("nobody assigned")))
 			}
 			for i, id := range r.Holders {
-				what := lang.L("Primary")
-				if i > 0 {
-					what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
-				}
-				box.Add(container.NewHBox(widget.NewLabelWithStyle(what, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-					u.link(contacts.list([]string{id}), handbook.EntityContact, id)))
+				box.Add(holderCard(u, i, id, contacts))
 			}
 			return box
 		},
@@ -160,36 +155,55 @@ func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.Canva
 		}
 		return e.Within.String()
 	}
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(levels), len(cols) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
+	// Rows of wrapping cells instead of a table with fixed column widths:
+	// the columns share whatever width the window has, and a long list
+	// of roles to notify wraps instead of being cut off.
+	grid := container.NewVBox()
+	head := container.NewGridWithColumns(len(cols))
+	for _, c := range cols {
+		head.Add(widget.NewLabelWithStyle(c, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	grid.Add(head)
+	for _, e := range levels {
+		grid.Add(widget.NewSeparator())
+		row := container.NewGridWithColumns(len(cols))
+		for col := range cols {
+			l := widget.NewLabel(cell(e, col))
 			l.Wrapping = fyne.TextWrapWord
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(cell(levels[id.Row], id.Col))
-		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(cols[id.Col])
+			if col == 0 {
+				l.TextStyle.Bold = true
+			}
+			row.Add(l)
 		}
+		grid.Add(row)
 	}
-	widths := []float32{160, 300, 150, 220, 90}
-	for i, w := range widths {
-		t.SetColumnWidth(i, w)
-	}
-	for i, e := range levels {
-		lines := 1
-		for col, w := range widths {
-			// a rough line count: about 7.5 pixels per character
-			lines = max(lines, int(float32(len([]rune(cell(e, col))))*7.5/(w-16))+1)
-		}
-		t.SetRowHeight(i, float32(lines)*20+20)
-	}
+	t := container.NewVScroll(grid)
 	return container.NewBorder(heading(lang.L("Escalation matrix")), nil, nil, nil, t)
+}
+
+// holderCard shows one holder of a role: whether primary or which deputy,
+// the name (a link to the contact), the function and every number with
+// its kind, so nobody has to open the contact to call.
+func holderCard(u *ui, i int, id string, contacts names) fyne.CanvasObject {
+	what := lang.L("Primary")
+	if i > 0 {
+		what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
+	}
+	c, err := store.Get[handbook.Contact](u.ctx, u.st, id)
+	if err != nil {
+		warn := widget.NewLabel(what + ": ⚠ " + lang.L("(deleted record)"))
+		warn.Importance = widget.WarningImportance
+		return warn
+	}
+	name := u.link(contacts.name(id), handbook.EntityContact, id)
+	name.Truncation = fyne.TextTruncateOff
+	head := container.NewHBox(widget.NewLabelWithStyle(what+":", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), name)
+	box := container.NewVBox(head)
+	if sub := strings.Join(nonEmpty(c.Function, c.Team, c.Organisation), " · "); sub != "" {
+		l := widget.NewLabel(sub)
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(container.NewBorder(nil, nil, widget.NewLabel("   "), nil, l))
+	}
+	box.Add(container.NewBorder(nil, nil, widget.NewLabel("   "), nil, numbersRow(u, c.Numbers())))
+	return box
 }

@@ -1,9 +1,10 @@
 package app
 
 import (
-	"regexp"
+	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -13,22 +14,39 @@ import (
 	"ernstfall/internal/store"
 )
 
-// markdownLink matches a Markdown link, so a snippet shows its text only.
-var markdownLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
-
 // searchLimit caps the hits one search shows.
 const searchLimit = 60
 
+// searchState is the result list on display: its hits in the order shown
+// and the one selected with Up and Down, which Enter opens.
+type searchState struct {
+	query  string
+	hits   []store.Hit
+	marks  []*canvas.Rectangle
+	rows   []fyne.CanvasObject
+	scroll *container.Scroll
+	sel    int
+}
+
 // showSearch runs a search over the whole handbook and shows the hits
-// grouped by kind of record. With openFirst (Enter) the best hit opens.
-func (u *ui) showSearch(q string, openFirst bool) {
+// grouped by kind of record. With openSelected (Enter) the selected hit
+// opens: the best one, unless Up and Down chose another.
+func (u *ui) showSearch(q string, openSelected bool) {
+	if openSelected && u.found != nil && u.found.query == q && len(u.found.hits) > 0 {
+		h := u.found.hits[u.found.sel]
+		u.search.SetText("")
+		u.found = nil
+		u.open(h.Entity, h.ID)
+		return
+	}
 	hits, err := u.st.Search(u.ctx, q, searchLimit)
 	if err != nil {
 		u.showError(lang.L("The search failed."), lang.L("Try other words; if it happens again, restart Ernstfall."), err)
 		return
 	}
-	if openFirst && len(hits) > 0 {
+	if openSelected && len(hits) > 0 {
 		u.search.SetText("")
+		u.found = nil
 		u.open(hits[0].Entity, hits[0].ID)
 		return
 	}
@@ -40,10 +58,51 @@ func (u *ui) showSearch(q string, openFirst bool) {
 	u.body.Refresh()
 }
 
+// moveSearch moves the selection through the results (Up, Down).
+func (u *ui) moveSearch(step int) {
+	f := u.found
+	if f == nil || len(f.hits) == 0 || u.current != -1 {
+		return
+	}
+	f.sel = (f.sel + step + len(f.hits)) % len(f.hits)
+	f.markSelected()
+	row := f.rows[f.sel]
+	top, bottom := row.Position().Y, row.Position().Y+row.Size().Height
+	switch {
+	case top < f.scroll.Offset.Y:
+		f.scroll.ScrollToOffset(fyne.NewPos(0, top))
+	case bottom > f.scroll.Offset.Y+f.scroll.Size().Height:
+		f.scroll.ScrollToOffset(fyne.NewPos(0, bottom-f.scroll.Size().Height))
+	}
+}
+
+func (f *searchState) markSelected() {
+	for i, r := range f.marks {
+		r.FillColor = color.Transparent
+		if i == f.sel {
+			r.FillColor = theme.Color(theme.ColorNameSelection)
+		}
+		r.Refresh()
+	}
+}
+
 func (u *ui) searchResults(q string, hits []store.Hit) fyne.CanvasObject {
 	box := container.NewVBox(heading(lang.L("Search: {{.Query}}", map[string]any{"Query": q})))
+	f := &searchState{query: q}
+	u.found = f
 	if len(hits) == 0 {
 		box.Add(widget.NewLabel(lang.L("Nothing found. Try fewer or shorter words.")))
+	} else {
+		hint := widget.NewLabel(lang.L("↑ ↓ choose a result, Enter opens it, Esc clears the search."))
+		hint.SizeName = theme.SizeNameCaptionText
+		hint.Importance = widget.LowImportance
+		box.Add(hint)
+	}
+	if len(hits) > 0 && hits[0].Parts != nil {
+		note := widget.NewLabel(lang.L("No record holds the word as typed; these hold its parts: {{.Parts}}",
+			map[string]any{"Parts": joinParts(hits[0].Parts)}))
+		note.Wrapping = fyne.TextWrapWord
+		box.Add(note)
 	}
 	// Hits come best first; a group stands where its best hit ranks, so a
 	// playbook named in the query comes before a level that mentions it.
@@ -58,11 +117,61 @@ func (u *ui) searchResults(q string, hits []store.Hit) fyne.CanvasObject {
 	for _, e := range order {
 		box.Add(widget.NewLabelWithStyle(entityName(e), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, h := range groups[e] {
-			snippet := widget.NewLabel(markdownLink.ReplaceAllString(h.Snippet, "$1"))
-			snippet.Truncation = fyne.TextTruncateEllipsis
-			snippet.SizeName = theme.SizeNameCaptionText
-			box.Add(container.NewBorder(nil, nil, nil, nil, container.NewVBox(u.link(h.Title, h.Entity, h.ID), snippet)))
+			item := container.NewVBox(u.link(h.Title, h.Entity, h.ID))
+			if h.Snippet != "" {
+				snippet := widget.NewRichText(markedSegments(h.Snippet, h.SnippetMarks)...)
+				snippet.Wrapping = fyne.TextWrapWord
+				item.Add(snippet)
+			}
+			if h.Entity == handbook.EntityContact {
+				item.Add(numbersRow(u, h.Numbers))
+			}
+			mark := canvas.NewRectangle(color.Transparent)
+			mark.CornerRadius = theme.InputRadiusSize()
+			row := container.NewStack(mark, container.NewPadded(item))
+			f.hits = append(f.hits, h)
+			f.marks = append(f.marks, mark)
+			f.rows = append(f.rows, row)
+			box.Add(row)
 		}
 	}
-	return container.NewVScroll(container.NewPadded(box))
+	f.markSelected()
+	f.scroll = container.NewVScroll(container.NewPadded(box))
+	return f.scroll
+}
+
+// joinParts lists word parts for a reader: "datenschutz + behoerde".
+func joinParts(parts []string) string {
+	out := ""
+	for i, p := range parts {
+		if i > 0 {
+			out += " + "
+		}
+		out += p
+	}
+	return out
+}
+
+// markedSegments is text with the marked spans in bold and the primary
+// colour, so the eye finds the searched word in the line.
+func markedSegments(text string, marks []store.Span) []widget.RichTextSegment {
+	plain := widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameText}
+	strong := widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePrimary, SizeName: theme.SizeNameText,
+		TextStyle: fyne.TextStyle{Bold: true}}
+	var segs []widget.RichTextSegment
+	at := 0
+	for _, m := range marks {
+		if m.Start < at || m.End > len(text) || m.Start >= m.End {
+			continue
+		}
+		if m.Start > at {
+			segs = append(segs, &widget.TextSegment{Text: text[at:m.Start], Style: plain})
+		}
+		segs = append(segs, &widget.TextSegment{Text: text[m.Start:m.End], Style: strong})
+		at = m.End
+	}
+	if at < len(text) {
+		segs = append(segs, &widget.TextSegment{Text: text[at:], Style: plain})
+	}
+	return segs
 }

@@ -38,6 +38,8 @@ type ui struct {
 	nav     *widget.List
 	navBusy bool
 	search  *formEntry
+	// found is the search result list on display, nil when none is.
+	found *searchState
 	// editor is the open edit form; nil when nothing is being edited.
 	editor *form
 	// badge counts the running incidents in the toolbar.
@@ -158,6 +160,7 @@ func (u *ui) showMain() {
 		u.search.SetText("")
 		u.win.Canvas().Unfocus()
 	})
+	u.search.onMove = u.moveSearch
 	u.search.SetPlaceHolder(lang.L("Search the handbook (Ctrl+K)"))
 	u.search.OnSubmitted = func(q string) { u.guard(func() { u.showSearch(q, true) }) }
 	u.search.OnChanged = func(q string) {
@@ -240,6 +243,7 @@ func (u *ui) menu() *fyne.MainMenu {
 // show switches to screen i. Callers guard unsaved edits first.
 func (u *ui) show(i int) {
 	u.editor = nil
+	u.found = nil
 	u.current = i
 	u.view = u.screens[i].View(u)
 	u.body.Objects = []fyne.CanvasObject{u.view.content}

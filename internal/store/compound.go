@@ -119,7 +119,7 @@ func (v *vocabulary) partScore(p string) int {
 // between two parts allowed ("Aufsicht-s-behörde"). Among splits with as
 // few parts it takes the one whose parts look most like words. It returns
 // nil when no split covers the word.
-func (v *vocabulary) split(t string) []string {
+func (v *vocabulary) split(t string, whole bool) []string {
 	type step struct {
 		parts, score int
 		from         int // where the last part starts; -1 unreachable
@@ -145,6 +145,9 @@ func (v *vocabulary) split(t string) []string {
 			}
 		}
 		for j := i + minPart; j <= n; j++ {
+			if !whole && i == 0 && j == n {
+				break // the word itself is not one of its parts
+			}
 			p := t[i:j]
 			ok, seen := known[p]
 			if !seen {
@@ -209,22 +212,46 @@ func (s *Store) compoundMatch(ctx context.Context, st *searchStatements, terms [
 			parts = append(parts, t)
 			continue
 		}
-		ps := v.split(t)
-		if ps == nil {
+		// The word may stand inside a longer compound of the handbook
+		// ("Landesdatenschutzbehörde"), and its parts may stand apart
+		// ("Datenschutz" here, "Aufsichtsbehörde" there): either finds.
+		var either []string
+		if v.inside(t) {
+			either = append(either, anyWord(v, t))
+		}
+		ps := v.split(t, false)
+		if len(either) > 0 && slices.ContainsFunc(ps, func(p string) bool { return v.partScore(p) == 0 }) {
+			// The word stands whole in the handbook; a cut into pieces
+			// that are not words there ("beho" + "erde") finds noise.
+			ps = nil
+		}
+		if ps != nil {
+			var all []string
+			for _, p := range ps {
+				all = append(all, anyWord(v, p))
+				parts = append(parts, p)
+			}
+			either = append(either, "("+strings.Join(all, " AND ")+")")
+		} else if len(either) > 0 {
+			parts = append(parts, t)
+		}
+		if len(either) == 0 {
 			return "", nil, nil
 		}
 		split = true
-		for _, p := range ps {
-			alt := []string{`"` + p + `"*`}
-			for _, w := range v.wordsWith(p) {
-				alt = append(alt, `"`+w+`"`)
-			}
-			clauses = append(clauses, "("+strings.Join(alt, " OR ")+")")
-			parts = append(parts, p)
-		}
+		clauses = append(clauses, "("+strings.Join(either, " OR ")+")")
 	}
 	if !split {
 		return "", nil, nil
 	}
 	return strings.Join(clauses, " AND "), parts, nil
+}
+
+// anyWord is the FTS5 query for the words that start with p or hold it.
+func anyWord(v *vocabulary, p string) string {
+	alt := []string{`"` + p + `"*`}
+	for _, w := range v.wordsWith(p) {
+		alt = append(alt, `"`+w+`"`)
+	}
+	return "(" + strings.Join(alt, " OR ") + ")"
 }

@@ -216,3 +216,31 @@ func TestSearchCompounds(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchCompoundInsideAndApart: a compound that stands whole inside a
+// longer word of one record ("Landesdatenschutzbehörde") and in parts in
+// another ("Datenschutz", "Aufsichtsbehörde") finds both records.
+func TestSearchCompoundInsideAndApart(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "hb.db"))
+	for _, c := range []handbook.Contact{
+		{Name: "Der Landesbeauftragte für Datenschutz Nordmark", Function: "Aufsichtsbehörde nach Art. 33 DSGVO", PhoneOffice: "+49 30 23125 210"},
+		{Name: "Meldewege", Function: "Meldung an die Landesdatenschutzbehörde binnen 72 h", PhoneOffice: "+49 30 23125 211"},
+	} {
+		if err := Put(ctx, s, &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hits, err := s.Search(ctx, "Datenschutzbehörde", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, h := range hits {
+		titles = append(titles, h.Title)
+	}
+	slices.Sort(titles)
+	if want := []string{"Der Landesbeauftragte für Datenschutz Nordmark", "Meldewege"}; !slices.Equal(titles, want) {
+		t.Fatalf("found %q, want %q", titles, want)
+	}
+}
