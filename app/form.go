@@ -161,11 +161,11 @@ func phoneHint(s string) string {
 	}
 	var pe *handbook.PhoneError
 	if errors.As(handbook.CheckPhone(s), &pe) {
-		return "⚠ " + lang.L("This number {{.Problem}}.", map[string]any{"Problem": problemText(pe.Problem)})
+		return "⚠ " + lang.L("This number {{.Problem}}.", map[string]any{"Problem": problemText(handbook.FieldError{Message: pe.Problem})})
 	}
 	e164, err := handbook.E164(s, "")
 	if errors.As(err, &pe) {
-		return lang.L("Dialled from abroad: not possible, the number {{.Problem}}.", map[string]any{"Problem": problemText(pe.Problem)})
+		return lang.L("Dialled from abroad: not possible, the number {{.Problem}}.", map[string]any{"Problem": problemText(handbook.FieldError{Message: pe.Problem})})
 	}
 	return lang.L("International: {{.Number}}", map[string]any{"Number": e164})
 }
