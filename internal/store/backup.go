@@ -50,10 +50,11 @@ func (s *Store) AutoBackup(ctx context.Context, reason string, keep int) (string
 	if err != nil {
 		return "", fmt.Errorf("backup before %s: %w", reason, err)
 	}
-	if _, err := s.writeBackup(ctx, path); err != nil {
+	info, err := s.writeBackup(ctx, path)
+	if err != nil {
 		return "", fmt.Errorf("backup before %s: %w", reason, err)
 	}
-	if err := s.pruneBackups(ctx, reason, keep); err != nil {
+	if err := s.pruneBackups(ctx, reason, keep, info.HandbookID); err != nil {
 		return path, err
 	}
 	return path, nil
@@ -120,7 +121,7 @@ func (s *Store) writeBackup(ctx context.Context, path string) (BackupInfo, error
 	}
 	syncDir(dir)
 	info.Path = path
-	s.rememberChecked(path)
+	s.rememberChecked(path, info.HandbookID)
 	return info, nil
 }
 
@@ -141,13 +142,14 @@ func (s *Store) checkCopy(ctx context.Context, path string, before, after int) (
 	return info, nil
 }
 
-// pruneBackups applies the retention to one reason's backups. Files that
+// pruneBackups applies the retention to one reason's backups of the
+// handbook ours. Files that
 // fail the quick check (partial, damaged) are removed first and never take
 // the place of a whole backup. A file that cannot be removed (on Windows:
 // open in another program, say a database viewer) stays for a later round:
 // pruning is housekeeping and never stops the sync or migration whose
 // backup was just written.
-func (s *Store) pruneBackups(ctx context.Context, reason string, keep int) error {
+func (s *Store) pruneBackups(ctx context.Context, reason string, keep int, ours string) error {
 	entries, err := os.ReadDir(s.backupDir)
 	if err != nil {
 		return fmt.Errorf("prune backups: %w", err)
@@ -156,6 +158,9 @@ func (s *Store) pruneBackups(ctx context.Context, reason string, keep int) error
 		path string
 		at   time.Time
 	}
+	// Several databases in one folder (the handbook and the demo) share
+	// the backup folder: a backup of another handbook is none of this
+	// one's business and never pushes one of ours out.
 	var good []cand
 	for _, e := range entries {
 		r, at, ok := parseBackupName(e.Name())
@@ -163,8 +168,12 @@ func (s *Store) pruneBackups(ctx context.Context, reason string, keep int) error
 			continue
 		}
 		p := filepath.Join(s.backupDir, e.Name())
-		if !s.quickOK(ctx, p) {
+		id, ok := s.quickOK(ctx, p)
+		if !ok {
 			_ = removeWithJournals(p)
+			continue
+		}
+		if ours != "" && id != "" && id != ours {
 			continue
 		}
 		good = append(good, cand{p, at})
@@ -216,27 +225,28 @@ func retain(times []time.Time, last, daily, weekly int, loc *time.Location) []bo
 }
 
 // quickOK checks a backup's header, size and tables, once per version of
-// the file: the full integrity check ran when it was written.
-func (s *Store) quickOK(ctx context.Context, path string) bool {
+// the file (the full integrity check ran when it was written), and returns
+// the handbook it holds.
+func (s *Store) quickOK(ctx context.Context, path string) (handbookID string, ok bool) {
 	fi, err := os.Lstat(path)
 	if err != nil {
-		return false
+		return "", false
 	}
 	key := checkedKey{path, fi.Size(), fi.ModTime()}
 	s.checkedMu.Lock()
-	ok := s.checked[key]
+	id, ok := s.checked[key]
 	s.checkedMu.Unlock()
 	if ok {
-		return true
+		return id, true
 	}
 	info, err := inspect(ctx, path, false)
 	if err != nil || info.Problem != "" {
-		return false
+		return "", false
 	}
 	s.checkedMu.Lock()
-	s.checked[key] = true
+	s.checked[key] = info.HandbookID
 	s.checkedMu.Unlock()
-	return true
+	return info.HandbookID, true
 }
 
 type checkedKey struct {
@@ -245,13 +255,13 @@ type checkedKey struct {
 	mod  time.Time
 }
 
-func (s *Store) rememberChecked(path string) {
+func (s *Store) rememberChecked(path, handbookID string) {
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return
 	}
 	s.checkedMu.Lock()
-	s.checked[checkedKey{path, fi.Size(), fi.ModTime()}] = true
+	s.checked[checkedKey{path, fi.Size(), fi.ModTime()}] = handbookID
 	s.checkedMu.Unlock()
 }
 

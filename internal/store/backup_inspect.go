@@ -208,7 +208,8 @@ func checkHeader(path string, size int64) string {
 }
 
 // Backups lists the backups in the backup folder, newest first, each
-// checked thoroughly; files that cannot be used are listed with their
+// checked thoroughly; files that cannot be used, and backups of another
+// handbook whose database lives in the same folder, are listed with their
 // Problem.
 func (s *Store) Backups(ctx context.Context) ([]BackupInfo, error) {
 	entries, err := os.ReadDir(s.backupDir)
@@ -218,6 +219,7 @@ func (s *Store) Backups(ctx context.Context) ([]BackupInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list backups: %w", err)
 	}
+	ours, _ := s.HandbookID(ctx)
 	var out []BackupInfo
 	for _, e := range entries {
 		if _, _, ok := parseBackupName(e.Name()); !ok {
@@ -226,6 +228,11 @@ func (s *Store) Backups(ctx context.Context) ([]BackupInfo, error) {
 		info, err := inspect(ctx, filepath.Join(s.backupDir, e.Name()), true)
 		if err != nil {
 			return nil, fmt.Errorf("list backups: %w", err)
+		}
+		if info.Problem == "" && ours != "" && info.HandbookID != "" && info.HandbookID != ours {
+			// Another database in the same folder (the demo beside the
+			// handbook) writes its backups here too.
+			info.Problem = "a backup of another handbook (" + info.HandbookID + ")"
 		}
 		out = append(out, info)
 	}

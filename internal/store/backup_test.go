@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,5 +225,51 @@ func TestNewerBackupRefused(t *testing.T) {
 	_, err := InspectBackup(ctx, p)
 	if !errors.Is(err, ErrNewerSchema) || !errors.Is(err, ErrBadBackup) {
 		t.Errorf("inspect a newer backup: %v, want ErrNewerSchema and ErrBadBackup", err)
+	}
+}
+
+// The handbook and the demo live side by side in one folder and so share
+// its backup folder. Backups of one never push the other's out, and the
+// list says which are of another handbook.
+func TestBackupsOfTwoHandbooksInOneFolder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	real := open(t, filepath.Join(dir, "handbook.db"))
+	demo := open(t, filepath.Join(dir, "demo.db"))
+	for _, s := range []*Store{real, demo} {
+		if _, err := s.Import(ctx, sample()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ours, err := real.AutoBackup(ctx, ReasonSync, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 8 {
+		if _, err := demo.AutoBackup(ctx, ReasonSync, 5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(ours); err != nil {
+		t.Fatalf("the handbook's only backup was pruned by the demo's: %v", err)
+	}
+	list, err := real.Backups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	usable := 0
+	for _, b := range list {
+		switch {
+		case b.Problem == "":
+			usable++
+			if b.Path != ours {
+				t.Errorf("%s listed as usable for the handbook; it is the demo's", b.Path)
+			}
+		case !strings.Contains(b.Problem, "another handbook"):
+			t.Errorf("%s: problem %q, want it named a backup of another handbook", b.Path, b.Problem)
+		}
+	}
+	if usable != 1 || len(list) < 6 {
+		t.Errorf("%d of %d backups usable, want the handbook's one beside at least 5 of the demo's", usable, len(list))
 	}
 }

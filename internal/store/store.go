@@ -58,9 +58,10 @@ type Store struct {
 	now       func() time.Time
 	stmts     statements
 	// checked remembers backup files that passed their check, by size and
-	// time, so pruning does not read them again every round.
+	// time, with the handbook each holds, so pruning does not read them
+	// again every round.
 	checkedMu sync.Mutex
-	checked   map[checkedKey]bool
+	checked   map[checkedKey]string
 	// notices tells subscribers what each commit changed.
 	notices notices
 	// search holds the search's statements, prepared on first use.
@@ -175,7 +176,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, classify(err))
 	}
-	s := &Store{path: abs, backupDir: opt.BackupDir, w: w, now: opt.Now, checked: map[checkedKey]bool{}}
+	s := &Store{path: abs, backupDir: opt.BackupDir, w: w, now: opt.Now, checked: map[checkedKey]string{}}
 	if err := s.migrate(ctx, opt); err != nil {
 		w.Close()
 		return nil, err
@@ -291,7 +292,7 @@ func openReadOnly(ctx context.Context, path, abs string, opt Options) (*Store, e
 			ro = roDSN(filepath.Join(snapshot, filepath.Base(abs)), false)
 		}
 	}
-	s := &Store{path: abs, backupDir: opt.BackupDir, now: opt.Now, checked: map[checkedKey]bool{}, readOnly: true, snapshot: snapshot}
+	s := &Store{path: abs, backupDir: opt.BackupDir, now: opt.Now, checked: map[checkedKey]string{}, readOnly: true, snapshot: snapshot}
 	if err := s.openReaders(ctx, path, ro); err != nil {
 		s.Close()
 		return nil, err
