@@ -143,9 +143,8 @@ func (s *Store) checkCopy(ctx context.Context, path string, before, after int) (
 }
 
 // pruneBackups applies the retention to one reason's backups of the
-// handbook ours. Files that
-// fail the quick check (partial, damaged) are removed first and never take
-// the place of a whole backup. A file that cannot be removed (on Windows:
+// handbook ours. Files that fail the quick check (partial, damaged) are
+// removed first and never take the place of a whole backup. A file that cannot be removed (on Windows:
 // open in another program, say a database viewer) stays for a later round:
 // pruning is housekeeping and never stops the sync or migration whose
 // backup was just written.
