@@ -160,10 +160,17 @@ func (s *Store) setDeleted(ctx context.Context, w Writer, e handbook.Entity, id 
 func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
 	var items []handbook.Item
 	hb.EachItem(func(it handbook.Item) { items = append(items, it) })
+	seen := make(map[string]handbook.Item, len(items))
 	for _, it := range items {
-		if it.Meta().ID == "" {
+		id := it.Meta().ID
+		if id == "" {
 			return 0, fmt.Errorf("import %s %q: record has no id", it.Entity(), it.Label())
 		}
+		if first, ok := seen[id]; ok {
+			return 0, fmt.Errorf("import %s %q and %s %q (%s): %w; nothing was imported",
+				first.Entity(), first.Label(), it.Entity(), it.Label(), id, ErrIDTaken)
+		}
+		seen[id] = it
 		if err := validate(it); err != nil {
 			return 0, fmt.Errorf("import %s %q (%s): %w", it.Entity(), it.Label(), it.Meta().ID, err)
 		}
@@ -171,6 +178,9 @@ func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
 	changed := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		changed = 0
+		if err := checkIDsFree(ctx, tx, seen); err != nil {
+			return err
+		}
 		for _, it := range items {
 			ok, err := s.put(ctx, tx, it, true)
 			if err != nil {
@@ -192,6 +202,31 @@ func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
 		return nil
 	})
 	return changed, err
+}
+
+// checkIDsFree refuses records whose ID a record of another kind holds:
+// an ID names one record, whatever its kind (links, history and restore
+// find records by it).
+func checkIDsFree(ctx context.Context, tx *sql.Tx, items map[string]handbook.Item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT entity, id, label FROM records WHERE entity <> ?`, settingsEntity)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e handbook.Entity
+		var id, label string
+		if err := rows.Scan(&e, &id, &label); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		if it, ok := items[id]; ok && it.Entity() != e {
+			return fmt.Errorf("import %s %q (%s): %w: %s %q; nothing was imported", it.Entity(), it.Label(), id, ErrIDTaken, e, label)
+		}
+	}
+	return rows.Err()
 }
 
 // Load reads the whole handbook, tombstones included (use Live to drop them).

@@ -43,6 +43,9 @@ var (
 	// ErrBusy: another program held the handbook's write lock for longer
 	// than the wait allowed (Options.BusyTimeout).
 	ErrBusy = errors.New("the handbook is busy: another program is writing to it")
+	// ErrIDTaken: an imported record has the ID of another record of
+	// another kind, or of another record of the same import.
+	ErrIDTaken = errors.New("the id is already another record's")
 )
 
 // Store is an open handbook database. One connection writes, a small pool
