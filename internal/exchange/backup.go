@@ -135,6 +135,17 @@ func ReadBackup(file string, data []byte) (Backup, error) {
 // checkRecords refuses a handbook without records, records without an
 // ID or with one that is not a UUID, and IDs used twice.
 func checkRecords(hb handbook.Handbook) error {
+	n := 0
+	hb.EachItem(func(handbook.Item) { n++ })
+	if n == 0 && hb.Settings.IsZero() {
+		return errors.New("the handbook in it holds no records")
+	}
+	return checkIDs(hb)
+}
+
+// checkIDs refuses records without an ID or with one that is not a UUID,
+// and IDs used twice, naming the records.
+func checkIDs(hb handbook.Handbook) error {
 	type seen struct {
 		what string
 		n    int
@@ -159,9 +170,6 @@ func checkRecords(hb handbook.Handbook) error {
 			}
 		}
 	})
-	if n == 0 && hb.Settings.IsZero() {
-		return errors.New("the handbook in it holds no records")
-	}
 	switch len(problems) {
 	case 0:
 		return nil

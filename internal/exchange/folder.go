@@ -327,6 +327,13 @@ func ReadFolder(ctx context.Context, dir string) (handbook.Handbook, bool, error
 	}
 	if _, err := os.Lstat(filepath.Join(dir, folderIndex)); err == nil {
 		hb, err := readExport(ctx, in, dir)
+		if err == nil {
+			// A file copied under another name keeps its id; an id edited
+			// by hand must still be one of ours.
+			if err = checkIDs(hb); err != nil {
+				err = fmt.Errorf("%s: %w; nothing was read", dir, err)
+			}
+		}
 		// A folder restores records; one marked deleted in it deletes
 		// nothing (as with a JSON backup without --mirror).
 		return hb.Live(), true, err

@@ -115,8 +115,25 @@ func NewPreview(existing []handbook.Contact, in Parsed, country string) Preview 
 		byID[c.ID] = c
 		idx.add(*c, c, -1)
 	}
+	lineOfID := map[string]int{}
 	for _, inc := range in.Rows {
 		r := Row{Line: inc.Line, Incoming: inc.Contact, Complete: inc.Complete, MatchRow: -1}
+		if id := inc.Contact.ID; id != "" {
+			switch first, seen := lineOfID[id]; {
+			case !isUUID(id):
+				r.Invalid = fmt.Sprintf("id %q is not an Ernstfall id; empty the id to import the row as a new contact", id)
+			case seen:
+				r.Invalid = fmt.Sprintf("has the same id as line %d (%s)", first, id)
+			default:
+				lineOfID[id] = inc.Line
+			}
+			if r.Invalid != "" {
+				r.Result = fresh(inc)
+				r.Action, r.Decision, r.Allowed = ActionInvalid, DecideSkip, []Decision{DecideSkip}
+				p.Rows = append(p.Rows, r)
+				continue
+			}
+		}
 		for _, ph := range Phones(inc.Contact, country) {
 			if ph.Err != nil {
 				r.Warnings = append(r.Warnings, fmt.Sprintf("%s %q is not a dialable number; kept as typed", ph.Kind, ph.Raw))
