@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/lang"
+
+	"ernstfall/internal/handbook"
 )
 
 // dateInputs are the ways a date may be typed into the incident dialogs:
@@ -27,7 +29,8 @@ func parseDate(s string) (time.Time, error) {
 	return time.Time{}, errDate
 }
 
-// parseDateClock reads a typed date and time of day (HH:MM) as local time.
+// parseDateClock reads a typed date and time of day (HH:MM) as local time;
+// a time in the hour the clocks go back is its first occurrence.
 func parseDateClock(date, clock string) (time.Time, error) {
 	d, err := parseDate(date)
 	if err != nil {
@@ -37,7 +40,7 @@ func parseDateClock(date, clock string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), 0, 0, time.Local), nil
+	return handbook.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), 0, 0, time.Local), nil
 }
 
 // datePlaceHolder is the hint an empty date input shows: "TT.MM.JJJJ" in

@@ -315,3 +315,23 @@ func TestRoleMentionShowsOnDuty(t *testing.T) {
 		}
 	})
 }
+
+// An awareness time typed for the hour the clocks go back (02:30 on
+// 25 October 2026 in Berlin, which happens twice) is its first occurrence,
+// so the deadlines counted from it are never an hour late.
+func TestTypedTimeInRepeatedHourIsTheFirst(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	saved := time.Local
+	time.Local = berlin
+	defer func() { time.Local = saved }()
+	got, err := parseDateClock("25.10.2026", "02:30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("25.10.2026 02:30 read as %s, want its first occurrence %s", got.UTC().Format(time.RFC3339), want.Format(time.RFC3339))
+	}
+}

@@ -68,7 +68,27 @@ func ParseMoment(s string, now time.Time, loc *time.Location) (time.Time, error)
 // onDay is the time of day c on the day of d, in loc; on the days the
 // clocks change, too.
 func onDay(d, c time.Time, loc *time.Location) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), c.Second(), c.Nanosecond(), loc)
+	return WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), c.Second(), c.Nanosecond(), loc)
+}
+
+// WallClock is time.Date for a time a person typed. A time of day that
+// occurs twice (the hour the clocks go back) is its first occurrence, for
+// which time.Date makes no promise: a deadline counted from a typed
+// awareness time is then never later than the law allows. A time the
+// clocks skip is read as time.Date reads it (that long after the jump).
+func WallClock(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.Location) time.Time {
+	t := time.Date(year, month, day, hour, min, sec, nsec, loc)
+	same := func(u time.Time) bool {
+		return u.Year() == t.Year() && u.YearDay() == t.YearDay() && u.Hour() == t.Hour() &&
+			u.Minute() == t.Minute() && u.Second() == t.Second()
+	}
+	// Zones move their clocks back by 30 minutes to 2 hours.
+	for _, back := range []time.Duration{2 * time.Hour, time.Hour, 30 * time.Minute} {
+		if u := t.Add(-back); same(u) {
+			return u
+		}
+	}
+	return t
 }
 
 func dateOf(s string, loc *time.Location) (time.Time, error) {

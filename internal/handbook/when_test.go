@@ -71,3 +71,46 @@ func TestParseMomentOnDSTDay(t *testing.T) {
 		t.Errorf("got %v, want 08:00 local", got)
 	}
 }
+
+// A typed time in the hour the clocks go back (02:30 on 25 October 2026 in
+// Berlin happens at 00:30 and at 01:30 UTC) is its first occurrence, so
+// that a 72-hour clock counted from it never ends an hour after the law's.
+// A time the clocks skip (02:30 on 28 March 2027) is the instant an hour
+// later than 01:30; every other time is exact.
+func TestParseMomentAmbiguousAndSkipped(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	now := time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Time
+	}{
+		{"25.10.2026 02:30", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)},
+		{"2026-10-25 02:00", time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC)},
+		{"2026-10-25 02:59:59", time.Date(2026, 10, 25, 0, 59, 59, 0, time.UTC)},
+		{"2026-10-25 03:00", time.Date(2026, 10, 25, 2, 0, 0, 0, time.UTC)},
+		{"2026-10-25 01:59", time.Date(2026, 10, 24, 23, 59, 0, 0, time.UTC)},
+		{"28.03.2027 02:30", time.Date(2027, 3, 28, 1, 30, 0, 0, time.UTC)},
+		{"28.03.2027 03:00", time.Date(2027, 3, 28, 1, 0, 0, 0, time.UTC)},
+		{"28.03.2027 01:59", time.Date(2027, 3, 28, 0, 59, 0, 0, time.UTC)},
+	}
+	for _, tc := range cases {
+		got, err := ParseMoment(tc.in, now, berlin)
+		if err != nil {
+			t.Errorf("%s: %v", tc.in, err)
+			continue
+		}
+		if !got.Equal(tc.want) {
+			t.Errorf("%s = %s, want %s", tc.in, got.UTC().Format(time.RFC3339), tc.want.Format(time.RFC3339))
+		}
+	}
+	// Lord Howe Island moves its clocks back by 30 minutes.
+	if lh, err := time.LoadLocation("Australia/Lord_Howe"); err == nil {
+		got := WallClock(2026, 4, 5, 1, 45, 0, 0, lh)
+		if want := time.Date(2026, 4, 4, 14, 45, 0, 0, time.UTC); !got.Equal(want) {
+			t.Errorf("Lord Howe 01:45 = %s, want the first occurrence %s", got.UTC().Format(time.RFC3339), want.Format(time.RFC3339))
+		}
+	}
+}
