@@ -51,10 +51,32 @@ var ErrUnrecognised = errors.New("licence not recognised")
 // decision, not a regeneration.
 var recognised = []string{"Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC", "MIT", "Unlicense", "Zlib"}
 
-// nested names licence files below a module's root that cover code compiled
-// into the binary: GLFW's C library inside the Go binding.
+// nested names licence files below a module's root that cover code or data
+// compiled into the binary: GLFW's C library inside the Go binding, and the
+// fonts the GUI toolkit embeds (Noto Sans and Inter under the SIL Open Font
+// License, DejaVu Sans Mono under the Bitstream Vera licence), whose
+// licences ask for their text to travel with every copy.
 var nested = map[string][]string{
 	"github.com/go-gl/glfw/v3.3/glfw": {"glfw/LICENSE.md"},
+	"fyne.io/fyne/v2":                 {"theme/font/LICENSE.txt", "theme/font/LICENSE_Inter.txt", "theme/font/LICENSE_DejaVu-Powerline.txt"},
+}
+
+// OwnAssets are the licence files of what Ernstfall itself embeds or ships
+// beside its code: the binder's fonts and the icons. The tarball and the
+// Windows zip carry no source, so their texts go into THIRD_PARTY_LICENSES.
+var OwnAssets = []string{"assets/fonts/LICENSE", "packaging/icons/LICENSE"}
+
+// ReadOwnAssets reads OwnAssets below the repository root dir.
+func ReadOwnAssets(dir string) ([]File, error) {
+	var out []File
+	for _, n := range OwnAssets {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
+		if err != nil {
+			return nil, fmt.Errorf("licence of Ernstfall's assets: %w", err)
+		}
+		out = append(out, File{Name: n, Text: strings.ReplaceAll(string(data), "\r\n", "\n")})
+	}
+	return out, nil
 }
 
 // List asks the go command which modules the main package in dir links on
@@ -229,14 +251,14 @@ func Classify(text string) (string, error) {
 }
 
 // Render writes THIRD_PARTY_LICENSES: a table of modules, versions and
-// licences, then every licence text.
-func Render(mods []Module) []byte {
+// licences, then every licence text, then those of Ernstfall's own assets.
+func Render(mods []Module, own []File) []byte {
 	var b bytes.Buffer
 	b.WriteString("Third-party software in Ernstfall\n\n")
 	b.WriteString("Ernstfall is licensed under the Apache License 2.0 (see LICENSE). Its program\n")
 	b.WriteString("contains the Go modules below, each under its own licence; their texts follow.\n")
-	b.WriteString("The fonts embedded for the printed binder and the icons carry their licences\n")
-	b.WriteString("beside them in the source (assets/fonts/LICENSE, packaging/icons/LICENSE).\n\n")
+	b.WriteString("The fonts embedded for the printed binder and the icons follow at the end,\n")
+	b.WriteString("with their licences.\n\n")
 	fmt.Fprintf(&b, "This file is generated from go.mod by `%s`; do not edit it by hand.\n\n", Regenerate)
 	width, vwidth := 0, 0
 	for _, m := range mods {
@@ -249,6 +271,15 @@ func Render(mods []Module) []byte {
 		b.WriteString("\n" + strings.Repeat("=", 78) + "\n")
 		fmt.Fprintf(&b, "%s %s (%s)\n", m.Path, m.Version, m.License)
 		for _, f := range m.Files {
+			b.WriteString(strings.Repeat("-", 78) + "\n")
+			fmt.Fprintf(&b, "%s:\n\n", f.Name)
+			b.WriteString(strings.TrimRight(f.Text, "\n") + "\n")
+		}
+	}
+	if len(own) > 0 {
+		b.WriteString("\n" + strings.Repeat("=", 78) + "\n")
+		b.WriteString("Fonts and icons embedded in or shipped with Ernstfall\n")
+		for _, f := range own {
 			b.WriteString(strings.Repeat("-", 78) + "\n")
 			fmt.Fprintf(&b, "%s:\n\n", f.Name)
 			b.WriteString(strings.TrimRight(f.Text, "\n") + "\n")

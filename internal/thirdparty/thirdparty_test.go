@@ -23,7 +23,11 @@ func TestFileIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	want := Render(mods)
+	own, err := ReadOwnAssets(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Render(mods, own)
 	path := filepath.Join(root, "THIRD_PARTY_LICENSES")
 	if *update {
 		if err := os.WriteFile(path, want, 0o644); err != nil {
@@ -53,6 +57,16 @@ func TestFileIsCurrent(t *testing.T) {
 	}
 	if !strings.Contains(string(want), "LICENSE-SQLITE") || !strings.Contains(string(want), "glfw/LICENSE.md") {
 		t.Error("the SQLite notice or GLFW's C licence is missing")
+	}
+	// The tarball and the Windows zip ship this file and LICENSE, no
+	// source: the licences of every font in the program must be in it
+	// (the binder's DejaVu, and the GUI toolkit's Noto Sans, Inter and
+	// DejaVu Sans Mono, whose licences ask to travel with every copy).
+	for _, w := range []string{"assets/fonts/LICENSE", "Bitstream Vera", "Arev", "packaging/icons/LICENSE",
+		"theme/font/LICENSE.txt", "SIL OPEN FONT LICENSE", "theme/font/LICENSE_Inter.txt", "theme/font/LICENSE_DejaVu-Powerline.txt"} {
+		if !strings.Contains(string(want), w) {
+			t.Errorf("THIRD_PARTY_LICENSES lacks %q", w)
+		}
 	}
 }
 
@@ -159,7 +173,7 @@ func TestUnrecognisedModule(t *testing.T) {
 		if m.License != "MIT" || len(m.Files) != 3 {
 			t.Fatalf("licence %q, files %v", m.License, m.Files)
 		}
-		out := string(Render([]Module{m}))
+		out := string(Render([]Module{m}, nil))
 		for _, w := range []string{"example.org/open  v1.2.3", "MIT", "LICENSE-SQLITE:", "SQLite Is Public Domain", "PATENTS:"} {
 			if !strings.Contains(out, w) {
 				t.Errorf("rendered file lacks %q", w)
