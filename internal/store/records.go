@@ -167,7 +167,7 @@ func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
 			return 0, fmt.Errorf("import %s %q: record has no id", it.Entity(), it.Label())
 		}
 		if first, ok := seen[id]; ok {
-			return 0, fmt.Errorf("import %s %q and %s %q (%s): %w; nothing was imported",
+			return 0, fmt.Errorf("import %s %q and %s %q (%s): %w",
 				first.Entity(), first.Label(), it.Entity(), it.Label(), id, ErrIDTaken)
 		}
 		seen[id] = it
@@ -223,7 +223,7 @@ func checkIDsFree(ctx context.Context, tx *sql.Tx, items map[string]handbook.Ite
 			return fmt.Errorf("import: %w", err)
 		}
 		if it, ok := items[id]; ok && it.Entity() != e {
-			return fmt.Errorf("import %s %q (%s): %w: %s %q; nothing was imported", it.Entity(), it.Label(), id, ErrIDTaken, e, label)
+			return fmt.Errorf("import %s %q (%s): %w: %s %q", it.Entity(), it.Label(), id, ErrIDTaken, e, label)
 		}
 	}
 	return rows.Err()
