@@ -3,11 +3,14 @@ package foldersync
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"ernstfall/internal/cputime"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/seal"
 )
 
 // teamFolder makes the shared folder of a team of devices laptops. The
@@ -120,6 +123,44 @@ func BenchmarkApply100k(b *testing.B) {
 	b.ReportMetric(float64(total), "changes")
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(total*b.N)/cpu.Seconds(), "changes/cpu-s")
+	b.ReportMetric(float64(cryptoTime(b, folder, member).Milliseconds()), "crypto-cpu-ms")
+}
+
+// cryptoTime is the CPU time that checking the signatures of every batch
+// file in folder and decrypting it takes: what signing and encryption add
+// to applying them.
+func cryptoTime(b *testing.B, folder string, member *laptop) time.Duration {
+	b.Helper()
+	state, err := loadState(context.Background(), member.st)
+	if err != nil || state.Team == nil {
+		b.Fatalf("member has no team: %v", err)
+	}
+	tm := newTeam(*state.Team, state.Records)
+	files, err := filepath.Glob(filepath.Join(folder, "ernstfall", "log", "*", "*.batch"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no batch files: %v", err)
+	}
+	data := make([][]byte, len(files))
+	for i, f := range files {
+		if data[i], err = os.ReadFile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	m := cputime.Start()
+	for i, d := range data {
+		h, err := seal.Verify(d, tm.pub[filepath.Base(filepath.Dir(files[i]))].Sign)
+		if err != nil {
+			b.Fatalf("%s: %v", files[i], err)
+		}
+		k, ok := state.key(h.Key)
+		if !ok {
+			b.Fatalf("%s: no key %s", files[i], h.Key)
+		}
+		if _, err := seal.Open(d, k); err != nil {
+			b.Fatalf("%s: %v", files[i], err)
+		}
+	}
+	return m.Used()
 }
 
 // BenchmarkJoin: a new laptop joining a team of 10 laptops (40,000

@@ -130,8 +130,16 @@ func (r *round) checkOwnFolder(ctx context.Context) (bool, error) {
 		if err != nil {
 			continue
 		}
-		if _, err := seal.Verify(data, r.id.Public().Sign); err != nil {
+		h, err := seal.Verify(data, r.id.Public().Sign)
+		if err != nil {
 			r.skip(rel, "in this laptop's folder but not signed by it (forged); ignored")
+			continue
+		}
+		if h.Kind != kindBatch || h.Device != r.me || h.Seq != seq {
+			// An old file of this laptop put under a new name tells
+			// nothing about a copy: a copy writes its batches under
+			// their own numbers.
+			r.skip(rel, fmt.Sprintf("signed by this laptop as its %s %d, not as this file (moved or replayed); ignored", h.Kind, h.Seq))
 			continue
 		}
 		if err := r.adopt(ctx, rel, seq); err == nil {

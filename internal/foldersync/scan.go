@@ -90,7 +90,7 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 			frel := path.Join(rel, name)
 			seq, ok := seqOf(name)
 			vseq, variant := variantSeq(name)
-			if ok || variant {
+			if (ok || variant) && f.Type().IsRegular() {
 				r.present[dev] = max(r.present[dev], seq, vseq)
 			}
 			var size int64
@@ -273,6 +273,7 @@ func (r *round) scan(ctx context.Context, pending map[string][]pendingFile) erro
 		}
 	}
 	r.team = newTeam(*r.state.Team, r.state.Records)
+	r.chain = nil
 	return nil
 }
 
@@ -372,8 +373,11 @@ func (r *round) problemOf(ctx context.Context, b *inbatch) (string, error) {
 		}
 		return "from a laptop that is not a member of the team; applied once a member admits it", nil
 	}
-	if want, ok := r.team.pinned[b.dev]; ok && b.seq == r.team.cutoff[b.dev] && b.hash != want {
-		return "differs from the batch the member who removed this laptop had; never applied", nil
+	if _, ok := r.team.pinned[b.dev]; ok {
+		if !r.chained(b.dev)[b.seq] {
+			return "does not lead to the batch the member who removed this laptop had (rewritten after its removal, or cannot be checked); never applied", nil
+		}
+		return "", nil
 	}
 	if b.prev == "" || b.seq <= 1 {
 		return "", nil
@@ -386,6 +390,38 @@ func (r *round) problemOf(ctx context.Context, b *inbatch) (string, error) {
 		return fmt.Sprintf("does not follow batch %d of this laptop (forged, or written by a copy of its database); never applied", b.seq-1), nil
 	}
 	return "", nil
+}
+
+// chained returns the batches of a removed laptop, read this round, that
+// lead by their chain of hashes to the batch the member who removed it
+// had applied last: only those may be applied. The laptop still holds
+// its signing key, and could otherwise swap an earlier batch of its own
+// before a laptop that joins later reads it.
+func (r *round) chained(dev string) map[int64]bool {
+	if ok, done := r.chain[dev]; done {
+		return ok
+	}
+	bySeq := map[int64]*inbatch{}
+	for _, b := range r.read[dev] {
+		if b.problem == "" {
+			bySeq[b.seq] = b
+		}
+	}
+	ok := map[int64]bool{}
+	want := r.team.pinned[dev]
+	for s := r.team.cutoff[dev]; s >= 1 && want != ""; s-- {
+		b := bySeq[s]
+		if b == nil || b.hash != want {
+			break
+		}
+		ok[s] = true
+		want = b.prev
+	}
+	if r.chain == nil {
+		r.chain = map[string]map[int64]bool{}
+	}
+	r.chain[dev] = ok
+	return ok
 }
 
 // nameOf is a laptop's name for messages.

@@ -201,12 +201,43 @@ func (r *round) nextSeq(ctx context.Context, dir string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrUnreachable, err)
 	}
+	// Only this laptop's own batches move the count on: a file anyone
+	// can put into its folder (a forged "999999999999.batch", a folder
+	// under a batch's name, a replayed batch) must not send its batches
+	// where no one reads them. Such a name is passed over.
+	taken := map[int64]bool{}
 	for _, e := range entries {
-		if seq, ok := seqOf(e.Name()); ok {
-			top = max(top, seq)
+		seq, ok := seqOf(e.Name())
+		if !ok {
+			continue
+		}
+		taken[seq] = true
+		if seq > top && r.ownBatch(path.Join(dir, e.Name()), seq) {
+			top = seq
 		}
 	}
-	return top + 1, nil
+	seq := top + 1
+	for taken[seq] {
+		seq++
+	}
+	if seq > maxSeq {
+		return 0, fmt.Errorf("sync with %s: ernstfall/%s holds batch numbers up to the largest possible", r.opt.Folder, dir)
+	}
+	return seq, nil
+}
+
+// maxSeq is the largest batch number a batch file's name can hold.
+const maxSeq = 999_999_999_999
+
+// ownBatch reports whether rel is a regular file that this laptop signed
+// as its batch seq.
+func (r *round) ownBatch(rel string, seq int64) bool {
+	data, err := r.sh.readLimited(rel, r.opt.MaxBatchBytes)
+	if err != nil {
+		return false
+	}
+	h, err := seal.Verify(data, r.id.Public().Sign)
+	return err == nil && h.Kind == kindBatch && h.Device == r.me && h.Seq == seq
 }
 
 // deviceName is this laptop's name: given for this round, saved before,

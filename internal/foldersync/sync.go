@@ -29,8 +29,12 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"ernstfall/internal/seal"
 	"ernstfall/internal/store"
@@ -258,13 +262,33 @@ type round struct {
 	founding *seal.Key
 	// held are the laptops whose deletions wait this round.
 	held map[string]bool
+	// chain holds, per removed laptop, its batches that lead to the one
+	// its removal names (see chained).
+	chain map[string]map[int64]bool
 }
 
 // skip names a file (slash-separated, below the protocol folder) the
 // round passes over.
 func (r *round) skip(rel, reason string) {
-	r.rep.Skipped = append(r.rep.Skipped, Skip{File: path.Join("ernstfall", rel), Reason: reason})
+	r.rep.Skipped = append(r.rep.Skipped, Skip{File: printable(path.Join("ernstfall", rel)), Reason: reason})
 }
+
+// printable makes a file name anyone could have chosen safe to show: no
+// control characters (a terminal would act on them), no invalid UTF-8,
+// and at most maxShownName characters.
+func printable(name string) string {
+	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		q := strconv.QuoteToGraphic(name)
+		name = q[1 : len(q)-1]
+	}
+	if r := []rune(name); len(r) > maxShownName {
+		name = string(r[:maxShownName-20]) + "…" + string(r[len(r)-19:])
+	}
+	return name
+}
+
+// maxShownName is how long a file name in a message may be.
+const maxShownName = 120
 
 func (r *round) run(ctx context.Context) (Report, error) {
 	if err := r.setup(ctx); err != nil {
