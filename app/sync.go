@@ -347,10 +347,15 @@ func (u *ui) showSyncDetails() {
 		}
 		if len(r.Skipped) > 0 {
 			box.Add(heading(lang.L("Skipped files")))
-			for _, sk := range r.Skipped {
+			// A folder anyone can write may hold thousands of stray
+			// files: the window lists the first ones, not a label each.
+			for _, sk := range r.Skipped[:min(len(r.Skipped), maxSkipsShown)] {
 				l := widget.NewLabel(sk.File + ": " + sk.Reason)
 				l.Wrapping = fyne.TextWrapWord
 				box.Add(l)
+			}
+			if more := len(r.Skipped) - maxSkipsShown; more > 0 {
+				box.Add(widget.NewLabel(lang.L("… and {{.N}} more files; 'ernstfall sync' lists them all", map[string]any{"N": more})))
 			}
 		}
 	}
@@ -408,6 +413,9 @@ func (u *ui) syncSettings() fyne.CanvasObject {
 		device, auto, container.NewHBox(apply, saved),
 		container.NewHBox(widget.NewButtonWithIcon(lang.L("Laptops of the team …"), theme.AccountIcon(), u.showTeam)))
 }
+
+// maxSkipsShown is how many skipped files the sync details list.
+const maxSkipsShown = 50
 
 // newSkips counts the files a round passed over that the round before
 // did not: only those are news.

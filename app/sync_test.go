@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -324,5 +325,38 @@ func TestHeldDeletionAskedInGUI(t *testing.T) {
 	u.waitSync()
 	if d := u.dialogTop(); d != nil && hasText(d, "Laptop B würde") {
 		t.Error("asked again after deciding")
+	}
+}
+
+// TestSyncDetailsWithThousandsOfStrayFiles: anyone who can write the
+// shared folder can fill it with stray files; the sync details list the
+// first ones and count the rest instead of a label each.
+func TestSyncDetailsWithThousandsOfStrayFiles(t *testing.T) {
+	u := newTestUI(t)
+	folder := t.TempDir()
+	guiSync(t, u, folder, true)
+	logDir := filepath.Join(folder, "ernstfall", "log")
+	for i := range 2000 {
+		if err := os.WriteFile(filepath.Join(logDir, fmt.Sprintf("fremd %04d.txt", i)), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	guiSync(t, u, folder, true)
+	if got := len(u.syncer.last.Skipped); got != 2000 {
+		t.Fatalf("%d files skipped, want 2000", got)
+	}
+	u.showSyncDetails()
+	d := u.dialogTop()
+	if d == nil {
+		t.Fatal("no details dialog")
+	}
+	listed := map[string]bool{}
+	for _, s := range texts(d) {
+		if strings.HasPrefix(s, "ernstfall/log/fremd") {
+			listed[s] = true
+		}
+	}
+	if len(listed) != maxSkipsShown || !hasText(d, "… und 1950 weitere Dateien") {
+		t.Errorf("details list %d files, and the rest counted: %v", len(listed), hasText(d, "… und 1950 weitere Dateien"))
 	}
 }
