@@ -3,6 +3,7 @@ package foldersync
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"time"
@@ -115,6 +116,16 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 			r.rep.Skipped = append(r.rep.Skipped, Skip{File: r.rep.Snapshot, Reason: ignoredReason(ig)})
 		}
 	}
+	if len(todo) > 1 {
+		// Merging keeps several copies of every change's value for a
+		// moment; asking the runtime to collect earlier keeps a large
+		// folder's round within a few hundred megabytes. The limit is
+		// the process's; the previous one is restored.
+		if old := debug.SetMemoryLimit(-1); old > roundMemoryLimit {
+			debug.SetMemoryLimit(roundMemoryLimit)
+			defer debug.SetMemoryLimit(old)
+		}
+	}
 	for len(todo) > 0 {
 		var part []store.Batch
 		var size int64
@@ -186,6 +197,10 @@ func ignoredReason(ig store.Ignored) string {
 	}
 	return fmt.Sprintf("%d changes ignored; the first: %s", ig.Count, ig.Reason)
 }
+
+// roundMemoryLimit is the soft memory limit while a round applies
+// batches (see runtime/debug.SetMemoryLimit).
+const roundMemoryLimit = 128 << 20
 
 func others(applied map[string]map[int64]bool, me string) []string {
 	var out []string

@@ -19,7 +19,7 @@ import (
 // memory. Beyond it, a first pass reads only the team records, and the
 // changes are read again and applied in parts, so joining a folder of any
 // size stays within a few hundred megabytes.
-const scanBudget = 32 << 20
+const scanBudget = 16 << 20
 
 // inbatch is a batch file of another laptop, read and verified.
 type inbatch struct {
