@@ -178,3 +178,21 @@ func TestExportContacts(t *testing.T) {
 		})
 	}
 }
+
+// TestOnCallScreenWithADeletedPerson: Tobias Wendt, on the roster for the
+// week from 30 November, was deleted. The weeks ahead name the role's
+// holder who stands in and say why, instead of an empty name (times in
+// UTC here: the tests run in UTC).
+func TestOnCallScreenWithADeletedPerson(t *testing.T) {
+	u := newTestUI(t)
+	if err := u.st.Delete(u.ctx, handbook.EntityContact, "01a0f6b1-2685-7302-aeec-35a0c286c20e"); err != nil {
+		t.Fatal(err)
+	}
+	u.showScreen("oncall")
+	u.tasks.Wait()
+	for _, want := range []string{"Jonas Petersen", "Aus dem Handbuch gelöscht; ein Rolleninhaber vertritt", "Nächste Übergabe Mo 30.11.2026 08:00 an Jonas Petersen"} {
+		if !hasText(u.body, want) {
+			t.Errorf("on-call screen lacks %q: %q", want, texts(u.body))
+		}
+	}
+}

@@ -130,12 +130,23 @@ func (s *onCallScreen) rosterCard(hb handbook.Handbook, r handbook.Role, now tim
 		box.Add(warn)
 	}
 	rows := container.New(&rosterLayout{})
-	for _, sh := range r.OnCall.Schedule(now, rosterWeeks*7*24*time.Hour) {
+	for _, sh := range handbook.RoleSchedule(hb, r, now, rosterWeeks*7*24*time.Hour) {
 		from := widget.NewLabel(weekdayStamp(sh.From) + " – " + weekdayStamp(sh.To))
-		name := widget.NewLabelWithStyle(names[sh.ContactID], fyne.TextAlignLeading, fyne.TextStyle{Bold: !sh.From.After(now)})
+		who := names[sh.ContactID]
+		if sh.ContactID == "" {
+			who = lang.L("nobody")
+		}
+		name := widget.NewLabelWithStyle(who, fyne.TextAlignLeading, fyne.TextStyle{Bold: !sh.From.After(now)})
 		note := widget.NewLabel("")
 		if sh.Exception != nil {
 			note.SetText(exceptionText(*sh.Exception, names))
+			note.Importance = widget.WarningImportance
+		}
+		if sh.Missing != "" {
+			note.SetText(lang.L("Deleted from the handbook; a holder of the role stands in"))
+			if sh.ContactID == "" {
+				note.SetText(lang.L("Deleted from the handbook, and the role has no holder"))
+			}
 			note.Importance = widget.WarningImportance
 		}
 		note.Truncation = fyne.TextTruncateEllipsis

@@ -115,3 +115,29 @@ func TestAlarmCardRoster(t *testing.T) {
 		t.Errorf("English alarm card: %s", en.pages)
 	}
 }
+
+// TestAlarmCardRosterWithADeletedPerson: Tobias Wendt, on the roster for
+// the week from 30 November, was deleted. The printed card names the
+// role's holder who stands in, with the number, instead of "?".
+func TestAlarmCardRosterWithADeletedPerson(t *testing.T) {
+	hb := demo(t)
+	found := false
+	for i := range hb.Contacts {
+		if hb.Contacts[i].Name == "Tobias Wendt" {
+			hb.Contacts[i].Deleted, found = true, true
+		}
+	}
+	if !found {
+		t.Fatal("the demo has no Tobias Wendt")
+	}
+	e, _ := render(t, hb, Options{PrintedAt: printed, Sections: []string{SectionAlarm}})
+	page := squeeze(strings.Join(e.pages, "\n"))
+	for _, want := range []string{"Mo 30.11. 09:00 Jonas Petersen · +49 171 39200 21", "Rolleninhaber vertritt: der Plan nennt einen gelöschten Kontakt"} {
+		if !strings.Contains(page, squeeze(want)) {
+			t.Errorf("alarm card lacks %q:\n%s", want, strings.Join(e.pages, "\n"))
+		}
+	}
+	if strings.Contains(page, squeeze("09:00 ?")) {
+		t.Errorf("a week of the roster names nobody:\n%s", strings.Join(e.pages, "\n"))
+	}
+}

@@ -410,6 +410,12 @@ func (d *doc) rosters() {
 				}
 				who = append(who, run{text: "\n" + text, st: style{italic: true, size: sizeSmall - 0.5}})
 			}
+			switch {
+			case s.Missing != "" && s.ContactID == "":
+				who = txt(t.deletedNobody, style{bold: true})
+			case s.Missing != "":
+				who = append(who, run{text: "\n" + t.deletedStandsIn, st: style{italic: true, size: sizeSmall - 0.5}})
+			}
 			cells = append(cells, [2]cell{txt(t.shiftTime(s.From), style{}), who})
 		}
 		half := (len(cells) + 1) / 2

@@ -18,6 +18,7 @@ type texts struct {
 	toc, alarm, escalation, contacts         string
 	onCallSee, onCallRoster, onCallFrom      string
 	onCallWho, swapFor, awayFor              string
+	deletedStandsIn, deletedNobody           string
 	weekdays                                 [7]string
 	shiftFormat                              string
 	callTree, callTreeIntro, caller, calls   string
@@ -89,7 +90,9 @@ var textsDE = texts{
 	onCallFrom: "Ab", onCallWho: "Im Dienst",
 	swapFor: "Tausch (statt %s)", awayFor: "%s abwesend",
 	weekdays: [7]string{"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"}, shiftFormat: "02.01. 15:04",
-	playbooks: "Playbooks", recovery: "Wiederanlaufpläne", templates: "Kommunikationsvorlagen",
+	deletedStandsIn: "Rolleninhaber vertritt: der Plan nennt einen gelöschten Kontakt",
+	deletedNobody:   "niemand: der Plan nennt einen gelöschten Kontakt, die Rolle hat keinen Inhaber",
+	playbooks:       "Playbooks", recovery: "Wiederanlaufpläne", templates: "Kommunikationsvorlagen",
 	reporting: "Meldepflichten", forms: "Formulare",
 	emergency: "Notruf", emergencyNumbers: "112 Feuerwehr und Rettungsdienst · 110 Polizei",
 	callFirst: "Zuerst anrufen (in dieser Reihenfolge, bis jemand erreicht ist)", levelsBrief: "Eskalationsstufen",
@@ -222,7 +225,9 @@ var textsEN = texts{
 	onCallFrom: "From", onCallWho: "On duty",
 	swapFor: "swap (instead of %s)", awayFor: "%s away",
 	weekdays: [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}, shiftFormat: "01-02 15:04",
-	playbooks: "Playbooks", recovery: "Recovery plans", templates: "Communication templates",
+	deletedStandsIn: "a role holder stands in: the roster names a deleted contact",
+	deletedNobody:   "nobody: the roster names a deleted contact, and the role has no holder",
+	playbooks:       "Playbooks", recovery: "Recovery plans", templates: "Communication templates",
 	reporting: "Reporting obligations", forms: "Forms",
 	emergency: "Emergency", emergencyNumbers: "112 fire and ambulance · 110 police",
 	callFirst: "Call first (in this order, until someone answers)", levelsBrief: "Escalation levels",

@@ -72,8 +72,18 @@ func runOnCall(ctx context.Context, env *Env, g *globals, args []string) error {
 			if s.Exception != nil {
 				note = env.exceptionNote(*s.Exception, contacts)
 			}
+			if s.Missing != "" {
+				note = env.T("the roster names a deleted contact; a holder of the role stands in")
+				if s.ContactID == "" {
+					note = env.T("the roster names a deleted contact, and the role has no holder")
+				}
+			}
+			who := cmpName(contacts, s.ContactID)
+			if s.ContactID == "" {
+				who = env.T("nobody")
+			}
 			fmt.Fprintf(tw, "%s – %s\t%s\t%s\n", s.From.Local().Format("2006-01-02 15:04"), s.To.Local().Format("2006-01-02 15:04"),
-				cmpName(contacts, s.ContactID), note)
+				who, note)
 		}
 		if err := tw.Flush(); err != nil {
 			return err

@@ -195,6 +195,10 @@ type Shift struct {
 	Scheduled string
 	// Exception is the exception in force, if any.
 	Exception *RotationException
+	// Missing is the person the rotation names who is no longer in the
+	// handbook (deleted since); ContactID is then the role's holder on
+	// duty instead, empty when the role has none. Set by RoleSchedule.
+	Missing string
 }
 
 // turn is whom the rotation itself names at t, and the turn's bounds; ok
@@ -406,23 +410,59 @@ func OnDutyAt(hb Handbook, r Role, t time.Time) Duty {
 					d.Source = DutyException
 				}
 				if n, ok := r.OnCall.dutyAt(s.To); ok {
-					d.Next = contacts[n.ContactID]
+					next, ok := contacts[n.ContactID]
+					if !ok {
+						next, _, _ = holderOnDuty(contacts, r)
+					}
+					d.Next = next
 				}
 				return d
 			}
 		}
 	}
+	if c, deputy, ok := holderOnDuty(contacts, r); ok {
+		d.Contact, d.Source, d.Deputy = c, DutyHolder, deputy
+	}
+	return d
+}
+
+// holderOnDuty is the role's first holder who can be reached by phone,
+// else its first holder; deputy is true when that is not the primary.
+func holderOnDuty(contacts map[string]Contact, r Role) (c Contact, deputy, ok bool) {
 	hs := holders(contacts, r)
 	for i, c := range hs {
 		if len(c.Phones()) > 0 {
-			d.Contact, d.Source, d.Deputy = c, DutyHolder, i > 0
-			return d
+			return c, i > 0, true
 		}
 	}
 	if len(hs) > 0 {
-		d.Contact, d.Source = hs[0], DutyHolder
+		return hs[0], false, true
 	}
-	return d
+	return Contact{}, false, false
+}
+
+// RoleSchedule is role r's on-call roster from t for d as people will be
+// called: a shift whose person is no longer in the handbook (deleted
+// after the roster was made) names the role's holder on duty instead,
+// and Missing says whom the rotation named, so that the printed roster
+// never leaves a week without a name or a number.
+func RoleSchedule(hb Handbook, r Role, t time.Time, d time.Duration) []Shift {
+	if !r.OnCall.Active() {
+		return nil
+	}
+	contacts := liveContacts(hb)
+	shifts := r.OnCall.Schedule(t, d)
+	for i := range shifts {
+		s := &shifts[i]
+		if _, ok := contacts[s.ContactID]; ok {
+			continue
+		}
+		s.Missing, s.ContactID = s.ContactID, ""
+		if c, _, ok := holderOnDuty(contacts, r); ok {
+			s.ContactID = c.ID
+		}
+	}
+	return shifts
 }
 
 // CallOrder is whom to call for a role at t, in order: the person on duty
@@ -470,14 +510,14 @@ type RosterRow struct {
 }
 
 // Rosters lists the roles with an on-call rotation and their shifts from
-// t for d, roles by name.
+// t for d (RoleSchedule), roles by name.
 func Rosters(hb Handbook, t time.Time, d time.Duration) []RosterRow {
 	var out []RosterRow
 	for _, r := range hb.Roles {
 		if r.Deleted || !r.OnCall.Active() {
 			continue
 		}
-		out = append(out, RosterRow{Role: r, Shifts: r.OnCall.Schedule(t, d)})
+		out = append(out, RosterRow{Role: r, Shifts: RoleSchedule(hb, r, t, d)})
 	}
 	slices.SortFunc(out, func(a, b RosterRow) int {
 		return cmp.Or(strings.Compare(Fold(a.Role.Name), Fold(b.Role.Name)), strings.Compare(a.Role.ID, b.Role.ID))

@@ -181,3 +181,34 @@ func TestRotationValidate(t *testing.T) {
 		})
 	}
 }
+
+// A person on the rotation who was deleted since leaves no week of the
+// printed or shown roster without a name: the role's holder on duty takes
+// the shift, and Missing says whom the plan named. The hand-over to them
+// names the holder too.
+func TestRosterWithADeletedPerson(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC) // Anna's week
+	hb := rosterHandbook(weekly())
+	hb.Contacts[2].Deleted = true // Cem, on duty from 14 December, left
+	rows := Rosters(hb, now, 3*7*24*time.Hour)
+	if len(rows) != 1 || len(rows[0].Shifts) != 4 {
+		t.Fatalf("rosters %+v, want one role with four shifts", rows)
+	}
+	want := []struct{ who, missing string }{{"c10", ""}, {"c11", ""}, {"c14", "c12"}, {"c13", ""}}
+	for i, w := range want {
+		s := rows[0].Shifts[i]
+		if s.ContactID != w.who || s.Missing != w.missing {
+			t.Errorf("shift %d from %s: %s (missing %q), want %s (missing %q)", i, s.From.Format(time.DateTime), s.ContactID, s.Missing, w.who, w.missing)
+		}
+	}
+	bert := time.Date(2026, 12, 8, 12, 0, 0, 0, time.UTC)
+	if d := OnDutyAt(hb, hb.Roles[0], bert); d.Next.ID != "c14" {
+		t.Errorf("hand-over from Bert goes to %q, want the holder c14 standing in for the deleted Cem", d.Next.ID)
+	}
+	// With no holder either, the shift names nobody but still says whom
+	// the plan named.
+	hb.Roles[0].Holders = nil
+	if s := RoleSchedule(hb, hb.Roles[0], now, 3*7*24*time.Hour)[2]; s.ContactID != "" || s.Missing != "c12" {
+		t.Errorf("no holder: shift %+v, want nobody and Missing c12", s)
+	}
+}
