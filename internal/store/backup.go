@@ -181,7 +181,7 @@ func (s *Store) pruneBackups(ctx context.Context, reason string, keep int, ours 
 	for i, c := range good {
 		times[i] = c.at
 	}
-	kept := retain(times, keep, keepDaily, keepWeekly, time.Local)
+	kept := retainNow(times, s.now(), keep, keepDaily, keepWeekly, time.Local)
 	for i, c := range good {
 		if kept[i] {
 			continue
@@ -191,6 +191,39 @@ func (s *Store) pruneBackups(ctx context.Context, reason string, keep int, ours 
 		}
 	}
 	return nil
+}
+
+// futureSlack is how far ahead of the clock a backup's time may lie and
+// still count as written now.
+const futureSlack = time.Hour
+
+// retainNow is retain for the backups of a computer whose clock may have
+// jumped: backups named after a time that has not come yet (written while
+// the clock ran ahead) never take the place of the others. Of them only
+// the newest last stay, and the others are kept by retain as if they were
+// alone.
+func retainNow(times []time.Time, now time.Time, last, daily, weekly int, loc *time.Location) []bool {
+	var past, future []int
+	for i, t := range times {
+		if t.After(now.Add(futureSlack)) {
+			future = append(future, i)
+		} else {
+			past = append(past, i)
+		}
+	}
+	kept := make([]bool, len(times))
+	pick := func(idx []int, last, daily, weekly int) {
+		sub := make([]time.Time, len(idx))
+		for j, i := range idx {
+			sub[j] = times[i]
+		}
+		for j, k := range retain(sub, last, daily, weekly, loc) {
+			kept[idx[j]] = k
+		}
+	}
+	pick(past, last, daily, weekly)
+	pick(future, last, 0, 0)
+	return kept
 }
 
 // retain says which of the backups written at the given times a

@@ -273,3 +273,33 @@ func TestBackupsOfTwoHandbooksInOneFolder(t *testing.T) {
 		t.Errorf("%d of %d backups usable, want the handbook's one beside at least 5 of the demo's", usable, len(list))
 	}
 }
+
+// A laptop whose clock ran ahead (to 2030) for a while, and was then set
+// right, names those backups after 2030. They are the "newest" for years:
+// without care they would take the five places of the newest backups and
+// the slot of their day and week, and every later sync would prune the
+// backup before the previous sync. They never take the place of a backup
+// written at the right time, and of them only the newest five stay.
+func TestRetainAfterTheClockJumped(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	var times []time.Time
+	for i := range 7 { // written while the clock showed 2030
+		times = append(times, time.Date(2030, 1, 1, 10, i, 0, 0, time.UTC))
+	}
+	for i := range 6 { // today, after it was set right
+		times = append(times, now.Add(time.Duration(i-6)*time.Minute))
+	}
+	kept := retainNow(times, now, 5, keepDaily, keepWeekly, time.UTC)
+	want := []bool{false, false, true, true, true, true, true, false, true, true, true, true, true}
+	for i := range times {
+		if kept[i] != want[i] {
+			t.Errorf("%s: kept %v, want %v", times[i].Format(time.DateTime), kept[i], want[i])
+		}
+	}
+	// A backup a few minutes ahead (a clock set a little fast) is an
+	// ordinary one.
+	near := []time.Time{now.Add(10 * time.Minute), now.Add(-time.Minute)}
+	if k := retainNow(near, now, 1, 0, 0, time.UTC); !k[0] || k[1] {
+		t.Errorf("a backup ten minutes ahead: kept %v, want it counted as the newest", k)
+	}
+}
