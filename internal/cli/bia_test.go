@@ -130,3 +130,68 @@ func TestRestoreOrderWeighsBusinessNeed(t *testing.T) {
 		t.Errorf("Buchhaltung/ERP should come before E-Mail:\n%s", r.stdout)
 	}
 }
+
+// TestImportRefusesImpossibleBIA: a backup edited by hand with impossible
+// BIA values is refused by the dry run as by the import itself, with the
+// record, the field and the value named, and nothing is written.
+func TestImportRefusesImpossibleBIA(t *testing.T) {
+	db := demoDB(t)
+	backup := filepath.Join(t.TempDir(), "backup.json")
+	if r := run(t, "--db", db, "export", "--format", "json", "-o", backup); r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	data, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"a rating of 9", `"impact.financial.4h": 3`, `"impact.financial.4h": 9`,
+			[]string{"Bestellannahme", "the rating of financial at 4 h must be 1 to 4 (is 9)"}},
+		{"a negative minimum staff", `"min_staff": 6,`, `"min_staff": -6,`,
+			[]string{"Bestellannahme", "min_staff", "must not be negative (is -6)"}},
+		{"an SLA of two million years", `"sla_restoration_minutes": 1440`, `"sla_restoration_minutes": 1051200000000`,
+			[]string{"RechnungPlus GmbH", "sla_restoration_minutes", "longer than ten years", "check the unit"}},
+		{"a factor of 5", `"rto_factor": 0.5`, `"rto_factor": 5`,
+			[]string{"settings", "rto_factor", "must lie above 0 and at most 1 (is 5)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := string(data)
+			if tt.name == "a factor of 5" {
+				text = strings.Replace(text, `"settings": {`, `"settings": {"rto_factor": 0.5,`, 1)
+			}
+			if !strings.Contains(text, tt.from) {
+				t.Fatalf("the backup holds no %s", tt.from)
+			}
+			file := filepath.Join(t.TempDir(), "edited.json")
+			if err := os.WriteFile(file, []byte(strings.Replace(text, tt.from, tt.to, 1)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"import", "--dry-run", file}, {"import", file}} {
+				r := run(t, append([]string{"--db", db}, args...)...)
+				if r.code == 0 {
+					t.Fatalf("%v accepted it: %+v", args, r)
+				}
+				for _, w := range append(tt.want, "nothing was imported") {
+					if !strings.Contains(r.stderr, w) {
+						t.Errorf("%v: message lacks %q: %s", args, w, r.stderr)
+					}
+				}
+			}
+			after, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(before, after) {
+				t.Error("the database changed")
+			}
+		})
+	}
+}

@@ -243,6 +243,9 @@ func importFolder(ctx context.Context, env *Env, g *globals, dir string, opt *im
 		return env.wrap(err, "{{.Err}}; nothing was imported", nil)
 	}
 	if opt.dryRun {
+		if err := store.CheckImport(hb); err != nil {
+			return env.wrap(err, "{{.File}}: {{.Err}}; nothing was imported", vars{"File": dir})
+		}
 		return dryRunStore(ctx, env, st, dir, hb)
 	}
 	n, err := o.ImportHandbook(ctx, hb, env.progress())

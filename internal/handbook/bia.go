@@ -87,20 +87,36 @@ type BIAConfig struct {
 	RTOFactor  float64
 }
 
-// BIA returns the BIA settings in effect.
+// BIA returns the BIA settings in effect. Settings that Validate refuses
+// (a restored backup or a merge of two laptops' edits can bring them) do
+// not take effect: invalid or repeated categories and time points are
+// left out, and an impossible threshold or factor gives way to the
+// default, so that the analysis never runs on them; check names them.
 func (s Settings) BIA() BIAConfig {
 	c := BIAConfig{Categories: DefaultImpactCategories, TimePoints: DefaultTimePoints,
 		Threshold: Rating(DefaultImpactThreshold), RTOFactor: DefaultRTOFactor}
-	if len(s.ImpactCategories) > 0 {
-		c.Categories = s.ImpactCategories
+	var cats []ImpactCategory
+	for _, k := range s.ImpactCategories {
+		if ValidCategoryKey(k.Key) && !slices.ContainsFunc(cats, func(c ImpactCategory) bool { return c.Key == k.Key }) {
+			cats = append(cats, k)
+		}
 	}
-	if len(s.TimePoints) > 0 {
-		c.TimePoints = slices.Sorted(slices.Values(s.TimePoints))
+	if len(cats) > 0 {
+		c.Categories = cats
 	}
-	if s.ImpactThreshold > 0 {
+	var tps []Minutes
+	for _, t := range s.TimePoints {
+		if t > 0 && t <= MaxDuration && !slices.Contains(tps, t) {
+			tps = append(tps, t)
+		}
+	}
+	if len(tps) > 0 {
+		c.TimePoints = slices.Sorted(slices.Values(tps))
+	}
+	if s.ImpactThreshold >= int(RatingLow) && s.ImpactThreshold <= int(RatingExistential) {
 		c.Threshold = Rating(s.ImpactThreshold)
 	}
-	if s.RTOFactor > 0 {
+	if s.RTOFactor > 0 && s.RTOFactor <= 1 {
 		c.RTOFactor = s.RTOFactor
 	}
 	return c
@@ -165,6 +181,8 @@ func (s Settings) Validate() error {
 		switch {
 		case t <= 0:
 			p.addT("time_points", "a time point must lie after the disruption (is {{.Value}})", "Value", t.String())
+		case t > MaxDuration:
+			p.addT("time_points", "a time point cannot lie more than ten years after the disruption (is {{.Value}})", "Value", t.String())
 		case tps[t]:
 			p.addT("time_points", "the time point {{.Value}} is listed twice", "Value", t.String())
 		}
@@ -424,7 +442,7 @@ func ParseTimePointKey(s string) (Minutes, bool) {
 		return 0, false
 	}
 	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 || s[0] == '0' || s[0] == '+' || n > 10*366*24*60 {
+	if err != nil || n <= 0 || s[0] == '0' || s[0] == '+' || Minutes(n) > MaxDuration {
 		return 0, false
 	}
 	var m Minutes
@@ -598,7 +616,7 @@ func ParseDuration(s string) (Minutes, error) {
 		total += n * float64(unit)
 		rest = strings.TrimLeft(rest[j:], " ,")
 	}
-	if total > float64(10*366*Day) {
+	if total > float64(MaxDuration) {
 		return 0, fmt.Errorf("%q: longer than ten years", s)
 	}
 	return sign * Minutes(math.Round(total)), nil

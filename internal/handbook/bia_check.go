@@ -17,6 +17,7 @@ import (
 //	CodeSupplierSLAGap           supplier, restoration SLA, service, its RTO
 //	CodeSupplierSLAProcessGap    supplier, restoration SLA, process, required RTO
 //	CodeSupplierNoSLA            supplier, process
+//	CodeSupplierNoHotline        supplier, process
 //	CodeNotAssessed              process
 //	CodeAssessmentIncomplete     process, cells rated, cells in the grid
 //	CodeAssessmentUndated        process
@@ -40,6 +41,7 @@ const (
 	CodeSupplierSLAGap          = "supplier_sla_gap"
 	CodeSupplierSLAProcessGap   = "supplier_sla_process_gap"
 	CodeSupplierNoSLA           = "supplier_without_sla"
+	CodeSupplierNoHotline       = "supplier_without_hotline"
 	CodeNotAssessed             = "process_not_assessed"
 	CodeAssessmentIncomplete    = "assessment_incomplete"
 	CodeAssessmentUndated       = "assessment_undated"
@@ -161,6 +163,7 @@ func (a *Analysis) Findings(now time.Time) []Finding {
 			warn(CodeRoleNoDeputy, p, msg, p.Name, r.Name, holder)
 		}
 	}
+	a.hotlineFindings(add)
 	for _, s := range a.hb.Suppliers {
 		if s.SLARestoration <= 0 {
 			continue
@@ -198,6 +201,34 @@ func (a *Analysis) Findings(now time.Time) []Finding {
 			"processes depend on each other in a cycle, so none of them can resume first: "+strings.Join(names, " → "), names...)
 	}
 	return out
+}
+
+// hotlineFindings: a supplier that a critical process needs, directly or
+// through a service, names no hotline contact with a phone number, so in a
+// crisis nobody knows whom to call. Each supplier is named once, with the
+// most critical process that needs it.
+func (a *Analysis) hotlineFindings(add func(Level, string, Entity, string, string, string, ...string)) {
+	seen := map[string]bool{}
+	for _, v := range a.Processes {
+		if !v.Critical() {
+			continue
+		}
+		for _, r := range v.Reached {
+			s, ok := a.suppliers[r.ID]
+			if r.Entity != EntitySupplier || !ok || seen[s.ID] {
+				continue
+			}
+			seen[s.ID] = true
+			if !slices.ContainsFunc(s.Hotline, func(id string) bool {
+				c, ok := a.contacts[id]
+				return ok && len(c.Phones()) > 0
+			}) {
+				add(LevelWarning, CodeSupplierNoHotline, EntitySupplier, s.ID, s.Name,
+					fmt.Sprintf("supplier %s names no hotline contact with a phone number, and the critical process %s depends on it",
+						s.Name, v.Process.Name), s.Name, v.Process.Name)
+			}
+		}
+	}
 }
 
 // serviceGap reports whether supplier s restores too slowly for a service

@@ -207,6 +207,12 @@ func TestBIAValidate(t *testing.T) {
 		{"supplier its own alternative", Supplier{Record: Record{ID: "u1"}, Name: "Hoster", Alternative: "u1"},
 			"alternative", "the supplier Hoster cannot be its own alternative"},
 		{"supplier negative SLA", Supplier{Name: "H", SLARestoration: -1}, "sla_restoration_minutes", "cannot be negative"},
+		{"process RTO of a million days", BusinessProcess{Name: "P", RTO: 1_000_000 * Day}, "rto_minutes",
+			"a duration cannot be longer than ten years (is 1000000 d); check the unit"},
+		{"process plan kept up for eleven years", BusinessProcess{Name: "P", PlanDuration: 11 * 365 * Day}, "plan_duration_minutes", "longer than ten years"},
+		{"site activation of twenty years", Site{Name: "H", AlternateActivation: 20 * 365 * Day}, "alternate_activation_minutes", "longer than ten years"},
+		{"supplier SLA in minutes typed as days", Supplier{Name: "H", SLARestoration: 240 * 365 * Day}, "sla_restoration_minutes", "check the unit"},
+		{"service RTO of a century", Service{Name: "S", Criticality: SeverityHigh, RTO: 100 * 365 * Day}, "rto_minutes", "longer than ten years"},
 		{"supplier responds after restoring", Supplier{Name: "H", SLAResponse: Day, SLARestoration: 4 * Hour},
 			"sla_response_minutes", "the response time of 1 d is longer than the restoration time of 4 h"},
 	}
@@ -250,6 +256,7 @@ func TestSettingsValidate(t *testing.T) {
 		{"threshold 5", Settings{ImpactThreshold: 5}, "impact_threshold"},
 		{"factor above 1", Settings{RTOFactor: 1.5}, "rto_factor"},
 		{"negative factor", Settings{RTOFactor: -0.5}, "rto_factor"},
+		{"time point after eleven years", Settings{TimePoints: []Minutes{60, 11 * 365 * Day}}, "time_points"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -336,6 +343,22 @@ func TestCheckBIA(t *testing.T) {
 		}, []string{"warning:supplier_sla_process_gap:business_process:Bestellannahme"}},
 		{"supplier without restoration SLA", func(hb *Handbook) { hb.Suppliers[0].SLARestoration = 0 },
 			[]string{"warning:supplier_without_sla:business_process:Bestellannahme"}},
+		{"supplier without hotline", func(hb *Handbook) { hb.Suppliers[0].Hotline = nil },
+			[]string{"warning:supplier_without_hotline:supplier:Hoster"}},
+		{"supplier reached only through a service, without hotline", func(hb *Handbook) {
+			hb.Processes[0].Suppliers = nil
+			hb.Suppliers[0].Hotline = nil
+		}, []string{"warning:supplier_without_hotline:supplier:Hoster"}},
+		{"supplier whose hotline contact was deleted", func(hb *Handbook) { hb.Suppliers[0].Hotline = []string{"c404"} },
+			[]string{"error:unknown_reference:supplier:Hoster", "warning:supplier_without_hotline:supplier:Hoster"}},
+		{"supplier whose hotline has no phone number", func(hb *Handbook) {
+			hb.Contacts = append(hb.Contacts, Contact{Record: Record{ID: "c9"}, Name: "Support-Postfach", Email: "support@example.com", LastVerifiedAt: now})
+			hb.Suppliers[0].Hotline = []string{"c9"}
+		}, []string{"warning:supplier_without_hotline:supplier:Hoster"}},
+		{"supplier of an uncritical process needs no hotline", func(hb *Handbook) {
+			hb.Suppliers = append(hb.Suppliers, Supplier{Record: Record{ID: "u2"}, Review: hb.Suppliers[0].Review, Name: "Druckerei"})
+			hb.Processes[1].Suppliers = []string{"u2"}
+		}, []string{}},
 		{"no assessment", func(hb *Handbook) { hb.Processes[1].Impact = nil },
 			[]string{"warning:process_not_assessed:business_process:Marketing"}},
 		{"incomplete assessment", func(hb *Handbook) { delete(hb.Processes[1].Impact, ImpactCell{"safety", Month}) },
@@ -616,5 +639,25 @@ func TestSettingsIsZero(t *testing.T) {
 		if s.IsZero() {
 			t.Errorf("settings with %s are zero", name)
 		}
+	}
+}
+
+// TestBIAConfigLeavesInvalidSettingsOut: settings that Validate refuses
+// (from a restored backup or a merge) never drive the analysis.
+func TestBIAConfigLeavesInvalidSettingsOut(t *testing.T) {
+	c := Settings{ImpactThreshold: 7, RTOFactor: 5, TimePoints: []Minutes{-60, 4 * Hour, 4 * Hour, 11 * 365 * Day, Hour},
+		ImpactCategories: []ImpactCategory{{Key: "Finanzen!"}, {Key: "umwelt"}, {Key: "umwelt", Name: "doppelt"}}}.BIA()
+	if c.Threshold != Rating(DefaultImpactThreshold) || c.RTOFactor != DefaultRTOFactor {
+		t.Errorf("threshold %d, factor %v; want the defaults", c.Threshold, c.RTOFactor)
+	}
+	if !slices.Equal(c.TimePoints, []Minutes{Hour, 4 * Hour}) {
+		t.Errorf("time points %v, want 1 h and 4 h", c.TimePoints)
+	}
+	if !slices.Equal(c.Categories, []ImpactCategory{{Key: "umwelt"}}) {
+		t.Errorf("categories %v, want umwelt once", c.Categories)
+	}
+	all := Settings{TimePoints: []Minutes{-1}, ImpactCategories: []ImpactCategory{{Key: "?"}}}.BIA()
+	if !slices.Equal(all.TimePoints, DefaultTimePoints) || len(all.Categories) != len(DefaultImpactCategories) {
+		t.Errorf("nothing valid left: %v, %v; want the defaults", all.TimePoints, all.Categories)
 	}
 }

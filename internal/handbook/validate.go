@@ -54,10 +54,18 @@ func (p *problems) addT(field, key string, kv ...string) {
 	*p = append(*p, FieldError{Field: field, Message: strings.NewReplacer(pairs...).Replace(key), Key: key, Data: data})
 }
 
-// duration refuses a negative duration.
+// MaxDuration is the longest duration a record may hold: ten years. A
+// longer one is a slip of the unit (minutes typed as days), and would
+// make every comparison of recovery times meaningless.
+const MaxDuration = 10 * 366 * Day
+
+// duration refuses a negative duration, and one longer than MaxDuration.
 func (p *problems) duration(field string, m Minutes) {
-	if m < 0 {
+	switch {
+	case m < 0:
 		p.addT(field, "a duration cannot be negative (is {{.Value}})", "Value", m.String())
+	case m > MaxDuration:
+		p.addT(field, "a duration cannot be longer than ten years (is {{.Value}}); check the unit", "Value", m.String())
 	}
 }
 
@@ -193,6 +201,8 @@ func (s Service) Validate() error {
 	}{{"rto_minutes", s.RTO}, {"rpo_minutes", s.RPO}, {"mtd_minutes", s.MTD}} {
 		if f.v < 0 {
 			p.add(f.field, "must not be negative (is %s)", f.v)
+		} else {
+			p.duration(f.field, f.v)
 		}
 	}
 	if s.RTO > 0 && s.MTD > 0 && s.RTO > s.MTD {

@@ -96,6 +96,7 @@ var biaFindingKeys = map[string]string{
 	handbook.CodeSupplierSLAGap:          "Supplier {{.Supplier}} restores within {{.SLA}} > {{.Service}} RTO {{.RTO}}",
 	handbook.CodeSupplierSLAProcessGap:   "Supplier {{.Supplier}} restores within {{.SLA}} > {{.Process}} needs {{.Need}}",
 	handbook.CodeSupplierNoSLA:           "Supplier {{.Supplier}} has no restoration time agreed; the critical process {{.Process}} depends on it",
+	handbook.CodeSupplierNoHotline:       "Supplier {{.Supplier}} names no hotline contact with a phone number; the critical process {{.Process}} depends on it",
 	handbook.CodeNotAssessed:             "Process {{.Process}} has no impact assessment",
 	handbook.CodeAssessmentIncomplete:    "The impact assessment of {{.Process}} rates {{.Rated}} of {{.Cells}} cells",
 	handbook.CodeAssessmentUndated:       "The impact assessment of {{.Process}} has no date",
@@ -148,7 +149,7 @@ func biaFindingData(f handbook.Finding, key *string, tr Translator) (map[string]
 		return map[string]any{"Supplier": a(0), "SLA": span(1), "Service": a(2), "RTO": span(3)}, true
 	case handbook.CodeSupplierSLAProcessGap:
 		return map[string]any{"Supplier": a(0), "SLA": span(1), "Process": a(2), "Need": span(3)}, true
-	case handbook.CodeSupplierNoSLA:
+	case handbook.CodeSupplierNoSLA, handbook.CodeSupplierNoHotline:
 		return map[string]any{"Supplier": a(0), "Process": a(1)}, true
 	case handbook.CodeNotAssessed, handbook.CodeAssessmentUndated, handbook.CodePlanNoDuration:
 		return map[string]any{"Process": a(0)}, true

@@ -5,6 +5,7 @@ import (
 
 	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // CodeOtherHandbook refuses a backup of another handbook.
@@ -55,7 +56,7 @@ func (o *Ops) ImportBackup(ctx context.Context, req ImportBackup, p Progress) (B
 		return res, fail(CodeOtherHandbook, "File", req.File, "Other", req.Backup.HandbookID, "This", id)
 	}
 	if req.DryRun {
-		return res, nil
+		return res, store.CheckImport(res.Plan.Write)
 	}
 	report(p, StageSave, 0, 0)
 	if adopt {

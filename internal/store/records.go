@@ -155,28 +155,16 @@ func (s *Store) setDeleted(ctx context.Context, w Writer, e handbook.Entity, id 
 
 // Import writes a whole handbook in one transaction, keeping the records'
 // IDs and times, so that importing the same data twice, or on two laptops,
-// yields the same records. Records are validated first; nothing is written
-// when one is invalid. It returns how many records changed.
+// yields the same records. Records and settings are validated first (see
+// CheckImport); nothing is written when one is invalid. It returns how
+// many records changed.
 func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
-	var items []handbook.Item
-	hb.EachItem(func(it handbook.Item) { items = append(items, it) })
-	seen := make(map[string]handbook.Item, len(items))
-	for _, it := range items {
-		id := it.Meta().ID
-		if id == "" {
-			return 0, fmt.Errorf("import %s %q: record has no id", it.Entity(), it.Label())
-		}
-		if first, ok := seen[id]; ok {
-			return 0, fmt.Errorf("import %s %q and %s %q (%s): %w",
-				first.Entity(), first.Label(), it.Entity(), it.Label(), id, ErrIDTaken)
-		}
-		seen[id] = it
-		if err := validate(it); err != nil {
-			return 0, fmt.Errorf("import %s %q (%s): %w", it.Entity(), it.Label(), it.Meta().ID, err)
-		}
+	items, seen, err := checkImport(hb)
+	if err != nil {
+		return 0, err
 	}
 	changed := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		changed = 0
 		if err := checkIDsFree(ctx, tx, seen); err != nil {
 			return err
@@ -227,6 +215,40 @@ func checkIDsFree(ctx context.Context, tx *sql.Tx, items map[string]handbook.Ite
 		}
 	}
 	return rows.Err()
+}
+
+// CheckImport checks every record of hb, and its settings, as Import does
+// before it writes: a dry run finds what a real import would refuse. It
+// cleans the records' text, as Import does.
+func CheckImport(hb handbook.Handbook) error {
+	_, _, err := checkImport(hb)
+	return err
+}
+
+// checkImport checks hb's records and settings; it returns the records,
+// and them by ID.
+func checkImport(hb handbook.Handbook) ([]handbook.Item, map[string]handbook.Item, error) {
+	var items []handbook.Item
+	hb.EachItem(func(it handbook.Item) { items = append(items, it) })
+	seen := make(map[string]handbook.Item, len(items))
+	for _, it := range items {
+		id := it.Meta().ID
+		if id == "" {
+			return nil, nil, fmt.Errorf("import %s %q: record has no id", it.Entity(), it.Label())
+		}
+		if first, ok := seen[id]; ok {
+			return nil, nil, fmt.Errorf("import %s %q and %s %q (%s): %w",
+				first.Entity(), first.Label(), it.Entity(), it.Label(), id, ErrIDTaken)
+		}
+		seen[id] = it
+		if err := validate(it); err != nil {
+			return nil, nil, fmt.Errorf("import %s %q (%s): %w", it.Entity(), it.Label(), it.Meta().ID, err)
+		}
+	}
+	if err := hb.Settings.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("import settings: %w", err)
+	}
+	return items, seen, nil
 }
 
 // Load reads the whole handbook, tombstones included (use Live to drop them).
