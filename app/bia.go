@@ -281,7 +281,7 @@ func needsView(u *ui, a *handbook.Analysis, live handbook.Handbook, v handbook.P
 		alt, hasAlt := sites[st.Alternate]
 		what := lang.L("no alternate site")
 		if hasAlt {
-			what = lang.L("alternate {{.Name}}, ready in {{.Time}}", map[string]any{"Name": alt.Name, "Time": spanOr(st.AlternateActivation, "?")})
+			what = lang.L("alternate site: {{.Name}}, ready in {{.Time}}", map[string]any{"Name": alt.Name, "Time": spanOr(st.AlternateActivation, "?")})
 		}
 		warn := v.Critical() && (!hasAlt || st.AlternateActivation <= 0 || v.RTO > 0 && st.AlternateActivation > v.RTO)
 		row(u.fullLink(st.Name, handbook.EntitySite, id), what, "", warn)

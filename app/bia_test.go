@@ -76,7 +76,7 @@ func TestProcessDetailShowsGridAndDependencies(t *testing.T) {
 	for _, want := range []string{
 		"MTA: 1 Tag (Kunden und Verträge) · Kritikalität: hoch · Geforderte RTO: 4 Std.",
 		"Braucht", "Lager/Versand", "⚠ RTO 1 Tag · über Lager/Versand", "Blitzpaket Logistik GmbH",
-		"Lager Buchholz", "Ausweichstandort Ausweichstandort Lüneburg, bereit in 4 Std.",
+		"Lager Buchholz", "Ausweichstandort: Ausweichstandort Lüneburg, bereit in 4 Std.",
 		"Bestellannahme", "Gebraucht von", "Geschäftsfortführungsplan", "so lange braucht Buchhaltung/ERP",
 		"Notbetrieb",
 	} {
@@ -162,6 +162,15 @@ func TestProcessValidationNamesFieldAndValues(t *testing.T) {
 			}
 			if got := u.editor.problemOf(t, tt.field); !strings.Contains(got, tt.want) {
 				t.Errorf("problem at %s: %q, want %q", tt.field, got, tt.want)
+			}
+			// The refusal shows at the top, which stays in view, and the
+			// form scrolls to the field: the fields lie below the grid,
+			// out of sight on a laptop screen.
+			if g := u.editor.general; !g.Visible() || !strings.HasPrefix(g.Text, "Nicht gespeichert: Bitte den Hinweis bei ") {
+				t.Errorf("top of the form: %q (shown %v)", g.Text, g.Visible())
+			}
+			if u.editor.scroll.Offset.Y <= 0 {
+				t.Errorf("the form did not scroll to %s", tt.field)
 			}
 		})
 	}

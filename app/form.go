@@ -25,7 +25,9 @@ type form struct {
 	fields []*field
 	// general shows problems that belong to no field on the form.
 	general *widget.Label
-	dirty   bool
+	// scroll holds the fields; a refused save scrolls to the first problem.
+	scroll *container.Scroll
+	dirty  bool
 	// asking is the question whether to discard the changes, while shown.
 	asking dialog.Dialog
 	// put stores the record; it returns the store's error.
@@ -37,6 +39,7 @@ type form struct {
 // field is one labelled input of a form.
 type field struct {
 	name  string // the JSON name validation reports it under
+	label *widget.Label
 	input fyne.CanvasObject
 	err   *widget.Label
 	// apply copies the input into the record; an error is a parse problem.
@@ -58,8 +61,8 @@ func (f *form) object(title string) fyne.CanvasObject {
 	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), f.doCancel)
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, head, container.NewHBox(cancel, save))
-	return container.NewBorder(container.NewVBox(bar, f.general, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(f.box)))
+	f.scroll = container.NewVScroll(container.NewPadded(f.box))
+	return container.NewBorder(container.NewVBox(bar, f.general, widget.NewSeparator()), nil, nil, nil, f.scroll)
 }
 
 // doCancel leaves the form (Esc or Cancel). With changes it first asks
@@ -97,12 +100,13 @@ func (f *form) changed() { f.dirty = true }
 
 // add lays out a field: label, input, problem.
 func (f *form) add(name, label string, input fyne.CanvasObject, apply func() error) *field {
-	fl := &field{name: name, input: input, err: widget.NewLabel(""), apply: apply}
+	fl := &field{name: name, input: input, err: widget.NewLabel(""), apply: apply,
+		label: widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	fl.err.Importance = widget.DangerImportance
 	fl.err.Wrapping = fyne.TextWrapWord
 	fl.err.Hide()
 	f.fields = append(f.fields, fl)
-	f.box.Add(widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	f.box.Add(fl.label)
 	f.box.Add(input)
 	f.box.Add(fl.err)
 	return fl
@@ -318,6 +322,7 @@ func (f *form) save() bool {
 		}
 	}
 	if !ok {
+		f.refused(nil)
 		return false
 	}
 	err := f.put()
@@ -334,10 +339,7 @@ func (f *form) save() bool {
 			}
 			f.problem(f.fields[i], problemText(fe))
 		}
-		if len(other) > 0 {
-			f.general.SetText(strings.Join(other, "\n"))
-			f.general.Show()
-		}
+		f.refused(other)
 		return false
 	default:
 		f.u.saveFailed(err)
@@ -352,6 +354,35 @@ func (f *form) save() bool {
 	}
 	f.u.savedAfterSync(f)
 	return true
+}
+
+// refused says at the top of the form, which stays in view, that nothing
+// was saved and which fields have a problem, with the problems that belong
+// to no field; and scrolls to the first field with a problem, so that a
+// long form never swallows a refused save below the fold.
+func (f *form) refused(other []string) {
+	var names []string
+	var first *field
+	for _, fl := range f.fields {
+		if fl.err.Visible() {
+			names = append(names, strings.TrimSuffix(fl.label.Text, ":"))
+			if first == nil {
+				first = fl
+			}
+		}
+	}
+	var lines []string
+	if len(names) > 0 {
+		lines = append(lines, lang.L("Not saved: see the message at {{.Fields}}.", map[string]any{"Fields": strings.Join(names, ", ")}))
+	}
+	lines = append(lines, other...)
+	if len(lines) > 0 {
+		f.general.SetText(strings.Join(lines, "\n"))
+		f.general.Show()
+	}
+	if first != nil && f.scroll != nil {
+		f.scroll.ScrollToOffset(fyne.NewPos(0, max(0, first.label.Position().Y-theme.Padding())))
+	}
 }
 
 func (f *form) problem(fl *field, msg string) {
