@@ -30,6 +30,15 @@ func spanOr(m handbook.Minutes, none string) string {
 	return span(m)
 }
 
+// restoresWithin is a supplier's restoration time: "restores within 4 h",
+// or that none is agreed.
+func restoresWithin(m handbook.Minutes) string {
+	if m <= 0 {
+		return lang.L("no restoration time agreed")
+	}
+	return lang.L("restores within {{.Time}}", map[string]any{"Time": span(m)})
+}
+
 // biaFollows are the records a business impact analysis is derived from.
 var biaFollows = []handbook.Entity{handbook.EntityService, handbook.EntitySite, handbook.EntitySupplier,
 	handbook.EntityRole, handbook.EntityContact, handbook.EntitySettings}
@@ -259,7 +268,7 @@ func needsView(u *ui, a *handbook.Analysis, live handbook.Handbook, v handbook.P
 		case r.Entity == handbook.EntityService:
 			what = lang.L("RTO {{.Time}}", map[string]any{"Time": spanOr(r.Time, lang.L("not agreed"))})
 		default:
-			what = lang.L("restores within {{.Time}}", map[string]any{"Time": spanOr(r.Time, lang.L("not agreed"))})
+			what = restoresWithin(r.Time)
 		}
 		note := ""
 		if via := r.Via(); via != "" {

@@ -291,3 +291,32 @@ func findButtons(o fyne.CanvasObject, text string) []*widget.Button {
 	})
 	return out
 }
+
+// TestDeleteNamesWhatStillRefersToIt: deleting a service that processes
+// and other services need says which records still name it, as links, and
+// Undo brings it back.
+func TestDeleteNamesWhatStillRefersToIt(t *testing.T) {
+	u := newTestUI(t)
+	services, err := store.List[handbook.Service](u.ctx, u.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(services, func(s handbook.Service) bool { return s.Name == "Shop-Backend" })
+	if i < 0 {
+		t.Fatal("no Shop-Backend in the demo")
+	}
+	id := services[i].ID
+	u.open(handbook.EntityService, id)
+	test.Tap(findButton(t, u.body, "Löschen"))
+	got := strings.Join(texts(u.body), "\n")
+	for _, want := range []string{"„Shop-Backend“ wurde gelöscht.", "Diese Einträge nennen ihn noch; rückgängig machen oder dort entfernen:",
+		"Webshop (Hängt ab von)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("after the delete, the screen lacks %q:\n%s", want, got)
+		}
+	}
+	test.Tap(findButton(t, u.body, "Rückgängig"))
+	if s, err := store.Get[handbook.Service](u.ctx, u.st, id); err != nil || s.Deleted {
+		t.Fatalf("undo did not bring the service back: %v", err)
+	}
+}

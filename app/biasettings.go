@@ -77,7 +77,8 @@ func biaSettings(u *ui) fyne.CanvasObject {
 			}
 			m, err := handbook.ParseDuration(r.entry.Text)
 			if err != nil {
-				return errors.New(lang.L("Enter a duration with its unit, such as 4 h, 1 day, 2 weeks or 30 min."))
+				return errors.New(lang.L("{{.Text}}: enter a duration with its unit, such as 4 h, 1 day, 2 weeks or 30 min.",
+					map[string]any{"Text": "„" + strings.TrimSpace(r.entry.Text) + "“"}))
 			}
 			timePoints = append(timePoints, m)
 		}

@@ -350,7 +350,35 @@ func (s *section[T, P]) remove(rec T) {
 		}
 		s.selectID(id)
 	})
-	s.setRight(container.NewCenter(container.NewVBox(msg, undo)))
+	box := container.NewVBox(msg)
+	if refs := s.danglingAfterDelete(id); len(refs) > 0 {
+		// What still names the record would point nowhere: say where, so
+		// that it is undone or each reference removed, not left for the
+		// next check.
+		warn := widget.NewLabel("⚠ " + lang.L("Still named by these records; undo, or remove it there:"))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		box.Add(warn)
+		for i, f := range refs {
+			if i == dashboardLimit {
+				box.Add(widget.NewLabel(lang.L("… and {{.N}} more", map[string]any{"N": len(refs) - dashboardLimit})))
+				break
+			}
+			box.Add(s.u.link(f.Name+" ("+fieldLabel(f.Args[1])+")", f.Entity, f.ID))
+		}
+	}
+	box.Add(undo)
+	s.setRight(container.NewCenter(box))
+}
+
+// danglingAfterDelete lists the live records that still name the deleted
+// record id; nothing when the handbook cannot be read.
+func (s *section[T, P]) danglingAfterDelete(id string) []handbook.Finding {
+	hb, err := s.u.st.Load(s.u.ctx)
+	if err != nil {
+		return nil
+	}
+	return hb.ReferencesTo(id)
 }
 
 // props lays out label/value pairs, skipping empty values.

@@ -137,7 +137,7 @@ func suppliersView(u *ui) view {
 		blank:   func() handbook.Supplier { return handbook.Supplier{} },
 		order:   func([]handbook.Supplier) { a, live = u.analysis() },
 		sub: func(sp handbook.Supplier) string {
-			return strings.Join(nonEmpty(lang.L("restores within {{.Time}}", map[string]any{"Time": spanOr(sp.SLARestoration, lang.L("not agreed"))}),
+			return strings.Join(nonEmpty(restoresWithin(sp.SLARestoration),
 				sp.Provides), " · ")
 		},
 		detail: func(sp handbook.Supplier) fyne.CanvasObject {

@@ -661,3 +661,37 @@ func TestBIAConfigLeavesInvalidSettingsOut(t *testing.T) {
 		t.Errorf("nothing valid left: %v, %v; want the defaults", all.TimePoints, all.Categories)
 	}
 }
+
+// TestReferencesTo: deleting a service, a supplier or a contact names every
+// record that still refers to it, with the field.
+func TestReferencesTo(t *testing.T) {
+	tests := []struct {
+		id   string
+		want []string
+	}{
+		{"s2", []string{"business_process:Bestellannahme:services", "risk:Verschlüsselung:affected_services"}},
+		{"s1", []string{"service:Webshop:depends_on", "supplier:Hoster:services"}},
+		{"u1", []string{"business_process:Bestellannahme:suppliers"}},
+		{"l2", []string{"site:Hamburg:alternate"}},
+		{"p1", []string{"business_process:Marketing:depends_on", "risk:Verschlüsselung:playbook_id"}}, // a playbook p1 as well
+		{"nobody", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			hb := biaHandbook()
+			hb.EachItem(func(it Item) {
+				if it.Meta().ID == tt.id {
+					it.Meta().Deleted = true
+				}
+			})
+			var got []string
+			for _, f := range hb.ReferencesTo(tt.id) {
+				got = append(got, string(f.Entity)+":"+f.Name+":"+f.Args[1])
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("ReferencesTo(%s) = %q, want %q", tt.id, got, tt.want)
+			}
+		})
+	}
+}

@@ -206,6 +206,27 @@ func (hb Handbook) CheckWith(now time.Time, staleDays int) []Finding {
 
 // references reports references between live records that point nowhere.
 // Service dependencies are left to RestoreOrder.
+// ReferencesTo lists the live records that still name the deleted record
+// id, one finding (CodeUnknownReference) per record and field, as check
+// will report them: what deleting it left dangling.
+func (hb Handbook) ReferencesTo(id string) []Finding {
+	live := hb.Live()
+	var out []Finding
+	for _, f := range live.references() {
+		if f.Code == CodeUnknownReference && len(f.Args) == 3 && f.Args[2] == id {
+			out = append(out, f)
+		}
+	}
+	for _, s := range live.Services {
+		if s.ID != id && slices.Contains(s.DependsOn, id) {
+			out = append(out, Finding{Level: LevelError, Code: CodeUnknownReference, Entity: EntityService, ID: s.ID, Name: s.Name,
+				Args:    []string{s.Name, "depends_on", id},
+				Message: fmt.Sprintf("service %q: depends_on refers to a record that does not exist or was deleted (ID %s)", s.Name, id)})
+		}
+	}
+	return out
+}
+
 func (hb Handbook) references() []Finding {
 	ids := func(rs ...[]*Record) map[string]bool {
 		out := map[string]bool{}
