@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -358,5 +359,73 @@ func TestSyncDetailsWithThousandsOfStrayFiles(t *testing.T) {
 	}
 	if len(listed) != maxSkipsShown || !hasText(d, "… und 1950 weitere Dateien") {
 		t.Errorf("details list %d files, and the rest counted: %v", len(listed), hasText(d, "… und 1950 weitere Dateien"))
+	}
+}
+
+// TestGapAndRemovalInGUI: a batch of another laptop goes missing from the
+// folder; the sync details name it and declare it lost on request. Then
+// the member removes that laptop in the team dialog, and the removed
+// laptop's next round is refused.
+func TestGapAndRemovalInGUI(t *testing.T) {
+	ctx := context.Background()
+	u := newTestUI(t)
+	folder := t.TempDir()
+	guiSync(t, u, folder, true)
+	other := openEmptyStore(t)
+	if rep := syncOther(t, other, folder); !rep.Pending {
+		t.Fatal("the other laptop is not pending")
+	}
+	admitAll(t, u, folder)
+	syncOther(t, other, folder)
+	for i := range 3 {
+		c := handbook.Contact{Name: fmt.Sprintf("Von B %d", i), PhoneMobile: "+49 170 1234567"}
+		if err := store.Put(ctx, other, &c); err != nil {
+			t.Fatal(err)
+		}
+		syncOther(t, other, folder)
+	}
+	batches, err := filepath.Glob(filepath.Join(folder, "ernstfall", "log", other.Device(), "*.batch"))
+	if err != nil || len(batches) < 3 {
+		t.Fatalf("batches of B: %v, %v", batches, err)
+	}
+	slices.Sort(batches)
+	if err := os.Remove(batches[len(batches)-2]); err != nil {
+		t.Fatal(err)
+	}
+	guiSync(t, u, folder, true)
+	if len(u.syncer.last.Gaps) != 1 || u.syncer.status.Text != "Synchronisiert 09:00 · Stapel fehlen" {
+		t.Fatalf("gap not reported: %+v, status %q", u.syncer.last.Gaps, u.syncer.status.Text)
+	}
+	u.showSyncDetails()
+	details := u.dialogTop()
+	if details == nil || !hasText(details, "Ein Stapel von Laptop B fehlt im gemeinsamen Ordner") {
+		t.Fatalf("the details do not name the laptop whose batch is missing: %q", texts(details))
+	}
+	test.Tap(findButton(t, details, "Für verloren erklären"))
+	test.Tap(findButton(t, u.dialogTop(), "Ja"))
+	u.waitSync()
+	if len(u.syncer.last.Gaps) != 0 {
+		t.Fatalf("still reported after declaring it lost: %+v", u.syncer.last.Gaps)
+	}
+
+	u.showTeam()
+	u.waitSync()
+	team := u.dialogTop()
+	if team == nil || !hasText(team, "Laptop B") {
+		t.Fatal("team dialog does not list the other laptop")
+	}
+	test.Tap(findButton(t, team, "Entfernen"))
+	confirm := u.dialogTop()
+	if confirm == nil || !hasText(confirm, "Laptop B") {
+		t.Fatal("removing does not ask first")
+	}
+	test.Tap(findButton(t, confirm, "Ja"))
+	u.waitSync()
+	if !hasText(team, "Laptop B — Entfernt") {
+		t.Errorf("team dialog after removing: %q", texts(team))
+	}
+	_, err = new(foldersync.Engine).Run(ctx, other, foldersync.Options{Folder: folder, Now: func() time.Time { return testNow }})
+	if !errors.Is(err, foldersync.ErrRemoved) {
+		t.Errorf("the removed laptop's round: %v, want ErrRemoved", err)
 	}
 }

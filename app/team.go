@@ -68,7 +68,6 @@ func (u *ui) fillTeam(cfg ops.SyncSetup, box *fyne.Container, team foldersync.Te
 	l := widget.NewLabel(intro)
 	l.Wrapping = fyne.TextWrapWord
 	box.Add(l)
-	grid := container.NewGridWithColumns(4)
 	for _, d := range team.Devices {
 		name := d.Name
 		if name == "" {
@@ -95,12 +94,15 @@ func (u *ui) fillTeam(cfg ops.SyncSetup, box *fyne.Container, team foldersync.Te
 				actions.Add(widget.NewButton(lang.L("Remove"), func() { u.confirmTeamAction(cfg, box, "remove", d) }))
 			}
 		}
-		grid.Add(widget.NewLabel(name))
-		grid.Add(widget.NewLabel(status))
-		grid.Add(widget.NewLabel(d.Fingerprint))
-		grid.Add(actions)
+		// One row per laptop: name and status, the fingerprint below in
+		// a fixed-width font, the actions at the right; long names and
+		// dates wrap instead of running into the next column.
+		who := widget.NewLabel(name + " — " + status)
+		who.Wrapping = fyne.TextWrapWord
+		fp := widget.NewLabelWithStyle(d.Fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		box.Add(container.NewBorder(nil, nil, nil, actions, container.NewVBox(who, fp)))
+		box.Add(widget.NewSeparator())
 	}
-	box.Add(grid)
 	if team.MoreRequests > 0 {
 		more := widget.NewLabel(lang.L("{{.N}} more join requests are not listed (more than a team sends: possibly a flood). Admit a laptop by its fingerprint on the command line.", map[string]any{"N": team.MoreRequests}))
 		more.Wrapping = fyne.TextWrapWord
@@ -240,8 +242,12 @@ func (u *ui) gapRow(g foldersync.Gap) fyne.CanvasObject {
 	if name == "" {
 		name = g.Device
 	}
-	l := widget.NewLabel("⚠ " + lang.L("{{.N}} batches of {{.Name}} are missing from the shared folder (deleted, or not delivered yet). Their changes are missing here until they arrive.",
-		map[string]any{"N": len(g.Missing), "Name": name}))
+	text := lang.L("{{.N}} batches of {{.Name}} are missing from the shared folder (deleted, or not delivered yet). Their changes are missing here until they arrive.",
+		map[string]any{"N": len(g.Missing), "Name": name})
+	if len(g.Missing) == 1 {
+		text = lang.L("A batch of {{.Name}} is missing from the shared folder (deleted, or not delivered yet). Its changes are missing here until it arrives.", map[string]any{"Name": name})
+	}
+	l := widget.NewLabel("⚠ " + text)
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.WarningImportance
 	lost := widget.NewButton(lang.L("Declare lost"), func() {
