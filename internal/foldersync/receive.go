@@ -116,11 +116,12 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 			r.rep.Skipped = append(r.rep.Skipped, Skip{File: r.rep.Snapshot, Reason: ignoredReason(ig)})
 		}
 	}
-	if len(todo) > 1 {
+	if r.large && len(todo) > 1 {
 		// Merging keeps several copies of every change's value for a
-		// moment; asking the runtime to collect earlier keeps a large
-		// folder's round within a few hundred megabytes. The limit is
-		// the process's; the previous one is restored.
+		// moment; asking the runtime to collect earlier keeps a round
+		// over more than scanBudget of batch files within a few hundred
+		// megabytes. The limit is the process's; the previous one is
+		// restored. Smaller rounds stay fast without it.
 		if old := debug.SetMemoryLimit(-1); old > roundMemoryLimit {
 			debug.SetMemoryLimit(roundMemoryLimit)
 			defer debug.SetMemoryLimit(old)

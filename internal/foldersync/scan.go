@@ -220,6 +220,7 @@ func (r *round) scan(ctx context.Context, pending map[string][]pendingFile) erro
 		}
 	}
 	keep := total <= scanBudget
+	r.large = !keep
 	r.read = map[string][]*inbatch{}
 	r.versions = map[string][]*inbatch{}
 	done := map[string]bool{}

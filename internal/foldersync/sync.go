@@ -262,6 +262,9 @@ type round struct {
 	founding *seal.Key
 	// held are the laptops whose deletions wait this round.
 	held map[string]bool
+	// large: the batch files pending this round are more than
+	// scanBudget; they are applied in parts, under a memory limit.
+	large bool
 	// chain holds, per removed laptop, its batches that lead to the one
 	// its removal names (see chained).
 	chain map[string]map[int64]bool
