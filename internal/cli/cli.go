@@ -161,6 +161,12 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// helpError is --help (or -h) given to a command: its usage and options
+// go to standard output, and the command does nothing else.
+type helpError struct{ fs *flag.FlagSet }
+
+func (e helpError) Error() string { return "help requested" }
+
 // printTime is the time a printout shows: now, or SOURCE_DATE_EPOCH
 // (seconds since 1970, the reproducible-builds convention) when it is set,
 // so that two runs over the same handbook print the same text, on Linux and
@@ -233,8 +239,17 @@ func Run(ctx context.Context, args []string, env *Env) int {
 		}
 		err := c.run(ctx, env, g, rest[1:])
 		var ue usageError
+		var he helpError
 		switch {
 		case err == nil:
+			return ExitOK
+		case errors.As(err, &he):
+			fmt.Fprintf(env.Stdout, "%s\n%s\n\n", strings.TrimSpace(env.T("usage: ernstfall [--db PATH] {{.Command}} {{.Args}}", vars{"Command": c.name, "Args": c.args})),
+				env.T(c.help))
+			he.fs.VisitAll(func(f *flag.Flag) { f.Usage = env.T(f.Usage) })
+			he.fs.SetOutput(env.Stdout)
+			he.fs.PrintDefaults()
+			he.fs.SetOutput(io.Discard)
 			return ExitOK
 		case errors.Is(err, errFindings):
 			return ExitFindings
@@ -436,6 +451,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, helpError{fs}
+			}
 			return nil, usagef("%v", err)
 		}
 		args = fs.Args()
