@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -334,4 +335,30 @@ func TestTypedTimeInRepeatedHourIsTheFirst(t *testing.T) {
 	if want := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("25.10.2026 02:30 read as %s, want its first occurrence %s", got.UTC().Format(time.RFC3339), want.Format(time.RFC3339))
 	}
+}
+
+// TestWindowFollowsTheCommandLine: an incident started on the command
+// line (another program on the same handbook file) shows in the open
+// window's badge within a few seconds, without anyone clicking.
+func TestWindowFollowsTheCommandLine(t *testing.T) {
+	u := newTestUI(t)
+	if u.badge == nil || u.badge.Visible() {
+		t.Fatal("want the demo without a running incident and the badge hidden")
+	}
+	cli, err := store.Open(u.ctx, u.st.Path(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if _, err := ops.New(cli, ops.Config{}).StartIncident(u.ctx, ops.StartIncident{Title: "Von der Kommandozeile", By: "Rita Red"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(4 * outsideEvery)
+	for time.Now().Before(deadline) {
+		if u.badge.Visible() && u.badge.Text == "1 laufender Vorfall" {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("badge %q (visible %v) after another program started an incident, want \"1 laufender Vorfall\"", u.badge.Text, u.badge.Visible())
 }

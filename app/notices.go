@@ -2,6 +2,8 @@ package app
 
 import (
 	"slices"
+	"sync"
+	"time"
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/store"
@@ -11,7 +13,40 @@ import (
 // window, the command line or another laptop's changes, the screens
 // redraw what changed. Nobody calls another screen's refresh by hand.
 func (u *ui) watch() (cancel func()) {
-	return u.st.Subscribe(func(n []store.Notice) { u.do(func() { u.noticed(n) }) })
+	unsubscribe := u.st.Subscribe(func(n []store.Notice) { u.do(func() { u.noticed(n) }) })
+	stop := make(chan struct{})
+	go u.watchOutside(stop, outsideEvery)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(stop)
+			unsubscribe()
+		})
+	}
+}
+
+// outsideEvery is how often the window looks for changes another program
+// made to the handbook (the command line), which SQLite does not announce.
+const outsideEvery = 2 * time.Second
+
+// watchOutside has the store check for other programs' commits until stop
+// is closed; the store's notices then redraw the screens as for our own.
+func (u *ui) watchOutside(stop <-chan struct{}, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	_, _ = u.st.CheckOutside(u.ctx)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-u.ctx.Done():
+			return
+		case <-t.C:
+			// A failed check (the file briefly locked) is tried again at
+			// the next tick; it changes nothing.
+			_, _ = u.st.CheckOutside(u.ctx)
+		}
+	}
 }
 
 // noticed runs on the UI thread after a commit.

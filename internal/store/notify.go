@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -104,4 +106,42 @@ func (n *notices) publish(list []Notice) {
 	for _, f := range subs {
 		f(list)
 	}
+}
+
+// outside remembers the database's data_version as the writer connection
+// last saw it: SQLite changes it when another connection, of this program
+// or another, commits.
+type outside struct {
+	mu      sync.Mutex
+	version int64
+	seen    bool
+}
+
+// CheckOutside tells the subscribers, with a notice for every kind of
+// record, when another program (the command line: an import, a restore,
+// an incident started there; a second window) changed the database since
+// the last check, so that an open window shows it. It returns whether
+// there was such a change. The first call only takes note of the state.
+func (s *Store) CheckOutside(ctx context.Context) (bool, error) {
+	db := s.w
+	if db == nil {
+		db = s.r
+	}
+	var v int64
+	if err := db.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		return false, fmt.Errorf("check for changes by other programs: %w", classify(err))
+	}
+	s.outside.mu.Lock()
+	changed := s.outside.seen && v != s.outside.version
+	s.outside.version, s.outside.seen = v, true
+	s.outside.mu.Unlock()
+	if !changed {
+		return false, nil
+	}
+	list := []Notice{{Entity: EntitySettings}, {Entity: EntityMeta}}
+	for _, e := range handbook.Entities {
+		list = append(list, Notice{Entity: e})
+	}
+	s.notices.publish(list)
+	return true, nil
 }

@@ -67,6 +67,8 @@ type Store struct {
 	checked   map[checkedKey]string
 	// notices tells subscribers what each commit changed.
 	notices notices
+	// outside notices commits by other programs (CheckOutside).
+	outside outside
 	// search holds the search's statements, prepared on first use.
 	search searchStatements
 	// readOnly: opened with Options.ReadOnly; every write is ErrReadOnly.
