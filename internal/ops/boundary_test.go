@@ -36,7 +36,7 @@ var storeReaders = map[string]bool{
 	"Conflicts": true, "ConflictCount": true, "LastPrintout": true, "History": true, "RecordAt": true, "PlanRestore": true,
 	"Applied": true, "Unsent": true, "ExportSnapshot": true, "IntegrityCheck": true, "Subscribe": true, "ReadOnly": true,
 	"BatchHash": true, "IsCorrupt": true, "NewestGoodBackup": true, "Salvage": true,
-	"Revisions": true, "DocumentAt": true, "Document": true, "Author": true, "CheckImport": true,
+	"Revisions": true, "DocumentAt": true, "Document": true, "Author": true, "CheckImport": true, "CheckOutside": true,
 }
 
 // TestFrontEndsWriteOnlyThroughOps type-checks the window and the command
