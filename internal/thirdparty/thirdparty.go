@@ -62,9 +62,10 @@ var nested = map[string][]string{
 }
 
 // OwnAssets are the licence files of what Ernstfall itself embeds or ships
-// beside its code: the binder's fonts and the icons. The tarball and the
+// beside its code: the binder's fonts and the icons, and the notice for the
+// GUI toolkit's emoji font, whose module carries no licence file of its own. The tarball and the
 // Windows zip carry no source, so their texts go into THIRD_PARTY_LICENSES.
-var OwnAssets = []string{"assets/fonts/LICENSE", "packaging/icons/LICENSE"}
+var OwnAssets = []string{"assets/fonts/LICENSE", "packaging/icons/LICENSE", "assets/notices/EmojiOne.txt"}
 
 // ReadOwnAssets reads OwnAssets below the repository root dir.
 func ReadOwnAssets(dir string) ([]File, error) {

@@ -61,9 +61,11 @@ func TestFileIsCurrent(t *testing.T) {
 	// The tarball and the Windows zip ship this file and LICENSE, no
 	// source: the licences of every font in the program must be in it
 	// (the binder's DejaVu, and the GUI toolkit's Noto Sans, Inter and
-	// DejaVu Sans Mono, whose licences ask to travel with every copy).
+	// DejaVu Sans Mono, whose licences ask to travel with every copy; the
+	// emoji font's artwork asks for attribution).
 	for _, w := range []string{"assets/fonts/LICENSE", "Bitstream Vera", "Arev", "packaging/icons/LICENSE",
-		"theme/font/LICENSE.txt", "SIL OPEN FONT LICENSE", "theme/font/LICENSE_Inter.txt", "theme/font/LICENSE_DejaVu-Powerline.txt"} {
+		"theme/font/LICENSE.txt", "SIL OPEN FONT LICENSE", "theme/font/LICENSE_Inter.txt", "theme/font/LICENSE_DejaVu-Powerline.txt",
+		"assets/notices/EmojiOne.txt", "EmojiOne (http://emojione.com)", "CC-BY 4.0"} {
 		if !strings.Contains(string(want), w) {
 			t.Errorf("THIRD_PARTY_LICENSES lacks %q", w)
 		}
