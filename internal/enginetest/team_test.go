@@ -46,15 +46,25 @@ func newLaptop(t *testing.T, name, folder string) *laptop {
 // that writes whole files, there must be none.
 func (l *laptop) sync(t *testing.T) foldersync.Report {
 	t.Helper()
+	res := l.syncInFlight(t)
+	if len(res.Gaps) > 0 {
+		t.Errorf("%s: sync reports missing batches: %+v", l.name, res.Gaps)
+	}
+	return res
+}
+
+// syncInFlight runs one round while the engine may still be carrying
+// files. A laptop's device file can then arrive before the batch it
+// names, so a missing batch is allowed here (the laptop says so and
+// applies it on a later round); errors and passed-over files are not.
+func (l *laptop) syncInFlight(t *testing.T) foldersync.Report {
+	t.Helper()
 	res, err := l.ops.Sync(context.Background(), ops.Sync{Folder: l.folder, DeviceName: l.name, Author: l.name}, nil)
 	if err != nil {
 		t.Fatalf("%s: sync: %v", l.name, err)
 	}
 	for _, s := range res.Skipped {
 		t.Errorf("%s: sync passed over %s", l.name, s)
-	}
-	if len(res.Gaps) > 0 {
-		t.Errorf("%s: sync reports missing batches: %+v", l.name, res.Gaps)
 	}
 	return res.Report
 }
@@ -113,9 +123,21 @@ func dropKey(v any, key string) {
 // three passes are not enough.
 func converge(t *testing.T, p *pair, laptops ...*laptop) {
 	t.Helper()
-	for pass := 0; pass < 3; pass++ {
+	// A round on one side may run while the engine still carries what
+	// the other side wrote in this pass, so only the rounds after the
+	// laptops agree must find nothing missing.
+	defer func() {
+		if t.Failed() {
+			return
+		}
+		p.settle(t)
 		for _, l := range laptops {
 			l.sync(t)
+		}
+	}()
+	for pass := 0; pass < 3; pass++ {
+		for _, l := range laptops {
+			l.syncInFlight(t)
 		}
 		p.settle(t)
 		same := true
@@ -250,10 +272,10 @@ func TestTeamThroughSyncthing(t *testing.T) {
 	}
 	// Rounds while Syncthing is still carrying files: each laptop applies
 	// whatever has arrived by then.
-	comms.sync(t)
-	it.sync(t)
-	lead.sync(t)
-	comms.sync(t)
+	comms.syncInFlight(t)
+	it.syncInFlight(t)
+	lead.syncInFlight(t)
+	comms.syncInFlight(t)
 	converge(t, p, lead, it, comms)
 
 	for _, l := range []*laptop{lead, it, comms} {
