@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"fmt"
 	"strings"
 	"time"
@@ -41,7 +43,7 @@ func loadDashboard(ctx context.Context, u *ui) (dashboardData, error) {
 	if err != nil {
 		return dashboardData{}, err
 	}
-	d := dashboardData{hb: hb.Live(), version: hb.Version(), changed: hb.LastChange(), now: u.now()}
+	d := dashboardData{hb: hb.Live(), version: hb.Version(), changed: hb.LastContentChange(), now: u.now()}
 	if d.settings, err = u.st.Settings(ctx); err != nil {
 		return d, err
 	}
@@ -122,7 +124,7 @@ func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
 		f := d.bia[i]
 		return u.link(findingText(f), f.Entity, f.ID)
 	}
-	grid := container.NewGridWithColumns(2,
+	grid := columns(2,
 		cardOf(lang.L("Overdue reviews"), len(d.reviews), review, lang.L("All documents are reviewed.")),
 		staleCard(u, len(d.stale), stale),
 		cardOf(lang.L("Open actions"), len(d.actions), action, lang.L("No open actions.")),
@@ -131,7 +133,133 @@ func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
 		syncCard(u),
 		printCard(u, d),
 	)
-	return container.NewVScroll(container.NewPadded(container.NewVBox(append(append([]fyne.CanvasObject{head, facts}, incidentCards(u, live, now)...), grid)...)))
+	// Running incidents first, then the way into a new one, then the
+	// reports they owe; upkeep comes last.
+	top := []fyne.CanvasObject{head, facts}
+	inc := incidentCards(u, live, now)
+	if len(openIncidents(live.Incidents)) > 0 && len(inc) > 0 {
+		top, inc = append(top, inc[0]), inc[1:]
+	}
+	top = append(top, emergencyCard(u, live, now))
+	top = append(top, inc...)
+	upkeep := heading(lang.L("Upkeep"))
+	return container.NewVScroll(container.NewPadded(container.NewVBox(append(top, upkeep, grid)...)))
+}
+
+// columns lays cards out in n columns, each stacked from the top, so a
+// short card is not stretched to the height of a long one beside it.
+func columns(n int, cards ...fyne.CanvasObject) fyne.CanvasObject {
+	cols := make([]fyne.CanvasObject, n)
+	boxes := make([]*fyne.Container, n)
+	for i := range cols {
+		boxes[i] = container.NewVBox()
+		cols[i] = boxes[i]
+	}
+	for i, c := range cards {
+		boxes[i%n].Add(c)
+	}
+	return container.NewGridWithColumns(n, cols...)
+}
+
+// emergencyLimit is how many playbooks the dashboard offers to start.
+const emergencyLimit = 4
+
+// emergencyCard is the way in for an emergency, at the top of the
+// dashboard: start an incident from the playbooks most likely needed
+// (the most severe first), and the first numbers to call (emergency
+// services, then the roles the escalation matrix names first, each
+// holder with a number to copy).
+func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject {
+	start := container.NewVBox()
+	pbs := slices.Clone(hb.Playbooks)
+	slices.SortStableFunc(pbs, func(a, b handbook.Playbook) int {
+		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), handbook.CompareNames(a.Title, b.Title))
+	})
+	for _, pb := range pbs[:min(len(pbs), emergencyLimit)] {
+		b := widget.NewButtonWithIcon(pb.Title, theme.MediaPlayIcon(), func() { u.startIncidentDialog(pb.ID) })
+		b.Alignment = widget.ButtonAlignLeading
+		if pb.Severity == handbook.SeverityCritical {
+			b.Importance = widget.DangerImportance
+		}
+		start.Add(b)
+	}
+	other := widget.NewButtonWithIcon(lang.L("Other incident …"), theme.ContentAddIcon(), func() { u.startIncidentDialog("") })
+	other.Alignment = widget.ButtonAlignLeading
+	start.Add(other)
+
+	call := container.NewVBox()
+	emergency := widget.NewLabel(lang.L("Emergency: 112 fire and ambulance · 110 police"))
+	emergency.TextStyle.Bold = true
+	emergency.Importance = widget.DangerImportance
+	emergency.Wrapping = fyne.TextWrapWord
+	call.Add(emergency)
+	for _, r := range alarmRoles(hb, 2) {
+		call.Add(widget.NewLabelWithStyle(r.Role.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		if len(r.Contacts) == 0 {
+			call.Add(widget.NewLabel("⚠ " + lang.L("nobody assigned")))
+		}
+		for i, c := range r.Contacts[:min(len(r.Contacts), 3)] {
+			what := lang.L("Primary")
+			if i > 0 {
+				what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
+			}
+			name := u.link(what+": "+c.FullName(), handbook.EntityContact, c.ID)
+			name.Truncation = fyne.TextTruncateOff
+			first := c.Numbers()
+			call.Add(name)
+			call.Add(container.NewBorder(nil, nil, widget.NewLabel("   "), nil, numbersRow(u, first[:min(len(first), 1)])))
+		}
+	}
+	return widget.NewCard("", "", container.NewVBox(
+		heading(lang.L("Emergency")),
+		container.NewGridWithColumns(2, titled(lang.L("Start incident"), start), titled(lang.L("Call first"), call)),
+	))
+}
+
+// alarmRole is a role to call first with its holders, on-call first.
+type alarmRole struct {
+	Role     handbook.Role
+	Contacts []handbook.Contact
+}
+
+// alarmRoles are the first n roles of the alarm card: those who decide
+// at the escalation levels, lowest level first, then those notified.
+func alarmRoles(hb handbook.Handbook, n int) []alarmRole {
+	roles := map[string]handbook.Role{}
+	for _, r := range hb.Roles {
+		roles[r.ID] = r
+	}
+	contacts := map[string]handbook.Contact{}
+	for _, c := range hb.Contacts {
+		contacts[c.ID] = c
+	}
+	levels := slices.Clone(hb.Escalation)
+	slices.SortStableFunc(levels, func(a, b handbook.EscalationLevel) int { return a.Level - b.Level })
+	var ids []string
+	add := func(id string) {
+		if _, ok := roles[id]; ok && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, l := range levels {
+		add(l.DecidedBy)
+	}
+	for _, l := range levels {
+		for _, id := range l.Notify {
+			add(id)
+		}
+	}
+	var out []alarmRole
+	for _, id := range ids[:min(len(ids), n)] {
+		ar := alarmRole{Role: roles[id]}
+		for _, h := range roles[id].Holders {
+			if c, ok := contacts[h]; ok {
+				ar.Contacts = append(ar.Contacts, c)
+			}
+		}
+		out = append(out, ar)
+	}
+	return out
 }
 
 // card lists items, at most dashboardLimit of them, or says none is there;

@@ -37,7 +37,7 @@ func screens() []screen {
 		{"exercises", "Exercises", theme.MediaPlayIcon(), []handbook.Entity{handbook.EntityExercise}, exercisesView},
 		{"actions", "Actions", theme.ListIcon(), []handbook.Entity{handbook.EntityAction}, actionsView},
 		{"templates", "Communication templates", theme.MailComposeIcon(), []handbook.Entity{handbook.EntityCommTemplate}, templatesView},
-		{"conflicts", "Conflicts", theme.WarningIcon(), nil, conflictsView},
+		{"conflicts", "Conflicts", theme.QuestionIcon(), nil, conflictsView},
 		{"settings", "Settings", theme.SettingsIcon(), nil, settingsView},
 	}
 }

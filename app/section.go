@@ -177,6 +177,8 @@ func (s *section[T, P]) reload() {
 	s.items = items
 	if s.order != nil {
 		s.order(s.items)
+	} else {
+		slices.SortStableFunc(s.items, func(a, b T) int { return handbook.CompareNames(P(&a).Label(), P(&b).Label()) })
 	}
 	s.applyFilter()
 }

@@ -68,11 +68,9 @@ func (p *plan) tocEntries() []tocEntry {
 	return out
 }
 
-// fold is a sort key that puts "Ä" beside "A".
-var fold = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss", "Ä", "a", "Ö", "o", "Ü", "u")
-
-// nameKey is the key byName compares.
-func nameKey(s string) string { return fold.Replace(strings.ToLower(s)) }
+// nameKey is the key byName compares: the window sorts by the same
+// (handbook.CompareNames), so a list reads alike on screen and on paper.
+func nameKey(s string) string { return handbook.FoldPlain(s) }
 
 func byName(a, b string) int { return strings.Compare(nameKey(a), nameKey(b)) }
 

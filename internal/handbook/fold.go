@@ -99,3 +99,8 @@ var asciiLower = func() (t [utf8.RuneSelf]string) {
 	}
 	return t
 }()
+
+// CompareNames orders names as a reader expects, the same in the window
+// and in the printed binder: case and accents ignored, so "Überflutung"
+// stands beside "Ubuntu", not after "Zahlung".
+func CompareNames(a, b string) int { return strings.Compare(FoldPlain(a), FoldPlain(b)) }

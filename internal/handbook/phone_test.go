@@ -2,6 +2,7 @@ package handbook
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -119,5 +120,16 @@ func TestCheckPhones(t *testing.T) {
 	edited.PhoneOffice = "Zentrale"
 	if got := problems(CheckPhones(edited, &old)); len(got) != 1 || got["phone_office"] != PhoneBadCharacters {
 		t.Errorf("changed office number: problems %v", got)
+	}
+}
+
+// TestCompareNames: names sort as a reader expects, alike on screen and
+// on paper: case and umlauts do not push a name to the end.
+func TestCompareNames(t *testing.T) {
+	names := []string{"Zahlung", "Überflutung", "ubuntu-Ausfall", "Öffentlicher Speicher", "Ausfall", "ärger"}
+	slices.SortStableFunc(names, CompareNames)
+	want := []string{"ärger", "Ausfall", "Öffentlicher Speicher", "Überflutung", "ubuntu-Ausfall", "Zahlung"}
+	if !slices.Equal(names, want) {
+		t.Errorf("sorted %q, want %q", names, want)
 	}
 }

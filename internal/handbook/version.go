@@ -36,6 +36,16 @@ func (hb Handbook) LastChange() time.Time {
 	return last
 }
 
+// LastContentChange is LastChange over the records Version hashes: the
+// handbook's content, not its runs (incidents, their logs) nor the
+// bookkeeping of its documents and printouts. A printed binder is out of
+// date only when this moved after it was printed.
+func (hb Handbook) LastContentChange() time.Time {
+	hb.Incidents, hb.LogEntries = nil, nil
+	hb.Releases, hb.Reviews, hb.Copies, hb.Printouts, hb.Exchanges = nil, nil, nil, nil, nil
+	return hb.LastChange()
+}
+
 // each calls f for every record of the handbook.
 func (hb *Handbook) each(f func(*Record)) {
 	hb.EachItem(func(it Item) { f(it.Meta()) })
