@@ -3,8 +3,8 @@ package app
 import (
 	"cmp"
 	"context"
-	"slices"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
