@@ -158,7 +158,7 @@ func columns(n int, cards ...fyne.CanvasObject) fyne.CanvasObject {
 	for i, c := range cards {
 		boxes[i%n].Add(c)
 	}
-	return container.NewGridWithColumns(n, cols...)
+	return newSideBySide(cols...)
 }
 
 // emergencyLimit is how many playbooks the dashboard offers to start.
@@ -212,7 +212,7 @@ func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject
 	}
 	return widget.NewCard("", "", container.NewVBox(
 		heading(lang.L("Emergency")),
-		container.NewGridWithColumns(2, titled(lang.L("Start incident"), start), titled(lang.L("Call first"), call)),
+		newSideBySide(titled(lang.L("Start incident"), start), titled(lang.L("Call first"), call)),
 	))
 }
 

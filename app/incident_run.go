@@ -45,7 +45,7 @@ type runView struct {
 	news     *widget.Label
 	running  *widget.Label
 	clocks   *fyne.Container
-	clockRow *container.Scroll
+	clockRow *fyne.Container
 	steps    *fyne.Container
 	entries  *fyne.Container
 	noteKind *widget.Select
@@ -95,14 +95,14 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	r.news = widget.NewLabel("")
 	r.news.Wrapping = fyne.TextWrapWord
 	r.running = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	r.clocks = container.NewHBox()
-	r.clockRow = container.NewHScroll(r.clocks)
+	r.clocks = container.New(&wrapGrid{cell: clockWidth})
+	r.clockRow = r.clocks
 	r.steps = container.NewVBox()
 	r.entries = container.NewVBox()
 
-	// Two rows of three: the pane beside the incident list is narrow on a
-	// 1366-pixel screen.
-	buttons := container.NewGridWithColumns(3)
+	// As many in a row as fit: the pane beside the incident list is
+	// narrow on a 1366-pixel screen and narrower at 1024.
+	buttons := container.New(&wrapGrid{})
 	if r.inc.Open() {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Escalation …"), theme.UploadIcon(), r.escalateDialog))
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Message …"), theme.MailComposeIcon(), r.templateDialog))
@@ -138,8 +138,13 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	split.Offset = 0.5
 
 	r.render()
-	top := container.NewVBox(head, r.clockRow, widget.NewSeparator())
-	return container.NewPadded(container.NewBorder(top, nil, nil, nil, split)), nil
+	// The head and the report cards scroll on their own above the
+	// checklist and the log, and the divider moves: on a 640-pixel-high
+	// screen with five reports owed, the checklist stays in reach.
+	top := container.NewVScroll(container.NewVBox(head, r.clockRow))
+	whole := container.NewVSplit(top, split)
+	whole.Offset = 0.5
+	return container.NewPadded(whole), nil
 }
 
 // render fills every part from the loaded state.
@@ -297,9 +302,9 @@ func clockName(key string) string {
 	return key
 }
 
-// clockWidth is the width of a report's card; the row of cards scrolls
-// sideways when they do not fit, the most urgent first.
-const clockWidth = 270
+// clockWidth is the least width of a report's card; the cards wrap to
+// further rows when they do not fit side by side, the most urgent first.
+const clockWidth = 250
 
 func (r *runView) renderClocks(now time.Time) {
 	deadlines := handbook.Deadlines(r.inc, r.log, time.Local)
@@ -319,30 +324,10 @@ func (r *runView) renderClocks(now time.Time) {
 		return a.Due.Compare(b.Due)
 	})
 	for _, d := range deadlines {
-		r.clocks.Objects = append(r.clocks.Objects, container.New(fixedWidth(clockWidth), r.clockCard(d, now)))
+		r.clocks.Objects = append(r.clocks.Objects, r.clockCard(d, now))
 	}
 	r.clockRow.Show()
 	r.clocks.Refresh()
-	r.clockRow.Refresh()
-}
-
-// fixedWidth lays out its objects on top of each other, as wide as it
-// says and as high as the highest needs.
-type fixedWidth float32
-
-func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(float32(w), h)
-}
-
-func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
 }
 
 // clockCard shows one regulatory deadline: due, time left, and the button

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
+)
+
+// TestIncidentFitsTheLaptop: a running incident with five reports owed
+// (GDPR and NIS2) fits a 1366×768 window and a 1024×640 one: the window
+// does not grow, marking a report sent does not grow it, and every
+// deadline card lies inside the window, wrapped into rows.
+func TestIncidentFitsTheLaptop(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 1366, Height: 768}, {Width: 1024, Height: 640}} {
+		u := newTestUI(t)
+		u.win.Resize(size)
+		inc, err := u.ops.StartIncident(u.ctx, ops.StartIncident{Title: "Ransomware", AwareAt: testNow.Add(-time.Hour),
+			Regimes: []string{handbook.RegimeGDPR, handbook.RegimeNIS2}, By: testAuthor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.openIncident(inc.ID)
+		u.tasks.Wait()
+		check := func(when string) {
+			t.Helper()
+			if got := u.win.Canvas().Size(); got.Width > size.Width || got.Height > size.Height {
+				t.Fatalf("%v %s: window grew to %v", size, when, got)
+			}
+			if min := u.win.Content().MinSize(); min.Width > size.Width {
+				t.Errorf("%v %s: content needs %v px of width", size, when, min.Width)
+			}
+			var cards int
+			walk(u.body, func(o fyne.CanvasObject) {
+				if c, ok := o.(*fyne.Container); ok {
+					if _, grid := c.Layout.(*wrapGrid); grid {
+						cards = len(c.Objects)
+						for _, card := range c.Objects {
+							if right := card.Position().X + card.Size().Width; right > c.Size().Width+1 {
+								t.Errorf("%v %s: a deadline card ends at %v of %v", size, when, right, c.Size().Width)
+							}
+						}
+					}
+				}
+			})
+			if cards < 4 {
+				t.Fatalf("%v %s: %d deadline cards, want at least 4", size, when, cards)
+			}
+		}
+		check("at start")
+		reason := "Nach Rücksprache mit der Rechtsabteilung und dem externen Datenschutzbeauftragten kein erheblicher Sicherheitsvorfall im Sinne des §32 BSIG, da keine Dienste betroffen waren"
+		if err := u.ops.WaiveReport(u.ctx, ops.WaiveReport{IncidentID: inc.ID, Clock: handbook.ClockNIS2Early, Reason: reason, By: testAuthor}); err != nil {
+			t.Fatal(err)
+		}
+		u.tasks.Wait()
+		check("after a report was declared not needed")
+	}
+}
