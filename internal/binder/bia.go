@@ -62,7 +62,7 @@ var biaDE = biaTexts{
 
 var biaEN = biaTexts{
 	continuity: "Business continuity plans", sites: "Sites and emergency kits", suppliers: "Suppliers", bia: "Business impact analysis",
-	process: "Process", mtpd: "MTPD", required: "Required RTO", achieved: "Achieved RTO", weakest: "Weakest link",
+	process: "Process", mtpd: "MTPD", required: "Required RTO", achieved: "RTO achieved", weakest: "Weakest link",
 	assessed: "Assessed", by: "by", notAssessed: "not assessed", more: "more than %s", via: "via %s",
 	criteria: "Criticality from the MTPD (maximum tolerable period of disruption): up to 4 h critical, up to 1 day high, up to 1 week medium, above low. Required RTO: MTPD × %s, rounded down to a time point. Achieved RTO: the longest recovery time of the services and suppliers the process depends on (also through other services and processes).",
 	settings: "Basis of assessment", categories: "Impact categories", timePoints: "Time points",
@@ -166,7 +166,7 @@ func (d *doc) biaOverview() {
 	}
 	d.table(table{header: []cell{txt(bt.process, style{}), txt(t.criticality, style{}), txt(bt.mtpd, style{}),
 		txt(bt.required, style{}), txt(t.rpo, style{}), txt(bt.achieved, style{}), txt(bt.weakest, style{}), txt(bt.assessed, style{})},
-		rows: rows, widths: []float64{20, 10, 10, 10, 8, 10, 18, 14}}, d.left, d.contentWidth())
+		rows: rows, widths: []float64{22, 12, 9, 11, 8, 10, 17, 11}}, d.left, d.contentWidth())
 
 	d.subheading(bt.findings)
 	findings := a.Findings(d.p.printed)
@@ -437,9 +437,15 @@ func (d *doc) suppliersSection() {
 	of := d.p.bia.ProcessesOf()
 	var rows [][]cell
 	for _, s := range d.p.hb.Suppliers {
-		name := append(txt(s.Name, style{bold: true}), run{text: "\n" + s.Provides, st: style{size: sizeSmall, color: colorGray}})
-		numbers := cell{{text: bt.contract, st: style{size: sizeSmall, color: colorGray}}, {text: "\n" + cmp.Or(s.ContractNumber, "–")},
-			{text: "\n" + bt.customer, st: style{size: sizeSmall, color: colorGray}}, {text: "\n" + cmp.Or(s.CustomerNumber, "–")}}
+		// The numbers sit under the name, each on a line of its own, so
+		// that no column is too narrow for a contract number.
+		gray := style{size: sizeSmall, color: colorGray}
+		name := append(txt(s.Name, style{bold: true}),
+			run{text: "\n" + bt.contract + " ", st: gray}, run{text: cmp.Or(s.ContractNumber, "–")},
+			run{text: "\n" + bt.customer + " ", st: gray}, run{text: cmp.Or(s.CustomerNumber, "–")})
+		if s.Provides != "" {
+			name = append(name, run{text: "\n" + s.Provides, st: gray})
+		}
 		var hotline cell
 		for i, id := range s.Hotline {
 			c, ok := d.p.contact[id]
@@ -487,11 +493,11 @@ func (d *doc) suppliersSection() {
 				add(v.Process.Name, false)
 			}
 		}
-		rows = append(rows, []cell{name, numbers, hotline, sla, deps})
+		rows = append(rows, []cell{name, hotline, sla, deps})
 	}
-	d.table(table{header: []cell{txt(bt.supplier, style{}), txt(bt.contract+" / "+bt.customer, style{}), txt(bt.hotline, style{}),
+	d.table(table{header: []cell{txt(bt.supplier+" · "+bt.contract+" / "+bt.customer, style{}), txt(bt.hotline, style{}),
 		txt(bt.sla, style{}), txt(bt.dependents, style{})},
-		rows: rows, widths: []float64{20, 20, 24, 17, 19}}, d.left, d.contentWidth())
+		rows: rows, widths: []float64{32, 29, 18, 21}}, d.left, d.contentWidth())
 	d.subheading(bt.exitNotes)
 	for _, s := range d.p.hb.Suppliers {
 		alt := ""
