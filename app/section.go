@@ -366,7 +366,9 @@ func (s *section[T, P]) remove(rec T) {
 				box.Add(widget.NewLabel(lang.L("… and {{.N}} more", map[string]any{"N": len(refs) - dashboardLimit})))
 				break
 			}
-			box.Add(s.u.link(f.Name+" ("+fieldLabel(f.Args[1])+")", f.Entity, f.ID))
+			link := widget.NewHyperlink(f.Name+" ("+fieldLabel(f.Args[1])+")", nil)
+			link.OnTapped = func() { s.u.open(f.Entity, f.ID) }
+			box.Add(link)
 		}
 	}
 	box.Add(undo)
