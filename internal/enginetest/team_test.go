@@ -134,6 +134,9 @@ func converge(t *testing.T, p *pair, laptops ...*laptop) {
 		for _, l := range laptops {
 			l.sync(t)
 		}
+		// What those rounds wrote (device files, and the temporaries
+		// they were written through) reaches the other side too.
+		p.settle(t)
 	}()
 	for pass := 0; pass < 3; pass++ {
 		for _, l := range laptops {
