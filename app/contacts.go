@@ -107,6 +107,9 @@ func contactsView(u *ui) view {
 		case colOffice:
 			return c.PhoneOffice
 		case colVerified:
+			if strings.TrimSpace(c.Correction) != "" {
+				return "⚠ " + lang.L("to correct")
+			}
 			if c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
 				return "⚠ " + lang.L("stale")
 			}
@@ -141,7 +144,7 @@ func contactsView(u *ui) view {
 				c := s.items[s.shown[id.Row]]
 				l.SetText(cell(c, id.Col))
 				l.Importance = widget.MediumImportance
-				if id.Col == colVerified && c.Stale(u.now(), handbook.DefaultStaleAfterDays) {
+				if id.Col == colVerified && (c.Stale(u.now(), handbook.DefaultStaleAfterDays) || strings.TrimSpace(c.Correction) != "") {
 					l.Importance = widget.WarningImportance
 				}
 				l.Refresh()
@@ -222,6 +225,12 @@ func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject
 		warn.Wrapping = fyne.TextWrapWord
 		box.Add(warn)
 	}
+	if corr := strings.TrimSpace(c.Correction); corr != "" {
+		warn := widget.NewLabel("⚠ " + lang.L("To correct: {{.What}}", map[string]any{"What": corr}))
+		warn.Importance = widget.DangerImportance
+		warn.Wrapping = fyne.TextWrapWord
+		box.Add(warn)
+	}
 	kind := ""
 	if c.External {
 		kind = strings.Join(nonEmpty(lang.L("external"), c.Kind), " · ")
@@ -275,4 +284,7 @@ func contactForm(f *form, c *handbook.Contact) {
 	f.check("external", lang.L("External (provider, authority, insurer)"), &c.External)
 	f.text("kind", lang.L("Kind"), &c.Kind)
 	f.multiline("notes", lang.L("Notes"), &c.Notes)
+	if c.Correction != "" {
+		f.multiline("correction", lang.L("To correct (empty it once corrected)"), &c.Correction)
+	}
 }

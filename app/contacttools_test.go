@@ -85,22 +85,24 @@ func TestVerifyContacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stale := handbook.StaleContacts(all, testNow, handbook.DefaultStaleAfterDays)
-	if len(stale) < 2 {
-		t.Fatalf("demo has %d stale contacts, need 2", len(stale))
+	// The demo's alarm test found a wrong number: that contact comes
+	// first, then the stale ones, oldest first.
+	stale := handbook.ToVerify(all, testNow, handbook.DefaultStaleAfterDays)
+	if len(stale) < 2 || stale[0].Correction == "" {
+		t.Fatalf("demo has %d contacts to verify, need 2, the first to correct", len(stale))
 	}
 	test.Tap(findButton(t, u.body, "Kontakte prüfen"))
 	total := len(stale)
-	if !hasText(u.body, "1 von "+strconv.Itoa(total)) || !hasText(u.body, stale[0].Name) {
-		t.Fatalf("verify mode does not show the oldest contact first: %q", texts(u.body))
+	if !hasText(u.body, "1 von "+strconv.Itoa(total)) || !hasText(u.body, stale[0].Name) || !hasText(u.body, "⚠ Zu korrigieren: "+stale[0].Correction) {
+		t.Fatalf("verify mode does not show the contact to correct first: %q", texts(u.body))
 	}
 	test.Tap(findButton(t, u.body, "Bestätigt"))
 	got, err := store.Get[handbook.Contact](u.ctx, u.st, stale[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !got.LastVerifiedAt.Equal(testNow) {
-		t.Fatalf("verified at %v, want %v", got.LastVerifiedAt, testNow)
+	if !got.LastVerifiedAt.Equal(testNow) || got.Correction != "" {
+		t.Fatalf("verified at %v, want %v, correction %q left", got.LastVerifiedAt, testNow, got.Correction)
 	}
 	if !hasText(u.body, "2 von "+strconv.Itoa(total)) || !hasText(u.body, stale[1].Name) {
 		t.Fatalf("not on the second contact: %q", texts(u.body))

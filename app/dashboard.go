@@ -35,6 +35,12 @@ type dashboardData struct {
 	actions  []handbook.Action
 	findings []handbook.Finding // restore order
 	bia      []handbook.Finding // business impact analysis
+	// drills are the running drills, exerciseReviews the reviews an
+	// exercise's findings suggest, exerciseFindings what the check finds
+	// about the exercise programme.
+	drills           []handbook.Incident
+	exerciseReviews  []handbook.ReviewTarget
+	exerciseFindings []handbook.Finding
 }
 
 // loadDashboard reads and computes what the dashboard shows.
@@ -56,6 +62,9 @@ func loadDashboard(ctx context.Context, u *ui) (dashboardData, error) {
 	analysis := d.hb.Analyse()
 	_, d.findings = handbook.RestoreOrderNeed(d.hb.Services, analysis.Need())
 	d.bia = analysis.Findings(d.now)
+	d.drills = handbook.RunningDrills(d.hb.Incidents)
+	d.exerciseReviews = handbook.ExerciseReviews(d.hb)
+	d.exerciseFindings = handbook.ExerciseFindings(d.hb, d.now)
 	return d, nil
 }
 
@@ -132,6 +141,7 @@ func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
 		cardOf(lang.L("Business continuity"), len(d.bia), bia, lang.L("Recovery meets what the business needs.")),
 		syncCard(u),
 		printCard(u, d),
+		exerciseProgrammeCard(u, d.exerciseFindings),
 	)
 	// Running incidents first, then the way into a new one, then the
 	// reports they owe; upkeep comes last.
@@ -142,6 +152,7 @@ func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
 	}
 	top = append(top, emergencyCard(u, live, now))
 	top = append(top, inc...)
+	top = append(top, exerciseCards(u, d)...)
 	upkeep := heading(lang.L("Upkeep"))
 	return container.NewVScroll(container.NewPadded(container.NewVBox(append(top, upkeep, grid)...)))
 }

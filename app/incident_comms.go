@@ -161,7 +161,7 @@ func (r *runView) templateDialog() {
 		if i < 0 {
 			return
 		}
-		m := handbook.Message{Handbook: r.hb, Incident: r.inc, At: r.u.now(), Loc: time.Local, Author: r.u.author(), Initials: r.u.initials()}
+		m := handbook.Message{Handbook: r.hb, Incident: r.inc, At: r.u.now(), Loc: time.Local, Author: r.u.author(), Initials: r.u.initials(), Stamp: drillStamp()}
 		s, b := m.Fill(tpls[i])
 		subject.SetText(s)
 		body.SetText(b)

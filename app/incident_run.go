@@ -53,6 +53,9 @@ type runView struct {
 	// dues are the due labels of the checklist, updated by the ticker.
 	dues []dueLabel
 	quit chan struct{}
+	// drill holds what a drill adds: the banner, the injects, the
+	// exercise's buttons; nil for a real incident.
+	drill *drillParts
 }
 
 type dueLabel struct {
@@ -109,8 +112,15 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Impact, next update …"), theme.DocumentCreateIcon(), r.factsDialog))
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Reporting duty …"), theme.ContentAddIcon(), r.regimeDialog))
 	}
+	if r.inc.Drill() {
+		r.drill = newDrillParts(r)
+		r.drill.buttons(buttons)
+	}
 	buttons.Add(widget.NewButtonWithIcon(lang.L("Print report"), theme.DocumentPrintIcon(), func() { r.u.printIncidentReport(r.id) }))
-	if r.inc.Open() {
+	switch {
+	case r.inc.Open() && r.drill != nil:
+		buttons.Add(r.drill.closeButton())
+	case r.inc.Open():
 		closeBtn := widget.NewButtonWithIcon(lang.L("Close incident …"), theme.ConfirmIcon(), func() { r.u.closeIncidentDialog(r) })
 		closeBtn.Importance = widget.WarningImportance
 		buttons.Add(closeBtn)
@@ -132,7 +142,11 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 		logTop.Add(r.note)
 		logTop.Add(container.NewBorder(nil, nil, nil, addBtn, r.noteKind))
 	}
-	logPane := container.NewBorder(logTop, nil, nil, nil, container.NewVScroll(r.entries))
+	var logPane fyne.CanvasObject = container.NewBorder(logTop, nil, nil, nil, container.NewVScroll(r.entries))
+	if r.drill != nil {
+		logPane = r.drill.pane(logPane)
+		head.Objects = append([]fyne.CanvasObject{r.drill.banner()}, head.Objects...)
+	}
 	checkPane := container.NewBorder(heading(lang.L("Checklist")), nil, nil, nil, container.NewVScroll(r.steps))
 	split := container.NewHSplit(checkPane, logPane)
 	split.Offset = 0.5
@@ -170,6 +184,9 @@ func (r *runView) render() {
 	r.renderClocks(now)
 	r.renderSteps(now)
 	r.renderLog()
+	if r.drill != nil {
+		r.drill.render(now)
+	}
 	r.tick(now)
 }
 
@@ -211,6 +228,9 @@ func (r *runView) tick(now time.Time) {
 		d.label.Refresh()
 	}
 	r.renderClocks(now)
+	if r.drill != nil {
+		r.drill.tick(now)
+	}
 }
 
 // start runs the ticker until the view leaves the screen. It runs for a
@@ -334,7 +354,11 @@ func (r *runView) renderClocks(now time.Time) {
 // that records the report as sent. It turns red when less than
 // clockWarning is left or the deadline passed.
 func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObject {
-	name := widget.NewLabelWithStyle(clockShort(d.Clock), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	short := clockShort(d.Clock)
+	if d.Practice {
+		short = lang.L("EXERCISE") + " · " + short
+	}
+	name := widget.NewLabelWithStyle(short, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
 	dueText := lang.L("due {{.Time}}", map[string]any{"Time": stamp(d.Due)})
 	hint := ""
@@ -532,6 +556,7 @@ func logKindLabel(kind string) string {
 		handbook.LogStart: "Start", handbook.LogClose: "Closed", handbook.LogRegime: "Reporting duty added",
 		handbook.LogClassified: "Classified as major", handbook.LogWaived: "Report not needed",
 		handbook.LogReportsOpen: "Closed with report open", handbook.LogImpact: "Impact", handbook.LogNextUpdate: "Next update",
+		handbook.LogInject: "Inject", handbook.LogRecovery: "Recovery measured", handbook.LogCallAttempt: "Call (alarm test)",
 	}[kind])
 }
 
@@ -579,6 +604,9 @@ func (r *runView) renderLog() {
 			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head.Truncation = fyne.TextTruncateEllipsis
 		text := entryText(e)
+		if t, ok := drillEntryText(r.hb, e); ok {
+			text = t
+		}
 		if orig, ok := byID[e.Corrects]; ok && e.Kind == handbook.LogCorrection {
 			text = lang.L("Corrects the entry of {{.Time}}:", map[string]any{"Time": orig.At.Local().Format(layoutSeconds)}) + " " + text
 		}
@@ -643,6 +671,18 @@ func entryText(e handbook.LogEntry) string {
 		return text
 	}
 	return e.Text
+}
+
+// drillEntryText is what a drill's own entries say; ok is false for the
+// others.
+func drillEntryText(hb handbook.Handbook, e handbook.LogEntry) (string, bool) {
+	switch {
+	case e.Kind == handbook.LogRecovery && e.Recovery != nil:
+		return recoveryText(hb, e), true
+	case e.Kind == handbook.LogCallAttempt && e.Call != nil:
+		return callText(hb, e), true
+	}
+	return "", false
 }
 
 // correctDialog asks for the correct text of an entry and logs it as a new

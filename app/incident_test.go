@@ -87,7 +87,8 @@ func incidentLog(t *testing.T, u *ui, id string) []handbook.LogEntry {
 
 func onlyIncident(t *testing.T, u *ui) handbook.Incident {
 	t.Helper()
-	incs, err := store.List[handbook.Incident](u.ctx, u.st)
+	all, err := store.List[handbook.Incident](u.ctx, u.st)
+	incs := handbook.RealIncidents(all) // the demo holds an alarm test's drill
 	if err != nil || len(incs) != 1 {
 		t.Fatalf("%d incidents stored, want 1 (%v)", len(incs), err)
 	}
@@ -145,7 +146,8 @@ func TestStartIncidentRefused(t *testing.T) {
 			if d == nil || !hasText(d, tt.want) {
 				t.Fatalf("no problem %q shown", tt.want)
 			}
-			if incs, _ := store.List[handbook.Incident](u.ctx, u.st); len(incs) != 0 {
+			all, err := store.List[handbook.Incident](u.ctx, u.st)
+			if incs := handbook.RealIncidents(all); err != nil || len(incs) != 0 {
 				t.Fatalf("%d incidents stored despite the problem", len(incs))
 			}
 		})

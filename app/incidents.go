@@ -34,16 +34,10 @@ func stamp(t time.Time) string {
 	return t.Local().Format(lang.L("2006-01-02 15:04"))
 }
 
-// openIncidents lists the running incidents, newest first.
+// openIncidents lists the running incidents, newest first; drills are
+// exercises and never count here.
 func openIncidents(incs []handbook.Incident) []handbook.Incident {
-	var out []handbook.Incident
-	for _, i := range incs {
-		if i.Open() && !i.Deleted {
-			out = append(out, i)
-		}
-	}
-	slices.SortFunc(out, func(a, b handbook.Incident) int { return b.StartedAt.Compare(a.StartedAt) })
-	return out
+	return handbook.RunningIncidents(incs)
 }
 
 // newIncidentBadge is the toolbar button that counts running incidents and
@@ -68,6 +62,7 @@ func (u *ui) refreshBadge() {
 		return
 	}
 	running := openIncidents(incs)
+	u.refreshDrillBadge(incs)
 	switch len(running) {
 	case 0:
 		u.badge.Hide()
@@ -197,16 +192,22 @@ func incidentsView(u *ui) view {
 			}
 			id = entry.IncidentID
 		}
+		if inc, err := store.Get[handbook.Incident](u.ctx, u.st, id); err == nil && inc.Drill() {
+			u.openDrill(inc)
+			return
+		}
 		s.show(id)
 	}}
 }
 
 // reload reads the incidents: running ones first, newest first.
 func (s *incidentsScreen) reload() {
-	incs, err := store.List[handbook.Incident](s.u.ctx, s.u.st)
+	all, err := store.List[handbook.Incident](s.u.ctx, s.u.st)
 	if err != nil {
 		s.u.loadFailed(err)
 	}
+	// Drills are shown with their exercises, never among the incidents.
+	incs := handbook.RealIncidents(all)
 	slices.SortFunc(incs, func(a, b handbook.Incident) int {
 		if a.Open() != b.Open() {
 			return boolRank(b.Open()) - boolRank(a.Open())

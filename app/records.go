@@ -58,50 +58,6 @@ func risksView(u *ui) view {
 	return s.view()
 }
 
-func exercisesView(u *ui) view {
-	playbooks, playbookOpts := labels(u, handbook.EntityPlaybook)
-	var kinds []option
-	for _, k := range handbook.ExerciseKinds {
-		kinds = append(kinds, option{string(k), exerciseKindLabel(k)})
-	}
-	s := &section[handbook.Exercise, *handbook.Exercise]{
-		u:     u,
-		noun:  "exercise",
-		blank: func() handbook.Exercise { return handbook.Exercise{Date: u.now(), Kind: handbook.ExerciseTabletop} },
-		sub: func(e handbook.Exercise) string {
-			return strings.Join(nonEmpty(day(e.Date), exerciseKindLabel(e.Kind)), " · ")
-		},
-		detail: func(e handbook.Exercise) fyne.CanvasObject {
-			box := container.NewVBox(props(
-				[2]string{lang.L("Date"), day(e.Date)},
-				[2]string{lang.L("Kind"), exerciseKindLabel(e.Kind)},
-				[2]string{lang.L("Playbook"), playbooks.list(nonEmpty(e.PlaybookID))},
-				[2]string{lang.L("Participants"), e.Participants},
-			))
-			for _, part := range []struct{ title, md string }{
-				{lang.L("Scenario"), e.Scenario}, {lang.L("Result"), e.Result}, {lang.L("Findings"), e.Findings},
-			} {
-				if part.md != "" {
-					box.Add(heading(part.title))
-					box.Add(renderMarkdown(part.md))
-				}
-			}
-			return box
-		},
-		edit: func(f *form, e *handbook.Exercise) {
-			f.text("title", lang.L("Title"), &e.Title)
-			f.date("date", lang.L("Date"), &e.Date)
-			f.choice("kind", lang.L("Kind"), (*string)(&e.Kind), kinds)
-			f.choice("playbook_id", lang.L("Playbook"), &e.PlaybookID, playbookOpts)
-			f.multiline("participants", lang.L("Participants"), &e.Participants)
-			f.multiline("scenario", lang.L("Scenario"), &e.Scenario)
-			f.multiline("result", lang.L("Result"), &e.Result)
-			f.multiline("findings", lang.L("Findings"), &e.Findings)
-		},
-	}
-	return s.view()
-}
-
 func actionsView(u *ui) view {
 	contacts, contactOpts := labels(u, handbook.EntityContact)
 	var states []option

@@ -103,16 +103,6 @@ func audienceLabel(a handbook.Audience) string {
 	}[a])
 }
 
-func exerciseKindLabel(k handbook.ExerciseKind) string {
-	if k == "" {
-		return ""
-	}
-	return lang.L(map[handbook.ExerciseKind]string{
-		handbook.ExerciseTabletop: "Tabletop", handbook.ExerciseDryRun: "Dry run",
-		handbook.ExerciseAlarmTest: "Alarm test", handbook.ExerciseSimulation: "Full simulation",
-	}[k])
-}
-
 func actionStatusLabel(s handbook.ActionStatus) string {
 	if s == "" {
 		return ""

@@ -42,9 +42,11 @@ type ui struct {
 	found *searchState
 	// editor is the open edit form; nil when nothing is being edited.
 	editor *form
-	// badge counts the running incidents in the toolbar.
-	badge  *widget.Button
-	syncer syncer
+	// badge counts the running incidents in the toolbar, drillBadge the
+	// running drills.
+	badge      *widget.Button
+	drillBadge *widget.Button
+	syncer     syncer
 	// do runs a function on the UI thread: fyne.Do, or a test's queue.
 	do func(func())
 	// tasks counts the operations running off the UI thread.
@@ -169,9 +171,10 @@ func (u *ui) showMain() {
 		}
 	}
 	printBtn := widget.NewButtonWithIcon(lang.L("Print binder"), theme.DocumentPrintIcon(), u.printBinder)
-	tools := container.NewHBox(newIncidentBadge(u), u.syncBar(), printBtn)
+	drills := newDrillBadge(u)
+	tools := container.NewHBox(drills, newIncidentBadge(u), u.syncBar(), printBtn)
 	if u.st.ReadOnly() {
-		tools = container.NewHBox(newIncidentBadge(u), printBtn) // nothing to sync into
+		tools = container.NewHBox(drills, newIncidentBadge(u), printBtn) // nothing to sync into
 	}
 	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), tools, u.search)
 

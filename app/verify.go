@@ -28,7 +28,7 @@ func (u *ui) verifyContacts() {
 		u.loadFailed(err)
 		return
 	}
-	v := &verifier{u: u, contacts: handbook.StaleContacts(all, u.now(), handbook.DefaultStaleAfterDays), roles: loadContactRoles(u, all)}
+	v := &verifier{u: u, contacts: handbook.ToVerify(all, u.now(), handbook.DefaultStaleAfterDays), roles: loadContactRoles(u, all)}
 	for i, s := range u.screens {
 		if s.id == "contacts" && u.current != i {
 			u.show(i)
@@ -74,7 +74,7 @@ func (v *verifier) showCurrent() {
 	})
 	top := container.NewVBox(v.bar(), container.NewHBox(progress, name), hint, container.NewHBox(confirm, edit, skip), widget.NewSeparator())
 	detail := contactDetail(v.u, c, v.roles)
-	if box, ok := detail.(*fyne.Container); ok && len(box.Objects) > 1 {
+	if box, ok := detail.(*fyne.Container); ok && len(box.Objects) > 1 && c.Stale(v.u.now(), handbook.DefaultStaleAfterDays) {
 		// the detail starts with the staleness warning, which names the
 		// detail view's button; the hint above says what to do here
 		box.Objects = box.Objects[1:]

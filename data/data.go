@@ -37,6 +37,8 @@ type document struct {
 	CommTemplates []templateEntry            `json:"comm_templates"`
 	Services      []serviceEntry             `json:"services"`
 	Risks         []handbook.RiskScenario    `json:"risks"`
+	Incidents     []handbook.Incident        `json:"incidents"`
+	LogEntries    []handbook.LogEntry        `json:"log_entries"`
 	Exercises     []handbook.Exercise        `json:"exercises"`
 	Actions       []handbook.Action          `json:"actions"`
 	// Document control: the history of a few documents, their releases,
@@ -106,7 +108,9 @@ const HandbookID = "019a0000-0000-7000-8000-000000000d30"
 
 // Demo returns the demo handbook of the fictional Nordlicht Commerce GmbH.
 // Every record has a fixed ID and fixed timestamps, so two calls, or two
-// laptops, yield identical records. It has no incidents and no log entries.
+// laptops, yield identical records. It has no real incidents: its one
+// incident is the drill of an alarm test, with that test's calls as log
+// entries.
 func Demo() (handbook.Handbook, error) {
 	doc, hb, err := read()
 	if err != nil {
@@ -139,8 +143,8 @@ func read() (document, handbook.Handbook, error) {
 		Roles:      doc.Roles,
 		Escalation: doc.Escalation,
 		Risks:      doc.Risks,
-		Incidents:  []handbook.Incident{},
-		LogEntries: []handbook.LogEntry{},
+		Incidents:  doc.Incidents,
+		LogEntries: doc.LogEntries,
 		Exercises:  doc.Exercises,
 		Actions:    doc.Actions,
 		Sites:      doc.Sites,

@@ -73,10 +73,10 @@ func TestDemoCounts(t *testing.T) {
 		{"templates", len(hb.CommTemplates), 6, 1000},
 		{"services", len(hb.Services), 10, 1000},
 		{"risks", len(hb.Risks), 5, 1000},
-		{"exercises", len(hb.Exercises), 1, 1},
-		{"actions", len(hb.Actions), 3, 5},
-		{"incidents", len(hb.Incidents), 0, 0},
-		{"log entries", len(hb.LogEntries), 0, 0},
+		{"exercises", len(hb.Exercises), 4, 4},
+		{"actions", len(hb.Actions), 3, 6},
+		{"incidents (the alarm test's drill)", len(hb.Incidents), 1, 1},
+		{"log entries (its calls)", len(hb.LogEntries), 10, 40},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -253,7 +253,18 @@ func TestDemoReferences(t *testing.T) {
 		}
 	}
 	for _, e := range hb.Exercises {
-		refs = append(refs, ref{"exercise " + e.Title + " playbook", handbook.EntityPlaybook, e.PlaybookID})
+		for _, id := range e.Playbooks {
+			refs = append(refs, ref{"exercise " + e.Title + " playbook", handbook.EntityPlaybook, id})
+		}
+		for _, id := range e.Services {
+			refs = append(refs, ref{"exercise " + e.Title + " service", handbook.EntityService, id})
+		}
+		for _, id := range e.Roles {
+			refs = append(refs, ref{"exercise " + e.Title + " role", handbook.EntityRole, id})
+		}
+		for _, id := range append(append(slices.Clone(e.Contacts), e.Observers...), nonEmpty(e.Facilitator)...) {
+			refs = append(refs, ref{"exercise " + e.Title + " person", handbook.EntityContact, id})
+		}
 	}
 	for _, a := range hb.Actions {
 		refs = append(refs, ref{"action " + a.Title + " owner", handbook.EntityContact, a.Owner})
@@ -439,7 +450,7 @@ func TestDemoEmails(t *testing.T) {
 
 func TestDemoContactVerification(t *testing.T) {
 	hb := load(t)
-	cutoff := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	cutoff := today
 	var recent, stale, never int
 	for _, c := range hb.Contacts {
 		switch {
@@ -447,7 +458,7 @@ func TestDemoContactVerification(t *testing.T) {
 			never++
 		case cutoff.Sub(c.LastVerifiedAt) > handbook.DefaultStaleAfterDays*24*time.Hour:
 			stale++
-		case c.LastVerifiedAt.After(cutoff.AddDate(0, -3, 0)) && c.LastVerifiedAt.Before(cutoff):
+		case c.LastVerifiedAt.After(cutoff.AddDate(0, -4, 0)) && c.LastVerifiedAt.Before(cutoff):
 			recent++
 		}
 	}
@@ -456,8 +467,8 @@ func TestDemoContactVerification(t *testing.T) {
 		got, want int
 	}{
 		{"never verified", never, 1},
-		{"stale", stale, 4},
-		{"verified in the last three months", recent, len(hb.Contacts) - 5},
+		{"stale", stale, 3},
+		{"verified in the last four months", recent, len(hb.Contacts) - 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -187,6 +187,9 @@ func (r *report) facts(d *doc) {
 	d.y += 1.5
 	d.rule(d.left, d.right, d.y, 0.8)
 	d.y += 4
+	if inc.Drill() {
+		banner(d, t.exercise.banner)
+	}
 
 	class := cmp.Or(d.p.opt.Classification, d.p.hb.Settings.Classification, t.classification)
 	st := style{bold: true, size: 10, color: colorRed}
@@ -329,8 +332,18 @@ func (r *report) summary(d *doc) {
 }
 
 func (r *report) clocks(d *doc) {
+	title := d.t.report.clocks
+	if r.inc.Drill() {
+		title = d.t.exercise.clocks
+	}
+	r.clocksAt(d, keyClocks, title)
+}
+
+// clocksAt prints the reporting deadlines under a title: real ones, or a
+// drill's practice clocks.
+func (r *report) clocksAt(d *doc, key, title string) {
 	rt := d.t.report
-	startPart(d, keyClocks, rt.clocks)
+	startPart(d, key, title)
 	if len(r.deadlines) == 0 {
 		d.text(rt.noClocks, style{italic: true})
 		return

@@ -55,6 +55,7 @@ type texts struct {
 	obligations                              []obligation
 	finding                                  func(handbook.Finding) string
 	report                                   reportTexts
+	exercise                                 exerciseTexts
 }
 
 // obligation is one reporting duty and what its report must contain.
@@ -207,8 +208,9 @@ var textsDE = texts{
 				"umgesetzte und geplante Abhilfemaßnahmen",
 			}},
 	},
-	finding: catalogFinding("de"),
-	report:  reportDE,
+	finding:  catalogFinding("de"),
+	report:   reportDE,
+	exercise: exerciseDE,
 }
 
 var textsEN = texts{
@@ -342,8 +344,9 @@ var textsEN = texts{
 				"the remediation measures taken and planned",
 			}},
 	},
-	finding: catalogFinding("en"),
-	report:  reportEN,
+	finding:  catalogFinding("en"),
+	report:   reportEN,
+	exercise: exerciseEN,
 }
 
 // catalogFinding words findings in lang as the window and the command line
@@ -413,7 +416,8 @@ var reportDE = reportTexts{
 		handbook.LogStart: "Start", handbook.LogClose: "Abschluss",
 		handbook.LogRegime: "Meldepflicht hinzu", handbook.LogClassified: "Einstufung",
 		handbook.LogWaived: "Meldung nicht erforderlich", handbook.LogReportsOpen: "Abschluss mit offener Meldung",
-		handbook.LogImpact: "Auswirkungen", handbook.LogNextUpdate: "Nächstes Update"},
+		handbook.LogImpact: "Auswirkungen", handbook.LogNextUpdate: "Nächstes Update",
+		handbook.LogInject: "Einspielung", handbook.LogRecovery: "Wiederanlauf gemessen", handbook.LogCallAttempt: "Anruf (Alarmierung)"},
 	checklist: "Checkliste", done: "erledigt", stepOpen: "offen", undone: "zurückgenommen",
 	stepOverdue: "ÜBERFÄLLIG", due: "fällig %s", afterTarget: "nach Frist", noPhase: "Allgemein",
 	checklistCols: [5]string{"Stand", "Schritt", "Rolle", "Wer", "Wann"},
@@ -454,10 +458,134 @@ var reportEN = reportTexts{
 		handbook.LogStart: "Start", handbook.LogClose: "Close",
 		handbook.LogRegime: "Reporting duty added", handbook.LogClassified: "Classification",
 		handbook.LogWaived: "Report not needed", handbook.LogReportsOpen: "Closed with report open",
-		handbook.LogImpact: "Impact", handbook.LogNextUpdate: "Next update"},
+		handbook.LogImpact: "Impact", handbook.LogNextUpdate: "Next update",
+		handbook.LogInject: "Inject", handbook.LogRecovery: "Recovery measured", handbook.LogCallAttempt: "Call (alarm test)"},
 	checklist: "Checklist", done: "done", stepOpen: "open", undone: "taken back",
 	stepOverdue: "OVERDUE", due: "due %s", afterTarget: "after target", noPhase: "General",
 	checklistCols: [5]string{"State", "Step", "Role", "Who", "When"},
 	messages:      "Messages sent",
 	messageCols:   [3]string{"Time", "Who", "Message"},
+}
+
+// exerciseTexts are the fixed words of the exercise report and of what
+// marks a drill.
+type exerciseTexts struct {
+	title, banner, kind, status, planned, held, drill, drillFrom string
+	evaluated, facilitator, observers                            string
+	kinds                                                        map[handbook.ExerciseKind]string
+	statuses                                                     map[handbook.ExerciseStatus]string
+	objectives, noObjectives, met, notMet, notRated, metOf       string
+	objectiveCols                                                [2]string
+	scope, noScope, playbook, process, site                      string
+	scopeCols                                                    [3]string
+	people, person, others, inLog, scenario                      string
+	timeline, noDrill, injectNo, injectPlanned, injectEarly      string
+	injectSpontaneous, expected, noResponse, byPlan, reaction    string
+	notShown, prepared                                           string
+	injectCols                                                   [3]string
+	targets, noTargets, missed, open, targetsSum                 string
+	targetCols                                                   [4]string
+	recovery, noRecovery, recoveryLine                           string
+	rtoMet, rtoMissed, rpoMet, rpoMissed                         string
+	recoveryCols                                                 [7]string
+	alarm, noCalls, reached, notReached, callLine, wrongNumber   string
+	reachedBy                                                    map[string]string
+	alarmCols                                                    [7]string
+	alarmShares, wrong, yes, no                                  string
+	clocks                                                       string
+	evaluation, notEvaluated, result, wentWell, findings         string
+	concerns, noAction, actionGone, reviews                      string
+	findingCols                                                  [5]string
+	actionStates                                                 map[handbook.ActionStatus]string
+	signatures                                                   [2]string
+}
+
+var exerciseDE = exerciseTexts{
+	title: "Übungsbericht", banner: "ÜBUNG – keine echte Meldung, kein echter Vorfall",
+	kind: "Art", status: "Status", planned: "Geplant für", held: "Durchgeführt", drill: "Übungslauf",
+	drillFrom: "ab %s, Dauer %s", evaluated: "Ausgewertet", facilitator: "Übungsleitung", observers: "Beobachtung",
+	kinds: map[handbook.ExerciseKind]string{handbook.ExerciseAlarmTest: "Alarmierungstest", handbook.ExerciseWalkthrough: "Planbesprechung",
+		handbook.ExerciseTabletop: "Planspiel", handbook.ExerciseFunctional: "Funktionstest", handbook.ExerciseFull: "Vollübung"},
+	statuses: map[handbook.ExerciseStatus]string{handbook.ExercisePlanned: "geplant", handbook.ExerciseRunning: "läuft",
+		handbook.ExerciseEvaluated: "ausgewertet"},
+	objectives: "Übungsziele", noObjectives: "Für diese Übung sind keine Ziele festgelegt.",
+	met: "erreicht", notMet: "nicht erreicht", notRated: "nicht bewertet", metOf: "%d von %d Zielen erreicht.",
+	objectiveCols: [2]string{"Ziel", "Ergebnis"},
+	scope:         "Umfang", noScope: "Kein Playbook, Dienst, Prozess oder Standort festgelegt.",
+	playbook: "Playbook", process: "Prozess", site: "Standort",
+	scopeCols: [3]string{"Art", "Was", "Vorgaben"},
+	people:    "Beteiligte", person: "Person", others: "Weitere", inLog: "Im Protokoll", scenario: "Szenario",
+	timeline: "Ablauf mit Einspielungen", noDrill: "Die Übung wurde ohne Übungslauf in Ernstfall durchgeführt; es gibt kein Protokoll.",
+	injectNo: "Einspielung %d", injectPlanned: "geplant bei %s", injectEarly: "vorgezogen (geplant bei %s)",
+	injectSpontaneous: "während der Übung ergänzt", expected: "Erwartet: %s",
+	noResponse: "Keine Reaktion im Protokoll.", byPlan: "nach Plan", reaction: "Reaktion auf Einspielung %d",
+	notShown: "%d vorbereitete Einspielungen wurden nicht mehr eingespielt.",
+	prepared: "Vorbereitete Einspielungen", injectCols: [3]string{"Zeitpunkt", "Von", "Einspielung"},
+	targets: "Zeitvorgaben", noTargets: "Keine Schritte mit Zeitvorgabe.",
+	missed: "verfehlt", open: "offen", targetsSum: "%d eingehalten, %d verfehlt (von %d).",
+	targetCols: [4]string{"Schritt", "Vorgabe", "Erledigt nach", "Ergebnis"},
+	recovery:   "Wiederanlauf gegen RTO und RPO", noRecovery: "Keine Wiederanlaufzeiten erfasst.",
+	recoveryLine: "Wiederanlauf nach %s (RTO %s), Datenverlust %s (RPO %s)",
+	rtoMet:       "RTO erreicht", rtoMissed: "RTO verfehlt", rpoMet: "RPO erreicht", rpoMissed: "RPO verfehlt",
+	recoveryCols: [7]string{"Dienst", "RTO", "Erreicht", "", "RPO", "Verlust", ""},
+	alarm:        "Alarmierungstest", noCalls: "Keine Anrufe erfasst.", reached: "erreicht", notReached: "nicht erreicht",
+	callLine: "%s: %s nach %s", wrongNumber: "Nummer falsch",
+	reachedBy: map[string]string{handbook.ReachedPrimary: "Primär", handbook.ReachedDeputy: "Vertretung",
+		handbook.ReachedNone: "nicht erreicht", handbook.ReachedUntried: "nicht angerufen"},
+	alarmCols:   [7]string{"Stufe", "Rolle", "Erreicht", "Nummer", "Nach", "Frist", "In Frist"},
+	alarmShares: "%d Rollen: %d %% über die primäre Person erreicht, %d %% über eine Vertretung, %d %% gar nicht.",
+	wrong:       "falsch", yes: "ja", no: "nein",
+	clocks:     "Übungsfristen (keine echten Meldefristen)",
+	evaluation: "Auswertung", notEvaluated: "Die Übung ist noch nicht ausgewertet.",
+	result: "Ergebnis", wentWell: "Was gut lief", findings: "Feststellungen und Maßnahmen",
+	concerns: "betrifft: %s", noAction: "keine Maßnahme", actionGone: "Maßnahme gelöscht", reviews: "Zur Überprüfung vorgeschlagen",
+	findingCols: [5]string{"Feststellung", "Maßnahme", "Verantwortlich", "Fällig", "Stand"},
+	actionStates: map[handbook.ActionStatus]string{handbook.ActionOpen: "offen", handbook.ActionInProgress: "in Arbeit",
+		handbook.ActionDone: "erledigt"},
+	signatures: [2]string{"Übungsleitung: Datum, Unterschrift", "Freigabe der Auswertung: Datum, Unterschrift"},
+}
+
+var exerciseEN = exerciseTexts{
+	title: "Exercise report", banner: "EXERCISE – not a real message, not a real incident",
+	kind: "Kind", status: "Status", planned: "Planned for", held: "Held", drill: "Drill",
+	drillFrom: "from %s, lasting %s", evaluated: "Evaluated", facilitator: "Facilitator", observers: "Observers",
+	kinds: map[handbook.ExerciseKind]string{handbook.ExerciseAlarmTest: "Alarm test", handbook.ExerciseWalkthrough: "Walkthrough",
+		handbook.ExerciseTabletop: "Tabletop exercise", handbook.ExerciseFunctional: "Functional test", handbook.ExerciseFull: "Full-scale exercise"},
+	statuses: map[handbook.ExerciseStatus]string{handbook.ExercisePlanned: "planned", handbook.ExerciseRunning: "running",
+		handbook.ExerciseEvaluated: "evaluated"},
+	objectives: "Objectives", noObjectives: "No objectives were set for this exercise.",
+	met: "met", notMet: "not met", notRated: "not rated", metOf: "%d of %d objectives met.",
+	objectiveCols: [2]string{"Objective", "Outcome"},
+	scope:         "Scope", noScope: "No playbook, service, process or site was set.",
+	playbook: "Playbook", process: "Process", site: "Site",
+	scopeCols: [3]string{"Kind", "What", "Objectives"},
+	people:    "Participants", person: "Person", others: "Others", inLog: "In the log", scenario: "Scenario",
+	timeline: "Timeline with injects", noDrill: "The exercise was held without a drill in Ernstfall; there is no log.",
+	injectNo: "Inject %d", injectPlanned: "planned at %s", injectEarly: "brought forward (planned at %s)",
+	injectSpontaneous: "added during the exercise", expected: "Expected: %s",
+	noResponse: "No reaction in the log.", byPlan: "as planned", reaction: "Reaction to inject %d",
+	notShown: "%d prepared injects were never brought in.",
+	prepared: "Prepared injects", injectCols: [3]string{"When", "From", "Inject"},
+	targets: "Time targets", noTargets: "No steps with a time target.",
+	missed: "missed", open: "open", targetsSum: "%d met, %d missed (of %d).",
+	targetCols: [4]string{"Step", "Target", "Done after", "Outcome"},
+	recovery:   "Recovery against RTO and RPO", noRecovery: "No recovery times were recorded.",
+	recoveryLine: "recovered after %s (RTO %s), data lost %s (RPO %s)",
+	rtoMet:       "RTO met", rtoMissed: "RTO missed", rpoMet: "RPO met", rpoMissed: "RPO missed",
+	recoveryCols: [7]string{"Service", "RTO", "Achieved", "", "RPO", "Lost", ""},
+	alarm:        "Alarm test", noCalls: "No calls were recorded.", reached: "reached", notReached: "not reached",
+	callLine: "%s: %s after %s", wrongNumber: "wrong number",
+	reachedBy: map[string]string{handbook.ReachedPrimary: "Primary", handbook.ReachedDeputy: "Deputy",
+		handbook.ReachedNone: "not reached", handbook.ReachedUntried: "not called"},
+	alarmCols:   [7]string{"Level", "Role", "Reached", "Number", "After", "Deadline", "In time"},
+	alarmShares: "%d roles: %d %% reached through the primary, %d %% through a deputy, %d %% not at all.",
+	wrong:       "wrong", yes: "yes", no: "no",
+	clocks:     "Practice clocks (no real reporting deadlines)",
+	evaluation: "Evaluation", notEvaluated: "The exercise has not been evaluated yet.",
+	result: "Result", wentWell: "What went well", findings: "Findings and actions",
+	concerns: "concerns: %s", noAction: "no action", actionGone: "action deleted", reviews: "Suggested for review",
+	findingCols: [5]string{"Finding", "Action", "Owner", "Due", "State"},
+	actionStates: map[handbook.ActionStatus]string{handbook.ActionOpen: "open", handbook.ActionInProgress: "in progress",
+		handbook.ActionDone: "done"},
+	signatures: [2]string{"Facilitator: date, signature", "Evaluation accepted: date, signature"},
 }

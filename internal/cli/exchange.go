@@ -304,7 +304,7 @@ func runVerifyList(ctx context.Context, env *Env, g *globals, args []string) err
 		return err
 	}
 	var list []handbook.Contact
-	for _, c := range handbook.StaleContacts(contacts, env.Now(), *days) {
+	for _, c := range handbook.ToVerify(contacts, env.Now(), *days) {
 		if *team == "" || strings.EqualFold(strings.TrimSpace(c.Team), strings.TrimSpace(*team)) {
 			list = append(list, c)
 		}

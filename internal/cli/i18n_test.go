@@ -34,7 +34,7 @@ func TestGerman(t *testing.T) {
 		notInOut []string
 	}{
 		{"check summary", "de", []string{"check"}, 0,
-			[]string{"0 Fehler, 14 Warnungen", "Warnung  ", "hat kein manuelles Notverfahren"}, nil, []string{"warnings"}},
+			[]string{"0 Fehler, 16 Warnungen", "Warnung  ", "hat kein manuelles Notverfahren"}, nil, []string{"warnings"}},
 		{"search without matches", "de", []string{"search", "zzzqqq"}, 0, []string{`keine Treffer für "zzzqqq"`}, nil, nil},
 		{"search keeps the entity kinds", "de", []string{"search", "Ransomware"}, 0, []string{"playbook"}, nil, nil},
 		{"help", "de", []string{"help"}, 0,
@@ -45,7 +45,7 @@ func TestGerman(t *testing.T) {
 		{"call tree", "de", []string{"call-tree"}, 0, []string{"Stufe 1 – Störung (innerhalb von", "falls nicht erreichbar"}, nil, nil},
 		{"usage error", "de", []string{"search"}, 2, nil, []string{"QUERY fehlt", "Aufruf: ernstfall [--db PFAD] search QUERY"}, nil},
 		{"unknown command", "de", []string{"frobnicate"}, 2, nil, []string{`unbekannter Befehl "frobnicate"`, "Befehle:"}, nil},
-		{"--lang en overrides German", "de", []string{"--lang", "en", "check"}, 0, []string{"0 errors, 14 warnings"}, nil, nil},
+		{"--lang en overrides German", "de", []string{"--lang", "en", "check"}, 0, []string{"0 errors, 16 warnings"}, nil, nil},
 		{"--lang de overrides English", "en", []string{"--lang", "de", "search", "zzzqqq"}, 0, []string{"keine Treffer"}, nil, nil},
 		{"--lang other is a usage error", "de", []string{"--lang", "fr", "check"}, 2, nil, []string{`--lang muss de oder en sein, nicht "fr"`}, nil},
 		{"unknown Env.Lang means English", "xx", []string{"search", "zzzqqq"}, 0, []string{"no matches"}, nil, nil},

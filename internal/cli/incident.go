@@ -87,12 +87,18 @@ func runIncidents(ctx context.Context, env *Env, g *globals, args []string) erro
 		return err
 	}
 	defer st.Close()
-	incs, err := store.List[handbook.Incident](ctx, st)
+	all, err := store.List[handbook.Incident](ctx, st)
 	if err != nil {
 		return err
 	}
+	// Drills are exercises, not incidents: 'exercises' lists them.
+	incs := handbook.RealIncidents(all)
+	drills := len(handbook.RunningDrills(all))
 	if len(incs) == 0 {
 		fmt.Fprintln(env.Stdout, env.T("no incidents"))
+		if drills > 0 {
+			fmt.Fprintln(env.Stdout, env.T("({{.N}} exercise drills running: see 'ernstfall exercises')", vars{"N": drills}))
+		}
 		return nil
 	}
 	slices.SortFunc(incs, func(a, b handbook.Incident) int { return b.StartedAt.Compare(a.StartedAt) })
@@ -105,7 +111,13 @@ func runIncidents(ctx context.Context, env *Env, g *globals, args []string) erro
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", i.ID, i.StartedAt.Local().Format("2006-01-02 15:04"), status, i.Severity, i.Title)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if drills > 0 {
+		fmt.Fprintln(env.Stdout, env.T("({{.N}} exercise drills running: see 'ernstfall exercises')", vars{"N": drills}))
+	}
+	return nil
 }
 
 func runIncident(ctx context.Context, env *Env, g *globals, args []string) error {

@@ -129,7 +129,7 @@ func TestContactsCSVRoundTrip(t *testing.T) {
 		{"unchanged file changes nothing", func(o string) string { return o }, 0, "0 contacts changed"},
 		{"edited phone updates by id", func(o string) string { return setPhone(t, o, "+49 30 999") }, 0, "1 contacts changed"},
 		{"new row without id adds a contact", func(o string) string {
-			return csvHeader(o) + "\n,Neue Person,,,,,,,neu@example.com,,,,false,,,\n"
+			return csvHeader(o) + "\n,Neue Person,,,,,,,neu@example.com,,,,false,,,,\n"
 		}, 0, "1 contacts changed"},
 		{"unknown column is refused", func(o string) string { return "id,nmae\nx,y\n" }, 1, "unknown column"},
 		{"invalid contact is refused whole", func(o string) string {

@@ -38,6 +38,9 @@ type Incoming struct {
 	// is present, so an update replaces the whole contact. Contacts from
 	// other address books only fill in the fields they have.
 	Complete bool
+	// KeepCorrection keeps the correction an existing contact is flagged
+	// with: the file (a CSV file of an older Ernstfall) has no place for it.
+	KeepCorrection bool
 }
 
 // Channel labels for numbers and addresses that have no field of their own.

@@ -25,11 +25,11 @@ const (
 // Columns is the header of Ernstfall's own CSV layout: the JSON names of the
 // contact fields, so a spreadsheet edit maps back onto the same contacts.
 var Columns = []string{"id", "name", "organisation", "team", "function", "phone_mobile", "phone_office",
-	"phone_private", "email", "channels", "location", "notes", "external", "kind", "last_verified_at", "honorific"}
+	"phone_private", "email", "channels", "location", "notes", "external", "kind", "last_verified_at", "honorific", "correction"}
 
 // optionalColumns are columns of the own layout added later: a file
 // without them (written by an older Ernstfall) still holds whole contacts.
-var optionalColumns = map[string]bool{"honorific": true}
+var optionalColumns = map[string]bool{"honorific": true, "correction": true}
 
 // TimeColumns are the record times WriteCSV adds with CSVOptions.Times.
 var TimeColumns = []string{"created_at", "updated_at"}
@@ -130,7 +130,7 @@ func contactRow(c handbook.Contact) []string {
 	}
 	return []string{c.ID, c.Name, c.Organisation, c.Team, c.Function, c.PhoneMobile, c.PhoneOffice,
 		c.PhonePrivate, c.Email, c.Channels, c.Location, c.Notes, ext, c.Kind, t(c.LastVerifiedAt),
-		c.Honorific, t(c.CreatedAt), t(c.UpdatedAt)}
+		c.Honorific, c.Correction, t(c.CreatedAt), t(c.UpdatedAt)}
 }
 
 // ReadCSV reads a contacts CSV file: Ernstfall's own layout, or an address
@@ -304,7 +304,7 @@ func detectLayout(file string, header []string) (layout, error) {
 }
 
 func readOwn(header, rec []string) (Incoming, string) {
-	var in Incoming
+	in := Incoming{KeepCorrection: true}
 	c := &in.Contact
 	present := 0
 	for i, h := range header {
@@ -320,6 +320,8 @@ func readOwn(header, rec []string) (Incoming, string) {
 			c.Name = v
 		case "honorific":
 			c.Honorific = strings.TrimSpace(v)
+		case "correction":
+			c.Correction, in.KeepCorrection = v, false
 		case "organisation":
 			c.Organisation = v
 		case "team":

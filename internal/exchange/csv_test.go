@@ -114,7 +114,7 @@ func TestCSVBadInput(t *testing.T) {
 		line     int
 		readable int
 	}{
-		{"wrong column count", header + row("a", "Anna Beispiel") + "b,Bernd,zu,wenig\n" + row("c", "Carla Test"), nil, "row has 4 fields, the header has 16", 3, 2},
+		{"wrong column count", header + row("a", "Anna Beispiel") + "b,Bernd,zu,wenig\n" + row("c", "Carla Test"), nil, "row has 4 fields, the header has 17", 3, 2},
 		{"bad date", header + row("a", "Anna", "last_verified_at", "31.02.x"), nil, "column last_verified_at", 2, 0},
 		{"bad flag", header + row("a", "Anna", "external", "vielleicht"), nil, "column external", 2, 0},
 		{"broken quotes", header + row("a", "Anna") + "b,\"Bernd \"der\" Test\"" + strings.Repeat(",", len(Columns)-2) + "\n", ErrFormat, "line 3", 0, 0},

@@ -184,6 +184,9 @@ func merge(old handbook.Contact, in Incoming) handbook.Contact {
 	if in.Complete {
 		c := in.Contact
 		c.Record = old.Record
+		if in.KeepCorrection {
+			c.Correction = old.Correction
+		}
 		return c
 	}
 	c := old
@@ -244,6 +247,7 @@ func changes(a, b handbook.Contact) []string {
 	add("external", a.External != b.External)
 	add("kind", a.Kind != b.Kind)
 	add("last_verified_at", !a.LastVerifiedAt.Equal(b.LastVerifiedAt))
+	add("correction", a.Correction != b.Correction)
 	return out
 }
 

@@ -24,6 +24,9 @@ const (
 	xVerified = "X-ERNSTFALL-VERIFIED"
 	xCreated  = "X-ERNSTFALL-CREATED"
 	xUpdated  = "X-ERNSTFALL-UPDATED"
+	// xCorrection is what must be corrected in the contact (an alarm test
+	// found a number wrong).
+	xCorrection = "X-ERNSTFALL-CORRECTION"
 )
 
 // vprop is one unfolded content line of a vCard.
@@ -407,6 +410,8 @@ func readCard(file string, start int, props []vprop) (Incoming, string, *Problem
 			b.c.External = strings.EqualFold(strings.TrimSpace(value), "true")
 		case xKind:
 			b.c.Kind = value
+		case xCorrection:
+			b.c.Correction = value
 		case xVerified, xCreated, xUpdated:
 			t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(value))
 			if err != nil {
@@ -437,6 +442,9 @@ func readCard(file string, start int, props []vprop) (Incoming, string, *Problem
 	c := b.contact()
 	c.Record = in.Contact.Record
 	in.Contact = c
+	// A card without a correction says nothing about one: Ernstfall
+	// writes the property only when there is a correction.
+	in.KeepCorrection = c.Correction == ""
 	if strings.TrimSpace(c.Name) == "" {
 		return in, "", problemf(file, start, nil, "card has neither FN, N nor ORG; card skipped")
 	}
@@ -556,6 +564,9 @@ func WriteVCard(w io.Writer, contacts []handbook.Contact, version VCardVersion) 
 		}
 		if c.Kind != "" {
 			line(xKind, escape(c.Kind))
+		}
+		if c.Correction != "" {
+			line(xCorrection, escape(c.Correction))
 		}
 		for _, t := range []struct {
 			name string

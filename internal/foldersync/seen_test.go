@@ -379,7 +379,13 @@ func liveCount(t *testing.T, l *laptop) int {
 	}
 	n := 0
 	liveHB := hb.Live()
-	liveHB.EachItem(func(handbook.Item) { n++ })
+	// Log entries are never deleted (the demo's alarm test keeps its
+	// calls), so they are left out like the deletion leaves them.
+	liveHB.EachItem(func(it handbook.Item) {
+		if it.Entity() != handbook.EntityLogEntry {
+			n++
+		}
+	})
 	return n
 }
 

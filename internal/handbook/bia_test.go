@@ -303,6 +303,8 @@ func biaHandbook() Handbook {
 		{Record: Record{ID: "p2"}, Review: recent, Name: "Marketing", Impact: grid(low, nil), AssessedAt: now.AddDate(0, -1, 0),
 			DependsOn: []string{"p1"}, Sites: []string{"l1"}},
 	}
+	// The critical process was exercised, so the exercise check is quiet.
+	hb.Exercises[0].Processes = []string{"p1"}
 	return hb
 }
 

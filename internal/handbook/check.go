@@ -200,6 +200,8 @@ func (hb Handbook) CheckWith(now time.Time, staleDays int) []Finding {
 			Message: fmt.Sprintf("action %q was due on %s and is not done", a.Title, due)})
 	}
 
+	out = append(out, ExerciseFindings(live, now)...)
+
 	sortFindings(out)
 	return out
 }

@@ -30,7 +30,10 @@ func cleanHandbook() Handbook {
 			AffectedServices: []string{"s2"}, PlaybookID: "p1"}},
 		Incidents:  []Incident{{Record: Record{ID: "i1"}, Title: "Probealarm", StartedAt: now.Add(-time.Hour)}},
 		LogEntries: []LogEntry{{Record: Record{ID: "l1"}, IncidentID: "i1", At: now, Text: "Alarm ausgelöst"}},
-		Exercises:  []Exercise{{Record: Record{ID: "x1"}, Title: "Planspiel", Kind: ExerciseTabletop}},
+		Exercises: []Exercise{
+			{Record: Record{ID: "x1"}, Title: "Planspiel", Kind: ExerciseTabletop, Status: ExerciseEvaluated, Date: now.AddDate(0, -2, 0), Playbooks: []string{"p1"}},
+			{Record: Record{ID: "x2"}, Title: "Alarmierungstest", Kind: ExerciseAlarmTest, Status: ExerciseEvaluated, Date: now.AddDate(0, -1, 0)},
+		},
 		Actions: []Action{{Record: Record{ID: "a1"}, Title: "Backup testen", Status: ActionOpen, Due: now.AddDate(0, 0, 10),
 			SourceKind: "exercise", SourceID: "x1"}},
 		Reviews: []DocReview{{Record: Record{ID: "v1"}, DocKind: EntityMatrix, DocID: MatrixID, Reviewer: "Anna Admin",

@@ -14,6 +14,7 @@ var multiLine = map[string]bool{
 	"threat": true, "mitigation": true, "playbook_snapshot": true, "text": true, "scenario": true,
 	"participants": true, "result": true, "findings": true, "finding": true,
 	"impact_note": true, "continuity_plan": true, "address": true, "access": true, "kit": true, "exit": true,
+	"expected": true, "went_well": true,
 }
 
 // Clean removes from a record's text what has no place in it, in place
@@ -56,6 +57,8 @@ func cleanStruct(v reflect.Value) {
 			for j := range fv.Len() {
 				cleanStruct(fv.Index(j))
 			}
+		case fv.Kind() == reflect.Pointer && !fv.IsNil() && fv.Elem().Kind() == reflect.Struct:
+			cleanStruct(fv.Elem())
 		}
 	}
 }

@@ -166,6 +166,10 @@ type Contact struct {
 	// Kind groups external contacts: hoster, authority, insurer, …
 	Kind           string    `json:"kind,omitempty"`
 	LastVerifiedAt time.Time `json:"last_verified_at,omitzero"`
+	// Correction says what is wrong with the contact's details and must be
+	// corrected (a number an alarm test found wrong); it puts the contact
+	// on the verify list until someone verifies it.
+	Correction string `json:"correction,omitempty"`
 }
 
 // FullName is the name as it is written to a person: the honorific, if
@@ -358,6 +362,10 @@ type Incident struct {
 	// ExerciseID names the exercise when the incident is a drill: its
 	// clocks are practice and never real deadlines.
 	ExerciseID string `json:"exercise_id,omitempty"`
+	// Injects are the exercise's prepared injects as they were when the
+	// drill started; each appears at its time after StartedAt (see
+	// DrillInjects).
+	Injects []Inject `json:"injects,omitempty"`
 	// PlaybookSnapshot is the playbook body as it was when the incident
 	// started; later edits of the playbook do not change a running incident.
 	PlaybookSnapshot string `json:"playbook_snapshot,omitempty"`
@@ -397,12 +405,22 @@ const (
 	// next update (Moment).
 	LogImpact     = "impact"
 	LogNextUpdate = "next_update"
+	// Entries of drills only. LogInject brings an inject in: a prepared
+	// one (Inject names it) before its time, or one made up on the spot
+	// (Text). LogRecovery records what a recovery test achieved for a
+	// service (Recovery); LogCallAttempt one call of an alarm test (Call).
+	LogInject      = "inject"
+	LogRecovery    = "recovery"
+	LogCallAttempt = "call_attempt"
 )
 
 // LogKinds lists every kind of log entry.
 var LogKinds = []string{LogNote, LogDecision, LogMessage, LogCall, LogStep, LogUnstep,
 	LogEscalation, LogReport, LogCorrection, LogStart, LogClose, LogRegime, LogClassified,
-	LogWaived, LogReportsOpen, LogImpact, LogNextUpdate}
+	LogWaived, LogReportsOpen, LogImpact, LogNextUpdate, LogInject, LogRecovery, LogCallAttempt}
+
+// DrillKinds are the kinds of log entries only a drill has.
+var DrillKinds = []string{LogInject, LogRecovery, LogCallAttempt}
 
 // LogEntry is one append-only entry of an incident log. Entries are never
 // edited; a correction is a new entry that names the one it corrects.
@@ -429,33 +447,14 @@ type LogEntry struct {
 	// was written: the awareness time of a regime added, the time of a
 	// classification, the next update promised.
 	Moment time.Time `json:"moment,omitzero"`
-}
-
-// ExerciseKind is the kind of an exercise.
-type ExerciseKind string
-
-// Exercise kinds.
-const (
-	ExerciseTabletop   ExerciseKind = "tabletop"
-	ExerciseDryRun     ExerciseKind = "dry_run"
-	ExerciseAlarmTest  ExerciseKind = "alarm_test"
-	ExerciseSimulation ExerciseKind = "full_simulation"
-)
-
-// ExerciseKinds lists every exercise kind.
-var ExerciseKinds = []ExerciseKind{ExerciseTabletop, ExerciseDryRun, ExerciseAlarmTest, ExerciseSimulation}
-
-// Exercise is a training or test of the handbook.
-type Exercise struct {
-	Record
-	Title        string       `json:"title"`
-	Date         time.Time    `json:"date"`
-	Kind         ExerciseKind `json:"kind,omitempty"`
-	Scenario     string       `json:"scenario,omitempty"`
-	PlaybookID   string       `json:"playbook_id,omitempty"`
-	Participants string       `json:"participants,omitempty"`
-	Result       string       `json:"result,omitempty"`
-	Findings     string       `json:"findings,omitempty"`
+	// Inject names the drill's inject an entry is about: the inject
+	// brought in (LogInject), or the one the team reacted to (a note, a
+	// decision, a call, a message).
+	Inject string `json:"inject,omitempty"`
+	// Recovery is the result of a recovery test (LogRecovery).
+	Recovery *RecoveryResult `json:"recovery,omitempty"`
+	// Call is one call of an alarm test (LogCallAttempt); Text is its note.
+	Call *CallAttempt `json:"call,omitempty"`
 }
 
 // ActionStatus is the state of a lessons-learned action.
@@ -538,6 +537,10 @@ type Settings struct {
 	TimePoints       []Minutes        `json:"time_points,omitempty"`
 	ImpactThreshold  int              `json:"impact_threshold,omitempty"`
 	RTOFactor        float64          `json:"rto_factor,omitempty"`
+
+	// ExerciseIntervalMonths is how often a critical playbook or process
+	// must be exercised; 0 means DefaultExerciseIntervalMonths.
+	ExerciseIntervalMonths int `json:"exercise_interval_months,omitempty"`
 }
 
 // IsZero reports settings with nothing set (every field, also those added

@@ -70,14 +70,28 @@ type Message struct {
 	Loc *time.Location
 	// Author and Initials name the person writing.
 	Author, Initials string
+	// Stamp marks the message of a drill, in the language of the person
+	// writing; empty means DrillStamp.
+	Stamp string
 }
+
+// DrillStamp marks every message written in a drill, so that nobody takes
+// it for a real one when it leaves the room.
+const DrillStamp = "ÜBUNG – keine echte Meldung"
 
 // Fill fills a template's subject and body. A placeholder without a value
 // (unknown, or a field the person on duty lacks) stays as it is, visible
-// as {{…}} for a person to fill in.
+// as {{…}} for a person to fill in. In a drill, the subject and the body
+// start with the stamp (Stamp, else DrillStamp).
 func (m Message) Fill(t CommTemplate) (subject, body string) {
 	value := func(name string) (string, bool) { return m.value(name, t) }
-	return markdown.FillFunc(t.Subject, value), markdown.FillFunc(t.Body, value)
+	subject, body = markdown.FillFunc(t.Subject, value), markdown.FillFunc(t.Body, value)
+	if m.Incident.Drill() {
+		stamp := cmp.Or(strings.TrimSpace(m.Stamp), DrillStamp)
+		subject = strings.TrimSpace("[" + stamp + "] " + subject)
+		body = "**" + stamp + "**\n\n" + body + "\n\n**" + stamp + "**"
+	}
+	return subject, body
 }
 
 func (m Message) loc() *time.Location { return cmp.Or(m.Loc, time.Local) }

@@ -9,11 +9,13 @@ import (
 // ReviewSuggested lists the playbooks worth a review because an incident
 // that used them closed after their last review: what the team learned
 // while working through a playbook belongs in it. Deleted playbooks and
-// incidents count for nothing; the result is sorted by title.
+// incidents count for nothing, and so do drills: an exercise suggests
+// reviews through its findings (ExerciseReviews). The result is sorted by
+// title.
 func ReviewSuggested(hb Handbook) []Playbook {
 	lastClose := map[string]Incident{}
 	for _, inc := range hb.Incidents {
-		if inc.Deleted || inc.Open() || inc.PlaybookID == "" {
+		if inc.Deleted || inc.Open() || inc.PlaybookID == "" || inc.Drill() {
 			continue
 		}
 		if prev, ok := lastClose[inc.PlaybookID]; !ok || inc.ClosedAt.After(prev.ClosedAt) {

@@ -33,6 +33,25 @@ func StaleContacts(contacts []Contact, now time.Time, days int) []Contact {
 	return out
 }
 
+// ToVerify returns the live contacts due for verification at now: those
+// flagged for a correction (an alarm test found a number wrong) first,
+// then the stale ones (StaleContacts).
+func ToVerify(contacts []Contact, now time.Time, days int) []Contact {
+	var out []Contact
+	for _, c := range contacts {
+		if !c.Deleted && strings.TrimSpace(c.Correction) != "" {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b Contact) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
+	for _, c := range StaleContacts(contacts, now, days) {
+		if strings.TrimSpace(c.Correction) == "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // ReviewItem is a document whose review is overdue.
 type ReviewItem struct {
 	Entity Entity

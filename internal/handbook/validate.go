@@ -299,16 +299,6 @@ func (l LogEntry) Validate() error {
 	return p.err()
 }
 
-// Validate checks an exercise: a title and a known kind.
-func (e Exercise) Validate() error {
-	var p problems
-	p.required("title", e.Title)
-	if e.Kind != "" && !slices.Contains(ExerciseKinds, e.Kind) {
-		p.add("kind", "unknown value %q (allowed: %s)", e.Kind, list(ExerciseKinds))
-	}
-	return p.err()
-}
-
 // Validate checks an action: a title, a known status and a known source kind.
 func (a Action) Validate() error {
 	var p problems

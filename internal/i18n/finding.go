@@ -32,7 +32,19 @@ var FindingKeys = map[string]string{
 	handbook.CodeUnknownReference:         "{{.Name}}: field {{.Field}} refers to a record that does not exist ({{.ID}})",
 	handbook.CodeUnknownRole:              "Playbook {{.Title}}, line {{.Line}}: no role is named @{{.Role}}",
 	handbook.CodeUnknownPlaceholder:       "Template {{.Title}}: no message can fill {{.List}}",
+	handbook.CodeNoExercise:               "No exercise in the last {{.Months}} months (the last on {{.Date}})",
+	handbook.CodeNoAlarmTest:              "No alarm test in the last {{.Months}} months (the last on {{.Date}})",
+	handbook.CodeNeverExercised:           "{{.Title}} is critical and was never exercised",
+	handbook.CodeExerciseOverdue:          "{{.Title}} was last exercised on {{.Date}}, more than {{.Months}} months ago",
+	handbook.CodeExerciseNotEvaluated:     "Exercise {{.Title}} was planned for {{.Date}} and has not been evaluated",
+	handbook.CodeContactCorrection:        "Contact {{.Name}}: {{.Correction}}",
 }
+
+// Keys of the exercise findings when no exercise was held at all.
+const (
+	neverExerciseKey  = "No exercise in the last {{.Months}} months, and none before"
+	neverAlarmTestKey = "No alarm test in the last {{.Months}} months, and none before"
+)
 
 // neverReviewedKey is the review finding of a document never reviewed.
 const neverReviewedKey = "{{.Title}}: never reviewed"
@@ -91,6 +103,19 @@ func FindingText(f handbook.Finding, tr Translator) string {
 		data = map[string]any{"Title": a(0), "Role": a(1), "Line": a(2)}
 	case handbook.CodeUnknownPlaceholder:
 		data = map[string]any{"Title": a(0), "List": a(1)}
+	case handbook.CodeNoExercise, handbook.CodeNoAlarmTest:
+		if a(0) == "" {
+			key = map[string]string{handbook.CodeNoExercise: neverExerciseKey, handbook.CodeNoAlarmTest: neverAlarmTestKey}[f.Code]
+		}
+		data = map[string]any{"Date": localDate(a(0), tr), "Months": a(1)}
+	case handbook.CodeNeverExercised:
+		data = map[string]any{"Title": a(0)}
+	case handbook.CodeExerciseOverdue:
+		data = map[string]any{"Title": a(0), "Date": localDate(a(1), tr), "Months": a(2)}
+	case handbook.CodeExerciseNotEvaluated:
+		data = map[string]any{"Title": a(0), "Date": localDate(a(1), tr)}
+	case handbook.CodeContactCorrection:
+		data = map[string]any{"Name": a(0), "Correction": a(1)}
 	}
 	return tr(key, data)
 }

@@ -74,7 +74,8 @@ func (o *Ops) ImportContacts(ctx context.Context, p exchange.Preview, choice exc
 	return n, err
 }
 
-// MarkVerified records that a contact's details were checked now.
+// MarkVerified records that a contact's details were checked now; a
+// correction asked for (by an alarm test) is done with it.
 func (o *Ops) MarkVerified(ctx context.Context, contactID string) (handbook.Contact, error) {
 	var c handbook.Contact
 	err := o.st.Update(ctx, func(tx *store.Tx) error {
@@ -83,7 +84,7 @@ func (o *Ops) MarkVerified(ctx context.Context, contactID string) (handbook.Cont
 			return err
 		}
 		c = before
-		c.LastVerifiedAt = o.now()
+		c.LastVerifiedAt, c.Correction = o.now(), ""
 		return edit(ctx, o, tx, &before, &c)
 	})
 	if err != nil {
@@ -92,9 +93,9 @@ func (o *Ops) MarkVerified(ctx context.Context, contactID string) (handbook.Cont
 	return c, nil
 }
 
-// SaveVerified stores a contact a person checked and corrected: the edit
-// and the verification in one.
+// SaveVerified stores a contact a person checked and corrected: the edit,
+// the verification and the end of a correction asked for, in one.
 func (o *Ops) SaveVerified(ctx context.Context, before, after *handbook.Contact) error {
-	after.LastVerifiedAt = o.now()
+	after.LastVerifiedAt, after.Correction = o.now(), ""
 	return Save(ctx, o, before, after)
 }

@@ -54,21 +54,48 @@ type StartIncident struct {
 // StartIncident starts an incident: the incident with its playbook's
 // snapshot, its start entry and its escalation entry, in one transaction.
 func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.Incident, error) {
+	inc, entries, err := o.newIncident(ctx, req)
+	if err != nil {
+		return handbook.Incident{}, err
+	}
+	err = o.st.Update(ctx, func(tx *store.Tx) error { return o.putRun(ctx, tx, &inc, entries) })
+	if err != nil {
+		return handbook.Incident{}, fmt.Errorf("start incident %q: %w", inc.Title, err)
+	}
+	return inc, nil
+}
+
+// putRun writes a new incident (or drill) with its first log entries.
+func (o *Ops) putRun(ctx context.Context, tx *store.Tx, inc *handbook.Incident, entries []handbook.LogEntry) error {
+	if err := put(ctx, o, tx, inc); err != nil {
+		return err
+	}
+	for i := range entries {
+		if err := put(ctx, o, tx, &entries[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newIncident checks a start request and prepares the incident and its
+// first log entries; nothing is written.
+func (o *Ops) newIncident(ctx context.Context, req StartIncident) (handbook.Incident, []handbook.LogEntry, error) {
 	now := o.now()
 	aware := req.AwareAt
 	if aware.IsZero() {
 		aware = now
 	}
 	if aware.After(now) {
-		return handbook.Incident{}, fail(CodeAwareInFuture, "Time", aware)
+		return handbook.Incident{}, nil, fail(CodeAwareInFuture, "Time", aware)
 	}
 	title := strings.TrimSpace(req.Title)
 	if title == "" && strings.TrimSpace(req.Playbook) == "" {
-		return handbook.Incident{}, fail(CodeNoTitle)
+		return handbook.Incident{}, nil, fail(CodeNoTitle)
 	}
 	for _, r := range req.Regimes {
 		if !slices.Contains(handbook.Regimes, r) {
-			return handbook.Incident{}, fail(CodeUnknownClock, "Name", r)
+			return handbook.Incident{}, nil, fail(CodeUnknownClock, "Name", r)
 		}
 	}
 	classified := req.ClassifiedAt
@@ -76,23 +103,23 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 		classified = now
 	}
 	if classified.After(now) {
-		return handbook.Incident{}, fail(CodeTimeInFuture, "Time", classified)
+		return handbook.Incident{}, nil, fail(CodeTimeInFuture, "Time", classified)
 	}
 	var hb handbook.Handbook
 	var err error
 	if hb.Playbooks, err = store.List[handbook.Playbook](ctx, o.st); err != nil {
-		return handbook.Incident{}, err
+		return handbook.Incident{}, nil, err
 	}
 	if hb.Roles, err = store.List[handbook.Role](ctx, o.st); err != nil {
-		return handbook.Incident{}, err
+		return handbook.Incident{}, nil, err
 	}
 	if hb.Escalation, err = store.List[handbook.EscalationLevel](ctx, o.st); err != nil {
-		return handbook.Incident{}, err
+		return handbook.Incident{}, nil, err
 	}
 	var pb *handbook.Playbook
 	if ref := strings.TrimSpace(req.Playbook); ref != "" {
 		if pb, err = findPlaybook(hb.Playbooks, ref); err != nil {
-			return handbook.Incident{}, err
+			return handbook.Incident{}, nil, err
 		}
 	}
 	inc, start := handbook.StartIncident(pb, title, now, aware, req.By)
@@ -101,7 +128,7 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 	switch {
 	case req.Severity != "":
 		if !slices.Contains(handbook.Severities, req.Severity) {
-			return handbook.Incident{}, fail(CodeUnknownSeverity, "Value", string(req.Severity))
+			return handbook.Incident{}, nil, fail(CodeUnknownSeverity, "Value", string(req.Severity))
 		}
 		inc.Severity = req.Severity
 	case inc.Severity == "":
@@ -112,7 +139,7 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 			return r.ID == req.OwnerRole || strings.EqualFold(r.Name, strings.TrimSpace(req.OwnerRole))
 		})
 		if i < 0 {
-			return handbook.Incident{}, fail(CodeUnknownRole, "Name", req.OwnerRole)
+			return handbook.Incident{}, nil, fail(CodeUnknownRole, "Name", req.OwnerRole)
 		}
 		inc.OwnerRole = hb.Roles[i].ID
 	}
@@ -123,7 +150,7 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 	}
 	entries := []handbook.LogEntry{start}
 	if lv, ok, err := startLevel(hb.Escalation, req.Level, inc.Severity); err != nil {
-		return handbook.Incident{}, err
+		return handbook.Incident{}, nil, err
 	} else if ok {
 		inc.Level = lv.Level
 		entries = append(entries, escalationEntry(inc.ID, lv, "", now, req.By, req.Initials))
@@ -132,21 +159,7 @@ func (o *Ops) StartIncident(ctx context.Context, req StartIncident) (handbook.In
 		entries = append(entries, handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials,
 			Kind: handbook.LogClassified, Regime: handbook.RegimeDORA, Moment: classified})
 	}
-	err = o.st.Update(ctx, func(tx *store.Tx) error {
-		if err := put(ctx, o, tx, &inc); err != nil {
-			return err
-		}
-		for i := range entries {
-			if err := put(ctx, o, tx, &entries[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return handbook.Incident{}, fmt.Errorf("start incident %q: %w", inc.Title, err)
-	}
-	return inc, nil
+	return inc, entries, nil
 }
 
 // startLevel is the escalation level an incident starts at; ok is false
@@ -318,11 +331,12 @@ func logOf(ctx context.Context, st *store.Store, incidentID string) ([]handbook.
 func (o *Ops) Log(ctx context.Context, e handbook.LogEntry) (handbook.LogEntry, error) {
 	switch e.Kind {
 	case handbook.LogStart, handbook.LogClose, handbook.LogEscalation, handbook.LogRegime, handbook.LogClassified,
-		handbook.LogWaived, handbook.LogReportsOpen, handbook.LogImpact, handbook.LogNextUpdate:
+		handbook.LogWaived, handbook.LogReportsOpen, handbook.LogImpact, handbook.LogNextUpdate,
+		handbook.LogRecovery, handbook.LogCallAttempt:
 		return e, fmt.Errorf("log a %s entry: use its own operation", e.Kind)
 	}
 	e.Text = strings.TrimSpace(e.Text)
-	if e.Text == "" {
+	if e.Text == "" && !(e.Kind == handbook.LogInject && e.Inject != "") {
 		return e, fail(CodeEmptyEntry)
 	}
 	now := o.now()
@@ -346,6 +360,9 @@ func (o *Ops) Log(ctx context.Context, e handbook.LogEntry) (handbook.LogEntry, 
 			if _, err := o.owed(ctx, inc, e.Clock); err != nil {
 				return err
 			}
+		}
+		if err := checkInject(ctx, o.st, inc, &e); err != nil {
+			return err
 		}
 		return put(ctx, o, tx, &e)
 	})
@@ -391,10 +408,11 @@ func (e *ReportsOpenError) Unwrap() error { return e.Refusal }
 
 // CloseIncident closes a running incident: its actions, the lessons
 // learned, the summary and the closing entry, in one transaction. An
-// incident closed meanwhile (on another laptop) is refused.
+// incident closed meanwhile (on another laptop) is refused, and so is a
+// drill: it closes with its exercise's evaluation (CloseExercise).
 func (o *Ops) CloseIncident(ctx context.Context, req CloseIncident) (handbook.Incident, error) {
 	now := o.now()
-	summary, lessons := strings.TrimSpace(req.Summary), strings.TrimSpace(req.Lessons)
+	lessons := strings.TrimSpace(req.Lessons)
 	actions := slices.Clone(req.Actions)
 	for i := range actions {
 		a := &actions[i]
@@ -409,51 +427,98 @@ func (o *Ops) CloseIncident(ctx context.Context, req CloseIncident) (handbook.In
 	}
 	var closed handbook.Incident
 	err := o.st.Update(ctx, func(tx *store.Tx) error {
-		inc, log, err := o.openWithLog(ctx, tx, req.IncidentID)
+		inc, err := incidentIn(ctx, tx, req.IncidentID)
 		if err != nil {
 			return err
 		}
-		open := handbook.OpenReports(inc, log, time.Local)
-		if len(open) > 0 && !req.ReportsOpenOK {
-			names := make(keys, len(open))
-			for i, d := range open {
-				names[i] = d.Rule.Name
-			}
-			return &ReportsOpenError{Refusal: fail(CodeReportsOpen, "Reports", names), Reports: open}
+		if inc.Drill() {
+			return fail(CodeCloseDrill, "Title", inc.Title)
 		}
-		for _, d := range open {
-			e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogReportsOpen,
-				Clock: d.Clock, Text: strings.TrimSpace(req.ReportsOpenReason)}
-			if err := put(ctx, o, tx, &e); err != nil {
-				return err
-			}
-		}
-		for i := range actions {
-			if err := put(ctx, o, tx, &actions[i]); err != nil {
-				return err
-			}
-		}
-		if lessons != "" {
-			text := strings.TrimSpace(req.LessonsLabel + " " + lessons)
-			e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogNote, Text: text}
-			if err := put(ctx, o, tx, &e); err != nil {
-				return err
-			}
-		}
-		before := inc
-		inc.ClosedAt, inc.Summary = now, summary
-		if err := edit(ctx, o, tx, &before, &inc); err != nil {
-			return err
-		}
-		e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogClose, Text: cmp.Or(summary, inc.Title)}
-		if err := put(ctx, o, tx, &e); err != nil {
-			return err
-		}
-		closed = inc
-		return nil
+		closed, err = o.closeIn(ctx, tx, req, actions, now)
+		return err
 	})
 	if err != nil {
 		return handbook.Incident{}, fmt.Errorf("close incident: %w", err)
 	}
 	return closed, nil
+}
+
+// closeIn closes a running incident or drill inside tx: the open reports
+// (refused unless req.ReportsOpenOK), the actions, the lessons learned,
+// the summary and the closing entry.
+func (o *Ops) closeIn(ctx context.Context, tx *store.Tx, req CloseIncident, actions []handbook.Action, now time.Time) (handbook.Incident, error) {
+	summary, lessons := strings.TrimSpace(req.Summary), strings.TrimSpace(req.Lessons)
+	inc, log, err := o.openWithLog(ctx, tx, req.IncidentID)
+	if err != nil {
+		return handbook.Incident{}, err
+	}
+	open := handbook.OpenReports(inc, log, time.Local)
+	if len(open) > 0 && !req.ReportsOpenOK {
+		names := make(keys, len(open))
+		for i, d := range open {
+			names[i] = d.Rule.Name
+		}
+		return handbook.Incident{}, &ReportsOpenError{Refusal: fail(CodeReportsOpen, "Reports", names), Reports: open}
+	}
+	for _, d := range open {
+		e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogReportsOpen,
+			Clock: d.Clock, Text: strings.TrimSpace(req.ReportsOpenReason)}
+		if err := put(ctx, o, tx, &e); err != nil {
+			return handbook.Incident{}, err
+		}
+	}
+	for i := range actions {
+		if err := put(ctx, o, tx, &actions[i]); err != nil {
+			return handbook.Incident{}, err
+		}
+	}
+	if lessons != "" {
+		text := strings.TrimSpace(req.LessonsLabel + " " + lessons)
+		e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogNote, Text: text}
+		if err := put(ctx, o, tx, &e); err != nil {
+			return handbook.Incident{}, err
+		}
+	}
+	before := inc
+	inc.ClosedAt, inc.Summary = now, summary
+	if err := edit(ctx, o, tx, &before, &inc); err != nil {
+		return handbook.Incident{}, err
+	}
+	e := handbook.LogEntry{IncidentID: inc.ID, At: now, Author: req.By, Initials: req.Initials, Kind: handbook.LogClose, Text: cmp.Or(summary, inc.Title)}
+	if err := put(ctx, o, tx, &e); err != nil {
+		return handbook.Incident{}, err
+	}
+	return inc, nil
+}
+
+// checkInject holds an entry about an inject to the drill's injects: only
+// a drill takes injects; a prepared inject brought in must be one of the
+// drill's (its text is filled in), and an entry reacting to an inject
+// must name one of them or one made up during the drill.
+func checkInject(ctx context.Context, st *store.Store, inc handbook.Incident, e *handbook.LogEntry) error {
+	if e.Kind != handbook.LogInject && e.Inject == "" {
+		return nil
+	}
+	if !inc.Drill() {
+		return fail(CodeNotADrill, "Title", inc.Title)
+	}
+	if e.Kind == handbook.LogInject && e.Inject == "" {
+		return nil
+	}
+	if i := slices.IndexFunc(inc.Injects, func(in handbook.Inject) bool { return in.Key == e.Inject }); i >= 0 {
+		if e.Kind == handbook.LogInject {
+			e.Text = cmp.Or(e.Text, inc.Injects[i].Text)
+		}
+		return nil
+	}
+	if e.Kind != handbook.LogInject {
+		log, err := logOf(ctx, st, inc.ID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(log, func(l handbook.LogEntry) bool { return l.ID == e.Inject && l.Kind == handbook.LogInject }) {
+			return nil
+		}
+	}
+	return fail(CodeUnknownInject, "Key", e.Inject)
 }

@@ -263,6 +263,27 @@ func (o *Ops) PrintIncidentReport(ctx context.Context, req IncidentReport, p Pro
 	return binder.WriteIncidentReport(ctx, req.Path, hb, req.IncidentID, opt)
 }
 
+// ExerciseReport is an exercise's report to print into a PDF file.
+type ExerciseReport struct {
+	Path       string
+	ExerciseID string
+	Options    binder.Options
+}
+
+// PrintExerciseReport prints an exercise's report: objectives, scope,
+// participants, timeline with injects, time targets, recovery times, the
+// alarm test, findings and actions.
+func (o *Ops) PrintExerciseReport(ctx context.Context, req ExerciseReport, p Progress) (binder.Result, error) {
+	opt := o.printOptions(req.Options)
+	report(p, StageLoad, 0, 0)
+	hb, err := o.st.Load(ctx)
+	if err != nil {
+		return binder.Result{}, err
+	}
+	report(p, StageRender, 0, 0)
+	return binder.WriteExerciseReport(ctx, req.Path, hb, req.ExerciseID, opt)
+}
+
 func (o *Ops) printOptions(opt binder.Options) binder.Options {
 	if opt.PrintedAt.IsZero() {
 		opt.PrintedAt = o.now()

@@ -41,6 +41,7 @@ var unindexedFields = map[string]bool{
 	"id": true, "created_at": true, "updated_at": true, "deleted": true,
 	"holders": true, "notify": true, "decided_by": true, "depends_on": true, "resources": true,
 	"affected_services": true, "playbook_id": true, "source_id": true, "incident_id": true, "corrects": true,
+	"facilitator": true, "status": true,
 }
 
 // searchText is the text a record is found by besides its title (which is
@@ -53,6 +54,8 @@ func searchText(fields map[string]json.RawMessage) string {
 		var v string
 		if json.Unmarshal(raw, &v) == nil {
 			strs[k] = v
+		} else if t := nestedText(raw); t != "" {
+			strs[k] = t
 		}
 	}
 	return joinText(strs)
@@ -66,8 +69,15 @@ func searchTextOf(doc []byte) (string, error) {
 	}
 	strs := make(map[string]string, len(fields))
 	for k, v := range fields {
-		if s, ok := v.(string); ok {
-			strs[k] = s
+		switch v := v.(type) {
+		case string:
+			strs[k] = v
+		case []any:
+			if raw, err := json.Marshal(v); err == nil {
+				if t := nestedText(raw); t != "" {
+					strs[k] = t
+				}
+			}
 		}
 	}
 	return joinText(strs), nil
@@ -108,6 +118,27 @@ func joinText(strs map[string]string) string {
 		if strings.HasPrefix(k, "phone") {
 			b.WriteString(phoneForms(v))
 			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// nestedText is the text of a list of parts that each have one (an
+// exercise's objectives, injects and findings), one part a line.
+func nestedText(raw json.RawMessage) string {
+	var parts []struct {
+		Text string `json:"text"`
+	}
+	if json.Unmarshal(raw, &parts) != nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Text != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(p.Text)
 		}
 	}
 	return b.String()

@@ -1,0 +1,701 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/binder"
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
+	"ernstfall/internal/store"
+)
+
+// exerciseKindLabel names a kind of exercise in the user's language.
+func exerciseKindLabel(k handbook.ExerciseKind) string {
+	if n, ok := handbook.ExerciseKindNames[k]; ok {
+		return lang.L(n)
+	}
+	return string(k)
+}
+
+// exerciseStatusLabel names where an exercise stands.
+func exerciseStatusLabel(s handbook.ExerciseStatus) string {
+	return lang.L(map[handbook.ExerciseStatus]string{
+		handbook.ExercisePlanned: "planned", handbook.ExerciseRunning: "running", handbook.ExerciseEvaluated: "evaluated",
+	}[s])
+}
+
+// exercisesScreen is the exercise programme: the year view while nothing
+// is chosen, an exercise's plan and evaluation, and its drill.
+type exercisesScreen struct {
+	u   *ui
+	sec *section[handbook.Exercise, *handbook.Exercise]
+	// year is the year the overview shows.
+	year int
+	// run is the drill on display, alarm the alarm test; nil otherwise.
+	// shown is what shows either on the right.
+	run   *runView
+	alarm *alarmView
+	shown fyne.CanvasObject
+	obj   fyne.CanvasObject
+}
+
+// showingDrill reports whether a drill is still what the right side
+// shows: choosing another exercise replaces it.
+func (s *exercisesScreen) showingDrill() bool {
+	return s.shown != nil && len(s.sec.right.Objects) > 0 && s.sec.right.Objects[0] == s.shown && s.u.view.content == s.obj
+}
+
+func exercisesView(u *ui) view {
+	s := &exercisesScreen{u: u, year: u.now().Local().Year()}
+	playbooks, playbookOpts := labels(u, handbook.EntityPlaybook)
+	services, serviceOpts := labels(u, handbook.EntityService)
+	processes, processOpts := labels(u, handbook.EntityProcess)
+	sites, siteOpts := labels(u, handbook.EntitySite)
+	roles, roleOpts := labels(u, handbook.EntityRole)
+	contacts, contactOpts := labels(u, handbook.EntityContact)
+	var kinds []option
+	for _, k := range handbook.ExerciseKinds {
+		kinds = append(kinds, option{string(k), exerciseKindLabel(k)})
+	}
+	var regimes []option
+	for _, r := range handbook.Regimes {
+		regimes = append(regimes, option{r, lang.L(handbook.RegimeNames[r])})
+	}
+	s.sec = &section[handbook.Exercise, *handbook.Exercise]{
+		u:    u,
+		noun: "exercise",
+		blank: func() handbook.Exercise {
+			return handbook.Exercise{Date: u.now().AddDate(0, 1, 0), Kind: handbook.ExerciseTabletop, Status: handbook.ExercisePlanned}
+		},
+		sub: func(x handbook.Exercise) string {
+			state := exerciseStatusLabel(x.State())
+			if x.Overdue(u.now()) {
+				state = "⚠ " + lang.L("not evaluated")
+			}
+			return strings.Join(nonEmpty(day(x.Date), exerciseKindLabel(x.Kind), state), " · ")
+		},
+		order: func(xs []handbook.Exercise) {
+			slices.SortStableFunc(xs, func(a, b handbook.Exercise) int { return b.Date.Compare(a.Date) })
+		},
+		overview: s.overview,
+		detail: func(x handbook.Exercise) fyne.CanvasObject {
+			return s.detail(x, exerciseNames{playbooks, services, processes, sites, roles, contacts})
+		},
+		edit: func(f *form, x *handbook.Exercise) {
+			f.text("title", lang.L("Title"), &x.Title)
+			f.date("date", lang.L("Planned for"), &x.Date)
+			f.choice("kind", lang.L("Kind"), (*string)(&x.Kind), kinds)
+			f.refs("playbooks", lang.L("Playbooks in scope"), &x.Playbooks, playbookOpts)
+			f.refs("services", lang.L("Services in scope"), &x.Services, serviceOpts)
+			f.refs("processes", lang.L("Business processes in scope"), &x.Processes, processOpts)
+			f.refs("sites", lang.L("Sites in scope"), &x.Sites, siteOpts)
+			objectivesField(f, x)
+			f.refs("participant_roles", lang.L("Roles taking part"), &x.Roles, roleOpts)
+			f.refs("participant_contacts", lang.L("People taking part"), &x.Contacts, contactOpts)
+			f.multiline("participants", lang.L("Others taking part"), &x.Participants)
+			f.choice("facilitator", lang.L("Facilitator"), &x.Facilitator, contactOpts)
+			f.refs("observers", lang.L("Observers"), &x.Observers, contactOpts)
+			f.multiline("scenario", lang.L("Scenario"), &x.Scenario)
+			injectsField(f, x)
+			f.refs("regimes", lang.L("Reporting duties to practise"), &x.Regimes, regimes)
+		},
+	}
+	s.obj = s.sec.object()
+	changed := func(n []store.Notice) {
+		if s.showingDrill() {
+			// The drill stays on display; the list follows the store.
+			if touches(n, handbook.EntityExercise) {
+				s.sec.reload()
+			}
+			if s.run != nil && touches(n, handbook.EntityIncident, handbook.EntityLogEntry) {
+				s.run.refresh()
+			}
+			if s.alarm != nil && touches(n, handbook.EntityIncident, handbook.EntityLogEntry, handbook.EntityContact) {
+				s.alarm.refresh()
+			}
+			return
+		}
+		s.leaveDrill()
+		s.sec.changed(n)
+		if s.sec.selected == "" && u.editor == nil && touches(n, handbook.EntityExercise, handbook.EntityIncident) {
+			s.sec.setRight(s.overview())
+		}
+	}
+	return view{content: s.obj, create: s.sec.create, changed: changed,
+		selected: func() (handbook.Entity, string) { return handbook.EntityExercise, s.sec.selected },
+		open: func(e handbook.Entity, id string) {
+			s.leaveDrill()
+			if e == handbook.EntityIncident {
+				s.showDrill(id)
+				return
+			}
+			s.sec.selectID(id)
+		}}
+}
+
+// exerciseNames are the labels of the records an exercise names.
+type exerciseNames struct{ playbooks, services, processes, sites, roles, contacts names }
+
+// objectivesField edits the objectives one a line; an objective kept
+// keeps its outcome.
+func objectivesField(f *form, x *handbook.Exercise) {
+	e := f.entry(true)
+	var lines []string
+	for _, o := range x.Objectives {
+		lines = append(lines, o.Text)
+	}
+	e.SetText(strings.Join(lines, "\n"))
+	e.SetPlaceHolder(lang.L("One objective a line, e.g. Crisis team assembled within 30 minutes"))
+	e.OnChanged = func(string) { f.changed() }
+	f.add("objectives", lang.L("Objectives"), e, func() error {
+		old := map[string]string{}
+		for _, o := range x.Objectives {
+			old[o.Text] = o.Outcome
+		}
+		var out []handbook.Objective
+		for _, line := range strings.Split(e.Text, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				out = append(out, handbook.Objective{Text: line, Outcome: old[line]})
+			}
+		}
+		x.Objectives = out
+		return nil
+	})
+}
+
+// injectLine writes an inject the way the form edits it.
+func injectLine(in handbook.Inject) string {
+	parts := []string{"T+" + in.At.String(), in.From, in.Text}
+	if in.Expected != "" {
+		parts = append(parts, in.Expected)
+	}
+	return strings.Join(parts, " | ")
+}
+
+// parseInjectLine reads "T+10 min | From | Text | Expected".
+func parseInjectLine(line string) (handbook.Inject, error) {
+	parts := strings.Split(line, "|")
+	if len(parts) < 2 {
+		return handbook.Inject{}, errors.New("too few parts")
+	}
+	at, err := handbook.ParseMinutes(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(parts[0])), "T+"))
+	if err != nil {
+		return handbook.Inject{}, err
+	}
+	in := handbook.Inject{At: at}
+	switch len(parts) {
+	case 2:
+		in.Text = strings.TrimSpace(parts[1])
+	case 3:
+		in.From, in.Text = strings.TrimSpace(parts[1]), strings.TrimSpace(parts[2])
+	default:
+		in.From, in.Text = strings.TrimSpace(parts[1]), strings.TrimSpace(parts[2])
+		in.Expected = strings.TrimSpace(strings.Join(parts[3:], "|"))
+	}
+	if in.Text == "" {
+		return handbook.Inject{}, errors.New("no text")
+	}
+	return in, nil
+}
+
+// injectsField edits the injects one a line; an inject whose text stays
+// keeps its key, so the log of a drill still finds it.
+func injectsField(f *form, x *handbook.Exercise) {
+	e := f.entry(true)
+	var lines []string
+	for _, in := range x.Injects {
+		lines = append(lines, injectLine(in))
+	}
+	e.SetText(strings.Join(lines, "\n"))
+	e.SetPlaceHolder(lang.L("One inject a line: T+10 min | from whom | message | what the team should do"))
+	e.OnChanged = func(string) { f.changed() }
+	f.add("injects", lang.L("Injects"), e, func() error {
+		var out []handbook.Inject
+		for i, line := range strings.Split(e.Text, "\n") {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			in, err := parseInjectLine(line)
+			if err != nil {
+				return errors.New(lang.L("Line {{.N}}: write T+10 min | from whom | message | what the team should do.", map[string]any{"N": i + 1}))
+			}
+			if j := slices.IndexFunc(x.Injects, func(old handbook.Inject) bool { return old.Text == in.Text }); j >= 0 &&
+				!slices.ContainsFunc(out, func(o handbook.Inject) bool { return o.Key == x.Injects[j].Key }) {
+				in.Key = x.Injects[j].Key
+			} else {
+				in.Key = handbook.NewInjectKey(append(slices.Clone(x.Injects), out...))
+			}
+			out = append(out, in)
+		}
+		x.Injects = out
+		return nil
+	})
+}
+
+// overview is the year view: the exercise programme month by month, what
+// the check finds about it, and when each playbook, critical service and
+// critical process was last exercised.
+func (s *exercisesScreen) overview() fyne.CanvasObject {
+	u := s.u
+	hb, err := u.st.Load(u.ctx)
+	if err != nil {
+		u.loadFailed(err)
+		return widget.NewLabel(lang.L("The handbook could not be read."))
+	}
+	live := hb.Live()
+	now := u.now()
+	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.year--; s.sec.setRight(s.overview()) })
+	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.year++; s.sec.setRight(s.overview()) })
+	title := heading(lang.L("Exercise programme {{.Year}}", map[string]any{"Year": s.year}))
+	plan := widget.NewButtonWithIcon(lang.L("Plan exercise"), theme.ContentAddIcon(), func() { u.guard(s.sec.create) })
+	plan.Importance = widget.HighImportance
+	adhoc := widget.NewButtonWithIcon(lang.L("Alarm test now"), theme.MediaPlayIcon(), s.startAlarmTestNow)
+	top := container.NewBorder(nil, nil, container.NewHBox(prev, title, next), container.NewHBox(adhoc, plan))
+
+	months := handbook.ExercisesOfYear(live.Exercises, s.year, time.Local)
+	grid := container.NewGridWithColumns(3)
+	for i, list := range months {
+		box := container.NewVBox(widget.NewLabelWithStyle(lang.L(monthNames[i]), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		if len(list) == 0 {
+			none := widget.NewLabel("–")
+			none.Importance = widget.LowImportance
+			box.Add(none)
+		}
+		for _, x := range list {
+			text := fmt.Sprintf("%s %s", x.Date.Local().Format("02."), x.Title)
+			link := u.link(text, handbook.EntityExercise, x.ID)
+			state := widget.NewLabel(exerciseKindLabel(x.Kind) + " · " + exerciseStatusLabel(x.State()))
+			state.SizeName = theme.SizeNameCaptionText
+			if x.Overdue(now) {
+				state.SetText("⚠ " + lang.L("planned, not evaluated"))
+				state.Importance = widget.WarningImportance
+			}
+			box.Add(container.NewVBox(link, state))
+		}
+		grid.Add(widget.NewCard("", "", box))
+	}
+
+	var findings []fyne.CanvasObject
+	for _, f := range handbook.ExerciseFindings(live, now) {
+		l := widget.NewLabel("⚠ " + findingText(f))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		findings = append(findings, l)
+	}
+	if len(findings) == 0 {
+		findings = append(findings, widget.NewLabel("✓ "+lang.L("The exercise programme is up to date.")))
+	}
+
+	cov := container.NewVBox()
+	head := container.NewGridWithColumns(4,
+		widget.NewLabelWithStyle(lang.L("Exercised"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Last exercised"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Next planned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Critical"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	cov.Add(head)
+	tests := handbook.LastServiceTests(live)
+	for _, c := range handbook.Coverage(live, now) {
+		kind := map[handbook.Entity]string{handbook.EntityPlaybook: lang.L("Playbook"), handbook.EntityService: lang.L("Service"), handbook.EntityProcess: lang.L("Process")}[c.Entity]
+		name := u.link(c.Title, c.Entity, c.ID)
+		last := widget.NewLabel(lang.L("never"))
+		if !c.Last.IsZero() {
+			last.SetText(day(c.Last))
+		}
+		if c.Due {
+			last.SetText("⚠ " + last.Text)
+			last.Importance = widget.DangerImportance
+		}
+		nextPlanned := widget.NewLabel("–")
+		if !c.Next.IsZero() {
+			nextPlanned.SetText(day(c.Next))
+		}
+		critical := ""
+		if c.Critical {
+			critical = lang.L("yes")
+		}
+		if test, ok := tests[c.ID]; ok && c.Entity == handbook.EntityService {
+			critical = strings.TrimSpace(critical + " · " + testVerdict(test))
+		}
+		cov.Add(container.NewGridWithColumns(4, container.NewBorder(nil, nil, widget.NewLabel(kind), nil, name), last, nextPlanned, widget.NewLabel(critical)))
+	}
+	body := container.NewVBox(top, grid, heading(lang.L("What the check finds")), container.NewVBox(findings...),
+		heading(lang.L("Coverage: when each playbook, critical service and critical process was last exercised")), cov)
+	return container.NewVScroll(container.NewPadded(body))
+}
+
+// testVerdict is what a service shows of its last recovery test.
+func testVerdict(t handbook.ServiceTest) string {
+	verdict := lang.L("RTO missed")
+	if t.Result.RTOMet() {
+		verdict = lang.L("RTO met")
+	}
+	return lang.L("last tested on {{.Date}}: {{.Verdict}}", map[string]any{"Date": day(t.At), "Verdict": verdict})
+}
+
+var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// detail shows an exercise: what to do with it now, its plan and, once
+// evaluated, its evaluation.
+func (s *exercisesScreen) detail(x handbook.Exercise, n exerciseNames) fyne.CanvasObject {
+	u := s.u
+	box := container.NewVBox()
+	actions := container.NewHBox()
+	hb, err := u.st.Load(u.ctx)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	drill, hasDrill := handbook.DrillOf(hb.Live(), x.ID)
+	switch {
+	case hasDrill && drill.Open():
+		open := widget.NewButtonWithIcon(lang.L("Open the running drill"), theme.MediaPlayIcon(), func() { s.showDrill(drill.ID) })
+		open.Importance = widget.HighImportance
+		actions.Add(open)
+	case x.State() == handbook.ExercisePlanned:
+		label := lang.L("Start drill")
+		if x.Kind == handbook.ExerciseAlarmTest {
+			label = lang.L("Start alarm test")
+		}
+		start := widget.NewButtonWithIcon(label, theme.MediaPlayIcon(), func() { s.start(x) })
+		start.Importance = widget.HighImportance
+		actions.Add(start)
+		actions.Add(widget.NewButtonWithIcon(lang.L("Evaluate without drill …"), theme.ConfirmIcon(), func() { u.evaluateDialog(x.ID, handbook.Incident{}) }))
+	case hasDrill:
+		actions.Add(widget.NewButtonWithIcon(lang.L("Show the drill"), theme.VisibilityIcon(), func() { s.showDrill(drill.ID) }))
+	}
+	if x.State() == handbook.ExerciseRunning && !(hasDrill && drill.Open()) {
+		actions.Add(widget.NewButtonWithIcon(lang.L("Evaluate …"), theme.ConfirmIcon(), func() { u.evaluateDialog(x.ID, handbook.Incident{}) }))
+	}
+	actions.Add(widget.NewButtonWithIcon(lang.L("Print exercise report"), theme.DocumentPrintIcon(), func() { u.printExerciseReport(x.ID) }))
+	box.Add(actions)
+
+	held := ""
+	if at, ok := x.Held(); ok {
+		held = stamp(at)
+	}
+	facilitator := ""
+	if x.Facilitator != "" {
+		facilitator = n.contacts.name(x.Facilitator)
+	}
+	box.Add(props(
+		[2]string{lang.L("Kind"), exerciseKindLabel(x.Kind)},
+		[2]string{lang.L("Status"), exerciseStatusLabel(x.State())},
+		[2]string{lang.L("Planned for"), day(x.Date)},
+		[2]string{lang.L("Held"), held},
+		[2]string{lang.L("Evaluated"), stamp(x.EvaluatedAt)},
+		[2]string{lang.L("Playbooks in scope"), n.playbooks.list(x.Playbooks)},
+		[2]string{lang.L("Services in scope"), n.services.list(x.Services)},
+		[2]string{lang.L("Business processes in scope"), n.processes.list(x.Processes)},
+		[2]string{lang.L("Sites in scope"), n.sites.list(x.Sites)},
+		[2]string{lang.L("Roles taking part"), n.roles.list(x.Roles)},
+		[2]string{lang.L("People taking part"), n.contacts.list(x.Contacts)},
+		[2]string{lang.L("Others taking part"), x.Participants},
+		[2]string{lang.L("Facilitator"), facilitator},
+		[2]string{lang.L("Observers"), n.contacts.list(x.Observers)},
+	))
+	if len(x.Objectives) > 0 {
+		box.Add(heading(lang.L("Objectives")))
+		for i, o := range x.Objectives {
+			text := fmt.Sprintf("%d. %s", i+1, o.Text)
+			l := widget.NewLabel(text)
+			l.Wrapping = fyne.TextWrapWord
+			switch o.Outcome {
+			case handbook.ObjectiveMet:
+				l.SetText("✓ " + text + " – " + lang.L("met"))
+				l.Importance = widget.SuccessImportance
+			case handbook.ObjectiveNotMet:
+				l.SetText("✗ " + text + " – " + lang.L("not met"))
+				l.Importance = widget.DangerImportance
+			}
+			box.Add(l)
+		}
+	}
+	if x.Scenario != "" {
+		box.Add(heading(lang.L("Scenario")))
+		box.Add(renderMarkdown(x.Scenario))
+	}
+	if len(x.Injects) > 0 {
+		box.Add(heading(lang.L("Injects")))
+		injects := slices.Clone(x.Injects)
+		slices.SortStableFunc(injects, func(a, b handbook.Inject) int { return int(a.At - b.At) })
+		for _, in := range injects {
+			l := widget.NewLabel(strings.Join(nonEmpty("T+"+in.At.String(), in.From), " · ") + ": " + in.Text)
+			l.Wrapping = fyne.TextWrapWord
+			box.Add(l)
+			if in.Expected != "" {
+				e := widget.NewLabel("   " + lang.L("Expected: {{.Text}}", map[string]any{"Text": in.Expected}))
+				e.Wrapping = fyne.TextWrapWord
+				e.SizeName = theme.SizeNameCaptionText
+				box.Add(e)
+			}
+		}
+	}
+	if x.State() == handbook.ExerciseEvaluated {
+		box.Add(heading(lang.L("Evaluation")))
+		box.Add(props([2]string{lang.L("Result"), x.Result}, [2]string{lang.L("What went well"), x.WentWell}))
+		actionsByID := map[string]handbook.Action{}
+		for _, a := range hb.Actions {
+			actionsByID[a.ID] = a
+		}
+		for i, f := range x.Findings {
+			l := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, f.Text))
+			l.Wrapping = fyne.TextWrapWord
+			box.Add(l)
+			for _, id := range f.Actions {
+				if a, ok := actionsByID[id]; ok {
+					text := "→ " + strings.Join(nonEmpty(a.Title, n.contacts.name(a.Owner), day(a.Due), actionStatusLabel(a.Status)), " · ")
+					box.Add(u.link(text, handbook.EntityAction, a.ID))
+				}
+			}
+		}
+	}
+	return box
+}
+
+// start starts the drill of a planned exercise and shows it.
+func (s *exercisesScreen) start(x handbook.Exercise) {
+	u := s.u
+	if u.refuseReadOnly() {
+		return
+	}
+	req := ops.StartExercise{Exercise: x.ID, Level: ops.LevelFromSeverity, By: u.author(), Initials: u.initials()}
+	if x.Kind == handbook.ExerciseAlarmTest {
+		req.Level = 0
+	}
+	_, drill, err := u.ops.StartExercise(u.ctx, req)
+	if oe, ok := ops.AsError(err); ok {
+		dialog.ShowInformation(lang.L("The drill was not started"), oe.Text(translate), u.win)
+		return
+	}
+	if err != nil {
+		u.saveFailed(err)
+		return
+	}
+	s.sec.reload()
+	s.showDrill(drill.ID)
+}
+
+// startAlarmTestNow plans an alarm test for now and starts it: an
+// unannounced test needs no planning.
+func (s *exercisesScreen) startAlarmTestNow() {
+	u := s.u
+	if u.refuseReadOnly() {
+		return
+	}
+	title := lang.L("Alarm test {{.Date}}", map[string]any{"Date": day(u.now())})
+	x, err := u.ops.PlanExercise(u.ctx, ops.PlanExercise{Title: title, Kind: handbook.ExerciseAlarmTest, Date: u.now()})
+	if err != nil {
+		u.saveFailed(err)
+		return
+	}
+	s.start(x)
+}
+
+// showDrill shows a drill in place of the exercise: the alarm test's
+// guided calls, or the incident run marked as exercise.
+func (s *exercisesScreen) showDrill(id string) {
+	u := s.u
+	s.leaveDrill()
+	inc, err := store.Get[handbook.Incident](u.ctx, u.st, id)
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	x, err := store.Get[handbook.Exercise](u.ctx, u.st, inc.ExerciseID)
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	s.sec.selected = x.ID
+	s.sec.markRow()
+	back := widget.NewButtonWithIcon(lang.L("Back to the exercise"), theme.NavigateBackIcon(), func() {
+		s.leaveDrill()
+		s.sec.selectID(x.ID)
+	})
+	if x.Kind == handbook.ExerciseAlarmTest {
+		a := newAlarmView(u, inc.ID, func() bool { return s.showingDrill() && s.alarm != nil && s.alarm.id == inc.ID })
+		obj, err := a.object()
+		if err != nil {
+			u.loadFailed(err)
+			return
+		}
+		s.alarm = a
+		s.shown = container.NewBorder(container.NewHBox(back), nil, nil, nil, obj)
+		s.sec.setRight(s.shown)
+		a.start()
+		return
+	}
+	r := newRunView(u, inc.ID, func() bool { return s.showingDrill() && s.run != nil && s.run.id == inc.ID })
+	obj, err := r.object()
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	s.run = r
+	s.shown = container.NewBorder(container.NewHBox(back), nil, nil, nil, obj)
+	s.sec.setRight(s.shown)
+	r.start()
+}
+
+// leaveDrill stops the drill on display, if any.
+func (s *exercisesScreen) leaveDrill() {
+	if s.run != nil {
+		s.run.stop()
+		s.run = nil
+	}
+	if s.alarm != nil {
+		s.alarm.stop()
+		s.alarm = nil
+	}
+	s.shown = nil
+}
+
+// openDrill shows a drill on the exercises screen.
+func (u *ui) openDrill(inc handbook.Incident) {
+	for i, s := range u.screens {
+		if s.id == "exercises" {
+			u.show(i)
+			if u.view.open != nil {
+				u.view.open(handbook.EntityIncident, inc.ID)
+			}
+			return
+		}
+	}
+}
+
+// newDrillBadge is the toolbar button that says a drill is running: it is
+// no incident, and looks like none.
+func newDrillBadge(u *ui) *widget.Button {
+	b := widget.NewButtonWithIcon("", theme.MediaPlayIcon(), nil)
+	b.Importance = widget.WarningImportance
+	b.Hide()
+	u.drillBadge = b
+	return b
+}
+
+// refreshDrillBadge updates the drill badge from the incidents.
+func (u *ui) refreshDrillBadge(incs []handbook.Incident) {
+	if u.drillBadge == nil {
+		return
+	}
+	drills := handbook.RunningDrills(incs)
+	switch len(drills) {
+	case 0:
+		u.drillBadge.Hide()
+		return
+	case 1:
+		u.drillBadge.SetText(lang.L("EXERCISE running"))
+		d := drills[0]
+		u.drillBadge.OnTapped = func() { u.guard(func() { u.openDrill(d) }) }
+	default:
+		u.drillBadge.SetText(lang.L("{{.N}} exercises running", map[string]any{"N": len(drills)}))
+		u.drillBadge.OnTapped = func() { u.showScreen("exercises") }
+	}
+	u.drillBadge.Show()
+}
+
+// exerciseCards are the dashboard's cards about exercises that show only
+// when there is something to show: running drills, and the reviews an
+// exercise's findings suggest.
+func exerciseCards(u *ui, d dashboardData) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	var drills []fyne.CanvasObject
+	for _, inc := range d.drills {
+		l := widget.NewHyperlink(lang.L("EXERCISE: {{.Title}} – running for {{.Elapsed}}", map[string]any{"Title": inc.Title, "Elapsed": elapsed(d.now.Sub(inc.StartedAt))}), nil)
+		l.OnTapped = func() { u.guard(func() { u.openDrill(inc) }) }
+		drills = append(drills, l)
+	}
+	if len(drills) > 0 {
+		out = append(out, card(lang.L("Running exercises (not incidents)"), drills, ""))
+	}
+	review := func(i int) fyne.CanvasObject {
+		r := d.exerciseReviews[i]
+		return u.link(r.Title, r.Entity, r.ID)
+	}
+	if len(d.exerciseReviews) > 0 {
+		out = append(out, cardOf(lang.L("Review suggested after an exercise"), len(d.exerciseReviews), review, ""))
+	}
+	return out
+}
+
+// exerciseProgrammeCard is the dashboard's card of what the check finds
+// about the exercise programme.
+func exerciseProgrammeCard(u *ui, findings []handbook.Finding) fyne.CanvasObject {
+	item := func(i int) fyne.CanvasObject {
+		f := findings[i]
+		if f.ID == "" {
+			return widget.NewLabel(findingText(f))
+		}
+		return u.link(findingText(f), f.Entity, f.ID)
+	}
+	return cardOf(lang.L("Exercise programme"), len(findings), item, lang.L("The exercise programme is up to date."))
+}
+
+// printExerciseReport asks where to save an exercise's report and prints it.
+func (u *ui) printExerciseReport(id string) {
+	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError(lang.L("The file could not be chosen."), lang.L("Choose another folder."), err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		u.writeExerciseReport(path, id)
+	}, u.win)
+	save.SetFileName(lang.L("exercise-report") + ".pdf")
+	save.SetTitleText(lang.L("Save file"))
+	save.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	save.Resize(fyne.NewSize(800, 560))
+	save.Show()
+}
+
+// writeExerciseReport prints the report to path in the background and
+// offers to open it.
+func (u *ui) writeExerciseReport(path, id string) *task {
+	req := ops.ExerciseReport{Path: path, ExerciseID: id,
+		Options: binder.Options{Lang: chosenLanguage(u.app.Preferences()), PrintedBy: u.author()}}
+	var res binder.Result
+	return u.run(lang.L("Printing the report"), func(ctx context.Context, p ops.Progress) error {
+		var err error
+		res, err = u.ops.PrintExerciseReport(ctx, req, p)
+		return err
+	}, func(err error) {
+		if err != nil {
+			discardEmpty(path)
+		}
+		switch {
+		case cancelled(err):
+			return
+		case err != nil:
+			u.opFailed(lang.L("The report could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
+			return
+		}
+		msg := lang.L("{{.Pages}} pages written to {{.File}}. Open the PDF now?", map[string]any{"Pages": res.Pages, "File": filepath.Base(path)})
+		dialog.ShowConfirm(lang.L("Report printed"), msg, func(open bool) {
+			if open {
+				_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
+			}
+		}, u.win)
+	})
+}
+
+// minutesText is a number of minutes for an entry.
+func minutesText(m handbook.Minutes) string { return strconv.Itoa(int(m)) }

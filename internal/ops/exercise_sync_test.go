@@ -1,0 +1,155 @@
+package ops
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// TestTwoLaptopsRunOneDrill runs one drill on two admitted laptops that
+// exchange changes through a real shared folder (signed and encrypted):
+// both tick, react to injects and log while apart, the facilitator brings
+// an inject in early on one of them, and after the rounds both show the
+// same log, checklist, injects and evaluation, with no conflict.
+func TestTwoLaptopsRunOneDrill(t *testing.T) {
+	ctx := context.Background()
+	folder := t.TempDir()
+	now := t0
+	clock := func() time.Time { return now }
+	a := New(openStore(t, demoDB(t), clock), Config{Now: clock})
+	b := New(openStore(t, filepath.Join(t.TempDir(), "b.db"), clock), Config{Now: clock})
+	round := func(o *Ops, name string) {
+		t.Helper()
+		if _, err := o.Sync(ctx, Sync{Folder: folder, DeviceName: name}, nil); err != nil {
+			t.Fatalf("sync %s: %v", name, err)
+		}
+	}
+	round(a, "Laptop Leitstand")
+	round(b, "Laptop Moderation")
+	if _, err := a.Admit(ctx, TeamChange{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	round(a, "Laptop Leitstand")
+	round(b, "Laptop Moderation")
+	if n := count[handbook.Exercise](t, b); n != 4 {
+		t.Fatalf("the second laptop has %d exercises, want the demo's 4", n)
+	}
+
+	x := planDrill(t, a)
+	_, drill, err := a.StartExercise(ctx, StartExercise{Exercise: x.ID, By: "Eva"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	round(a, "Laptop Leitstand")
+	round(b, "Laptop Moderation")
+	onB, err := b.FindIncident(ctx, drill.ID)
+	if err != nil || !onB.Drill() || len(onB.Injects) != 2 {
+		t.Fatalf("the drill on the second laptop: %+v, %v", onB, err)
+	}
+
+	// Apart: both work on the drill at T+12.
+	now = t0.Add(12 * time.Minute)
+	steps := handbook.Checklist(drill, nil)
+	shop, press := drill.Injects[0].Key, drill.Injects[1].Key
+	write := func(o *Ops, e handbook.LogEntry) {
+		t.Helper()
+		e.IncidentID = drill.ID
+		if _, err := o.Log(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(a, handbook.LogEntry{Kind: handbook.LogStep, StepKey: steps[0].Key, Text: steps[0].Text, Author: "Eva"})
+	write(b, handbook.LogEntry{Kind: handbook.LogStep, StepKey: steps[1].Key, Text: steps[1].Text, Author: "Moderation"})
+	write(b, handbook.LogEntry{Kind: handbook.LogDecision, Inject: shop, Text: "Notseite geschaltet", Author: "Moderation"})
+	write(b, handbook.LogEntry{Kind: handbook.LogInject, Inject: press, Author: "Moderation"})
+	write(a, handbook.LogEntry{Kind: handbook.LogNote, Text: "Krisenstab tagt", Author: "Eva"})
+	if _, err := a.RecordRecovery(ctx, RecordRecovery{DrillID: drill.ID, Service: "Webshop", Recovery: 200, DataLoss: 5, By: "Eva"}); err != nil {
+		t.Fatal(err)
+	}
+	round(a, "Laptop Leitstand")
+	round(b, "Laptop Moderation")
+	round(a, "Laptop Leitstand")
+
+	state := func(o *Ops) (log []string, ticks []bool, injects []string) {
+		t.Helper()
+		inc, err := o.FindIncident(ctx, drill.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries := logOfT(t, o, inc)
+		for _, e := range entries {
+			log = append(log, e.ID+" "+e.Kind+" "+e.Text)
+		}
+		for _, c := range handbook.Checklist(inc, entries) {
+			ticks = append(ticks, c.Done)
+		}
+		for _, d := range handbook.DrillInjects(inc, entries, now) {
+			injects = append(injects, d.Key+" "+d.Appeared.String()+" "+string(rune('0'+len(d.Responses))))
+		}
+		return log, ticks, injects
+	}
+	logA, ticksA, injA := state(a)
+	logB, ticksB, injB := state(b)
+	if !slices.Equal(logA, logB) || len(logA) != 7 {
+		t.Errorf("the logs differ:\nA %q\nB %q", logA, logB)
+	}
+	if !slices.Equal(ticksA, ticksB) || !ticksA[0] || !ticksA[1] {
+		t.Errorf("checklists differ or lack a tick: A %v, B %v", ticksA, ticksB)
+	}
+	if !slices.Equal(injA, injB) || len(injA) != 2 {
+		t.Errorf("injects differ:\nA %q\nB %q", injA, injB)
+	}
+	if got := handbook.DrillInjects(mustIncident(t, a, drill.ID), logOfT(t, a, drill), now); !got[1].Early || got[1].By != "Moderation" {
+		t.Errorf("the press inject brought in early on the other laptop: %+v", got[1])
+	}
+
+	// The facilitator evaluates on the second laptop; the first sees it.
+	now = t0.Add(3 * time.Hour)
+	owner := firstContact(t, b)
+	if _, err := b.CloseExercise(ctx, CloseExercise{Exercise: x.ID, Summary: "gut", ReportsOpenOK: true, By: "Moderation",
+		Outcomes: map[int]string{0: handbook.ObjectiveMet},
+		Findings: []FindingInput{{Text: "Presse zu spät", Actions: []handbook.Action{{Title: "Presse früher", Owner: owner, Due: t0.AddDate(0, 1, 0)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	round(b, "Laptop Moderation")
+	round(a, "Laptop Leitstand")
+	xa, err := a.FindExercise(ctx, x.ID)
+	if err != nil || xa.State() != handbook.ExerciseEvaluated || len(xa.Findings) != 1 || xa.Objectives[0].Outcome != handbook.ObjectiveMet {
+		t.Errorf("the evaluation on the first laptop: %+v, %v", xa, err)
+	}
+	if inc := mustIncident(t, a, drill.ID); inc.Open() {
+		t.Error("the drill is still running on the first laptop")
+	}
+	for _, o := range []*Ops{a, b} {
+		cs, err := o.Store().Conflicts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 0 {
+			t.Errorf("conflicts: %+v", cs)
+		}
+	}
+}
+
+func mustIncident(t *testing.T, o *Ops, id string) handbook.Incident {
+	t.Helper()
+	inc, err := o.FindIncident(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+func firstContact(t *testing.T, o *Ops) string {
+	t.Helper()
+	cs, err := store.List[handbook.Contact](context.Background(), o.st)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("contacts: %v", err)
+	}
+	return cs[0].ID
+}
