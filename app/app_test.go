@@ -60,6 +60,9 @@ func newTestUI(t *testing.T) *ui {
 	}
 	w := test.NewTempWindow(t, nil)
 	u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
+	// Background loads end inside the test that started them, so none
+	// of them reads the translations while the next test reloads them.
+	t.Cleanup(u.tasks.Wait)
 	if err := u.start(true); err != nil {
 		t.Fatal(err)
 	}
@@ -436,6 +439,9 @@ func TestWelcome(t *testing.T) {
 			w := test.NewTempWindow(t, nil)
 			now := func() time.Time { return testNow }
 			u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
+			// Background loads end inside the test that started them, so none
+			// of them reads the translations while the next test reloads them.
+			t.Cleanup(u.tasks.Wait)
 			if err := u.start(false); err != nil {
 				t.Fatal(err)
 			}

@@ -36,6 +36,9 @@ func largeUI(b *testing.B) *ui {
 	w.Resize(fyne.NewSize(1200, 800))
 	now := func() time.Time { return testNow }
 	u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
+	// Background loads end inside the test that started them, so none
+	// of them reads the translations while the next test reloads them.
+	b.Cleanup(u.tasks.Wait)
 	return u
 }
 

@@ -50,6 +50,9 @@ func TestReadOnlyHandbook(t *testing.T) {
 	t.Cleanup(func() { ro.Close() })
 	w := test.NewTempWindow(t, nil)
 	u := newUI(ctx, ops.New(ro, ops.Config{Now: now}), a, w, now)
+	// Background loads end inside the test that started them, so none
+	// of them reads the translations while the next test reloads them.
+	t.Cleanup(u.tasks.Wait)
 	if err := u.start(false); err != nil {
 		t.Fatal(err)
 	}

@@ -221,6 +221,9 @@ func TestJoinSharedFolder(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	now := func() time.Time { return testNow }
 	u := newUI(context.Background(), ops.New(st, ops.Config{Now: now}), first.app, w, now)
+	// Background loads end inside the test that started them, so none
+	// of them reads the translations while the next test reloads them.
+	t.Cleanup(u.tasks.Wait)
 	if err := u.start(false); err != nil {
 		t.Fatal(err)
 	}

@@ -66,6 +66,9 @@ func bigUI(t *testing.T) (*ui, uiQueue) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1200, 800))
 	u := newUI(ctx, ops.New(st, ops.Config{Now: now, Program: "Ernstfall 1.2.3"}), test.NewTempApp(t), w, now)
+	// Background loads end inside the test that started them, so none
+	// of them reads the translations while the next test reloads them.
+	t.Cleanup(u.tasks.Wait)
 	q := make(uiQueue, 1024)
 	u.do = q.do
 	if err := u.start(true); err != nil {
