@@ -16,6 +16,7 @@ import (
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/i18n"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -41,6 +42,8 @@ type dashboardData struct {
 	drills           []handbook.Incident
 	exerciseReviews  []handbook.ReviewTarget
 	exerciseFindings []handbook.Finding
+	docs     []ops.DocState
+	copies   []handbook.CopyStatus
 }
 
 // loadDashboard reads and computes what the dashboard shows.
@@ -65,6 +68,10 @@ func loadDashboard(ctx context.Context, u *ui) (dashboardData, error) {
 	d.drills = handbook.RunningDrills(d.hb.Incidents)
 	d.exerciseReviews = handbook.ExerciseReviews(d.hb)
 	d.exerciseFindings = handbook.ExerciseFindings(d.hb, d.now)
+	if d.docs, err = u.ops.DocStates(ctx, &d.hb); err != nil {
+		return d, err
+	}
+	d.copies = handbook.CopyStatuses(&d.hb, handbook.InForce(&d.hb))
 	return d, nil
 }
 
@@ -142,6 +149,7 @@ func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
 		syncCard(u),
 		printCard(u, d),
 		exerciseProgrammeCard(u, d.exerciseFindings),
+		controlCard(u, d),
 	)
 	// Running incidents first, then the way into a new one, then the
 	// reports they owe; upkeep comes last.
@@ -338,4 +346,73 @@ func findingText(f handbook.Finding) string {
 // titled is a card with a modest heading.
 func titled(title string, content fyne.CanvasObject) fyne.CanvasObject {
 	return widget.NewCard("", "", container.NewVBox(heading(title), content))
+}
+
+// controlCard lists what document control asks for: documents with
+// unreleased changes, drafts older than handbook.DraftAgeDays, releases
+// made twice at once, and printed copies to replace or to confirm.
+func controlCard(u *ui, d dashboardData) fyne.CanvasObject {
+	// Items are made only for the lines the card lists: a large handbook
+	// has hundreds of drafts.
+	var items []func() fyne.CanvasObject
+	for _, s := range d.copies {
+		var text string
+		switch {
+		case s.NeedsReplacing():
+			text = "⚠ " + lang.L("Copy {{.N}} ({{.Place}}) is outdated: print and replace it", map[string]any{"N": s.Copy.Number, "Place": s.Copy.Place})
+		case s.Pending != nil:
+			text = lang.L("Copy {{.N}} ({{.Place}}): confirm the exchange", map[string]any{"N": s.Copy.Number, "Place": s.Copy.Place})
+		default:
+			continue
+		}
+		id := s.Copy.ID
+		items = append(items, func() fyne.CanvasObject { return u.link(text, handbook.EntityCopy, id) })
+	}
+	never := 0
+	old := d.now.AddDate(0, 0, -handbook.DraftAgeDays)
+	openDoc := func(st ops.DocState) func() fyne.CanvasObject {
+		return func() fyne.CanvasObject {
+			text := docTitle(st)
+			switch {
+			case len(st.Releases.Concurrent) > 0:
+				text = "⚠ " + lang.L("{{.Title}} – released twice at the same time; release it again", map[string]any{"Title": text})
+			case st.DraftSince.Before(old):
+				text = "⚠ " + lang.L("{{.Title}} – draft since {{.Date}}", map[string]any{"Title": text, "Date": day(st.DraftSince)})
+			default:
+				text = lang.L("{{.Title}} – changed since {{.Date}}, not released", map[string]any{"Title": text, "Date": day(st.DraftSince)})
+			}
+			h := widget.NewHyperlink(text, nil)
+			h.Truncation = fyne.TextTruncateEllipsis
+			h.OnTapped = func() {
+				if st.Doc.Kind == handbook.EntityMatrix {
+					u.showScreen("roles")
+					return
+				}
+				u.open(st.Doc.Kind, st.Doc.ID)
+			}
+			return h
+		}
+	}
+	for _, st := range d.docs {
+		switch {
+		case st.Releases.InForce == nil && st.DraftSince.Before(old):
+			never++
+		case st.Releases.InForce == nil, st.Draft, len(st.Releases.Concurrent) > 0:
+			items = append(items, openDoc(st))
+		}
+	}
+	var extra []fyne.CanvasObject
+	if never > 0 {
+		l := widget.NewLabel("⚠ " + lang.L("{{.N}} documents were never released and are older than {{.Days}} days.",
+			map[string]any{"N": never, "Days": handbook.DraftAgeDays}))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		extra = append(extra, l)
+	}
+	extra = append(extra, widget.NewButton(lang.L("Document control"), func() { u.showScreen("control") }))
+	none := lang.L("Every document is released, every printed copy current.")
+	if never > 0 {
+		none = lang.L("Every released document is unchanged since.")
+	}
+	return cardOf(lang.L("Document control"), len(items), func(i int) fyne.CanvasObject { return items[i]() }, none, extra...)
 }

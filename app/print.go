@@ -53,6 +53,9 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 	paper.SetSelectedIndex(0)
 	by := widget.NewEntry()
 	by.SetPlaceHolder(lang.L("Your name (printed on the cover)"))
+	versions := []string{lang.L("Released versions"), lang.L("Current drafts, marked ENTWURF on every page")}
+	which := widget.NewRadioGroup(versions, nil)
+	which.SetSelected(versions[0])
 	printers := widget.NewSelect(nil, nil)
 	printers.PlaceHolder = lang.L("Looking for printers …")
 	printers.Disable()
@@ -60,32 +63,33 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 	noPrinter.Wrapping = fyne.TextWrapWord
 	noPrinter.Importance = widget.WarningImportance
 	noPrinter.Hide()
-	options := func() binder.Options {
+	request := func() ops.PrintBinder {
 		opt := binder.Options{Lang: []string{"de", "en"}[language.SelectedIndex()],
 			Paper: []string{"a4", "letter"}[paper.SelectedIndex()], PrintedBy: by.Text}
 		if i := what.SelectedIndex(); i > 0 {
 			opt.Playbook = pbs[i-1].ID
 		}
-		return opt
+		return ops.PrintBinder{Options: opt, Drafts: which.Selected == versions[1]}
 	}
 	var d dialog.Dialog
 	send := widget.NewButtonWithIcon(lang.L("Send to printer"), theme.DocumentPrintIcon(), func() {
 		d.Hide()
-		u.sendBinder(options(), printers.Selected)
+		u.sendBinder(request(), printers.Selected)
 	})
 	send.Importance = widget.HighImportance
 	send.Disable()
 	save := widget.NewButtonWithIcon(lang.L("Save as PDF …"), theme.DocumentSaveIcon(), func() {
 		d.Hide()
-		u.chooseBinderFile(options())
+		u.chooseBinderFile(request())
 	})
 	open := widget.NewButtonWithIcon(lang.L("Open PDF"), theme.FileApplicationIcon(), func() {
 		d.Hide()
-		u.openBinder(options())
+		u.openBinder(request())
 	})
 	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Contents"), what),
+		widget.NewFormItem(lang.L("Documents"), which),
 		widget.NewFormItem(lang.L("Language"), language),
 		widget.NewFormItem(lang.L("Paper"), paper),
 		widget.NewFormItem(lang.L("Printed by"), by),
@@ -94,7 +98,7 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 	body := container.NewVBox(form, noPrinter,
 		container.NewGridWithColumns(4, cancel, open, save, send))
 	d = dialog.NewCustomWithoutButtons(lang.L("Print emergency binder"), body, u.win)
-	d.Resize(fyne.NewSize(min(760, u.win.Canvas().Size().Width-40), 360))
+	d.Resize(fyne.NewSize(min(760, u.win.Canvas().Size().Width-40), 440))
 	u.tasks.Add(1)
 	go func() {
 		defer u.tasks.Done()
@@ -146,17 +150,18 @@ func binderTempFile(opt binder.Options) (string, error) {
 // sendBinder writes the binder into a temporary PDF and sends it to the
 // printer. On success it names the job; when the print path fails, it
 // says why and offers to open the PDF instead.
-func (u *ui) sendBinder(opt binder.Options, printerName string) *task {
-	path, err := binderTempFile(opt)
+func (u *ui) sendBinder(req ops.PrintBinder, printerName string) *task {
+	path, err := binderTempFile(req.Options)
 	if err != nil {
 		u.showError(lang.L("The binder could not be written."), lang.L("The temporary folder cannot be written. Save the binder as a PDF instead."), err)
 		return nil
 	}
+	req.Path = path
 	var res binder.Result
 	var job printer.Job
 	return u.run(lang.L("Printing the binder"), func(ctx context.Context, p ops.Progress) error {
 		var err error
-		res, job, err = u.ops.SendBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, ops.SendTo{Printer: printerName}, p)
+		res, job, err = u.ops.SendBinder(ctx, req, ops.SendTo{Printer: printerName}, p)
 		return err
 	}, func(err error) {
 		note := ""
@@ -200,14 +205,15 @@ func (u *ui) sendBinder(opt binder.Options, printerName string) *task {
 // openBinder writes the binder into a temporary PDF and opens it in the
 // system's PDF viewer. The printout is recorded: whoever opens it to
 // print it has the current version.
-func (u *ui) openBinder(opt binder.Options) *task {
-	path, err := binderTempFile(opt)
+func (u *ui) openBinder(req ops.PrintBinder) *task {
+	path, err := binderTempFile(req.Options)
 	if err != nil {
 		u.showError(lang.L("The binder could not be written."), lang.L("The temporary folder cannot be written. Save the binder as a PDF instead."), err)
 		return nil
 	}
 	return u.run(lang.L("Printing the binder"), func(ctx context.Context, p ops.Progress) error {
-		_, err := u.ops.PrintBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, p)
+		req.Path = path
+		_, err := u.ops.PrintBinder(ctx, req, p)
 		return err
 	}, func(err error) {
 		switch {
@@ -230,7 +236,7 @@ func (u *ui) openFile(path string) {
 	}
 }
 
-func (u *ui) chooseBinderFile(opt binder.Options) {
+func (u *ui) chooseBinderFile(req ops.PrintBinder) {
 	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			u.showError(lang.L("The file could not be chosen."), lang.L("Choose another folder."), err)
@@ -241,10 +247,14 @@ func (u *ui) chooseBinderFile(opt binder.Options) {
 		}
 		path := w.URI().Path()
 		w.Close()
-		u.writeBinder(path, opt)
+		req.Path = path
+		u.print(req)
 	}, u.win)
 	name := lang.L("emergency-binder") + ".pdf"
-	if opt.Playbook != "" {
+	if req.Drafts {
+		name = lang.L("emergency-binder-drafts") + ".pdf"
+	}
+	if req.Options.Playbook != "" {
 		name = lang.L("pocket-card") + ".pdf"
 	}
 	save.SetFileName(name)
@@ -258,10 +268,17 @@ func (u *ui) chooseBinderFile(opt binder.Options) {
 // progress dialog that can cancel it, and offers to open the PDF. The
 // printout is recorded, and the dashboard follows the store's notice.
 func (u *ui) writeBinder(path string, opt binder.Options) *task {
+	return u.print(ops.PrintBinder{Path: path, Options: opt})
+}
+
+// print prints a binder into req.Path as writeBinder does: the released
+// versions, or the drafts.
+func (u *ui) print(req ops.PrintBinder) *task {
 	var res binder.Result
+	path := req.Path
 	return u.run(lang.L("Printing the binder"), func(ctx context.Context, p ops.Progress) error {
 		var err error
-		res, err = u.ops.PrintBinder(ctx, ops.PrintBinder{Path: path, Options: opt}, p)
+		res, err = u.ops.PrintBinder(ctx, req, p)
 		return err
 	}, func(err error) {
 		if err != nil && !ops.NotRecorded(err) {

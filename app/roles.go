@@ -114,13 +114,24 @@ func rolesView(u *ui) view {
 		container.NewTabItem(lang.L("Escalation matrix"), esc.object()),
 		container.NewTabItem(lang.L("Roles"), roles.object()),
 	)
+	// The matrix and the roles are one document, released and reviewed
+	// together.
+	bar := container.NewStack(u.docBar(handbook.Matrix))
 	return view{
-		content: tabs,
+		content: container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, tabs),
 		changed: func(n []store.Notice) {
 			esc.changed(n)
 			roles.changed(n)
+			if touches(n, handbook.EntityRole) || touches(n, handbook.EntityEscalation) ||
+				touches(n, handbook.EntityRelease) || touches(n, handbook.EntityReview) {
+				bar.Objects = []fyne.CanvasObject{u.docBar(handbook.Matrix)}
+				bar.Refresh()
+			}
 		},
 		open: func(e handbook.Entity, id string) {
+			if e == handbook.EntityMatrix {
+				return
+			}
 			if e == handbook.EntityRole {
 				tabs.SelectIndex(1)
 				roles.selectID(id)

@@ -26,7 +26,7 @@ func screens() []screen {
 		{"incidents", "Incidents", theme.ErrorIcon(), []handbook.Entity{handbook.EntityIncident, handbook.EntityLogEntry}, incidentsView},
 		{"playbooks", "Playbooks", theme.DocumentIcon(), []handbook.Entity{handbook.EntityPlaybook}, playbooksView},
 		{"contacts", "Contacts", theme.AccountIcon(), []handbook.Entity{handbook.EntityContact}, contactsView},
-		{"roles", "Roles & escalation", theme.GridIcon(), []handbook.Entity{handbook.EntityRole, handbook.EntityEscalation}, rolesView},
+		{"roles", "Roles & escalation", theme.GridIcon(), []handbook.Entity{handbook.EntityRole, handbook.EntityEscalation, handbook.EntityMatrix}, rolesView},
 		{"calltree", "Call tree", theme.MailForwardIcon(), nil, callTreeView},
 		{"oncall", "On call", theme.HistoryIcon(), nil, onCallView},
 		{"recovery", "Recovery", theme.ViewRefreshIcon(), []handbook.Entity{handbook.EntityService}, servicesView},
@@ -37,6 +37,8 @@ func screens() []screen {
 		{"exercises", "Exercises", theme.MediaPlayIcon(), []handbook.Entity{handbook.EntityExercise}, exercisesView},
 		{"actions", "Actions", theme.ListIcon(), []handbook.Entity{handbook.EntityAction}, actionsView},
 		{"templates", "Communication templates", theme.MailComposeIcon(), []handbook.Entity{handbook.EntityCommTemplate}, templatesView},
+		{"control", "Document control", theme.DocumentSaveIcon(), []handbook.Entity{handbook.EntityCopy, handbook.EntityRelease,
+			handbook.EntityReview, handbook.EntityPrintout, handbook.EntityExchange}, controlView},
 		{"conflicts", "Conflicts", theme.QuestionIcon(), nil, conflictsView},
 		{"settings", "Settings", theme.SettingsIcon(), nil, settingsView},
 	}

@@ -70,10 +70,15 @@ func (s *section[T, P]) view() view {
 }
 
 // changed follows the store: the list shows what was committed, and the
-// record on display is shown anew, unless it is being edited.
+// record on display is shown anew, unless it is being edited. A document
+// is shown anew too when it was released or reviewed.
 func (s *section[T, P]) changed(n []store.Notice) {
 	var zero T
 	e := P(&zero).Entity()
+	if _, isDoc := handbook.DocOf(e, ""); isDoc && touches(n, handbook.EntityRelease, handbook.EntityReview) &&
+		s.selected != "" && s.u.editor == nil {
+		s.selectID(s.selected)
+	}
 	own := touches(n, e)
 	if !own && !touches(n, s.follows...) {
 		return
@@ -253,7 +258,9 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 			s.marked(id, err)
 		}))
 	}
-	if ops.Reviewable(e) {
+	doc, isDoc := handbook.DocOf(e, id)
+	isDoc = isDoc && doc.Kind != handbook.EntityMatrix
+	if ops.Reviewable(e) && !isDoc {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Reviewed today"), theme.ConfirmIcon(), func() {
 			s.marked(id, s.u.ops.MarkReviewed(s.u.ctx, e, id))
 		}))
@@ -267,8 +274,12 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 	del := widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { s.remove(rec) })
 	del.Importance = widget.DangerImportance
 	buttons.Add(del)
-	return container.NewBorder(container.NewVBox(title, buttons, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(s.detail(rec))))
+	top := container.NewVBox(title, buttons)
+	if isDoc {
+		top.Add(s.u.docBar(doc))
+	}
+	top.Add(widget.NewSeparator())
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(s.detail(rec))))
 }
 
 // marked shows the record again after it was marked verified or reviewed
@@ -338,13 +349,18 @@ func (s *section[T, P]) remove(rec T) {
 	}
 	p := P(&rec)
 	e, id := p.Entity(), p.Meta().ID
+	withdrawn := s.u.withdrawal(e, id)
 	if err := s.u.ops.Delete(s.u.ctx, e, id); err != nil {
 		s.u.saveFailed(err)
 		return
 	}
 	s.selected = ""
 	s.markRow()
-	msg := widget.NewLabel(lang.L("“{{.Name}}” was deleted.", map[string]any{"Name": p.Label()}))
+	msg := widget.NewLabel(strings.Join(nonEmpty(lang.L("“{{.Name}}” was deleted.", map[string]any{"Name": p.Label()}), withdrawn), "\n"))
+	msg.Wrapping = fyne.TextWrapWord
+	if withdrawn != "" {
+		msg.Importance = widget.WarningImportance
+	}
 	undo := widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), func() {
 		if err := s.u.ops.Undelete(s.u.ctx, e, id); err != nil {
 			s.u.saveFailed(err)

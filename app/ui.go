@@ -61,6 +61,9 @@ type ui struct {
 	// keeps it for this session only.
 	configDir string
 	who       person.Person
+	// docHist is the open history of a document, if any: it follows
+	// what its dialogs change.
+	docHist *docHistory
 }
 
 // view is what a screen shows and what it can do on request.

@@ -533,62 +533,21 @@ func kindKey(e handbook.Entity) string {
 // lines with a change and contextLines around them (all lines when full);
 // "…" stands for lines left out.
 func hunkLines(parts []textdiff.Part, full bool) []string {
-	var lines []string
-	var touched []bool
-	cur := strings.Builder{}
-	changed := false
-	for _, p := range parts {
-		text := p.Text
-		for {
-			i := strings.IndexByte(text, '\n')
-			seg := text
-			if i >= 0 {
-				seg = text[:i]
-			}
-			if seg != "" {
-				cur.WriteString(mark(p.Op, seg))
-			}
-			if p.Op != textdiff.Equal {
-				changed = true
-			}
-			if i < 0 {
-				break
-			}
-			if p.Op != textdiff.Equal && seg == "" {
-				cur.WriteString(mark(p.Op, "⏎"))
-			}
-			lines = append(lines, cur.String())
-			touched = append(touched, changed)
-			cur.Reset()
-			changed = false
-			text = text[i+1:]
-		}
-	}
-	if cur.Len() > 0 || changed {
-		lines = append(lines, cur.String())
-		touched = append(touched, changed)
-	}
+	ctx := contextLines
 	if full {
-		return lines
+		ctx = -1
 	}
 	var out []string
-	last := -1
-	for i := range lines {
-		keep := false
-		for j := max(0, i-contextLines); j <= min(len(lines)-1, i+contextLines); j++ {
-			keep = keep || touched[j]
-		}
-		if !keep {
+	for _, l := range textdiff.Lines(parts, ctx) {
+		if l.Gap {
+			out = append(out, "…")
 			continue
 		}
-		if last >= 0 && i > last+1 || last < 0 && i > 0 {
-			out = append(out, "…")
+		var b strings.Builder
+		for _, p := range l.Parts {
+			b.WriteString(mark(p.Op, p.Text))
 		}
-		out = append(out, lines[i])
-		last = i
-	}
-	if last >= 0 && last < len(lines)-1 {
-		out = append(out, "…")
+		out = append(out, b.String())
 	}
 	return out
 }

@@ -164,32 +164,44 @@ func Statuses(hb *Handbook) ([]DocStatus, error) {
 	releases := releasesByDoc(hb.Releases)
 	var out []DocStatus
 	for _, d := range Documents(hb) {
-		st := DocStatus{Doc: d, Releases: ReleasesOf(releases[d], d), Reviews: byDoc[d]}
-		if c := contents[d]; c != nil {
-			st.Hash = c.Hash()
-		}
-		st.Draft = st.Releases.InForce == nil || st.Releases.InForce.Hash != st.Hash
-		slices.SortFunc(st.Reviews, func(a, b DocReview) int {
-			return -cmp.Or(a.ReviewedAt.Compare(b.ReviewedAt), strings.Compare(a.ID, b.ID))
-		})
-		if len(st.Reviews) > 0 {
-			st.LastReviewedAt = st.Reviews[0].ReviewedAt
-		}
-		var rv Review
-		if it := items[d]; it != nil {
-			st.Title, st.CreatedAt = it.Label(), it.Meta().CreatedAt
-			if c, ok := it.(interface{ ReviewCycle() *Review }); ok {
-				rv = *c.ReviewCycle()
-			}
-		}
+		st := StatusOf(d, contents[d], items[d], releases[d], byDoc[d])
 		if d.Kind == EntityMatrix {
 			st.CreatedAt = matrixCreated(hb)
-			rv.LastReviewedAt = st.LastReviewedAt
 		}
-		st.LastReviewedAt, st.NextReview = rv.LastReviewedAt, rv.DueAt()
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// StatusOf works out one document's state from what it says now (nil
+// when it does not exist), its record (nil for the matrix), its releases
+// and its reviews.
+func StatusOf(d DocRef, content *DocContent, item Item, releases []Release, reviews []DocReview) DocStatus {
+	st := DocStatus{Doc: d, Releases: ReleasesOf(releases, d)}
+	for _, r := range reviews {
+		if !r.Deleted && r.Doc() == d {
+			st.Reviews = append(st.Reviews, r)
+		}
+	}
+	if content != nil {
+		st.Hash = content.Hash()
+	}
+	st.Draft = st.Releases.InForce == nil || st.Releases.InForce.Hash != st.Hash
+	slices.SortFunc(st.Reviews, func(a, b DocReview) int {
+		return -cmp.Or(a.ReviewedAt.Compare(b.ReviewedAt), strings.Compare(a.ID, b.ID))
+	})
+	var rv Review
+	if len(st.Reviews) > 0 {
+		rv.LastReviewedAt = st.Reviews[0].ReviewedAt
+	}
+	if item != nil {
+		st.Title, st.CreatedAt = item.Label(), item.Meta().CreatedAt
+		if c, ok := item.(interface{ ReviewCycle() *Review }); ok {
+			rv = *c.ReviewCycle()
+		}
+	}
+	st.LastReviewedAt, st.NextReview = rv.LastReviewedAt, rv.DueAt()
+	return st
 }
 
 func matrixCreated(hb *Handbook) time.Time {

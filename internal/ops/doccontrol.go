@@ -137,9 +137,13 @@ func controlView(ctx context.Context, tx *store.Tx) (handbook.Handbook, error) {
 	return hb, nil
 }
 
+// ReleaseRefusal is the refusal a release in name's name meets when name
+// holds no approver role: who may release instead.
+func ReleaseRefusal(hb *handbook.Handbook, name string) *Error { return notApprover(hb, name) }
+
 // notApprover refuses a name that names no holder of an approver role,
 // saying who may release.
-func notApprover(hb *handbook.Handbook, name string) error {
+func notApprover(hb *handbook.Handbook, name string) *Error {
 	var who []string
 	for _, a := range handbook.Approvers(hb) {
 		who = append(who, a.Contact.FullName()+" ("+a.Role.Name+")")
@@ -372,4 +376,69 @@ func reviewedOnly(e handbook.Entity) bool {
 		return true
 	}
 	return false
+}
+
+// DocStateOf is one document's state, read without loading the whole
+// handbook: for a document's own screen.
+func (o *Ops) DocStateOf(ctx context.Context, doc handbook.DocRef) (DocState, error) {
+	if err := doc.Check(); err != nil {
+		return DocState{}, fail(CodeUnknownDocument, "Name", doc.String())
+	}
+	content, err := o.st.Document(ctx, doc)
+	if err != nil {
+		return DocState{}, err
+	}
+	releases, err := store.List[handbook.Release](ctx, o.st)
+	if err != nil {
+		return DocState{}, err
+	}
+	reviews, err := store.List[handbook.DocReview](ctx, o.st)
+	if err != nil {
+		return DocState{}, err
+	}
+	var item handbook.Item
+	switch doc.Kind {
+	case handbook.EntityPlaybook:
+		item, err = getItem[handbook.Playbook](ctx, o, doc.ID)
+	case handbook.EntityService:
+		item, err = getItem[handbook.Service](ctx, o, doc.ID)
+	case handbook.EntityCommTemplate:
+		item, err = getItem[handbook.CommTemplate](ctx, o, doc.ID)
+	}
+	if err != nil {
+		return DocState{}, err
+	}
+	var c *handbook.DocContent
+	if content.Exists() {
+		c = &content
+	}
+	st := DocState{DocStatus: handbook.StatusOf(doc, c, item, releases, reviews)}
+	if doc.Kind == handbook.EntityMatrix {
+		st.Title = ""
+	}
+	if st.Draft {
+		st.DraftSince = st.CreatedAt
+		if in := st.Releases.InForce; in != nil {
+			first, ok, err := o.st.FirstChangeAfter(ctx, doc, in.ReleasedAt)
+			if err != nil {
+				return DocState{}, err
+			}
+			st.DraftSince = in.ReleasedAt
+			if ok {
+				st.DraftSince = first
+			}
+		}
+	}
+	return st, nil
+}
+
+func getItem[T any, P recPtr[T]](ctx context.Context, o *Ops, id string) (handbook.Item, error) {
+	rec, err := store.Get[T, P](ctx, o.st, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return P(&rec), nil
 }

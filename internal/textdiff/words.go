@@ -362,3 +362,75 @@ func backtrack(trace [][]int, n, m int) []Op {
 	}
 	return out
 }
+
+// Line is one line of a text's word diff: its parts, or a gap standing
+// for unchanged lines left out.
+type Line struct {
+	Parts []Part
+	Gap   bool
+}
+
+// Lines splits a word diff into lines. A line break that was deleted or
+// inserted shows as "⏎" in its part. With context >= 0 only the lines with
+// a change are kept, with context unchanged lines around them; a Gap line
+// stands for the lines left out.
+func Lines(ps []Part, context int) []Line {
+	var lines []Line
+	var touched []bool
+	var cur Line
+	changed := false
+	for _, p := range ps {
+		text := p.Text
+		for {
+			i := strings.IndexByte(text, '\n')
+			seg := text
+			if i >= 0 {
+				seg = text[:i]
+			}
+			if seg != "" {
+				cur.Parts = append(cur.Parts, Part{p.Op, seg})
+				changed = changed || p.Op != Equal
+			}
+			if i < 0 {
+				break
+			}
+			if p.Op != Equal {
+				changed = true
+				if seg == "" {
+					cur.Parts = append(cur.Parts, Part{p.Op, "⏎"})
+				}
+			}
+			lines = append(lines, cur)
+			touched = append(touched, changed)
+			cur, changed = Line{}, false
+			text = text[i+1:]
+		}
+	}
+	if len(cur.Parts) > 0 || changed {
+		lines = append(lines, cur)
+		touched = append(touched, changed)
+	}
+	if context < 0 {
+		return lines
+	}
+	var out []Line
+	last := -1
+	for i := range lines {
+		keep := false
+		for j := max(0, i-context); j <= min(len(lines)-1, i+context); j++ {
+			keep = keep || touched[j]
+		}
+		if !keep {
+			continue
+		}
+		if i > last+1 {
+			out = append(out, Line{Gap: true})
+		}
+		out = append(out, lines[i])
+		last = i
+	}
+	if last >= 0 && last < len(lines)-1 {
+		out = append(out, Line{Gap: true})
+	}
+	return out
+}

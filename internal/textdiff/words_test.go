@@ -106,3 +106,40 @@ func TestWordsBoundsItsWork(t *testing.T) {
 		t.Error("the parts do not give the texts back")
 	}
 }
+
+func TestLines(t *testing.T) {
+	old := "a\nb\nc\nd\ne\nf\ng\nh\n"
+	new := "a\nb\nc\nD\ne\nf\ng\nh\nneu\n"
+	ps := Words(old, new)
+	render := func(ls []Line) string {
+		var b strings.Builder
+		for _, l := range ls {
+			if l.Gap {
+				b.WriteString("…|")
+				continue
+			}
+			for _, p := range l.Parts {
+				switch p.Op {
+				case Delete:
+					b.WriteString("-" + p.Text)
+				case Insert:
+					b.WriteString("+" + p.Text)
+				default:
+					b.WriteString(p.Text)
+				}
+			}
+			b.WriteString("|")
+		}
+		return b.String()
+	}
+	if got := render(Lines(ps, 1)); got != "…|c|-d+D|e|…|h|+neu|" {
+		t.Errorf("Lines with context 1: %q", got)
+	}
+	if got := render(Lines(ps, -1)); got != "a|b|c|-d+D|e|f|g|h|+neu|" {
+		t.Errorf("all lines: %q", got)
+	}
+	joined := render(Lines(Words("x", "x\ny"), -1))
+	if joined != "x+⏎|+y|" {
+		t.Errorf("an inserted line break: %q", joined)
+	}
+}
