@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -32,6 +33,7 @@ type controlPane struct {
 	docs     []ops.DocState
 	copies   []handbook.CopyStatus
 	holders  map[string]string
+	titles   map[string]string // document titles by "kind/id"
 	docTable *widget.Table
 	cpTable  *widget.Table
 	docSel   int
@@ -45,12 +47,12 @@ type controlPane struct {
 var docColumns = []struct {
 	title string
 	width float32
-}{{"Document", 270}, {"Kind", 150}, {"Version", 65}, {"State", 200}, {"Released", 100}, {"Released by", 150}, {"Next review", 105}}
+}{{"Document", 235}, {"Kind", 155}, {"Version", 60}, {"State", 200}, {"Released", 95}, {"Released by", 150}, {"Next review", 150}}
 
 var copyColumns = []struct {
 	title string
 	width float32
-}{{"No.", 45}, {"Holder", 150}, {"Place", 230}, {"Printed", 95}, {"Version", 95}, {"State", 190}, {"Exchange", 260}}
+}{{"No.", 40}, {"Holder", 150}, {"Place", 250}, {"Printed", 95}, {"Version", 90}, {"State", 230}, {"Exchange confirmed", 205}}
 
 func controlView(u *ui) view { return newControlPane(u).view() }
 
@@ -210,6 +212,10 @@ func (c *controlPane) load() {
 		c.u.loadFailed(err)
 	}
 	c.copies = handbook.CopyStatuses(&live, handbook.InForce(&live))
+	c.titles = map[string]string{}
+	for _, d := range c.docs {
+		c.titles[d.Doc.String()] = docTitle(d)
+	}
 	c.holders = map[string]string{}
 	for _, ct := range live.Contacts {
 		c.holders[ct.ID] = ct.FullName()
@@ -239,7 +245,7 @@ func (c *controlPane) docCell(row, col int) string {
 		case in == nil:
 			return "⚠ " + lang.L("draft, never released")
 		case st.Draft:
-			return "⚠ " + lang.L("draft, changed since {{.Date}}", map[string]any{"Date": day(st.DraftSince)})
+			return "⚠ " + lang.L("draft since {{.Date}}", map[string]any{"Date": day(st.DraftSince)})
 		}
 		return lang.L("released")
 	case 4:
@@ -295,25 +301,31 @@ func (c *controlPane) copyCell(row, col int) string {
 		}
 		return "–"
 	case 5:
-		return copyStateText(s)
+		return copyStateText(s, c.titles)
 	case 6:
 		switch {
 		case s.Pending != nil:
 			return "⚠ " + lang.L("new print of {{.Date}} waits for the exchange", map[string]any{"Date": day(s.Pending.PrintedAt)})
 		case s.Exchange != nil:
-			return lang.L("confirmed by {{.Name}} on {{.Date}}", map[string]any{"Name": s.Exchange.ConfirmedBy, "Date": day(s.Exchange.ConfirmedAt)})
+			return s.Exchange.ConfirmedBy + ", " + day(s.Exchange.ConfirmedAt)
 		}
 	}
 	return ""
 }
 
-// copyStateText says where a copy stands, "⚠ …" when something is to do.
-func copyStateText(s handbook.CopyStatus) string {
+// copyStateText says where a copy stands, "⚠ …" when something is to do;
+// an outdated copy names the documents released anew since it was
+// printed (titles by "kind/id").
+func copyStateText(s handbook.CopyStatus, titles map[string]string) string {
 	switch {
 	case s.InPlace == nil && s.Pending == nil:
 		return "⚠ " + lang.L("never printed")
 	case s.Outdated:
-		return "⚠ " + lang.L("outdated: replace it")
+		var docs []string
+		for _, d := range s.Changed {
+			docs = append(docs, cmp.Or(titles[d], lang.L("a deleted document")))
+		}
+		return "⚠ " + lang.L("outdated: {{.Documents}}", map[string]any{"Documents": strings.Join(docs, ", ")})
 	case s.InPlace == nil:
 		return "⚠ " + lang.L("printed, not handed over")
 	}

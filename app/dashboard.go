@@ -355,13 +355,18 @@ func controlCard(u *ui, d dashboardData) fyne.CanvasObject {
 	// Items are made only for the lines the card lists: a large handbook
 	// has hundreds of drafts.
 	var items []func() fyne.CanvasObject
+	holders := names{}
+	for _, c := range d.hb.Contacts {
+		holders[c.ID] = c.Name
+	}
 	for _, s := range d.copies {
 		var text string
+		where := strings.Join(nonEmpty(holders[s.Copy.Holder], s.Copy.Place), ", ")
 		switch {
 		case s.NeedsReplacing():
-			text = "⚠ " + lang.L("Copy {{.N}} ({{.Place}}) is outdated: print and replace it", map[string]any{"N": s.Copy.Number, "Place": s.Copy.Place})
+			text = "⚠ " + lang.L("Copy {{.N}} outdated – {{.Where}}", map[string]any{"N": s.Copy.Number, "Where": where})
 		case s.Pending != nil:
-			text = lang.L("Copy {{.N}} ({{.Place}}): confirm the exchange", map[string]any{"N": s.Copy.Number, "Place": s.Copy.Place})
+			text = lang.L("Copy {{.N}}: confirm the exchange – {{.Where}}", map[string]any{"N": s.Copy.Number, "Where": where})
 		default:
 			continue
 		}

@@ -137,6 +137,7 @@ type docHistory struct {
 	restore *widget.Button
 	picked  int
 	trail   *fyne.Container
+	state   *widget.Label
 }
 
 // showDocHistory opens a document's history.
@@ -199,13 +200,13 @@ func (u *ui) showDocHistory(doc handbook.DocRef) {
 	)
 	split := container.NewHSplit(container.NewBorder(heading(lang.L("Revisions")), nil, nil, nil, h.list), tabs)
 	split.Offset = 0.32
-	state := widget.NewLabel("")
-	state.Wrapping = fyne.TextWrapWord
-	h.fillState(state)
+	h.state = widget.NewLabel("")
+	h.state.Wrapping = fyne.TextWrapWord
+	h.fillState()
 	actions := container.NewHBox(h.restore,
 		widget.NewButtonWithIcon(lang.L("Release …"), theme.ConfirmIcon(), func() { u.releaseDialog(doc) }),
 		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }))
-	content := container.NewBorder(state, actions, nil, nil, split)
+	content := container.NewBorder(h.state, actions, nil, nil, split)
 	h.dlg = dialog.NewCustom(lang.L("History: {{.Title}}", map[string]any{"Title": docTitle(h.st)}), lang.L("Close"), content, u.win)
 	size := u.win.Canvas().Size()
 	h.dlg.Resize(fyne.NewSize(max(size.Width*0.94, 640), max(size.Height*0.9, 480)))
@@ -310,12 +311,13 @@ func (h *docHistory) changed(r store.Revision) string {
 	return strings.Join(out, ", ")
 }
 
-func (h *docHistory) fillState(l *widget.Label) {
+func (h *docHistory) fillState() {
 	line, warn := stateText(h.st)
-	l.SetText(line + "\n" + reviewText(h.st))
+	h.state.Importance = widget.MediumImportance
 	if warn {
-		l.Importance = widget.WarningImportance
+		h.state.Importance = widget.WarningImportance
 	}
+	h.state.SetText(line + "\n" + reviewText(h.st))
 }
 
 // fillTrail lists the releases and reviews, newest first.
@@ -510,7 +512,7 @@ func (h *docHistory) confirmRestore() {
 
 // refresh reads the history again after a change made from it.
 func (h *docHistory) refresh() {
-	from, to := h.from.SelectedIndex(), h.to.SelectedIndex()
+	from := h.from.SelectedIndex()
 	if err := h.load(); err != nil {
 		h.u.loadFailed(err)
 		return
@@ -521,11 +523,11 @@ func (h *docHistory) refresh() {
 	}
 	h.from.Options, h.to.Options = labels, labels
 	h.list.Refresh()
+	h.fillState()
 	if from >= 0 && from < len(labels) {
 		h.from.SetSelectedIndex(from)
 	}
 	h.to.SetSelectedIndex(len(labels) - 1)
-	_ = to
 }
 
 // releaseDialog asks for the version and the note and releases the

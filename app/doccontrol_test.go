@@ -48,7 +48,7 @@ func TestDocumentControlScreen(t *testing.T) {
 	u.tasks.Wait()
 	c := u.win.Canvas().Content()
 	for _, want := range []string{"Freigabe durch die Inhaber von: Krisenstab-Leitung (Dr. Katrin Albers", "Ransomware-Angriff",
-		"1.1", "⚠ Entwurf, geändert seit 24.11.2026", "Eskalationsmatrix und Rollen"} {
+		"1.1", "⚠ Entwurf seit 24.11.2026", "Eskalationsmatrix und Rollen"} {
 		if !hasText(c, want) {
 			t.Errorf("the documents tab lacks %q", want)
 		}
@@ -82,11 +82,14 @@ func TestDocumentControlScreen(t *testing.T) {
 	if len(outdated) != 1 || !strings.Contains(outdated[0], "4 Sabine Köhler Home-Office") {
 		t.Errorf("outdated copies: %q", outdated)
 	}
+	if got := pane.copyCell(3, 5); got != "⚠ veraltet: Ransomware-Angriff" {
+		t.Errorf("copy 4 does not say which document it holds outdated: %q", got)
+	}
 	// The dashboard lists the copy to replace and the unreleased change.
 	u.showScreen("dashboard")
 	u.tasks.Wait()
 	c = u.win.Canvas().Content()
-	for _, want := range []string{"Exemplar 4 (Home-Office", "Ransomware-Angriff – geändert seit 24.11.2026, nicht freigegeben"} {
+	for _, want := range []string{"Exemplar 4 veraltet – Sabine Köhler, Home-Office", "Ransomware-Angriff – geändert seit 24.11.2026, nicht freigegeben"} {
 		if !hasText(c, want) {
 			t.Errorf("the dashboard lacks %q", want)
 		}
@@ -259,6 +262,9 @@ func TestDocHistoryDialog(t *testing.T) {
 	}
 	if st := u.docState(t, ransomwareDoc); st.Draft || st.Releases.InForce.Version() != "1.1" {
 		t.Errorf("restoring what 1.1 said: draft %v, in force %s", st.Draft, st.Releases.InForce.Version())
+	}
+	if got := u.docHist.state.Text; !strings.HasPrefix(got, "Version 1.1 · freigegeben") {
+		t.Errorf("the history's state line did not follow the restore: %q", got)
 	}
 }
 
