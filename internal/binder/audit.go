@@ -203,7 +203,7 @@ func WriteAudit(ctx context.Context, path string, hb handbook.Handbook, a Audit,
 				}
 				body = append(body, row)
 			}
-			d.table(table{header: head, rows: body, widths: []float64{10, 8, 15, 6, 11, 12, 8, 14, 13, 5}}, d.left, d.contentWidth())
+			d.table(table{header: head, rows: body, widths: []float64{9, 8, 14, 6, 11, 13, 8, 12, 12, 8}}, d.left, d.contentWidth())
 		}
 		if err := d.close(); err != nil {
 			return Result{}, fmt.Errorf("render audit: %w", err)
