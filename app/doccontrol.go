@@ -541,6 +541,11 @@ func (u *ui) releaseDialog(doc handbook.DocRef) {
 		u.loadFailed(err)
 		return
 	}
+	if st.Released() && len(st.Releases.Concurrent) == 0 {
+		dialog.ShowInformation(lang.L("Nothing to release"), lang.L("{{.Release}} is in force, and the document is unchanged since.",
+			map[string]any{"Release": releaseText(*st.Releases.InForce)}), u.win)
+		return
+	}
 	hb, err := u.st.Load(u.ctx)
 	if err != nil {
 		u.loadFailed(err)

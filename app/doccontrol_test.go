@@ -344,3 +344,17 @@ func multiEntryIn(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	}
 	return found
 }
+
+// TestReleaseDialogUnchanged: a released document unchanged since has
+// nothing to release; the window says so instead of offering a version.
+func TestReleaseDialogUnchanged(t *testing.T) {
+	u := newControlUI(t, "Dr. Katrin Albers")
+	u.releaseDialog(handbook.Matrix)
+	d := u.dialogTop()
+	if d == nil || !hasText(d, "Version 1.0 · freigegeben von Dr. Katrin Albers am 08.10.2026 gilt, und das Dokument ist seitdem unverändert.") {
+		t.Fatalf("the dialog for an unchanged document: %q", texts(d))
+	}
+	if hasText(d, "Hauptversion") {
+		t.Error("a version is offered for an unchanged document")
+	}
+}

@@ -183,3 +183,24 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestNeverReleasedPrintsAsDraft: a playbook that was never released is
+// printed in the binder of released versions, but marked as a draft under
+// its title and never with a release line.
+func TestNeverReleasedPrintsAsDraft(t *testing.T) {
+	ctx := context.Background()
+	o, _ := controlOps(t)
+	p := newPlaybook(t, o, "Brand im Lager")
+	path := filepath.Join(t.TempDir(), "binder.pdf")
+	if _, err := o.PrintBinder(ctx, PrintBinder{Path: path, Options: binder.Options{Lang: "de"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	page := squeezed(pageWith(pdfPages(t, path), "Playbooks – "+p.Title))
+	if !strings.Contains(page, p.Title+" ENTWURF · nicht freigegeben") {
+		t.Errorf("the never released playbook is not marked as a draft:\n%s", page)
+	}
+	_, after, _ := strings.Cut(page, p.Title+" ENTWURF")
+	if head, _, _ := strings.Cut(after, "Sofortmaßnahmen"); strings.Contains(head, "freigegeben von") {
+		t.Errorf("the never released playbook carries a release line: %s", head)
+	}
+}
