@@ -61,6 +61,9 @@ func newHistoryUI(t *testing.T) *ui {
 	if err := u.start(true); err != nil {
 		t.Fatal(err)
 	}
+	// The dashboard draws once the handbook is read in the background;
+	// resizing while it draws races in the toolkit's text cache.
+	u.tasks.Wait()
 	w.Resize(fyne.NewSize(1200, 800))
 	return u
 }

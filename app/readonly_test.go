@@ -56,6 +56,7 @@ func TestReadOnlyHandbook(t *testing.T) {
 	if err := u.start(false); err != nil {
 		t.Fatal(err)
 	}
+	u.tasks.Wait()
 	w.Resize(fyne.NewSize(1200, 800))
 	if !hasText(w.Content(), "schreibgeschützt") {
 		t.Fatalf("no read-only banner among %q", texts(w.Content()))
