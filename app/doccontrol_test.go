@@ -197,6 +197,11 @@ func TestDeleteReleasedPlaybookWarns(t *testing.T) {
 	if want := "Version 1.0 war freigegeben: Der Notfallordner druckt es nicht mehr, und 4 gedruckte Exemplare, die es enthalten, sind jetzt veraltet."; !hasText(u.win.Canvas().Content(), want) {
 		t.Errorf("the delete does not warn %q: %q", want, texts(u.win.Canvas().Content()))
 	}
+	walk(u.win.Canvas().Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Notfallordner druckt es nicht mehr") && l.Size().Width < 300 {
+			t.Errorf("the warning is squeezed into %v", l.Size())
+		}
+	})
 }
 
 func (u *ui) hb(t *testing.T) handbook.Handbook {

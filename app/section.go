@@ -387,8 +387,10 @@ func (s *section[T, P]) remove(rec T) {
 			box.Add(link)
 		}
 	}
-	box.Add(undo)
-	s.setRight(container.NewCenter(box))
+	box.Add(container.NewHBox(undo))
+	// Not centred: a centred box gives wrapping labels no width, and the
+	// warnings came out one word a line.
+	s.setRight(container.NewPadded(box))
 }
 
 // danglingAfterDelete lists the live records that still name the deleted
