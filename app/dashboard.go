@@ -42,8 +42,8 @@ type dashboardData struct {
 	drills           []handbook.Incident
 	exerciseReviews  []handbook.ReviewTarget
 	exerciseFindings []handbook.Finding
-	docs     []ops.DocState
-	copies   []handbook.CopyStatus
+	docs             []ops.DocState
+	copies           []handbook.CopyStatus
 }
 
 // loadDashboard reads and computes what the dashboard shows.
