@@ -31,6 +31,9 @@ type drillParts struct {
 	// ticker sees when the next one appears.
 	injects *fyne.Container
 	shown   int
+	// freshUntil is when the last inject marked new loses its mark; the
+	// ticker redraws then, so the mark does not stay until the next change.
+	freshUntil time.Time
 	// preview shows the injects still to come, for the facilitator.
 	preview bool
 }
@@ -106,6 +109,7 @@ func (d *drillParts) render(now time.Time) {
 	all := handbook.DrillInjects(r.inc, r.log, now)
 	d.injects.RemoveAll()
 	d.shown = 0
+	d.freshUntil = time.Time{}
 	var waiting []handbook.DrillInject
 	for _, in := range all {
 		if in.Shown() {
@@ -186,6 +190,9 @@ func (d *drillParts) card(in handbook.DrillInject, now time.Time) fyne.CanvasObj
 		frame.StrokeWidth = 3
 		frame.StrokeColor = theme.Color(theme.ColorNameError)
 		head.SetText(lang.L("NEW") + " · " + head.Text)
+		if until := in.Appeared.Add(newInjectFor); until.After(d.freshUntil) {
+			d.freshUntil = until
+		}
 	}
 	return container.NewStack(frame, container.NewPadded(box))
 }
@@ -198,9 +205,12 @@ func (d *drillParts) tick(now time.Time) {
 			n++
 		}
 	}
-	if n != d.shown {
+	switch {
+	case n != d.shown:
 		d.render(now)
 		d.r.u.app.SendNotification(fyne.NewNotification(lang.L("EXERCISE: new inject"), d.latest(now)))
+	case !d.freshUntil.IsZero() && !now.Before(d.freshUntil):
+		d.render(now)
 	}
 }
 
