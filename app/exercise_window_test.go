@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -70,6 +71,12 @@ func TestExerciseYearView(t *testing.T) {
 		if !hasText(u.body, want) {
 			t.Errorf("year view lacks %q", want)
 		}
+	}
+	// The year view leaves the exercise list beside it its share of the
+	// width: on a 1366-pixel screen the list showed a few letters a title.
+	year := find(t, u.body, "year view", func(s *container.Scroll) bool { return hasText(s, "Januar") })
+	if w := year.Content.MinSize().Width; w > 700 {
+		t.Errorf("the year view needs %.0f pixels; beside the list on a 1366-pixel screen it has about 700", w)
 	}
 	next := find(t, u.body, "next year", func(b *widget.Button) bool {
 		return b.Text == "" && b.Icon != nil && b.Icon.Name() == theme.NavigateNextIcon().Name()

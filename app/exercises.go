@@ -334,8 +334,11 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 		}
 		cov.Add(container.NewGridWithColumns(4, container.NewBorder(nil, nil, widget.NewLabel(kind), nil, name), last, nextPlanned, widget.NewLabel(critical)))
 	}
-	body := container.NewVBox(top, grid, heading(lang.L("What the check finds")), container.NewVBox(findings...),
-		heading(lang.L("Coverage: when each playbook, critical service and critical process was last exercised")), cov)
+	// The long coverage heading wraps: unwrapped it made the year view
+	// 950 pixels wide and squeezed the exercise list to a few letters.
+	covHead := heading(lang.L("Coverage: when each playbook, critical service and critical process was last exercised"))
+	covHead.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(top, grid, heading(lang.L("What the check finds")), container.NewVBox(findings...), covHead, cov)
 	return container.NewVScroll(container.NewPadded(body))
 }
 
