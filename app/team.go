@@ -81,6 +81,9 @@ func (u *ui) fillTeam(cfg ops.SyncSetup, box *fyne.Container, team foldersync.Te
 			foldersync.StatusPending: lang.L("Asks to join"),
 			foldersync.StatusRemoved: lang.L("Removed"),
 		}[d.Status]
+		if d.Inactive {
+			status = lang.L("Inactive")
+		}
 		if d.Status == foldersync.StatusMember && !d.LastSync.IsZero() {
 			status += " · " + lang.L("last sync {{.Date}} {{.Time}}", map[string]any{"Date": day(d.LastSync), "Time": d.LastSync.Local().Format("15:04")})
 		}

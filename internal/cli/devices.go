@@ -139,6 +139,9 @@ func printTeam(env *Env, team foldersync.Team) error {
 			foldersync.StatusPending: env.T("asks to join"),
 			foldersync.StatusRemoved: env.T("removed"),
 		}[d.Status]
+		if d.Inactive {
+			status = env.T("inactive")
+		}
 		name := deviceLabel(env, d)
 		if d.Me {
 			name = env.T("{{.Name}} (this laptop)", vars{"Name": name})

@@ -2,13 +2,17 @@ package foldersync
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"ernstfall/internal/cputime"
+	"ernstfall/internal/fixture"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/seal"
 )
@@ -193,4 +197,83 @@ func BenchmarkJoin(b *testing.B) {
 			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
+}
+
+// BenchmarkCompaction: a team of four edits the shared generator's large
+// handbook (5,000 contacts, 500 playbooks, 300 services) for 100 rounds;
+// the folder's size and a new laptop's join, before and after a member
+// compacts.
+func BenchmarkCompaction(b *testing.B) {
+	ctx := context.Background()
+	folder := b.TempDir()
+	team := make([]*laptop, 4)
+	for i := range team {
+		team[i] = benchLaptop(b)
+		team[i].compact = -1
+	}
+	hb := fixture.Generate(7, fixture.Large)
+	if _, err := team[0].st.Import(ctx, hb); err != nil {
+		b.Fatal(err)
+	}
+	team[0].sync(b, folder)
+	join(b, folder, team[0], team[1:]...)
+	rng := rand.New(rand.NewPCG(3, 3))
+	for round := range 100 {
+		for i, l := range team {
+			for e := range 50 {
+				c := getContact(b, l, hb.Contacts[rng.IntN(len(hb.Contacts))].ID)
+				c.Notes = fmt.Sprintf("Runde %d, Laptop %d, Änderung %d", round, i, e)
+				putContact(b, l, &c)
+			}
+			l.sync(b, folder)
+		}
+	}
+	for _, l := range team {
+		l.sync(b, folder)
+	}
+	measure := func(name string) {
+		var size int64
+		files := 0
+		err := filepath.WalkDir(filepath.Join(folder, "ernstfall"), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			fi, err := d.Info()
+			if err == nil {
+				size += fi.Size()
+				files++
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		l := newcomer(b, folder, team[0])
+		start := time.Now()
+		rep := l.sync(b, folder)
+		took := time.Since(start)
+		if !rep.Joined || len(rep.Gaps) > 0 {
+			b.Fatalf("join %s: %+v", name, rep)
+		}
+		if _, err := team[0].eng.Remove(ctx, team[0].st, team[0].opts(folder), l.st.Device()); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(size)/(1<<20), "MB-"+name)
+		b.ReportMetric(float64(files), "files-"+name)
+		b.ReportMetric(took.Seconds(), "join-s-"+name)
+	}
+	for b.Loop() {
+		measure("before")
+		team[0].compact = 1
+		if rep := team[0].sync(b, folder); rep.Compacted == 0 {
+			b.Fatalf("no compaction: %+v", rep)
+		}
+		team[0].compact = -1
+		measure("after")
+	}
+	raw, err := json.Marshal(hb)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(raw))/(1<<20), "MB-handbook-json")
 }

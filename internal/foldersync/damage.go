@@ -147,7 +147,31 @@ func (r *round) checkOwnFolder(ctx context.Context) (bool, error) {
 		}
 		return true, nil
 	}
+	copied, err := r.appliedByOthers(ctx)
+	if err != nil || copied {
+		return copied, err
+	}
 	return r.ownVersions(ctx)
+}
+
+// appliedByOthers reports whether a member says it applied a batch of
+// this laptop beyond the newest one this laptop wrote: a copy of its
+// database wrote it, and a compaction may have removed the file since.
+func (r *round) appliedByOthers(ctx context.Context) (bool, error) {
+	applied, err := r.st.Applied(ctx)
+	if err != nil {
+		return false, err
+	}
+	var top int64
+	for s := range applied[r.me] {
+		top = max(top, s)
+	}
+	for dev, f := range r.devices() {
+		if dev != r.me && r.team.member(dev) && f.Applied[r.me] > top {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // renew gives this laptop a new identity after it found it is a copy: a

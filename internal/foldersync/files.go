@@ -252,6 +252,16 @@ func (s *share) replace(rel string, data []byte) error {
 	return nil
 }
 
+// remove deletes the file rel (never what a link points to), and makes
+// that durable where the file system allows it.
+func (s *share) remove(rel string) error {
+	if err := s.root.Remove(rel); err != nil {
+		return err
+	}
+	s.syncDir(path.Dir(rel))
+	return nil
+}
+
 // syncDir makes a rename durable where the file system allows it; shares
 // that refuse are still correct, only less durable on power loss.
 func (s *share) syncDir(rel string) {

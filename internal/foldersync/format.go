@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"ernstfall/internal/handbook"
@@ -20,15 +21,19 @@ const (
 	formatName     = "ernstfall-sync"
 	batchFormat    = "ernstfall-sync-batch"
 	snapshotFormat = "ernstfall-sync-snapshot"
-	requestFormat  = "ernstfall-sync-request"
-	keyFormat      = "ernstfall-sync-key"
-	formatVersion  = 2
+	// checkpointFormat is a snapshot that holds only what later merges
+	// need, written by a compaction that removes the batches it covers.
+	checkpointFormat = "ernstfall-sync-checkpoint"
+	requestFormat    = "ernstfall-sync-request"
+	keyFormat        = "ernstfall-sync-key"
+	formatVersion    = 2
 )
 
 // Kinds of sealed files (their header's kind).
 const (
 	kindBatch    = "batch"
 	kindSnapshot = "snapshot"
+	kindCheckpt  = "checkpoint"
 	kindDevice   = "device"
 )
 
@@ -154,6 +159,10 @@ type deviceFile struct {
 	Name     string    `json:"name"`
 	LastSync time.Time `json:"last_sync"`
 	LastSeq  int64     `json:"last_seq"`
+	// Applied says, per laptop, up to which batch this one has applied
+	// every batch (declared lost ones counted); compaction folds only what
+	// every active member has applied.
+	Applied map[string]int64 `json:"applied,omitempty"`
 }
 
 // requestFile is requests/<device>.request: a laptop asking to join,
@@ -286,14 +295,14 @@ func toWire(c store.Change, withDevice bool) wireChange {
 }
 
 // parseSnapshot reads a snapshot file of the handbook.
-func parseSnapshot(data []byte, handbookID string) (store.Snapshot, error) {
+func parseSnapshot(data []byte, handbookID, format string) (store.Snapshot, error) {
 	var f snapshotFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return store.Snapshot{}, fmt.Errorf("%w: not readable JSON (truncated or damaged): %v", errBatch, err)
 	}
 	switch {
-	case f.Format != snapshotFormat:
-		return store.Snapshot{}, fmt.Errorf("%w: not an Ernstfall snapshot (format %q)", errBatch, f.Format)
+	case f.Format != format:
+		return store.Snapshot{}, fmt.Errorf("%w: not an Ernstfall %s (format %q)", errBatch, strings.TrimPrefix(format, "ernstfall-sync-"), f.Format)
 	case f.Version != formatVersion:
 		return store.Snapshot{}, fmt.Errorf("%w: snapshot version %d, this Ernstfall reads %d", errBatch, f.Version, formatVersion)
 	case f.Handbook != handbookID:

@@ -25,6 +25,13 @@ type fakeClock struct {
 
 func newFakeClock() *fakeClock { return &fakeClock{now: t0} }
 
+// advance moves the clock on by d (days of a simulation).
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 func (c *fakeClock) reader(skew time.Duration) func() time.Time {
 	return func() time.Time {
 		c.mu.Lock()
@@ -42,6 +49,8 @@ type laptop struct {
 	eng *Engine
 	// decide is what it does with mass deletions held back.
 	decide map[string]DeletionChoice
+	// compact is its Options.CompactAfter (0: the default).
+	compact int
 }
 
 func openLaptop(t testing.TB, dir string, now func() time.Time) *laptop {
@@ -64,7 +73,7 @@ func (l *laptop) sync(t testing.TB, folder string) Report {
 }
 
 func (l *laptop) opts(folder string) Options {
-	return Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1, Deletions: l.decide}
+	return Options{Folder: folder, DeviceName: "test", Now: l.now, Backups: -1, Deletions: l.decide, CompactAfter: l.compact}
 }
 
 // join makes newcomers members: each files its join request, member

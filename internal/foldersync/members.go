@@ -34,8 +34,12 @@ type Device struct {
 	Status      string    `json:"status"`
 	Me          bool      `json:"this_laptop,omitempty"`
 	LastSync    time.Time `json:"last_sync,omitzero"`
-	AdmittedBy  string    `json:"admitted_by,omitempty"`
-	Since       time.Time `json:"since,omitzero"`
+	// Inactive: a member that has not synced for Options.InactiveAfter
+	// (since LastSync, or since its admission when it never synced). It
+	// no longer holds compaction back; members may remove it.
+	Inactive   bool      `json:"inactive,omitempty"`
+	AdmittedBy string    `json:"admitted_by,omitempty"`
+	Since      time.Time `json:"since,omitzero"`
 }
 
 // Team is the listing of `ernstfall devices`.
@@ -77,12 +81,14 @@ func (r *round) listing(ctx context.Context) (Team, error) {
 		if _, removed := r.team.cutoff[dev]; removed {
 			d.Status = StatusRemoved
 		}
-		if f, ok := files[dev]; ok {
+		f, ok := files[dev]
+		if ok {
 			d.LastSync = f.LastSync
 			if f.Name != "" {
 				d.Name = f.Name
 			}
 		}
+		d.Inactive = d.Status == StatusMember && !d.Me && r.inactive(dev, f, ok)
 		if a, ok := r.team.admittedBy[dev]; ok {
 			d.AdmittedBy, d.Since = cmpOr(names[a.Signer], a.Signer), a.At
 		} else if dev == r.team.founder.Founder {

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"ernstfall/internal/store"
@@ -57,18 +58,25 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 			r.rep.Unknown++
 		}
 	}
-	var snap *store.Snapshot
-	if len(others(applied, r.me)) == 0 {
+	joining := len(others(applied, r.me)) == 0 && len(applied[r.me]) == 0
+	snaps, names := r.checkpoints(applied, pending, joining)
+	if joining && len(snaps) == 0 {
 		if s, name := r.latestSnapshot(); s != nil {
-			snap = s
-			r.rep.Snapshot = name
-			for d, seqs := range s.Applied {
-				if applied[d] == nil {
-					applied[d] = map[int64]bool{}
-				}
-				for _, seq := range seqs {
-					applied[d][seq] = true
-				}
+			snaps, names = []*store.Snapshot{s}, []string{name}
+		}
+	}
+	for i, s := range snaps {
+		if strings.HasSuffix(names[i], ".checkpoint") {
+			s.Checkpoint = true
+			s.FoldReceived = appliedWithin(applied, s.Applied, r.me)
+		}
+		r.rep.Snapshot = names[i]
+		for d, seqs := range s.Applied {
+			if applied[d] == nil {
+				applied[d] = map[int64]bool{}
+			}
+			for _, seq := range seqs {
+				applied[d][seq] = true
 			}
 		}
 	}
@@ -96,7 +104,7 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 		return err
 	}
 	todo = append(todo, more...)
-	if snap == nil && len(todo) == 0 {
+	if len(snaps) == 0 && len(todo) == 0 {
 		return nil
 	}
 	if r.opt.Backups > 0 {
@@ -106,14 +114,14 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 		}
 		r.rep.Backup = path
 	}
-	if snap != nil {
+	for i, snap := range snaps {
 		res, err := r.st.ImportSnapshot(ctx, *snap)
 		if err != nil {
 			return fmt.Errorf("sync: %w; nothing was applied", err)
 		}
 		r.rep.Received += res.Changes
 		for _, ig := range res.Ignored {
-			r.rep.Skipped = append(r.rep.Skipped, Skip{File: r.rep.Snapshot, Reason: ignoredReason(ig)})
+			r.rep.Skipped = append(r.rep.Skipped, Skip{File: names[i], Reason: ignoredReason(ig)})
 		}
 	}
 	if r.large && len(todo) > 1 {

@@ -290,7 +290,8 @@ func (r *round) announce(ctx context.Context) error {
 	for seq := range applied[r.me] {
 		last = max(last, seq)
 	}
-	plain, err := json.Marshal(deviceFile{Device: r.me, Name: name, LastSync: r.opt.Now().UTC(), LastSeq: last})
+	plain, err := json.Marshal(deviceFile{Device: r.me, Name: name, LastSync: r.opt.Now().UTC(), LastSeq: last,
+		Applied: frontier(applied, r.team.lost, r.me)})
 	if err != nil {
 		return err
 	}
@@ -301,6 +302,7 @@ func (r *round) announce(ctx context.Context) error {
 	if err := r.sh.replace(devicePath(r.me), data); err != nil {
 		return fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
 	}
+	r.deviceFiles = nil
 	return nil
 }
 

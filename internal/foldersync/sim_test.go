@@ -18,8 +18,9 @@ import (
 )
 
 var (
-	simRounds = flag.Int("sync.rounds", 120, "operations per simulated run of the multi-laptop property test")
-	simSeed   = flag.Uint64("sync.seed", 0, "first seed of the multi-laptop property test (0: the fixed CI seeds)")
+	simRounds  = flag.Int("sync.rounds", 120, "operations per simulated run of the multi-laptop property test")
+	simSeed    = flag.Uint64("sync.seed", 0, "first seed of the multi-laptop property test (0: the fixed CI seeds)")
+	simCompact = flag.Bool("sync.compact", true, "laptops of the multi-laptop property test compact the folder now and then")
 )
 
 // model is the simulation's own bookkeeping: every change any laptop
@@ -153,8 +154,8 @@ func TestMultiLaptopProperty(t *testing.T) {
 			}
 		})
 	}
-	for _, k := range []string{"sync", "edit", "join", "remove", "copy noticed"} {
-		if total[k] == 0 {
+	for _, k := range []string{"sync", "edit", "join", "remove", "copy noticed", "compact"} {
+		if total[k] == 0 && (k != "compact" || *simCompact) {
 			t.Errorf("no run did %q: %v", k, total)
 		}
 	}
@@ -339,6 +340,16 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			}
 			if err := l.st.ResolveConflict(ctx, cf, choice, merged); err != nil {
 				t.Fatal(err)
+			}
+		case op < 75 && *simCompact:
+			// A laptop compacts: it folds what every member applied into
+			// a checkpoint and removes those batches.
+			l.compact = 1
+			rep := l.sync(t, folder)
+			l.compact = 0
+			sent(l)
+			if rep.Compacted > 0 {
+				stats["compact"]++
 			}
 		default:
 			stats["sync"]++

@@ -2,7 +2,6 @@ package foldersync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
@@ -41,23 +40,9 @@ func (e *Engine) WriteSnapshot(ctx context.Context, st Store, opt Options) (stri
 	for _, seq := range snap.Applied[r.me] {
 		top = max(top, seq)
 	}
-	f := snapshotFile{Format: snapshotFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me,
-		CreatedAt: opt.Now().UTC(), Applied: snap.Applied, Changes: make([]wireChange, len(snap.Changes))}
-	for i, c := range snap.Changes {
-		f.Changes[i] = toWire(c, true)
-	}
-	f.Edits = wireEdits(snap.Changes, true)
-	plain, err := json.Marshal(f)
-	if err != nil {
-		return "", fmt.Errorf("encode snapshot: %w", err)
-	}
-	data, err := seal.Seal(seal.Header{Kind: kindSnapshot, Handbook: r.handbook, Device: r.me, Seq: top}, plain, key, r.id.Sign)
+	data, err := r.sealSnapshot(snap, kindSnapshot, snapshotFormat, top, key)
 	if err != nil {
 		return "", err
-	}
-	if limit := snapshotLimit * opt.MaxBatchBytes; int64(len(data)) > limit {
-		return "", fmt.Errorf("write snapshot to %s: %w: the snapshot would be %d MB, more than the %d MB other laptops read",
-			opt.Folder, ErrNotWritten, len(data)>>20, limit>>20)
 	}
 	name := path.Join("snapshots", snapshotFileName(r.me, top))
 	if err := r.sh.createOnce(name, data); err != nil {
@@ -116,8 +101,25 @@ func (r *round) latestSnapshot() (*store.Snapshot, string) {
 }
 
 func (r *round) readSnapshot(rel, dev string, seq int64) (*store.Snapshot, error) {
+	snap, err := r.readSealedSnapshot(rel, dev, seq, kindSnapshot)
+	if err != nil {
+		return nil, err
+	}
+	for d, seqs := range snap.Applied {
+		for _, s := range seqs {
+			if d != r.me && s > r.present[d] {
+				return nil, fmt.Errorf("claims batch %d of laptop %s, which is not in the folder; ignored", s, d)
+			}
+		}
+	}
+	return snap, nil
+}
+
+// readSealedSnapshot reads a snapshot or checkpoint file signed by dev as
+// number seq (a checkpoint's generation), and decrypts and decodes it.
+func (r *round) readSealedSnapshot(rel, dev string, seq int64, kind string) (*store.Snapshot, error) {
 	pub, ok := r.team.pub[dev]
-	if !ok || !r.team.validAt(dev, seq) {
+	if !ok || !r.team.validAt(dev, seq) && kind == kindSnapshot || kind == kindCheckpt && !r.team.member(dev) {
 		return nil, fmt.Errorf("not written by a member of the team; ignored")
 	}
 	data, err := r.sh.readLimited(rel, snapshotLimit*r.opt.MaxBatchBytes)
@@ -128,7 +130,7 @@ func (r *round) readSnapshot(rel, dev string, seq int64) (*store.Snapshot, error
 	if err != nil {
 		return nil, fmt.Errorf("%w (forged, or still being written)", err)
 	}
-	if h.Kind != kindSnapshot || h.Device != dev || h.Seq != seq || h.Handbook != r.handbook {
+	if h.Kind != kind || h.Device != dev || h.Seq != seq || h.Handbook != r.handbook {
 		return nil, fmt.Errorf("signed as another file (moved or replayed); ignored")
 	}
 	key, ok := r.state.key(h.Key)
@@ -139,16 +141,13 @@ func (r *round) readSnapshot(rel, dev string, seq int64) (*store.Snapshot, error
 	if err != nil {
 		return nil, err
 	}
-	snap, err := parseSnapshot(plain, r.handbook)
+	format := snapshotFormat
+	if kind == kindCheckpt {
+		format = checkpointFormat
+	}
+	snap, err := parseSnapshot(plain, r.handbook, format)
 	if err != nil {
 		return nil, err
-	}
-	for d, seqs := range snap.Applied {
-		for _, s := range seqs {
-			if d != r.me && s > r.present[d] {
-				return nil, fmt.Errorf("claims batch %d of laptop %s, which is not in the folder; ignored", s, d)
-			}
-		}
 	}
 	return &snap, nil
 }

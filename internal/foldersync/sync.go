@@ -90,6 +90,7 @@ type Store interface {
 	ResendAll(ctx context.Context) error
 	ApplyRemote(ctx context.Context, batches []store.Batch) (store.ApplyResult, error)
 	ExportSnapshot(ctx context.Context) (store.Snapshot, error)
+	ExportCheckpoint(ctx context.Context) (store.Snapshot, error)
 	ImportSnapshot(ctx context.Context, snap store.Snapshot) (store.ApplyResult, error)
 	AutoBackup(ctx context.Context, reason string, keep int) (string, error)
 	ConflictCount(ctx context.Context) (int, error)
@@ -118,10 +119,21 @@ type Options struct {
 	// Deletions decides about mass deletions held back, per laptop (its
 	// device ID) or for all (AllDevices); held when not decided.
 	Deletions map[string]DeletionChoice
+	// CompactAfter is how many batches every active member has applied
+	// before this laptop folds them into a checkpoint and removes them;
+	// default DefaultCompactAfter, negative: never.
+	CompactAfter int
+	// InactiveAfter is how long a member may go without syncing before it
+	// is inactive: shown so, and no longer holding compaction back;
+	// default DefaultInactiveAfter.
+	InactiveAfter time.Duration
 
 	// beforeWrite, when set, is called before each file is written and
 	// may fail it (tests: full disk, read-only folder).
 	beforeWrite func(path string) error
+	// afterRemove, when set, is called after compaction removed a file
+	// (tests: a process killed while it removes).
+	afterRemove func(rel string)
 }
 
 // Skip is a file the round passed over, and why.
@@ -150,6 +162,10 @@ type Report struct {
 	Received int
 	Batches  int
 	Snapshot string
+	// Checkpoint is the checkpoint this round wrote, Compacted the number
+	// of batch files it removed because the checkpoint holds them.
+	Checkpoint string
+	Compacted  int
 	Skipped  []Skip
 	// Conflicts is the number of open conflicts after the round.
 	Conflicts int
@@ -235,6 +251,12 @@ func (o Options) withDefaults() Options {
 	if o.Backups == 0 {
 		o.Backups = 5
 	}
+	if o.CompactAfter == 0 {
+		o.CompactAfter = DefaultCompactAfter
+	}
+	if o.InactiveAfter <= 0 {
+		o.InactiveAfter = DefaultInactiveAfter
+	}
 	return o
 }
 
@@ -268,6 +290,10 @@ type round struct {
 	// chain holds, per removed laptop, its batches that lead to the one
 	// its removal names (see chained).
 	chain map[string]map[int64]bool
+	// pending are the batch files not applied when the round began.
+	pending map[string][]pendingFile
+	// deviceFiles are the device files, read once per round.
+	deviceFiles map[string]deviceFile
 }
 
 // skip names a file (slash-separated, below the protocol folder) the
@@ -303,6 +329,7 @@ func (r *round) run(ctx context.Context) (Report, error) {
 		return r.rep, err
 	}
 	pending := r.listPending(applied)
+	r.pending = pending
 	if err := r.learnKeys(ctx); err != nil {
 		return r.rep, err
 	}
@@ -342,6 +369,11 @@ func (r *round) run(ctx context.Context) (Report, error) {
 		// The records kept go out at once.
 		sendErr = r.send(ctx)
 	}
+	if sendErr == nil {
+		if err := r.compact(ctx); err != nil {
+			return r.rep, err
+		}
+	}
 	if err := r.finish(ctx); err != nil {
 		return r.rep, errors.Join(sendErr, err)
 	}
@@ -363,7 +395,7 @@ func (r *round) waitForAdmission(ctx context.Context) error {
 // finish learns names, tells new problems from known ones, and counts
 // conflicts.
 func (r *round) finish(ctx context.Context) error {
-	devices := r.readDevices()
+	devices := r.devices()
 	if err := r.learnNames(ctx, devices); err != nil {
 		return err
 	}

@@ -234,26 +234,28 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 type Snapshot struct {
 	Applied map[string][]int64
 	Changes []Change
+	// Checkpoint: the changes are only the heads of every field (see
+	// ExportCheckpoint). Importing it folds away the changes this device
+	// knows that it covers and shows outdone: every received one when
+	// FoldReceived (this device applied no batch the checkpoint does not
+	// cover), and this device's own sent in the batches it covers.
+	Checkpoint   bool
+	FoldReceived bool
 }
 
 // ExportSnapshot returns every change this device knows, its own sent ones
 // included, and the batches they cover.
 func (s *Store) ExportSnapshot(ctx context.Context) (Snapshot, error) {
-	snap := Snapshot{Applied: map[string][]int64{}}
-	applied, err := s.Applied(ctx)
+	snap, err := s.appliedSnapshot(ctx)
 	if err != nil {
 		return snap, err
-	}
-	for d, seqs := range applied {
-		for seq := range seqs {
-			snap.Applied[d] = append(snap.Applied[d], seq)
-		}
-		sort.Slice(snap.Applied[d], func(i, j int) bool { return snap.Applied[d][i] < snap.Applied[d][j] })
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT c.entity, c.id, c.field, c.value, c.hlc, c.device, c.base_hlc, c.base_device, c.edit, coalesce(e.author, '')
 		FROM (SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM sync_changes
 			UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM outbox WHERE sent = 1) c
 		LEFT JOIN edits e ON e.device = c.device AND e.edit = c.edit AND c.edit <> 0
+		WHERE NOT EXISTS (SELECT 1 FROM sync_folded f
+			WHERE f.entity = c.entity AND f.id = c.id AND f.field = c.field AND f.hlc = c.hlc AND f.device = c.device)
 		ORDER BY 5, 6, 1, 2, 3`)
 	if err != nil {
 		return snap, fmt.Errorf("export snapshot: %w", err)
@@ -274,6 +276,23 @@ func (s *Store) ExportSnapshot(ctx context.Context) (Snapshot, error) {
 	return snap, nil
 }
 
+// appliedSnapshot is a snapshot that covers the batches applied here
+// (and written by this device), without changes yet.
+func (s *Store) appliedSnapshot(ctx context.Context) (Snapshot, error) {
+	snap := Snapshot{Applied: map[string][]int64{}}
+	applied, err := s.Applied(ctx)
+	if err != nil {
+		return snap, err
+	}
+	for d, seqs := range applied {
+		for seq := range seqs {
+			snap.Applied[d] = append(snap.Applied[d], seq)
+		}
+		sort.Slice(snap.Applied[d], func(i, j int) bool { return snap.Applied[d][i] < snap.Applied[d][j] })
+	}
+	return snap, nil
+}
+
 // ImportSnapshot applies a snapshot in one transaction and records the
 // batches it covers as applied.
 func (s *Store) ImportSnapshot(ctx context.Context, snap Snapshot) (ApplyResult, error) {
@@ -285,6 +304,11 @@ func (s *Store) ImportSnapshot(ctx context.Context, snap Snapshot) (ApplyResult,
 		defer m.close()
 		if err := m.ingest(ctx, tx, 0, snap.Changes, &res); err != nil {
 			return err
+		}
+		if snap.Checkpoint {
+			if err := m.fold(ctx, tx, snap); err != nil {
+				return err
+			}
 		}
 		at := s.now().UTC().Format(timeFormat)
 		for d, seqs := range snap.Applied {
@@ -343,6 +367,9 @@ type merge struct {
 	// stmts are the statements prepared in the transaction, by query and
 	// number of rows.
 	stmts map[bulkKey]*sql.Stmt
+	// folded: whether any change was folded away by a checkpoint (0 not
+	// asked yet, 1 no, 2 yes); only then does load look for them.
+	folded int
 }
 
 // knownRecord is every change known of a record's fields, and the fields
@@ -932,6 +959,32 @@ func (m *merge) readRecords(ctx context.Context, tx *sql.Tx, recs map[recKey]*se
 // and this device's own, into recs: each version once, the received copy
 // first.
 func (m *merge) load(ctx context.Context, tx *sql.Tx, keys *rowList) error {
+	if m.folded == 0 {
+		m.folded = 1
+		var any bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sync_folded)`).Scan(&any); err != nil {
+			return err
+		}
+		if any {
+			m.folded = 2
+		}
+	}
+	var folded map[foldKey]bool
+	if m.folded == 2 {
+		folded = map[foldKey]bool{}
+		err := m.bulk(ctx, tx, `SELECT entity, id, field, hlc, device FROM sync_folded WHERE (entity, id) IN (VALUES %s)`, keys, func(rows *sql.Rows) error {
+			var k fieldKey
+			var v Version
+			if err := rows.Scan(&k.entity, &k.id, &k.field, &v.HLC, &v.Device); err != nil {
+				return err
+			}
+			folded[foldKey{k, v}] = true
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	for _, table := range []string{"sync_changes", "outbox"} {
 		err := m.bulk(ctx, tx, `SELECT entity, id, field, hlc, device, base_hlc, base_device, value FROM `+table+`
 			WHERE (entity, id) IN (VALUES %s)`, keys, func(rows *sql.Rows) error {
@@ -939,6 +992,9 @@ func (m *merge) load(ctx context.Context, tx *sql.Tx, keys *rowList) error {
 			var c fieldChange
 			if err := rows.Scan(&k.entity, &k.id, &k.field, &c.v.HLC, &c.v.Device, &c.base.HLC, &c.base.Device, &c.value); err != nil {
 				return err
+			}
+			if folded[foldKey{k, c.v}] {
+				return nil
 			}
 			m.rec(k.recKey).add(k.field, c)
 			return nil

@@ -1,0 +1,488 @@
+package foldersync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"ernstfall/internal/seal"
+	"ernstfall/internal/store"
+)
+
+// Compaction keeps the shared folder small after years of use. A member
+// folds what it knows into a checkpoint (checkpoints/<gen>-<device>.checkpoint,
+// signed and encrypted like a batch): per field only the change in effect
+// and the open conflicts, which is all a later merge needs. Then it
+// removes the batches every active member has applied, as each member's
+// device file says. Batches that carry team records (admissions, removals,
+// keys) are never removed: the team is decided from the records, verified
+// in the batch their signer signed, exactly as before.
+//
+// A laptop that finds batches missing that a checkpoint covers (a laptop
+// joining, or one that was away longer than the others waited for it)
+// starts from the checkpoint; its own unsent edits go out as usual and
+// merge like any other. A checkpoint counts only while its signer is a
+// member of the team; the next member that compacts replaces the
+// checkpoint of a removed one.
+//
+// The order of the steps makes a compaction safe to interrupt at any
+// point: the checkpoint is complete before the first batch goes, and an
+// older checkpoint goes only after the new one is there.
+
+// Defaults of the compaction settings.
+const (
+	// DefaultCompactAfter is how many batches every active member has
+	// applied before a member compacts.
+	DefaultCompactAfter = 1000
+	// DefaultInactiveAfter is how long a member may go without syncing
+	// before it is shown as inactive and no longer holds compaction back.
+	DefaultInactiveAfter = 90 * 24 * time.Hour
+)
+
+// frontier says, per laptop, up to which batch this one has applied every
+// batch; batches declared lost count as applied. This laptop's own entry
+// is its newest batch.
+func frontier(applied map[string]map[int64]bool, lost map[string]map[int64]bool, me string) map[string]int64 {
+	out := make(map[string]int64, len(applied))
+	for dev, seqs := range applied {
+		if dev == me {
+			for s := range seqs {
+				out[dev] = max(out[dev], s)
+			}
+			continue
+		}
+		lo := int64(-1)
+		for s := range seqs {
+			if lo < 0 || s < lo {
+				lo = s
+			}
+		}
+		s := lo
+		for seqs[s+1] || lost[dev][s+1] {
+			s++
+		}
+		out[dev] = s
+	}
+	return out
+}
+
+// horizon is, per laptop, the batch up to which every active member has
+// applied all of its batches. A member counts as inactive once its last
+// sync (or its admission, when it never synced) lies more than
+// InactiveAfter back; it does not hold compaction back. ok is false when
+// an active member has not said what it applied (it never synced since it
+// was admitted, or runs an Ernstfall that does not say).
+func (r *round) horizon(devices map[string]deviceFile, own map[string]int64) (map[string]int64, bool) {
+	now := r.opt.Now()
+	var h map[string]int64
+	for _, m := range r.team.members() {
+		fr := own
+		if m != r.me {
+			f, ok := devices[m]
+			switch {
+			case ok && now.Sub(f.LastSync) > r.opt.InactiveAfter:
+				continue
+			case !ok && now.Sub(r.admittedAt(m)) > r.opt.InactiveAfter:
+				continue
+			case !ok || f.Applied == nil:
+				return nil, false
+			}
+			fr = make(map[string]int64, len(f.Applied)+1)
+			for d, s := range f.Applied {
+				fr[d] = s
+			}
+			fr[m] = max(fr[m], f.LastSeq)
+		}
+		if h == nil {
+			h = make(map[string]int64, len(fr))
+			for d, s := range fr {
+				h[d] = s
+			}
+			continue
+		}
+		for d := range h {
+			h[d] = min(h[d], fr[d])
+		}
+	}
+	return h, h != nil
+}
+
+// admittedAt is when a member was admitted (the founder: when it founded).
+func (r *round) admittedAt(dev string) time.Time {
+	if a, ok := r.team.admittedBy[dev]; ok {
+		return a.At
+	}
+	return r.team.founder.Created
+}
+
+// inactive reports whether a member last synced more than InactiveAfter
+// ago (by its device file; never synced: since its admission).
+func (r *round) inactive(dev string, f deviceFile, ok bool) bool {
+	last := f.LastSync
+	if !ok {
+		last = r.admittedAt(dev)
+	}
+	return r.opt.Now().Sub(last) > r.opt.InactiveAfter
+}
+
+// checkpointFile is a checkpoint in the folder, by its name.
+type checkpointFile struct {
+	rel string
+	gen int64
+	dev string
+}
+
+// listCheckpoints lists the checkpoint files, newest generation first.
+func (r *round) listCheckpoints() []checkpointFile {
+	entries, err := r.sh.readDir(dirCheckpoints)
+	if err != nil {
+		return nil
+	}
+	var out []checkpointFile
+	for _, e := range entries {
+		m := checkpointName.FindStringSubmatch(e.Name())
+		if m == nil || !e.Type().IsRegular() {
+			continue
+		}
+		gen, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, checkpointFile{rel: path.Join(dirCheckpoints, e.Name()), gen: gen, dev: m[2]})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].gen != out[j].gen {
+			return out[i].gen > out[j].gen
+		}
+		return out[i].rel < out[j].rel
+	})
+	return out
+}
+
+// readCheckpoint reads and verifies a checkpoint. Its claims are checked
+// against the folder: it may cover batches that were removed, but none
+// beyond what the laptop that wrote them says it wrote.
+func (r *round) readCheckpoint(c checkpointFile) (*store.Snapshot, error) {
+	snap, err := r.readSealedSnapshot(c.rel, c.dev, c.gen, kindCheckpt)
+	if err != nil {
+		return nil, err
+	}
+	devices := r.devices()
+	for d, seqs := range snap.Applied {
+		top := max(r.present[d], devices[d].LastSeq)
+		if c, removed := r.team.cutoff[d]; removed {
+			top = min(top, c)
+		}
+		for _, s := range seqs {
+			if d != r.me && s > top {
+				return nil, fmt.Errorf("claims batch %d of laptop %s, which that laptop never wrote; ignored", s, d)
+			}
+		}
+	}
+	return snap, nil
+}
+
+// devices reads the device files once per round.
+func (r *round) devices() map[string]deviceFile {
+	if r.deviceFiles == nil {
+		r.deviceFiles = r.readDevices()
+	}
+	return r.deviceFiles
+}
+
+// missing lists, per laptop, the batches this laptop has not applied and
+// that are not in the folder, up to the newest one the folder shows or
+// the laptop's device file names (for a removed laptop, up to its
+// removal).
+func (r *round) missing(applied map[string]map[int64]bool, pending map[string][]pendingFile) map[string]map[int64]bool {
+	here := map[string]map[int64]bool{}
+	for dev, files := range pending {
+		here[dev] = map[int64]bool{}
+		for _, f := range files {
+			here[dev][f.seq] = true
+		}
+	}
+	out := map[string]map[int64]bool{}
+	devices := r.devices()
+	done := frontier(applied, r.team.lost, r.me)
+	for dev := range r.team.admitted {
+		if dev == r.me {
+			continue
+		}
+		top := max(r.present[dev], devices[dev].LastSeq)
+		if c, removed := r.team.cutoff[dev]; removed {
+			top = min(top, c)
+		}
+		for s := max(done[dev]+1, r.state.Starts[dev], 1); s <= top; s++ {
+			if !applied[dev][s] && !here[dev][s] && !r.team.lost[dev][s] {
+				if out[dev] == nil {
+					out[dev] = map[int64]bool{}
+				}
+				out[dev][s] = true
+			}
+		}
+	}
+	return out
+}
+
+// checkpoints picks the checkpoints this laptop starts from: for a laptop
+// that has applied nothing of the others, the newest usable one; else
+// those that cover batches missing here, newest first. It skips
+// unusable ones with a message.
+func (r *round) checkpoints(applied map[string]map[int64]bool, pending map[string][]pendingFile, joining bool) ([]*store.Snapshot, []string) {
+	var missing map[string]map[int64]bool
+	if !joining {
+		missing = r.missing(applied, pending)
+		if len(missing) == 0 {
+			return nil, nil
+		}
+	}
+	var snaps []*store.Snapshot
+	var names []string
+	for _, c := range r.listCheckpoints() {
+		snap, err := r.readCheckpoint(c)
+		if err != nil {
+			r.skip(c.rel, err.Error())
+			continue
+		}
+		useful := joining && len(snaps) == 0
+		for d, seqs := range snap.Applied {
+			for _, s := range seqs {
+				if missing[d][s] {
+					useful = true
+					delete(missing[d], s)
+				}
+			}
+			if len(missing[d]) == 0 {
+				delete(missing, d)
+			}
+		}
+		if useful {
+			snaps = append(snaps, snap)
+			names = append(names, path.Join("ernstfall", c.rel))
+		}
+		if !joining && len(missing) == 0 {
+			break
+		}
+	}
+	return snaps, names
+}
+
+// compact folds and removes, when enough batches every active member has
+// applied can go, or when the checkpoint of a laptop that is no longer a
+// member must be replaced.
+func (r *round) compact(ctx context.Context) error {
+	if r.opt.CompactAfter < 0 || !r.team.member(r.me) {
+		return nil
+	}
+	if _, ok := r.state.writeKey(r.team); !ok {
+		return nil
+	}
+	applied, err := r.st.Applied(ctx)
+	if err != nil {
+		return err
+	}
+	if len(r.missing(applied, r.pending)) > 0 {
+		// A laptop that misses batches would fold without them.
+		return nil
+	}
+	// Without a horizon nothing goes, but a removed laptop's checkpoint
+	// is still replaced.
+	horizon, _ := r.horizon(r.devices(), frontier(applied, r.team.lost, r.me))
+	team := map[string]map[int64]bool{}
+	for _, rec := range r.state.Records {
+		if team[rec.Signer] == nil {
+			team[rec.Signer] = map[int64]bool{}
+		}
+		team[rec.Signer][rec.Seq] = true
+	}
+	var gone []string
+	devs, err := r.sh.readDir(dirLog)
+	if err != nil {
+		return nil
+	}
+	for _, d := range devs {
+		dev := d.Name()
+		if !d.IsDir() || !deviceName.MatchString(dev) || horizon[dev] == 0 {
+			continue
+		}
+		files, err := r.sh.readDir(path.Join(dirLog, dev))
+		if err != nil {
+			continue
+		}
+		for _, f := range files {
+			seq, ok := seqOf(f.Name())
+			if ok && f.Type().IsRegular() && seq <= horizon[dev] && applied[dev][seq] && !team[dev][seq] {
+				gone = append(gone, path.Join(dirLog, dev, f.Name()))
+			}
+		}
+	}
+	olds := r.listCheckpoints()
+	replace := false
+	for _, c := range olds {
+		if r.removed(c.dev) {
+			replace = true
+		}
+	}
+	if len(gone) < max(r.opt.CompactAfter, 1) && !replace {
+		return nil
+	}
+	// The next generation follows the checkpoints of members that verify;
+	// a name alone (anyone may write files) decides nothing.
+	var gen int64
+	covered := map[string]bool{}
+	for _, c := range olds {
+		if !r.team.member(c.dev) {
+			continue
+		}
+		snap, err := r.readSealedSnapshot(c.rel, c.dev, c.gen, kindCheckpt)
+		if err != nil {
+			continue
+		}
+		gen = max(gen, c.gen)
+		covered[c.rel] = coveredBy(snap.Applied, applied, r.me)
+	}
+	if gen+1 > maxGeneration {
+		return nil
+	}
+	r.removeOwnTemps()
+	name, err := r.writeCheckpoint(ctx, gen+1)
+	if err != nil {
+		return err
+	}
+	r.rep.Checkpoint = name
+	for _, rel := range gone {
+		if err := r.sh.remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("compact %s: %w", r.opt.Folder, err)
+		}
+		r.rep.Compacted++
+		if r.opt.afterRemove != nil {
+			r.opt.afterRemove(rel)
+		}
+	}
+	// Older checkpoints go when this laptop has applied every batch they
+	// cover (so the new one covers them too), and those of removed
+	// laptops, which no laptop uses any more.
+	for _, c := range olds {
+		if !covered[c.rel] && !r.removed(c.dev) {
+			continue
+		}
+		if err := r.sh.remove(c.rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("compact %s: %w", r.opt.Folder, err)
+		}
+	}
+	return nil
+}
+
+// removeOwnTemps deletes what an interrupted compaction of this laptop
+// left of a checkpoint it was writing.
+func (r *round) removeOwnTemps() {
+	entries, err := r.sh.readDir(dirCheckpoints)
+	if err != nil {
+		return
+	}
+	mark := "-" + r.me + ".checkpoint."
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasPrefix(n, ".") && strings.Contains(n, mark) && strings.HasSuffix(n, ".tmp") && e.Type().IsRegular() {
+			r.sh.root.Remove(path.Join(dirCheckpoints, n))
+		}
+	}
+}
+
+// maxGeneration is the highest checkpoint generation a name can hold.
+const maxGeneration = 99_999_999
+
+// removed reports whether dev was a member and was removed.
+func (r *round) removed(dev string) bool {
+	_, cut := r.team.cutoff[dev]
+	return r.team.admitted[dev] && cut
+}
+
+// coveredBy reports whether every batch of cover is applied here.
+func coveredBy(cover map[string][]int64, applied map[string]map[int64]bool, me string) bool {
+	for d, seqs := range cover {
+		if d == me {
+			continue
+		}
+		for _, s := range seqs {
+			if !applied[d][s] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// appliedWithin reports whether every batch of the other laptops applied
+// here is one that cover covers.
+func appliedWithin(applied map[string]map[int64]bool, cover map[string][]int64, me string) bool {
+	for d, seqs := range applied {
+		if d == me || len(seqs) == 0 {
+			continue
+		}
+		in := make(map[int64]bool, len(cover[d]))
+		for _, s := range cover[d] {
+			in[s] = true
+		}
+		for s := range seqs {
+			if !in[s] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// writeCheckpoint writes this laptop's checkpoint as generation gen and
+// returns its path below the shared folder.
+func (r *round) writeCheckpoint(ctx context.Context, gen int64) (string, error) {
+	key, ok := r.state.writeKey(r.team)
+	if !ok {
+		return "", fmt.Errorf("write checkpoint to %s: %w", r.opt.Folder, ErrNotMember)
+	}
+	snap, err := r.st.ExportCheckpoint(ctx)
+	if err != nil {
+		return "", err
+	}
+	data, err := r.sealSnapshot(snap, kindCheckpt, checkpointFormat, gen, key)
+	if err != nil {
+		return "", err
+	}
+	name := path.Join(dirCheckpoints, checkpointFileName(gen, r.me))
+	if err := r.sh.writeNew(name, data); err != nil {
+		return "", fmt.Errorf("write checkpoint to %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
+	}
+	return path.Join("ernstfall", name), nil
+}
+
+// sealSnapshot encodes, encrypts and signs a snapshot or checkpoint as
+// number seq of this laptop, within the size other laptops read.
+func (r *round) sealSnapshot(snap store.Snapshot, kind, format string, seq int64, key seal.Key) ([]byte, error) {
+	f := snapshotFile{Format: format, Version: formatVersion, Handbook: r.handbook, Device: r.me,
+		CreatedAt: r.opt.Now().UTC(), Applied: snap.Applied, Changes: make([]wireChange, len(snap.Changes))}
+	for i, c := range snap.Changes {
+		f.Changes[i] = toWire(c, true)
+	}
+	f.Edits = wireEdits(snap.Changes, true)
+	plain, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", kind, err)
+	}
+	data, err := seal.Seal(seal.Header{Kind: kind, Handbook: r.handbook, Device: r.me, Seq: seq}, plain, key, r.id.Sign)
+	if err != nil {
+		return nil, err
+	}
+	if limit := snapshotLimit * r.opt.MaxBatchBytes; int64(len(data)) > limit {
+		return nil, fmt.Errorf("write %s to %s: %w: it would be %d MB, more than the %d MB other laptops read",
+			kind, r.opt.Folder, ErrNotWritten, len(data)>>20, limit>>20)
+	}
+	return data, nil
+}

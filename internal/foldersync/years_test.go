@@ -1,0 +1,303 @@
+package foldersync
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"ernstfall/internal/exchange"
+	"ernstfall/internal/fixture"
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
+)
+
+// The simulation of years of use. `make test` runs a short one with a
+// fixed seed; the issue's size is
+//
+//	go test ./internal/foldersync -run YearsOfUse -years.laptops 200 -years.weeks 104 -years.edits 50 -years.large -timeout 0
+var (
+	yearsLaptops = flag.Int("years.laptops", 0, "laptops of the years-of-use simulation (0: the short run)")
+	yearsWeeks   = flag.Int("years.weeks", 0, "simulated weeks")
+	yearsEdits   = flag.Int("years.edits", 0, "edits per laptop and week")
+	yearsSeed    = flag.Uint64("years.seed", 1, "seed of the years-of-use simulation")
+	yearsLarge   = flag.Bool("years.large", false, "start from the shared generator's large handbook (5,000 contacts) instead of 60 contacts")
+	yearsCompact = flag.Int("years.compact-after", 0, "CompactAfter of the laptops (0: DefaultCompactAfter, or 40 in the short run)")
+)
+
+// yearsConfig is one simulation.
+type yearsConfig struct {
+	laptops, weeks, edits int
+	seed                  uint64
+	large                 bool
+	compactAfter          int // -1: no compaction
+}
+
+// yearsResult is what a simulation measured.
+type yearsResult struct {
+	final                 string // the handbook and conflicts, naming no laptop
+	folderBytes           int64
+	files                 int
+	backupBytes           int
+	noop, join            time.Duration
+	joinPeak              uint64 // heap in use, bytes
+	compactions, returned int
+	// fromCheckpoint counts laptops back from away that found batches
+	// gone and started from a checkpoint.
+	fromCheckpoint int
+}
+
+// yearsOfUse runs a team through weeks of simulated time on a real
+// folder: every week each laptop that is not away makes its edits (some
+// of the same fields as others: conflicts, some resolved) and syncs once.
+// Laptops go away for one to sixteen weeks now and then, longer than the
+// members wait for them. At the end all sync until they agree, and a new
+// laptop joins.
+func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
+	tb.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed*31))
+	clk := newFakeClock()
+	folder := tb.TempDir()
+	team := make([]*laptop, cfg.laptops)
+	for i := range team {
+		team[i] = openLaptop(tb, tb.TempDir(), clk.reader(0))
+		team[i].compact = cfg.compactAfter
+	}
+	var contacts []string
+	if cfg.large {
+		hb := fixture.Generate(7, fixture.Large)
+		if _, err := team[0].st.Import(ctx, hb); err != nil {
+			tb.Fatal(err)
+		}
+		for _, c := range hb.Contacts {
+			contacts = append(contacts, c.ID)
+		}
+	} else {
+		for n := range 60 {
+			c := handbook.Contact{Record: handbook.Record{ID: contactID(n), CreatedAt: t0}, Name: fmt.Sprintf("Kontakt %d", n),
+				Email: fmt.Sprintf("k%d@example.com", n)}
+			putContact(tb, team[0], &c)
+			contacts = append(contacts, c.ID)
+		}
+	}
+	// A tenth of the edits go to a few records everybody touches.
+	hot := contacts[:min(8, len(contacts))]
+	team[0].sync(tb, folder)
+	for i := 1; i < len(team); i += 50 {
+		join(tb, folder, team[0], team[i:min(i+50, len(team))]...)
+	}
+	res := yearsResult{}
+	away := make([]int, len(team)) // weeks left away
+	back := make([]bool, len(team))
+	for week := range cfg.weeks {
+		clk.advance(7 * 24 * time.Hour)
+		for _, i := range rng.Perm(len(team)) {
+			l := team[i]
+			if away[i] > 0 {
+				away[i]--
+				if away[i] == 0 {
+					res.returned++
+					back[i] = true
+				}
+				continue
+			}
+			switch {
+			case i == 1 && week == 2:
+				// One laptop is always away longer than the others wait.
+				away[i] = 16
+			case i != 0 && rng.IntN(60) == 0:
+				away[i] = 1 + rng.IntN(16)
+			}
+			if away[i] > 0 {
+				continue
+			}
+			for e := range cfg.edits {
+				id := contacts[rng.IntN(len(contacts))]
+				if rng.IntN(10) == 0 {
+					id = hot[rng.IntN(len(hot))]
+				}
+				c := getContact(tb, l, id)
+				if c.Deleted {
+					continue
+				}
+				switch rng.IntN(3) {
+				case 0:
+					c.Notes = fmt.Sprintf("Woche %d, Laptop %d, Änderung %d", week, i, e)
+				case 1:
+					c.Function = fmt.Sprintf("Funktion %d", rng.IntN(5))
+				default:
+					c.PhoneMobile = fmt.Sprintf("+49 170 %07d", rng.IntN(10_000_000))
+				}
+				putContact(tb, l, &c)
+			}
+			if cs := conflicts(tb, l); len(cs) > 0 && rng.IntN(2) == 0 {
+				if err := l.st.ResolveConflict(ctx, cs[0], store.KeepCurrent, nil); err != nil {
+					tb.Fatal(err)
+				}
+			}
+			rep := l.sync(tb, folder)
+			if rep.Compacted > 0 {
+				res.compactions++
+			}
+			if back[i] && rep.Snapshot != "" {
+				res.fromCheckpoint++
+			}
+			back[i] = false
+		}
+	}
+	// Everyone comes back and syncs until nothing new arrives.
+	for range 3 {
+		for _, l := range team {
+			l.sync(tb, folder)
+		}
+	}
+	want := comparable(tb, team[0])
+	for i, l := range team[1:] {
+		if got := comparable(tb, l); got != want {
+			tb.Fatalf("laptop %d differs from laptop 0 after the simulation", i+1)
+		}
+	}
+	res.final = neutral(tb, team[0])
+	hb, err := team[0].st.Load(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	backup, err := exchange.MarshalBackup(hb, "", 0, t0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res.backupBytes = len(backup)
+	err = filepath.WalkDir(filepath.Join(folder, "ernstfall"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		res.files++
+		res.folderBytes += fi.Size()
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start := time.Now()
+	for range 3 {
+		team[0].sync(tb, folder)
+	}
+	res.noop = time.Since(start) / 3
+	n := openLaptop(tb, tb.TempDir(), clk.reader(0))
+	if rep := n.sync(tb, folder); !rep.Pending {
+		tb.Fatalf("new laptop not pending: %+v", rep)
+	}
+	team[0].sync(tb, folder)
+	if _, err := team[0].eng.Admit(ctx, team[0].st, team[0].opts(folder), "", true); err != nil {
+		tb.Fatal(err)
+	}
+	runtime.GC()
+	stop := make(chan struct{})
+	var peak uint64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	})
+	start = time.Now()
+	rep := n.sync(tb, folder)
+	res.join = time.Since(start)
+	close(stop)
+	wg.Wait()
+	res.joinPeak = peak
+	if !rep.Joined || len(rep.Gaps) > 0 {
+		tb.Fatalf("the new laptop did not join cleanly: %+v", rep)
+	}
+	if got := neutral(tb, n); got != res.final {
+		tb.Fatalf("the new laptop differs from the team")
+	}
+	return res
+}
+
+func (r yearsResult) String() string {
+	return fmt.Sprintf("folder %.1f MB in %d files (%.1f× the %.1f MB JSON backup), no-op round %v, join %v, heap while joining %d MB, %d compactions, %d returns from away (%d from a checkpoint)",
+		float64(r.folderBytes)/(1<<20), r.files, float64(r.folderBytes)/float64(r.backupBytes), float64(r.backupBytes)/(1<<20),
+		r.noop.Round(time.Millisecond), r.join.Round(time.Millisecond), r.joinPeak>>20, r.compactions, r.returned, r.fromCheckpoint)
+}
+
+// yearsFromFlags is the short fixed-seed run, or the size the flags ask.
+func yearsFromFlags() yearsConfig {
+	cfg := yearsConfig{laptops: 6, weeks: 26, edits: 3, seed: *yearsSeed, large: *yearsLarge, compactAfter: 30}
+	if *yearsLaptops > 0 {
+		cfg.laptops, cfg.compactAfter = *yearsLaptops, 0
+	}
+	if *yearsWeeks > 0 {
+		cfg.weeks = *yearsWeeks
+	}
+	if *yearsEdits > 0 {
+		cfg.edits = *yearsEdits
+	}
+	if *yearsCompact != 0 {
+		cfg.compactAfter = *yearsCompact
+	}
+	return cfg
+}
+
+// TestYearsOfUse runs the simulation with and without compaction: the
+// handbook ends the same, and the compacted folder is smaller.
+func TestYearsOfUse(t *testing.T) {
+	cfg := yearsFromFlags()
+	with := yearsOfUse(t, cfg)
+	cfg.compactAfter = -1
+	without := yearsOfUse(t, cfg)
+	t.Logf("%d laptops, %d weeks, %d edits a week each", cfg.laptops, cfg.weeks, cfg.edits)
+	t.Logf("with compaction:    %v", with)
+	t.Logf("without compaction: %v", without)
+	if with.final != without.final {
+		t.Fatalf("the handbook differs with and without compaction:\n%s\n---\n%s", with.final, without.final)
+	}
+	if with.compactions == 0 || with.fromCheckpoint == 0 {
+		t.Fatalf("the simulation compacted %d times, and %d of %d laptops back from away started from a checkpoint",
+			with.compactions, with.fromCheckpoint, with.returned)
+	}
+	if with.files*2 > without.files {
+		t.Fatalf("compaction left %d files of %d", with.files, without.files)
+	}
+}
+
+// BenchmarkYearsOfUse reports the simulation's figures with and without
+// compaction (the short run unless the flags ask for more).
+func BenchmarkYearsOfUse(b *testing.B) {
+	for _, compact := range []bool{true, false} {
+		b.Run(fmt.Sprintf("compaction=%v", compact), func(b *testing.B) {
+			cfg := yearsFromFlags()
+			if !compact {
+				cfg.compactAfter = -1
+			}
+			var res yearsResult
+			for b.Loop() {
+				res = yearsOfUse(b, cfg)
+			}
+			b.ReportMetric(float64(res.folderBytes)/(1<<20), "folder-MB")
+			b.ReportMetric(float64(res.files), "files")
+			b.ReportMetric(float64(res.folderBytes)/float64(res.backupBytes), "x-backup")
+			b.ReportMetric(float64(res.noop.Milliseconds()), "noop-ms")
+			b.ReportMetric(res.join.Seconds(), "join-s")
+			b.ReportMetric(float64(res.joinPeak>>20), "join-heap-MB")
+		})
+	}
+}
