@@ -1,10 +1,13 @@
 package foldersync
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -397,6 +400,39 @@ func (r *round) removeOwnTemps() {
 	}
 }
 
+// A checkpoint's contents are compressed before they are encrypted (a
+// file written once, with nothing of an attacker's mixed in): the JSON of
+// a handbook's field versions shrinks to a fraction. Decompressed, it may
+// hold at most checkpointPlainLimit bytes, so a small file cannot make a
+// laptop allocate without bound.
+const checkpointPlainLimit = 256 << 20
+
+func deflate(plain []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.DefaultCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(plain); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func inflate(data []byte, limit int64) ([]byte, error) {
+	out, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(data)), limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: cannot decompress: %v", errBatch, err)
+	}
+	if int64(len(out)) > limit {
+		return nil, fmt.Errorf("%w: holds more than %d MB; ignored", errBatch, limit>>20)
+	}
+	return out, nil
+}
+
 // maxGeneration is the highest checkpoint generation a name can hold.
 const maxGeneration = 99_999_999
 
@@ -475,6 +511,15 @@ func (r *round) sealSnapshot(snap store.Snapshot, kind, format string, seq int64
 	plain, err := json.Marshal(f)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", kind, err)
+	}
+	if kind == kindCheckpt {
+		if int64(len(plain)) > checkpointPlainLimit {
+			return nil, fmt.Errorf("write %s to %s: %w: it would hold %d MB, more than the %d MB other laptops read",
+				kind, r.opt.Folder, ErrNotWritten, len(plain)>>20, checkpointPlainLimit>>20)
+		}
+		if plain, err = deflate(plain); err != nil {
+			return nil, err
+		}
 	}
 	data, err := seal.Seal(seal.Header{Kind: kind, Handbook: r.handbook, Device: r.me, Seq: seq}, plain, key, r.id.Sign)
 	if err != nil {

@@ -442,7 +442,7 @@ func TestCheckpointTrust(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		checkpointFileName(90, "0190ffff-0000-7000-8000-000000000000"): "not written by a member",
-		checkpointFileName(80, a.st.Device()):                         "never wrote",
+		checkpointFileName(80, a.st.Device()):                          "never wrote",
 	} {
 		if !strings.Contains(reasons[name], want) {
 			t.Errorf("%s: reason %q, want %q", name, reasons[name], want)

@@ -144,6 +144,9 @@ func (r *round) readSealedSnapshot(rel, dev string, seq int64, kind string) (*st
 	format := snapshotFormat
 	if kind == kindCheckpt {
 		format = checkpointFormat
+		if plain, err = inflate(plain, checkpointPlainLimit); err != nil {
+			return nil, err
+		}
 	}
 	snap, err := parseSnapshot(plain, r.handbook, format)
 	if err != nil {

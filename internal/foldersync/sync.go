@@ -166,7 +166,7 @@ type Report struct {
 	// of batch files it removed because the checkpoint holds them.
 	Checkpoint string
 	Compacted  int
-	Skipped  []Skip
+	Skipped    []Skip
 	// Conflicts is the number of open conflicts after the round.
 	Conflicts int
 	// Backup is the backup written before applying, if any.
