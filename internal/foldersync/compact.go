@@ -137,9 +137,10 @@ func (r *round) inactive(dev string, f deviceFile, ok bool) bool {
 
 // checkpointFile is a checkpoint in the folder, by its name.
 type checkpointFile struct {
-	rel string
-	gen int64
-	dev string
+	rel  string
+	gen  int64
+	dev  string
+	size int64
 }
 
 // listCheckpoints lists the checkpoint files, newest generation first.
@@ -158,7 +159,11 @@ func (r *round) listCheckpoints() []checkpointFile {
 		if err != nil {
 			continue
 		}
-		out = append(out, checkpointFile{rel: path.Join(dirCheckpoints, e.Name()), gen: gen, dev: m[2]})
+		var size int64
+		if fi, err := e.Info(); err == nil {
+			size = fi.Size()
+		}
+		out = append(out, checkpointFile{rel: path.Join(dirCheckpoints, e.Name()), gen: gen, dev: m[2], size: size})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].gen != out[j].gen {
@@ -239,17 +244,39 @@ func (r *round) missing(applied map[string]map[int64]bool, pending map[string][]
 // that has applied nothing of the others, the newest usable one; else
 // those that cover batches missing here, newest first. It skips
 // unusable ones with a message.
-func (r *round) checkpoints(applied map[string]map[int64]bool, pending map[string][]pendingFile, joining bool) ([]*store.Snapshot, []string) {
+func (r *round) checkpoints(ctx context.Context, applied map[string]map[int64]bool, pending map[string][]pendingFile, joining bool) ([]*store.Snapshot, []string, error) {
 	var missing map[string]map[int64]bool
 	if !joining {
 		missing = r.missing(applied, pending)
 		if len(missing) == 0 {
-			return nil, nil
+			return nil, nil, nil
 		}
+	}
+	// Checkpoints read before that held none of the batches missing are
+	// not read again while they stay the same: a batch that is missing
+	// for another reason must not cost a checkpoint's reading every round.
+	useless := map[string]int64{}
+	if raw, err := r.st.Meta(ctx, metaUseless); err != nil {
+		return nil, nil, err
+	} else if raw != "" && json.Unmarshal([]byte(raw), &useless) != nil {
+		useless = map[string]int64{}
 	}
 	var snaps []*store.Snapshot
 	var names []string
-	for _, c := range r.listCheckpoints() {
+	list := r.listCheckpoints()
+	listed := map[string]bool{}
+	for _, c := range list {
+		listed[c.rel] = true
+	}
+	for rel := range useless {
+		if !listed[rel] {
+			delete(useless, rel)
+		}
+	}
+	for _, c := range list {
+		if size, ok := useless[c.rel]; ok && size == c.size && !joining {
+			continue
+		}
 		snap, err := r.readCheckpoint(c)
 		if err != nil {
 			r.skip(c.rel, err.Error())
@@ -270,13 +297,28 @@ func (r *round) checkpoints(applied map[string]map[int64]bool, pending map[strin
 		if useful {
 			snaps = append(snaps, snap)
 			names = append(names, path.Join("ernstfall", c.rel))
+		} else {
+			useless[c.rel] = c.size
 		}
 		if !joining && len(missing) == 0 {
 			break
 		}
 	}
-	return snaps, names
+	if !joining {
+		data, err := json.Marshal(useless)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := r.st.SetMeta(ctx, metaUseless, string(data)); err != nil {
+			return nil, nil, err
+		}
+	}
+	return snaps, names, nil
 }
+
+// metaUseless names the checkpoints (and their sizes) that held none of
+// the batches this laptop misses.
+const metaUseless = "sync_checkpoints_useless"
 
 // compact folds and removes, when enough batches every active member has
 // applied can go, or when the checkpoint of a laptop that is no longer a
@@ -307,23 +349,24 @@ func (r *round) compact(ctx context.Context) error {
 		team[rec.Signer][rec.Seq] = true
 	}
 	var gone []string
-	devs, err := r.sh.readDir(dirLog)
-	if err != nil {
-		return nil
+	goes := func(dev string, seq int64) {
+		if seq <= horizon[dev] && applied[dev][seq] && !team[dev][seq] {
+			gone = append(gone, batchPath(dev, seq))
+		}
 	}
-	for _, d := range devs {
-		dev := d.Name()
-		if !d.IsDir() || !deviceName.MatchString(dev) || horizon[dev] == 0 {
-			continue
+	for dev, seqs := range r.inFolder {
+		for _, seq := range seqs {
+			goes(dev, seq)
 		}
-		files, err := r.sh.readDir(path.Join(dirLog, dev))
+	}
+	if horizon[r.me] > 0 {
+		own, err := r.sh.readDir(path.Join(dirLog, r.me))
 		if err != nil {
-			continue
+			return nil
 		}
-		for _, f := range files {
-			seq, ok := seqOf(f.Name())
-			if ok && f.Type().IsRegular() && seq <= horizon[dev] && applied[dev][seq] && !team[dev][seq] {
-				gone = append(gone, path.Join(dirLog, dev, f.Name()))
+		for _, f := range own {
+			if seq, ok := seqOf(f.Name()); ok && f.Type().IsRegular() {
+				goes(r.me, seq)
 			}
 		}
 	}

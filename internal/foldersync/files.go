@@ -32,7 +32,7 @@ type share struct {
 var protocolEntries = []struct {
 	name string
 	dir  bool
-}{{"log", true}, {"devices", true}, {"snapshots", true}, {"requests", true}, {"keys", true}, {"FORMAT", false}}
+}{{"log", true}, {"devices", true}, {"snapshots", true}, {dirCheckpoints, true}, {"requests", true}, {"keys", true}, {"FORMAT", false}}
 
 // openShare opens the protocol folder below folder, creating it when
 // missing. A missing shared folder is ErrUnreachable; a protocol folder or

@@ -59,7 +59,10 @@ func (r *round) receive(ctx context.Context, applied map[string]map[int64]bool, 
 		}
 	}
 	joining := len(others(applied, r.me)) == 0 && len(applied[r.me]) == 0
-	snaps, names := r.checkpoints(applied, pending, joining)
+	snaps, names, err := r.checkpoints(ctx, applied, pending, joining)
+	if err != nil {
+		return err
+	}
 	if joining && len(snaps) == 0 {
 		if s, name := r.latestSnapshot(); s != nil {
 			snaps, names = []*store.Snapshot{s}, []string{name}

@@ -52,6 +52,7 @@ type pendingFile struct {
 func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pendingFile {
 	r.present = map[string]int64{}
 	r.copies = map[string][]pendingFile{}
+	r.inFolder = map[string][]int64{}
 	entries, err := r.sh.readDir(dirLog)
 	if err != nil {
 		r.skip(dirLog, "cannot list: "+err.Error())
@@ -111,6 +112,7 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 				twice[vseq] = true
 			default:
 				mains[seq] = pendingFile{seq: seq, rel: frel, size: size}
+				r.inFolder[dev] = append(r.inFolder[dev], seq)
 				if !applied[dev][seq] {
 					out[dev] = append(out[dev], mains[seq])
 				}

@@ -146,7 +146,7 @@ func TestClockFromTheFarFuture(t *testing.T) {
 // by a symbolic link is never followed: nothing is written or deleted
 // outside the shared folder, and the round says what is wrong.
 func TestSymlinkedProtocolFolderIsRefused(t *testing.T) {
-	for _, name := range []string{"log", "devices", "snapshots", "FORMAT", "log/OWN"} {
+	for _, name := range []string{"log", "devices", "snapshots", "checkpoints", "FORMAT", "log/OWN"} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			a, _, folder := pair(t)

@@ -290,6 +290,9 @@ type round struct {
 	// chain holds, per removed laptop, its batches that lead to the one
 	// its removal names (see chained).
 	chain map[string]map[int64]bool
+	// inFolder lists each other laptop's batch files by number, as the
+	// round began.
+	inFolder map[string][]int64
 	// pending are the batch files not applied when the round began.
 	pending map[string][]pendingFile
 	// deviceFiles are the device files, read once per round.
