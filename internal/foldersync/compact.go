@@ -206,9 +206,9 @@ func (r *round) devices() map[string]deviceFile {
 }
 
 // missing lists, per laptop, the batches this laptop has not applied and
-// that are not in the folder, up to the newest one the folder shows or
-// the laptop's device file names (for a removed laptop, up to its
-// removal).
+// that are not in the folder, up to the newest one applied here or named
+// by the laptop's device file (for a removed laptop, up to its removal),
+// at most maxMissing of each.
 func (r *round) missing(applied map[string]map[int64]bool, pending map[string][]pendingFile) map[string]map[int64]bool {
 	here := map[string]map[int64]bool{}
 	for dev, files := range pending {
@@ -224,11 +224,16 @@ func (r *round) missing(applied map[string]map[int64]bool, pending map[string][]
 		if dev == r.me {
 			continue
 		}
-		top := max(r.present[dev], devices[dev].LastSeq)
+		// What the laptop says it wrote, or applied here: a file name in
+		// the folder (anyone may write one) decides nothing.
+		top := devices[dev].LastSeq
+		for s := range applied[dev] {
+			top = max(top, s)
+		}
 		if c, removed := r.team.cutoff[dev]; removed {
 			top = min(top, c)
 		}
-		for s := max(done[dev]+1, r.state.Starts[dev], 1); s <= top; s++ {
+		for s := max(done[dev]+1, r.state.Starts[dev], 1); s <= top && len(out[dev]) < maxMissing; s++ {
 			if !applied[dev][s] && !here[dev][s] && !r.team.lost[dev][s] {
 				if out[dev] == nil {
 					out[dev] = map[int64]bool{}
@@ -239,6 +244,9 @@ func (r *round) missing(applied map[string]map[int64]bool, pending map[string][]
 	}
 	return out
 }
+
+// maxMissing is how many missing batches of one laptop a round looks for.
+const maxMissing = 1000
 
 // checkpoints picks the checkpoints this laptop starts from: for a laptop
 // that has applied nothing of the others, the newest usable one; else
