@@ -303,11 +303,15 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 	}
 
 	cov := container.NewVBox()
-	head := container.NewGridWithColumns(4,
-		widget.NewLabelWithStyle(lang.L("Exercised"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle(lang.L("Last exercised"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle(lang.L("Next planned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle(lang.L("Critical"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	// The name takes half the row and the three columns share the other
+	// half: in four equal columns the names were cut to a word.
+	colHead := func(text string) *widget.Label {
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	head := container.NewGridWithColumns(2, colHead(lang.L("Exercised")),
+		container.NewGridWithColumns(3, colHead(lang.L("Last exercised")), colHead(lang.L("Next planned")), colHead(lang.L("Critical"))))
 	cov.Add(head)
 	tests := handbook.LastServiceTests(live)
 	for _, c := range handbook.Coverage(live, now) {
@@ -332,7 +336,10 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 		if test, ok := tests[c.ID]; ok && c.Entity == handbook.EntityService {
 			critical = strings.TrimSpace(critical + " · " + testVerdict(test))
 		}
-		cov.Add(container.NewGridWithColumns(4, container.NewBorder(nil, nil, widget.NewLabel(kind), nil, name), last, nextPlanned, widget.NewLabel(critical)))
+		crit := widget.NewLabel(critical)
+		crit.Wrapping = fyne.TextWrapWord // a recovery test's verdict is long
+		cov.Add(container.NewGridWithColumns(2, container.NewBorder(nil, nil, widget.NewLabel(kind), nil, name),
+			container.NewGridWithColumns(3, last, nextPlanned, crit)))
 	}
 	// The long coverage heading wraps: unwrapped it made the year view
 	// 950 pixels wide and squeezed the exercise list to a few letters.
