@@ -1,7 +1,7 @@
 package app
 
 import (
-	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +14,7 @@ import (
 
 	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -141,27 +142,37 @@ func TestCallTreeScreen(t *testing.T) {
 	}
 }
 
+// TestExportContacts writes the address book and the verification
+// checklist from the window: the files read back whole, the checklist
+// holds only stale contacts, and a file that cannot be written leaves
+// nothing behind and says so.
 func TestExportContacts(t *testing.T) {
 	u := newTestUI(t)
 	contacts, err := store.List[handbook.Contact](u.ctx, u.st)
 	if err != nil {
 		t.Fatal(err)
 	}
+	stale := handbook.StaleContacts(contacts, testNow, handbook.DefaultStaleAfterDays)
 	tests := []struct {
-		name  string
-		file  string
-		write func(*bytes.Buffer, []handbook.Contact) error
-		read  func(string, []byte) (exchange.Parsed, error)
+		name string
+		file string
+		req  ops.ExportContacts
+		read func(string, []byte) (exchange.Parsed, error)
+		want []handbook.Contact
 	}{
-		{"vcard", "kontakte.vcf", func(b *bytes.Buffer, cs []handbook.Contact) error { return exchange.WriteVCard(b, cs, exchange.VCard3) }, exchange.ReadVCard},
-		{"csv", "kontakte.csv", writeContactsCSV, exchange.ReadCSV},
+		{"vcard", "kontakte.vcf", ops.ExportContacts{Format: exchange.FormatVCard}, exchange.ReadVCard, contacts},
+		{"csv", "kontakte.csv", ops.ExportContacts{Format: exchange.FormatCSV, CSV: spreadsheetCSV}, exchange.ReadCSV, contacts},
+		{"checklist", "zu-pruefen.csv", ops.ExportContacts{Format: exchange.FormatCSV, CSV: spreadsheetCSV, StaleDays: handbook.DefaultStaleAfterDays}, exchange.ReadCSV, stale},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), tt.file)
-			if err := writeContacts(path, contacts, tt.write); err != nil {
-				t.Fatal(err)
+			u.exportContacts(path, tt.req)
+			u.tasks.Wait()
+			if msg := fmt.Sprintf("%d Kontakte in %s geschrieben.", len(tt.want), tt.file); !hasText(u.dialogTop(), msg) {
+				t.Errorf("the window says %q, want %q", texts(u.dialogTop()), msg)
 			}
+			u.win.Canvas().Overlays().Remove(u.dialogTop())
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -170,15 +181,28 @@ func TestExportContacts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(parsed.Rows) != len(contacts) || len(parsed.Problems) > 0 {
-				t.Fatalf("read back %d contacts with %d problems, want %d", len(parsed.Rows), len(parsed.Problems), len(contacts))
+			if len(parsed.Rows) != len(tt.want) || len(parsed.Problems) > 0 {
+				t.Fatalf("read back %d contacts with %d problems, want %d", len(parsed.Rows), len(parsed.Problems), len(tt.want))
 			}
-			p := exchange.NewPreview(contacts, parsed, "DE")
-			if n := p.Counts()[exchange.ActionUnchanged]; n != len(contacts) {
-				t.Fatalf("%d contacts unchanged after the round trip, want %d", n, len(contacts))
+			p := exchange.NewPreview(tt.want, parsed, "DE")
+			if n := p.Counts()[exchange.ActionUnchanged]; n != len(tt.want) {
+				t.Fatalf("%d contacts unchanged after the round trip, want %d", n, len(tt.want))
 			}
 		})
 	}
+	t.Run("unwritable", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "fehlt", "kontakte.vcf")
+		u.exportContacts(path, ops.ExportContacts{Format: exchange.FormatVCard})
+		u.tasks.Wait()
+		if !hasText(u.dialogTop(), "Die Kontakte konnten nicht geschrieben werden.") {
+			t.Errorf("the window says %q", texts(u.dialogTop()))
+		}
+		u.win.Canvas().Overlays().Remove(u.dialogTop())
+		if left, err := os.ReadDir(dir); err != nil || len(left) != 0 {
+			t.Errorf("left behind %v (%v)", left, err)
+		}
+	})
 }
 
 // TestOnCallScreenWithADeletedPerson: Tobias Wendt, on the roster for the

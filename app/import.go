@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +21,6 @@ import (
 	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
-	"ernstfall/internal/store"
 )
 
 // contactTools adds import, export and the verification round above the
@@ -308,29 +306,20 @@ func (u *ui) chooseExport() {
 		if !ok {
 			return
 		}
-		contacts, err := store.List[handbook.Contact](u.ctx, u.st)
-		if err != nil {
-			u.loadFailed(err)
-			return
-		}
 		if radio.Selected == formats[1] {
-			u.saveContacts(lang.L("contacts")+".csv", contacts, writeContactsCSV)
+			u.saveContacts(lang.L("contacts")+".csv", ops.ExportContacts{Format: exchange.FormatCSV, CSV: spreadsheetCSV})
 			return
 		}
-		u.saveContacts(lang.L("contacts")+".vcf", contacts, func(b *bytes.Buffer, cs []handbook.Contact) error {
-			return exchange.WriteVCard(b, cs, exchange.VCard3)
-		})
+		u.saveContacts(lang.L("contacts")+".vcf", ops.ExportContacts{Format: exchange.FormatVCard})
 	}, u.win)
 }
 
-// writeContactsCSV writes the exchange CSV layout so that spreadsheets in German
+// spreadsheetCSV is the exchange CSV layout as spreadsheets in German
 // locales open it directly: semicolons and a byte order mark.
-func writeContactsCSV(b *bytes.Buffer, cs []handbook.Contact) error {
-	return exchange.WriteCSV(b, cs, exchange.CSVOptions{Comma: ';', BOM: true})
-}
+var spreadsheetCSV = exchange.CSVOptions{Comma: ';', BOM: true}
 
 // saveContacts asks for a file and writes the contacts to it.
-func (u *ui) saveContacts(name string, contacts []handbook.Contact, write func(*bytes.Buffer, []handbook.Contact) error) {
+func (u *ui) saveContacts(name string, req ops.ExportContacts) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			u.showError(lang.L("The file could not be chosen."), lang.L("Choose another folder."), err)
@@ -341,12 +330,7 @@ func (u *ui) saveContacts(name string, contacts []handbook.Contact, write func(*
 		}
 		path := w.URI().Path()
 		w.Close()
-		if err := writeContacts(path, contacts, write); err != nil {
-			discardEmpty(path)
-			u.showError(lang.L("The contacts could not be written."), lang.L("Choose another folder or file name, and check that the disk is not full."), err)
-			return
-		}
-		dialog.NewInformation(lang.L("Export"), lang.L("{{.N}} contacts written to {{.File}}.", map[string]any{"N": len(contacts), "File": filepath.Base(path)}), u.win).Show()
+		u.exportContacts(path, req)
 	}, u.win)
 	d.SetFileName(name)
 	d.SetTitleText(lang.L("Save file"))
@@ -354,15 +338,26 @@ func (u *ui) saveContacts(name string, contacts []handbook.Contact, write func(*
 	d.Show()
 }
 
-// writeContacts writes the export whole or not at all, so a full disk or a
-// pulled stick never leaves half a contact list.
-func writeContacts(path string, contacts []handbook.Contact, write func(*bytes.Buffer, []handbook.Contact) error) error {
-	var b bytes.Buffer
-	if err := write(&b, contacts); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(b.Bytes())
-		return err
+// exportContacts writes the contacts to path off the UI thread, whole or
+// not at all, so a full disk or a pulled stick never leaves half a contact
+// list.
+func (u *ui) exportContacts(path string, req ops.ExportContacts) *task {
+	var n int
+	return u.run(lang.L("Writing the contacts"), func(ctx context.Context, _ ops.Progress) error {
+		return atomicfile.Write(path, func(w io.Writer) error {
+			var err error
+			n, err = u.ops.ExportContacts(ctx, w, req)
+			return err
+		})
+	}, func(err error) {
+		switch {
+		case cancelled(err):
+			discardEmpty(path)
+		case err != nil:
+			discardEmpty(path)
+			u.showError(lang.L("The contacts could not be written."), lang.L("Choose another folder or file name, and check that the disk is not full."), err)
+		default:
+			dialog.NewInformation(lang.L("Export"), lang.L("{{.N}} contacts written to {{.File}}.", map[string]any{"N": n, "File": filepath.Base(path)}), u.win).Show()
+		}
 	})
 }

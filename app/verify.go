@@ -7,7 +7,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
 
@@ -44,7 +46,7 @@ func (v *verifier) set(o fyne.CanvasObject) {
 
 func (v *verifier) bar() fyne.CanvasObject {
 	export := widget.NewButtonWithIcon(lang.L("Export checklist …"), theme.DocumentSaveIcon(), func() {
-		v.u.saveContacts(lang.L("contacts-to-verify")+".csv", v.contacts, writeContactsCSV)
+		v.u.saveContacts(lang.L("contacts-to-verify")+".csv", ops.ExportContacts{Format: exchange.FormatCSV, CSV: spreadsheetCSV, StaleDays: handbook.DefaultStaleAfterDays})
 	})
 	done := widget.NewButtonWithIcon(lang.L("Done"), theme.NavigateBackIcon(), func() { v.u.guard(func() { v.u.show(v.u.current) }) })
 	return container.NewBorder(nil, nil, heading(lang.L("Verify contacts")), container.NewHBox(export, done))

@@ -69,21 +69,13 @@ func exportExchange(ctx context.Context, env *Env, g *globals, format, out, vcar
 		fmt.Fprintln(env.Stderr, env.T("wrote folder {{.Path}}", vars{"Path": out}))
 		return nil
 	}
-	contacts, err := store.List[handbook.Contact](ctx, st)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	switch format {
-	case "csv":
-		err = exchange.WriteCSV(&buf, contacts, exchange.CSVOptions{Comma: []rune(separator)[0], BOM: out != "-"})
-	case "vcf":
-		err = exchange.WriteVCard(&buf, contacts, exchange.VCardVersion(vcardVersion))
-	}
+	n, err := env.ops(st).ExportContacts(ctx, &buf, ops.ExportContacts{Format: exchange.Format(format),
+		CSV: exchange.CSVOptions{Comma: []rune(separator)[0], BOM: out != "-"}, VCard: exchange.VCardVersion(vcardVersion)})
 	if err != nil {
 		return err
 	}
-	return writeOut(env, out, buf.Bytes(), env.T("{{.N}} contacts", vars{"N": len(contacts)}))
+	return writeOut(env, out, buf.Bytes(), env.T("{{.N}} contacts", vars{"N": n}))
 }
 
 // writeOut writes data to a file (atomically) or, for "-", to stdout.
@@ -299,21 +291,13 @@ func runVerifyList(ctx context.Context, env *Env, g *globals, args []string) err
 	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
-	contacts, err := store.List[handbook.Contact](ctx, st)
+	var buf bytes.Buffer
+	n, err := env.ops(st).ExportContacts(ctx, &buf, ops.ExportContacts{Format: exchange.FormatCSV,
+		CSV: exchange.CSVOptions{Comma: rune((*separator)[0]), BOM: *out != "-"}, StaleDays: *days, Team: *team})
 	if err != nil {
 		return err
 	}
-	var list []handbook.Contact
-	for _, c := range handbook.ToVerify(contacts, env.Now(), *days) {
-		if *team == "" || strings.EqualFold(strings.TrimSpace(c.Team), strings.TrimSpace(*team)) {
-			list = append(list, c)
-		}
-	}
-	var buf bytes.Buffer
-	if err := exchange.WriteCSV(&buf, list, exchange.CSVOptions{Comma: rune((*separator)[0]), BOM: *out != "-"}); err != nil {
-		return err
-	}
-	return writeOut(env, *out, buf.Bytes(), env.T("{{.N}} contacts to verify", vars{"N": len(list)}))
+	return writeOut(env, *out, buf.Bytes(), env.T("{{.N}} contacts to verify", vars{"N": n}))
 }
 
 // runCallTree prints who calls whom at each escalation level.

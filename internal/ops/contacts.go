@@ -1,9 +1,12 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"ernstfall/internal/exchange"
 	"ernstfall/internal/handbook"
@@ -98,4 +101,58 @@ func (o *Ops) MarkVerified(ctx context.Context, contactID string) (handbook.Cont
 func (o *Ops) SaveVerified(ctx context.Context, before, after *handbook.Contact) error {
 	after.LastVerifiedAt, after.Correction = o.now(), ""
 	return Save(ctx, o, before, after)
+}
+
+// ExportContacts asks for the contacts as an address book file.
+type ExportContacts struct {
+	// Format is exchange.FormatCSV (Ernstfall's own columns, which the
+	// import reads back) or exchange.FormatVCard.
+	Format exchange.Format
+	// CSV: the separator and the byte order mark (exchange.CSVOptions).
+	CSV exchange.CSVOptions
+	// VCard is the vCard version; 3.0 when empty, which every address
+	// book and phone reads.
+	VCard exchange.VCardVersion
+	// StaleDays, when above zero, writes only the contacts due for
+	// verification (handbook.ToVerify): those flagged for a correction,
+	// then those not verified for that many days, the longest unverified
+	// first. The checklist a team lead goes through and sends back.
+	StaleDays int
+	// Team, when set, writes only the contacts of that team (case and
+	// surrounding spaces do not matter).
+	Team string
+}
+
+// ExportContacts writes the contacts to w as the request says and returns
+// how many it wrote. It only reads; a front end writes w to a file whole
+// or not at all (atomicfile), so a full disk leaves no half address book.
+func (o *Ops) ExportContacts(ctx context.Context, w io.Writer, req ExportContacts) (int, error) {
+	if req.Format != exchange.FormatCSV && req.Format != exchange.FormatVCard {
+		return 0, fmt.Errorf("export contacts: format %q is neither CSV nor vCard", req.Format)
+	}
+	contacts, err := store.List[handbook.Contact](ctx, o.st)
+	if err != nil {
+		return 0, fmt.Errorf("export contacts: %w", err)
+	}
+	if req.StaleDays > 0 {
+		contacts = handbook.ToVerify(contacts, o.now(), req.StaleDays)
+	}
+	if team := strings.TrimSpace(req.Team); team != "" {
+		var mine []handbook.Contact
+		for _, c := range contacts {
+			if strings.EqualFold(strings.TrimSpace(c.Team), team) {
+				mine = append(mine, c)
+			}
+		}
+		contacts = mine
+	}
+	if req.Format == exchange.FormatCSV {
+		err = exchange.WriteCSV(w, contacts, req.CSV)
+	} else {
+		err = exchange.WriteVCard(w, contacts, cmp.Or(req.VCard, exchange.VCard3))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("export contacts: %w", err)
+	}
+	return len(contacts), nil
 }
