@@ -9,7 +9,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"ernstfall/internal/cputime"
 	"ernstfall/internal/fixture"
+	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
@@ -73,4 +75,33 @@ func BenchmarkScreensLarge(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkIncidentNoticeLarge: a running incident on screen in the large
+// handbook takes the store's notice of a new log entry, as after every
+// tick, note or escalation, from this window or another laptop. It is
+// what the window does on the UI thread for each change.
+func BenchmarkIncidentNoticeLarge(b *testing.B) {
+	prev := tickEvery
+	tickEvery = 0
+	b.Cleanup(func() { tickEvery = prev })
+	u := largeUI(b)
+	if err := u.start(true); err != nil {
+		b.Fatal(err)
+	}
+	u.tasks.Wait()
+	inc, err := u.ops.StartIncident(u.ctx, ops.StartIncident{Title: "Rechenzentrum ohne Strom", Severity: handbook.SeverityHigh})
+	if err != nil {
+		b.Fatal(err)
+	}
+	u.open(handbook.EntityIncident, inc.ID)
+	if !hasText(u.body, "Rechenzentrum ohne Strom") {
+		b.Fatal("the incident is not on screen")
+	}
+	notice := []store.Notice{{Entity: handbook.EntityLogEntry, ID: inc.ID}}
+	cpu := cputime.Start()
+	for b.Loop() {
+		u.noticed(notice)
+	}
+	cpu.Report(b)
 }

@@ -81,9 +81,7 @@ func (r *runView) load() error {
 	if i < 0 {
 		return fmt.Errorf("show incident %s: %w", r.id, store.ErrNotFound)
 	}
-	r.inc = r.hb.Incidents[i]
-	r.log = handbook.Timeline(r.inc, r.hb.LogEntries)
-	r.inc.Level = handbook.CurrentLevel(r.inc, r.log)
+	r.take(r.hb.Incidents[i])
 	return nil
 }
 
@@ -272,13 +270,54 @@ func (r *runView) stop() {
 	}
 }
 
-// refresh reloads the incident and its log after a change.
+// people are what the view shows besides the incident and its log: who
+// is on duty and to call, the escalation matrix, the message templates.
+var people = []handbook.Entity{handbook.EntityContact, handbook.EntityRole, handbook.EntityEscalation,
+	handbook.EntityMatrix, handbook.EntityCommTemplate, store.EntitySettings}
+
+// changed follows the store. A log entry, a tick or an escalation re-reads
+// only the incident and the log; reading the whole handbook again for
+// each took longer than the change itself on a large handbook. A change to
+// the people or the matrix reads the handbook again.
+func (r *runView) changed(n []store.Notice) {
+	switch {
+	case touches(n, people...):
+		if err := r.load(); err != nil {
+			r.u.loadFailed(err)
+			return
+		}
+		r.render()
+	case touches(n, handbook.EntityIncident, handbook.EntityLogEntry):
+		r.refresh()
+	}
+}
+
+// refresh reads the incident and the log entries anew; the rest of the
+// handbook stays as loaded.
 func (r *runView) refresh() {
-	if err := r.load(); err != nil {
+	inc, err := store.Get[handbook.Incident](r.u.ctx, r.u.st, r.id)
+	if err != nil {
 		r.u.loadFailed(err)
 		return
 	}
+	log, err := store.List[handbook.LogEntry](r.u.ctx, r.u.st)
+	if err != nil {
+		r.u.loadFailed(err)
+		return
+	}
+	if i := slices.IndexFunc(r.hb.Incidents, func(x handbook.Incident) bool { return x.ID == r.id }); i >= 0 {
+		r.hb.Incidents[i] = inc
+	}
+	r.hb.LogEntries = log
+	r.take(inc)
 	r.render()
+}
+
+// take makes inc, with its entries among r.hb's log, the incident on display.
+func (r *runView) take(inc handbook.Incident) {
+	r.inc = inc
+	r.log = handbook.Timeline(r.inc, r.hb.LogEntries)
+	r.inc.Level = handbook.CurrentLevel(r.inc, r.log)
 }
 
 // addEntry stores one log entry; the screen shows it once the store

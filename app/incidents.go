@@ -175,12 +175,11 @@ func incidentsView(u *ui) view {
 	split.Offset = 0.24
 	s.content = split
 	changed := func(n []store.Notice) {
-		if !touches(n, handbook.EntityIncident, handbook.EntityLogEntry) {
-			return
+		if touches(n, handbook.EntityIncident, handbook.EntityLogEntry) {
+			s.reload()
 		}
-		s.reload()
 		if s.run != nil {
-			s.run.refresh()
+			s.run.changed(n)
 		}
 	}
 	return view{content: split, changed: changed, create: func() { u.startIncidentDialog("") }, open: func(e handbook.Entity, id string) {
