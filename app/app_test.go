@@ -75,6 +75,7 @@ func openDemoUI(t *testing.T, history bool) *ui {
 	}
 	w := test.NewTempWindow(t, nil)
 	u := newUI(ctx, o, a, w, now)
+	u.inline = true
 	// Background loads end inside the test that started them, so none
 	// of them reads the translations while the next test reloads them.
 	t.Cleanup(u.tasks.Wait)
@@ -220,6 +221,7 @@ func TestContactCreateAndEdit(t *testing.T) {
 	test.Type(u.editor.input(t, "team"), "IT")
 	test.Type(u.editor.input(t, "phone_mobile"), "+49 170 1234567")
 	test.Tap(findButton(t, u.body, "Speichern"))
+	u.tasks.Wait() // the contacts are read off the UI thread
 	if u.editor != nil {
 		t.Fatalf("form still open: %q", texts(u.body))
 	}
@@ -247,18 +249,21 @@ func TestContactCreateAndEdit(t *testing.T) {
 		test.Tap(findButton(t, u.body, "Bearbeiten"))
 		u.editor.input(t, "team").SetText("Krisenstab")
 		u.save()
+		u.tasks.Wait()
 		if got := find().Team; got != "Krisenstab" {
 			t.Fatalf("team = %q, want Krisenstab", got)
 		}
 	})
 	t.Run("verified today", func(t *testing.T) {
 		test.Tap(findButton(t, u.body, "Heute verifiziert"))
+		u.tasks.Wait()
 		if got := find().LastVerifiedAt; !got.Equal(testNow) {
 			t.Fatalf("verified at %v, want %v", got, testNow)
 		}
 	})
 	t.Run("delete and undo", func(t *testing.T) {
 		test.Tap(findButton(t, u.body, "Löschen"))
+		u.tasks.Wait()
 		if _, err := store.Get[handbook.Contact](u.ctx, u.st, c.ID); err == nil {
 			t.Fatal("contact still there after delete")
 		}
@@ -342,6 +347,7 @@ func TestSearchOpensRecord(t *testing.T) {
 			t.Fatalf("no hit for Krüger: %q", texts(u.body))
 		}
 		test.TapAt(link, fyne.NewPos(12, 12))
+		u.tasks.Wait() // the contacts are read off the UI thread
 		if u.current != u.screenIndex(t, "contacts") || !hasText(u.body, "Heute verifiziert") {
 			t.Fatalf("contact not opened: %q", texts(u.body))
 		}
@@ -455,6 +461,7 @@ func TestWelcome(t *testing.T) {
 			w := test.NewTempWindow(t, nil)
 			now := func() time.Time { return testNow }
 			u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
+			u.inline = true
 			// Background loads end inside the test that started them, so none
 			// of them reads the translations while the next test reloads them.
 			t.Cleanup(u.tasks.Wait)
@@ -491,7 +498,10 @@ func TestGolden(t *testing.T) {
 			}
 			u.open(handbook.EntityPlaybook, pbs[0].ID)
 		}},
-		{"contacts", func(t *testing.T, u *ui) { u.nav.Select(u.screenIndex(t, "contacts")) }},
+		{"contacts", func(t *testing.T, u *ui) {
+			u.nav.Select(u.screenIndex(t, "contacts"))
+			u.tasks.Wait()
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
 
@@ -52,12 +53,13 @@ type contactRoles struct {
 	deputies map[string][]string
 }
 
-func loadContactRoles(u *ui, contacts []handbook.Contact) contactRoles {
+// readContactRoles reads the roles and says who holds which and whom they
+// have as deputies.
+func readContactRoles(ctx context.Context, st *store.Store, contacts []handbook.Contact) (contactRoles, error) {
 	out := contactRoles{roles: map[string][]string{}, deputies: map[string][]string{}}
-	roles, err := store.List[handbook.Role](u.ctx, u.st)
+	roles, err := store.List[handbook.Role](ctx, st)
 	if err != nil {
-		u.loadFailed(err)
-		return out
+		return out, err
 	}
 	names := map[string]string{}
 	for _, c := range contacts {
@@ -75,7 +77,7 @@ func loadContactRoles(u *ui, contacts []handbook.Contact) contactRoles {
 			out.roles[id] = append(out.roles[id], lang.L("{{.Role}} (deputy {{.N}})", map[string]any{"Role": r.Name, "N": i}))
 		}
 	}
-	return out
+	return out, nil
 }
 
 func contactsView(u *ui) view {
@@ -117,18 +119,41 @@ func contactsView(u *ui) view {
 		}
 		return ""
 	}
+	// Thousands of contacts take a moment to read: off the UI thread.
+	s.load = func(ctx context.Context) ([]handbook.Contact, func(), error) {
+		cs, err := store.List[handbook.Contact](ctx, u.st)
+		if err != nil {
+			return nil, nil, err
+		}
+		roles, err := readContactRoles(ctx, u.st, cs)
+		if err != nil {
+			return nil, nil, err
+		}
+		return cs, func() { cr = roles }, nil
+	}
+	// The sort keys are folded once per contact, not once per comparison.
 	s.order = func(cs []handbook.Contact) {
-		cr = loadContactRoles(u, cs)
-		slices.SortStableFunc(cs, func(a, b handbook.Contact) int {
-			x, y := fold(cell(a, sortCol)), fold(cell(b, sortCol))
-			if sortCol == colName {
-				x, y = fold(a.Name), fold(b.Name) // "Dr. Özdemir" under Ö
+		type keyed struct {
+			c         handbook.Contact
+			key, name string
+		}
+		ks := make([]keyed, len(cs))
+		for i, c := range cs {
+			ks[i] = keyed{c: c, name: fold(c.Name)}
+			ks[i].key = ks[i].name // "Dr. Özdemir" under Ö
+			if sortCol != colName {
+				ks[i].key = fold(cell(c, sortCol))
 			}
-			if x == "" || y == "" {
-				return cmp.Compare(boolRank(x == ""), boolRank(y == ""))
+		}
+		slices.SortStableFunc(ks, func(a, b keyed) int {
+			if a.key == "" || b.key == "" {
+				return cmp.Compare(boolRank(a.key == ""), boolRank(b.key == ""))
 			}
-			return cmp.Or(strings.Compare(x, y), strings.Compare(fold(a.Name), fold(b.Name)))
+			return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.name, b.name))
 		})
+		for i := range ks {
+			cs[i] = ks[i].c
+		}
 	}
 	s.makeList = func() (fyne.CanvasObject, func(), func(int)) {
 		var t *widget.Table

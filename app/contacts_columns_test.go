@@ -31,6 +31,7 @@ func TestContactPhonesNextToName(t *testing.T) {
 	u := newTestUI(t)
 	u.win.Resize(fyne.NewSize(1240, 800))
 	u.showScreen("contacts")
+	u.tasks.Wait() // the contacts are read off the UI thread
 	table := find(t, u.body, "contact table", func(*widget.Table) bool { return true })
 
 	t.Run("phones in view at 1240 px", func(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 func TestImportPreview(t *testing.T) {
 	u := newTestUI(t)
 	u.showScreen("contacts")
+	u.tasks.Wait() // the contacts are read off the UI thread
 	dup := firstContact(t, u.st)
 	path := filepath.Join(t.TempDir(), "kontakte.vcf")
 	vcf := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nina Neu\r\nN:Neu;Nina;;;\r\nTEL;TYPE=CELL:+49 170 9999999\r\nEND:VCARD\r\n" +
@@ -152,7 +153,7 @@ func TestExportContacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stale := handbook.StaleContacts(contacts, testNow, handbook.DefaultStaleAfterDays)
+	stale := handbook.ToVerify(contacts, testNow, handbook.DefaultStaleAfterDays)
 	tests := []struct {
 		name string
 		file string

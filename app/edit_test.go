@@ -25,6 +25,7 @@ func TestSaveKeepsChangesMadeMeanwhile(t *testing.T) {
 	}
 	target := cs[0]
 	u.open(handbook.EntityContact, target.ID)
+	u.tasks.Wait() // the contacts are read off the UI thread
 	test.Tap(findButton(t, u.body, "Bearbeiten"))
 	if u.editor == nil {
 		t.Fatal("no form")
@@ -37,6 +38,7 @@ func TestSaveKeepsChangesMadeMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.save()
+	u.tasks.Wait()
 	got, _ := store.Get[handbook.Contact](u.ctx, u.st, target.ID)
 	if got.Team != "Krisenstab Nord" || got.PhoneOffice != "+49 30 23125 999" {
 		t.Fatalf("after save: team %q, office %q; want both changes kept", got.Team, got.PhoneOffice)

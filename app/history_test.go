@@ -55,6 +55,7 @@ func newHistoryUI(t *testing.T) *ui {
 	}
 	w := test.NewTempWindow(t, nil)
 	u := newUI(ctx, ops.New(st, ops.Config{Now: now}), a, w, now)
+	u.inline = true
 	// Background loads end inside the test that started them, so none
 	// of them reads the translations while the next test reloads them.
 	t.Cleanup(u.tasks.Wait)

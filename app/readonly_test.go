@@ -50,6 +50,7 @@ func TestReadOnlyHandbook(t *testing.T) {
 	t.Cleanup(func() { ro.Close() })
 	w := test.NewTempWindow(t, nil)
 	u := newUI(ctx, ops.New(ro, ops.Config{Now: now}), a, w, now)
+	u.inline = true
 	// Background loads end inside the test that started them, so none
 	// of them reads the translations while the next test reloads them.
 	t.Cleanup(u.tasks.Wait)
@@ -62,6 +63,7 @@ func TestReadOnlyHandbook(t *testing.T) {
 		t.Fatalf("no read-only banner among %q", texts(w.Content()))
 	}
 	u.nav.Select(u.screenIndex(t, "contacts"))
+	u.tasks.Wait() // the contacts are read off the UI thread
 	if !hasText(u.body, "Anna Wolff") {
 		t.Fatalf("contacts not shown: %q", texts(u.body))
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -41,6 +42,12 @@ type section[T any, P recPtr[T]] struct {
 	listShare float64
 	// order sorts the records after loading; by label when nil.
 	order func([]T)
+	// load, when set, reads the records off the UI thread (the contacts of
+	// a large handbook): the list stays as it is, or shows a moving bar
+	// before the first read, until they are there. prepare, run on the UI
+	// thread before order, takes what else load read. Without load the
+	// records are read on the UI thread.
+	load func(ctx context.Context) (items []T, prepare func(), err error)
 	// saved, when set, runs after a record was saved from its form.
 	saved func(T)
 	// save, when set, stores a record from its form instead of ops.Save
@@ -60,6 +67,17 @@ type section[T any, P recPtr[T]] struct {
 	selRow   func(row int)
 	selected string
 	busy     bool
+
+	// list holds a moving bar until load has read the records for the
+	// first time, then listObj, the list (only with load). The list joins
+	// the window with its rows, so that it is laid out with them.
+	list    *fyne.Container
+	listObj fyne.CanvasObject
+	// reads counts the reads started: only the latest one shows.
+	reads   int
+	loading bool
+	// then runs once the read under way has shown.
+	then []func()
 }
 
 func (s *section[T, P]) view() view {
@@ -83,18 +101,19 @@ func (s *section[T, P]) changed(n []store.Notice) {
 	if !own && !touches(n, s.follows...) {
 		return
 	}
-	s.reload()
-	if s.u.editor != nil {
-		return
-	}
-	switch {
-	case s.selected == "":
-		if !own {
-			s.showEmpty()
+	s.reload(func() {
+		if s.u.editor != nil {
+			return
 		}
-	case !own || slices.Contains(n, store.Notice{Entity: e, ID: s.selected}):
-		s.selectID(s.selected)
-	}
+		switch {
+		case s.selected == "":
+			if !own {
+				s.showEmpty()
+			}
+		case !own || slices.Contains(n, store.Notice{Entity: e, ID: s.selected}):
+			s.selectID(s.selected)
+		}
+	})
 }
 
 func (s *section[T, P]) object() fyne.CanvasObject {
@@ -109,6 +128,11 @@ func (s *section[T, P]) object() fyne.CanvasObject {
 		list, s.refresh, s.selRow = s.defaultList()
 	}
 	s.right = container.NewStack()
+	if s.load != nil {
+		s.listObj = list
+		s.list = container.NewStack()
+		list = s.list
+	}
 	s.reload()
 	s.showEmpty()
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, newBtn, s.filter), nil, nil, nil, list)
@@ -174,10 +198,64 @@ func (s *section[T, P]) markRow() {
 	s.busy = false
 }
 
-func (s *section[T, P]) reload() {
-	items, err := store.List[T, P](s.u.ctx, s.u.st)
+// reload reads the records and shows them, then runs then.
+func (s *section[T, P]) reload(then ...func()) {
+	s.then = append(s.then, then...)
+	s.reads++
+	if s.load == nil || s.u.inline {
+		items, prepare, err := s.read(s.u.ctx)
+		s.loaded(s.reads, items, prepare, err)
+		return
+	}
+	read := s.reads
+	if len(s.list.Objects) == 0 {
+		s.list.Objects = []fyne.CanvasObject{container.NewCenter(container.NewGridWrap(fyne.NewSize(240, 40), widget.NewProgressBarInfinite()))}
+		s.list.Refresh()
+	}
+	s.loading = true
+	s.u.tasks.Add(1)
+	go func() {
+		defer s.u.tasks.Done()
+		items, prepare, err := s.read(s.u.ctx)
+		s.u.do(func() { s.loaded(read, items, prepare, err) })
+	}()
+}
+
+// read reads the records, through load where the section has it.
+func (s *section[T, P]) read(ctx context.Context) ([]T, func(), error) {
+	if s.load != nil {
+		return s.load(ctx)
+	}
+	items, err := store.List[T, P](ctx, s.u.st)
+	return items, nil, err
+}
+
+// loaded shows what a read brought, unless a later read is under way, and
+// runs what waited for it.
+func (s *section[T, P]) loaded(read int, items []T, prepare func(), err error) {
+	if read != s.reads {
+		return // a later read shows
+	}
+	s.loading = false
 	if err != nil {
 		s.u.loadFailed(err)
+	}
+	s.show(items, prepare)
+	if s.list != nil && (len(s.list.Objects) == 0 || s.list.Objects[0] != s.listObj) {
+		s.list.Objects = []fyne.CanvasObject{s.listObj}
+		s.list.Refresh()
+	}
+	then := s.then
+	s.then = nil
+	for _, f := range then {
+		f()
+	}
+}
+
+// show puts the records read into the list.
+func (s *section[T, P]) show(items []T, prepare func()) {
+	if prepare != nil {
+		prepare()
 	}
 	s.items = items
 	if s.order != nil {
@@ -230,15 +308,25 @@ func (s *section[T, P]) showEmpty() {
 	s.setRight(container.NewCenter(widget.NewLabel(lang.L("Choose a record on the left, or create a new one with Ctrl+N."))))
 }
 
-// selectID shows the record with that ID.
+// selectID shows the record with that ID, once it is read.
 func (s *section[T, P]) selectID(id string) {
+	_, ok := s.find(id)
+	switch {
+	case s.loading:
+		s.then = append(s.then, func() { s.showID(id) })
+	case ok:
+		s.showID(id)
+	default:
+		s.reload(func() { s.showID(id) })
+	}
+}
+
+// showID shows the record with that ID among those read, or none.
+func (s *section[T, P]) showID(id string) {
 	rec, ok := s.find(id)
 	if !ok {
-		s.reload()
-		if rec, ok = s.find(id); !ok {
-			s.showEmpty()
-			return
-		}
+		s.showEmpty()
+		return
 	}
 	s.selected = id
 	s.markRow()
@@ -289,8 +377,7 @@ func (s *section[T, P]) marked(id string, err error) {
 		s.u.saveFailed(err)
 		return
 	}
-	s.reload()
-	s.selectID(id)
+	s.reload(func() { s.selectID(id) })
 }
 
 func (s *section[T, P]) create() {

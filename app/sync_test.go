@@ -194,6 +194,7 @@ func TestSyncKeepsEditInProgress(t *testing.T) {
 	syncOther(t, other, folder)
 
 	u.open(handbook.EntityContact, c.ID)
+	u.tasks.Wait() // the contacts are read off the UI thread
 	test.Tap(findButton(t, u.body, "Bearbeiten"))
 	form := u.editor
 	test.Type(form.input(t, "team"), " Nord")
@@ -221,6 +222,7 @@ func TestJoinSharedFolder(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	now := func() time.Time { return testNow }
 	u := newUI(context.Background(), ops.New(st, ops.Config{Now: now}), first.app, w, now)
+	u.inline = true
 	// Background loads end inside the test that started them, so none
 	// of them reads the translations while the next test reloads them.
 	t.Cleanup(u.tasks.Wait)

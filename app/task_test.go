@@ -71,6 +71,7 @@ func bigUI(t *testing.T) (*ui, uiQueue) {
 	t.Cleanup(u.tasks.Wait)
 	q := make(uiQueue, 1024)
 	u.do = q.do
+	t.Cleanup(u.tasks.Wait) // background reads end before the store closes
 	if err := u.start(true); err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,11 @@ type ui struct {
 	syncer     syncer
 	// do runs a function on the UI thread: fyne.Do, or a test's queue.
 	do func(func())
+	// inline has lists that read in the background (the contacts) read in
+	// place instead: for tests whose goroutine is the UI thread but that
+	// run no queue of UI work, where fyne.Do would run on the reader's
+	// goroutine beside the test.
+	inline bool
 	// tasks counts the operations running off the UI thread.
 	tasks sync.WaitGroup
 	// preview is the open import preview; nil when none is.

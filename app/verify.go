@@ -30,7 +30,12 @@ func (u *ui) verifyContacts() {
 		u.loadFailed(err)
 		return
 	}
-	v := &verifier{u: u, contacts: handbook.ToVerify(all, u.now(), handbook.DefaultStaleAfterDays), roles: loadContactRoles(u, all)}
+	roles, err := readContactRoles(u.ctx, u.st, all)
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	v := &verifier{u: u, contacts: handbook.ToVerify(all, u.now(), handbook.DefaultStaleAfterDays), roles: roles}
 	for i, s := range u.screens {
 		if s.id == "contacts" && u.current != i {
 			u.show(i)
