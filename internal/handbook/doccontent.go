@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -30,14 +31,76 @@ func (r *DocRecord) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	for f, v := range p.Fields {
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, v); err != nil {
+		c, err := canonicalJSON(v)
+		if err != nil {
 			return fmt.Errorf("field %s: %w", f, err)
 		}
-		p.Fields[f] = buf.Bytes()
+		p.Fields[f] = c
 	}
 	*r = DocRecord(p)
 	return nil
+}
+
+// canonicalJSON writes a JSON value as Go's encoder writes it, keeping the
+// order of object keys and the digits of numbers: no white space, and
+// every string escaped the same way. A backup that passed through another
+// tool ("\u00e4" for "ä", "\/" for "/") then reads back with the bytes its
+// releases were hashed with; a value Go wrote comes back unchanged.
+func canonicalJSON(v []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	var out bytes.Buffer
+	// level is an open object or array and how many tokens it holds so far,
+	// which decides whether a comma or a colon is due.
+	type level struct {
+		object bool
+		n      int
+	}
+	var stack []level
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			out.WriteByte(byte(d))
+			if len(stack) > 0 {
+				stack[len(stack)-1].n++
+			}
+			continue
+		}
+		if len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			switch {
+			case top.object && top.n%2 == 1:
+				out.WriteByte(':')
+			case top.n > 0:
+				out.WriteByte(',')
+			}
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			out.WriteByte(byte(t))
+			stack = append(stack, level{object: t == '{'})
+			continue
+		case json.Number:
+			out.WriteString(t.String())
+		default:
+			b, err := json.Marshal(t)
+			if err != nil {
+				return nil, err
+			}
+			out.Write(b)
+		}
+		if len(stack) > 0 {
+			stack[len(stack)-1].n++
+		}
+	}
+	return out.Bytes(), nil
 }
 
 // DocContent is what a document says at one moment: its live records, by
