@@ -729,46 +729,15 @@ func closeExercise(ctx context.Context, env *Env, g *globals, name string, args 
 }
 
 func runExerciseReport(ctx context.Context, env *Env, g *globals, args []string) error {
-	fs := flag.NewFlagSet("exercise-report", flag.ContinueOnError)
-	out := fs.String("o", "", "output `FILE`.pdf")
-	lang := fs.String("lang", "de", "language of the fixed texts: `de` or en")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("exercise ID"))
-	if err != nil {
-		return err
-	}
-	if *out == "" {
-		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
-	}
-	st, err := g.openRead(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := refuseDatabase(env, *out, st.Path()); err != nil {
-		return err
-	}
-	o := env.ops(st)
-	x, err := o.FindExercise(ctx, id)
-	if err != nil {
-		return err
-	}
-	printed, err := env.printTime()
-	if err != nil {
-		return err
-	}
-	res, err := o.PrintExerciseReport(ctx, ops.ExerciseReport{Path: *out, ExerciseID: x.ID, Options: binder.Options{Lang: *lang, PrintedAt: printed}}, env.progress())
-	if err != nil {
-		if errors.Is(err, binder.ErrBadOption) {
-			return usagef("%v", err)
-		}
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages", vars{"Path": *out, "Pages": res.Pages}))
-	return nil
+	return runRecordReport(ctx, env, g, args, "exercise-report", env.T("exercise ID"),
+		func(o *ops.Ops, ref string, path string, opts binder.Options) (int, error) {
+			x, err := o.FindExercise(ctx, ref)
+			if err != nil {
+				return 0, err
+			}
+			res, err := o.PrintExerciseReport(ctx, ops.ExerciseReport{Path: path, ExerciseID: x.ID, Options: opts}, env.progress())
+			return res.Pages, err
+		})
 }
 
 func runAlarmTest(ctx context.Context, env *Env, g *globals, args []string) error {

@@ -577,14 +577,31 @@ func findTemplate(env *Env, tpls []handbook.CommTemplate, ref string) (handbook.
 }
 
 func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string) error {
-	fs := flag.NewFlagSet("incident-report", flag.ContinueOnError)
+	return runRecordReport(ctx, env, g, args, "incident-report", env.T("incident ID"),
+		func(o *ops.Ops, ref string, path string, opts binder.Options) (int, error) {
+			inc, err := o.FindIncident(ctx, ref)
+			if err != nil {
+				return 0, err
+			}
+			res, err := o.PrintIncidentReport(ctx, ops.IncidentReport{Path: path, IncidentID: inc.ID, Options: opts}, env.progress())
+			return res.Pages, err
+		})
+}
+
+// runRecordReport is the shape of the commands that print one record's
+// report (an incident's, an exercise's): ID and -o FILE.pdf checked, the
+// handbook opened read-only, never written over, and the pages counted.
+// print finds the record by ref and writes the PDF.
+func runRecordReport(ctx context.Context, env *Env, g *globals, args []string, name, idWhat string,
+	print func(o *ops.Ops, ref, path string, opts binder.Options) (pages int, err error)) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	out := fs.String("o", "", "output `FILE`.pdf")
 	lang := fs.String("lang", "de", "language of the fixed texts: `de` or en")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	id, err := oneArg(env, pos, env.T("incident ID"))
+	id, err := oneArg(env, pos, idWhat)
 	if err != nil {
 		return err
 	}
@@ -599,22 +616,17 @@ func runIncidentReport(ctx context.Context, env *Env, g *globals, args []string)
 	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
 	}
-	o := env.ops(st)
-	inc, err := o.FindIncident(ctx, id)
-	if err != nil {
-		return err
-	}
 	printed, err := env.printTime()
 	if err != nil {
 		return err
 	}
-	res, err := o.PrintIncidentReport(ctx, ops.IncidentReport{Path: *out, IncidentID: inc.ID, Options: binder.Options{Lang: *lang, PrintedAt: printed}}, env.progress())
+	pages, err := print(env.ops(st), id, *out, binder.Options{Lang: *lang, PrintedAt: printed})
 	if err != nil {
 		if errors.Is(err, binder.ErrBadOption) {
 			return usagef("%v", err)
 		}
 		return err
 	}
-	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages", vars{"Path": *out, "Pages": res.Pages}))
+	fmt.Fprintln(env.Stdout, env.T("wrote {{.Path}}: {{.Pages}} pages", vars{"Path": *out, "Pages": pages}))
 	return nil
 }
