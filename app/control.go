@@ -39,6 +39,7 @@ type controlPane struct {
 	docSel   int
 	cpSel    int
 	docBtns  []*widget.Button
+	docWhy   *widget.Label
 	cpBtns   []*widget.Button
 	roles    *widget.Label
 	tabs     *container.AppTabs
@@ -64,7 +65,7 @@ func newControlPane(u *ui) *controlPane {
 		func(col int) string { return lang.L(docColumns[col].title) },
 		func(row, col int) string { return c.docCell(row, col) },
 		func(col int) float32 { return docColumns[col].width },
-		func(row int) { c.docSel = row; setEnabled(c.docBtns, true) })
+		func(row int) { c.docSel = row; c.selectDoc() })
 	c.cpTable = c.table(func() int { return len(c.copies) }, len(copyColumns),
 		func(col int) string { return lang.L(copyColumns[col].title) },
 		func(row, col int) string { return c.copyCell(row, col) },
@@ -105,7 +106,9 @@ func newControlPane(u *ui) *controlPane {
 	setEnabled(c.cpBtns, false)
 	add := widget.NewButtonWithIcon(lang.L("Add copy …"), theme.ContentAddIcon(), func() { c.editCopy(nil) })
 	printList := widget.NewButtonWithIcon(lang.L("Print for the distribution list …"), theme.DocumentPrintIcon(), c.printCopies)
-	docsTab := container.NewBorder(container.NewHBox(c.docBtns[0], c.docBtns[1], c.docBtns[2], c.docBtns[3]), nil, nil, nil, c.docTable)
+	c.docWhy = widget.NewLabel("")
+	c.docWhy.SizeName = theme.SizeNameCaptionText
+	docsTab := container.NewBorder(container.NewHBox(c.docBtns[0], c.docBtns[1], c.docBtns[2], c.docBtns[3], c.docWhy), nil, nil, nil, c.docTable)
 	cpTab := container.NewBorder(container.NewHBox(add, printList, c.cpBtns[0], c.cpBtns[1], c.cpBtns[2]), nil, nil, nil, c.cpTable)
 	c.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Documents"), docsTab),
@@ -117,6 +120,20 @@ func newControlPane(u *ui) *controlPane {
 	return c
 }
 
+// selectDoc enables the actions on the selected document; Release only
+// when there is something to release, or the reason beside it.
+func (c *controlPane) selectDoc() {
+	setEnabled(c.docBtns, true)
+	c.docWhy.SetText("")
+	if c.docSel < 0 || c.docSel >= len(c.docs) {
+		return
+	}
+	if why := nothingToRelease(c.docs[c.docSel]); why != "" {
+		c.docBtns[1].Disable()
+		c.docWhy.SetText(why)
+	}
+}
+
 func (c *controlPane) view() view {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(
 		widget.NewButtonWithIcon(lang.L("Approver roles …"), theme.AccountIcon(), c.chooseRoles),
@@ -126,6 +143,9 @@ func (c *controlPane) view() view {
 		changed: func([]store.Notice) {
 			c.load()
 			c.fillRoles()
+			if c.docSel >= 0 {
+				c.selectDoc()
+			}
 			c.docTable.Refresh()
 			c.cpTable.Refresh()
 		},

@@ -374,14 +374,13 @@ func controlCard(u *ui, d dashboardData) fyne.CanvasObject {
 		items = append(items, func() fyne.CanvasObject { return u.link(text, handbook.EntityCopy, id) })
 	}
 	never := 0
-	old := d.now.AddDate(0, 0, -handbook.DraftAgeDays)
-	openDoc := func(st ops.DocState) func() fyne.CanvasObject {
+	openDoc := func(st ops.DocState, a ops.Attention) func() fyne.CanvasObject {
 		return func() fyne.CanvasObject {
 			text := docTitle(st)
 			switch {
-			case len(st.Releases.Concurrent) > 0:
+			case a == ops.AttentionConcurrent:
 				text = "⚠ " + lang.L("{{.Title}} – released twice at the same time; release it again", map[string]any{"Title": text})
-			case st.DraftSince.Before(old):
+			case a == ops.AttentionOldDraft:
 				text = "⚠ " + lang.L("{{.Title}} – draft since {{.Date}}", map[string]any{"Title": text, "Date": day(st.DraftSince)})
 			default:
 				text = lang.L("{{.Title}} – changed since {{.Date}}, not released", map[string]any{"Title": text, "Date": day(st.DraftSince)})
@@ -399,11 +398,11 @@ func controlCard(u *ui, d dashboardData) fyne.CanvasObject {
 		}
 	}
 	for _, st := range d.docs {
-		switch {
-		case st.Releases.InForce == nil && st.DraftSince.Before(old):
+		switch a := ops.AttentionOf(st, d.now); {
+		case a == ops.AttentionNeverReleased && st.Old(d.now):
 			never++
-		case st.Releases.InForce == nil, st.Draft, len(st.Releases.Concurrent) > 0:
-			items = append(items, openDoc(st))
+		case a != ops.AttentionNone:
+			items = append(items, openDoc(st, a))
 		}
 	}
 	var extra []fyne.CanvasObject

@@ -82,6 +82,29 @@ func resultLabel(r handbook.ReviewResult) string {
 	return lang.L("unchanged")
 }
 
+// nothingToRelease says why a document cannot be released now: it is
+// released and unchanged since. "" when it can be.
+func nothingToRelease(st ops.DocState) string {
+	if !st.Released() || len(st.Releases.Concurrent) > 0 {
+		return ""
+	}
+	return lang.L("Nothing to release: unchanged since version {{.Version}}.", map[string]any{"Version": st.Releases.InForce.Version()})
+}
+
+// releaseButton offers the release dialog, disabled with the reason
+// beside it when there is nothing to release.
+func (u *ui) releaseButton(st ops.DocState, doc handbook.DocRef) (*widget.Button, *widget.Label) {
+	b := widget.NewButtonWithIcon(lang.L("Release …"), theme.ConfirmIcon(), func() { u.releaseDialog(doc) })
+	why := widget.NewLabel(nothingToRelease(st))
+	why.SizeName = theme.SizeNameCaptionText
+	if why.Text != "" {
+		b.Disable()
+	} else {
+		why.Hide()
+	}
+	return b, why
+}
+
 // docBar shows a document's release and review state with its actions:
 // history, release, review. It sits under the document's title.
 func (u *ui) docBar(doc handbook.DocRef) fyne.CanvasObject {
@@ -101,10 +124,12 @@ func (u *ui) docBar(doc handbook.DocRef) fyne.CanvasObject {
 	if !st.NextReview.IsZero() && st.NextReview.Before(u.now()) || st.LastReviewedAt.IsZero() {
 		review.Importance = widget.WarningImportance
 	}
+	release, why := u.releaseButton(st, doc)
 	buttons := container.NewHBox(
 		widget.NewButtonWithIcon(lang.L("History …"), theme.HistoryIcon(), func() { u.showDocHistory(doc) }),
-		widget.NewButtonWithIcon(lang.L("Release …"), theme.ConfirmIcon(), func() { u.releaseDialog(doc) }),
+		release,
 		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }),
+		why,
 	)
 	return container.NewVBox(state, review, buttons)
 }
@@ -203,9 +228,9 @@ func (u *ui) showDocHistory(doc handbook.DocRef) {
 	h.state = widget.NewLabel("")
 	h.state.Wrapping = fyne.TextWrapWord
 	h.fillState()
-	actions := container.NewHBox(h.restore,
-		widget.NewButtonWithIcon(lang.L("Release …"), theme.ConfirmIcon(), func() { u.releaseDialog(doc) }),
-		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }))
+	release, why := u.releaseButton(h.st, doc)
+	actions := container.NewHBox(h.restore, release,
+		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }), why)
 	content := container.NewBorder(h.state, actions, nil, nil, split)
 	h.dlg = dialog.NewCustom(lang.L("History: {{.Title}}", map[string]any{"Title": docTitle(h.st)}), lang.L("Close"), content, u.win)
 	size := u.win.Canvas().Size()

@@ -363,3 +363,29 @@ func TestReleaseDialogUnchanged(t *testing.T) {
 		t.Error("a version is offered for an unchanged document")
 	}
 }
+
+// TestReleaseNotOfferedWhenUnchanged: a released, unchanged document
+// offers no release; the reason stands beside the disabled button, in
+// the document's bar and on the document control screen.
+func TestReleaseNotOfferedWhenUnchanged(t *testing.T) {
+	u := newControlUI(t, "Dr. Katrin Albers")
+	const why = "Nichts freizugeben: seit Version 1.0 unverändert."
+	bar := u.docBar(handbook.Matrix)
+	if b := findButton(t, bar, "Freigeben …"); !b.Disabled() || !hasText(bar, why) {
+		t.Errorf("bar of the unchanged matrix: disabled %v, texts %q", b.Disabled(), texts(bar))
+	}
+	bar = u.docBar(ransomwareDoc)
+	if b := findButton(t, bar, "Freigeben …"); b.Disabled() || hasText(bar, why) {
+		t.Errorf("bar of the changed ransomware playbook: disabled %v", b.Disabled())
+	}
+	pane := newControlPane(u)
+	pane.view()
+	for i, d := range pane.docs {
+		pane.docSel = i
+		pane.selectDoc()
+		unchanged := d.Released() && len(d.Releases.Concurrent) == 0
+		if pane.docBtns[1].Disabled() != unchanged || (pane.docWhy.Text != "") != unchanged {
+			t.Errorf("%s: release disabled %v, reason %q", d.Doc, pane.docBtns[1].Disabled(), pane.docWhy.Text)
+		}
+	}
+}

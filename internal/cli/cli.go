@@ -150,6 +150,7 @@ func commands() []command {
 		{"conflicts", "", "list open sync conflicts", runConflicts},
 		{"history", "[KIND ID|TITLE] [--entity KIND] [--id ID|NAME] [--since TIME] [--until TIME] [--device LAPTOP] [--limit N] [--full] [--json]", "list the changes of every laptop: time, laptop, record, field, old → new; with KIND and ID the revisions, releases and reviews of one document", runHistory},
 		{"diff", "KIND ID|TITLE [--from REV] [--to REV] [--full]", "show what changed in a document between two revisions or releases, word by word", runDiff},
+		{"documents", "[--drafts] [--json]", "list the controlled documents with their release state: drafts, changes not released, releases at the same time", runDocuments},
 		{"release", "KIND ID|TITLE --as NAME [--major] --note TEXT", "release a document as the next version (a holder of an approver role)", runRelease},
 		{"review", "KIND ID|TITLE [--result unchanged|changed|replaced] [--by NAME] [--date TIME] [--note TEXT]", "record a review of a document; its next review falls due one interval later", runReview},
 		{"restore", "--as-of TIME | --from-backup FILE [--id ID|NAME] [--dry-run]", "put the handbook back as it was at a time, or as a backup holds it, as new edits that sync", runRestore},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -316,42 +315,6 @@ func (o *Ops) RestoreRevision(ctx context.Context, doc handbook.DocRef, n int) (
 	}
 	return plan, err
 }
-
-// FindDocument resolves a document named on the command line: a kind
-// ("playbook", "service", "template", "matrix") and an ID or title.
-func (o *Ops) FindDocument(ctx context.Context, kind, key string) (handbook.DocRef, error) {
-	e := docKind(kind)
-	if e == handbook.EntityMatrix {
-		return handbook.Matrix, nil
-	}
-	if !handbook.IsDocumentKind(e) {
-		return handbook.DocRef{}, fail(CodeUnknownDocument, "Name", kind+" "+key)
-	}
-	found, err := o.st.FindRecords(ctx, e, key)
-	if err != nil {
-		return handbook.DocRef{}, err
-	}
-	var live []store.Summary
-	for _, f := range found {
-		c, err := o.st.Document(ctx, handbook.DocRef{Kind: e, ID: f.ID})
-		if err != nil {
-			return handbook.DocRef{}, err
-		}
-		if c.Exists() {
-			live = append(live, f)
-		}
-	}
-	switch len(live) {
-	case 0:
-		return handbook.DocRef{}, fail(CodeUnknownDocument, "Name", key)
-	case 1:
-		return handbook.DocRef{Kind: e, ID: live[0].ID}, nil
-	}
-	return handbook.DocRef{}, fail(CodeAmbiguousDocument, "N", strconv.Itoa(len(live)), "Name", key)
-}
-
-// CodeAmbiguousDocument: a title several documents carry.
-const CodeAmbiguousDocument Code = "{{.N}} documents are called {{.Name}}; choose one by its ID."
 
 // docKind reads the kinds of document as people write them.
 func docKind(s string) handbook.Entity {
