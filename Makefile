@@ -52,6 +52,7 @@ test: deps
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting"; exit 1)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+	cd third_party/gofpdf && $(GO) test -count=1 .
 
 # Fuzzing of the parsers that read other people's files. `make test` runs
 # their seed corpora (testdata/fuzz) as ordinary, repeatable tests; this

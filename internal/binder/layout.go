@@ -123,7 +123,8 @@ func (p *plan) render(ctx context.Context) (*doc, error) {
 	return d, nil
 }
 
-// close finishes the pages and closes the PDF.
+// close finishes the pages. The PDF itself is assembled by Output, as it
+// is written.
 func (d *doc) close() error {
 	if err := d.ctx.Err(); err != nil {
 		return err
@@ -132,11 +133,11 @@ func (d *doc) close() error {
 		d.newPage("")
 	}
 	d.finish()
-	d.pdf.Close()
 	return d.pdf.Error()
 }
 
-// finish draws what waited for the page numbers, then every page's footer.
+// finish draws what waited for the page numbers, then every page's
+// number in its footer.
 func (d *doc) finish() {
 	for _, f := range d.later {
 		f()
@@ -145,7 +146,7 @@ func (d *doc) finish() {
 	for n := 1; n <= total; n++ {
 		if n != d.noChrome {
 			d.onPage(n)
-			d.footer(n, total)
+			d.pageNumber(n, total)
 		}
 	}
 	d.onPage(total)
@@ -177,6 +178,9 @@ func (p *plan) newDoc(ctx context.Context) (*doc, error) {
 		orientation = "L"
 	}
 	pdf := gofpdf.New(orientation, "mm", p.paper, "")
+	// A page is compressed as soon as the next begins; what finish draws
+	// on it later (footer, page numbers) becomes a second content stream.
+	pdf.SetCompressEarly(true)
 	for _, f := range []struct {
 		fam, style string
 		data       []byte
@@ -264,20 +268,31 @@ func (d *doc) header() {
 	d.pdf.SetXY(d.left, 9)
 	d.pdf.CellFormat(d.right-d.left, 4, d.p.hb.Settings.Organisation, "", 0, "R", false, 0, "")
 	d.rule(d.left, d.right, 14, 0.2)
+	d.footer()
 }
 
-// footer draws the foot of page n of total.
-func (d *doc) footer(n, total int) {
-	y := d.pageH - 13
+// footerY is the top of the footer's rule.
+func (d *doc) footerY() float64 { return d.pageH - 13 }
+
+// footer draws the foot of the page but its number, which is known only
+// at the end (pageNumber). It is drawn with the header, so that the page
+// is finished when the next begins.
+func (d *doc) footer() {
+	y := d.footerY()
 	d.rule(d.left, d.right, y, 0.2)
 	d.font(style{size: sizeSmall, color: colorGray})
 	left := fmt.Sprintf("%s · %s %s · %s %s", d.docName(), d.t.version, d.p.version,
 		d.t.printedShort, d.t.dateTime(d.p.printed))
 	d.pdf.SetXY(d.left, y+1.5)
 	d.pdf.CellFormat(d.right-d.left-30, 4, left, "", 0, "L", false, 0, "")
-	d.pdf.SetXY(d.left, y+1.5)
-	d.pdf.CellFormat(d.right-d.left, 4, fmt.Sprintf(d.t.pageOf, n, total), "", 0, "R", false, 0, "")
 	d.controlFooter(y + 5.5)
+}
+
+// pageNumber draws "page n of total" into the footer of page n.
+func (d *doc) pageNumber(n, total int) {
+	d.font(style{size: sizeSmall, color: colorGray})
+	d.pdf.SetXY(d.left, d.footerY()+1.5)
+	d.pdf.CellFormat(d.right-d.left, 4, fmt.Sprintf(d.t.pageOf, n, total), "", 0, "R", false, 0, "")
 }
 
 // docName is the handbook's name as the footer prints it.

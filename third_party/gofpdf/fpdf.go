@@ -3466,8 +3466,15 @@ func (f *Fpdf) Output(w io.Writer) error {
 	}
 	// dbg("Output")
 	if f.state < 3 {
+		// Ernstfall patch: the document is written to w as it is assembled.
+		f.early.sink = w
 		f.Close()
+		f.early.sink = nil
+		if f.err != nil {
+			return f.err
+		}
 	}
+	f.early.flushed += f.buffer.Len()
 	_, err := f.buffer.WriteTo(w)
 	if err != nil {
 		f.err = err
@@ -3510,13 +3517,14 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	if f.err != nil {
 		return
 	}
+	f.sealPage(f.page) // Ernstfall patch: see PATCHES.md
 	f.page++
 	// add the default page boxes, if any exist, to the page
 	f.pageBoxes[f.page] = make(map[string]PageBox)
 	for box, pb := range f.defPageBoxes {
 		f.pageBoxes[f.page][box] = pb
 	}
-	f.pages = append(f.pages, bytes.NewBuffer(make([]byte, 0, 16<<10))) // Ernstfall patch: see PATCHES.md
+	f.pages = append(f.pages, f.newPageBuffer()) // Ernstfall patch: see PATCHES.md
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -3738,7 +3746,7 @@ func (f *Fpdf) newobj() {
 	for j := len(f.offsets); j <= f.n; j++ {
 		f.offsets = append(f.offsets, 0)
 	}
-	f.offsets[f.n] = f.buffer.Len()
+	f.offsets[f.n] = f.offset() // Ernstfall patch: see stream.go
 	f.outf("%d 0 obj", f.n)
 }
 
@@ -3748,7 +3756,7 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	f.outBytes(b) // Ernstfall patch: no copy of the stream as a string
 	f.out("endstream")
 }
 
@@ -3760,6 +3768,7 @@ func (f *Fpdf) out(s string) {
 	} else {
 		f.buffer.WriteString(s)
 		f.buffer.WriteString("\n")
+		f.flushOutput() // Ernstfall patch: see stream.go
 	}
 }
 
@@ -3892,6 +3901,10 @@ func (f *Fpdf) putpages() {
 		hPt = f.defPageSize.Wd * f.k
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
+	// Ernstfall patch: pages drawn on after they were compressed get a
+	// second content stream, numbered after all pages (stream.go).
+	base := f.n
+	var later []int
 	for n := 1; n <= nb; n++ {
 		// Page
 		f.newobj()
@@ -3936,22 +3949,39 @@ func (f *Fpdf) putpages() {
 		if f.pdfVersion > "1.3" {
 			f.out("/Group <</Type /Group /S /Transparency /CS /DeviceRGB>>")
 		}
-		f.outf("/Contents %d 0 R>>", f.n+1)
+		data, compressed, drawnLater := f.pageContent(n)
+		if drawnLater {
+			f.outf("/Contents [%d 0 R %d 0 R]>>", f.n+1, base+2*nb+1+len(later))
+			later = append(later, n)
+		} else {
+			f.outf("/Contents %d 0 R>>", f.n+1)
+		}
 		f.out("endobj")
 		// Page content
 		f.newobj()
-		if f.compress {
-			data := sliceCompress(f.pages[n].Bytes())
+		if compressed {
 			f.outf("<</Filter /FlateDecode /Length %d>>", len(data))
-			f.putstream(data)
 		} else {
-			f.outf("<</Length %d>>", f.pages[n].Len())
-			f.putstream(f.pages[n].Bytes())
+			f.outf("<</Length %d>>", len(data))
 		}
+		f.putstream(data)
+		f.out("endobj")
+		f.releasePage(n)
+	}
+	for _, n := range later {
+		f.newobj()
+		data := f.pages[n].Bytes()
+		if len(data) < smallStream {
+			f.outf("<</Length %d>>", len(data))
+		} else {
+			data = sliceCompress(data)
+			f.outf("<</Filter /FlateDecode /Length %d>>", len(data))
+		}
+		f.putstream(data)
 		f.out("endobj")
 	}
 	// Pages root
-	f.offsets[1] = f.buffer.Len()
+	f.offsets[1] = f.offset() // Ernstfall patch
 	f.out("1 0 obj")
 	f.out("<</Type /Pages")
 	var kids fmtBuffer
@@ -4591,7 +4621,7 @@ func (f *Fpdf) putresources() {
 	f.putTemplates()
 	f.putImportedTemplates() // gofpdi
 	// 	Resource dictionary
-	f.offsets[2] = f.buffer.Len()
+	f.offsets[2] = f.offset() // Ernstfall patch
 	f.out("2 0 obj")
 	f.out("<<")
 	f.putresourcedict()
@@ -4806,7 +4836,7 @@ func (f *Fpdf) enddoc() {
 	f.out(">>")
 	f.out("endobj")
 	// Cross-ref
-	o := f.buffer.Len()
+	o := f.offset() // Ernstfall patch
 	f.out("xref")
 	f.outf("0 %d", f.n+1)
 	f.out("0000000000 65535 f ")

@@ -93,13 +93,18 @@ var zlibWriters = sync.Pool{New: func() interface{} {
 // sliceCompress returns a zlib-compressed copy of the specified byte array
 func sliceCompress(data []byte) []byte {
 	var buf bytes.Buffer
+	compressTo(&buf, data)
+	return buf.Bytes()
+}
+
+// compressTo writes data zlib-compressed to buf. (Ernstfall patch.)
+func compressTo(buf *bytes.Buffer, data []byte) {
 	cmp := zlibWriters.Get().(*zlib.Writer)
-	cmp.Reset(&buf)
+	cmp.Reset(buf)
 	cmp.Write(data)
 	cmp.Close()
 	cmp.Reset(nil)
 	zlibWriters.Put(cmp)
-	return buf.Bytes()
 }
 
 // sliceUncompress returns an uncompressed copy of the specified zlib-compressed byte array
