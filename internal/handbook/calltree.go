@@ -56,6 +56,12 @@ func CallTree(hb Handbook, at time.Time) []CallLevel {
 	for i := range live.Contacts {
 		contacts[live.Contacts[i].ID] = &live.Contacts[i]
 	}
+	find := func(id string) (Contact, bool) {
+		if c, ok := contacts[id]; ok {
+			return *c, true
+		}
+		return Contact{}, false
+	}
 	roles := make(map[string]*Role, len(live.Roles))
 	for i := range live.Roles {
 		roles[live.Roles[i].ID] = &live.Roles[i]
@@ -66,7 +72,7 @@ func CallTree(hb Handbook, at time.Time) []CallLevel {
 			return CallRole{RoleID: id, Missing: []string{id}}
 		}
 		out := CallRole{RoleID: r.ID, Role: r.Name, Roster: r.OnCall.Active()}
-		if d := OnDutyAt(live, *r, at); !at.IsZero() && (d.Source == DutyRoster || d.Source == DutyException) {
+		if d := onDutyAt(find, *r, at); !at.IsZero() && (d.Source == DutyRoster || d.Source == DutyException) {
 			c := d.Contact
 			out.People = append(out.People, CallPerson{ContactID: c.ID, Name: c.FullName(), Numbers: c.Numbers(), OnDuty: true})
 		}

@@ -400,17 +400,21 @@ func (d Duty) OnDuty() bool { return d.Source != DutyNone }
 // escalation dialog, the incident owner, message templates and the binder
 // share.
 func OnDutyAt(hb Handbook, r Role, t time.Time) Duty {
+	return onDutyAt(scanContacts(hb), r, t)
+}
+
+// onDutyAt is OnDutyAt with the live contacts found by contacts.
+func onDutyAt(contacts contactLookup, r Role, t time.Time) Duty {
 	d := Duty{Role: r}
-	contacts := liveContacts(hb)
 	if r.OnCall.Active() {
 		if s, ok := r.OnCall.dutyAt(t); ok {
-			if c, ok := contacts[s.ContactID]; ok {
+			if c, ok := contacts(s.ContactID); ok {
 				d.Contact, d.Shift, d.Source = c, s, DutyRoster
 				if s.Exception != nil {
 					d.Source = DutyException
 				}
 				if n, ok := r.OnCall.dutyAt(s.To); ok {
-					next, ok := contacts[n.ContactID]
+					next, ok := contacts(n.ContactID)
 					if !ok {
 						next, _, _ = holderOnDuty(contacts, r)
 					}
@@ -428,7 +432,7 @@ func OnDutyAt(hb Handbook, r Role, t time.Time) Duty {
 
 // holderOnDuty is the role's first holder who can be reached by phone,
 // else its first holder; deputy is true when that is not the primary.
-func holderOnDuty(contacts map[string]Contact, r Role) (c Contact, deputy, ok bool) {
+func holderOnDuty(contacts contactLookup, r Role) (c Contact, deputy, ok bool) {
 	hs := holders(contacts, r)
 	for i, c := range hs {
 		if len(c.Phones()) > 0 {
@@ -450,11 +454,11 @@ func RoleSchedule(hb Handbook, r Role, t time.Time, d time.Duration) []Shift {
 	if !r.OnCall.Active() {
 		return nil
 	}
-	contacts := liveContacts(hb)
+	contacts := indexContacts(hb)
 	shifts := r.OnCall.Schedule(t, d)
 	for i := range shifts {
 		s := &shifts[i]
-		if _, ok := contacts[s.ContactID]; ok {
+		if _, ok := contacts(s.ContactID); ok {
 			continue
 		}
 		s.Missing, s.ContactID = s.ContactID, ""
@@ -474,7 +478,7 @@ func CallOrder(hb Handbook, r Role, t time.Time) []Contact {
 		return nil
 	}
 	out := []Contact{d.Contact}
-	for _, c := range holders(liveContacts(hb), r) {
+	for _, c := range holders(scanContacts(hb), r) {
 		if c.ID != d.Contact.ID {
 			out = append(out, c)
 		}
@@ -482,20 +486,43 @@ func CallOrder(hb Handbook, r Role, t time.Time) []Contact {
 	return out
 }
 
-func liveContacts(hb Handbook) map[string]Contact {
-	m := make(map[string]Contact, len(hb.Contacts))
-	for _, c := range hb.Contacts {
-		if !c.Deleted {
+// contactLookup finds a live contact by its ID.
+type contactLookup func(id string) (Contact, bool)
+
+// scanContacts finds live contacts by going through hb's list: one answer
+// about a role looks up a handful of IDs, for which a map of every contact
+// (thousands in a large handbook, built anew for each answer) cost more.
+func scanContacts(hb Handbook) contactLookup {
+	return func(id string) (Contact, bool) {
+		for i := range hb.Contacts {
+			if c := &hb.Contacts[i]; c.ID == id && !c.Deleted {
+				return *c, true
+			}
+		}
+		return Contact{}, false
+	}
+}
+
+// indexContacts finds live contacts through a map, for many lookups.
+func indexContacts(hb Handbook) contactLookup {
+	m := make(map[string]*Contact, len(hb.Contacts))
+	for i := range hb.Contacts {
+		if c := &hb.Contacts[i]; !c.Deleted {
 			m[c.ID] = c
 		}
 	}
-	return m
+	return func(id string) (Contact, bool) {
+		if c, ok := m[id]; ok {
+			return *c, true
+		}
+		return Contact{}, false
+	}
 }
 
-func holders(contacts map[string]Contact, r Role) []Contact {
+func holders(contacts contactLookup, r Role) []Contact {
 	var out []Contact
 	for _, id := range r.Holders {
-		if c, ok := contacts[id]; ok {
+		if c, ok := contacts(id); ok {
 			out = append(out, c)
 		}
 	}
