@@ -511,6 +511,7 @@ type Fpdf struct {
 	importedTplIDs   map[string]int             // imported template ids hash to object id int (gofpdi)
 	buffer           fmtBuffer                  // buffer holding in-memory PDF
 	early            earlyPages                 // Ernstfall patch: pages compressed when done, output streamed (stream.go)
+	cell             fmtBuffer                  // Ernstfall patch: CellFormat's line, reused (format.go)
 	pages            []*bytes.Buffer            // slice[page] of page content; 1-based
 	state            int                        // current document state
 	compress         bool                       // compression flag
@@ -714,6 +715,7 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+	seen         *runeSet      // Ernstfall patch: runes in usedRunes, for a quick test (format.go)
 }
 
 // generateFontID generates a font Id from the font definition

@@ -8,6 +8,8 @@ import (
 	"compress/zlib"
 	"fmt"
 	"io"
+	"math"
+	"math/rand"
 	"regexp"
 	"strconv"
 	"testing"
@@ -202,3 +204,64 @@ func TestOutputStreams(t *testing.T) {
 type failing struct{}
 
 func (failing) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
+
+// TestAppendf: appendf writes what fmt.Sprintf writes, for the verbs it
+// formats itself and for those it hands to fmt.
+func TestAppendf(t *testing.T) {
+	floats := []float64{0, -0.0, 1, -1, 0.005, 0.015, -0.004, 0.125, 2.675, 1e-9, -1e-9, 123456.789,
+		-98765.4321, 1e21, -1e21, 595.28, 841.89, 51.0236, math.Inf(1), math.Inf(-1), math.NaN(),
+		math.MaxFloat64, math.SmallestNonzeroFloat64}
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 2000; i++ {
+		floats = append(floats, (r.Float64()-0.5)*math.Pow(10, float64(r.Intn(12)-4)))
+	}
+	formats := []string{"%.2f", "%.3f", "%.5f", "%.0f", "BT %.2f %.2f Td (%s)Tj ET", "%.2f %.2f %.2f %.2f re %s",
+		"%.3f g", "/F%s %d 0 R", "%d%%", "%5.2f", "%v", "%x", "%.2f %.2f", "%s", "%.2"}
+	for _, x := range floats {
+		for _, format := range formats {
+			var args []interface{}
+			for _, verb := range regexp.MustCompile(`%[^%]*?[a-z]`).FindAllString(format, -1) {
+				switch verb[len(verb)-1] {
+				case 'd', 'x':
+					args = append(args, int(x))
+				case 's':
+					args = append(args, fmt.Sprint(x))
+				default:
+					args = append(args, x)
+				}
+			}
+			want := fmt.Sprintf(format, args...)
+			if got := string(appendf([]byte("prefix "), format, args...)); got != "prefix "+want {
+				t.Fatalf("appendf(%q, %v) = %q, want %q", format, args, got, "prefix "+want)
+			}
+			if got := string(appendf(nil, format, append(args, 1)...)); got != fmt.Sprintf(format, append(args, 1)...) {
+				t.Fatalf("appendf(%q) with an extra argument = %q", format, got)
+			}
+		}
+	}
+	if got, want := string(appendf(nil, "%d %s", int64(7), []byte("x"))), fmt.Sprintf("%d %s", int64(7), []byte("x")); got != want {
+		t.Errorf("other types: %q, want %q", got, want)
+	}
+}
+
+// TestAppendTextUTF16: the text of a string in a UTF-8 font is what the
+// original's copies made of it.
+func TestAppendTextUTF16(t *testing.T) {
+	f := New("P", "mm", "A4", "")
+	texts := []string{"", "Notfallhandbuch", "Müller (Büro) \\ 100 % – ✓ „Zitat“", "a\rb", "\u2829\u5c28",
+		"€ 😀 x", "Ω≈ç√∫˜µ≤≥÷"}
+	for r := rune(0); r < 0x3000; r += 7 {
+		texts = append(texts, string(r)+"x"+string(r+1))
+	}
+	for _, s := range texts {
+		want := f.escape(utf8toutf16(s, false))
+		if got := string(appendTextUTF16([]byte("("), s)); got != "("+want {
+			t.Fatalf("%q: %q, want %q", s, got, "("+want)
+		}
+	}
+	for _, s := range []string{"\xe2", "\xe2\x82", "\xc3"} {
+		if got := appendTextUTF16(nil, s); len(got) != 2 {
+			t.Errorf("truncated %q: %q", s, got)
+		}
+	}
+}

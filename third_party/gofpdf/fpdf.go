@@ -54,7 +54,7 @@ type fmtBuffer struct {
 }
 
 func (b *fmtBuffer) printf(fmtStr string, args ...interface{}) {
-	b.Buffer.WriteString(fmt.Sprintf(fmtStr, args...))
+	b.Buffer.Write(appendf(b.Buffer.AvailableBuffer(), fmtStr, args...)) // Ernstfall patch: see format.go
 }
 
 func fpdfNew(orientationStr, unitStr, sizeStr, fontDirStr string, size SizeType) (f *Fpdf) {
@@ -1731,10 +1731,11 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 			Ut:        round(utf8File.UnderlineThickness),
 			Cw:        utf8File.CharWidths,
 			usedRunes: sbarr,
+			seen:      new(runeSet), // Ernstfall patch: see format.go
 			File:      fileStr,
 			utf8File:  utf8File,
 		}
-		def.i, _ = generateFontID(def)
+		def.i = f.utf8FontID(fontKey, def) // Ernstfall patch: see format.go
 		f.fonts[fontKey] = def
 		f.fontFiles[fontKey] = fontFileType{
 			length1:  originalSize,
@@ -1809,6 +1810,10 @@ func (f *Fpdf) AddFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 // jsonFileBytes contain all bytes of JSON file.
 //
 // zFileBytes contain all bytes of Z file.
+//
+// utf8Bytes must not change afterwards: they are read again when the
+// document is written, and a later document given the same bytes reuses
+// what was parsed from them (Ernstfall patch, fonts.go).
 func (f *Fpdf) AddUTF8FontFromBytes(familyStr, styleStr string, utf8Bytes []byte) {
 	f.addFontFromBytes(fontFamilyEscape(familyStr), styleStr, nil, nil, utf8Bytes)
 }
@@ -1834,11 +1839,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// }
 
 		Type := "UTF8"
-		reader := fileReader{readerPosition: 0, array: utf8Bytes}
-
-		utf8File := newUTF8Font(&reader)
-
-		err := utf8File.parseFile()
+		utf8File, err := parseUTF8Font(utf8Bytes) // Ernstfall patch: see fonts.go
 		if err != nil {
 			fmt.Printf("get metrics Error: %e\n", err)
 			return
@@ -1869,8 +1870,9 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			Cw:        utf8File.CharWidths,
 			utf8File:  utf8File,
 			usedRunes: sbarr,
+			seen:      new(runeSet), // Ernstfall patch: see format.go
 		}
-		def.i, _ = generateFontID(def)
+		def.i = f.utf8FontID(fontkey, def) // Ernstfall patch: see format.go
 		f.fonts[fontkey] = def
 	} else {
 		// load font definitions
@@ -2345,7 +2347,9 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 	if w == 0 {
 		w = f.w - f.rMargin - f.x
 	}
-	var s fmtBuffer
+	// Ernstfall patch: one line buffer for every cell (format.go).
+	s := &f.cell
+	s.Reset()
 	if fill || borderStr == "1" {
 		var op string
 		if fill {
@@ -2442,22 +2446,22 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 				}
 			}
 			s.printf("] TJ ET")
-		} else {
-			var txt2 string
-			if f.isCurrentUTF8 {
-				if f.isRTL {
-					txtStr = reverseText(txtStr)
-				}
-				txt2 = f.escape(utf8toutf16(txtStr, false))
-				for _, uni := range []rune(txtStr) {
-					f.currentFont.usedRunes[int(uni)] = int(uni)
-				}
-			} else {
-
-				txt2 = strings.Replace(txtStr, "\\", "\\\\", -1)
-				txt2 = strings.Replace(txt2, "(", "\\(", -1)
-				txt2 = strings.Replace(txt2, ")", "\\)", -1)
+		} else if f.isCurrentUTF8 {
+			// Ernstfall patch: the text is encoded into the line as it is
+			// written (format.go) instead of through three copies.
+			if f.isRTL {
+				txtStr = reverseText(txtStr)
 			}
+			f.useRunes(txtStr)
+			bt := (f.x + dx) * k
+			td := (f.h - (f.y + dy + .5*h + .3*f.fontSize)) * k
+			s.printf("BT %.2f %.2f Td (", bt, td)
+			s.Write(appendTextUTF16(s.AvailableBuffer(), txtStr))
+			s.WriteString(")Tj ET")
+		} else {
+			txt2 := strings.Replace(txtStr, "\\", "\\\\", -1)
+			txt2 = strings.Replace(txt2, "(", "\\(", -1)
+			txt2 = strings.Replace(txt2, ")", "\\)", -1)
 			bt := (f.x + dx) * k
 			td := (f.h - (f.y + dy + .5*h + .3*f.fontSize)) * k
 			s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2)
@@ -2477,9 +2481,8 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			f.newLink(f.x+dx, f.y+dy+.5*h-.5*f.fontSize, f.GetStringWidth(txtStr), f.fontSize, link, linkStr)
 		}
 	}
-	str := s.String()
-	if len(str) > 0 {
-		f.out(str)
+	if s.Len() > 0 {
+		f.outBytes(s.Bytes()) // Ernstfall patch: no copy as a string
 	}
 	f.lasth = h
 	if ln > 0 {
@@ -3801,7 +3804,16 @@ func (f *Fpdf) RawWriteBuf(r io.Reader) {
 
 // outf adds a formatted line to the document
 func (f *Fpdf) outf(fmtStr string, args ...interface{}) {
-	f.out(sprintf(fmtStr, args...))
+	// Ernstfall patch: formatted in place (format.go).
+	buf := &f.buffer.Buffer
+	if f.state == 2 {
+		buf = f.pages[f.page]
+	}
+	buf.Write(appendf(buf.AvailableBuffer(), fmtStr, args...))
+	buf.WriteByte('\n')
+	if f.state != 2 {
+		f.flushOutput()
+	}
 }
 
 // SetDefaultCatalogSort sets the default value of the catalog sort flag that

@@ -37,7 +37,7 @@ func round(f float64) int {
 }
 
 func sprintf(fmtStr string, args ...interface{}) string {
-	return fmt.Sprintf(fmtStr, args...)
+	return string(appendf(nil, fmtStr, args...)) // Ernstfall patch: see format.go
 }
 
 // fileExist returns true if the specified normal file exists
