@@ -95,19 +95,21 @@ func (s *Store) ImportAt(ctx context.Context, hb handbook.Handbook, at time.Time
 		defer func() { s.historic, s.historicAuthor = 0, "" }()
 		var items []handbook.Item
 		hb.EachItem(func(it handbook.Item) { items = append(items, it) })
-		for _, it := range items {
-			if err := validate(it); err != nil {
-				return fmt.Errorf("%s %q: %w", it.Entity(), it.Label(), err)
+		return s.holdIndex(ctx, tx, func() error {
+			for _, it := range items {
+				if err := validate(it); err != nil {
+					return fmt.Errorf("%s %q: %w", it.Entity(), it.Label(), err)
+				}
+				ok, err := s.put(ctx, tx, it, true)
+				if err != nil {
+					return fmt.Errorf("%s %q: %w", it.Entity(), it.Label(), err)
+				}
+				if ok {
+					changed++
+				}
 			}
-			ok, err := s.put(ctx, tx, it, true)
-			if err != nil {
-				return fmt.Errorf("%s %q: %w", it.Entity(), it.Label(), err)
-			}
-			if ok {
-				changed++
-			}
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("import as of %s: %w", at.Format(time.RFC3339), err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"ernstfall/internal/handbook"
@@ -169,25 +170,27 @@ func (s *Store) Import(ctx context.Context, hb handbook.Handbook) (int, error) {
 		if err := checkIDsFree(ctx, tx, seen); err != nil {
 			return err
 		}
-		for _, it := range items {
-			ok, err := s.put(ctx, tx, it, true)
-			if err != nil {
-				return fmt.Errorf("import %s %q (%s): %w", it.Entity(), it.Label(), it.Meta().ID, err)
+		return s.holdIndex(ctx, tx, func() error {
+			for _, it := range items {
+				ok, err := s.put(ctx, tx, it, true)
+				if err != nil {
+					return fmt.Errorf("import %s %q (%s): %w", it.Entity(), it.Label(), it.Meta().ID, err)
+				}
+				if ok {
+					changed++
+				}
 			}
-			if ok {
-				changed++
+			if !hb.Settings.IsZero() {
+				ok, err := s.putSettings(ctx, tx, hb.Settings)
+				if err != nil {
+					return fmt.Errorf("import settings: %w", err)
+				}
+				if ok {
+					changed++
+				}
 			}
-		}
-		if !hb.Settings.IsZero() {
-			ok, err := s.putSettings(ctx, tx, hb.Settings)
-			if err != nil {
-				return fmt.Errorf("import settings: %w", err)
-			}
-			if ok {
-				changed++
-			}
-		}
-		return nil
+			return nil
+		})
 	})
 	return changed, err
 }
@@ -545,6 +548,10 @@ func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, e handbook.Entity, id 
 		return err
 	}
 	s.notices.note(e, id)
+	if s.held != nil {
+		s.held.add(rowid, !deleted && e != settingsEntity, label, text)
+		return nil
+	}
 	if _, err := tx.StmtContext(ctx, s.stmts.unindex).ExecContext(ctx, rowid); err != nil {
 		return err
 	}
@@ -553,6 +560,75 @@ func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, e handbook.Entity, id 
 	}
 	_, err = tx.StmtContext(ctx, s.stmts.index).ExecContext(ctx, rowid, indexForm(label), indexForm(text))
 	return err
+}
+
+// heldIndex is the search entries of the records a transaction wrote,
+// held back to be written together at its end (holdIndex).
+type heldIndex struct {
+	rows []heldRow
+	// at is each record's place in rows: a record written twice keeps
+	// its last entry.
+	at map[int64]int
+}
+
+type heldRow struct {
+	rowid       int64
+	index       bool
+	title, body string
+}
+
+func (h *heldIndex) add(rowid int64, index bool, label, text string) {
+	r := heldRow{rowid: rowid, index: index}
+	if index {
+		r.title, r.body = indexForm(label), indexForm(text)
+	}
+	if i, ok := h.at[rowid]; ok {
+		h.rows[i] = r
+		return
+	}
+	h.at[rowid] = len(h.rows)
+	h.rows = append(h.rows, r)
+}
+
+// holdIndex runs fn, which writes records in tx, with their search
+// entries held back, and writes those in a few statements at the end. The
+// full-text index writes out what it holds in memory before every
+// statement of a transaction, so that a statement per record wrote a
+// small piece of index per record and merged the pieces again and again:
+// half of the time of importing a folder of playbooks.
+func (s *Store) holdIndex(ctx context.Context, tx *sql.Tx, fn func() error) error {
+	s.held = &heldIndex{at: map[int64]int{}}
+	held := s.held
+	err := fn()
+	s.held = nil
+	if err != nil {
+		return err
+	}
+	const chunk = 300
+	for rows := held.rows; len(rows) > 0; {
+		n := min(len(rows), chunk)
+		part := rows[:n]
+		rows = rows[n:]
+		ids := make([]any, 0, n)
+		var vals []any
+		for _, r := range part {
+			ids = append(ids, r.rowid)
+			if r.index {
+				vals = append(vals, r.rowid, r.title, r.body)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...); err != nil {
+			return err
+		}
+		if len(vals) == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)`+
+			strings.Repeat(", (?, ?, ?)", len(vals)/3-1), vals...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // statements are the writer's prepared statements, reused by every write.

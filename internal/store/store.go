@@ -87,6 +87,9 @@ type Store struct {
 	// this reading on instead of the clock, as historicAuthor's (ImportAt).
 	historic       hlc.Timestamp
 	historicAuthor string
+	// held, when set, collects the running transaction's search entries
+	// (holdIndex).
+	held *heldIndex
 	// author names the person whose edits this store writes (SetAuthor).
 	authorMu sync.Mutex
 	author   string
