@@ -41,7 +41,12 @@ type alarmView struct {
 	edited bool
 	// role and person are the call being recorded, as chosen.
 	role, person string
-	quit         chan struct{}
+	// typed tells that the call's form holds something the user entered
+	// (a note, the number, the box, the minutes), formRole and formPerson
+	// whom it is for: a refresh after a sync notice keeps such a form.
+	typed                bool
+	formRole, formPerson string
+	quit                 chan struct{}
 }
 
 func newAlarmView(u *ui, id string, visible func() bool) *alarmView {
@@ -90,21 +95,31 @@ func (a *alarmView) object() (fyne.CanvasObject, error) {
 	head := container.NewVBox(exerciseBanner(lang.L("EXERCISE – alarm test: call as in a real alarm, but say it is a test")),
 		container.NewBorder(nil, nil, nil, a.running, title), a.shares, buttons)
 	left := container.NewBorder(heading(lang.L("Roles in call order")), nil, nil, nil, container.NewVScroll(a.roles))
-	right := container.NewBorder(heading(lang.L("Next call")), nil, nil, nil, container.NewVScroll(container.NewVBox(a.call, a.status)))
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.55
+	callHead := heading(lang.L("Next call"))
+	callBody := container.NewVBox(a.call, a.status)
+	right := container.NewBorder(callHead, nil, nil, nil, container.NewVScroll(callBody))
+	parts := container.New(&alarmLayout{natural: func() float32 {
+		return callHead.MinSize().Height + theme.Padding() + callBody.MinSize().Height
+	}, form: callBody}, left, right)
 	a.render()
-	return container.NewPadded(container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, split)), nil
+	// The whole view scrolls when the screen is too low for the head, the
+	// next call and a useful part of the roles.
+	return container.NewPadded(container.NewVScroll(container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, parts))), nil
 }
 
 // render fills every part from the loaded state.
 func (a *alarmView) render() {
-	s := a.sum
-	a.shares.SetText(lang.L("{{.N}} roles: {{.Primary}} % reached through the primary, {{.Deputy}} % through a deputy, {{.None}} % not (yet) at all · {{.Wrong}} wrong numbers",
-		map[string]any{"N": len(s.Roles), "Primary": s.Share(s.Primary), "Deputy": s.Share(s.Deputy), "None": s.Share(s.None + s.Untried), "Wrong": len(s.WrongNumbers)}))
+	a.renderShares()
 	a.renderRoles()
 	a.renderCall()
 	a.tick(a.u.now())
+}
+
+// renderShares says how many roles were reached, and how.
+func (a *alarmView) renderShares() {
+	s := a.sum
+	a.shares.SetText(lang.L("{{.N}} roles: {{.Primary}} % reached through the primary, {{.Deputy}} % through a deputy, {{.None}} % not (yet) at all · {{.Wrong}} wrong numbers",
+		map[string]any{"N": len(s.Roles), "Primary": s.Share(s.Primary), "Deputy": s.Share(s.Deputy), "None": s.Share(s.None + s.Untried), "Wrong": len(s.WrongNumbers)}))
 }
 
 func (a *alarmView) renderRoles() {
@@ -198,6 +213,8 @@ func (a *alarmView) currentPerson(r handbook.AlarmResult) (handbook.CallPerson, 
 
 func (a *alarmView) renderCall() {
 	a.call.RemoveAll()
+	a.after = nil
+	a.typed, a.formRole, a.formPerson = false, "", ""
 	if !a.inc.Open() {
 		a.call.Add(widget.NewLabel(lang.L("The alarm test is finished.")))
 		a.call.Refresh()
@@ -228,16 +245,22 @@ func (a *alarmView) renderCall() {
 		a.role = r.RoleID
 		a.renderCall()
 	}
-	numbers := widget.NewRadioGroup(p.Phones(), nil)
+	a.formRole, a.formPerson = r.RoleID, p.ContactID
+	typed := func() { a.typed = true }
+	// One row for the numbers: a row each pushed the buttons out of
+	// sight on a 640-pixel-high screen.
+	numbers := widget.NewSelect(p.Phones(), nil)
 	if len(p.Phones()) > 0 {
 		numbers.SetSelected(p.Phones()[0])
 	}
+	numbers.OnChanged = func(string) { typed() }
 	a.after = widget.NewEntry()
 	a.edited = false
-	a.after.OnChanged = func(string) { a.edited = true }
-	wrong := widget.NewCheck(lang.L("Number wrong: nobody or someone else answered"), nil)
+	a.after.OnChanged = func(string) { a.edited = true; typed() }
+	wrong := widget.NewCheck(lang.L("Number wrong: nobody or someone else answered"), func(bool) { typed() })
 	note := widget.NewEntry()
 	note.SetPlaceHolder(lang.L("Note (optional)"))
+	note.OnChanged = func(string) { typed() }
 	record := func(reached bool) {
 		after, err := handbook.ParseMinutes(a.after.Text)
 		if err != nil {
@@ -259,7 +282,7 @@ func (a *alarmView) renderCall() {
 			a.u.saveFailed(err)
 			return
 		}
-		a.role, a.person = "", ""
+		a.role, a.person, a.typed = "", "", false
 		switch {
 		case rec.Verified:
 			a.status.SetText("✓ " + lang.L("{{.Name}} is verified.", map[string]any{"Name": rec.Contact.FullName()}))
@@ -297,18 +320,29 @@ func (a *alarmView) tick(now time.Time) {
 		a.running.SetText(lang.L("closed after {{.Elapsed}}", map[string]any{"Elapsed": elapsed(a.inc.ClosedAt.Sub(a.inc.StartedAt))}))
 	}
 	if a.after != nil && !a.edited {
+		typed := a.typed
 		a.after.SetText(minutesText(handbook.Minutes(now.Sub(a.inc.StartedAt) / time.Minute)))
-		a.edited = false
+		a.edited, a.typed = false, typed
 	}
 }
 
-// refresh reloads the test after a change.
+// refresh reloads the test after a change. A call the user has begun to
+// enter stays as it is, for the same role and person, while the roles
+// and the shares follow the change: a sync notice must not wipe a
+// half-typed note.
 func (a *alarmView) refresh() {
 	if err := a.load(); err != nil {
 		a.u.loadFailed(err)
 		return
 	}
-	a.render()
+	if !a.typed {
+		a.render()
+		return
+	}
+	a.role, a.person = a.formRole, a.formPerson
+	a.renderShares()
+	a.renderRoles()
+	a.tick(a.u.now())
 }
 
 // start runs the ticker until the view leaves the screen.

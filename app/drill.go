@@ -38,14 +38,36 @@ type drillParts struct {
 	preview bool
 }
 
-// exerciseBanner is the red bar that marks everything of a drill.
+// exerciseBanner is the red bar that marks everything of a drill. Its
+// text wraps: drawn in one line it made a drill need 800 pixels.
 func exerciseBanner(text string) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameError))
-	t := canvas.NewText(text, color.White)
-	t.TextStyle = fyne.TextStyle{Bold: true}
-	t.TextSize = theme.TextSize() * 1.3
-	t.Alignment = fyne.TextAlignCenter
-	return container.NewStack(bg, container.NewPadded(t))
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	l.SizeName = theme.SizeNameSubHeadingText
+	return container.NewStack(bg, container.NewThemeOverride(l, bannerTheme{}))
+}
+
+// bannerTheme writes white on the banner's red in light and dark mode.
+type bannerTheme struct{}
+
+func (bannerTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameForeground {
+		return color.White
+	}
+	return fyne.CurrentApp().Settings().Theme().Color(n, v)
+}
+
+func (bannerTheme) Font(s fyne.TextStyle) fyne.Resource {
+	return fyne.CurrentApp().Settings().Theme().Font(s)
+}
+
+func (bannerTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
+	return fyne.CurrentApp().Settings().Theme().Icon(n)
+}
+
+func (bannerTheme) Size(n fyne.ThemeSizeName) float32 {
+	return fyne.CurrentApp().Settings().Theme().Size(n)
 }
 
 // drillStamp is the stamp of a drill's messages in the user's language.
@@ -92,13 +114,15 @@ func (d *drillParts) pane(logPane fyne.CanvasObject) fyne.CanvasObject {
 		d.preview = on
 		d.render(d.r.u.now())
 	})
-	top := container.NewBorder(nil, nil, heading(lang.L("Injects")), container.NewHBox(preview, add))
-	if !d.r.inc.Open() {
-		top = container.NewBorder(nil, nil, heading(lang.L("Injects")), nil)
+	// The facilitator's box sits below the heading: beside it, heading,
+	// box and button claimed 590 pixels and left the checklist 190.
+	var top fyne.CanvasObject = heading(lang.L("Injects"))
+	if d.r.inc.Open() {
+		top = container.NewVBox(container.NewBorder(nil, nil, top, add), preview)
 	}
 	injects := container.NewBorder(top, nil, nil, nil, container.NewVScroll(d.injects))
 	split := container.NewVSplit(injects, logPane)
-	split.Offset = 0.42
+	split.Offset = 0.55
 	return split
 }
 

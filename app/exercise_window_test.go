@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -17,18 +16,6 @@ import (
 	"ernstfall/internal/ops"
 	"ernstfall/internal/store"
 )
-
-// bannerTexts are the texts drawn straight on the canvas, as the red
-// exercise banner is.
-func bannerTexts(o fyne.CanvasObject) []string {
-	var out []string
-	walk(o, func(o fyne.CanvasObject) {
-		if t, ok := o.(*canvas.Text); ok {
-			out = append(out, t.Text)
-		}
-	})
-	return out
-}
 
 // planDatenleck plans a tabletop with two injects, at T+10 and T+30, for
 // the fixed now of the tests.
@@ -117,10 +104,8 @@ func TestDrillIsMarkedAndNoIncident(t *testing.T) {
 	}
 	x := planDatenleck(t, u)
 	drill := startFromScreen(t, u, x, "Übungslauf beginnen")
-	if !slices.ContainsFunc(bannerTexts(u.body), func(s string) bool {
-		return s == "ÜBUNG – Planspiel: kein echter Vorfall, keine echten Fristen"
-	}) {
-		t.Fatalf("no exercise banner: %q", bannerTexts(u.body))
+	if !hasText(u.body, "ÜBUNG – Planspiel: kein echter Vorfall, keine echten Fristen") {
+		t.Fatalf("no exercise banner: %q", texts(u.body))
 	}
 	for _, want := range []string{"Einspielungen", "Noch keine Einspielung. Vorbereitete Einspielungen erscheinen hier zu ihrer Zeit.",
 		"2 weitere vorbereitet", "Übung auswerten …"} {
@@ -243,8 +228,8 @@ func TestAlarmTestScreen(t *testing.T) {
 	u := newIncidentUI(t)
 	u.showScreen("exercises")
 	test.Tap(findButton(t, u.body, "Alarmierungstest jetzt"))
-	if !slices.Contains(bannerTexts(u.body), "ÜBUNG – Alarmierungstest: anrufen wie im Ernstfall, aber sagen, dass es ein Test ist") {
-		t.Fatalf("no alarm test banner: %q", bannerTexts(u.body))
+	if !hasText(u.body, "ÜBUNG – Alarmierungstest: anrufen wie im Ernstfall, aber sagen, dass es ein Test ist") {
+		t.Fatalf("no alarm test banner: %q", texts(u.body))
 	}
 	for _, want := range []string{"Rollen in Anrufreihenfolge", "Nächster Anruf", "noch nicht angerufen"} {
 		if !hasText(u.body, want) {

@@ -48,17 +48,21 @@ type exercisesScreen struct {
 	// year is the year the overview shows.
 	year int
 	// run is the drill on display, alarm the alarm test; nil otherwise.
-	// shown is what shows either on the right.
+	// shown is what shows of either: the screen's whole width, in place
+	// of the list and the exercise. Beside the list an alarm test left
+	// the list a few letters and a drill's checklist 190 pixels.
 	run   *runView
 	alarm *alarmView
 	shown fyne.CanvasObject
-	obj   fyne.CanvasObject
+	// list is the list with the exercise or the year view beside it;
+	// obj holds it or, while a drill shows, the drill.
+	list fyne.CanvasObject
+	obj  *fyne.Container
 }
 
-// showingDrill reports whether a drill is still what the right side
-// shows: choosing another exercise replaces it.
+// showingDrill reports whether a drill is still what the screen shows.
 func (s *exercisesScreen) showingDrill() bool {
-	return s.shown != nil && len(s.sec.right.Objects) > 0 && s.sec.right.Objects[0] == s.shown && s.u.view.content == s.obj
+	return s.shown != nil && len(s.obj.Objects) > 0 && s.obj.Objects[0] == s.shown && s.u.view.content == s.obj
 }
 
 func exercisesView(u *ui) view {
@@ -116,7 +120,8 @@ func exercisesView(u *ui) view {
 			f.refs("regimes", lang.L("Reporting duties to practise"), &x.Regimes, regimes)
 		},
 	}
-	s.obj = s.sec.object()
+	s.list = s.sec.object()
+	s.obj = container.NewStack(s.list)
 	changed := func(n []store.Notice) {
 		if s.showingDrill() {
 			// The drill stays on display; the list follows the store.
@@ -146,6 +151,13 @@ func exercisesView(u *ui) view {
 				return
 			}
 			s.sec.selectID(id)
+		},
+		escape: func() bool {
+			if !s.showingDrill() {
+				return false
+			}
+			s.backToExercise()
+			return true
 		}}
 }
 
@@ -266,10 +278,16 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 	plan := widget.NewButtonWithIcon(lang.L("Plan exercise"), theme.ContentAddIcon(), func() { u.guard(s.sec.create) })
 	plan.Importance = widget.HighImportance
 	adhoc := widget.NewButtonWithIcon(lang.L("Alarm test now"), theme.MediaPlayIcon(), s.startAlarmTestNow)
-	top := container.NewBorder(nil, nil, container.NewHBox(prev, title, next), container.NewHBox(adhoc, plan))
+	// The buttons go below the year where they do not fit beside it, and
+	// the months wrap: in one row they made the view 650 pixels wide and
+	// left the exercise list a few letters at 1024 pixels.
+	buttons := container.NewHBox(adhoc, plan)
+	top := container.New(&besideOrBelow{}, container.NewHBox(prev, title, next), buttons)
 
 	months := handbook.ExercisesOfYear(live.Exercises, s.year, time.Local)
-	grid := container.NewGridWithColumns(3)
+	// Each row of months is as high as its fullest month, not as the
+	// fullest of the year.
+	grid := container.New(&wrapGrid{cell: 190})
 	for i, list := range months {
 		box := container.NewVBox(widget.NewLabelWithStyle(lang.L(monthNames[i]), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		if len(list) == 0 {
@@ -533,10 +551,7 @@ func (s *exercisesScreen) showDrill(id string) {
 	}
 	s.sec.selected = x.ID
 	s.sec.markRow()
-	back := widget.NewButtonWithIcon(lang.L("Back to the exercise"), theme.NavigateBackIcon(), func() {
-		s.leaveDrill()
-		s.sec.selectID(x.ID)
-	})
+	back := widget.NewButtonWithIcon(lang.L("Back to the exercise (Esc)"), theme.NavigateBackIcon(), s.backToExercise)
 	if x.Kind == handbook.ExerciseAlarmTest {
 		a := newAlarmView(u, inc.ID, func() bool { return s.showingDrill() && s.alarm != nil && s.alarm.id == inc.ID })
 		obj, err := a.object()
@@ -545,8 +560,7 @@ func (s *exercisesScreen) showDrill(id string) {
 			return
 		}
 		s.alarm = a
-		s.shown = container.NewBorder(container.NewHBox(back), nil, nil, nil, obj)
-		s.sec.setRight(s.shown)
+		s.showFull(container.NewBorder(container.NewHBox(back), nil, nil, nil, obj))
 		a.start()
 		return
 	}
@@ -557,12 +571,30 @@ func (s *exercisesScreen) showDrill(id string) {
 		return
 	}
 	s.run = r
-	s.shown = container.NewBorder(container.NewHBox(back), nil, nil, nil, obj)
-	s.sec.setRight(s.shown)
+	s.showFull(container.NewBorder(container.NewHBox(back), nil, nil, nil, obj))
 	r.start()
 }
 
-// leaveDrill stops the drill on display, if any.
+// showFull shows a drill in place of the list and the exercise.
+func (s *exercisesScreen) showFull(o fyne.CanvasObject) {
+	s.shown = o
+	s.obj.Objects = []fyne.CanvasObject{o}
+	s.obj.Refresh()
+	// The list had the keys; gone from the screen, it must not keep Esc
+	// from the way back.
+	s.u.win.Canvas().Unfocus()
+}
+
+// backToExercise leaves the drill for its exercise beside the list.
+func (s *exercisesScreen) backToExercise() {
+	id := s.sec.selected
+	s.leaveDrill()
+	if id != "" {
+		s.sec.selectID(id)
+	}
+}
+
+// leaveDrill stops the drill on display, if any, and puts the list back.
 func (s *exercisesScreen) leaveDrill() {
 	if s.run != nil {
 		s.run.stop()
@@ -573,6 +605,10 @@ func (s *exercisesScreen) leaveDrill() {
 		s.alarm = nil
 	}
 	s.shown = nil
+	if len(s.obj.Objects) == 0 || s.obj.Objects[0] != s.list {
+		s.obj.Objects = []fyne.CanvasObject{s.list}
+		s.obj.Refresh()
+	}
 }
 
 // openDrill shows a drill on the exercises screen.

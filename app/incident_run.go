@@ -156,6 +156,10 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 	top := container.NewVScroll(container.NewVBox(head, r.clockRow))
 	whole := container.NewVSplit(top, split)
 	whole.Offset = 0.5
+	if r.drill != nil {
+		// A drill's injects come in below: the head gives them room.
+		whole.Offset = 0.4
+	}
 	return container.NewPadded(whole), nil
 }
 

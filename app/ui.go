@@ -83,6 +83,9 @@ type view struct {
 	// changed redraws what the commit named by the notices changed; nil
 	// on screens that show nothing from the store.
 	changed func([]store.Notice)
+	// escape goes back one step (Esc) and reports whether there was one;
+	// nil on screens without steps.
+	escape func() bool
 }
 
 func newUI(ctx context.Context, o *ops.Ops, a fyne.App, w fyne.Window, now func() time.Time) *ui {
@@ -211,8 +214,12 @@ func (u *ui) showMain() {
 	split.Offset = 0.2
 	u.win.SetMainMenu(u.menu())
 	u.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape && u.editor != nil {
+		switch {
+		case k.Name != fyne.KeyEscape:
+		case u.editor != nil:
 			u.editor.doCancel()
+		case u.view.escape != nil:
+			u.view.escape()
 		}
 	})
 	head := fyne.CanvasObject(container.NewPadded(top))

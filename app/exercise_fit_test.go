@@ -1,0 +1,231 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+	"ernstfall/internal/ops"
+	"ernstfall/internal/store"
+)
+
+// screenSizes are the screens the exercise views must work on: a common
+// laptop and a small one.
+var screenSizes = []struct {
+	name string
+	size fyne.Size
+	wide bool
+}{{"1366x768", fyne.NewSize(1366, 768), true}, {"1024x640", fyne.NewSize(1024, 640), false}}
+
+// hasPlaceholder tells whether an entry below o offers ph.
+func hasPlaceholder(o fyne.CanvasObject, ph string) bool {
+	found := false
+	walk(o, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == ph {
+			found = true
+		}
+	})
+	return found
+}
+
+// fits fails the test when the window's content needs more width than
+// the screen has.
+func fits(t *testing.T, u *ui, size fyne.Size) {
+	t.Helper()
+	if w := u.win.Content().MinSize().Width; w > size.Width {
+		t.Errorf("the window needs %.0f pixels on a screen %.0f wide", w, size.Width)
+	}
+}
+
+// The alarm test takes the whole screen, its next call beside the roles
+// where both fit and above them where not; Esc goes back to the exercise.
+func TestAlarmTestFitsTheScreen(t *testing.T) {
+	for _, sc := range screenSizes {
+		t.Run(sc.name, func(t *testing.T) {
+			u := newIncidentUI(t)
+			u.win.Resize(sc.size)
+			u.showScreen("exercises")
+			test.Tap(findButton(t, u.body, "Alarmierungstest jetzt"))
+			if hasPlaceholder(u.body, "Filtern") {
+				t.Error("the exercise list still shares the screen with the alarm test")
+			}
+			fits(t, u, sc.size)
+			parts := find(t, u.body, "alarm test parts", func(c *fyne.Container) bool {
+				_, ok := c.Layout.(*alarmLayout)
+				return ok
+			})
+			roles, call := parts.Objects[0], parts.Objects[1]
+			form := find(t, call, "call form", func(*widget.Form) bool { return true })
+			if form.Size().Width < form.MinSize().Width {
+				t.Errorf("the call form gets %.0f of the %.0f pixels it needs", form.Size().Width, form.MinSize().Width)
+			}
+			side := roles.Position().Y == call.Position().Y
+			switch {
+			case sc.wide && !side:
+				t.Errorf("at %s the next call is not beside the roles", sc.name)
+			case sc.wide && roles.Size().Width < alarmRolesWidth:
+				t.Errorf("the roles get %.0f pixels", roles.Size().Width)
+			case !sc.wide && (side || call.Position().Y >= roles.Position().Y):
+				t.Errorf("at %s the next call is not above the roles: call at %v, roles at %v", sc.name, call.Position(), roles.Position())
+			case !sc.wide && roles.Size().Height < alarmRolesHeight:
+				t.Errorf("below the call the roles get %.0f pixels", roles.Size().Height)
+			}
+
+			u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+			if !hasPlaceholder(u.body, "Filtern") || !hasText(u.body, "Laufenden Übungslauf öffnen") {
+				t.Errorf("Esc does not lead back to the exercise: %q", texts(u.body))
+			}
+		})
+	}
+}
+
+// A running drill takes the whole screen; its checklist gets half the
+// width, not the 190 pixels the injects' heading left it.
+func TestDrillFitsTheScreen(t *testing.T) {
+	for _, sc := range screenSizes {
+		t.Run(sc.name, func(t *testing.T) {
+			u := newIncidentUI(t)
+			u.win.Resize(sc.size)
+			x := planDatenleck(t, u)
+			startFromScreen(t, u, x, "Übungslauf beginnen")
+			if hasPlaceholder(u.body, "Filtern") {
+				t.Error("the exercise list still shares the screen with the drill")
+			}
+			fits(t, u, sc.size)
+			split := find(t, u.body, "checklist and log", func(s *container.Split) bool { return hasText(s.Leading, "Checkliste") })
+			if w, all := split.Leading.Size().Width, split.Size().Width; w < 0.4*all {
+				t.Errorf("the checklist gets %.0f of %.0f pixels", w, all)
+			}
+			checkLabelled(t, split.Trailing, "Übungsleitung: Kommendes zeigen")
+			findButton(t, split.Trailing, "Jetzt einspielen …")
+			test.Tap(findButton(t, u.body, "Zurück zur Übung (Esc)"))
+			if !hasPlaceholder(u.body, "Filtern") || !hasText(u.body, "Laufenden Übungslauf öffnen") {
+				t.Errorf("the back button does not lead to the exercise: %q", texts(u.body))
+			}
+		})
+	}
+}
+
+// The year view and the exercise list fit both screens.
+func TestExerciseYearViewFitsTheScreen(t *testing.T) {
+	for _, sc := range screenSizes {
+		t.Run(sc.name, func(t *testing.T) {
+			u := newIncidentUI(t)
+			u.win.Resize(sc.size)
+			u.showScreen("exercises")
+			fits(t, u, sc.size)
+			list := find(t, u.body, "exercise list", func(l *widget.List) bool { return true })
+			if w := list.Size().Width; w < 220 {
+				t.Errorf("the exercise list gets %.0f pixels", w)
+			}
+		})
+	}
+}
+
+// formField is the input of the form item labelled label below o.
+func formField(t *testing.T, o fyne.CanvasObject, label string) fyne.CanvasObject {
+	t.Helper()
+	var found fyne.CanvasObject
+	walk(o, func(o fyne.CanvasObject) {
+		if f, ok := o.(*widget.Form); ok {
+			for _, it := range f.Items {
+				if it.Text == label && found == nil {
+					found = it.Widget
+				}
+			}
+		}
+	})
+	if found == nil {
+		t.Fatalf("no form field %q among %q", label, texts(o))
+	}
+	return found
+}
+
+// minutes is what the call's minutes since the start say.
+func minutes(t *testing.T, u *ui) *widget.Entry {
+	t.Helper()
+	return formField(t, u.body, "Minuten seit Beginn").(*widget.Entry)
+}
+
+// The minutes of a call are the minutes since the test began, on the
+// clock, until the user types their own; a sync notice keeps what the
+// user typed into the call.
+func TestAlarmTestKeepsWhatWasTyped(t *testing.T) {
+	u := newIncidentUI(t)
+	clock := testNow.Add(7*time.Minute + 30*time.Second)
+	u.now = func() time.Time { return clock }
+	u.showScreen("exercises")
+	test.Tap(findButton(t, u.body, "Alarmierungstest jetzt"))
+	if got := minutes(t, u).Text; got != "7" {
+		t.Errorf("7½ minutes after the start the minutes say %q; want 7", got)
+	}
+	incs, err := store.List[handbook.Incident](u.ctx, u.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test1 := incs[slices.IndexFunc(incs, func(i handbook.Incident) bool { return i.Drill() && i.Open() })]
+	hb, err := u.st.Load(u.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := handbook.AlarmPlan(hb.Live(), test1.StartedAt)
+	role := formField(t, u.body, "Rolle").(*widget.Label).Text
+	person := formField(t, u.body, "Person").(*widget.Select).Selected
+
+	note := entryWithPlaceholder(t, u.body, "Notiz (optional)")
+	test.Type(note, "Mailbox, Rückruf erbeten")
+	// Another laptop records a call for a role further down.
+	other := plan[len(plan)-1]
+	if other.Role == role {
+		t.Fatalf("the plan has one role: %+v", plan)
+	}
+	if _, err := u.ops.RecordCall(u.ctx, ops.RecordCall{DrillID: test1.ID, Role: other.RoleID, Contact: other.People[0].ContactID,
+		Reached: true, After: 3, Number: other.People[0].Phones()[0], Tr: translate, By: "Laptop 2"}); err != nil {
+		t.Fatal(err)
+	}
+	clock = testNow.Add(9 * time.Minute)
+	u.view.changed([]store.Notice{{Entity: handbook.EntityLogEntry}, {Entity: handbook.EntityContact}})
+	note = entryWithPlaceholder(t, u.body, "Notiz (optional)")
+	if note.Text != "Mailbox, Rückruf erbeten" {
+		t.Fatalf("the note was lost on a sync notice: %q", texts(u.body))
+	}
+	if got := formField(t, u.body, "Rolle").(*widget.Label).Text; got != role {
+		t.Errorf("the call moved from %s to %s", role, got)
+	}
+	if got := formField(t, u.body, "Person").(*widget.Select).Selected; got != person {
+		t.Errorf("the call moved from %s to %s", person, got)
+	}
+	if !hasText(u.body, "(Hauptperson) nach 3 min") {
+		t.Errorf("the roles do not show the other laptop's call: %q", texts(u.body))
+	}
+	if got := minutes(t, u).Text; got != "9" {
+		t.Errorf("the minutes stopped following the clock: %q", got)
+	}
+
+	minutes(t, u).SetText("90")
+	clock = testNow.Add(12 * time.Minute)
+	u.view.changed([]store.Notice{{Entity: handbook.EntityLogEntry}})
+	if got := minutes(t, u).Text; got != "90" {
+		t.Errorf("the minutes typed became %q", got)
+	}
+	test.Tap(findButton(t, u.body, "Nicht erreicht"))
+	log := incidentLog(t, u, test1.ID)
+	if !slices.ContainsFunc(log, func(e handbook.LogEntry) bool {
+		return e.Call != nil && e.Call.After == 90 && !e.Call.Reached && strings.Contains(e.Text, "Mailbox, Rückruf erbeten")
+	}) {
+		t.Fatalf("the call was not recorded with the note and 90 minutes: %+v", log)
+	}
+	if got := minutes(t, u).Text; got != "12" {
+		t.Errorf("the next call's minutes say %q; want 12", got)
+	}
+	if got := entryWithPlaceholder(t, u.body, "Notiz (optional)").Text; got != "" {
+		t.Errorf("the next call starts with the note %q", got)
+	}
+}
