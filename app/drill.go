@@ -73,6 +73,15 @@ func (bannerTheme) Size(n fyne.ThemeSizeName) float32 {
 // drillStamp is the stamp of a drill's messages in the user's language.
 func drillStamp() string { return lang.L("EXERCISE – not a real message") }
 
+// stamped is a message as it leaves a drill: with the stamp, put back
+// where an edit took it out. A real incident's message stays as written.
+func (r *runView) stamped(subject, body string) (string, string) {
+	if !r.inc.Drill() {
+		return subject, body
+	}
+	return handbook.Restamp(drillStamp(), subject, body)
+}
+
 // newDrillParts prepares the drill's parts of a run view.
 func newDrillParts(r *runView) *drillParts {
 	d := &drillParts{r: r, injects: container.NewVBox()}

@@ -229,3 +229,39 @@ func TestAlarmTestKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("the next call starts with the note %q", got)
 	}
 }
+
+// A drill's message keeps its stamp when it leaves the window, however
+// the text was edited before.
+func TestDrillMessageKeepsItsStamp(t *testing.T) {
+	u := newIncidentUI(t)
+	x := planDatenleck(t, u)
+	drill := startFromScreen(t, u, x, "Übungslauf beginnen")
+	test.Tap(findButton(t, u.body, "Nachricht …"))
+	d := u.dialogTop()
+	pick := find(t, d, "template", func(s *widget.Select) bool { return len(s.Options) > 0 })
+	pick.SetSelectedIndex(0)
+	subject := formField(t, d, "Betreff").(*widget.Entry)
+	body := find(t, d, "body", func(e *widget.Entry) bool { return e.MultiLine })
+	const stamp = "ÜBUNG – keine echte Meldung"
+	if !strings.Contains(subject.Text, stamp) || !strings.HasPrefix(body.Text, "**"+stamp) {
+		t.Fatalf("the filled template is not stamped: %q / %q", subject.Text, body.Text)
+	}
+	subject.SetText("Wichtige Information")
+	body.SetText("Wir wurden angegriffen.")
+	for _, b := range []string{"In Zwischenablage kopieren", "Als Markdown kopieren"} {
+		u.app.Clipboard().SetContent("")
+		test.Tap(findButton(t, d, b))
+		got := u.app.Clipboard().Content()
+		lines := strings.Split(got, "\n")
+		if !strings.Contains(lines[0], stamp) || strings.Count(got, stamp) != 3 || !strings.HasSuffix(strings.Trim(got, "*"), stamp) {
+			t.Errorf("%s copied a drill message without its stamp at subject, start and end: %q", b, got)
+		}
+	}
+	test.Tap(findButton(t, d, "Als gesendet protokollieren"))
+	log := incidentLog(t, u, drill.ID)
+	if !slices.ContainsFunc(log, func(e handbook.LogEntry) bool {
+		return e.Kind == handbook.LogMessage && strings.Contains(e.Text, "["+stamp+"] Wichtige Information")
+	}) {
+		t.Errorf("the message logged as sent lacks the stamp: %+v", log)
+	}
+}

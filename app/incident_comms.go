@@ -174,10 +174,12 @@ func (r *runView) templateDialog() {
 	// E-mail programs and web forms take plain text: the Markdown markers
 	// are removed; the Markdown itself only when asked for.
 	copyBtn := widget.NewButtonWithIcon(lang.L("Copy to clipboard"), theme.ContentCopyIcon(), func() {
-		r.u.copy(strings.TrimSpace(subject.Text + "\n\n" + markdown.PlainText(body.Text)))
+		s, b := r.stamped(subject.Text, body.Text)
+		r.u.copy(strings.TrimSpace(s + "\n\n" + markdown.PlainText(b)))
 	})
 	copyMD := widget.NewButtonWithIcon(lang.L("Copy as Markdown"), theme.ContentCopyIcon(), func() {
-		r.u.copy(strings.TrimSpace(subject.Text + "\n\n" + body.Text))
+		s, b := r.stamped(subject.Text, body.Text)
+		r.u.copy(strings.TrimSpace(s + "\n\n" + b))
 	})
 	copyMD.Importance = widget.LowImportance
 	sent := widget.NewButtonWithIcon(lang.L("Log as sent"), theme.MailSendIcon(), func() {
@@ -186,7 +188,8 @@ func (r *runView) templateDialog() {
 			return
 		}
 		text := tpls[i].Title
-		if s := strings.TrimSpace(subject.Text); s != "" {
+		s, _ := r.stamped(subject.Text, body.Text)
+		if s := strings.TrimSpace(s); s != "" {
 			text += ": " + s
 		}
 		if r.addEntry(handbook.LogEntry{Kind: handbook.LogMessage, Text: text}) {

@@ -505,6 +505,33 @@ func TestDrillMessagesAreStamped(t *testing.T) {
 	}
 }
 
+// A drill's stamp comes back where an edit took it out, and is not
+// doubled where it stayed.
+func TestRestamp(t *testing.T) {
+	const st = "ÜBUNG – keine echte Meldung"
+	full := "**" + st + "**\n\nText\n\n**" + st + "**"
+	for _, tt := range []struct {
+		name, subject, body   string
+		wantSubject, wantBody string
+	}{
+		{"kept", "[" + st + "] Meldung", full, "[" + st + "] Meldung", full},
+		{"all edited out", "Meldung", "Text", "[" + st + "] Meldung", full},
+		{"start edited out", "Meldung", "Text\n\n**" + st + "**", "[" + st + "] Meldung", full},
+		{"end edited out", "Meldung", "**" + st + "**\n\nText", "[" + st + "] Meldung", full},
+		{"plain stamp counts", st + ": Meldung", st + "\n\nText\n\n" + st, st + ": Meldung", st + "\n\nText\n\n" + st},
+		{"half a stamp is none", "ÜBUNG Meldung", "ÜBUNG – keine\n\nText", "[" + st + "] ÜBUNG Meldung",
+			"**" + st + "**\n\nÜBUNG – keine\n\nText\n\n**" + st + "**"},
+		{"empty", "", "", "[" + st + "]", "**" + st + "**"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			subject, body := Restamp("", tt.subject, tt.body)
+			if subject != tt.wantSubject || body != tt.wantBody {
+				t.Errorf("Restamp(%q, %q) = %q, %q; want %q, %q", tt.subject, tt.body, subject, body, tt.wantSubject, tt.wantBody)
+			}
+		})
+	}
+}
+
 func TestParseMinutes(t *testing.T) {
 	for _, tt := range []struct {
 		in   string

@@ -94,6 +94,27 @@ func (m Message) Fill(t CommTemplate) (subject, body string) {
 	return subject, body
 }
 
+// Restamp puts a drill's stamp back where an edit took it out: in front
+// of the subject, and at the start and the end of the body. A message
+// copied or logged from a drill is marked however it was edited.
+func Restamp(stamp, subject, body string) (string, string) {
+	stamp = cmp.Or(strings.TrimSpace(stamp), DrillStamp)
+	if !strings.Contains(subject, stamp) {
+		subject = strings.TrimSpace("[" + stamp + "] " + subject)
+	}
+	marked := func(s string, edge func(string, string) bool) bool {
+		return edge(s, stamp) || edge(s, "**"+stamp+"**")
+	}
+	body = strings.TrimSpace(body)
+	if !marked(body, strings.HasPrefix) {
+		body = strings.TrimSpace("**" + stamp + "**\n\n" + body)
+	}
+	if !marked(body, strings.HasSuffix) {
+		body += "\n\n**" + stamp + "**"
+	}
+	return subject, body
+}
+
 func (m Message) loc() *time.Location { return cmp.Or(m.Loc, time.Local) }
 
 func (m Message) when(t time.Time) string {
