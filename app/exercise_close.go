@@ -50,9 +50,9 @@ type concernOption struct {
 // findingRow is one finding being written, with its action.
 type findingRow struct {
 	text    *widget.Entry
-	concern *widget.Select
+	concern *searchSelect
 	action  *widget.Entry
-	owner   *widget.Select
+	owner   *searchSelect
 	due     *widget.Entry
 }
 
@@ -112,6 +112,10 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 	}
 
 	body := container.NewVBox()
+	// How it went on the left, findings and actions on the right where
+	// both fit: below each other the first finding sat at the dialog's
+	// bottom edge.
+	findings := container.NewVBox()
 	if len(x.Objectives) > 0 {
 		body.Add(heading(lang.L("Objectives")))
 		for _, o := range x.Objectives {
@@ -140,13 +144,13 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 		body.Add(widget.NewLabelWithStyle(lang.L("Lessons learned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		body.Add(f.lessons)
 	}
-	body.Add(heading(lang.L("Findings and actions")))
+	findings.Add(heading(lang.L("Findings and actions")))
 	intro := widget.NewLabel(lang.L("Each finding may name what it concerns (suggested for review) and the action that follows, with owner and due date."))
 	intro.Wrapping = fyne.TextWrapWord
-	body.Add(intro)
-	body.Add(f.rows)
+	findings.Add(intro)
+	findings.Add(f.rows)
 	f.addFinding()
-	body.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Another finding"), theme.ContentAddIcon(), f.addFinding)))
+	findings.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Another finding"), theme.ContentAddIcon(), f.addFinding)))
 
 	if drill.ID != "" {
 		log, err := store.List[handbook.LogEntry](u.ctx, u.st)
@@ -180,8 +184,9 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 	ok.Importance = widget.HighImportance
 	bottom := container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok))
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Evaluate: {{.Title}}", map[string]any{"Title": x.Title}),
-		container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body)), u.win)
-	f.dlg.Resize(fyne.NewSize(900, 680))
+		container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.New(&columnsOrRows{min: 420}, body, findings))), u.win)
+	win := u.win.Canvas().Size()
+	f.dlg.Resize(fyne.NewSize(min(1040, max(win.Width-40, 480)), min(700, max(win.Height-40, 400))))
 	return f
 }
 
@@ -195,22 +200,18 @@ func multiEntry(placeholder string) *widget.Entry {
 }
 
 func (f *evaluateForm) addFinding() {
-	concerns := []string{lang.L("– concerns nothing in particular –")}
-	for _, c := range f.concerns {
-		concerns = append(concerns, c.label)
+	concerns := make([]option, len(f.concerns))
+	for i, c := range f.concerns {
+		concerns[i] = option{string(c.entity) + ":" + c.id, c.label}
 	}
-	owners := append([]string{lang.L("– owner –")}, optionLabels(f.contacts)...)
-	row := &findingRow{text: widget.NewEntry(), concern: widget.NewSelect(concerns, nil), action: widget.NewEntry(),
-		owner: widget.NewSelect(owners, nil), due: widget.NewEntry()}
+	row := &findingRow{text: widget.NewEntry(), concern: newSearchSelect(concerns, lang.L("– concerns nothing in particular –")),
+		action: widget.NewEntry(), owner: newSearchSelect(f.contacts, lang.L("– owner –")), due: widget.NewEntry()}
 	row.text.SetPlaceHolder(lang.L("Finding, e.g. the insurer was called too late"))
-	row.concern.SetSelectedIndex(0)
 	row.action.SetPlaceHolder(lang.L("Action (optional)"))
-	row.owner.SetSelectedIndex(0)
 	row.due.SetPlaceHolder(datePlaceHolder())
 	f.findings = append(f.findings, row)
-	f.rows.Add(container.NewVBox(
-		container.NewGridWithColumns(2, row.text, row.concern),
-		container.NewGridWithColumns(3, row.action, row.owner, row.due),
+	f.rows.Add(container.NewVBox(row.text, row.concern, row.action,
+		container.NewGridWithColumns(2, row.owner, row.due),
 		widget.NewSeparator()))
 }
 
@@ -246,14 +247,12 @@ func (f *evaluateForm) request() (ops.CloseExercise, error) {
 			continue
 		}
 		in := ops.FindingInput{Text: text}
-		if i := row.concern.SelectedIndex(); i > 0 {
-			in.Entity, in.RecordID = f.concerns[i-1].entity, f.concerns[i-1].id
+		if i := row.concern.Index(); i >= 0 {
+			in.Entity, in.RecordID = f.concerns[i].entity, f.concerns[i].id
 		}
 		if title != "" {
 			a := handbook.Action{Title: title}
-			if i := row.owner.SelectedIndex(); i > 0 {
-				a.Owner = f.contacts[i-1].value
-			}
+			a.Owner = row.owner.Value()
 			if s := strings.TrimSpace(row.due.Text); s != "" {
 				d, err := parseDate(s)
 				if err != nil {

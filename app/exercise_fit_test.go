@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -263,5 +264,90 @@ func TestDrillMessageKeepsItsStamp(t *testing.T) {
 		return e.Kind == handbook.LogMessage && strings.Contains(e.Text, "["+stamp+"] Wichtige Information")
 	}) {
 		t.Errorf("the message logged as sent lacks the stamp: %+v", log)
+	}
+}
+
+// The evaluation shows its first finding without scrolling, and picks
+// owners and concerns by typing.
+func TestEvaluateDialogShowsTheFirstFinding(t *testing.T) {
+	for _, sc := range screenSizes {
+		t.Run(sc.name, func(t *testing.T) {
+			u := newIncidentUI(t)
+			u.win.Resize(sc.size)
+			x := planDatenleck(t, u)
+			startFromScreen(t, u, x, "Übungslauf beginnen")
+			test.Tap(findButton(t, u.body, "Übung auswerten …"))
+			d := u.dialogTop()
+			finding := entryWithPlaceholder(t, d, "Feststellung, z. B. die Versicherung wurde zu spät angerufen")
+			owner := find(t, d, "owner", func(s *searchSelect) bool { return s.none == "– Verantwortlich –" })
+			scroll := find(t, d, "dialog body", func(s *container.Scroll) bool { return hasText(s.Content, "Feststellungen und Maßnahmen") })
+			drv := fyne.CurrentApp().Driver()
+			bottom := drv.AbsolutePositionForObject(scroll).Y + scroll.Size().Height
+			for name, o := range map[string]fyne.CanvasObject{"finding": finding, "owner": owner} {
+				if y := drv.AbsolutePositionForObject(o).Y + o.Size().Height; y > bottom {
+					t.Errorf("the first %s ends at %.0f, below the visible part (%.0f)", name, y, bottom)
+				}
+			}
+			if w := d.Size().Width; w > sc.size.Width {
+				t.Errorf("the dialog is %.0f wide on a %.0f screen", w, sc.size.Width)
+			}
+		})
+	}
+}
+
+// A searchSelect finds among thousands by any part of the name, in
+// either spelling of an umlaut, and is worked with the keys.
+func TestSearchSelect(t *testing.T) {
+	u := newIncidentUI(t)
+	var opts []option
+	for i := range 5000 {
+		opts = append(opts, option{fmt.Sprintf("c%d", i), fmt.Sprintf("Person %04d Schmidt", i)})
+	}
+	opts = append(opts, option{"m", "Jürgen Müller"}, option{"s", "Sabine Straßer"})
+	changed := 0
+	s := newSearchSelect(opts, "– niemand –")
+	s.OnChanged = func() { changed++ }
+	u.win.SetContent(container.NewVBox(s))
+
+	test.Tap(s)
+	if len(s.matches) != searchShown || s.matchLabel(s.matches[0]) != "– niemand –" || s.more.Hidden {
+		t.Fatalf("open without typing: %d matches, first %q, more hint hidden %v", len(s.matches), s.matchLabel(s.matches[0]), s.more.Hidden)
+	}
+	test.Type(s.search, "mueller")
+	if len(s.matches) != 1 || s.opts[s.matches[0]].value != "m" || !s.more.Hidden {
+		t.Fatalf("mueller finds %v", s.matches)
+	}
+	s.search.SetText("strasser sab")
+	if len(s.matches) != 1 || s.opts[s.matches[0]].value != "s" {
+		t.Fatalf("strasser sab finds %v", s.matches)
+	}
+	s.search.SetText("4999")
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Value() != "c4999" || changed != 1 {
+		t.Fatalf("Enter took %q (%d changes)", s.Value(), changed)
+	}
+
+	// Typed into while it has the keys, the field opens its search with
+	// the letter; the arrows move, Esc leaves the choice as it was.
+	u.win.Canvas().Focus(s)
+	test.Type(s, "S")
+	if s.search == nil || s.search.Text != "S" {
+		t.Fatal("typing into the field does not open its search")
+	}
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.popup != nil || s.Value() != "c4999" || changed != 1 || u.win.Canvas().Focused() != s {
+		t.Fatalf("Esc: open %v, value %q, %d changes, focus back %v", s.popup != nil, s.Value(), changed, u.win.Canvas().Focused() == s)
+	}
+	test.Tap(s)
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Value() != "c0" {
+		t.Errorf("Down, Enter took %q; want the first person after none", s.Value())
+	}
+	test.Tap(s)
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Value() != "" || s.Selected() != "" {
+		t.Errorf("none is not offered first: %q", s.Value())
 	}
 }

@@ -99,3 +99,61 @@ func (l *besideOrBelow) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(max(a.Width, b.Width), a.Height+theme.Padding()+b.Height)
 }
+
+// columnsOrRows puts its objects in columns of equal width, top-aligned,
+// where each column gets at least min, else below each other.
+type columnsOrRows struct {
+	min float32
+	// width is the width of the last Layout; MinSize answers for it.
+	width float32
+}
+
+func (l *columnsOrRows) columns(objs []fyne.CanvasObject, width float32) bool {
+	pad := theme.Padding()
+	n := float32(len(objs))
+	w := (width - pad*(n-1)) / n
+	if w < l.min {
+		return false
+	}
+	for _, o := range objs {
+		if o.MinSize().Width > w {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *columnsOrRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	pad := theme.Padding()
+	if l.columns(objs, size.Width) {
+		n := float32(len(objs))
+		w := (size.Width - pad*(n-1)) / n
+		for i, o := range objs {
+			o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
+			o.Resize(fyne.NewSize(w, max(o.MinSize().Height, size.Height)))
+		}
+		return
+	}
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + pad
+	}
+}
+
+func (l *columnsOrRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, tallest, sum float32
+	for _, o := range objs {
+		m := o.MinSize()
+		w = max(w, m.Width)
+		tallest = max(tallest, m.Height)
+		sum += m.Height
+	}
+	if l.width > 0 && l.columns(objs, l.width) {
+		return fyne.NewSize(w, tallest)
+	}
+	return fyne.NewSize(w, sum+theme.Padding()*float32(max(len(objs)-1, 0)))
+}

@@ -290,7 +290,7 @@ func TestEvaluateExerciseFromWindow(t *testing.T) {
 	find(t, d, "objective", func(r *widget.RadioGroup) bool { return slices.Contains(r.Options, "nicht eingehalten") }).SetSelected("nicht eingehalten")
 	entryWithPlaceholder(t, d, "Wie lief die Übung? Das Ergebnis in wenigen Sätzen.").SetText("Presse zu spät bedient")
 	entryWithPlaceholder(t, d, "Feststellung, z. B. die Versicherung wurde zu spät angerufen").SetText("Holding-Statement fehlte")
-	find(t, d, "concern", func(s *widget.Select) bool { return slices.Contains(s.Options, "Playbook: Ransomware-Angriff") }).SetSelected("Playbook: Ransomware-Angriff")
+	pick(t, u, find(t, d, "concern", func(s *searchSelect) bool { return s.none == "– betrifft nichts Bestimmtes –" }), "ransom", "Playbook: Ransomware-Angriff")
 	entryWithPlaceholder(t, d, "Maßnahme (optional)").SetText("Holding-Statement vorbereiten")
 	entryWithPlaceholder(t, d, "TT.MM.JJJJ").SetText("31.01.2027")
 	save := findButton(t, d, "Übungslauf beenden und Auswertung speichern")
@@ -306,8 +306,7 @@ func TestEvaluateExerciseFromWindow(t *testing.T) {
 		t.Fatal("a refused evaluation closed the drill")
 	}
 
-	owner := find(t, d, "owner", func(s *widget.Select) bool { return slices.Contains(s.Options, "– Verantwortlich –") })
-	owner.SetSelected("Miriam Scholz")
+	pick(t, u, find(t, d, "owner", func(s *searchSelect) bool { return s.none == "– Verantwortlich –" }), "scholz", "Miriam Scholz")
 	test.Tap(save)
 	got, err := store.Get[handbook.Exercise](u.ctx, u.st, x.ID)
 	if err != nil {
@@ -331,5 +330,27 @@ func TestEvaluateExerciseFromWindow(t *testing.T) {
 		if !hasText(u.body, want) {
 			t.Errorf("evaluated exercise lacks %q: %q", want, texts(u.body))
 		}
+	}
+}
+
+// pick chooses in a searchSelect as a person does: tap it, type part of
+// the name, take the first match with Enter.
+func pick(t *testing.T, u *ui, s *searchSelect, typed, want string) {
+	t.Helper()
+	test.Tap(s)
+	if s.search == nil || u.win.Canvas().Focused() != s.search {
+		t.Fatalf("tapping the field does not open its search with the keys in it")
+	}
+	test.Type(s.search, typed)
+	if len(s.matches) == 0 || s.matchLabel(s.matches[0]) != want {
+		var got []string
+		for _, m := range s.matches {
+			got = append(got, s.matchLabel(m))
+		}
+		t.Fatalf("typing %q offers %q; want %q first", typed, got, want)
+	}
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Selected() != want || s.popup != nil {
+		t.Fatalf("Enter chose %q (search still open: %v); want %q", s.Selected(), s.popup != nil, want)
 	}
 }
