@@ -46,7 +46,7 @@ type alarmView struct {
 	// whom it is for: a refresh after a sync notice keeps such a form.
 	typed                bool
 	formRole, formPerson string
-	quit                 chan struct{}
+	ticker               liveTicker
 }
 
 func newAlarmView(u *ui, id string, visible func() bool) *alarmView {
@@ -346,39 +346,7 @@ func (a *alarmView) refresh() {
 }
 
 // start runs the ticker until the view leaves the screen.
-func (a *alarmView) start() {
-	if tickEvery <= 0 {
-		return
-	}
-	a.quit = make(chan struct{})
-	quit := a.quit
-	go func() {
-		t := time.NewTicker(tickEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					if a.quit != quit {
-						return
-					}
-					if !a.visible() {
-						a.stop()
-						return
-					}
-					a.tick(a.u.now())
-				})
-			}
-		}
-	}()
-}
+func (a *alarmView) start() { a.ticker.start(a.u.now, a.visible, a.tick) }
 
 // stop ends the ticker.
-func (a *alarmView) stop() {
-	if a.quit != nil {
-		close(a.quit)
-		a.quit = nil
-	}
-}
+func (a *alarmView) stop() { a.ticker.stop() }

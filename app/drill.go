@@ -355,13 +355,7 @@ func (d *drillParts) recoveryDialog() {
 		}
 		_, err := r.u.ops.RecordRecovery(r.u.ctx, ops.RecordRecovery{DrillID: r.id, Service: services[i].ID, Recovery: rec, DataLoss: lost,
 			Note: note.Text, By: r.u.author(), Initials: r.u.initials()})
-		if oe, ok := ops.AsError(err); ok {
-			problem.SetText(oe.Text(translate))
-			problem.Show()
-			return
-		}
-		if err != nil {
-			r.u.saveFailed(err)
+		if r.u.refusedIn(problem, err) {
 			return
 		}
 		dlg.Hide()

@@ -275,14 +275,7 @@ func (f *evaluateForm) submit() {
 		f.problem.Show()
 		return
 	}
-	_, err = f.u.ops.CloseExercise(f.u.ctx, req)
-	if oe, ok := ops.AsError(err); ok {
-		f.problem.SetText(oe.Text(translate))
-		f.problem.Show()
-		return
-	}
-	if err != nil {
-		f.u.saveFailed(err)
+	if _, err := f.u.ops.CloseExercise(f.u.ctx, req); f.u.refusedIn(f.problem, err) {
 		return
 	}
 	f.dlg.Hide()

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -694,53 +691,14 @@ func exerciseProgrammeCard(u *ui, findings []handbook.Finding) fyne.CanvasObject
 
 // printExerciseReport asks where to save an exercise's report and prints it.
 func (u *ui) printExerciseReport(id string) {
-	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError(lang.L("The file could not be chosen."), lang.L("Choose another folder."), err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.writeExerciseReport(path, id)
-	}, u.win)
-	save.SetFileName(lang.L("exercise-report") + ".pdf")
-	save.SetTitleText(lang.L("Save file"))
-	save.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	save.Resize(fyne.NewSize(800, 560))
-	save.Show()
+	u.saveReport(lang.L("exercise-report"), u.exerciseReport(id))
 }
 
-// writeExerciseReport prints the report to path in the background and
-// offers to open it.
-func (u *ui) writeExerciseReport(path, id string) *task {
-	req := ops.ExerciseReport{Path: path, ExerciseID: id,
-		Options: binder.Options{Lang: chosenLanguage(u.app.Preferences()), PrintedBy: u.author()}}
-	var res binder.Result
-	return u.run(lang.L("Printing the report"), func(ctx context.Context, p ops.Progress) error {
-		var err error
-		res, err = u.ops.PrintExerciseReport(ctx, req, p)
-		return err
-	}, func(err error) {
-		if err != nil {
-			discardEmpty(path)
-		}
-		switch {
-		case cancelled(err):
-			return
-		case err != nil:
-			u.opFailed(lang.L("The report could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
-			return
-		}
-		msg := lang.L("{{.Pages}} pages written to {{.File}}. Open the PDF now?", map[string]any{"Pages": res.Pages, "File": filepath.Base(path)})
-		dialog.ShowConfirm(lang.L("Report printed"), msg, func(open bool) {
-			if open {
-				_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
-			}
-		}, u.win)
-	})
+// exerciseReport prints the report of exercise id.
+func (u *ui) exerciseReport(id string) printFunc {
+	return func(ctx context.Context, path string, opt binder.Options, p ops.Progress) (binder.Result, error) {
+		return u.ops.PrintExerciseReport(ctx, ops.ExerciseReport{Path: path, ExerciseID: id, Options: opt}, p)
+	}
 }
 
 // minutesText is a number of minutes for an entry.

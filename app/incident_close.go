@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -11,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -164,14 +161,7 @@ func (f *closeForm) submit() {
 		}
 		req.Actions = append(req.Actions, a)
 	}
-	_, err := r.u.ops.CloseIncident(r.u.ctx, req)
-	if oe, ok := ops.AsError(err); ok {
-		f.problem.SetText(oe.Text(translate))
-		f.problem.Show()
-		return
-	}
-	if err != nil {
-		r.u.saveFailed(err)
+	if _, err := r.u.ops.CloseIncident(r.u.ctx, req); r.u.refusedIn(f.problem, err) {
 		return
 	}
 	f.dlg.Hide()
@@ -181,51 +171,12 @@ func (f *closeForm) submit() {
 
 // printIncidentReport asks where to save the incident report as PDF.
 func (u *ui) printIncidentReport(id string) {
-	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError(lang.L("The file could not be chosen."), lang.L("Choose another folder."), err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.writeIncidentReport(path, id)
-	}, u.win)
-	save.SetFileName(lang.L("incident-report") + ".pdf")
-	save.SetTitleText(lang.L("Save file"))
-	save.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	save.Resize(fyne.NewSize(800, 560))
-	save.Show()
+	u.saveReport(lang.L("incident-report"), u.incidentReport(id))
 }
 
-// writeIncidentReport prints the report to path in the background and
-// offers to open it.
-func (u *ui) writeIncidentReport(path, id string) *task {
-	req := ops.IncidentReport{Path: path, IncidentID: id,
-		Options: binder.Options{Lang: chosenLanguage(u.app.Preferences()), PrintedBy: u.author()}}
-	var res binder.Result
-	return u.run(lang.L("Printing the report"), func(ctx context.Context, p ops.Progress) error {
-		var err error
-		res, err = u.ops.PrintIncidentReport(ctx, req, p)
-		return err
-	}, func(err error) {
-		if err != nil {
-			discardEmpty(path)
-		}
-		switch {
-		case cancelled(err):
-			return
-		case err != nil:
-			u.opFailed(lang.L("The report could not be written."), lang.L("Choose another folder or file name, and close the file if another program has it open."), err)
-			return
-		}
-		msg := lang.L("{{.Pages}} pages written to {{.File}}. Open the PDF now?", map[string]any{"Pages": res.Pages, "File": filepath.Base(path)})
-		dialog.ShowConfirm(lang.L("Report printed"), msg, func(open bool) {
-			if open {
-				_ = u.app.OpenURL(&url.URL{Scheme: "file", Path: path})
-			}
-		}, u.win)
-	})
+// incidentReport prints the report of incident id.
+func (u *ui) incidentReport(id string) printFunc {
+	return func(ctx context.Context, path string, opt binder.Options, p ops.Progress) (binder.Result, error) {
+		return u.ops.PrintIncidentReport(ctx, ops.IncidentReport{Path: path, IncidentID: id, Options: opt}, p)
+	}
 }

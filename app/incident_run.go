@@ -51,8 +51,8 @@ type runView struct {
 	noteKind *widget.Select
 	note     *widget.Entry
 	// dues are the due labels of the checklist, updated by the ticker.
-	dues []dueLabel
-	quit chan struct{}
+	dues   []dueLabel
+	ticker liveTicker
 	// drill holds what a drill adds: the banner, the injects, the
 	// exercise's buttons; nil for a real incident.
 	drill *drillParts
@@ -237,42 +237,10 @@ func (r *runView) tick(now time.Time) {
 
 // start runs the ticker until the view leaves the screen. It runs for a
 // closed incident too: reporting duties outlast the incident.
-func (r *runView) start() {
-	if tickEvery <= 0 {
-		return
-	}
-	r.quit = make(chan struct{})
-	quit := r.quit
-	go func() {
-		t := time.NewTicker(tickEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					if r.quit != quit {
-						return
-					}
-					if !r.visible() {
-						r.stop()
-						return
-					}
-					r.tick(r.u.now())
-				})
-			}
-		}
-	}()
-}
+func (r *runView) start() { r.ticker.start(r.u.now, r.visible, r.tick) }
 
 // stop ends the ticker; the view shows nothing live after it.
-func (r *runView) stop() {
-	if r.quit != nil {
-		close(r.quit)
-		r.quit = nil
-	}
-}
+func (r *runView) stop() { r.ticker.stop() }
 
 // people are what the view shows besides the incident and its log: who
 // is on duty and to call, the escalation matrix, the message templates.

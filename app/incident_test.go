@@ -341,7 +341,7 @@ func TestIncidentLifecycle(t *testing.T) {
 
 	t.Run("report", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "bericht.pdf")
-		u.writeIncidentReport(path, inc.ID)
+		u.writeReport(path, u.incidentReport(inc.ID))
 		u.tasks.Wait()
 		raw, err := os.ReadFile(path)
 		if err != nil || !bytes.HasPrefix(raw, []byte("%PDF")) {
