@@ -26,12 +26,7 @@ var ErrUnknownExercise = errors.New("no exercise with this ID")
 // Of opt, Lang, Paper, Classification, PrintedAt and PrintedBy apply.
 func WriteExerciseReport(ctx context.Context, path string, hb handbook.Handbook, exerciseID string, opt Options) (Result, error) {
 	r, err := newExerciseReport(hb, exerciseID, opt)
-	if err != nil {
-		return Result{}, err
-	}
-	return writeAtomic(path, "uebungsbericht.pdf", func(w io.Writer) (Result, error) {
-		return r.write(ctx, w)
-	})
+	return writeReport(ctx, path, "uebungsbericht.pdf", r, err)
 }
 
 // exerciseReport is what the exercise report prints, computed before
@@ -140,46 +135,34 @@ func (xr *exerciseReport) showAlarm() bool {
 
 func (xr *exerciseReport) write(ctx context.Context, w io.Writer) (Result, error) {
 	p := xr.rep.p
-	d, err := p.newDoc(ctx)
+	d, err := p.renderParts(ctx, "exercise report", p.t.exercise.title+" – "+xr.x.Title,
+		[]func(*doc){xr.facts, xr.objectives, xr.scope, xr.people, xr.scenario, xr.timeline, xr.timeTargets,
+			xr.recoveryPart, xr.alarmPart, xr.clocks, xr.evaluation})
 	if err != nil {
 		return Result{}, err
 	}
-	d.pdf.SetTitle(p.t.exercise.title+" – "+xr.x.Title, true)
-	parts := []func(*doc){xr.facts, xr.objectives, xr.scope, xr.people, xr.scenario, xr.timeline, xr.timeTargets,
-		xr.recoveryPart, xr.alarmPart, xr.clocks, xr.evaluation}
-	for _, part := range parts {
-		if err := ctx.Err(); err != nil {
-			return Result{}, fmt.Errorf("render exercise report: %w", err)
-		}
-		part(d)
-		if err := d.pdf.Error(); err != nil {
-			return Result{}, fmt.Errorf("render exercise report: %w", err)
-		}
-	}
-	if err := d.close(); err != nil {
-		return Result{}, fmt.Errorf("render exercise report: %w", err)
-	}
-	pages := d.pdf.PageCount()
-	if err := d.pdf.Output(w); err != nil {
-		return Result{}, fmt.Errorf("write exercise report PDF: %w", err)
-	}
-	return Result{Pages: pages, Version: p.version}, nil
+	return p.output(d, w, "exercise report")
 }
 
 // banner draws the red frame that marks every exercise document.
-func banner(d *doc, text string) {
+func banner(d *doc, text string) { redFrame(d, text, 13, 0.8) }
+
+// redFrame draws text in red, size points, in a red frame of the
+// content's width with lines of width lw: the exercise banner and a
+// report's classification.
+func redFrame(d *doc, text string, size, lw float64) {
 	w := d.contentWidth()
-	st := style{bold: true, size: 13, color: colorRed}
+	st := style{bold: true, size: size, color: colorRed}
 	lines := d.layout([]run{{text: text, st: st}}, w-6)
-	h := float64(len(lines))*lineHeight(13) + 3
+	h := float64(len(lines))*lineHeight(size) + 3
 	d.pdf.SetDrawColor(180, 0, 0)
-	d.pdf.SetLineWidth(0.8)
+	d.pdf.SetLineWidth(lw)
 	d.pdf.Rect(d.left, d.y, w, h, "D")
 	d.pdf.SetLineWidth(0.2)
 	y := d.y + 1.5
 	for _, ln := range lines {
-		d.drawLine(ln, d.left+3, y, lineHeight(13))
-		y += lineHeight(13)
+		d.drawLine(ln, d.left+3, y, lineHeight(size))
+		y += lineHeight(size)
 	}
 	d.y += h + 2
 }
@@ -212,18 +195,7 @@ func (xr *exerciseReport) facts(d *doc) {
 	p, r, x := xr.rep.p, xr.rep, xr.x
 	t, xt := d.t, d.t.exercise
 	w := d.contentWidth()
-	d.newPage(xt.title + " – " + x.Title)
-	d.mark(keyXFacts)
-	if org := p.hb.Settings.Organisation; org != "" {
-		d.flow([]run{{text: org, st: style{bold: true, size: 13}}}, d.left, w, lineHeight(13))
-		d.y += 1
-	}
-	d.flow([]run{{text: xt.title, st: style{bold: true, size: 22}}}, d.left, w, lineHeight(22))
-	d.y += 1
-	d.flow([]run{{text: x.Title, st: style{bold: true, size: 15}}}, d.left, w, lineHeight(15))
-	d.y += 1.5
-	d.rule(d.left, d.right, d.y, 0.8)
-	d.y += 4
+	reportHead(d, keyXFacts, xt.title, x.Title)
 	banner(d, xt.banner)
 	class := cmp.Or(p.opt.Classification, p.hb.Settings.Classification, t.classification)
 	d.text(class, style{bold: true, color: colorRed})

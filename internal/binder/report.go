@@ -24,12 +24,21 @@ var ErrUnknownIncident = errors.New("no incident with this ID")
 // local time, to the second.
 func WriteIncidentReport(ctx context.Context, path string, hb handbook.Handbook, incidentID string, opt Options) (Result, error) {
 	r, err := newReport(hb, incidentID, opt)
+	return writeReport(ctx, path, "vorfallbericht.pdf", r, err)
+}
+
+// reportWriter is a report computed and ready to draw.
+type reportWriter interface {
+	write(ctx context.Context, w io.Writer) (Result, error)
+}
+
+// writeReport writes r to the file at path as safely as WriteFile writes
+// the binder; err is what kept r from being made.
+func writeReport(ctx context.Context, path, name string, r reportWriter, err error) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return writeAtomic(path, "vorfallbericht.pdf", func(w io.Writer) (Result, error) {
-		return r.write(ctx, w)
-	})
+	return writeAtomic(path, name, func(w io.Writer) (Result, error) { return r.write(ctx, w) })
 }
 
 // report is what the incident report prints, computed before drawing.
@@ -108,36 +117,45 @@ func newReport(hb handbook.Handbook, incidentID string, opt Options) (*report, e
 
 // write renders the report in one pass, like Render.
 func (r *report) write(ctx context.Context, w io.Writer) (Result, error) {
-	d, err := r.render(ctx)
+	d, err := r.p.renderParts(ctx, "incident report", r.p.t.report.title+" – "+r.inc.Title,
+		[]func(*doc){r.facts, r.summary, r.clocks, r.timeline, r.checklist, r.messages})
 	if err != nil {
 		return Result{}, err
 	}
-	pages := d.pdf.PageCount()
-	if err := d.pdf.Output(w); err != nil {
-		return Result{}, fmt.Errorf("write incident report PDF: %w", err)
-	}
-	return Result{Pages: pages, Version: r.p.version}, nil
+	return r.p.output(d, w, "incident report")
 }
 
-func (r *report) render(ctx context.Context) (*doc, error) {
-	d, err := r.p.newDoc(ctx)
+// renderParts draws a report's parts in order into a new document with
+// its title; what names the report in errors. Between parts it stops
+// when ctx is done.
+func (p *plan) renderParts(ctx context.Context, what, title string, parts []func(*doc)) (*doc, error) {
+	d, err := p.newDoc(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d.pdf.SetTitle(r.p.t.report.title+" – "+r.inc.Title, true)
-	for _, part := range []func(*doc){r.facts, r.summary, r.clocks, r.timeline, r.checklist, r.messages} {
+	d.pdf.SetTitle(title, true)
+	for _, part := range parts {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("render incident report: %w", err)
+			return nil, fmt.Errorf("render %s: %w", what, err)
 		}
 		part(d)
 		if err := d.pdf.Error(); err != nil {
-			return nil, fmt.Errorf("render incident report: %w", err)
+			return nil, fmt.Errorf("render %s: %w", what, err)
 		}
 	}
 	if err := d.close(); err != nil {
-		return nil, fmt.Errorf("render incident report: %w", err)
+		return nil, fmt.Errorf("render %s: %w", what, err)
 	}
 	return d, nil
+}
+
+// output writes a rendered report to w.
+func (p *plan) output(d *doc, w io.Writer, what string) (Result, error) {
+	pages := d.pdf.PageCount()
+	if err := d.pdf.Output(w); err != nil {
+		return Result{}, fmt.Errorf("write %s PDF: %w", what, err)
+	}
+	return Result{Pages: pages, Version: p.version}, nil
 }
 
 // stamp is a date and time to the second in local time.
@@ -171,40 +189,34 @@ func startPart(d *doc, key, title string) {
 	d.heading(title, 2)
 }
 
-func (r *report) facts(d *doc) {
-	t, rt := d.t, d.t.report
-	inc := r.inc
+// reportHead starts a report on a new page: the organisation, the kind
+// of report and the title of what it reports on, under the outline key.
+func reportHead(d *doc, key, kind, title string) {
 	w := d.contentWidth()
-	d.newPage(rt.title + " – " + inc.Title)
-	d.mark(keyFacts)
+	d.newPage(kind + " – " + title)
+	d.mark(key)
 	if org := d.p.hb.Settings.Organisation; org != "" {
 		d.flow([]run{{text: org, st: style{bold: true, size: 13}}}, d.left, w, lineHeight(13))
 		d.y += 1
 	}
-	d.flow([]run{{text: rt.title, st: style{bold: true, size: 22}}}, d.left, w, lineHeight(22))
+	d.flow([]run{{text: kind, st: style{bold: true, size: 22}}}, d.left, w, lineHeight(22))
 	d.y += 1
-	d.flow([]run{{text: inc.Title, st: style{bold: true, size: 15}}}, d.left, w, lineHeight(15))
+	d.flow([]run{{text: title, st: style{bold: true, size: 15}}}, d.left, w, lineHeight(15))
 	d.y += 1.5
 	d.rule(d.left, d.right, d.y, 0.8)
 	d.y += 4
+}
+
+func (r *report) facts(d *doc) {
+	t, rt := d.t, d.t.report
+	inc := r.inc
+	w := d.contentWidth()
+	reportHead(d, keyFacts, rt.title, inc.Title)
 	if inc.Drill() {
 		banner(d, t.exercise.banner)
 	}
 
-	class := cmp.Or(d.p.opt.Classification, d.p.hb.Settings.Classification, t.classification)
-	st := style{bold: true, size: 10, color: colorRed}
-	lines := d.layout([]run{{text: class, st: st}}, w-6)
-	h := float64(len(lines))*lineHeight(10) + 3
-	d.pdf.SetDrawColor(180, 0, 0)
-	d.pdf.SetLineWidth(0.6)
-	d.pdf.Rect(d.left, d.y, w, h, "D")
-	d.pdf.SetLineWidth(0.2)
-	y := d.y + 1.5
-	for _, ln := range lines {
-		d.drawLine(ln, d.left+3, y, lineHeight(10))
-		y += lineHeight(10)
-	}
-	d.y += h + 2
+	redFrame(d, cmp.Or(d.p.opt.Classification, d.p.hb.Settings.Classification, t.classification), 10, 0.6)
 
 	label := func(s string) cell { return txt(s, style{bold: true}) }
 	var rows [][]cell
