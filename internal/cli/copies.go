@@ -89,16 +89,10 @@ func runCopies(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := g.openRead(ctx, env)
+	live, err := g.loadRead(ctx, env)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	hb, err := st.Load(ctx)
-	if err != nil {
-		return err
-	}
-	live := hb.Live()
 	statuses := handbook.CopyStatuses(&live, handbook.InForce(&live))
 	holders := map[string]string{}
 	for _, c := range live.Contacts {
@@ -195,25 +189,22 @@ func copiesAdd(ctx context.Context, env *Env, g *globals, args []string) error {
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	in := ops.CopyInput{Number: *number, Place: *place, Note: *note}
-	if *holder != "" {
-		_, id, err := findRecord(ctx, env, st, handbook.EntityContact, *holder)
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		in := ops.CopyInput{Number: *number, Place: *place, Note: *note}
+		if *holder != "" {
+			_, id, err := findRecord(ctx, env, st, handbook.EntityContact, *holder)
+			if err != nil {
+				return err
+			}
+			in.Holder = id
+		}
+		c, err := o.AddCopy(ctx, in)
 		if err != nil {
 			return err
 		}
-		in.Holder = id
-	}
-	c, err := env.ops(st).AddCopy(ctx, in)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("copy {{.N}} added: {{.Place}}", vars{"N": c.Number, "Place": c.Place}))
-	return nil
+		fmt.Fprintln(env.Stdout, env.T("copy {{.N}} added: {{.Place}}", vars{"N": c.Number, "Place": c.Place}))
+		return nil
+	})
 }
 
 // copyNumber reads the N of "copies confirm N".
@@ -248,22 +239,18 @@ func copiesConfirm(ctx context.Context, env *Env, g *globals, args []string) err
 	if err != nil {
 		return err
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	o := env.ops(st)
-	c, err := o.FindCopy(ctx, n)
-	if err != nil {
-		return err
-	}
-	x, err := o.ConfirmExchange(ctx, ops.ConfirmExchange{CopyID: c.ID, By: env.who(g, *by).Name, At: at, Note: *note})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("copy {{.N}}: exchange confirmed by {{.Name}} on {{.Date}}", vars{"N": c.Number, "Name": x.ConfirmedBy, "Date": env.date(x.ConfirmedAt)}))
-	return nil
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		c, err := o.FindCopy(ctx, n)
+		if err != nil {
+			return err
+		}
+		x, err := o.ConfirmExchange(ctx, ops.ConfirmExchange{CopyID: c.ID, By: env.who(g, *by).Name, At: at, Note: *note})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, env.T("copy {{.N}}: exchange confirmed by {{.Name}} on {{.Date}}", vars{"N": c.Number, "Name": x.ConfirmedBy, "Date": env.date(x.ConfirmedAt)}))
+		return nil
+	})
 }
 
 func copiesRemove(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -271,21 +258,17 @@ func copiesRemove(ctx context.Context, env *Env, g *globals, args []string) erro
 	if err != nil {
 		return err
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	o := env.ops(st)
-	c, err := o.FindCopy(ctx, n)
-	if err != nil {
-		return err
-	}
-	if err := o.RemoveCopy(ctx, c.ID); err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("copy {{.N}} removed from the distribution list; its printouts stay in the audit", vars{"N": n}))
-	return nil
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		c, err := o.FindCopy(ctx, n)
+		if err != nil {
+			return err
+		}
+		if err := o.RemoveCopy(ctx, c.ID); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, env.T("copy {{.N}} removed from the distribution list; its printouts stay in the audit", vars{"N": n}))
+		return nil
+	})
 }
 
 func runAudit(ctx context.Context, env *Env, g *globals, args []string) error {

@@ -103,16 +103,10 @@ func runExercises(ctx context.Context, env *Env, g *globals, args []string) erro
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := g.openRead(ctx, env)
+	hb, err := g.loadRead(ctx, env)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	hb, err := st.Load(ctx)
-	if err != nil {
-		return err
-	}
-	hb = hb.Live()
 	switch {
 	case *coverage:
 		return env.printCoverage(hb)
@@ -182,18 +176,11 @@ func (env *Env) printCoverage(hb handbook.Handbook) error {
 }
 
 func runExercise(ctx context.Context, env *Env, g *globals, args []string) error {
-	subs := map[string]func(context.Context, *Env, *globals, []string) error{
+	subs := map[string]subcommand{
 		"plan": exercisePlan, "start": exerciseStart, "log": exerciseLog, "close": exerciseClose,
 		"show": exerciseShow, "recovery": exerciseRecovery,
 	}
-	known := "plan, start, log, show, recovery, close"
-	if len(args) == 0 {
-		return env.usage("missing sub-command: {{.Known}}", vars{"Known": known})
-	}
-	if f, ok := subs[args[0]]; ok {
-		return f(ctx, env, g, args[1:])
-	}
-	return env.usage("unknown sub-command {{.Name}} (known: {{.Known}})", vars{"Name": quote(args[0]), "Known": known})
+	return env.runSub(ctx, g, args, subs, "plan, start, log, show, recovery, close")
 }
 
 // parseInject reads an inject given as "MINUTES|FROM|TEXT" or
@@ -259,17 +246,14 @@ func exercisePlan(ctx context.Context, env *Env, g *globals, args []string) erro
 		}
 		req.Injects = append(req.Injects, in)
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	x, err := env.ops(st).PlanExercise(ctx, req)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("planned exercise {{.ID}}: {{.Title}}, {{.Date}}", vars{"ID": x.ID, "Title": x.Title, "Date": x.Date.Local().Format("2006-01-02")}))
-	return nil
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		x, err := o.PlanExercise(ctx, req)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, env.T("planned exercise {{.ID}}: {{.Title}}, {{.Date}}", vars{"ID": x.ID, "Title": x.Title, "Date": x.Date.Local().Format("2006-01-02")}))
+		return nil
+	})
 }
 
 func exerciseStart(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -303,30 +287,27 @@ func exerciseStart(ctx context.Context, env *Env, g *globals, args []string) err
 	if r := regimes(); len(r) > 0 {
 		req.Regimes = r
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	who := env.who(g, *by)
-	req.By, req.Initials = who.Name, who.Initials
-	x, drill, err := env.ops(st).StartExercise(ctx, req)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, drill.ID)
-	fmt.Fprintln(env.Stdout, env.T("EXERCISE: started drill {{.ID}} of {{.Title}} ({{.Kind}})", vars{"ID": drill.ID, "Title": x.Title, "Kind": env.kindName(x.Kind)}))
-	log, err := incidentLogOf(ctx, st, drill.ID)
-	if err != nil {
-		return err
-	}
-	for _, d := range handbook.Deadlines(drill, log, time.Local) {
-		fmt.Fprintf(env.Stdout, "  %s %s\n", env.T("practice clock:"), env.clockLine(d, env.Now()))
-	}
-	if n := len(drill.Injects); n > 0 {
-		fmt.Fprintln(env.Stdout, env.T("{{.N}} injects prepared; the first at T+{{.At}}", vars{"N": n, "At": slices.MinFunc(drill.Injects, func(a, b handbook.Inject) int { return cmp.Compare(a.At, b.At) }).At.String()}))
-	}
-	return nil
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		who := env.who(g, *by)
+		req.By, req.Initials = who.Name, who.Initials
+		x, drill, err := o.StartExercise(ctx, req)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, drill.ID)
+		fmt.Fprintln(env.Stdout, env.T("EXERCISE: started drill {{.ID}} of {{.Title}} ({{.Kind}})", vars{"ID": drill.ID, "Title": x.Title, "Kind": env.kindName(x.Kind)}))
+		log, err := incidentLogOf(ctx, st, drill.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range handbook.Deadlines(drill, log, time.Local) {
+			fmt.Fprintf(env.Stdout, "  %s %s\n", env.T("practice clock:"), env.clockLine(d, env.Now()))
+		}
+		if n := len(drill.Injects); n > 0 {
+			fmt.Fprintln(env.Stdout, env.T("{{.N}} injects prepared; the first at T+{{.At}}", vars{"N": n, "At": slices.MinFunc(drill.Injects, func(a, b handbook.Inject) int { return cmp.Compare(a.At, b.At) }).At.String()}))
+		}
+		return nil
+	})
 }
 
 // drillAndLog opens the store and finds an exercise's drill with its log;
@@ -389,11 +370,7 @@ func exerciseRecovery(ctx context.Context, env *Env, g *globals, args []string) 
 	loss := fs.String("data-loss", "0", "how much data was lost, as time before the failure (`MINUTES`)")
 	note := fs.String("note", "", "what happened (`TEXT`)")
 	by := byFlag(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("exercise ID"))
+	id, err := env.idArg(fs, args, env.T("exercise ID"))
 	if err != nil {
 		return err
 	}
@@ -437,11 +414,7 @@ func (env *Env) recoveryLine(r *handbook.RecoveryResult, name string) string {
 
 func exerciseShow(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("exercise show", flag.ContinueOnError)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("exercise ID"))
+	id, err := env.idArg(fs, args, env.T("exercise ID"))
 	if err != nil {
 		return err
 	}
@@ -741,17 +714,10 @@ func runExerciseReport(ctx context.Context, env *Env, g *globals, args []string)
 }
 
 func runAlarmTest(ctx context.Context, env *Env, g *globals, args []string) error {
-	subs := map[string]func(context.Context, *Env, *globals, []string) error{
+	subs := map[string]subcommand{
 		"start": alarmStart, "record": alarmRecord, "finish": alarmFinish, "show": alarmShow,
 	}
-	known := "start, record, show, finish"
-	if len(args) == 0 {
-		return env.usage("missing sub-command: {{.Known}}", vars{"Known": known})
-	}
-	if f, ok := subs[args[0]]; ok {
-		return f(ctx, env, g, args[1:])
-	}
-	return env.usage("unknown sub-command {{.Name}} (known: {{.Known}})", vars{"Name": quote(args[0]), "Known": known})
+	return env.runSub(ctx, g, args, subs, "start, record, show, finish")
 }
 
 func alarmStart(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -762,33 +728,29 @@ func alarmStart(ctx context.Context, env *Env, g *globals, args []string) error 
 	if err != nil {
 		return err
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	o := env.ops(st)
-	who := env.who(g, *by)
-	var ref string
-	switch len(pos) {
-	case 0:
-		x, err := o.PlanExercise(ctx, ops.PlanExercise{Title: cmp.Or(strings.TrimSpace(*title), env.T("Alarm test")), Kind: handbook.ExerciseAlarmTest, Date: env.Now()})
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		who := env.who(g, *by)
+		var ref string
+		switch len(pos) {
+		case 0:
+			x, err := o.PlanExercise(ctx, ops.PlanExercise{Title: cmp.Or(strings.TrimSpace(*title), env.T("Alarm test")), Kind: handbook.ExerciseAlarmTest, Date: env.Now()})
+			if err != nil {
+				return err
+			}
+			ref = x.ID
+		case 1:
+			ref = pos[0]
+		default:
+			return env.unexpected(strings.Join(pos[1:], " "))
+		}
+		x, drill, err := o.StartExercise(ctx, ops.StartExercise{Exercise: ref, Level: 0, By: who.Name, Initials: who.Initials})
 		if err != nil {
 			return err
 		}
-		ref = x.ID
-	case 1:
-		ref = pos[0]
-	default:
-		return env.unexpected(strings.Join(pos[1:], " "))
-	}
-	x, drill, err := o.StartExercise(ctx, ops.StartExercise{Exercise: ref, Level: 0, By: who.Name, Initials: who.Initials})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, drill.ID)
-	fmt.Fprintln(env.Stdout, env.T("EXERCISE: alarm test {{.Title}} started at {{.Time}}; call in this order and record each call:", vars{"Title": x.Title, "Time": drill.StartedAt.Local().Format("15:04")}))
-	return env.printAlarm(ctx, st, drill, true)
+		fmt.Fprintln(env.Stdout, drill.ID)
+		fmt.Fprintln(env.Stdout, env.T("EXERCISE: alarm test {{.Title}} started at {{.Time}}; call in this order and record each call:", vars{"Title": x.Title, "Time": drill.StartedAt.Local().Format("15:04")}))
+		return env.printAlarm(ctx, st, drill, true)
+	})
 }
 
 // printAlarm prints an alarm test's plan with what was recorded so far,
@@ -866,11 +828,7 @@ func alarmRecord(ctx context.Context, env *Env, g *globals, args []string) error
 	wrong := fs.Bool("wrong-number", false, "the number is wrong: nobody or someone else answered")
 	note := fs.String("note", "", "a note (`TEXT`)")
 	by := byFlag(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("alarm test ID"))
+	id, err := env.idArg(fs, args, env.T("alarm test ID"))
 	if err != nil {
 		return err
 	}
@@ -915,11 +873,7 @@ func alarmRecord(ctx context.Context, env *Env, g *globals, args []string) error
 
 func alarmShow(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("alarm-test show", flag.ContinueOnError)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("alarm test ID"))
+	id, err := env.idArg(fs, args, env.T("alarm test ID"))
 	if err != nil {
 		return err
 	}

@@ -121,19 +121,12 @@ func runIncidents(ctx context.Context, env *Env, g *globals, args []string) erro
 }
 
 func runIncident(ctx context.Context, env *Env, g *globals, args []string) error {
-	subs := map[string]func(context.Context, *Env, *globals, []string) error{
+	subs := map[string]subcommand{
 		"start": incidentStart, "log": incidentLog, "close": incidentClose, "message": incidentMessage,
 		"reports": incidentReports, "regime": incidentRegime, "classify": incidentClassify, "facts": incidentFacts,
 		"sent": incidentSent, "waive": incidentWaive,
 	}
-	known := "start, log, facts, regime, classify, reports, sent, waive, message, close"
-	if len(args) == 0 {
-		return env.usage("missing sub-command: {{.Known}}", vars{"Known": known})
-	}
-	if f, ok := subs[args[0]]; ok {
-		return f(ctx, env, g, args[1:])
-	}
-	return env.usage("unknown sub-command {{.Name}} (known: {{.Known}})", vars{"Name": quote(args[0]), "Known": known})
+	return env.runSub(ctx, g, args, subs, "start, log, facts, regime, classify, reports, sent, waive, message, close")
 }
 
 func incidentStart(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -178,25 +171,21 @@ func incidentStart(ctx context.Context, env *Env, g *globals, args []string) err
 	if *classified != "" && !*dora {
 		return env.usage("--classified belongs to --dora")
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	o := env.ops(st)
-	inc, err := o.StartIncident(ctx, req)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("started incident {{.ID}}: {{.Title}}", vars{"ID": inc.ID, "Title": inc.Title}))
-	log, err := incidentLogOf(ctx, st, inc.ID)
-	if err != nil {
-		return err
-	}
-	for _, d := range handbook.Deadlines(inc, log, time.Local) {
-		fmt.Fprintf(env.Stdout, "  %s\n", env.clockLine(d, env.Now()))
-	}
-	return nil
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		inc, err := o.StartIncident(ctx, req)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, env.T("started incident {{.ID}}: {{.Title}}", vars{"ID": inc.ID, "Title": inc.Title}))
+		log, err := incidentLogOf(ctx, st, inc.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range handbook.Deadlines(inc, log, time.Local) {
+			fmt.Fprintf(env.Stdout, "  %s\n", env.clockLine(d, env.Now()))
+		}
+		return nil
+	})
 }
 
 // incidentLogOf is the log of one incident.
@@ -222,23 +211,19 @@ func incidentLog(ctx context.Context, env *Env, g *globals, args []string) error
 	if !slices.Contains([]string{handbook.LogNote, handbook.LogDecision, handbook.LogMessage, handbook.LogCall}, *kind) {
 		return env.usage("unknown kind {{.Kind}}", vars{"Kind": quote(*kind)})
 	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	o := env.ops(st)
-	inc, err := o.FindIncident(ctx, pos[0])
-	if err != nil {
-		return err
-	}
-	who := env.who(g, *by)
-	e, err := o.Log(ctx, handbook.LogEntry{IncidentID: inc.ID, Author: who.Name, Initials: who.Initials, Kind: *kind, Text: strings.Join(pos[1:], " ")})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "%s %s: %s\n", e.At.Local().Format("15:04:05"), e.Kind, e.Text)
-	return nil
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		inc, err := o.FindIncident(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		who := env.who(g, *by)
+		e, err := o.Log(ctx, handbook.LogEntry{IncidentID: inc.ID, Author: who.Name, Initials: who.Initials, Kind: *kind, Text: strings.Join(pos[1:], " ")})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s %s: %s\n", e.At.Local().Format("15:04:05"), e.Kind, e.Text)
+		return nil
+	})
 }
 
 func incidentClose(ctx context.Context, env *Env, g *globals, args []string) error {
@@ -248,56 +233,44 @@ func incidentClose(ctx context.Context, env *Env, g *globals, args []string) err
 	openOK := fs.Bool("reports-open-ok", false, "close although reports are still open (the decision is logged)")
 	reason := fs.String("reason", "", "why the open reports may stay open (`TEXT`), logged with --reports-open-ok")
 	by := byFlag(fs)
-	pos, err := parse(fs, args)
+	id, err := env.idArg(fs, args, env.T("incident ID"))
 	if err != nil {
 		return err
 	}
-	id, err := oneArg(env, pos, env.T("incident ID"))
-	if err != nil {
-		return err
-	}
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	o := env.ops(st)
-	inc, err := o.FindIncident(ctx, id)
-	if err != nil {
-		return err
-	}
-	who := env.who(g, *by)
-	inc, err = o.CloseIncident(ctx, ops.CloseIncident{IncidentID: inc.ID, Summary: *summary, Lessons: *lessons,
-		LessonsLabel: env.T("Lessons learned:"), ReportsOpenOK: *openOK, ReportsOpenReason: *reason, By: who.Name, Initials: who.Initials})
-	var open *ops.ReportsOpenError
-	if errors.As(err, &open) {
-		fmt.Fprintln(env.Stderr, env.T("The incident still owes these reports:"))
-		for _, d := range open.Reports {
-			fmt.Fprintf(env.Stderr, "  %s\n", env.clockLine(d, env.Now()))
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		inc, err := o.FindIncident(ctx, id)
+		if err != nil {
+			return err
 		}
-		return errors.New(env.T("not closed: send the reports ('incident sent'), declare them not needed ('incident waive'), or close with --reports-open-ok"))
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, env.T("closed incident {{.Title}}", vars{"Title": inc.Title}))
-	return nil
+		who := env.who(g, *by)
+		inc, err = o.CloseIncident(ctx, ops.CloseIncident{IncidentID: inc.ID, Summary: *summary, Lessons: *lessons,
+			LessonsLabel: env.T("Lessons learned:"), ReportsOpenOK: *openOK, ReportsOpenReason: *reason, By: who.Name, Initials: who.Initials})
+		var open *ops.ReportsOpenError
+		if errors.As(err, &open) {
+			fmt.Fprintln(env.Stderr, env.T("The incident still owes these reports:"))
+			for _, d := range open.Reports {
+				fmt.Fprintf(env.Stderr, "  %s\n", env.clockLine(d, env.Now()))
+			}
+			return errors.New(env.T("not closed: send the reports ('incident sent'), declare them not needed ('incident waive'), or close with --reports-open-ok"))
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, env.T("closed incident {{.Title}}", vars{"Title": inc.Title}))
+		return nil
+	})
 }
 
 // onIncident opens the handbook, finds the incident by its ID (or a
 // prefix), runs f and closes the handbook again.
 func (env *Env) onIncident(ctx context.Context, g *globals, id string, f func(o *ops.Ops, st *store.Store, inc handbook.Incident) error) error {
-	st, err := g.openExisting(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	o := env.ops(st)
-	inc, err := o.FindIncident(ctx, id)
-	if err != nil {
-		return err
-	}
-	return f(o, st, inc)
+	return env.withOps(ctx, g, func(o *ops.Ops, st *store.Store) error {
+		inc, err := o.FindIncident(ctx, id)
+		if err != nil {
+			return err
+		}
+		return f(o, st, inc)
+	})
 }
 
 // reportArgs are the incident ID and the report a command names.
@@ -311,11 +284,7 @@ func (env *Env) reportArgs(pos []string) (id, report string, err error) {
 
 func incidentReports(ctx context.Context, env *Env, g *globals, args []string) error {
 	fs := flag.NewFlagSet("incident reports", flag.ContinueOnError)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("incident ID"))
+	id, err := env.idArg(fs, args, env.T("incident ID"))
 	if err != nil {
 		return err
 	}
@@ -404,11 +373,7 @@ func incidentClassify(ctx context.Context, env *Env, g *globals, args []string) 
 	fs := flag.NewFlagSet("incident classify", flag.ContinueOnError)
 	at := fs.String("at", "", "when it was classified as major (`TIME`; default now)")
 	by := byFlag(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("incident ID"))
+	id, err := env.idArg(fs, args, env.T("incident ID"))
 	if err != nil {
 		return err
 	}
@@ -430,11 +395,7 @@ func incidentFacts(ctx context.Context, env *Env, g *globals, args []string) err
 	impact := fs.String("impact", "", "the impact as it is known now (`TEXT`)")
 	next := fs.String("next-update", "", "when the next update is promised (`TIME`)")
 	by := byFlag(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("incident ID"))
+	id, err := env.idArg(fs, args, env.T("incident ID"))
 	if err != nil {
 		return err
 	}
@@ -516,11 +477,7 @@ func incidentMessage(ctx context.Context, env *Env, g *globals, args []string) e
 	fs := flag.NewFlagSet("incident message", flag.ContinueOnError)
 	title := fs.String("template", "", "the communication template (`TITLE` or ID)")
 	md := fs.Bool("markdown", false, "print Markdown instead of plain text")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, env.T("incident ID"))
+	id, err := env.idArg(fs, args, env.T("incident ID"))
 	if err != nil {
 		return err
 	}
@@ -597,11 +554,7 @@ func runRecordReport(ctx context.Context, env *Env, g *globals, args []string, n
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	out := fs.String("o", "", "output `FILE`.pdf")
 	lang := fs.String("lang", "de", "language of the fixed texts: `de` or en")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	id, err := oneArg(env, pos, idWhat)
+	id, err := env.idArg(fs, args, idWhat)
 	if err != nil {
 		return err
 	}
