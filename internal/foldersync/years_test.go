@@ -46,7 +46,7 @@ type yearsResult struct {
 	files                 int
 	backupBytes           int
 	noop, join            time.Duration
-	joinPeak              uint64 // heap in use, bytes
+	joinPeak              uint64 // heap in use above the simulation's own, bytes
 	compactions, returned int
 	// fromCheckpoint counts laptops back from away that found batches
 	// gone and started from a checkpoint.
@@ -65,6 +65,7 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed*31))
 	clk := newFakeClock()
 	folder := tb.TempDir()
+	began := time.Now()
 	team := make([]*laptop, cfg.laptops)
 	for i := range team {
 		team[i] = openLaptop(tb, tb.TempDir(), clk.reader(0))
@@ -96,7 +97,15 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 	res := yearsResult{}
 	away := make([]int, len(team)) // weeks left away
 	back := make([]bool, len(team))
+	tb.Logf("team of %d set up in %v", len(team), time.Since(began).Round(time.Second))
 	for week := range cfg.weeks {
+		if testing.Verbose() && week > 0 && (week%4 == 0 || *yearsLaptops > 0) {
+			// A long run says how far it got, so a run stopped early
+			// still gives its figures and a rate to extrapolate from.
+			files, size := folderSize(tb, folder)
+			tb.Logf("week %d of %d after %v: folder %.1f MB in %d files, %d compactions, %d returns (%d from a checkpoint)",
+				week, cfg.weeks, time.Since(began).Round(time.Second), float64(size)/(1<<20), files, res.compactions, res.returned, res.fromCheckpoint)
+		}
 		clk.advance(7 * 24 * time.Hour)
 		for _, i := range rng.Perm(len(team)) {
 			l := team[i]
@@ -174,21 +183,7 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 		tb.Fatal(err)
 	}
 	res.backupBytes = len(backup)
-	err = filepath.WalkDir(filepath.Join(folder, "ernstfall"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		res.files++
-		res.folderBytes += fi.Size()
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	res.files, res.folderBytes = folderSize(tb, folder)
 	start := time.Now()
 	for range 3 {
 		team[0].sync(tb, folder)
@@ -202,7 +197,11 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 	if _, err := team[0].eng.Admit(ctx, team[0].st, team[0].opts(folder), "", true); err != nil {
 		tb.Fatal(err)
 	}
+	// The heap of the whole simulation (every laptop's database is open)
+	// is the base; the join's figure is how far it rose above that.
 	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
 	stop := make(chan struct{})
 	var peak uint64
 	var wg sync.WaitGroup
@@ -223,7 +222,7 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 	res.join = time.Since(start)
 	close(stop)
 	wg.Wait()
-	res.joinPeak = peak
+	res.joinPeak = peak - min(peak, base.HeapInuse)
 	if !rep.Joined || len(rep.Gaps) > 0 {
 		tb.Fatalf("the new laptop did not join cleanly: %+v", rep)
 	}
@@ -233,8 +232,29 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 	return res
 }
 
+// folderSize counts the files below the shared folder and their bytes.
+func folderSize(tb testing.TB, folder string) (files int, size int64) {
+	tb.Helper()
+	err := filepath.WalkDir(filepath.Join(folder, "ernstfall"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files++
+		size += fi.Size()
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files, size
+}
+
 func (r yearsResult) String() string {
-	return fmt.Sprintf("folder %.1f MB in %d files (%.1f× the %.1f MB JSON backup), no-op round %v, join %v, heap while joining %d MB, %d compactions, %d returns from away (%d from a checkpoint)",
+	return fmt.Sprintf("folder %.1f MB in %d files (%.1f× the %.2f MB JSON backup), no-op round %v, join %v, heap while joining %d MB, %d compactions, %d returns from away (%d from a checkpoint)",
 		float64(r.folderBytes)/(1<<20), r.files, float64(r.folderBytes)/float64(r.backupBytes), float64(r.backupBytes)/(1<<20),
 		r.noop.Round(time.Millisecond), r.join.Round(time.Millisecond), r.joinPeak>>20, r.compactions, r.returned, r.fromCheckpoint)
 }
@@ -261,12 +281,22 @@ func yearsFromFlags() yearsConfig {
 // handbook ends the same, and the compacted folder is smaller.
 func TestYearsOfUse(t *testing.T) {
 	cfg := yearsFromFlags()
-	with := yearsOfUse(t, cfg)
-	cfg.compactAfter = -1
-	without := yearsOfUse(t, cfg)
 	t.Logf("%d laptops, %d weeks, %d edits a week each", cfg.laptops, cfg.weeks, cfg.edits)
-	t.Logf("with compaction:    %v", with)
-	t.Logf("without compaction: %v", without)
+	// Each run is a subtest, so its laptops' databases are removed before
+	// the next one starts.
+	var with, without yearsResult
+	t.Run("compaction", func(t *testing.T) {
+		with = yearsOfUse(t, cfg)
+		t.Logf("with compaction:    %v", with)
+	})
+	cfg.compactAfter = -1
+	t.Run("no-compaction", func(t *testing.T) {
+		without = yearsOfUse(t, cfg)
+		t.Logf("without compaction: %v", without)
+	})
+	if t.Failed() {
+		return
+	}
 	if with.final != without.final {
 		t.Fatalf("the handbook differs with and without compaction:\n%s\n---\n%s", with.final, without.final)
 	}
