@@ -77,22 +77,18 @@ func frontier(applied map[string]map[int64]bool, lost map[string]map[int64]bool,
 }
 
 // horizon is, per laptop, the batch up to which every active member has
-// applied all of its batches. A member counts as inactive once its last
-// sync (or its admission, when it never synced) lies more than
-// InactiveAfter back; it does not hold compaction back. ok is false when
-// an active member has not said what it applied (it never synced since it
-// was admitted, or runs an Ernstfall that does not say).
-func (r *round) horizon(devices map[string]deviceFile, own map[string]int64) (map[string]int64, bool) {
-	now := r.opt.Now()
+// applied all of its batches. An inactive member (see inactive) does not
+// hold compaction back. ok is false when an active member has not said
+// what it applied (it never synced since it was admitted, or runs an
+// Ernstfall that does not say).
+func (r *round) horizon(ctx context.Context, devices map[string]deviceFile, own map[string]int64) (map[string]int64, bool) {
 	var h map[string]int64
 	for _, m := range r.team.members() {
 		fr := own
 		if m != r.me {
 			f, ok := devices[m]
 			switch {
-			case ok && now.Sub(f.LastSync) > r.opt.InactiveAfter:
-				continue
-			case !ok && now.Sub(r.admittedAt(m)) > r.opt.InactiveAfter:
+			case r.inactive(ctx, m):
 				continue
 			case !ok || f.Applied == nil:
 				return nil, false
@@ -117,22 +113,80 @@ func (r *round) horizon(devices map[string]deviceFile, own map[string]int64) (ma
 	return h, h != nil
 }
 
-// admittedAt is when a member was admitted (the founder: when it founded).
-func (r *round) admittedAt(dev string) time.Time {
-	if a, ok := r.team.admittedBy[dev]; ok {
-		return a.At
-	}
-	return r.team.founder.Created
+// A member is inactive when this laptop has seen its device file
+// unchanged (or missing) for longer than InactiveAfter, by this laptop's
+// own clock: a member whose clock runs wrong still writes a new device
+// file at every sync, so it is judged by what the others observe, never
+// by the times it states. A member this laptop has not watched yet counts
+// as active.
+
+// seenDevice is when this laptop first saw a member's device file as it
+// is now (Mark: its stated sync time and last batch; "" for none).
+type seenDevice struct {
+	Mark  string    `json:"mark"`
+	Since time.Time `json:"since"`
 }
 
-// inactive reports whether a member last synced more than InactiveAfter
-// ago (by its device file; never synced: since its admission).
-func (r *round) inactive(dev string, f deviceFile, ok bool) bool {
-	last := f.LastSync
-	if !ok {
-		last = r.admittedAt(dev)
+// metaSeen holds, per member, the seenDevice this laptop observed.
+const metaSeen = "sync_devices_seen"
+
+// seen returns what this laptop observed of the members' device files.
+func (r *round) seen(ctx context.Context) map[string]seenDevice {
+	if r.seenDevices == nil {
+		r.seenDevices = map[string]seenDevice{}
+		if raw, err := r.st.Meta(ctx, metaSeen); err == nil && raw != "" {
+			if json.Unmarshal([]byte(raw), &r.seenDevices) != nil {
+				r.seenDevices = map[string]seenDevice{}
+			}
+		}
 	}
-	return r.opt.Now().Sub(last) > r.opt.InactiveAfter
+	return r.seenDevices
+}
+
+// observe notes, for every member whose device file changed (or that
+// this laptop meets for the first time), that it saw it now.
+func (r *round) observe(ctx context.Context) error {
+	seen := r.seen(ctx)
+	devices := r.devices()
+	now := r.opt.Now().UTC()
+	changed := false
+	members := map[string]bool{}
+	for _, m := range r.team.members() {
+		members[m] = true
+		if m == r.me {
+			continue
+		}
+		mark := ""
+		if f, ok := devices[m]; ok {
+			mark = f.LastSync.UTC().Format(time.RFC3339Nano) + "/" + strconv.FormatInt(f.LastSeq, 10)
+		}
+		if s, ok := seen[m]; ok && s.Mark == mark {
+			continue
+		}
+		seen[m] = seenDevice{Mark: mark, Since: now}
+		changed = true
+	}
+	for dev := range seen {
+		if !members[dev] {
+			delete(seen, dev)
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	data, err := json.Marshal(seen)
+	if err != nil {
+		return err
+	}
+	return r.st.SetMeta(ctx, metaSeen, string(data))
+}
+
+// inactive reports whether this laptop has seen the member's device file
+// unchanged for longer than InactiveAfter.
+func (r *round) inactive(ctx context.Context, dev string) bool {
+	s, ok := r.seen(ctx)[dev]
+	return ok && r.opt.Now().Sub(s.Since) > r.opt.InactiveAfter
 }
 
 // checkpointFile is a checkpoint in the folder, by its name.
@@ -177,10 +231,13 @@ func (r *round) listCheckpoints() []checkpointFile {
 // readCheckpoint reads and verifies a checkpoint. Its claims are checked
 // against the folder: it may cover batches that were removed, but none
 // beyond what the laptop that wrote them says it wrote.
-func (r *round) readCheckpoint(c checkpointFile) (*store.Snapshot, error) {
-	snap, err := r.readSealedSnapshot(c.rel, c.dev, c.gen, kindCheckpt)
+func (r *round) readCheckpoint(ctx context.Context, c checkpointFile) (*store.Snapshot, error) {
+	snap, hash, err := r.readSealed(c.rel, c.dev, c.gen, kindCheckpt)
 	if err != nil {
 		return nil, err
+	}
+	if by := r.refutedBy(ctx, c.rel, hash); by != "" {
+		return nil, fmt.Errorf("signed by %s, but %s found it holds what the batches it covers do not; refused", r.signer(ctx, c.dev), by)
 	}
 	devices := r.devices()
 	for d, seqs := range snap.Applied {
@@ -285,7 +342,7 @@ func (r *round) checkpoints(ctx context.Context, applied map[string]map[int64]bo
 		if size, ok := useless[c.rel]; ok && size == c.size && !joining {
 			continue
 		}
-		snap, err := r.readCheckpoint(c)
+		snap, err := r.readCheckpoint(ctx, c)
 		if err != nil {
 			r.skip(c.rel, err.Error())
 			continue
@@ -348,7 +405,7 @@ func (r *round) compact(ctx context.Context) error {
 	}
 	// Without a horizon nothing goes, but a removed laptop's checkpoint
 	// is still replaced.
-	horizon, _ := r.horizon(r.devices(), frontier(applied, r.team.lost, r.me))
+	horizon, _ := r.horizon(ctx, r.devices(), frontier(applied, r.team.lost, r.me))
 	team := map[string]map[int64]bool{}
 	for _, rec := range r.state.Records {
 		if team[rec.Signer] == nil {
@@ -380,9 +437,17 @@ func (r *round) compact(ctx context.Context) error {
 	}
 	olds := r.listCheckpoints()
 	replace := false
+	void := map[string]bool{} // checkpoints no laptop uses: replaced and removed
 	for _, c := range olds {
 		if r.removed(c.dev) {
-			replace = true
+			replace, void[c.rel] = true, true
+			continue
+		}
+		if !r.refutedName(ctx, c.rel) {
+			continue // the common case: read no checkpoint
+		}
+		if _, hash, err := r.readSealed(c.rel, c.dev, c.gen, kindCheckpt); err == nil && r.refutedBy(ctx, c.rel, hash) != "" {
+			replace, void[c.rel] = true, true
 		}
 	}
 	if len(gone) < max(r.opt.CompactAfter, 1) && !replace {
@@ -393,7 +458,7 @@ func (r *round) compact(ctx context.Context) error {
 	var gen int64
 	covered := map[string]bool{}
 	for _, c := range olds {
-		if !r.team.member(c.dev) {
+		if !r.team.member(c.dev) || void[c.rel] {
 			continue
 		}
 		snap, err := r.readSealedSnapshot(c.rel, c.dev, c.gen, kindCheckpt)
@@ -423,9 +488,9 @@ func (r *round) compact(ctx context.Context) error {
 	}
 	// Older checkpoints go when this laptop has applied every batch they
 	// cover (so the new one covers them too), and those of removed
-	// laptops, which no laptop uses any more.
+	// laptops or found lying, which no laptop uses any more.
 	for _, c := range olds {
-		if !covered[c.rel] && !r.removed(c.dev) {
+		if !covered[c.rel] && !void[c.rel] {
 			continue
 		}
 		if err := r.sh.remove(c.rel); err != nil && !errors.Is(err, fs.ErrNotExist) {

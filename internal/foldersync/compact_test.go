@@ -474,3 +474,131 @@ func TestCheckpointTrust(t *testing.T) {
 		t.Fatalf("new laptop differs:\n%s\n---\n%s", got, want)
 	}
 }
+
+// A laptop back from away that receives a batch newer than a checkpoint
+// before the checkpoint itself (file-sync engines deliver in their own
+// order) still folds exactly what the checkpoint covers: a value the
+// others outdid while it was away does not come back there as a conflict
+// the others do not have.
+func TestCheckpointAfterNewerBatch(t *testing.T) {
+	clk := newFakeClock()
+	folder := t.TempDir()
+	anna := openLaptop(t, t.TempDir(), clk.reader(0))
+	ben := openLaptop(t, t.TempDir(), clk.reader(0))
+	carl := openLaptop(t, t.TempDir(), clk.reader(0))
+	for n := range 2 {
+		putContact(t, anna, &handbook.Contact{Record: handbook.Record{ID: contactID(n), CreatedAt: t0},
+			Name: fmt.Sprintf("Kontakt %d", n), Email: "k@example.com", Notes: "Anfang"})
+	}
+	anna.sync(t, folder)
+	join(t, folder, anna, ben, carl)
+	notes := func(l *laptop, n int, s string) {
+		c := getContact(t, l, contactID(n))
+		c.Notes = s
+		putContact(t, l, &c)
+		l.sync(t, folder)
+	}
+	notes(anna, 0, "erste Fassung")
+	ben.sync(t, folder)
+	carl.sync(t, folder)
+	// Carl goes away knowing the first version; Anna writes two more, each
+	// in a batch of its own, so the one between is not a head anywhere.
+	notes(anna, 0, "zweite Fassung")
+	notes(anna, 0, "dritte Fassung")
+	clk.advance(DefaultInactiveAfter + 24*time.Hour)
+	ben.sync(t, folder)
+	ben.sync(t, folder) // his device file now says he applied both
+	anna.compact = 1
+	rep := anna.sync(t, folder)
+	if rep.Checkpoint == "" || rep.Compacted == 0 {
+		t.Fatalf("Anna did not compact past Carl: %+v", rep)
+	}
+	anna.compact = 0
+	notes(anna, 1, "nach dem Checkpoint")
+	// Carl's engine brings Anna's newest batch first, the checkpoint later.
+	cp := filepath.Join(folder, "ernstfall", strings.TrimPrefix(rep.Checkpoint, "ernstfall/"))
+	aside := filepath.Join(t.TempDir(), "checkpoint")
+	if err := os.Rename(cp, aside); err != nil {
+		t.Fatal(err)
+	}
+	if rep := carl.sync(t, folder); len(rep.Gaps) == 0 {
+		t.Fatalf("Carl misses nothing without the checkpoint: %+v", rep)
+	}
+	if got := getContact(t, carl, contactID(1)); got.Notes != "nach dem Checkpoint" {
+		t.Fatalf("Carl did not apply the newer batch first: %q", got.Notes)
+	}
+	if err := os.Rename(aside, cp); err != nil {
+		t.Fatal(err)
+	}
+	rep = carl.sync(t, folder)
+	if !strings.HasSuffix(rep.Snapshot, ".checkpoint") || len(rep.Gaps) > 0 {
+		t.Fatalf("Carl did not catch up from the checkpoint: %+v", rep)
+	}
+	if cs := conflicts(t, carl); len(cs) > 0 {
+		t.Fatalf("Carl shows a conflict the others do not have: %+v", cs)
+	}
+	anna.sync(t, folder)
+	ben.sync(t, folder)
+	want := comparable(t, anna)
+	for _, l := range []*laptop{ben, carl} {
+		if got := comparable(t, l); got != want {
+			t.Fatalf("laptops differ:\n%s\n---\n%s", got, want)
+		}
+	}
+}
+
+// Inactivity is judged by what the others observe, not by the clock of
+// the laptop judged: one whose clock runs more than the horizon behind
+// but syncs every week is active, holds compaction back until it has
+// applied, and never has to start from a checkpoint.
+func TestInactiveByObservationNotByClock(t *testing.T) {
+	clk := newFakeClock()
+	folder := t.TempDir()
+	anna := openLaptop(t, t.TempDir(), clk.reader(0))
+	ben := openLaptop(t, t.TempDir(), clk.reader(-DefaultInactiveAfter-30*24*time.Hour))
+	putContact(t, anna, &handbook.Contact{Record: handbook.Record{ID: contactID(0), CreatedAt: t0}, Name: "Kontakt", Email: "k@example.com"})
+	anna.sync(t, folder)
+	join(t, folder, anna, ben)
+	anna.compact = 1
+	for week := range 20 {
+		clk.advance(7 * 24 * time.Hour)
+		c := getContact(t, anna, contactID(0))
+		c.Notes = fmt.Sprintf("Woche %d", week)
+		putContact(t, anna, &c)
+		anna.sync(t, folder)
+		anna.sync(t, folder) // Ben has not applied this week's batch yet
+		if rep := ben.sync(t, folder); rep.Snapshot != "" || len(rep.Gaps) > 0 {
+			t.Fatalf("week %d: Ben, who syncs every week, was compacted past: %+v", week, rep)
+		}
+		if got := getContact(t, ben, contactID(0)).Notes; got != c.Notes {
+			t.Fatalf("week %d: Ben's contact: %q", week, got)
+		}
+	}
+	// Anna still compacts what Ben applied.
+	if rep := anna.sync(t, folder); rep.Compacted == 0 && rep.Checkpoint == "" {
+		if batches, checkpoints := folderFiles(t, folder); checkpoints == 0 || batches > 12 {
+			t.Fatalf("nothing compacted: %d batches, %d checkpoints", batches, checkpoints)
+		}
+	}
+	tm, err := anna.eng.Devices(context.Background(), anna.st, anna.opts(folder))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range tm.Devices {
+		if d.ID == ben.st.Device() && d.Inactive {
+			t.Fatalf("Ben is shown inactive though he syncs every week: %+v", d)
+		}
+	}
+	// Once he stops, he is inactive after the horizon by Anna's clock.
+	clk.advance(DefaultInactiveAfter + 24*time.Hour)
+	anna.sync(t, folder)
+	tm, err = anna.eng.Devices(context.Background(), anna.st, anna.opts(folder))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range tm.Devices {
+		if d.ID == ben.st.Device() && !d.Inactive {
+			t.Fatalf("Ben is not inactive after %v away: %+v", DefaultInactiveAfter, d)
+		}
+	}
+}

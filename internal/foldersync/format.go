@@ -76,6 +76,9 @@ type wireChange struct {
 	// Edit names the save the change belongs to (store.Change.Edit);
 	// batches of older versions leave it out, and it reads as 0.
 	Edit int64 `json:"edit,omitempty"`
+	// Batch is, in snapshots and checkpoints, the batch of Device that
+	// carried the change (store.Change.Batch); 0 or left out: not known.
+	Batch int64 `json:"batch,omitempty"`
 }
 
 // wireEdit names the person who made one save. Device is left out in
@@ -163,6 +166,10 @@ type deviceFile struct {
 	// every batch (declared lost ones counted); compaction folds only what
 	// every active member has applied.
 	Applied map[string]int64 `json:"applied,omitempty"`
+	// Refuted names the checkpoints this laptop checked against the
+	// batches they cover and found lying (path below the protocol folder
+	// → SHA-256 of the file, hex): no laptop uses them.
+	Refuted map[string]string `json:"refuted,omitempty"`
 }
 
 // requestFile is requests/<device>.request: a laptop asking to join,
@@ -273,7 +280,7 @@ func (w wireChange) change() (store.Change, error) {
 	switch {
 	case w.Entity == "" || w.ID == "" || w.Field == "":
 		return store.Change{}, errors.New("entity, id or field missing")
-	case w.HLC <= 0 || w.BaseHLC < 0 || w.Edit < 0 || w.Edit > w.HLC:
+	case w.HLC <= 0 || w.BaseHLC < 0 || w.Edit < 0 || w.Edit > w.HLC || w.Batch < 0:
 		return store.Change{}, errors.New("invalid clock reading")
 	case w.Device == "":
 		return store.Change{}, errors.New("device missing")
@@ -282,14 +289,14 @@ func (w wireChange) change() (store.Change, error) {
 	}
 	return store.Change{Entity: handbook.Entity(w.Entity), ID: w.ID, Field: w.Field, Value: w.Value,
 		HLC: hlc.Timestamp(w.HLC), Device: w.Device, BaseHLC: hlc.Timestamp(w.BaseHLC), BaseDevice: w.BaseDevice,
-		Edit: hlc.Timestamp(w.Edit)}, nil
+		Edit: hlc.Timestamp(w.Edit), Batch: w.Batch}, nil
 }
 
 func toWire(c store.Change, withDevice bool) wireChange {
 	w := wireChange{Entity: string(c.Entity), ID: c.ID, Field: c.Field, Value: c.Value, HLC: int64(c.HLC),
 		BaseHLC: int64(c.BaseHLC), BaseDevice: c.BaseDevice, Edit: int64(c.Edit)}
 	if withDevice {
-		w.Device = c.Device
+		w.Device, w.Batch = c.Device, c.Batch
 	}
 	return w
 }
@@ -316,10 +323,20 @@ func parseSnapshot(data []byte, handbookID, format string) (store.Snapshot, erro
 		snap.Applied[d] = seqs
 	}
 	authors := authorsOf(f.Edits, "")
+	covers := map[string]map[int64]bool{}
+	for d, seqs := range f.Applied {
+		covers[d] = map[int64]bool{}
+		for _, s := range seqs {
+			covers[d][s] = true
+		}
+	}
 	for i, w := range f.Changes {
 		c, err := w.change()
 		if err != nil {
 			return store.Snapshot{}, fmt.Errorf("%w: change %d: %v", errBatch, i+1, err)
+		}
+		if c.Batch != 0 && !covers[c.Device][c.Batch] {
+			return store.Snapshot{}, fmt.Errorf("%w: change %d came in batch %d of laptop %s, which the file does not cover", errBatch, i+1, c.Batch, c.Device)
 		}
 		c.Author = authors[store.Version{HLC: c.Edit, Device: c.Device}]
 		snap.Changes = append(snap.Changes, c)

@@ -34,9 +34,10 @@ type Device struct {
 	Status      string    `json:"status"`
 	Me          bool      `json:"this_laptop,omitempty"`
 	LastSync    time.Time `json:"last_sync,omitzero"`
-	// Inactive: a member that has not synced for Options.InactiveAfter
-	// (since LastSync, or since its admission when it never synced). It
-	// no longer holds compaction back; members may remove it.
+	// Inactive: a member whose device file this laptop has seen
+	// unchanged (or missing) for Options.InactiveAfter, by this laptop's
+	// clock: it has not synced for that long, whatever its own clock says.
+	// It no longer holds compaction back; members may remove it.
 	Inactive   bool      `json:"inactive,omitempty"`
 	AdmittedBy string    `json:"admitted_by,omitempty"`
 	Since      time.Time `json:"since,omitzero"`
@@ -88,7 +89,7 @@ func (r *round) listing(ctx context.Context) (Team, error) {
 				d.Name = f.Name
 			}
 		}
-		d.Inactive = d.Status == StatusMember && !d.Me && r.inactive(dev, f, ok)
+		d.Inactive = d.Status == StatusMember && !d.Me && r.inactive(ctx, dev)
 		if a, ok := r.team.admittedBy[dev]; ok {
 			d.AdmittedBy, d.Since = cmpOr(names[a.Signer], a.Signer), a.At
 		} else if dev == r.team.founder.Founder {

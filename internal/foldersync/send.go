@@ -290,8 +290,12 @@ func (r *round) announce(ctx context.Context) error {
 	for seq := range applied[r.me] {
 		last = max(last, seq)
 	}
+	refuted, err := r.refutedHere(ctx)
+	if err != nil {
+		return err
+	}
 	plain, err := json.Marshal(deviceFile{Device: r.me, Name: name, LastSync: r.opt.Now().UTC(), LastSeq: last,
-		Applied: frontier(applied, r.team.lost, r.me)})
+		Applied: frontier(applied, r.team.lost, r.me), Refuted: refuted})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package foldersync
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"sort"
@@ -118,39 +120,47 @@ func (r *round) readSnapshot(rel, dev string, seq int64) (*store.Snapshot, error
 // readSealedSnapshot reads a snapshot or checkpoint file signed by dev as
 // number seq (a checkpoint's generation), and decrypts and decodes it.
 func (r *round) readSealedSnapshot(rel, dev string, seq int64, kind string) (*store.Snapshot, error) {
+	snap, _, err := r.readSealed(rel, dev, seq, kind)
+	return snap, err
+}
+
+// readSealed is readSealedSnapshot that also returns the SHA-256 of the
+// file's bytes (hex).
+func (r *round) readSealed(rel, dev string, seq int64, kind string) (*store.Snapshot, string, error) {
 	pub, ok := r.team.pub[dev]
 	if !ok || !r.team.validAt(dev, seq) && kind == kindSnapshot || kind == kindCheckpt && !r.team.member(dev) {
-		return nil, fmt.Errorf("not written by a member of the team; ignored")
+		return nil, "", fmt.Errorf("not written by a member of the team; ignored")
 	}
 	data, err := r.sh.readLimited(rel, snapshotLimit*r.opt.MaxBatchBytes)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	h, err := seal.Verify(data, pub.Sign)
 	if err != nil {
-		return nil, fmt.Errorf("%w (forged, or still being written)", err)
+		return nil, "", fmt.Errorf("%w (forged, or still being written)", err)
 	}
 	if h.Kind != kind || h.Device != dev || h.Seq != seq || h.Handbook != r.handbook {
-		return nil, fmt.Errorf("signed as another file (moved or replayed); ignored")
+		return nil, "", fmt.Errorf("signed as another file (moved or replayed); ignored")
 	}
 	key, ok := r.state.key(h.Key)
 	if !ok {
-		return nil, fmt.Errorf("%s", problemNoKey)
+		return nil, "", fmt.Errorf("%s", problemNoKey)
 	}
 	plain, err := seal.Open(data, key)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	format := snapshotFormat
 	if kind == kindCheckpt {
 		format = checkpointFormat
 		if plain, err = inflate(plain, checkpointPlainLimit); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
 	snap, err := parseSnapshot(plain, r.handbook, format)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return &snap, nil
+	sum := sha256.Sum256(data)
+	return &snap, hex.EncodeToString(sum[:]), nil
 }

@@ -92,6 +92,7 @@ type Store interface {
 	ExportSnapshot(ctx context.Context) (store.Snapshot, error)
 	ExportCheckpoint(ctx context.Context) (store.Snapshot, error)
 	ImportSnapshot(ctx context.Context, snap store.Snapshot) (store.ApplyResult, error)
+	VerifyCheckpoint(ctx context.Context, snap store.Snapshot) (problem string, ok bool, err error)
 	AutoBackup(ctx context.Context, reason string, keep int) (string, error)
 	ConflictCount(ctx context.Context) (int, error)
 }
@@ -297,6 +298,8 @@ type round struct {
 	pending map[string][]pendingFile
 	// deviceFiles are the device files, read once per round.
 	deviceFiles map[string]deviceFile
+	// seenDevices is what this laptop observed of them (see observe).
+	seenDevices map[string]seenDevice
 }
 
 // skip names a file (slash-separated, below the protocol folder) the
@@ -371,6 +374,12 @@ func (r *round) run(ctx context.Context) (Report, error) {
 	if r.rep.Kept > 0 && sendErr == nil {
 		// The records kept go out at once.
 		sendErr = r.send(ctx)
+	}
+	if err := r.observe(ctx); err != nil {
+		return r.rep, errors.Join(sendErr, err)
+	}
+	if err := r.verifyCheckpoints(ctx); err != nil {
+		return r.rep, errors.Join(sendErr, err)
 	}
 	if sendErr == nil {
 		if err := r.compact(ctx); err != nil {

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sort"
 )
 
 // ExportCheckpoint returns what later merges still need of every change
@@ -20,9 +23,13 @@ func (s *Store) ExportCheckpoint(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return snap, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT c.entity, c.id, c.field, c.value, c.hlc, c.device, c.base_hlc, c.base_device, c.edit, coalesce(e.author, '')
-		FROM (SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM sync_changes
-			UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM outbox WHERE sent = 1) c
+	batchOf, err := s.ownBatches(ctx)
+	if err != nil {
+		return snap, fmt.Errorf("export checkpoint: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.entity, c.id, c.field, c.value, c.hlc, c.device, c.base_hlc, c.base_device, c.edit, coalesce(e.author, ''), c.batch, c.oseq
+		FROM (SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit, batch, 0 AS oseq FROM sync_changes
+			UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit, 0, seq FROM outbox WHERE sent = 1) c
 		LEFT JOIN edits e ON e.device = c.device AND e.edit = c.edit AND c.edit <> 0
 		WHERE NOT EXISTS (SELECT 1 FROM sync_folded f
 			WHERE f.entity = c.entity AND f.id = c.id AND f.field = c.field AND f.hlc = c.hlc AND f.device = c.device)
@@ -51,8 +58,12 @@ func (s *Store) ExportCheckpoint(ctx context.Context) (Snapshot, error) {
 	for rows.Next() {
 		var c Change
 		var value string
-		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice, &c.Edit, &c.Author); err != nil {
+		var oseq int64
+		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice, &c.Edit, &c.Author, &c.Batch, &oseq); err != nil {
 			return snap, fmt.Errorf("export checkpoint: %w", err)
+		}
+		if oseq != 0 {
+			c.Batch = batchOf(oseq)
 		}
 		c.Value = json.RawMessage(value)
 		if n := len(group); n > 0 && (group[n-1].Entity != c.Entity || group[n-1].ID != c.ID || group[n-1].Field != c.Field) {
@@ -65,6 +76,38 @@ func (s *Store) ExportCheckpoint(ctx context.Context) (Snapshot, error) {
 	}
 	flush()
 	return snap, nil
+}
+
+// ownBatches returns what tells, for a change of this device's outbox by
+// its outbox number, the batch of this device that carried it (0: not
+// known, for batches written before the outbox number was kept).
+func (s *Store) ownBatches(ctx context.Context) (func(outboxSeq int64) int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, outbox_top FROM sync_applied WHERE device = ? AND outbox_top > 0 ORDER BY outbox_top, seq`, s.device)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var seqs, tops []int64
+	for rows.Next() {
+		var seq, top int64
+		if err := rows.Scan(&seq, &top); err != nil {
+			return nil, err
+		}
+		if n := len(tops); n > 0 && tops[n-1] == top {
+			continue // a batch sent again: the first one carried it
+		}
+		seqs, tops = append(seqs, seq), append(tops, top)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return func(outboxSeq int64) int64 {
+		i := sort.Search(len(tops), func(i int) bool { return tops[i] >= outboxSeq })
+		if i == len(tops) {
+			return 0
+		}
+		return seqs[i]
+	}, nil
 }
 
 // foldKey names one change of one field.
@@ -122,6 +165,50 @@ func (m *merge) fold(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
 			return err
 		}
 	}
+	// The batch that brought each change received from another device,
+	// for the fields the checkpoint holds: it covers exactly the changes
+	// of the batches it names.
+	recs := rowsOf(2, 0)
+	seen := map[recKey]bool{}
+	for k := range heads {
+		if !seen[k.recKey] {
+			seen[k.recKey] = true
+			recs.add(k.entity, k.id)
+		}
+	}
+	carried := map[foldKey]int64{}
+	err := m.bulk(ctx, tx, `SELECT entity, id, field, hlc, device, batch FROM sync_changes WHERE batch <> 0 AND (entity, id) IN (VALUES %s)`, recs, func(rows *sql.Rows) error {
+		var k foldKey
+		var b int64
+		if err := rows.Scan(&k.entity, &k.id, &k.field, &k.v.HLC, &k.v.Device, &b); err != nil {
+			return err
+		}
+		carried[k] = b
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	covers := make(map[string]map[int64]bool, len(snap.Applied))
+	for d, seqs := range snap.Applied {
+		covers[d] = make(map[int64]bool, len(seqs))
+		for _, s := range seqs {
+			covers[d][s] = true
+		}
+	}
+	// covered: a change of this device in a batch the checkpoint covers;
+	// a received one that came in such a batch; one whose batch is not
+	// known, when this device applied no batch the checkpoint does not
+	// cover.
+	covered := func(k foldKey) bool {
+		if k.v.Device == m.s.device {
+			return own[k]
+		}
+		if b, ok := carried[k]; ok {
+			return covers[k.v.Device][b]
+		}
+		return snap.FoldReceived
+	}
 	out := rowsOf(5, 0)
 	for k, hs := range heads {
 		r := m.rec(k.recKey)
@@ -132,8 +219,7 @@ func (m *merge) fold(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
 			}
 			kept := f.changes[:0]
 			for _, c := range f.changes {
-				covered := own[foldKey{k, c.v}] || c.v.Device != m.s.device && snap.FoldReceived
-				if hs[c.v] || !covered {
+				if hs[c.v] || !covered(foldKey{k, c.v}) {
 					kept = append(kept, c)
 					continue
 				}
@@ -151,4 +237,90 @@ func (m *merge) fold(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
 		m.folded = 2
 	}
 	return m.bulk(ctx, tx, `INSERT INTO sync_folded(entity, id, field, hlc, device) VALUES %s ON CONFLICT DO NOTHING`, out, nil)
+}
+
+// VerifyCheckpoint checks another device's checkpoint against what this
+// device knows, before it is trusted: every change it holds must be one
+// this device knows, with the same value and base, and every change in
+// effect or in conflict here that came in a batch it covers must be in
+// it. ok is false when this device has not applied every batch the
+// checkpoint covers (it cannot tell yet); problem names the first lie.
+func (s *Store) VerifyCheckpoint(ctx context.Context, snap Snapshot) (problem string, ok bool, err error) {
+	applied, err := s.Applied(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	covers := make(map[string]map[int64]bool, len(snap.Applied))
+	for d, seqs := range snap.Applied {
+		covers[d] = make(map[int64]bool, len(seqs))
+		for _, seq := range seqs {
+			if !applied[d][seq] {
+				return "", false, nil
+			}
+			covers[d][seq] = true
+		}
+	}
+	theirs := make(map[foldKey]Change, len(snap.Changes))
+	for _, c := range snap.Changes {
+		theirs[foldKey{fieldKey{recKey{c.Entity, c.ID}, c.Field}, Version{c.HLC, c.Device}}] = c
+	}
+	name := func(c Change) string {
+		return fmt.Sprintf("%s %s field %q (changed by laptop %s at %s)", c.Entity, c.ID, c.Field, c.Device, c.HLC.Time().UTC().Format(timeFormat))
+	}
+	// What it holds: changes known here, unchanged.
+	problem, err = s.heldKnown(ctx, snap.Changes, name)
+	if err != nil || problem != "" {
+		return problem, err == nil, err
+	}
+	// What it leaves out: the values in effect or in conflict here that
+	// came in batches it covers.
+	mine, err := s.ExportCheckpoint(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	for _, h := range mine.Changes {
+		if h.Batch == 0 || !covers[h.Device][h.Batch] {
+			continue
+		}
+		if _, in := theirs[foldKey{fieldKey{recKey{h.Entity, h.ID}, h.Field}, Version{h.HLC, h.Device}}]; !in {
+			return "it leaves out a value in effect or in conflict: " + name(h), true, nil
+		}
+	}
+	return "", true, nil
+}
+
+// heldKnown checks that every change is known here (received, or sent
+// by this device) with the same value and base; it names the first that
+// is not.
+func (s *Store) heldKnown(ctx context.Context, changes []Change, name func(Change) string) (string, error) {
+	st, err := s.r.PrepareContext(ctx, `SELECT value, base_hlc, base_device FROM sync_changes WHERE entity = ? AND id = ? AND field = ? AND hlc = ? AND device = ?
+		UNION ALL SELECT value, base_hlc, base_device FROM outbox WHERE entity = ? AND id = ? AND field = ? AND hlc = ? AND device = ? AND sent = 1`)
+	if err != nil {
+		return "", fmt.Errorf("verify checkpoint: %w", err)
+	}
+	defer st.Close()
+	for _, c := range changes {
+		var value string
+		var base Version
+		err := st.QueryRowContext(ctx, c.Entity, c.ID, c.Field, c.HLC, c.Device, c.Entity, c.ID, c.Field, c.HLC, c.Device).Scan(&value, &base.HLC, &base.Device)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return "it holds a change no batch it covers carried: " + name(c), nil
+		case err != nil:
+			return "", fmt.Errorf("verify checkpoint: %w", err)
+		case !compactEqual(value, c.Value) || base != (Version{c.BaseHLC, c.BaseDevice}):
+			return "it holds another value than the batch that carried it: " + name(c), nil
+		}
+	}
+	return "", nil
+}
+
+// compactEqual reports whether two JSON texts are the same value written
+// alike but for spacing.
+func compactEqual(a string, b json.RawMessage) bool {
+	if a == string(b) {
+		return true
+	}
+	var ca, cb bytes.Buffer
+	return json.Compact(&ca, []byte(a)) == nil && json.Compact(&cb, b) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
 }

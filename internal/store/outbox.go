@@ -29,6 +29,11 @@ type Change struct {
 	Edit hlc.Timestamp
 	// Author names the person who made the edit, when they gave a name.
 	Author string
+	// Batch is the number of the batch of Device that carried the change,
+	// as far as this device knows it (0: not known). It travels in
+	// snapshots and checkpoints, so that a device folding a checkpoint
+	// knows which changes the checkpoint covers.
+	Batch int64
 }
 
 // Unsent returns the outbox changes not yet marked sent, oldest first.

@@ -236,9 +236,11 @@ type Snapshot struct {
 	Changes []Change
 	// Checkpoint: the changes are only the heads of every field (see
 	// ExportCheckpoint). Importing it folds away the changes this device
-	// knows that it covers and shows outdone: every received one when
-	// FoldReceived (this device applied no batch the checkpoint does not
-	// cover), and this device's own sent in the batches it covers.
+	// knows that it covers and shows outdone: those that came in a batch
+	// it covers (received ones by the batch recorded with them, this
+	// device's own sent by its outbox), and received ones whose batch is
+	// not known when FoldReceived (this device applied no batch the
+	// checkpoint does not cover).
 	Checkpoint   bool
 	FoldReceived bool
 }
@@ -250,9 +252,13 @@ func (s *Store) ExportSnapshot(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return snap, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT c.entity, c.id, c.field, c.value, c.hlc, c.device, c.base_hlc, c.base_device, c.edit, coalesce(e.author, '')
-		FROM (SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM sync_changes
-			UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit FROM outbox WHERE sent = 1) c
+	batchOf, err := s.ownBatches(ctx)
+	if err != nil {
+		return snap, fmt.Errorf("export snapshot: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.entity, c.id, c.field, c.value, c.hlc, c.device, c.base_hlc, c.base_device, c.edit, coalesce(e.author, ''), c.batch, c.oseq
+		FROM (SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit, batch, 0 AS oseq FROM sync_changes
+			UNION ALL SELECT entity, id, field, value, hlc, device, base_hlc, base_device, edit, 0, seq FROM outbox WHERE sent = 1) c
 		LEFT JOIN edits e ON e.device = c.device AND e.edit = c.edit AND c.edit <> 0
 		WHERE NOT EXISTS (SELECT 1 FROM sync_folded f
 			WHERE f.entity = c.entity AND f.id = c.id AND f.field = c.field AND f.hlc = c.hlc AND f.device = c.device)
@@ -264,8 +270,12 @@ func (s *Store) ExportSnapshot(ctx context.Context) (Snapshot, error) {
 	for rows.Next() {
 		var c Change
 		var value string
-		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice, &c.Edit, &c.Author); err != nil {
+		var oseq int64
+		if err := rows.Scan(&c.Entity, &c.ID, &c.Field, &value, &c.HLC, &c.Device, &c.BaseHLC, &c.BaseDevice, &c.Edit, &c.Author, &c.Batch, &oseq); err != nil {
 			return snap, fmt.Errorf("export snapshot: %w", err)
+		}
+		if oseq != 0 {
+			c.Batch = batchOf(oseq)
 		}
 		c.Value = json.RawMessage(value)
 		snap.Changes = append(snap.Changes, c)
@@ -480,7 +490,10 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 		fields []string
 		recs   []*knownRecord
 		edits  []int64
-		first  = rowsOf(2, 0) // records this merge has not read yet
+		// carried is the batch that brought each change (a snapshot's
+		// changes say theirs).
+		carried []int64
+		first   = rowsOf(2, 0) // records this merge has not read yet
 		// authors name the saves, once per save (the first name given wins).
 		authors  = rowsOf(3, 0)
 		lastEdit Version
@@ -516,6 +529,11 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 		}
 		batch = append(batch, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: string(value)})
 		fields, recs, edits = append(fields, c.Field), append(recs, r), append(edits, int64(c.Edit))
+		if seq != 0 {
+			carried = append(carried, seq)
+		} else {
+			carried = append(carried, c.Batch)
+		}
 	}
 	if err := m.bulk(ctx, tx, `INSERT INTO edits(device, edit, author) VALUES %s ON CONFLICT(device, edit) DO NOTHING`, authors, nil); err != nil {
 		return err
@@ -525,20 +543,20 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 	if err := m.load(ctx, tx, first); err != nil {
 		return err
 	}
-	rows := rowsOf(9, len(batch))
+	rows := rowsOf(10, len(batch))
 	for i, c := range batch {
 		r, f := recs[i], fields[i]
 		if !r.add(f, c) {
 			continue
 		}
 		r.touch(f)
-		rows.add(r.entity, r.id, f, int64(c.v.HLC), c.v.Device, int64(c.base.HLC), c.base.Device, c.value, edits[i])
+		rows.add(r.entity, r.id, f, int64(c.v.HLC), c.v.Device, int64(c.base.HLC), c.base.Device, c.value, edits[i], carried[i])
 		res.Changes++
 		if c.v.HLC > m.newest {
 			m.newest = c.v.HLC
 		}
 	}
-	return m.bulk(ctx, tx, `INSERT INTO sync_changes(entity, id, field, hlc, device, base_hlc, base_device, value, edit) VALUES %s`, rows, nil)
+	return m.bulk(ctx, tx, `INSERT INTO sync_changes(entity, id, field, hlc, device, base_hlc, base_device, value, edit, batch) VALUES %s`, rows, nil)
 }
 
 // bulkKey names a prepared multi-row statement.
