@@ -411,7 +411,57 @@ func (u *ui) syncSettings() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, pick, folder),
 		widget.NewLabelWithStyle(lang.L("Name of this laptop, as the others see it"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		device, auto, container.NewHBox(apply, saved),
-		container.NewHBox(widget.NewButtonWithIcon(lang.L("Laptops of the team …"), theme.AccountIcon(), u.showTeam)))
+		container.NewHBox(widget.NewButtonWithIcon(lang.L("Laptops of the team …"), theme.AccountIcon(), u.showTeam)),
+		widget.NewSeparator(), folderSettings(u))
+}
+
+// folderSettings edits the team's settings of the shared folder: after
+// how many days without a sync a laptop is inactive, and after how many
+// batch files a member compacts. They are handbook settings, so every
+// laptop of the team receives them with the next sync.
+func folderSettings(u *ui) fyne.CanvasObject {
+	st, err := u.st.Settings(u.ctx)
+	if err != nil {
+		u.loadFailed(err)
+	}
+	days, files := st.SyncInactiveDays, st.SyncCompactAfter
+	if days == 0 {
+		days = handbook.DefaultSyncInactiveDays
+	}
+	if files == 0 {
+		files = handbook.DefaultSyncCompactAfter
+	}
+	f := newForm(u)
+	saved := widget.NewLabel("")
+	f.number("sync_inactive_days", lang.L("A laptop is inactive after this many days without a sync"), &days)
+	f.number("sync_compact_after", lang.L("Compact once every active laptop has applied this many batch files"), &files)
+	for _, fl := range f.fields {
+		if e, ok := fl.input.(*formEntry); ok {
+			prev := e.OnChanged
+			e.OnChanged = func(s string) {
+				prev(s)
+				u.editor = f
+				saved.SetText("")
+			}
+		}
+	}
+	// Only these two fields are written, onto the settings as stored now.
+	f.put = func() error {
+		cur, err := u.st.Settings(u.ctx)
+		if err != nil {
+			return err
+		}
+		cur.SyncInactiveDays, cur.SyncCompactAfter = days, files
+		return u.ops.SaveSettings(u.ctx, cur)
+	}
+	f.saved = func() { saved.SetText("✓ " + lang.L("Saved.")) }
+	f.cancel = func() { u.show(u.current) }
+	intro := widget.NewLabel(lang.L("So that the shared folder stays small, a laptop folds the changes every active laptop has applied into one checkpoint and removes them. A laptop that has not synced for the days given is shown as inactive and no longer holds this back; when it comes back it starts from the checkpoint, and nothing it wrote is lost. Members can remove it under Laptops of the team. These settings apply to the whole team."))
+	intro.Wrapping = fyne.TextWrapWord
+	saveBtn := widget.NewButtonWithIcon(lang.L("Save these settings"), theme.DocumentSaveIcon(), func() { f.save() })
+	return container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("Keeping the shared folder small"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		intro, f.general, f.box, container.NewHBox(saveBtn, saved))
 }
 
 // maxSkipsShown is how many skipped files the sync details list.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"ernstfall/internal/foldersync"
@@ -432,5 +433,48 @@ func TestGapAndRemovalInGUI(t *testing.T) {
 	_, err = new(foldersync.Engine).Run(ctx, other, foldersync.Options{Folder: folder, Now: func() time.Time { return testNow }})
 	if !errors.Is(err, foldersync.ErrRemoved) {
 		t.Errorf("the removed laptop's round: %v, want ErrRemoved", err)
+	}
+}
+
+// The team's settings of the shared folder are edited in the sync card:
+// the horizon and the compaction threshold, checked before they are
+// saved, and kept apart from the other settings cards.
+func TestFolderSettings(t *testing.T) {
+	u := newTestUI(t)
+	u.nav.Select(u.screenIndex(t, "settings"))
+	var days, files *formEntry
+	walk(u.body, func(o fyne.CanvasObject) {
+		if e, ok := o.(*formEntry); ok {
+			switch e.Text {
+			case "90":
+				days = e
+			case "1000":
+				files = e
+			}
+		}
+	})
+	if days == nil || files == nil || !hasText(u.body, "Ein Laptop gilt als inaktiv nach so vielen Tagen ohne Synchronisation") {
+		t.Fatalf("no horizon and threshold with their defaults: %q", texts(u.body))
+	}
+	save := findButton(t, u.body, "Diese Einstellungen speichern")
+	days.SetText("3")
+	test.Tap(save)
+	if !hasText(u.body, "muss zwischen 7 und 3650 Tagen liegen (ist 3); kürzer, und Laptops im Urlaub müssten beim Sicherungsstand neu beginnen") {
+		t.Fatalf("3 days accepted or not named: %q", texts(u.body))
+	}
+	days.SetText("zwei")
+	test.Tap(save)
+	if st, err := u.st.Settings(u.ctx); err != nil || st.SyncInactiveDays != 0 {
+		t.Fatalf("a word saved as days: %+v, %v", st, err)
+	}
+	days.SetText("30")
+	files.SetText("5000")
+	test.Tap(save)
+	st, err := u.st.Settings(u.ctx)
+	if err != nil || st.SyncInactiveDays != 30 || st.SyncCompactAfter != 5000 || st.Organisation == "" {
+		t.Fatalf("settings after save: %+v, %v", st, err)
+	}
+	if in, n := st.SyncSettings(); in != 30*24*time.Hour || n != 5000 {
+		t.Fatalf("sync settings: %v, %d", in, n)
 	}
 }

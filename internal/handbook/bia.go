@@ -195,7 +195,37 @@ func (s Settings) Validate() error {
 		p.addT("rto_factor", "must lie above 0 and at most 1 (is {{.Value}}); a required RTO longer than the MTPD cannot be met in time",
 			"Value", strconv.FormatFloat(s.RTOFactor, 'f', -1, 64))
 	}
+	if d := s.SyncInactiveDays; d != 0 && (d < MinSyncInactiveDays || d > MaxSyncInactiveDays) {
+		p.addT("sync_inactive_days", "must lie between 7 and 3650 days (is {{.Value}}); shorter, laptops on holiday would start again from a checkpoint", "Value", strconv.Itoa(d))
+	}
+	if n := s.SyncCompactAfter; n != 0 && (n < MinSyncCompactAfter || n > MaxSyncCompactAfter) {
+		p.addT("sync_compact_after", "must lie between 100 and 1000000 batch files (is {{.Value}}); fewer, every laptop would write the whole handbook again and again", "Value", strconv.Itoa(n))
+	}
 	return p.err()
+}
+
+// The defaults and bounds of the shared folder's settings.
+const (
+	DefaultSyncInactiveDays = 90
+	MinSyncInactiveDays     = 7
+	MaxSyncInactiveDays     = 3650
+	DefaultSyncCompactAfter = 1000
+	MinSyncCompactAfter     = 100
+	MaxSyncCompactAfter     = 1_000_000
+)
+
+// SyncSettings returns the settings of the shared folder, defaults in
+// place of those not set: after how long without a sync a laptop is
+// inactive, and after how many batch files a member compacts.
+func (s Settings) SyncSettings() (inactiveAfter time.Duration, compactAfter int) {
+	days, n := DefaultSyncInactiveDays, DefaultSyncCompactAfter
+	if s.SyncInactiveDays > 0 {
+		days = s.SyncInactiveDays
+	}
+	if s.SyncCompactAfter > 0 {
+		n = s.SyncCompactAfter
+	}
+	return time.Duration(days) * 24 * time.Hour, n
 }
 
 // ImpactCell names one cell of an impact grid: a category at a time point.

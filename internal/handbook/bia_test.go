@@ -257,6 +257,12 @@ func TestSettingsValidate(t *testing.T) {
 		{"factor above 1", Settings{RTOFactor: 1.5}, "rto_factor"},
 		{"negative factor", Settings{RTOFactor: -0.5}, "rto_factor"},
 		{"time point after eleven years", Settings{TimePoints: []Minutes{60, 11 * 365 * Day}}, "time_points"},
+		{"inactive after 3 days", Settings{SyncInactiveDays: 3}, "sync_inactive_days"},
+		{"inactive after negative days", Settings{SyncInactiveDays: -90}, "sync_inactive_days"},
+		{"inactive after 11 years", Settings{SyncInactiveDays: 4000}, "sync_inactive_days"},
+		{"compact after 10 files", Settings{SyncCompactAfter: 10}, "sync_compact_after"},
+		{"compact after negative files", Settings{SyncCompactAfter: -1}, "sync_compact_after"},
+		{"compact after ten million files", Settings{SyncCompactAfter: 10_000_000}, "sync_compact_after"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,8 +273,14 @@ func TestSettingsValidate(t *testing.T) {
 		})
 	}
 	if err := (Settings{ImpactCategories: []ImpactCategory{{Key: "financial"}, {Key: "umwelt", Name: "Umwelt"}},
-		TimePoints: []Minutes{60, Day}, ImpactThreshold: 3, RTOFactor: 1}).Validate(); err != nil {
+		TimePoints: []Minutes{60, Day}, ImpactThreshold: 3, RTOFactor: 1, SyncInactiveDays: 7, SyncCompactAfter: 1_000_000}).Validate(); err != nil {
 		t.Errorf("valid settings: %v", err)
+	}
+	if in, n := (Settings{}).SyncSettings(); in != 90*24*time.Hour || n != 1000 {
+		t.Errorf("default sync settings: %v, %d", in, n)
+	}
+	if in, n := (Settings{SyncInactiveDays: 30, SyncCompactAfter: 200}).SyncSettings(); in != 30*24*time.Hour || n != 200 {
+		t.Errorf("sync settings: %v, %d", in, n)
 	}
 	taken := []ImpactCategory{{Key: "umwelt"}}
 	for name, want := range map[string]string{"Umwelt": "umwelt-2", "Informationssicherheit & Datenschutz": "informationssicherheit-datensc", "!!!": "category", "Öffentliche Ordnung": "oeffentliche-ordnung"} {

@@ -541,6 +541,13 @@ type Settings struct {
 	// ExerciseIntervalMonths is how often a critical playbook or process
 	// must be exercised; 0 means DefaultExerciseIntervalMonths.
 	ExerciseIntervalMonths int `json:"exercise_interval_months,omitempty"`
+
+	// Keeping the shared folder small (see SyncSettings): after how many
+	// days without a sync a laptop is inactive and no longer holds
+	// compaction back, and how many batch files every active laptop has
+	// applied before one is compacted. 0 means the defaults.
+	SyncInactiveDays int `json:"sync_inactive_days,omitempty"`
+	SyncCompactAfter int `json:"sync_compact_after,omitempty"`
 }
 
 // IsZero reports settings with nothing set (every field, also those added

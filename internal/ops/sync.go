@@ -110,6 +110,9 @@ type Synced struct {
 func (o *Ops) Sync(ctx context.Context, req Sync, p Progress) (Synced, error) {
 	report(p, StageSync, 0, 0)
 	opt := foldersync.Options{Folder: req.Folder, DeviceName: req.DeviceName, Author: req.Author, Now: o.now, Deletions: req.Deletions}
+	if err := o.folderSettings(ctx, &opt); err != nil {
+		return Synced{}, err
+	}
 	rep, err := o.sync.Run(ctx, o.st, opt)
 	res := Synced{Report: rep}
 	if err != nil {
@@ -157,7 +160,22 @@ func (o *Ops) Team(ctx context.Context, folder string) (foldersync.Team, error) 
 	if err != nil || folder == "" {
 		return foldersync.Team{}, errNoFolder(err)
 	}
-	return o.sync.Devices(ctx, o.st, foldersync.Options{Folder: folder, Now: o.now})
+	opt := foldersync.Options{Folder: folder, Now: o.now}
+	if err := o.folderSettings(ctx, &opt); err != nil {
+		return foldersync.Team{}, err
+	}
+	return o.sync.Devices(ctx, o.st, opt)
+}
+
+// folderSettings puts the team's settings of the shared folder (Settings:
+// inactive after, compact after) into opt.
+func (o *Ops) folderSettings(ctx context.Context, opt *foldersync.Options) error {
+	st, err := o.st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	opt.InactiveAfter, opt.CompactAfter = st.SyncSettings()
+	return nil
 }
 
 // Admit lets a laptop that asked to join take part from its next round.
@@ -185,7 +203,11 @@ func (o *Ops) RemoveDevice(ctx context.Context, req TeamChange) (foldersync.Devi
 	if err != nil || folder == "" {
 		return foldersync.Device{}, errNoFolder(err)
 	}
-	return o.sync.Remove(ctx, o.st, foldersync.Options{Folder: folder, Now: o.now}, req.Who)
+	opt := foldersync.Options{Folder: folder, Now: o.now}
+	if err := o.folderSettings(ctx, &opt); err != nil {
+		return foldersync.Device{}, err
+	}
+	return o.sync.Remove(ctx, o.st, opt, req.Who)
 }
 
 // DeclareLost declares a laptop's batches missing from the folder lost,
