@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ernstfall/internal/foldersync"
 	"ernstfall/internal/handbook"
@@ -26,8 +27,15 @@ type laptop struct {
 
 func newLaptop(t *testing.T, name, folder string) *laptop {
 	t.Helper()
+	return newLaptopAt(t, name, folder, nil)
+}
+
+// newLaptopAt is newLaptop with a clock of the test's (nil: the wall
+// clock), for stories that span weeks.
+func newLaptopAt(t *testing.T, name, folder string, now func() time.Time) *laptop {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "handbook.db"), store.Options{})
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "handbook.db"), store.Options{Now: now})
 	if err != nil {
 		t.Fatalf("%s: open store: %v", name, err)
 	}
@@ -36,7 +44,7 @@ func newLaptop(t *testing.T, name, folder string) *laptop {
 			t.Errorf("%s: close store: %v", name, err)
 		}
 	})
-	o := ops.New(st, ops.Config{Program: "Ernstfall test"})
+	o := ops.New(st, ops.Config{Program: "Ernstfall test", Now: now})
 	o.SetAuthor(name)
 	return &laptop{name: name, folder: folder, st: st, ops: o}
 }
