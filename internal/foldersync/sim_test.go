@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,8 +220,18 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 		return nil
 	}
 	stats := map[string]int{}
+	// Every laptop is honest: a checkpoint found lying is a false alarm.
+	honest := func(rep Report) {
+		t.Helper()
+		for _, s := range rep.Skipped {
+			if strings.Contains(s.Reason, "refused") {
+				t.Fatalf("an honest file refused: %s", s)
+			}
+		}
+	}
 	syncOne := func(l *laptop) {
 		rep := l.sync(t, folder)
+		honest(rep)
 		sent(l)
 		if rep.Copied != "" {
 			stats["copy noticed"]++
@@ -346,6 +357,7 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			// a checkpoint and removes those batches.
 			l.compact = 1
 			rep := l.sync(t, folder)
+			honest(rep)
 			l.compact = 0
 			sent(l)
 			if rep.Compacted > 0 {
