@@ -231,13 +231,13 @@ func (r *round) listCheckpoints() []checkpointFile {
 // readCheckpoint reads and verifies a checkpoint. Its claims are checked
 // against the folder: it may cover batches that were removed, but none
 // beyond what the laptop that wrote them says it wrote.
-func (r *round) readCheckpoint(ctx context.Context, c checkpointFile) (*store.Snapshot, error) {
+func (r *round) readCheckpoint(ctx context.Context, c checkpointFile) (*store.Snapshot, string, error) {
 	snap, hash, err := r.readSealed(c.rel, c.dev, c.gen, kindCheckpt)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if by := r.refutedBy(ctx, c.rel, hash); by != "" {
-		return nil, fmt.Errorf("signed by %s, but %s found it holds what the batches it covers do not; refused", r.signer(ctx, c.dev), by)
+		return nil, "", fmt.Errorf("signed by %s, but %s found it holds what the batches it covers do not; refused", r.signer(ctx, c.dev), by)
 	}
 	devices := r.devices()
 	for d, seqs := range snap.Applied {
@@ -247,11 +247,11 @@ func (r *round) readCheckpoint(ctx context.Context, c checkpointFile) (*store.Sn
 		}
 		for _, s := range seqs {
 			if d != r.me && s > top {
-				return nil, fmt.Errorf("claims batch %d of laptop %s, which that laptop never wrote; ignored", s, d)
+				return nil, "", fmt.Errorf("claims batch %d of laptop %s, which that laptop never wrote; ignored", s, d)
 			}
 		}
 	}
-	return snap, nil
+	return snap, hash, nil
 }
 
 // devices reads the device files once per round.
@@ -342,7 +342,7 @@ func (r *round) checkpoints(ctx context.Context, applied map[string]map[int64]bo
 		if size, ok := useless[c.rel]; ok && size == c.size && !joining {
 			continue
 		}
-		snap, err := r.readCheckpoint(ctx, c)
+		snap, hash, err := r.readCheckpoint(ctx, c)
 		if err != nil {
 			r.skip(c.rel, err.Error())
 			continue
@@ -362,6 +362,12 @@ func (r *round) checkpoints(ctx context.Context, applied map[string]map[int64]bo
 		if useful {
 			snaps = append(snaps, snap)
 			names = append(names, path.Join("ernstfall", c.rel))
+			// A laptop that starts from a checkpoint has nothing to check
+			// it against: it is not checked again afterwards.
+			if r.imported == nil {
+				r.imported = map[string]checkedCheckpoint{}
+			}
+			r.imported[c.rel] = checkedCheckpoint{Size: c.size, Hash: hash}
 		} else {
 			useless[c.rel] = c.size
 		}

@@ -300,6 +300,8 @@ type round struct {
 	deviceFiles map[string]deviceFile
 	// seenDevices is what this laptop observed of them (see observe).
 	seenDevices map[string]seenDevice
+	// imported are the checkpoints this round started from.
+	imported map[string]checkedCheckpoint
 }
 
 // skip names a file (slash-separated, below the protocol folder) the

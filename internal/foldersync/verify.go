@@ -65,6 +65,11 @@ func (r *round) verifyCheckpoints(ctx context.Context) error {
 		if d, ok := done[c.rel]; ok && d.Size == c.size {
 			continue
 		}
+		if d, ok := r.imported[c.rel]; ok {
+			done[c.rel] = d
+			changed = true
+			continue
+		}
 		snap, hash, err := r.readSealed(c.rel, c.dev, c.gen, kindCheckpt)
 		if err != nil {
 			continue // named when a laptop needs it
