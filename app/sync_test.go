@@ -478,3 +478,54 @@ func TestFolderSettings(t *testing.T) {
 		t.Fatalf("sync settings: %v, %d", in, n)
 	}
 }
+
+// A laptop not seen syncing for longer than the team waits is shown as
+// inactive, with its last sync and what that means, and can be retired
+// from the team dialog.
+func TestInactiveLaptopInTeamDialog(t *testing.T) {
+	u := newTestUI(t)
+	folder := t.TempDir()
+	// A hundred days ago: this laptop founded the team and admitted
+	// Laptop B, which synced then for the last time.
+	past := testNow.Add(-100 * 24 * time.Hour)
+	then := ops.New(u.st, ops.Config{Now: func() time.Time { return past }})
+	if err := then.SaveSyncSetup(u.ctx, ops.SyncSetup{Folder: folder, Device: "Laptop A"}); err != nil {
+		t.Fatal(err)
+	}
+	other := openEmptyStore(t)
+	round := func(o *ops.Ops) {
+		t.Helper()
+		if _, err := o.Sync(u.ctx, ops.Sync{Folder: folder}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	otherThen := ops.New(other, ops.Config{Now: func() time.Time { return past }})
+	round(then)
+	if _, err := otherThen.Sync(u.ctx, ops.Sync{Folder: folder, DeviceName: "Laptop B"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := then.Admit(u.ctx, ops.TeamChange{Folder: folder, All: true}); err != nil {
+		t.Fatal(err)
+	}
+	round(then)
+	round(otherThen)
+	round(then)
+	// Today.
+	guiSync(t, u, folder, true)
+	u.showTeam()
+	u.waitSync()
+	team := u.dialogTop()
+	if team == nil || !hasText(team, "Laptop B — Inaktiv · zuletzt synchronisiert 18.08.2026") ||
+		!hasText(team, "Hält das Verdichten des gemeinsamen Ordners nicht mehr auf; kommt er zurück, beginnt er beim Sicherungsstand. Kommt er nicht zurück, entfernen Sie ihn: Der Teamschlüssel wird dabei ersetzt.") {
+		t.Fatalf("the team dialog does not show Laptop B inactive: %q", texts(team))
+	}
+	if hasText(team, "Laptop A (dieser Laptop) — Inaktiv") {
+		t.Fatalf("this laptop is shown inactive: %q", texts(team))
+	}
+	test.Tap(findButton(t, team, "Entfernen"))
+	test.Tap(findButton(t, u.dialogTop(), "Ja"))
+	u.waitSync()
+	if !hasText(team, "Laptop B — Entfernt") {
+		t.Fatalf("team dialog after retiring: %q", texts(team))
+	}
+}

@@ -103,7 +103,14 @@ func (u *ui) fillTeam(cfg ops.SyncSetup, box *fyne.Container, team foldersync.Te
 		who := widget.NewLabel(name + " — " + status)
 		who.Wrapping = fyne.TextWrapWord
 		fp := widget.NewLabelWithStyle(d.Fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		box.Add(container.NewBorder(nil, nil, nil, actions, container.NewVBox(who, fp)))
+		rows := container.NewVBox(who, fp)
+		if d.Inactive {
+			hint := widget.NewLabel(lang.L("No longer holds back the compaction of the shared folder; when it comes back it starts from the checkpoint. If it will not come back, remove it: the team key is replaced."))
+			hint.Wrapping = fyne.TextWrapWord
+			hint.Importance = widget.WarningImportance
+			rows.Add(hint)
+		}
+		box.Add(container.NewBorder(nil, nil, nil, actions, rows))
 		box.Add(widget.NewSeparator())
 	}
 	if team.MoreRequests > 0 {
