@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -317,51 +319,89 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 		findings = append(findings, widget.NewLabel("✓ "+lang.L("The exercise programme is up to date.")))
 	}
 
-	cov := container.NewVBox()
-	// The name takes half the row and the three columns share the other
-	// half: in four equal columns the names were cut to a word.
-	colHead := func(text string) *widget.Label {
-		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Wrapping = fyne.TextWrapWord
-		return l
-	}
-	head := container.NewGridWithColumns(2, colHead(lang.L("Exercised")),
-		container.NewGridWithColumns(3, colHead(lang.L("Last exercised")), colHead(lang.L("Next planned")), colHead(lang.L("Critical"))))
-	cov.Add(head)
-	tests := handbook.LastServiceTests(live)
-	for _, c := range handbook.Coverage(live, now) {
-		kind := map[handbook.Entity]string{handbook.EntityPlaybook: lang.L("Playbook"), handbook.EntityService: lang.L("Service"), handbook.EntityProcess: lang.L("Process")}[c.Entity]
-		name := u.link(c.Title, c.Entity, c.ID)
-		last := widget.NewLabel(lang.L("never"))
-		if !c.Last.IsZero() {
-			last.SetText(day(c.Last))
-		}
-		if c.Due {
-			last.SetText("⚠ " + last.Text)
-			last.Importance = widget.DangerImportance
-		}
-		nextPlanned := widget.NewLabel("–")
-		if !c.Next.IsZero() {
-			nextPlanned.SetText(day(c.Next))
-		}
-		critical := ""
-		if c.Critical {
-			critical = lang.L("yes")
-		}
-		if test, ok := tests[c.ID]; ok && c.Entity == handbook.EntityService {
-			critical = strings.TrimSpace(critical + " · " + testVerdict(test))
-		}
-		crit := widget.NewLabel(critical)
-		crit.Wrapping = fyne.TextWrapWord // a recovery test's verdict is long
-		cov.Add(container.NewGridWithColumns(2, container.NewBorder(nil, nil, widget.NewLabel(kind), nil, name),
-			container.NewGridWithColumns(3, last, nextPlanned, crit)))
-	}
+	cov := s.coverageList(live, now)
 	// The long coverage heading wraps: unwrapped it made the year view
 	// 950 pixels wide and squeezed the exercise list to a few letters.
 	covHead := heading(lang.L("Coverage: when each playbook, critical service and critical process was last exercised"))
 	covHead.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(top, grid, heading(lang.L("What the check finds")), container.NewVBox(findings...), covHead, cov)
 	return container.NewVScroll(container.NewPadded(body))
+}
+
+// coverageRowHeight is the height of a row of the coverage list.
+const coverageRowHeight = 38
+
+// coverageList lists when each playbook, critical service and critical
+// process was last exercised. Only the rows in sight are drawn: a table
+// of the 800 rows of a large handbook kept the window busy for seconds.
+func (s *exercisesScreen) coverageList(live handbook.Handbook, now time.Time) fyne.CanvasObject {
+	u := s.u
+	rows := handbook.Coverage(live, now)
+	tests := handbook.LastServiceTests(live)
+	colHead := func(text string) *widget.Label {
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	// The name takes half the row and the three columns share the other
+	// half: in four equal columns the names were cut to a word.
+	row := func(a, b, c, d fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWithColumns(2, a, container.NewGridWithColumns(3, b, c, d))
+	}
+	head := row(colHead(lang.L("Exercised")), colHead(lang.L("Last exercised")), colHead(lang.L("Next planned")), colHead(lang.L("Critical")))
+	cell := func() *widget.Label {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	list := widget.NewList(func() int { return len(rows) },
+		func() fyne.CanvasObject {
+			name := widget.NewHyperlink("", nil)
+			name.Truncation = fyne.TextTruncateEllipsis
+			return row(container.NewBorder(nil, nil, cell(), nil, name), cell(), cell(), cell())
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := rows[i]
+			cols := o.(*fyne.Container).Objects
+			nameBox := cols[0].(*fyne.Container)
+			rest := cols[1].(*fyne.Container).Objects
+			kind := map[handbook.Entity]string{handbook.EntityPlaybook: lang.L("Playbook"), handbook.EntityService: lang.L("Service"), handbook.EntityProcess: lang.L("Process")}[c.Entity]
+			for _, x := range nameBox.Objects {
+				switch x := x.(type) {
+				case *widget.Label:
+					x.SetText(kind)
+				case *widget.Hyperlink:
+					x.SetText(c.Title)
+					x.OnTapped = func() { u.open(c.Entity, c.ID) }
+				}
+			}
+			last, next, crit := rest[0].(*widget.Label), rest[1].(*widget.Label), rest[2].(*widget.Label)
+			last.Importance = widget.MediumImportance
+			last.SetText(lang.L("never"))
+			if !c.Last.IsZero() {
+				last.SetText(day(c.Last))
+			}
+			if c.Due {
+				last.Importance = widget.DangerImportance
+				last.SetText("⚠ " + last.Text)
+			}
+			next.SetText("–")
+			if !c.Next.IsZero() {
+				next.SetText(day(c.Next))
+			}
+			critical := ""
+			if c.Critical {
+				critical = lang.L("yes")
+			}
+			if test, ok := tests[c.ID]; ok && c.Entity == handbook.EntityService {
+				critical = strings.TrimSpace(critical + " · " + testVerdict(test))
+			}
+			crit.SetText(critical)
+		})
+	list.HideSeparators = true
+	height := canvas.NewRectangle(color.Transparent)
+	height.SetMinSize(fyne.NewSize(0, min(float32(max(len(rows), 1)), 12)*coverageRowHeight))
+	return container.NewVBox(head, container.NewStack(height, list))
 }
 
 // testVerdict is what a service shows of its last recovery test.
