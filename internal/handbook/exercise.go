@@ -259,12 +259,21 @@ func NewInjectKey(taken []Inject) string {
 	}
 }
 
-// Validate checks an exercise: a title, a known kind and status,
-// objectives and injects with text, injects at no negative time and with
-// keys each used once, findings with text.
+// MaxInjectAt is the latest an inject may come after the start of a
+// drill: a week. A later one is a slip of the unit, and its drill would
+// wait for it for years.
+const MaxInjectAt = 7 * Day
+
+// Validate checks an exercise: a title, a date between 2000 and 2100, a
+// known kind and status, objectives and injects with text, injects
+// between the start and a week after it and with keys each used once,
+// findings with text.
 func (e Exercise) Validate() error {
 	var p problems
 	p.required("title", e.Title)
+	if y := e.Date.Year(); !e.Date.IsZero() && (y < 2000 || y > 2100) {
+		p.addT("date", "the date {{.Date}} lies outside the years 2000 to 2100; check it", "Date", e.Date.Format("2006-01-02"))
+	}
 	if e.Kind != "" && !slices.Contains(ExerciseKinds, e.Kind) {
 		p.add("kind", "unknown value %q (allowed: %s)", e.Kind, list(ExerciseKinds))
 	}
@@ -298,8 +307,11 @@ func (e Exercise) Validate() error {
 		if strings.TrimSpace(in.Text) == "" {
 			p.add("injects", "inject %d has no text", i+1)
 		}
-		if in.At < 0 {
+		switch {
+		case in.At < 0:
 			p.add("injects", "inject %d lies before the start (T%s)", i+1, in.At)
+		case in.At > MaxInjectAt:
+			p.addT("injects", "inject {{.N}} comes {{.At}} after the start; a drill runs a week at most", "N", strconv.Itoa(i+1), "At", in.At.String())
 		}
 	}
 	for _, r := range e.Regimes {

@@ -264,8 +264,20 @@ func (o *Ops) StartExercise(ctx context.Context, req StartExercise) (handbook.Ex
 		}
 	}
 	pbRef := strings.TrimSpace(req.Playbook)
-	if pbRef == "" && len(x.Playbooks) > 0 {
-		pbRef = x.Playbooks[0]
+	if pbRef == "" {
+		// The first playbook in scope that is still there: one deleted
+		// after planning must not keep the exercise from running. With
+		// none left the drill runs without checklist.
+		for _, id := range x.Playbooks {
+			_, err := store.Get[handbook.Playbook](ctx, o.st, id)
+			if err == nil {
+				pbRef = id
+				break
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return x, handbook.Incident{}, err
+			}
+		}
 	}
 	regimes := req.Regimes
 	if regimes == nil {

@@ -153,3 +153,82 @@ func firstContact(t *testing.T, o *Ops) string {
 	}
 	return cs[0].ID
 }
+
+// Two laptops evaluate the same exercise while apart. Neither evaluation
+// is lost: both laptops end with the same exercise, every action either
+// wrote, and the evaluation that lost kept as a conflict to decide.
+func TestTwoLaptopsEvaluateOneExercise(t *testing.T) {
+	ctx := context.Background()
+	folder := t.TempDir()
+	now := t0
+	clock := func() time.Time { return now }
+	a := New(openStore(t, demoDB(t), clock), Config{Now: clock})
+	b := New(openStore(t, filepath.Join(t.TempDir(), "b.db"), clock), Config{Now: clock})
+	round := func(o *Ops, name string) {
+		t.Helper()
+		if _, err := o.Sync(ctx, Sync{Folder: folder, DeviceName: name}, nil); err != nil {
+			t.Fatalf("sync %s: %v", name, err)
+		}
+	}
+	rounds := func() {
+		t.Helper()
+		round(a, "Laptop A")
+		round(b, "Laptop B")
+		round(a, "Laptop A")
+	}
+	round(a, "Laptop A")
+	round(b, "Laptop B")
+	if _, err := a.Admit(ctx, TeamChange{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	x := planDrill(t, a)
+	rounds()
+
+	now = t0.Add(2 * time.Hour)
+	evaluate := func(o *Ops, by, finding, action string) {
+		t.Helper()
+		if _, err := o.CloseExercise(ctx, CloseExercise{Exercise: x.ID, Summary: "Auswertung " + by, By: by,
+			Findings: []FindingInput{{Text: finding, Actions: []handbook.Action{{Title: action, Owner: firstContact(t, o), Due: t0.AddDate(0, 1, 0)}}}}}); err != nil {
+			t.Fatalf("%s evaluates: %v", by, err)
+		}
+	}
+	evaluate(a, "Eva", "Presse zu spät", "Presse früher einbinden")
+	now = t0.Add(2*time.Hour + time.Minute)
+	evaluate(b, "Moderation", "Telefonliste veraltet", "Telefonliste prüfen")
+	rounds()
+
+	xa, err := a.FindExercise(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xb, err := b.FindExercise(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xa.Result != xb.Result || xa.State() != handbook.ExerciseEvaluated || len(xa.Findings) != len(xb.Findings) {
+		t.Errorf("the laptops disagree: A %q %d findings, B %q %d findings", xa.Result, len(xa.Findings), xb.Result, len(xb.Findings))
+	}
+	for _, o := range []*Ops{a, b} {
+		acts, err := store.List[handbook.Action](ctx, o.st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, ac := range acts {
+			if ac.SourceID == x.ID {
+				titles = append(titles, ac.Title)
+			}
+		}
+		slices.Sort(titles)
+		if !slices.Equal(titles, []string{"Presse früher einbinden", "Telefonliste prüfen"}) {
+			t.Errorf("actions of the exercise: %q; want both laptops'", titles)
+		}
+		cs, err := o.Store().Conflicts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(cs, func(c store.Conflict) bool { return c.Entity == handbook.EntityExercise && c.ID == x.ID }) {
+			t.Errorf("the evaluation that lost is not kept as a conflict: %+v", cs)
+		}
+	}
+}

@@ -486,3 +486,56 @@ func TestCloseExercise(t *testing.T) {
 		}
 	})
 }
+
+// An exercise whose playbook was deleted after planning still runs: with
+// the next playbook in its scope that is left, else without checklist;
+// an exercise with no scope at all runs the same way.
+func TestStartExerciseWithoutItsPlaybook(t *testing.T) {
+	ctx := context.Background()
+	t.Run("its only playbook deleted", func(t *testing.T) {
+		o := demoOps(t)
+		x := planDrill(t, o)
+		if err := o.Delete(ctx, handbook.EntityPlaybook, x.Playbooks[0]); err != nil {
+			t.Fatal(err)
+		}
+		_, drill, err := o.StartExercise(ctx, StartExercise{Exercise: x.ID, By: "Eva"})
+		if err != nil {
+			t.Fatalf("the drill of an exercise whose playbook is gone does not start: %v", err)
+		}
+		if drill.PlaybookID != "" || drill.PlaybookSnapshot != "" || drill.ExerciseID != x.ID || len(drill.Injects) != 2 {
+			t.Errorf("drill %+v; want one without playbook and checklist, with the injects", drill)
+		}
+	})
+	t.Run("the first of two deleted", func(t *testing.T) {
+		o := demoOps(t)
+		x, err := o.PlanExercise(ctx, PlanExercise{Title: "Zwei Playbooks", Kind: handbook.ExerciseWalkthrough, Date: t0,
+			Playbooks: []string{"Ransomware-Angriff", "Datenverlust"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Delete(ctx, handbook.EntityPlaybook, x.Playbooks[0]); err != nil {
+			t.Fatal(err)
+		}
+		_, drill, err := o.StartExercise(ctx, StartExercise{Exercise: x.ID, By: "Eva"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if drill.PlaybookID != x.Playbooks[1] || drill.PlaybookSnapshot == "" {
+			t.Errorf("drill of playbook %q; want the second playbook", drill.PlaybookID)
+		}
+	})
+	t.Run("no scope", func(t *testing.T) {
+		o := demoOps(t)
+		x, err := o.PlanExercise(ctx, PlanExercise{Title: "Ohne Umfang", Kind: handbook.ExerciseTabletop, Date: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, drill, err := o.StartExercise(ctx, StartExercise{Exercise: x.ID, By: "Eva"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if drill.Title != "Ohne Umfang" || !drill.Drill() || drill.PlaybookID != "" {
+			t.Errorf("drill %+v", drill)
+		}
+	})
+}
