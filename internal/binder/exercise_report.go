@@ -616,7 +616,7 @@ func (xr *exerciseReport) alarmPart(d *doc) {
 	}
 	h := xt.alarmCols
 	d.table(table{header: []cell{txt(h[0], style{}), txt(h[1], style{}), txt(h[2], style{}), txt(h[3], style{}), txt(h[4], style{}), txt(h[5], style{}), txt(h[6], style{})},
-		rows: rows, widths: []float64{7, 18, 27, 20, 10, 9, 9}}, d.left, d.contentWidth())
+		rows: rows, widths: []float64{7, 25, 22, 19, 9, 9, 9}}, d.left, d.contentWidth())
 	d.text(fmt.Sprintf(xt.alarmShares, len(s.Roles), s.Share(s.Primary), s.Share(s.Deputy), s.Share(s.None+s.Untried)), style{bold: true})
 }
 
@@ -679,7 +679,7 @@ func (xr *exerciseReport) evaluation(d *doc) {
 		}
 		h := xt.findingCols
 		d.table(table{header: []cell{txt("#", style{}), txt(h[0], style{}), txt(h[1], style{}), txt(h[2], style{}), txt(h[3], style{}), txt(h[4], style{})},
-			rows: rows, widths: []float64{5, 32, 26, 15, 12, 10}}, d.left, d.contentWidth())
+			rows: rows, widths: []float64{5, 30, 25, 18, 12, 10}}, d.left, d.contentWidth())
 	}
 	if reviews := xr.reviews(); len(reviews) > 0 {
 		d.subheading(xt.reviews)
