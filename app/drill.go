@@ -131,7 +131,7 @@ func (d *drillParts) pane(logPane fyne.CanvasObject) fyne.CanvasObject {
 	}
 	injects := container.NewBorder(top, nil, nil, nil, container.NewVScroll(d.injects))
 	split := container.NewVSplit(injects, logPane)
-	split.Offset = 0.55
+	split.Offset = 0.65
 	return split
 }
 

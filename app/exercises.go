@@ -340,7 +340,7 @@ func (s *exercisesScreen) coverageList(live handbook.Handbook, now time.Time) fy
 	tests := handbook.LastServiceTests(live)
 	colHead := func(text string) *widget.Label {
 		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
+		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
 	// The name takes half the row and the three columns share the other
@@ -358,7 +358,8 @@ func (s *exercisesScreen) coverageList(live handbook.Handbook, now time.Time) fy
 		func() fyne.CanvasObject {
 			name := widget.NewHyperlink("", nil)
 			name.Truncation = fyne.TextTruncateEllipsis
-			return row(container.NewBorder(nil, nil, cell(), nil, name), cell(), cell(), cell())
+			// The kind is one short word, kept whole.
+			return row(container.NewBorder(nil, nil, widget.NewLabel(""), nil, name), cell(), cell(), cell())
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := rows[i]
