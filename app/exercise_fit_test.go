@@ -351,3 +351,17 @@ func TestSearchSelect(t *testing.T) {
 		t.Errorf("none is not offered first: %q", s.Value())
 	}
 }
+
+// An inject at T+0 is there the moment the drill starts, marked new.
+func TestInjectAtTheStart(t *testing.T) {
+	u := newIncidentUI(t)
+	x, err := u.ops.PlanExercise(u.ctx, ops.PlanExercise{Title: "Sofort", Kind: handbook.ExerciseTabletop, Date: testNow,
+		Injects: []handbook.Inject{{At: 0, From: "Leitstand", Text: "Der Fileserver ist verschlüsselt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	startFromScreen(t, u, x, "Übungslauf beginnen")
+	if !hasText(u.body, "Der Fileserver ist verschlüsselt") || !hasText(u.body, "NEU · 09:00 · T+0 min · Leitstand") {
+		t.Errorf("the inject at T+0 is not there at the start: %q", texts(u.body))
+	}
+}
