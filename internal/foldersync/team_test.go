@@ -315,11 +315,7 @@ func TestRemovedMember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newest := latestBatch(t, folder, b.st.Device())
-	h, err := seal.ReadHeader(newest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := latestHeader(t, folder, b)
 	if _, ok := cState.key(h.Key); ok {
 		t.Fatal("the removed laptop holds the key the team writes with after its removal")
 	}
@@ -349,6 +345,21 @@ func latestBatch(t *testing.T, folder, dev string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// latestHeader is the header of l's latest batch, checked against l's key
+// as a team member checks it.
+func latestHeader(t *testing.T, folder string, l *laptop) seal.Header {
+	t.Helper()
+	id, err := identity(context.Background(), l.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := seal.Verify(latestBatch(t, folder, l.st.Device()), id.Public().Sign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
 
 // forgeBatchWith writes team records and changes as l's next batch,
@@ -649,11 +660,7 @@ func TestKeyNotVouchedForIsNeverUsed(t *testing.T) {
 	}
 	putContact(t, b, &handbook.Contact{Name: "Vertraulich", Email: "v@example.com"})
 	b.sync(t, folder)
-	h, err := seal.ReadHeader(latestBatch(t, folder, b.st.Device()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h.Key == trap.ID {
+	if h := latestHeader(t, folder, b); h.Key == trap.ID {
 		t.Fatal("B wrote with a key nobody of the team vouched for")
 	}
 	if rep := a.sync(t, folder); rep.Received == 0 {

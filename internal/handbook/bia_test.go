@@ -557,7 +557,7 @@ func TestRestoreOrderWeighsBusinessNeed(t *testing.T) {
 		}
 		return out
 	}
-	plain, _ := RestoreOrder(services)
+	plain, _ := RestoreOrderNeed(services, nil)
 	if got := order(plain); !slices.Equal(got, []string{"Mail", "Wiki", "Datenbank", "Lager"}) {
 		t.Errorf("without processes = %q", got)
 	}

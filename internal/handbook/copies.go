@@ -29,10 +29,6 @@ type CopyStatus struct {
 	PendingOutdated bool
 }
 
-// Current reports a copy in place that holds the releases in force, with
-// no print waiting.
-func (s CopyStatus) Current() bool { return s.InPlace != nil && !s.Outdated && s.Pending == nil }
-
 // NeedsReplacing reports a copy whose holder has an outdated copy, or
 // none yet.
 func (s CopyStatus) NeedsReplacing() bool { return s.InPlace == nil || s.Outdated }
@@ -104,23 +100,4 @@ func NextCopyNumber(copies []Copy) int {
 		}
 	}
 	return n + 1
-}
-
-// DuplicateCopyNumbers lists numbers that two live copies carry (two
-// laptops added a copy at the same time), sorted.
-func DuplicateCopyNumbers(copies []Copy) []int {
-	seen := map[int]int{}
-	for _, c := range copies {
-		if !c.Deleted {
-			seen[c.Number]++
-		}
-	}
-	var out []int
-	for n, k := range seen {
-		if k > 1 {
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

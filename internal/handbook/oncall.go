@@ -314,20 +314,6 @@ func (r Rotation) next(id string) string {
 	return r.People[(i+1)%len(r.People)]
 }
 
-func earlier(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
 // Schedule lists the shifts from t until t+d, each with the person on
 // duty; the first starts at or before t. Shifts of the same person that
 // follow each other stay apart where an exception begins or ends.

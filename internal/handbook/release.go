@@ -350,10 +350,3 @@ func ChangedDocs(printed, now map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
-
-// ParseDoc reads a document reference "kind/id".
-func ParseDoc(s string) (DocRef, bool) {
-	k, id, ok := strings.Cut(s, "/")
-	d := DocRef{Kind: Entity(k), ID: id}
-	return d, ok && d.Check() == nil
-}

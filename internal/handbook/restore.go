@@ -7,32 +7,28 @@ import (
 	"strings"
 )
 
-// RestoreOrder returns the live services in the order to bring them back:
-// every dependency before the services that depend on it and, among
-// services whose dependencies are all restored, the shortest RTO first (an
-// RTO of 0 counts as not agreed and comes after the others), then by name.
-// Services in a dependency cycle, and what depends on them, cannot be
-// ordered; they follow the others, each cycle in name order.
+// RestoreOrderNeed returns the live services in the order to bring them
+// back: every dependency before the services that depend on it and, among
+// services whose dependencies are all restored, the one with the greater
+// need first, then the shortest RTO (an RTO of 0 counts as not agreed and
+// comes after the others), then by name. Services in a dependency cycle,
+// and what depends on them, cannot be ordered; they follow the others,
+// each cycle in name order.
+//
+// need gives, per service ID, how critical the most critical process is
+// that needs the service (Severity.Rank, see Analysis.Need); a service no
+// process needs (tools of the crisis team itself: the status page, the
+// monitoring) counts with its own criticality. Dependencies still come
+// first: a service that critical processes need pulls nothing ahead of
+// what it depends on, but what it depends on is needed by the same
+// processes. A nil need weighs nothing. Handbook.RestoreOrder gives the
+// need of the handbook's own analysis.
 //
 // The findings name what makes the plan inconsistent or incomplete: cycles
 // and unknown dependencies (errors), and services whose RTO is shorter than
 // that of a dependency, without an owner, or critical without a manual
 // fallback (warnings). A service listing itself is reported by Validate and
 // ignored here.
-func RestoreOrder(services []Service) ([]Service, []Finding) {
-	return RestoreOrderNeed(services, nil)
-}
-
-// RestoreOrderNeed is RestoreOrder weighted by what the business needs:
-// need gives, per service ID, how critical the most critical process is
-// that needs the service (Severity.Rank, see Analysis.Need); a service no
-// process needs (tools of the crisis team itself: the status page, the
-// monitoring) counts with its own criticality. Among the services whose
-// dependencies are all restored, the one with the greater need comes
-// first, then the shortest RTO. Dependencies still come first: a service
-// that critical processes need pulls nothing ahead of what it depends on,
-// but what it depends on is needed by the same processes. A nil need
-// weighs nothing, as RestoreOrder.
 func RestoreOrderNeed(services []Service, need map[string]int) ([]Service, []Finding) {
 	live := keep(services)
 	byID := make(map[string]*Service, len(live))

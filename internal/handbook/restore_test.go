@@ -142,7 +142,7 @@ func TestRestoreOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			order, findings := RestoreOrder(tt.services)
+			order, findings := RestoreOrderNeed(tt.services, nil)
 			if got := names(order); !slices.Equal(got, tt.want) {
 				t.Errorf("order = %q, want %q", got, tt.want)
 			}
@@ -185,7 +185,7 @@ func TestRestoreOrderMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, findings := RestoreOrder(tt.services)
+			_, findings := RestoreOrderNeed(tt.services, nil)
 			i := slices.IndexFunc(findings, func(f Finding) bool { return f.Code == tt.code })
 			if i < 0 {
 				t.Fatalf("no %s finding in %q", tt.code, codes(findings))
@@ -207,7 +207,7 @@ func TestRestoreOrderDeterministic(t *testing.T) {
 		svc("f", "Ring1", 30, "g"),
 		svc("g", "Ring2", 30, "f"),
 	}
-	wantOrder, wantFindings := RestoreOrder(base)
+	wantOrder, wantFindings := RestoreOrderNeed(base, nil)
 	want := strings.Join(names(wantOrder), ",")
 	perms := []struct {
 		name string
@@ -223,7 +223,7 @@ func TestRestoreOrderDeterministic(t *testing.T) {
 			for i, j := range p.perm {
 				in[i] = base[j]
 			}
-			order, findings := RestoreOrder(in)
+			order, findings := RestoreOrderNeed(in, nil)
 			if got := strings.Join(names(order), ","); got != want {
 				t.Errorf("order = %s, want %s", got, want)
 			}

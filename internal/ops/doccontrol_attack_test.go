@@ -129,14 +129,14 @@ func TestDeleteReleasedDocumentWithCopiesOut(t *testing.T) {
 		live := hb.Live()
 		return handbook.CopyStatuses(&live, handbook.InForce(&live))
 	}
-	current := 0
+	inForce := 0
 	for _, s := range copies() {
-		if s.Current() {
-			current++
+		if current(s) {
+			inForce++
 		}
 	}
-	if current != 3 {
-		t.Fatalf("%d current copies in the demo, want 3", current)
+	if inForce != 3 {
+		t.Fatalf("%d current copies in the demo, want 3", inForce)
 	}
 	if err := o.Delete(ctx, handbook.EntityPlaybook, ddos.ID); err != nil {
 		t.Fatal(err)
@@ -164,14 +164,14 @@ func TestDeleteReleasedDocumentWithCopiesOut(t *testing.T) {
 	if err := o.Undelete(ctx, handbook.EntityPlaybook, ddos.ID); err != nil {
 		t.Fatal(err)
 	}
-	current = 0
+	inForce = 0
 	for _, s := range copies() {
-		if s.Current() {
-			current++
+		if current(s) {
+			inForce++
 		}
 	}
-	if current != 3 {
-		t.Errorf("%d current copies after undoing the delete, want 3", current)
+	if inForce != 3 {
+		t.Errorf("%d current copies after undoing the delete, want 3", inForce)
 	}
 }
 

@@ -260,13 +260,6 @@ func parts(data []byte) (h Header, rawHdr, nonce, ct, sig []byte, err error) {
 	return h, rawHdr, nonce, ct, sig, nil
 }
 
-// ReadHeader returns a sealed file's header, unverified: it says whom to
-// check the signature against.
-func ReadHeader(data []byte) (Header, error) {
-	h, _, _, _, _, err := parts(data)
-	return h, err
-}
-
 // Verify checks that the file was signed by the holder of pub and returns
 // its header.
 func Verify(data []byte, pub ed25519.PublicKey) (Header, error) {

@@ -68,16 +68,6 @@ func Words(old, new string) []Part {
 	return out.tidy()
 }
 
-// Changed reports whether the parts hold any change.
-func Changed(ps []Part) bool {
-	for _, p := range ps {
-		if p.Op != Equal {
-			return true
-		}
-	}
-	return false
-}
-
 // Marked writes the parts on one text the way a terminal shows a word
 // diff: deletions as [-…-] and insertions as {+…+}.
 func Marked(ps []Part) string {
