@@ -431,51 +431,77 @@ func (d *doc) space(st style) float64 {
 	return w
 }
 
+// lines collects the lines of a paragraph: the pieces of all lines in one
+// slice, cut into lines at the end, instead of a slice grown per line.
+type lines struct {
+	all   []piece
+	out   []line
+	ends  []int
+	start int
+	// w is the width of the line being filled.
+	w float64
+}
+
+func (b *lines) add(p piece) {
+	b.all = append(b.all, p)
+	b.w += p.w
+}
+
+// empty reports whether the line being filled has no piece yet.
+func (b *lines) empty() bool { return len(b.all) == b.start }
+
+// flush ends the line being filled.
+func (b *lines) flush() {
+	b.out = append(b.out, line{w: b.w})
+	b.ends = append(b.ends, len(b.all))
+	b.start, b.w = len(b.all), 0
+}
+
+func (b *lines) done() []line {
+	from := 0
+	for i, to := range b.ends {
+		b.out[i].pieces = b.all[from:to:to]
+		from = to
+	}
+	return b.out
+}
+
 // layout breaks runs into lines no wider than width. Words break at spaces
 // and line breaks; a word wider than a line (a long URL) breaks between
 // letters, so nothing runs off the page.
 func (d *doc) layout(runs []run, width float64) []line {
 	var (
-		lines  []line
-		cur    line
+		cur    lines
 		word   []piece
 		wordW  float64
 		gap    piece
 		hasGap bool
 	)
-	flush := func() {
-		lines = append(lines, cur)
-		cur = line{}
-	}
-	add := func(p piece) {
-		cur.pieces = append(cur.pieces, p)
-		cur.w += p.w
-	}
 	place := func() {
 		if len(word) == 0 {
 			return
 		}
-		if hasGap && len(cur.pieces) > 0 {
+		if hasGap && !cur.empty() {
 			if cur.w+gap.w+wordW <= width {
-				add(gap)
+				cur.add(gap)
 			} else {
-				flush()
+				cur.flush()
 			}
 		}
 		hasGap = false
 		switch {
 		case cur.w+wordW <= width:
 			for _, p := range word {
-				add(p)
+				cur.add(p)
 			}
 		case wordW <= width:
-			flush()
+			cur.flush()
 			for _, p := range word {
-				add(p)
+				cur.add(p)
 			}
 		default:
 			for _, p := range word {
-				d.breakPiece(p, width, &cur, flush, add)
+				d.breakPiece(p, width, &cur)
 			}
 		}
 		word, wordW = word[:0], 0
@@ -499,7 +525,7 @@ func (d *doc) layout(runs []run, width float64) []line {
 			if text[i] == '\n' {
 				place()
 				hasGap = false
-				flush()
+				cur.flush()
 			} else {
 				place()
 				if !hasGap {
@@ -511,19 +537,19 @@ func (d *doc) layout(runs []run, width float64) []line {
 		}
 	}
 	place()
-	if len(cur.pieces) > 0 {
-		flush()
+	if !cur.empty() {
+		cur.flush()
 	}
-	return lines
+	return cur.done()
 }
 
 // breakPiece adds p to the current line letter by letter, starting new
 // lines where it does not fit.
-func (d *doc) breakPiece(p piece, width float64, cur *line, flush func(), add func(piece)) {
+func (d *doc) breakPiece(p piece, width float64, cur *lines) {
 	rest := p.text
 	for rest != "" {
 		if cur.w+d.width(rest, p.st) <= width {
-			add(piece{text: rest, st: p.st, url: p.url, w: d.width(rest, p.st)})
+			cur.add(piece{text: rest, st: p.st, url: p.url, w: d.width(rest, p.st)})
 			return
 		}
 		n, w := 0, 0.0
@@ -535,15 +561,15 @@ func (d *doc) breakPiece(p piece, width float64, cur *line, flush func(), add fu
 			n, w = i+utf8.RuneLen(r), w+rw
 		}
 		if n == 0 {
-			if len(cur.pieces) > 0 {
-				flush()
+			if !cur.empty() {
+				cur.flush()
 				continue
 			}
 			_, n = utf8.DecodeRuneInString(rest)
 			w = d.width(rest[:n], p.st)
 		}
-		add(piece{text: rest[:n], st: p.st, url: p.url, w: w})
-		flush()
+		cur.add(piece{text: rest[:n], st: p.st, url: p.url, w: w})
+		cur.flush()
 		rest = rest[n:]
 	}
 }
