@@ -19,6 +19,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 
+	"ernstfall/assets"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/markdown"
 )
@@ -658,5 +659,38 @@ func TestBinderGoldenSmall(t *testing.T) {
 	golden(t, "small-outline.golden", outlineText(res, e))
 	if !slices.ContainsFunc(e.pages, func(p string) bool { return strings.Contains(p, "Formulare – Anrufprotokoll") }) {
 		t.Error("form page header missing")
+	}
+}
+
+// TestSameBinderSameBytes: the same handbook printed at the same time
+// gives the same file, byte for byte (a build with SOURCE_DATE_EPOCH can
+// be checked against another), and printing leaves the program's fonts as
+// they were (the PDF library once wrote into the monospaced font, so that
+// every later binder embedded altered metrics).
+func TestSameBinderSameBytes(t *testing.T) {
+	hb := demo(t)
+	fonts := [][]byte{assets.FontRegular, assets.FontBold, assets.FontItalic, assets.FontMono}
+	var before [][]byte
+	for _, f := range fonts {
+		before = append(before, bytes.Clone(f))
+	}
+	defer func() {
+		for i, f := range fonts {
+			if !bytes.Equal(f, before[i]) {
+				t.Errorf("font %d changed by printing", i)
+			}
+		}
+	}()
+	var first []byte
+	for i := range 3 {
+		var buf bytes.Buffer
+		if _, err := Render(context.Background(), &buf, hb, Options{PrintedAt: printed}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = buf.Bytes()
+		} else if !bytes.Equal(buf.Bytes(), first) {
+			t.Fatalf("print %d differs from the first (%d and %d bytes)", i+1, buf.Len(), len(first))
+		}
 	}
 }

@@ -181,6 +181,9 @@ func (p *plan) newDoc(ctx context.Context) (*doc, error) {
 	// A page is compressed as soon as the next begins; what finish draws
 	// on it later (footer, page numbers) becomes a second content stream.
 	pdf.SetCompressEarly(true)
+	// The fonts in a fixed order: the same handbook printed at the same
+	// time gives the same bytes.
+	pdf.SetCatalogSort(true)
 	for _, f := range []struct {
 		fam, style string
 		data       []byte

@@ -208,19 +208,27 @@ func (failing) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
 // TestAppendf: appendf writes what fmt.Sprintf writes, for the verbs it
 // formats itself and for those it hands to fmt.
 func TestAppendf(t *testing.T) {
-	floats := []float64{0, -0.0, 1, -1, 0.005, 0.015, -0.004, 0.125, 2.675, 1e-9, -1e-9, 123456.789,
-		-98765.4321, 1e21, -1e21, 595.28, 841.89, 51.0236, math.Inf(1), math.Inf(-1), math.NaN(),
+	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.005, 0.015, -0.004, 0.125, 0.375, 2.675, 1.005,
+		0.0005, 0.00125, 1e-9, -1e-9, 123456.789, -98765.4321, 999999999999.995, 1e12, 1e21, -1e21,
+		595.28, 841.89, 51.0236, 0.5, 1.5, 2.5, -2.5, 0.045, math.Inf(1), math.Inf(-1), math.NaN(),
 		math.MaxFloat64, math.SmallestNonzeroFloat64}
 	r := rand.New(rand.NewSource(1))
-	for i := 0; i < 2000; i++ {
-		floats = append(floats, (r.Float64()-0.5)*math.Pow(10, float64(r.Intn(12)-4)))
+	for i := 0; i < 5000; i++ {
+		floats = append(floats, (r.Float64()-0.5)*math.Pow(10, float64(r.Intn(16)-4)))
+		// Halves and near-halves of the last decimal.
+		k := float64(r.Intn(2000000)) + 0.5
+		floats = append(floats, k/100, k/1000, k/100000, math.Nextafter(k/100, 0), math.Nextafter(k/100, 1e9))
 	}
 	formats := []string{"%.2f", "%.3f", "%.5f", "%.0f", "BT %.2f %.2f Td (%s)Tj ET", "%.2f %.2f %.2f %.2f re %s",
 		"%.3f g", "/F%s %d 0 R", "%d%%", "%5.2f", "%v", "%x", "%.2f %.2f", "%s", "%.2"}
+	verbs := map[string][]string{}
+	for _, format := range formats {
+		verbs[format] = regexp.MustCompile(`%[^%]*?[a-z]`).FindAllString(format, -1)
+	}
 	for _, x := range floats {
 		for _, format := range formats {
 			var args []interface{}
-			for _, verb := range regexp.MustCompile(`%[^%]*?[a-z]`).FindAllString(format, -1) {
+			for _, verb := range verbs[format] {
 				switch verb[len(verb)-1] {
 				case 'd', 'x':
 					args = append(args, int(x))

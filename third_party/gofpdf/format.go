@@ -68,13 +68,55 @@ func appendFast(b []byte, format string, args []interface{}) ([]byte, bool) {
 				// fmt writes infinity without its plus sign.
 				return b, false
 			}
-			b = strconv.AppendFloat(b, v, 'f', int(format[i+1]-'0'), 64)
+			b = appendFixed(b, v, int(format[i+1]-'0'))
 			i += 2
 		default:
 			return b, false
 		}
 	}
 	return b, next == len(args)
+}
+
+// pow10 are the powers of ten appendFixed scales by.
+var pow10 = [...]float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
+// appendFixed appends v with prec decimals, as strconv.AppendFloat(b, v,
+// 'f', prec, 64) does, but without its arbitrary-precision arithmetic,
+// which is what it takes for a fixed number of decimals: v times 10^prec,
+// its rounding error known exactly through a fused multiply-add, rounded
+// half to even. Values whose scaled form reaches 2^52 (and infinities, and
+// NaN) go through strconv.
+func appendFixed(b []byte, v float64, prec int) []byte {
+	a := math.Abs(v)
+	if prec >= len(pow10) || !(a*pow10[prec] < 1<<52) {
+		return strconv.AppendFloat(b, v, 'f', prec, 64)
+	}
+	x := a * pow10[prec]
+	// The exact product is x + e.
+	e := math.FMA(a, pow10[prec], -x)
+	f := math.Floor(x)
+	n := int64(f)
+	// Round by the exact remainder x + e - f against one half: x - f - 0.5
+	// is exact, and e is smaller than its smallest step unless it is 0.
+	switch d := x - f - 0.5; {
+	case d > 0, d == 0 && e > 0, d == 0 && e == 0 && n%2 == 1:
+		n++
+	}
+	if math.Signbit(v) {
+		b = append(b, '-')
+	}
+	var digits [24]byte
+	i := len(digits)
+	for k := 0; k <= prec || n > 0; k++ {
+		if k == prec && prec > 0 {
+			i--
+			digits[i] = '.'
+		}
+		i--
+		digits[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, digits[i:]...)
 }
 
 // utf8FontID is the resource name of a UTF-8 font added as family and

@@ -531,7 +531,10 @@ func (utf *utf8FontFile) generateCMAP() map[int][]int {
 func (utf *utf8FontFile) parseSymbols(usedRunes map[int]int) (map[int]int, map[int]int, map[int]int, []int) {
 	symbolCollection := map[int]int{0: 0}
 	charSymbolPairCollection := make(map[int]int)
-	for _, char := range usedRunes {
+	// Ernstfall patch: in the order of the characters, so that of two
+	// characters drawn by one glyph the same one is kept every time.
+	for _, key := range keySortInt(usedRunes) {
+		char := usedRunes[key]
 		if _, OK := utf.charSymbolDictionary[char]; OK {
 			symbolCollection[utf.charSymbolDictionary[char]] = char
 			charSymbolPairCollection[char] = utf.charSymbolDictionary[char]
@@ -893,7 +896,10 @@ func (utf *utf8FontFile) getMetrics(metricCount, gid int) []byte {
 		metrics = utf.fileReader.Read(4)
 	} else {
 		utf.seek(start + ((metricCount - 1) * 4))
-		metrics = utf.fileReader.Read(2)
+		// Ernstfall patch: a copy. Appending to the slice of the font's
+		// bytes wrote into the font itself (the two bytes after the last
+		// full metric), so that every later document read altered metrics.
+		metrics = append([]byte(nil), utf.fileReader.Read(2)...)
 		utf.seek(start + (metricCount * 2) + (gid * 2))
 		metrics = append(metrics, utf.fileReader.Read(2)...)
 	}
