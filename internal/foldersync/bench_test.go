@@ -2,17 +2,13 @@ package foldersync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"ernstfall/internal/cputime"
-	"ernstfall/internal/fixture"
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/seal"
 )
@@ -46,7 +42,9 @@ func teamFolder(b *testing.B, devices, rounds, contacts, edits int) (string, *la
 		l.sync(b, folder)
 	}
 	sync(team[0])
-	join(b, folder, team[0], team[1:]...)
+	for i := 1; i < len(team); i += 50 { // a member admits at most 50 at once
+		join(b, folder, team[0], team[i:min(i+50, len(team))]...)
+	}
 	n := 0
 	for r := range rounds {
 		for d, l := range team {
@@ -92,19 +90,24 @@ func newcomer(b *testing.B, folder string, member *laptop) *laptop {
 }
 
 // BenchmarkNoopSync: a sync round of a laptop that has applied every batch
-// of a team of 10 laptops (200 batches) already.
+// of a team already: 10 laptops that synced 20 times each (200 batches),
+// and 200 laptops that synced once each (200 device folders).
 func BenchmarkNoopSync(b *testing.B) {
-	folder, member, _ := teamFolder(b, 10, 20, 20, 20)
-	l := newcomer(b, folder, member)
-	l.sync(b, folder)
-	cpu := cputime.Start()
-	for b.Loop() {
-		rep := l.sync(b, folder)
-		if rep.Batches != 0 {
-			b.Fatalf("no-op round applied %d batches", rep.Batches)
-		}
+	for _, size := range []struct{ laptops, rounds int }{{10, 20}, {200, 1}} {
+		b.Run(fmt.Sprintf("laptops=%d", size.laptops), func(b *testing.B) {
+			folder, member, _ := teamFolder(b, size.laptops, size.rounds, 20, 20)
+			l := newcomer(b, folder, member)
+			l.sync(b, folder)
+			cpu := cputime.Start()
+			for b.Loop() {
+				rep := l.sync(b, folder)
+				if rep.Batches != 0 {
+					b.Fatalf("no-op round applied %d batches", rep.Batches)
+				}
+			}
+			cpu.Report(b)
+		})
 	}
-	cpu.Report(b)
 }
 
 // BenchmarkApply100k: a new laptop joins a team of 10 laptops and applies
@@ -197,83 +200,4 @@ func BenchmarkJoin(b *testing.B) {
 			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
-}
-
-// BenchmarkCompaction: a team of four edits the shared generator's large
-// handbook (5,000 contacts, 500 playbooks, 300 services) for 100 rounds;
-// the folder's size and a new laptop's join, before and after a member
-// compacts.
-func BenchmarkCompaction(b *testing.B) {
-	ctx := context.Background()
-	folder := b.TempDir()
-	team := make([]*laptop, 4)
-	for i := range team {
-		team[i] = benchLaptop(b)
-		team[i].compact = -1
-	}
-	hb := fixture.Generate(7, fixture.Large)
-	if _, err := team[0].st.Import(ctx, hb); err != nil {
-		b.Fatal(err)
-	}
-	team[0].sync(b, folder)
-	join(b, folder, team[0], team[1:]...)
-	rng := rand.New(rand.NewPCG(3, 3))
-	for round := range 100 {
-		for i, l := range team {
-			for e := range 50 {
-				c := getContact(b, l, hb.Contacts[rng.IntN(len(hb.Contacts))].ID)
-				c.Notes = fmt.Sprintf("Runde %d, Laptop %d, Änderung %d", round, i, e)
-				putContact(b, l, &c)
-			}
-			l.sync(b, folder)
-		}
-	}
-	for _, l := range team {
-		l.sync(b, folder)
-	}
-	measure := func(name string) {
-		var size int64
-		files := 0
-		err := filepath.WalkDir(filepath.Join(folder, "ernstfall"), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			fi, err := d.Info()
-			if err == nil {
-				size += fi.Size()
-				files++
-			}
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		l := newcomer(b, folder, team[0])
-		start := time.Now()
-		rep := l.sync(b, folder)
-		took := time.Since(start)
-		if !rep.Joined || len(rep.Gaps) > 0 {
-			b.Fatalf("join %s: %+v", name, rep)
-		}
-		if _, err := team[0].eng.Remove(ctx, team[0].st, team[0].opts(folder), l.st.Device()); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(size)/(1<<20), "MB-"+name)
-		b.ReportMetric(float64(files), "files-"+name)
-		b.ReportMetric(took.Seconds(), "join-s-"+name)
-	}
-	for b.Loop() {
-		measure("before")
-		team[0].compact = 1
-		if rep := team[0].sync(b, folder); rep.Compacted == 0 {
-			b.Fatalf("no compaction: %+v", rep)
-		}
-		team[0].compact = -1
-		measure("after")
-	}
-	raw, err := json.Marshal(hb)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(float64(len(raw))/(1<<20), "MB-handbook-json")
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -202,7 +203,15 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 		m := s.newMerge()
 		defer m.close()
 		at := s.now().UTC().Format(timeFormat)
+		// Every batch's changes are gathered first, then stored and
+		// settled together: a round of many small batches costs the
+		// statements of one large one.
+		done, applied := map[Version]bool{}, rowsOf(4, len(batches))
 		for _, b := range batches {
+			k := Version{hlc.Timestamp(b.Seq), b.Device}
+			if done[k] && !b.Again {
+				continue
+			}
 			var one int
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM sync_applied WHERE device = ? AND seq = ?`, b.Device, b.Seq).Scan(&one)
 			if err == nil && !b.Again {
@@ -211,14 +220,19 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
-			if err := m.ingest(ctx, tx, b.Seq, b.Changes, &res); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_applied(device, seq, applied_at, hash) VALUES (?, ?, ?, ?)
-				ON CONFLICT(device, seq) DO NOTHING`, b.Device, b.Seq, at, b.Hash); err != nil {
-				return err
+			m.gather(b.Seq, b.Changes, &res)
+			if !done[k] {
+				done[k] = true
+				applied.add(b.Device, b.Seq, at, b.Hash)
 			}
 			res.Batches++
+		}
+		if err := m.ingest(ctx, tx, &res); err != nil {
+			return err
+		}
+		if err := m.bulk(ctx, tx, `INSERT INTO sync_applied(device, seq, applied_at, hash) VALUES %s
+			ON CONFLICT(device, seq) DO NOTHING`, applied, nil); err != nil {
+			return err
 		}
 		return m.finish(ctx, tx)
 	})
@@ -312,7 +326,8 @@ func (s *Store) ImportSnapshot(ctx context.Context, snap Snapshot) (ApplyResult,
 		res = ApplyResult{}
 		m := s.newMerge()
 		defer m.close()
-		if err := m.ingest(ctx, tx, 0, snap.Changes, &res); err != nil {
+		m.gather(0, snap.Changes, &res)
+		if err := m.ingest(ctx, tx, &res); err != nil {
 			return err
 		}
 		if snap.Checkpoint {
@@ -380,6 +395,8 @@ type merge struct {
 	// folded: whether any change was folded away by a checkpoint (0 not
 	// asked yet, 1 no, 2 yes); only then does load look for them.
 	folded int
+	// in holds the changes gathered and not stored yet.
+	in incoming
 }
 
 // knownRecord is every change known of a record's fields, and the fields
@@ -387,6 +404,7 @@ type merge struct {
 // their lists are searched, and a set of versions is kept only for a
 // record with many changes.
 type knownRecord struct {
+	key recKey
 	// entity and id are the record's key as statement arguments.
 	entity, id any
 	loaded     bool
@@ -428,7 +446,7 @@ func (m *merge) close() {
 func (m *merge) rec(k recKey) *knownRecord {
 	r := m.recs[k]
 	if r == nil {
-		r = &knownRecord{entity: k.entity, id: k.id}
+		r = &knownRecord{key: k, entity: k.entity, id: k.id}
 		m.recs[k] = r
 	}
 	return r
@@ -483,21 +501,30 @@ func (r *knownRecord) touch(field string) {
 	r.touched[field] = true
 }
 
-// ingest stores the changes not known yet and notes what they touch.
-func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Change, res *ApplyResult) error {
-	var (
-		batch  []fieldChange
-		fields []string
-		recs   []*knownRecord
-		edits  []int64
-		// carried is the batch that brought each change (a snapshot's
-		// changes say theirs).
-		carried []int64
-		first   = rowsOf(2, 0) // records this merge has not read yet
-		// authors name the saves, once per save (the first name given wins).
-		authors  = rowsOf(3, 0)
-		lastEdit Version
-	)
+// incoming is the changes gathered for a merge and not stored yet, each
+// with its field and record.
+type incoming struct {
+	changes []fieldChange
+	fields  []string
+	recs    []*knownRecord
+	edits   []int64
+	// carried is the batch that brought each change (a snapshot's
+	// changes say theirs).
+	carried []int64
+	// first lists the records the merge has not read yet; authors name
+	// the saves, once per save (the first name given wins).
+	first, authors *rowList
+	lastEdit       Version
+}
+
+// gather checks the changes of one batch (seq 0: a snapshot) and adds
+// those that can stand to the ones ingest stores next; refused ones are
+// counted in res.
+func (m *merge) gather(seq int64, changes []Change, res *ApplyResult) {
+	in := &m.in
+	if in.first == nil {
+		in.first, in.authors = rowsOf(2, 0), rowsOf(3, 0)
+	}
 	for _, c := range changes {
 		if c.Device == m.s.device {
 			continue // this device's own change: in the outbox already
@@ -517,46 +544,90 @@ func (m *merge) ingest(ctx context.Context, tx *sql.Tx, seq int64, changes []Cha
 			}
 			res.Ahead[c.Device] = ahead
 		}
-		if a := cleanAuthor(c.Author); a != "" && c.Edit != 0 && (Version{c.Edit, c.Device}) != lastEdit {
-			authors.add(c.Device, int64(c.Edit), a)
-			lastEdit = Version{c.Edit, c.Device}
+		if a := cleanAuthor(c.Author); a != "" && c.Edit != 0 && (Version{c.Edit, c.Device}) != in.lastEdit {
+			in.authors.add(c.Device, int64(c.Edit), a)
+			in.lastEdit = Version{c.Edit, c.Device}
 		}
-		k := recKey{c.Entity, c.ID}
-		r := m.rec(k)
+		r := m.rec(recKey{c.Entity, c.ID})
 		if !r.loaded {
 			r.loaded = true
-			first.add(c.Entity, c.ID)
+			in.first.add(r.entity, r.id)
 		}
-		batch = append(batch, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: string(value)})
-		fields, recs, edits = append(fields, c.Field), append(recs, r), append(edits, int64(c.Edit))
+		in.changes = append(in.changes, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: string(value)})
+		in.fields, in.recs, in.edits = append(in.fields, c.Field), append(in.recs, r), append(in.edits, int64(c.Edit))
 		if seq != 0 {
-			carried = append(carried, seq)
+			in.carried = append(in.carried, seq)
 		} else {
-			carried = append(carried, c.Batch)
+			in.carried = append(in.carried, c.Batch)
 		}
 	}
-	if err := m.bulk(ctx, tx, `INSERT INTO edits(device, edit, author) VALUES %s ON CONFLICT(device, edit) DO NOTHING`, authors, nil); err != nil {
+}
+
+// ingest stores the gathered changes not known yet and notes what they
+// touch.
+func (m *merge) ingest(ctx context.Context, tx *sql.Tx, res *ApplyResult) error {
+	in := m.in
+	m.in = incoming{}
+	if in.first == nil {
+		return nil
+	}
+	if err := m.bulk(ctx, tx, `INSERT INTO edits(device, edit, author) VALUES %s ON CONFLICT(device, edit) DO NOTHING`, in.authors, nil); err != nil {
 		return err
 	}
 	// What was known of these records before: read once, before the merge
 	// adds to it. A change known already is passed over.
-	if err := m.load(ctx, tx, first); err != nil {
+	if err := m.load(ctx, tx, in.first); err != nil {
 		return err
 	}
-	rows := rowsOf(10, len(batch))
-	for i, c := range batch {
-		r, f := recs[i], fields[i]
+	fresh := make([]int, 0, len(in.changes))
+	for i, c := range in.changes {
+		r, f := in.recs[i], in.fields[i]
 		if !r.add(f, c) {
 			continue
 		}
 		r.touch(f)
-		rows.add(r.entity, r.id, f, int64(c.v.HLC), c.v.Device, int64(c.base.HLC), c.base.Device, c.value, edits[i], carried[i])
-		res.Changes++
+		fresh = append(fresh, i)
 		if c.v.HLC > m.newest {
 			m.newest = c.v.HLC
 		}
 	}
+	res.Changes += len(fresh)
+	// In the table's order, so the rows go in side by side.
+	slices.SortFunc(fresh, func(i, j int) int {
+		a, b := in.recs[i], in.recs[j]
+		if c := cmpKey(a, b); c != 0 {
+			return c
+		}
+		if c := strings.Compare(in.fields[i], in.fields[j]); c != 0 {
+			return c
+		}
+		return in.changes[i].v.compare(in.changes[j].v)
+	})
+	rows := rowsOf(10, len(fresh))
+	for _, i := range fresh {
+		r, c := in.recs[i], in.changes[i]
+		rows.add(r.entity, r.id, in.fields[i], int64(c.v.HLC), c.v.Device, int64(c.base.HLC), c.base.Device, c.value, in.edits[i], in.carried[i])
+	}
 	return m.bulk(ctx, tx, `INSERT INTO sync_changes(entity, id, field, hlc, device, base_hlc, base_device, value, edit, batch) VALUES %s`, rows, nil)
+}
+
+// cmpKey orders records by entity, then ID.
+func cmpKey(a, b *knownRecord) int {
+	if c := strings.Compare(string(a.key.entity), string(b.key.entity)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.key.id, b.key.id)
+}
+
+// compare orders versions as Less does.
+func (v Version) compare(o Version) int {
+	if v.HLC != o.HLC {
+		if v.HLC < o.HLC {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(v.Device, o.Device)
 }
 
 // bulkKey names a prepared multi-row statement.
@@ -566,7 +637,8 @@ type bulkKey struct {
 }
 
 // bulkRows is how many rows one statement carries at most: SQLite takes
-// up to 32,766 parameters.
+// up to 32,766 parameters, but a statement of that many takes longer to
+// prepare than it saves.
 const bulkRows = 500
 
 // rowList is rows of the same number of values, one after the other.
@@ -904,29 +976,44 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 	}
 	// The search entries follow their records by row ID; a tombstone and
 	// the settings have none (see writeRow).
-	unindex, reindex := rowsOf(1, len(recs)), rowsOf(3, len(index))
+	type entry struct {
+		rowid int64
+		text  []any // title and body; nil: no entry
+	}
+	entries := make([]entry, 0, len(recs))
 	err = m.bulk(ctx, tx, `INSERT INTO records(entity, id, data, label, deleted, created_at, updated_at) VALUES %s
 		ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data, label = excluded.label,
 			deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at
 		RETURNING rowid, entity, id`, written, func(r *sql.Rows) error {
-		var rowid int64
+		var e entry
 		var k recKey
-		if err := r.Scan(&rowid, &k.entity, &k.id); err != nil {
+		if err := r.Scan(&e.rowid, &k.entity, &k.id); err != nil {
 			return err
 		}
-		unindex.add(rowid)
-		if text, ok := index[k]; ok {
-			reindex.add(rowid, text[0], text[1])
-		}
+		e.text = index[k]
+		entries = append(entries, e)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	// In the order of their row IDs: the full-text index writes out what
+	// it collected whenever a row ID comes that is not above the last.
+	// An entry is replaced in place (its old words taken out, the new put
+	// in) by INSERT OR REPLACE.
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.rowid, b.rowid) })
+	unindex, reindex := rowsOf(1, 0), rowsOf(3, len(index))
+	for _, e := range entries {
+		if e.text == nil {
+			unindex.add(e.rowid)
+		} else {
+			reindex.add(e.rowid, e.text[0], e.text[1])
+		}
+	}
 	if err := m.bulk(ctx, tx, `DELETE FROM search WHERE rowid IN (VALUES %s)`, unindex, nil); err != nil {
 		return err
 	}
-	return m.bulk(ctx, tx, `INSERT INTO search(rowid, title, body) VALUES %s`, reindex, nil)
+	return m.bulk(ctx, tx, `INSERT OR REPLACE INTO search(rowid, title, body) VALUES %s`, reindex, nil)
 }
 
 // readRecords reads the stored fields and the field versions of the
