@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -202,6 +203,9 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 		res = ApplyResult{}
 		m := s.newMerge()
 		defer m.close()
+		if err := m.begin(ctx, tx); err != nil {
+			return err
+		}
 		at := s.now().UTC().Format(timeFormat)
 		// Every batch's changes are gathered first, then stored and
 		// settled together: a round of many small batches costs the
@@ -326,6 +330,9 @@ func (s *Store) ImportSnapshot(ctx context.Context, snap Snapshot) (ApplyResult,
 		res = ApplyResult{}
 		m := s.newMerge()
 		defer m.close()
+		if err := m.begin(ctx, tx); err != nil {
+			return err
+		}
 		m.gather(0, snap.Changes, &res)
 		if err := m.ingest(ctx, tx, &res); err != nil {
 			return err
@@ -387,8 +394,10 @@ type merge struct {
 	// from what was stored before it began, then added to.
 	recs   map[recKey]*knownRecord
 	newest hlc.Timestamp
-	// items are values to check incoming field values against, by entity.
+	// items are values to check incoming field values against, by entity,
+	// and plain their fields that take any string (see plainStrings).
 	items map[handbook.Entity]any
+	plain map[handbook.Entity]map[string]bool
 	// stmts are the statements prepared in the transaction, by query and
 	// number of rows.
 	stmts map[bulkKey]*sql.Stmt
@@ -397,6 +406,21 @@ type merge struct {
 	folded int
 	// in holds the changes gathered and not stored yet.
 	in incoming
+	// empty: the database held no records and no changes when the merge
+	// began, as when a laptop joins, so load and readRecords have nothing
+	// to read. (The merge writes records and versions only at its end.)
+	empty bool
+}
+
+// begin notes whether the database is empty before a merge stores
+// anything (see merge.empty).
+func (m *merge) begin(ctx context.Context, tx *sql.Tx) error {
+	if m.s.readAlways {
+		return nil
+	}
+	return tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM records) AND NOT EXISTS (SELECT 1 FROM field_versions)
+		AND NOT EXISTS (SELECT 1 FROM conflicts) AND NOT EXISTS (SELECT 1 FROM sync_changes)
+		AND NOT EXISTS (SELECT 1 FROM outbox) AND NOT EXISTS (SELECT 1 FROM sync_folded)`).Scan(&m.empty)
 }
 
 // knownRecord is every change known of a record's fields, and the fields
@@ -431,7 +455,7 @@ type fieldVersion struct {
 const manyChanges = 32
 
 func (s *Store) newMerge() *merge {
-	return &merge{s: s, recs: map[recKey]*knownRecord{}, items: map[handbook.Entity]any{}, stmts: map[bulkKey]*sql.Stmt{}}
+	return &merge{s: s, recs: map[recKey]*knownRecord{}, items: map[handbook.Entity]any{}, plain: map[handbook.Entity]map[string]bool{}, stmts: map[bulkKey]*sql.Stmt{}}
 }
 
 // close releases the merge's prepared statements (the transaction's end
@@ -748,6 +772,17 @@ func (m *merge) checkChange(c Change) (json.RawMessage, error) {
 			return nil, err
 		}
 		m.items[c.Entity] = it
+		m.plain[c.Entity] = plainStrings(reflect.TypeOf(it))
+	}
+	if m.plain[c.Entity][c.Field] {
+		// Most changes: a string or an emptied field of a text field.
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, c.Value); err != nil {
+			return nil, fmt.Errorf("value is not JSON: %w", err)
+		}
+		if v := buf.Bytes(); v[0] == '"' || string(v) == "null" {
+			return v, nil
+		}
 	}
 	return fitInto(it, c.Field, c.Value)
 }
@@ -1019,6 +1054,9 @@ func (m *merge) settle(ctx context.Context, tx *sql.Tx, touched map[recKey]map[s
 // readRecords reads the stored fields and the field versions of the
 // records, and returns the fields with open conflicts.
 func (m *merge) readRecords(ctx context.Context, tx *sql.Tx, recs map[recKey]*settling, keys *rowList) (map[fieldKey]bool, error) {
+	if m.empty {
+		return map[fieldKey]bool{}, nil
+	}
 	err := m.bulk(ctx, tx, `SELECT entity, id, data FROM records WHERE (entity, id) IN (VALUES %s)`, keys, func(rows *sql.Rows) error {
 		var k recKey
 		var data string
@@ -1064,6 +1102,9 @@ func (m *merge) readRecords(ctx context.Context, tx *sql.Tx, recs map[recKey]*se
 // and this device's own, into recs: each version once, the received copy
 // first.
 func (m *merge) load(ctx context.Context, tx *sql.Tx, keys *rowList) error {
+	if m.empty {
+		return nil
+	}
 	if m.folded == 0 {
 		m.folded = 1
 		var any bool

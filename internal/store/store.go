@@ -93,6 +93,9 @@ type Store struct {
 	// author names the person whose edits this store writes (SetAuthor).
 	authorMu sync.Mutex
 	author   string
+	// readAlways makes merges read what is stored even in an empty
+	// database (tests compare that with the shortcut, see merge.empty).
+	readAlways bool
 }
 
 // Options tune Open; the zero value is right for the app.
