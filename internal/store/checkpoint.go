@@ -120,6 +120,9 @@ type foldKey struct {
 // that it covers and shows outdone, drops them from the merge, and marks
 // the fields for settling again.
 func (m *merge) fold(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
+	if m.empty {
+		return nil // the only changes known are the checkpoint's: heads, all of them
+	}
 	heads := map[fieldKey]map[Version]bool{}
 	first := rowsOf(2, 0)
 	for _, c := range snap.Changes {

@@ -398,6 +398,7 @@ type merge struct {
 	// and plain their fields that take any string (see plainStrings).
 	items map[handbook.Entity]any
 	plain map[handbook.Entity]map[string]bool
+	buf   bytes.Buffer // checkChange's, reused
 	// stmts are the statements prepared in the transaction, by query and
 	// number of rows.
 	stmts map[bulkKey]*sql.Stmt
@@ -549,6 +550,10 @@ func (m *merge) gather(seq int64, changes []Change, res *ApplyResult) {
 	if in.first == nil {
 		in.first, in.authors = rowsOf(2, 0), rowsOf(3, 0)
 	}
+	if n := len(in.changes) + len(changes); n > cap(in.changes) {
+		in.changes, in.fields = slices.Grow(in.changes, n-len(in.changes)), slices.Grow(in.fields, n-len(in.fields))
+		in.recs, in.edits = slices.Grow(in.recs, n-len(in.recs)), slices.Grow(in.edits, n-len(in.edits))
+	}
 	for _, c := range changes {
 		if c.Device == m.s.device {
 			continue // this device's own change: in the outbox already
@@ -577,7 +582,7 @@ func (m *merge) gather(seq int64, changes []Change, res *ApplyResult) {
 			r.loaded = true
 			in.first.add(r.entity, r.id)
 		}
-		in.changes = append(in.changes, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: string(value)})
+		in.changes = append(in.changes, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: value})
 		in.fields, in.recs, in.edits = append(in.fields, c.Field), append(in.recs, r), append(in.edits, int64(c.Edit))
 		if seq != 0 {
 			in.carried = append(in.carried, seq)
@@ -750,41 +755,42 @@ func itemFor(e handbook.Entity) (any, error) {
 
 // checkChange refuses changes no record could hold and returns the value
 // in compact form.
-func (m *merge) checkChange(c Change) (json.RawMessage, error) {
+func (m *merge) checkChange(c Change) (string, error) {
 	switch {
 	case c.ID == "":
-		return nil, errors.New("no record id")
+		return "", errors.New("no record id")
 	case c.Field == "" || unsyncedFields[c.Field]:
-		return nil, errors.New("not a synced field")
+		return "", errors.New("not a synced field")
 	case c.HLC <= 0:
-		return nil, errors.New("no clock reading")
+		return "", errors.New("no clock reading")
 	case c.Device == "":
-		return nil, errors.New("no device")
+		return "", errors.New("no device")
 	case c.Entity == settingsEntity && c.ID != settingsID:
-		return nil, errors.New("unknown settings record")
+		return "", errors.New("unknown settings record")
 	case c.Edit < 0 || c.Edit > c.HLC:
-		return nil, errors.New("its save begins after it")
+		return "", errors.New("its save begins after it")
 	}
 	it, ok := m.items[c.Entity]
 	if !ok {
 		var err error
 		if it, err = itemFor(c.Entity); err != nil {
-			return nil, err
+			return "", err
 		}
 		m.items[c.Entity] = it
 		m.plain[c.Entity] = plainStrings(reflect.TypeOf(it))
 	}
 	if m.plain[c.Entity][c.Field] {
 		// Most changes: a string or an emptied field of a text field.
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, c.Value); err != nil {
-			return nil, fmt.Errorf("value is not JSON: %w", err)
+		m.buf.Reset()
+		if err := json.Compact(&m.buf, c.Value); err != nil {
+			return "", fmt.Errorf("value is not JSON: %w", err)
 		}
-		if v := buf.Bytes(); v[0] == '"' || string(v) == "null" {
-			return v, nil
+		if v := m.buf.Bytes(); v[0] == '"' || string(v) == "null" {
+			return string(v), nil
 		}
 	}
-	return fitInto(it, c.Field, c.Value)
+	v, err := fitInto(it, c.Field, c.Value)
+	return string(v), err
 }
 
 // fitValue checks that value can stand in the field of a record of the
