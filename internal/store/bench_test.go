@@ -171,3 +171,24 @@ func BenchmarkPutContact(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifyCheckpointLarge: a member checks a checkpoint of the
+// large handbook against what it has applied, once per checkpoint.
+func BenchmarkVerifyCheckpointLarge(b *testing.B) {
+	ctx := context.Background()
+	s := largeStore(b)
+	if err := s.MarkBatchSent(ctx, 1<<40, 1, "h"); err != nil {
+		b.Fatal(err)
+	}
+	snap, err := s.ExportCheckpoint(ctx)
+	if err != nil || len(snap.Changes) < 10_000 {
+		b.Fatalf("checkpoint of %d changes: %v", len(snap.Changes), err)
+	}
+	for b.Loop() {
+		problem, ok, err := s.VerifyCheckpoint(ctx, snap)
+		if err != nil || !ok || problem != "" {
+			b.Fatalf("verify: %q, %v, %v", problem, ok, err)
+		}
+	}
+	b.ReportMetric(float64(len(snap.Changes)), "changes")
+}

@@ -270,17 +270,32 @@ func (s *Store) VerifyCheckpoint(ctx context.Context, snap Snapshot) (problem st
 	name := func(c Change) string {
 		return fmt.Sprintf("%s %s field %q (changed by laptop %s at %s)", c.Entity, c.ID, c.Field, c.Device, c.HLC.Time().UTC().Format(timeFormat))
 	}
-	// What it holds: changes known here, unchanged.
-	problem, err = s.heldKnown(ctx, snap.Changes, name)
-	if err != nil || problem != "" {
-		return problem, err == nil, err
-	}
-	// What it leaves out: the values in effect or in conflict here that
-	// came in batches it covers.
+	// Most of what it holds are the values in effect or in conflict here
+	// too; only the others are looked up one by one.
 	mine, err := s.ExportCheckpoint(ctx)
 	if err != nil {
 		return "", false, err
 	}
+	heads := make(map[foldKey]Change, len(mine.Changes))
+	for _, h := range mine.Changes {
+		heads[foldKey{fieldKey{recKey{h.Entity, h.ID}, h.Field}, Version{h.HLC, h.Device}}] = h
+	}
+	var rest []Change
+	for _, c := range snap.Changes {
+		h, ok := heads[foldKey{fieldKey{recKey{c.Entity, c.ID}, c.Field}, Version{c.HLC, c.Device}}]
+		switch {
+		case !ok:
+			rest = append(rest, c)
+		case !compactEqual(string(h.Value), c.Value) || h.BaseHLC != c.BaseHLC || h.BaseDevice != c.BaseDevice:
+			return "it holds another value than the batch that carried it: " + name(c), true, nil
+		}
+	}
+	// What it holds: changes known here, unchanged.
+	if problem, err = s.heldKnown(ctx, rest, name); err != nil || problem != "" {
+		return problem, err == nil, err
+	}
+	// What it leaves out: the values in effect or in conflict here that
+	// came in batches it covers.
 	for _, h := range mine.Changes {
 		if h.Batch == 0 || !covers[h.Device][h.Batch] {
 			continue
