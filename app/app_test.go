@@ -67,7 +67,7 @@ func openDemoUI(t *testing.T, history bool) *ui {
 	} else {
 		var hb handbook.Handbook
 		if hb, err = data.Demo(); err == nil {
-			_, err = st.Import(ctx, hb)
+			_, err = o.ImportHandbook(ctx, hb, nil)
 		}
 	}
 	if err != nil {

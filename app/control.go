@@ -137,6 +137,7 @@ func (c *controlPane) selectDoc() {
 func (c *controlPane) view() view {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(
 		widget.NewButtonWithIcon(lang.L("Approver roles …"), theme.AccountIcon(), c.chooseRoles),
+		widget.NewButtonWithIcon(lang.L("Approver keys …"), theme.LoginIcon(), c.u.approverKeysDialog),
 		widget.NewButtonWithIcon(lang.L("Export audit record …"), theme.DocumentSaveIcon(), c.exportAudit)), c.roles)
 	return view{
 		content: container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, c.tabs),
@@ -375,7 +376,12 @@ func (c *controlPane) fillRoles() {
 		return
 	}
 	c.roles.Importance = widget.MediumImportance
-	c.roles.SetText(lang.L("Released by the holders of: {{.Roles}}", map[string]any{"Roles": strings.Join(parts, "; ")}))
+	text := lang.L("Released by the holders of: {{.Roles}}", map[string]any{"Roles": strings.Join(parts, "; ")})
+	if held := c.u.heldText(); held != "" {
+		text += "\n" + held
+		c.roles.Importance = widget.DangerImportance
+	}
+	c.roles.SetText(text)
 }
 
 // chooseRoles sets the approver roles.

@@ -609,6 +609,13 @@ func (u *ui) releaseDialog(doc handbook.DocRef) {
 	problem := widget.NewLabel("")
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Importance = widget.DangerImportance
+	// A release is signed with the approver's own key on this laptop.
+	var keyErr error
+	if isApprover {
+		keyErr = u.ops.HasApproverKey(u.ctx, who)
+	}
+	pass := widget.NewPasswordEntry()
+	pass.SetPlaceHolder(lang.L("Passphrase of your approver key"))
 	note := widget.NewMultiLineEntry()
 	note.SetPlaceHolder(lang.L("What changes, and why (printed in the binder's change log)"))
 	note.SetMinRowsVisible(3)
@@ -620,29 +627,48 @@ func (u *ui) releaseDialog(doc handbook.DocRef) {
 		widget.NewFormItem(lang.L("New version"), version),
 		widget.NewFormItem(lang.L("Released by"), by),
 		widget.NewFormItem(lang.L("Note"), note),
+		widget.NewFormItem(lang.L("Passphrase"), pass),
 	}
-	if !isApprover {
+	switch oe, _ := ops.AsError(keyErr); {
+	case !isApprover:
 		err := ops.ReleaseRefusal(&live, who)
 		problem.SetText(err.Text(translate) + "\n" + lang.L("Your name is set in the settings."))
 		items = append(items, widget.NewFormItem("", problem))
+	case keyErr != nil && oe != nil:
+		problem.SetText(oe.Text(translate))
+		items = append(items, widget.NewFormItem("", problem))
+	case keyErr != nil:
+		problem.SetText(keyErr.Error())
+		items = append(items, widget.NewFormItem("", problem))
 	}
+	canSign := isApprover && keyErr == nil
 	// The validator is set before the form is made: the form checks it
 	// at once, so Release is disabled until a note is given, and always
 	// for a person without an approver role.
-	note.Validator = func(s string) error {
+	// Both entries check both: a form enables Release on the state of
+	// the entry last changed.
+	check := func(noteText, passText string) error {
 		switch {
 		case !isApprover:
 			return fmt.Errorf("%s", lang.L("Only a holder of an approver role releases documents."))
-		case strings.TrimSpace(s) == "":
+		case !canSign:
+			return fmt.Errorf("%s", lang.L("A release needs your approver key on this laptop."))
+		case strings.TrimSpace(noteText) == "":
 			return fmt.Errorf("%s", lang.L("Say what the release changes."))
+		case passText == "":
+			return fmt.Errorf("%s", lang.L("Enter the passphrase of the approver key."))
 		}
 		return nil
 	}
+	note.Validator = func(s string) error { return check(s, pass.Text) }
+	pass.Validator = func(s string) error { return check(note.Text, s) }
+	note.OnChanged = func(string) { _ = pass.Validate() }
+	pass.OnChanged = func(string) { _ = note.Validate() }
 	d := dialog.NewForm(lang.L("Release: {{.Title}}", map[string]any{"Title": docTitle(st)}), lang.L("Release"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
-		req := ops.ReleaseDoc{Doc: doc, As: who, Major: !first && version.Selected == kinds[1], Note: note.Text}
+		req := ops.ReleaseDoc{Doc: doc, As: who, Major: !first && version.Selected == kinds[1], Note: note.Text, Passphrase: pass.Text}
 		var rel handbook.Release
 		u.run(lang.L("Releasing"), func(ctx context.Context, _ ops.Progress) error {
 			var err error
@@ -656,10 +682,11 @@ func (u *ui) releaseDialog(doc handbook.DocRef) {
 			u.released(rel)
 		})
 	}, u.win)
-	if !isApprover {
+	if !canSign {
 		version.Disable()
+		pass.Disable()
 	}
-	d.Resize(fyne.NewSize(680, 560))
+	d.Resize(fyne.NewSize(680, 600))
 	d.Show()
 }
 

@@ -126,13 +126,25 @@ func TestReleaseDialogRefusesNonApprover(t *testing.T) {
 // a major version; the document's bar and the outdated copies follow.
 func TestReleaseDialogReleases(t *testing.T) {
 	u := newControlUI(t, "Dr. Katrin Albers")
+	// Without her key on this laptop she cannot release, and is told how
+	// to set it up.
+	u.releaseDialog(ransomwareDoc)
+	d := u.dialogTop()
+	test.Type(multiEntryIn(t, d), "Statusseite ergänzt")
+	if !findButton(t, d, "Freigeben").Disabled() || !hasText(d, "Dr. Katrin Albers hat auf diesem Laptop keinen Freigabeschlüssel.") {
+		t.Errorf("the dialog without a key: %q", texts(d))
+	}
+	test.Tap(findButton(t, d, "Abbrechen"))
+	if _, err := u.ops.CreateApproverKey(u.ctx, ops.CreateApproverKey{As: "Dr. Katrin Albers", Passphrase: testPass}); err != nil {
+		t.Fatal(err)
+	}
 	u.open(handbook.EntityPlaybook, ransomwareDoc.ID)
 	u.tasks.Wait()
 	if !hasText(u.win.Canvas().Content(), "Entwurf: geändert seit 24.11.2026; es gilt Version 1.1 · freigegeben von Dr. Katrin Albers am 12.11.2026, die der Notfallordner druckt") {
 		t.Errorf("the playbook's bar does not say it is a draft: %q", texts(u.win.Canvas().Content()))
 	}
 	u.releaseDialog(ransomwareDoc)
-	d := u.dialogTop()
+	d = u.dialogTop()
 	if !hasText(d, "Dr. Katrin Albers (Krisenstab-Leitung)") {
 		t.Errorf("the dialog does not name the approver: %q", texts(d))
 	}
@@ -145,9 +157,13 @@ func TestReleaseDialogReleases(t *testing.T) {
 		t.Errorf("versions offered: %q", radio.Options)
 	}
 	radio.SetSelected(radio.Options[1])
-	test.Type(entryIn(t, d), "Statusseite ergänzt")
+	test.Type(multiEntryIn(t, d), "Statusseite ergänzt")
+	if !release.Disabled() {
+		t.Fatal("Freigeben is enabled without the passphrase")
+	}
+	test.Type(passwordIn(t, d), testPass)
 	if release.Disabled() {
-		t.Fatal("Freigeben stays disabled with a note")
+		t.Fatal("Freigeben stays disabled with a note and the passphrase")
 	}
 	test.Tap(release)
 	u.tasks.Wait()
@@ -335,6 +351,24 @@ func entryIn(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	}
 	return found
 }
+
+// passwordIn finds the dialog's passphrase entry.
+func passwordIn(t *testing.T, o fyne.CanvasObject) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	walk(o, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.Password && found == nil {
+			found = e
+		}
+	})
+	if found == nil {
+		t.Fatal("no passphrase entry in the dialog")
+	}
+	return found
+}
+
+// testPass is the passphrase of the approver keys the tests make.
+const testPass = "Krisenstab-Passwort 1"
 
 func multiEntryIn(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	t.Helper()

@@ -263,6 +263,7 @@ func (d *doc) continuityPlans() {
 		}
 		d.mark("bcp:" + p.ID)
 		d.heading(p.Name, 1)
+		d.docStatus(handbook.EntityProcess, p.ID)
 		bridge := d.span(v.Bridge())
 		if v.Achieved() > v.RTO && v.Worst.Name != "" {
 			bridge += " (" + v.Worst.Name + ")"

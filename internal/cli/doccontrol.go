@@ -63,6 +63,7 @@ func runRelease(ctx context.Context, env *Env, g *globals, args []string) error 
 	as := fs.String("as", "", "`NAME` of the person releasing it, a holder of an approver role (default: your name)")
 	major := fs.Bool("major", false, "release the next major version (2.1 → 3.0) instead of the next minor one (2.1 → 2.2)")
 	note := fs.String("note", "", "what the release changes (`TEXT`): the binder's change log lists it")
+	passFile := fs.String("passphrase-file", "", "read the passphrase of the approver's key from the first line of `FILE` (default: the environment variable "+passphraseEnv+")")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -88,7 +89,11 @@ func runRelease(ctx context.Context, env *Env, g *globals, args []string) error 
 	if name == "" {
 		name = env.who(g, "").Name
 	}
-	r, err := o.Release(ctx, ops.ReleaseDoc{Doc: doc, As: name, Major: *major, Note: *note})
+	pass, err := passphrase(env, *passFile)
+	if err != nil {
+		return err
+	}
+	r, err := o.Release(ctx, ops.ReleaseDoc{Doc: doc, As: name, Major: *major, Note: *note, Passphrase: pass})
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,34 @@ func TestReleaseHistoryAndDiff(t *testing.T) {
 		t.Errorf("release without a note: %+v", r)
 	}
 	r = run(t, "--db", db, "release", "playbook", title, "--as", "Dr. Katrin Albers", "--note", "Erste Freigabe")
+	if r.code != 1 || !strings.Contains(r.stderr, "no approver key on this laptop") || !strings.Contains(r.stderr, "approver-key create") {
+		t.Errorf("release without an approver key: %+v", r)
+	}
+	pass := filepath.Join(t.TempDir(), "pass")
+	wrong := filepath.Join(t.TempDir(), "wrong")
+	if err := os.WriteFile(pass, []byte("Krisenstab-Passwort 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wrong, []byte("falsches Passwort 1"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, "--db", db, "approver-key", "create", "--as", "Dr. Katrin Albers", "--passphrase-file", pass)
+	if r.code != 0 || !strings.Contains(r.stdout, "first approver key") {
+		t.Fatalf("approver-key create: %+v", r)
+	}
+	r = run(t, "--db", db, "approver-key", "create", "--as", "Markus Oberländer", "--passphrase-file", pass)
+	if r.code != 0 || !strings.Contains(r.stdout, "approver-key admit") {
+		t.Fatalf("second approver-key create: %+v", r)
+	}
+	r = run(t, "--db", db, "approver-key")
+	if r.code != 0 || !strings.Contains(r.stdout, "Dr. Katrin Albers (this laptop)") || !strings.Contains(r.stdout, "waiting to be admitted") {
+		t.Errorf("approver-key list: %+v", r)
+	}
+	r = run(t, "--db", db, "release", "playbook", title, "--as", "Dr. Katrin Albers", "--note", "Erste Freigabe", "--passphrase-file", wrong)
+	if r.code != 1 || !strings.Contains(r.stderr, "passphrase does not unlock") {
+		t.Errorf("release with a wrong passphrase: %+v", r)
+	}
+	r = run(t, "--db", db, "release", "playbook", title, "--as", "Dr. Katrin Albers", "--note", "Erste Freigabe", "--passphrase-file", pass)
 	if r.code != 0 || !strings.Contains(r.stdout, "version 1.1 released by Dr. Katrin Albers (Krisenstab-Leitung)") {
 		t.Fatalf("release: %+v", r)
 	}

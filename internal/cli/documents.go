@@ -120,6 +120,15 @@ func runDocuments(ctx context.Context, env *Env, g *globals, args []string) erro
 		return enc.Encode(out)
 	}
 	tw.Flush()
+	held, err := o.HeldReleases(ctx)
+	if err != nil {
+		return err
+	}
+	names, err := o.DeviceNames(ctx)
+	if err != nil {
+		return err
+	}
+	printHeld(env, held, names)
 	fmt.Fprintln(env.Stdout, env.T("{{.N}} documents: {{.Released}} released and unchanged, {{.Changed}} changed since their release ({{.Old}} of them for more than {{.Days}} days), {{.Never}} never released, {{.Twice}} released twice at the same time.",
 		vars{"N": len(sts), "Released": counts[ops.AttentionNone], "Changed": counts[ops.AttentionUnreleased] + counts[ops.AttentionOldDraft],
 			"Old": counts[ops.AttentionOldDraft], "Days": handbook.DraftAgeDays, "Never": counts[ops.AttentionNeverReleased], "Twice": counts[ops.AttentionConcurrent]}))

@@ -59,7 +59,30 @@ func runSync(ctx context.Context, env *Env, g *globals, args []string) error {
 	if res.SnapshotFile != "" {
 		fmt.Fprintln(env.Stdout, env.T("wrote snapshot {{.Path}}", vars{"Path": res.SnapshotFile}))
 	}
+	names, err := o.DeviceNames(ctx)
+	if err != nil {
+		return err
+	}
+	printHeld(env, res.Refused, names)
 	return nil
+}
+
+// printHeld names releases held back: document, version, claimed
+// approver, the laptop that wrote it, and why.
+func printHeld(env *Env, held []ops.HeldRelease, names map[string]string) {
+	for _, h := range held {
+		r := h.Release
+		laptop := names[h.Laptop]
+		if laptop == "" {
+			laptop = h.Laptop
+		}
+		reason := env.T("not checked yet; the next sync checks it")
+		if h.Reason != "" {
+			reason = env.T(h.Reason)
+		}
+		fmt.Fprintln(env.Stdout, env.T("! release not applied: {{.Title}} version {{.Version}}, claimed by {{.Approver}}, from laptop {{.Laptop}}: {{.Reason}}",
+			vars{"Title": quote(r.Title), "Version": r.Version(), "Approver": quote(r.Approver), "Laptop": quote(laptop), "Reason": reason}))
+	}
 }
 
 func printReport(env *Env, rep foldersync.Report, names map[string]string, notSent bool) {

@@ -58,6 +58,8 @@ type index struct {
 	Reviews   []handbook.DocReview    `json:"reviews,omitempty"`
 	Printouts []handbook.Printout     `json:"printouts,omitempty"`
 	Exchanges []handbook.CopyExchange `json:"copy_exchanges,omitempty"`
+	// ApproverKeys are the records of approvers' keys.
+	ApproverKeys []handbook.ApproverKey `json:"approver_keys,omitempty"`
 }
 
 const readme = `# Notfallhandbuch / Emergency handbook
@@ -98,7 +100,7 @@ func WriteFolder(ctx context.Context, dir string, hb handbook.Handbook) error {
 	idx := index{Format: folderFormat, Version: folderVersion, Settings: hb.Settings, Roles: hb.Roles,
 		Escalation: hb.Escalation, Risks: hb.Risks, Incidents: hb.Incidents, LogEntries: hb.LogEntries,
 		Exercises: hb.Exercises, Actions: hb.Actions, Copies: hb.Copies, Releases: hb.Releases, Reviews: hb.Reviews,
-		Printouts: hb.Printouts, Exchanges: hb.Exchanges}
+		Printouts: hb.Printouts, Exchanges: hb.Exchanges, ApproverKeys: hb.ApproverKeys}
 	data, err := json.MarshalIndent(idx, "", "  ")
 	if err != nil {
 		return fmt.Errorf("export folder: %w", err)
@@ -393,7 +395,7 @@ func readExport(ctx context.Context, in inFolder, dir string) (handbook.Handbook
 	}
 	hb := handbook.Handbook{Settings: idx.Settings, Roles: idx.Roles, Escalation: idx.Escalation, Risks: idx.Risks,
 		Incidents: idx.Incidents, LogEntries: idx.LogEntries, Exercises: idx.Exercises, Actions: idx.Actions,
-		Copies: idx.Copies, Releases: idx.Releases, Reviews: idx.Reviews, Printouts: idx.Printouts, Exchanges: idx.Exchanges}
+		Copies: idx.Copies, Releases: idx.Releases, Reviews: idx.Reviews, Printouts: idx.Printouts, Exchanges: idx.Exchanges, ApproverKeys: idx.ApproverKeys}
 	csvPath := filepath.Join(dir, folderContacts)
 	data, err := in.read(ctx, csvPath)
 	if err != nil {

@@ -23,7 +23,7 @@ const (
 
 // AuditEntities are the kinds of record that document what happened to
 // the handbook's documents: kept as they are, like an incident's log.
-var AuditEntities = []Entity{EntityRelease, EntityReview, EntityPrintout, EntityExchange}
+var AuditEntities = []Entity{EntityRelease, EntityReview, EntityPrintout, EntityExchange, EntityApproverKey}
 
 // DefaultApproverRoles name the roles whose holders release documents
 // when the handbook names none (Settings.ApproverRoles).
@@ -58,6 +58,13 @@ type Release struct {
 	// Content is what the document said; Hash names it.
 	Content DocContent `json:"content"`
 	Hash    string     `json:"hash"`
+	// Withdrawal: the release withdraws the deleted document; Content is
+	// empty, and the binder stops printing it.
+	Withdrawal bool `json:"withdrawal,omitempty"`
+	// Signer is the approver's public key (base64), Signature their
+	// signature of Statement.
+	Signer    string `json:"signer,omitempty"`
+	Signature string `json:"signature,omitempty"`
 }
 
 // Doc is the document released.

@@ -198,6 +198,7 @@ func WithContent(hb Handbook, d DocRef, c DocContent) (Handbook, error) {
 	out := hb
 	out.Roles, out.Escalation = slices.Clone(hb.Roles), slices.Clone(hb.Escalation)
 	out.Playbooks, out.Services, out.CommTemplates = slices.Clone(hb.Playbooks), slices.Clone(hb.Services), slices.Clone(hb.CommTemplates)
+	out.Processes = slices.Clone(hb.Processes)
 	present := map[string]bool{}
 	var err error
 	replace := func(it Item) {
@@ -233,6 +234,10 @@ func WithContent(hb Handbook, d DocRef, c DocContent) (Handbook, error) {
 		case EntityCommTemplate:
 			for i := range out.CommTemplates {
 				replace(&out.CommTemplates[i])
+			}
+		case EntityProcess:
+			for i := range out.Processes {
+				replace(&out.Processes[i])
 			}
 		}
 	}
@@ -304,6 +309,8 @@ func copyRecord(dst, src Item) error {
 		*d = *src.(*Service)
 	case *CommTemplate:
 		*d = *src.(*CommTemplate)
+	case *BusinessProcess:
+		*d = *src.(*BusinessProcess)
 	default:
 		return fmt.Errorf("%s is not part of a controlled document", dst.Entity())
 	}
@@ -323,6 +330,8 @@ func NewRecord(e Entity) (Item, error) {
 		return &Service{}, nil
 	case EntityCommTemplate:
 		return &CommTemplate{}, nil
+	case EntityProcess:
+		return &BusinessProcess{}, nil
 	}
 	return nil, fmt.Errorf("%s is not part of a controlled document", e)
 }

@@ -6,8 +6,9 @@ import (
 )
 
 // Controlled documents: what a crisis team releases, reviews and hands
-// out in print. Each playbook, communication template and recovery plan
-// (service) is a document of its own; the escalation matrix and the roles
+// out in print. Each playbook, communication template, recovery plan
+// (service) and business process with its continuity plan is a document
+// of its own; the escalation matrix and the roles
 // together are one document, EntityMatrix with the ID MatrixID.
 const (
 	// EntityMatrix names the document made of every role and escalation
@@ -37,7 +38,7 @@ func (d DocRef) IsZero() bool { return d.Kind == "" && d.ID == "" }
 
 // DocumentKinds lists the kinds of controlled documents, in the order the
 // binder prints them.
-var DocumentKinds = []Entity{EntityMatrix, EntityPlaybook, EntityService, EntityCommTemplate}
+var DocumentKinds = []Entity{EntityMatrix, EntityPlaybook, EntityService, EntityProcess, EntityCommTemplate}
 
 // IsDocumentKind reports whether e is a kind of controlled document.
 func IsDocumentKind(e Entity) bool { return slices.Contains(DocumentKinds, e) }
@@ -64,7 +65,7 @@ func DocOf(e Entity, id string) (DocRef, bool) {
 	switch e {
 	case EntityRole, EntityEscalation:
 		return Matrix, true
-	case EntityPlaybook, EntityService, EntityCommTemplate:
+	case EntityPlaybook, EntityService, EntityProcess, EntityCommTemplate:
 		return DocRef{Kind: e, ID: id}, true
 	}
 	return DocRef{}, false
@@ -123,6 +124,11 @@ func Documents(hb *Handbook) []DocRef {
 	for _, s := range hb.Services {
 		if !s.Deleted {
 			out = append(out, DocRef{EntityService, s.ID})
+		}
+	}
+	for _, p := range hb.Processes {
+		if !p.Deleted {
+			out = append(out, DocRef{EntityProcess, p.ID})
 		}
 	}
 	for _, t := range hb.CommTemplates {

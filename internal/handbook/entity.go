@@ -36,7 +36,7 @@ const (
 var Entities = []Entity{EntityContact, EntityRole, EntityEscalation, EntityPlaybook,
 	EntityCommTemplate, EntityService, EntityRisk, EntityIncident, EntityLogEntry,
 	EntityExercise, EntityAction, EntitySite, EntitySupplier, EntityProcess, EntityCopy, EntityRelease, EntityReview,
-	EntityPrintout, EntityExchange}
+	EntityPrintout, EntityExchange, EntityApproverKey}
 
 // Entity names the kind of each record type.
 func (Contact) Entity() Entity         { return EntityContact }
@@ -135,6 +135,8 @@ func NewItem(e Entity) (Item, error) {
 		return &Printout{}, nil
 	case EntityExchange:
 		return &CopyExchange{}, nil
+	case EntityApproverKey:
+		return &ApproverKey{}, nil
 	}
 	return nil, fmt.Errorf("unknown record kind %q", e)
 }

@@ -507,6 +507,8 @@ type Handbook struct {
 	Copies    []Copy         `json:"copies,omitempty"`
 	Printouts []Printout     `json:"printouts,omitempty"`
 	Exchanges []CopyExchange `json:"copy_exchanges,omitempty"`
+	// ApproverKeys are the records of approvers' keys.
+	ApproverKeys []ApproverKey `json:"approver_keys,omitempty"`
 	// The business impact analysis; left out of the JSON when empty, so
 	// a handbook without it keeps its version.
 	Sites     []Site            `json:"sites,omitempty"`

@@ -17,6 +17,7 @@ func (hb Handbook) Version() string {
 	live.Incidents, live.LogEntries = nil, nil // runs of the handbook are not its content
 	// Nor is what happened to its documents, or the list of its copies.
 	live.Releases, live.Reviews, live.Copies, live.Printouts, live.Exchanges = nil, nil, nil, nil, nil
+	live.ApproverKeys = nil
 	data, err := json.Marshal(live)
 	if err != nil {
 		return "unknown"
@@ -43,6 +44,7 @@ func (hb Handbook) LastChange() time.Time {
 func (hb Handbook) LastContentChange() time.Time {
 	hb.Incidents, hb.LogEntries = nil, nil
 	hb.Releases, hb.Reviews, hb.Copies, hb.Printouts, hb.Exchanges = nil, nil, nil, nil, nil
+	hb.ApproverKeys = nil
 	return hb.LastChange()
 }
 
@@ -111,6 +113,9 @@ func (hb *Handbook) EachItem(f func(Item)) {
 	for i := range hb.Exchanges {
 		f(&hb.Exchanges[i])
 	}
+	for i := range hb.ApproverKeys {
+		f(&hb.ApproverKeys[i])
+	}
 }
 
 // Add appends a copy of the record it to the handbook's list of its kind.
@@ -154,6 +159,8 @@ func (hb *Handbook) Add(it Item) {
 		hb.Printouts = append(hb.Printouts, *v)
 	case *CopyExchange:
 		hb.Exchanges = append(hb.Exchanges, *v)
+	case *ApproverKey:
+		hb.ApproverKeys = append(hb.ApproverKeys, *v)
 	}
 }
 
@@ -179,6 +186,7 @@ func (hb Handbook) live() Handbook {
 	out.Reviews = keepSome(hb.Reviews)
 	out.Printouts = keepSome(hb.Printouts)
 	out.Exchanges = keepSome(hb.Exchanges)
+	out.ApproverKeys = keepSome(hb.ApproverKeys)
 	return out
 }
 

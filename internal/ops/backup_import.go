@@ -64,6 +64,9 @@ func (o *Ops) ImportBackup(ctx context.Context, req ImportBackup, p Progress) (B
 			return res, err
 		}
 	}
-	res.Changed, err = o.st.Import(ctx, res.Plan.Write)
+	if res.Changed, err = o.st.Import(ctx, res.Plan.Write); err != nil {
+		return res, err
+	}
+	_, err = o.CheckReleases(ctx, true)
 	return res, err
 }

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,6 +25,7 @@ const (
 	CodeUnknownResult     Code = "{{.Value}} is not a review result (unchanged, changed, replaced)."
 	CodeNoRevision        Code = "The document has no revision {{.N}}; it has {{.Count}}."
 	CodeNoReleaseNote     Code = "Say in a note what the release changes: the change log of the binder lists it."
+	CodeLongReleaseNote   Code = "A release note may have at most {{.N}} characters: say briefly what changes; the history shows the details."
 )
 
 // DocTitle is a document's title for a message: the record's name, or the
@@ -46,14 +48,19 @@ type ReleaseDoc struct {
 	Major bool
 	// Note says what changed; the binder's change log lists it.
 	Note string
+	// Passphrase opens the approver's key on this laptop, which signs the
+	// release.
+	Passphrase string
 }
 
 // Release releases a document as it stands: it records the version, the
-// approver, the time, the note and the text released, in one transaction.
+// approver, the time, the note and the text released, signed with the
+// approver's own key on this laptop, in one transaction.
 // From then on the binder prints this text until the next release; an
 // edit makes the document a draft again. A person who holds no approver
-// role is refused, and so is a document with open sync conflicts or
-// without changes since its release in force.
+// role is refused, and so is a person without an admitted approver key on
+// this laptop (or the wrong passphrase), a document with open sync
+// conflicts, and one without changes since its release in force.
 func (o *Ops) Release(ctx context.Context, req ReleaseDoc) (handbook.Release, error) {
 	var out handbook.Release
 	if err := req.Doc.Check(); err != nil {
@@ -66,7 +73,15 @@ func (o *Ops) Release(ctx context.Context, req ReleaseDoc) (handbook.Release, er
 	if strings.TrimSpace(req.Note) == "" {
 		return out, fail(CodeNoReleaseNote)
 	}
-	err := o.st.Update(ctx, func(tx *store.Tx) error {
+	if len(req.Note) > MaxReleaseNote {
+		return out, fail(CodeLongReleaseNote, "N", MaxReleaseNote)
+	}
+	ks, hbID, err := o.keysNow(ctx)
+	if err != nil {
+		return out, err
+	}
+	now := o.now().UTC()
+	err = o.st.Update(ctx, func(tx *store.Tx) error {
 		hb, err := controlView(ctx, tx)
 		if err != nil {
 			return err
@@ -78,8 +93,7 @@ func (o *Ops) Release(ctx context.Context, req ReleaseDoc) (handbook.Release, er
 		if !content.Exists() {
 			return fail(CodeUnknownDocument, "Name", req.Doc.String())
 		}
-		approver, ok := handbook.FindApprover(&hb, as)
-		if !ok {
+		if _, ok := handbook.FindApprover(&hb, as); !ok {
 			return notApprover(&hb, as)
 		}
 		if n, err := tx.OpenConflicts(ctx, req.Doc); err != nil {
@@ -91,18 +105,32 @@ func (o *Ops) Release(ctx context.Context, req ReleaseDoc) (handbook.Release, er
 		if st.InForce != nil && len(st.Concurrent) == 0 && st.InForce.Hash == content.Hash() {
 			return fail(CodeAlreadyReleased, "Version", st.InForce.Version())
 		}
+		approver, priv, err := o.unlock(ctx, &hb, ks, as, req.Passphrase, now)
+		if err != nil {
+			return err
+		}
 		major, minor := st.Next(req.Major)
-		out = handbook.Release{DocKind: req.Doc.Kind, DocID: req.Doc.ID, Title: docTitle(&hb, req.Doc),
-			Major: major, Minor: minor, Supersedes: st.Tips(), Approver: approver.Contact.FullName(),
-			ApproverContact: approver.Contact.ID, ApproverRole: approver.Role.Name, ReleasedAt: o.now().UTC(),
-			Note: strings.TrimSpace(req.Note), Device: o.st.Device(), Content: content, Hash: content.Hash()}
-		return put(ctx, o, tx, &out)
+		out = handbook.Release{Record: handbook.Record{ID: handbook.NewID()}, DocKind: req.Doc.Kind, DocID: req.Doc.ID,
+			Title: docTitle(&hb, req.Doc), Major: major, Minor: minor, Supersedes: st.Tips(), Approver: approver.Contact.FullName(),
+			ApproverContact: approver.Contact.ID, ApproverRole: approver.Role.Name, ReleasedAt: now,
+			Note: strings.TrimSpace(req.Note), Device: o.st.Device(), Content: content, Hash: content.Hash(),
+			Signer: handbook.PublicText(priv.Public().(ed25519.PublicKey))}
+		handbook.Clean(&out)
+		out.Signature = handbook.Sign(priv, out.Statement(hbID))
+		if err := put(ctx, o, tx, &out); err != nil {
+			return err
+		}
+		return tx.SetReleaseChecks(ctx, []store.ReleaseCheck{{ID: out.ID, Verdict: store.VerdictOK}})
 	})
 	if err != nil {
 		return handbook.Release{}, fmt.Errorf("release %s: %w", req.Doc, err)
 	}
 	return out, nil
 }
+
+// MaxReleaseNote is the longest release note, in bytes: the binder's
+// change log prints every note.
+const MaxReleaseNote = 2000
 
 // controlView reads, inside a transaction, what document control decides
 // on: settings, contacts, roles and levels, documents, releases, reviews.
@@ -325,6 +353,8 @@ func docKind(s string) handbook.Entity {
 		return handbook.EntityService
 	case "template", "templates", "comm_template":
 		return handbook.EntityCommTemplate
+	case "process", "processes", "business_process", "bia", "continuity":
+		return handbook.EntityProcess
 	case "matrix", "escalation", "escalation_matrix", "roles":
 		return handbook.EntityMatrix
 	}
@@ -335,7 +365,7 @@ func docKind(s string) handbook.Entity {
 // released as controlled documents.
 func reviewedOnly(e handbook.Entity) bool {
 	switch e {
-	case handbook.EntityRisk, handbook.EntityProcess, handbook.EntitySite, handbook.EntitySupplier:
+	case handbook.EntityRisk, handbook.EntitySite, handbook.EntitySupplier:
 		return true
 	}
 	return false
@@ -367,6 +397,8 @@ func (o *Ops) DocStateOf(ctx context.Context, doc handbook.DocRef) (DocState, er
 		item, err = getItem[handbook.Service](ctx, o, doc.ID)
 	case handbook.EntityCommTemplate:
 		item, err = getItem[handbook.CommTemplate](ctx, o, doc.ID)
+	case handbook.EntityProcess:
+		item, err = getItem[handbook.BusinessProcess](ctx, o, doc.ID)
 	}
 	if err != nil {
 		return DocState{}, err

@@ -44,16 +44,26 @@ func TestReleaseFromRemovedLaptop(t *testing.T) {
 	p := newPlaybook(t, a, "Ausfall der Telefonanlage")
 	round(a)
 	round(b)
+	// Markus Oberländer's laptop is B: his key there is admitted on A.
+	fp := approverKey(t, b, "Markus Oberländer", "")
+	round(b)
+	round(a)
+	if _, err := a.AdmitApproverKey(ctx, ChangeApproverKey{Fingerprint: fp, As: "Dr. Katrin Albers", Passphrase: testPass}); err != nil {
+		t.Fatal(err)
+	}
+	round(a)
+	round(b)
 	doc := handbook.DocRef{Kind: handbook.EntityPlaybook, ID: p.ID}
 	// While a member, B releases 1.0: A takes it.
-	first, err := b.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "Erstfreigabe"})
+	first, err := b.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Markus Oberländer", Note: "Erstfreigabe"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	round(b)
 	round(a)
 	if st := statusOf(t, a, doc); st.Releases.InForce == nil || st.Releases.InForce.ID != first.ID {
-		t.Fatalf("A did not take B's release made as a member: %+v", st.Releases.InForce)
+		held, _ := a.HeldReleases(ctx)
+		t.Fatalf("A did not take B's release made as a member: %+v %+v", st.Releases.InForce, held)
 	}
 	// B is lost (stolen, or its holder left) and releases 2.0 of its own
 	// text; its batch reaches the folder, but A removes B before applying
@@ -63,7 +73,7 @@ func TestReleaseFromRemovedLaptop(t *testing.T) {
 		t.Fatal(err)
 	}
 	editBody(t, b, &onB, "## Sofortmaßnahmen\n- [ ] Lösegeld zahlen")
-	forged, err := b.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Major: true, Note: "Neu"})
+	forged, err := b.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Markus Oberländer", Major: true, Note: "Neu"})
 	if err != nil {
 		t.Fatal(err)
 	}

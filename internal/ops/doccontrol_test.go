@@ -11,12 +11,17 @@ import (
 	"ernstfall/internal/store"
 )
 
-// controlOps opens the demo handbook with a moving clock.
+// controlOps opens the demo handbook with a moving clock, the keys of
+// the Krisenstab-Leitung (Dr. Katrin Albers, the first, and Markus
+// Oberländer) on it.
 func controlOps(t *testing.T) (*Ops, *movingClock) {
 	t.Helper()
 	clock := &movingClock{now: t0}
 	st := openStore(t, demoDB(t), clock.read)
-	return New(st, Config{Now: clock.read}), clock
+	o := New(st, Config{Now: clock.read})
+	approverKey(t, o, "Dr. Katrin Albers", "")
+	approverKey(t, o, "Markus Oberländer", "Dr. Katrin Albers")
+	return o, clock
 }
 
 func newPlaybook(t *testing.T, o *Ops, title string) handbook.Playbook {
@@ -68,25 +73,25 @@ func TestReleaseRules(t *testing.T) {
 		t.Errorf("a new playbook: %+v", st)
 	}
 	// Jonas Petersen holds IT roles, no approver role.
-	_, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Jonas Petersen", Note: "Änderungen"})
+	_, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Jonas Petersen", Note: "Änderungen"})
 	if codeOf(err) != CodeNotApprover {
 		t.Fatalf("release by Jonas Petersen: %v", err)
 	}
 	if msg := err.Error(); !strings.Contains(msg, "Dr. Katrin Albers (Krisenstab-Leitung)") || !strings.Contains(msg, "Markus Oberländer (Krisenstab-Leitung)") {
 		t.Errorf("the refusal does not say who may release: %s", msg)
 	}
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "  ", Note: "Änderungen"}); codeOf(err) != CodeNoApproverName {
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "  ", Note: "Änderungen"}); codeOf(err) != CodeNoApproverName {
 		t.Errorf("release by nobody: %v", err)
 	}
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: " "}); codeOf(err) != CodeNoReleaseNote {
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Note: " "}); codeOf(err) != CodeNoReleaseNote {
 		t.Errorf("release without a note: %v", err)
 	}
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: "nope"}, As: "Dr. Katrin Albers", Note: "x"}); codeOf(err) != CodeUnknownDocument {
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: "nope"}, As: "Dr. Katrin Albers", Note: "x"}); codeOf(err) != CodeUnknownDocument {
 		t.Errorf("release of no document: %v", err)
 	}
 
 	// The name as the person gave it, in any case and spelling of umlauts.
-	r1, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "dr. katrin  ALBERS", Major: true, Note: "Erstfreigabe"})
+	r1, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "dr. katrin  ALBERS", Major: true, Note: "Erstfreigabe"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +102,7 @@ func TestReleaseRules(t *testing.T) {
 	if st := statusOf(t, o, doc); st.Draft || !st.Released() || st.Releases.InForce.ID != r1.ID {
 		t.Errorf("after the release: %+v", st)
 	}
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) != CodeAlreadyReleased {
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) != CodeAlreadyReleased {
 		t.Errorf("releasing it again unchanged: %v", err)
 	}
 
@@ -125,7 +130,7 @@ func TestReleaseRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A deputy of the Krisenstab-Leitung releases the next minor version.
-	r2, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Markus Oberländer", Note: "Änderungen"})
+	r2, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Markus Oberländer", Note: "Änderungen"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +138,7 @@ func TestReleaseRules(t *testing.T) {
 		t.Errorf("second release: %s superseding %v", r2.Version(), r2.Supersedes)
 	}
 	editBody(t, o, &p, p.Body+"\n- [ ] Kühlung prüfen")
-	r3, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Markus Oberländer", Major: true, Note: "Neu"})
+	r3, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Markus Oberländer", Major: true, Note: "Neu"})
 	if err != nil || r3.Version() != "2.0" {
 		t.Fatalf("major release: %v, %v", r3.Version(), err)
 	}
@@ -147,19 +152,31 @@ func TestReleaseRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var lead, it string
 	for _, r := range roles {
-		if r.Name == "IT-Lead" {
-			settings.ApproverRoles = []string{r.ID}
+		switch r.Name {
+		case "IT-Lead":
+			it = r.ID
+		case "Krisenstab-Leitung":
+			lead = r.ID
 		}
 	}
+	// The IT-Lead becomes an approver, gets a key, and then the only
+	// approver role.
+	settings.ApproverRoles = []string{lead, it}
+	if err := o.SaveSettings(ctx, settings); err != nil {
+		t.Fatal(err)
+	}
+	approverKey(t, o, "Jonas Petersen", "Dr. Katrin Albers")
+	settings.ApproverRoles = []string{it}
 	if err := o.SaveSettings(ctx, settings); err != nil {
 		t.Fatal(err)
 	}
 	editBody(t, o, &p, p.Body+"\n- [ ] USV prüfen")
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) != CodeNotApprover {
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) != CodeNotApprover {
 		t.Errorf("release by the Krisenstab-Leitung when only IT-Lead releases: %v", err)
 	}
-	if r, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Jonas Petersen", Note: "Änderungen"}); err != nil || r.ApproverRole != "IT-Lead" {
+	if r, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Jonas Petersen", Note: "Änderungen"}); err != nil || r.ApproverRole != "IT-Lead" {
 		t.Errorf("release by the IT-Lead: %+v, %v", r, err)
 	}
 }
@@ -172,7 +189,7 @@ func TestReleaseWithoutApprovers(t *testing.T) {
 	if err := Save(ctx, o, nil, &lead); err != nil {
 		t.Fatal(err)
 	}
-	_, err := o.Release(ctx, ReleaseDoc{Doc: handbook.Matrix, As: "Dr. Katrin Albers", Note: "Änderungen"})
+	_, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: handbook.Matrix, As: "Dr. Katrin Albers", Note: "Änderungen"})
 	if codeOf(err) != CodeNoApprovers || !strings.Contains(err.Error(), "Krisenstab-Leitung") {
 		t.Errorf("release with no holder of an approver role: %v", err)
 	}
@@ -193,7 +210,7 @@ func TestReleaseRefusesOpenConflicts(t *testing.T) {
 	editBody(t, b, &onB, "Text von B")
 	ship(t, a, b)
 	doc := handbook.DocRef{Kind: handbook.EntityPlaybook, ID: p.ID}
-	if _, err := b.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) != CodeDocumentConflicts {
+	if _, err := b.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) != CodeDocumentConflicts {
 		t.Errorf("release with a conflict open: %v", err)
 	}
 }
@@ -326,12 +343,22 @@ func TestConcurrentReleases(t *testing.T) {
 	p := newPlaybook(t, a, "Pandemie")
 	round(a)
 	round(b)
+	// Sabine Köhler (Geschäftsführung) makes her key on laptop B; Dr.
+	// Katrin Albers admits it on laptop A.
+	fp := approverKey(t, b, "Sabine Köhler", "")
+	round(b)
+	round(a)
+	if _, err := a.AdmitApproverKey(ctx, ChangeApproverKey{Fingerprint: fp, As: "Dr. Katrin Albers", Passphrase: testPass}); err != nil {
+		t.Fatal(err)
+	}
+	round(a)
+	round(b)
 	doc := handbook.DocRef{Kind: handbook.EntityPlaybook, ID: p.ID}
-	ra, err := a.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "A"})
+	ra, err := a.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Note: "A"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rb, err := b.Release(ctx, ReleaseDoc{Doc: doc, As: "Sabine Köhler", Note: "B"})
+	rb, err := b.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Sabine Köhler", Note: "B"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +379,7 @@ func TestConcurrentReleases(t *testing.T) {
 		}
 	}
 	// A new release settles it: 1.1, superseding both.
-	if _, err := a.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) == CodeAlreadyReleased {
+	if _, err := a.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Note: "Änderungen"}); codeOf(err) == CodeAlreadyReleased {
 		t.Fatal("the release that settles two at once was refused as unchanged")
 	}
 	round(a)

@@ -41,7 +41,11 @@ func (o *Ops) LoadDemo(ctx context.Context) error {
 			return err
 		}
 	}
-	_, err = o.st.Import(ctx, hb)
+	if _, err = o.st.Import(ctx, hb); err != nil {
+		return err
+	}
+	// The demo's releases were made before approvers had keys.
+	_, err = o.CheckReleases(ctx, true)
 	return err
 }
 
@@ -51,7 +55,15 @@ func (o *Ops) LoadDemo(ctx context.Context) error {
 // records changed.
 func (o *Ops) ImportHandbook(ctx context.Context, hb handbook.Handbook, p Progress) (int, error) {
 	report(p, StageSave, 0, 0)
-	return o.st.Import(ctx, hb)
+	n, err := o.st.Import(ctx, hb)
+	if err != nil {
+		return n, err
+	}
+	// Releases of a handbook from before approvers had keys are kept as
+	// they were, into a handbook without approver keys; otherwise each is
+	// checked.
+	_, err = o.CheckReleases(ctx, true)
+	return n, err
 }
 
 // ReadFolder reads a Markdown folder for import: one Ernstfall wrote, or

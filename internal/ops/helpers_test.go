@@ -27,7 +27,8 @@ func demoDB(t testing.TB) string {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "handbook.db")
-	st, err := store.Open(ctx, path, store.Options{})
+	// Written an hour before the tests' time.
+	st, err := store.Open(ctx, path, store.Options{Now: func() time.Time { return t0.Add(-time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +37,10 @@ func demoDB(t testing.TB) string {
 		t.Fatal(err)
 	}
 	if _, err := st.Import(ctx, hb); err != nil {
+		t.Fatal(err)
+	}
+	// The demo's releases were made before approvers had keys.
+	if _, err := New(st, Config{}).CheckReleases(ctx, true); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
@@ -90,3 +95,24 @@ func codeOf(err error) Code {
 type progressFunc func(Status)
 
 func (f progressFunc) Report(s Status) { f(s) }
+
+// testPass is the passphrase of every approver key the tests make.
+const testPass = "Notfall-Passwort 2026"
+
+// approverKey makes name's approver key on o and returns its fingerprint.
+// When it is not the handbook's first key, by (an approver whose key is on
+// o) admits it; with by empty it waits for admission.
+func approverKey(t testing.TB, o *Ops, name, by string) string {
+	t.Helper()
+	ctx := context.Background()
+	made, err := o.CreateApproverKey(ctx, CreateApproverKey{As: name, Passphrase: testPass})
+	if err != nil {
+		t.Fatalf("approver key of %s: %v", name, err)
+	}
+	if !made.First && by != "" {
+		if _, err := o.AdmitApproverKey(ctx, ChangeApproverKey{Fingerprint: made.Fingerprint, As: by, Passphrase: testPass}); err != nil {
+			t.Fatalf("%s admits the key of %s: %v", by, name, err)
+		}
+	}
+	return made.Fingerprint
+}

@@ -52,16 +52,14 @@ func squeezed(s string) string { return strings.Join(strings.Fields(s), " ") }
 // the releases since the previous printout.
 func TestBinderPrintsReleasedVersions(t *testing.T) {
 	ctx := context.Background()
-	o, clock := controlOps(t)
-	if err := o.st.Close(); err != nil {
-		t.Fatal(err)
-	}
+	clock := &movingClock{now: t0}
 	// The demo with its history, as a laptop loads it.
 	path := filepath.Join(t.TempDir(), "hb.db")
-	o = New(openStore(t, path, clock.read), Config{Now: clock.read})
+	o := New(openStore(t, path, clock.read), Config{Now: clock.read})
 	if err := o.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
+	approverKey(t, o, "Dr. Katrin Albers", "")
 	dir := t.TempDir()
 	released := filepath.Join(dir, "released.pdf")
 	if _, err := o.PrintBinder(ctx, PrintBinder{Path: released, Options: binder.Options{Lang: "de", PrintedBy: "Thomas Fischer"}}, nil); err != nil {
@@ -96,7 +94,7 @@ func TestBinderPrintsReleasedVersions(t *testing.T) {
 	}
 
 	// A new release after this printout shows in the next change log.
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: ransomID},
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: ransomID},
 		As: "Dr. Katrin Albers", Major: true, Note: "Statusseite ergänzt, Alarmierung in 30 min"}); err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +251,7 @@ func TestCopiesOfTheDistributionList(t *testing.T) {
 		t.Errorf("confirm again: %v", err)
 	}
 	// A release makes every copy in place outdated.
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: ransomID}, As: "Dr. Katrin Albers", Note: "Neu"}); err != nil {
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: ransomID}, As: "Dr. Katrin Albers", Note: "Neu"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := outdated(); len(got) != 4 {
@@ -268,7 +266,7 @@ func TestAuditExport(t *testing.T) {
 	o, _ := controlOps(t)
 	// A note that a spreadsheet would run as a formula.
 	p := newPlaybook(t, o, "=HYPERLINK(\"http://example.com\")")
-	if _, err := o.Release(ctx, ReleaseDoc{Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: p.ID}, As: "Markus Oberländer",
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: handbook.DocRef{Kind: handbook.EntityPlaybook, ID: p.ID}, As: "Markus Oberländer",
 		Note: "@SUM(A1:A2) Erstfreigabe"}); err != nil {
 		t.Fatal(err)
 	}

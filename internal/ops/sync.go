@@ -97,6 +97,9 @@ type Synced struct {
 	// SnapshotFile is the snapshot written, if one was asked for, below
 	// the shared folder.
 	SnapshotFile string
+	// Refused are the releases that arrived and failed their check (or
+	// failed it now): they are held back, everything else is applied.
+	Refused []HeldRelease
 }
 
 // Sync runs one round with the shared folder: this laptop's unsent changes
@@ -116,6 +119,11 @@ func (o *Ops) Sync(ctx context.Context, req Sync, p Progress) (Synced, error) {
 	rep, err := o.sync.Run(ctx, o.st, opt)
 	res := Synced{Report: rep}
 	if err != nil {
+		return res, err
+	}
+	// Releases arriving are checked before they count; a round that
+	// crashed before this left them held back, and this round checks them.
+	if res.Refused, err = o.CheckReleases(ctx, false); err != nil {
 		return res, err
 	}
 	if err := o.st.SetMeta(ctx, metaSyncLast, rep.At.UTC().Format(time.RFC3339)); err != nil {

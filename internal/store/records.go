@@ -48,7 +48,7 @@ func Get[T any, P ptr[T]](ctx context.Context, r Reader, id string) (T, error) {
 	var out T
 	e := entityOf[T, P]()
 	var data string
-	err := r.queryRow(ctx, `SELECT data FROM records WHERE entity = ? AND id = ? AND deleted = 0`, e, id).Scan(&data)
+	err := r.queryRow(ctx, `SELECT data FROM records WHERE entity = ? AND id = ? AND deleted = 0 AND NOT `+releaseHeld, e, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return out, fmt.Errorf("get %s %s: %w", e, id, ErrNotFound)
 	}
@@ -65,7 +65,7 @@ func Get[T any, P ptr[T]](ctx context.Context, r Reader, id string) (T, error) {
 // sees what the transaction wrote so far.
 func List[T any, P ptr[T]](ctx context.Context, r Reader) ([]T, error) {
 	e := entityOf[T, P]()
-	rows, err := r.query(ctx, `SELECT data FROM records WHERE entity = ? AND deleted = 0 ORDER BY label COLLATE NOCASE, id`, e)
+	rows, err := r.query(ctx, `SELECT data FROM records WHERE entity = ? AND deleted = 0 AND NOT `+releaseHeld+` ORDER BY label COLLATE NOCASE, id`, e)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", e, err)
 	}
@@ -255,9 +255,10 @@ func checkImport(hb handbook.Handbook) ([]handbook.Item, map[string]handbook.Ite
 }
 
 // Load reads the whole handbook, tombstones included (use Live to drop them).
+// Releases held back by their check (ReleaseCheck) are left out.
 func (s *Store) Load(ctx context.Context) (handbook.Handbook, error) {
 	var hb handbook.Handbook
-	rows, err := s.r.QueryContext(ctx, `SELECT entity, data FROM records ORDER BY entity, label COLLATE NOCASE, id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT entity, data FROM records WHERE NOT `+releaseHeld+` ORDER BY entity, label COLLATE NOCASE, id`)
 	if err != nil {
 		return hb, fmt.Errorf("load handbook: %w", err)
 	}

@@ -293,7 +293,7 @@ func restoreRecord(k recKey, cur, target *recordState) (r RecordRestore, kept bo
 		r.Kind = RestoreBringBack
 		r.Fields = []FieldReset{{Field: "deleted", From: json.RawMessage("true"), To: json.RawMessage("null")}}
 		return r, false, nil
-	case handbook.EntityLogEntry, handbook.EntityRelease, handbook.EntityReview, handbook.EntityPrintout, handbook.EntityExchange:
+	case handbook.EntityLogEntry, handbook.EntityRelease, handbook.EntityReview, handbook.EntityPrintout, handbook.EntityExchange, handbook.EntityApproverKey:
 		// Append-only: never deleted by a restore, only put back. Releases,
 		// reviews, printouts and copy exchanges record what happened to
 		// the documents, like an incident's log.
