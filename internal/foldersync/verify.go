@@ -23,6 +23,10 @@ type checkedCheckpoint struct {
 	Size int64  `json:"size"`
 	Hash string `json:"hash,omitempty"`
 	Lie  string `json:"lie,omitempty"`
+	// Waiting: not checked yet, because batches it covers were not
+	// applied here when this laptop had applied this many (plus one); it
+	// is read again only once that changes.
+	Waiting int `json:"waiting,omitempty"`
 }
 
 // metaChecked holds, per checkpoint path, what this laptop found.
@@ -55,6 +59,14 @@ func (r *round) verifyCheckpoints(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	applied, err := r.st.Applied(ctx)
+	if err != nil {
+		return err
+	}
+	count := 1 // 1 + the batches applied here: never 0
+	for _, seqs := range applied {
+		count += len(seqs)
+	}
 	changed, lied := false, false
 	listed := map[string]bool{}
 	for _, c := range list {
@@ -62,7 +74,7 @@ func (r *round) verifyCheckpoints(ctx context.Context) error {
 		if c.dev == r.me || !r.team.member(c.dev) {
 			continue
 		}
-		if d, ok := done[c.rel]; ok && d.Size == c.size {
+		if d, ok := done[c.rel]; ok && d.Size == c.size && (d.Waiting == 0 || d.Waiting == count) {
 			continue
 		}
 		if d, ok := r.imported[c.rel]; ok {
@@ -79,7 +91,10 @@ func (r *round) verifyCheckpoints(ctx context.Context) error {
 			return fmt.Errorf("check %s: %w", c.rel, err)
 		}
 		if !ok {
-			continue // batches it covers are not applied here yet
+			// Batches it covers are not applied here yet.
+			done[c.rel] = checkedCheckpoint{Size: c.size, Waiting: count}
+			changed = true
+			continue
 		}
 		done[c.rel] = checkedCheckpoint{Size: c.size, Hash: hash, Lie: problem}
 		changed = true
