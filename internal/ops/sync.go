@@ -30,12 +30,18 @@ type SyncSetup struct {
 }
 
 // SyncSetup reads this laptop's sync setup; the name defaults to the host
-// name.
+// name. A laptop that was never set up here but has synchronised (from
+// the command line, sync --folder) uses the folder of its last round.
 func (o *Ops) SyncSetup(ctx context.Context) (SyncSetup, error) {
 	var s SyncSetup
 	var err error
 	if s.Folder, err = o.st.Meta(ctx, metaSyncFolder); err != nil {
 		return s, err
+	}
+	if s.Folder == "" {
+		if s.Folder, err = foldersync.LastFolder(ctx, o.st); err != nil {
+			return s, err
+		}
 	}
 	if s.Device, err = o.st.Meta(ctx, metaDeviceName); err != nil {
 		return s, err
