@@ -44,6 +44,9 @@ type dashboardData struct {
 	exerciseFindings []handbook.Finding
 	docs             []ops.DocState
 	copies           []handbook.CopyStatus
+	// ticks take the texts that follow the clock (running times,
+	// report deadlines); the view moves them without reading again.
+	ticks *ticks
 }
 
 // loadDashboard reads and computes what the dashboard shows.
@@ -78,10 +81,12 @@ func loadDashboard(ctx context.Context, u *ui) (dashboardData, error) {
 // dashboardView reads the handbook in the background; the cards appear
 // when it is read. It follows the store's notices.
 func dashboardView(u *ui) view {
+	tk := &ticks{}
 	content := loadView(u, func(ctx context.Context) (dashboardData, error) { return loadDashboard(ctx, u) }, func(d dashboardData) fyne.CanvasObject {
+		d.ticks = tk
 		return dashboard(u, d)
 	})
-	return view{content: content, changed: func([]store.Notice) { u.redraw() }}
+	return view{content: content, changed: func([]store.Notice) { u.redraw() }, tick: tk.run}
 }
 
 // dashboard draws the cards. Only the items a card lists become widgets:
@@ -154,7 +159,7 @@ func dashboard(u *ui, d dashboardData) fyne.CanvasObject {
 	// Running incidents first, then the way into a new one, then the
 	// reports they owe; upkeep comes last.
 	top := []fyne.CanvasObject{head, facts}
-	inc := incidentCards(u, live, now)
+	inc := incidentCards(u, live, now, d.ticks)
 	if len(openIncidents(live.Incidents)) > 0 && len(inc) > 0 {
 		top, inc = append(top, inc[0]), inc[1:]
 	}

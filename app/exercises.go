@@ -700,7 +700,11 @@ func exerciseCards(u *ui, d dashboardData) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	var drills []fyne.CanvasObject
 	for _, inc := range d.drills {
-		l := widget.NewHyperlink(lang.L("EXERCISE: {{.Title}} – running for {{.Elapsed}}", map[string]any{"Title": inc.Title, "Elapsed": elapsed(d.now.Sub(inc.StartedAt))}), nil)
+		text := func(now time.Time) string {
+			return lang.L("EXERCISE: {{.Title}} – running for {{.Elapsed}}", map[string]any{"Title": inc.Title, "Elapsed": elapsedMinutes(now.Sub(inc.StartedAt))})
+		}
+		l := widget.NewHyperlink(text(d.now), nil)
+		d.ticks.add(func(now time.Time) { setLinkText(l, text(now)) })
 		l.OnTapped = func() { u.guard(func() { u.openDrill(inc) }) }
 		drills = append(drills, l)
 	}

@@ -209,23 +209,27 @@ func openReportsBox(r *runView) fyne.CanvasObject {
 
 // pendingReportsCard lists every report still owed, of running and closed
 // incidents, earliest due first; nil when none is.
-func pendingReportsCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject {
+func pendingReportsCard(u *ui, hb handbook.Handbook, now time.Time, tk *ticks) fyne.CanvasObject {
 	pending := handbook.PendingReports(hb, time.Local)
 	if len(pending) == 0 {
 		return nil
 	}
 	var items []fyne.CanvasObject
 	for _, p := range pending {
-		state := lang.L("due {{.Time}}", map[string]any{"Time": stamp(p.Due)})
-		if p.Overdue(now) {
-			state = "⚠ " + lang.L("overdue since {{.Time}}", map[string]any{"Time": stamp(p.Due)})
-		}
 		title := p.Incident.Title
 		if !p.Incident.Open() {
 			title = lang.L("{{.Title}} (closed)", map[string]any{"Title": title})
 		}
-		text := strings.Join([]string{clockShort(p.Clock), state, title}, " · ")
-		items = append(items, u.link(text, handbook.EntityIncident, p.Incident.ID))
+		text := func(now time.Time) string {
+			state := lang.L("due {{.Time}}", map[string]any{"Time": stamp(p.Due)})
+			if p.Overdue(now) {
+				state = "⚠ " + lang.L("overdue since {{.Time}}", map[string]any{"Time": stamp(p.Due)})
+			}
+			return strings.Join([]string{clockShort(p.Clock), state, title}, " · ")
+		}
+		l := u.link(text(now), handbook.EntityIncident, p.Incident.ID)
+		tk.add(func(now time.Time) { setLinkText(l, text(now)) })
+		items = append(items, l)
 	}
 	return card(lang.L("Reports still open"), items, "")
 }

@@ -84,17 +84,21 @@ func (u *ui) openIncident(id string) { u.open(handbook.EntityIncident, id) }
 // incidentCards are the dashboard cards about incidents: the running ones,
 // and the playbooks an incident suggests reviewing. Both appear only when
 // there is something to show.
-func incidentCards(u *ui, hb handbook.Handbook, now time.Time) []fyne.CanvasObject {
+func incidentCards(u *ui, hb handbook.Handbook, now time.Time, tk *ticks) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	var running []fyne.CanvasObject
 	for _, inc := range openIncidents(hb.Incidents) {
-		text := lang.L("{{.Title}} – running for {{.Elapsed}}", map[string]any{"Title": inc.Title, "Elapsed": elapsed(now.Sub(inc.StartedAt))})
-		running = append(running, u.link(text, handbook.EntityIncident, inc.ID))
+		text := func(now time.Time) string {
+			return lang.L("{{.Title}} – running for {{.Elapsed}}", map[string]any{"Title": inc.Title, "Elapsed": elapsedMinutes(now.Sub(inc.StartedAt))})
+		}
+		l := u.link(text(now), handbook.EntityIncident, inc.ID)
+		tk.add(func(now time.Time) { setLinkText(l, text(now)) })
+		running = append(running, l)
 	}
 	if len(running) > 0 {
 		out = append(out, card(lang.L("Running incidents"), running, ""))
 	}
-	if c := pendingReportsCard(u, hb, now); c != nil {
+	if c := pendingReportsCard(u, hb, now, tk); c != nil {
 		out = append(out, c)
 	}
 	var review []fyne.CanvasObject
@@ -105,6 +109,30 @@ func incidentCards(u *ui, hb handbook.Handbook, now time.Time) []fyne.CanvasObje
 		out = append(out, card(lang.L("Playbook review suggested after an incident"), review, ""))
 	}
 	return out
+}
+
+// elapsedMinutes renders a running time to the minute, for lists that
+// move once in a while: "2 h 05 min", "1 d 3 h 00 min", "4 min".
+func elapsedMinutes(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	m := int(d / time.Minute)
+	days, h, min := m/1440, m%1440/60, m%60
+	switch {
+	case days > 0:
+		return lang.L("{{.D}} d {{.H}} h {{.M}} min", map[string]any{"D": days, "H": h, "M": fmt.Sprintf("%02d", min)})
+	case h > 0:
+		return lang.L("{{.H}} h {{.M}} min", map[string]any{"H": h, "M": fmt.Sprintf("%02d", min)})
+	}
+	return lang.L("{{.M}} min", map[string]any{"M": min})
+}
+
+// setLinkText changes a link's text, and redraws it only when it changed.
+func setLinkText(l *widget.Hyperlink, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 // elapsed renders a running time to the second: "2:05:09", "1 d 3:00:00".

@@ -34,6 +34,8 @@ const outsideEvery = 2 * time.Second
 func (u *ui) watchOutside(stop <-chan struct{}, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	clock := time.NewTicker(viewTickEvery)
+	defer clock.Stop()
 	_, _ = u.st.CheckOutside(u.ctx)
 	for {
 		select {
@@ -45,7 +47,38 @@ func (u *ui) watchOutside(stop <-chan struct{}, every time.Duration) {
 			// A failed check (the file briefly locked) is tried again at
 			// the next tick; it changes nothing.
 			_, _ = u.st.CheckOutside(u.ctx)
+		case <-clock.C:
+			u.do(u.tickView)
 		}
+	}
+}
+
+// viewTickEvery is how often the screen on display moves its running
+// times: they show minutes, so they are at most this late.
+const viewTickEvery = 15 * time.Second
+
+// tickView moves the times of the screen on display, on the UI thread.
+func (u *ui) tickView() {
+	if u.body != nil && u.view.tick != nil {
+		u.view.tick(u.now())
+	}
+}
+
+// ticks are a screen's texts that follow the clock: each redraws its
+// text for the time given.
+type ticks []func(now time.Time)
+
+// add keeps f, to be called at each tick; a nil receiver keeps nothing.
+func (t *ticks) add(f func(now time.Time)) {
+	if t != nil {
+		*t = append(*t, f)
+	}
+}
+
+// run redraws every text for now.
+func (t *ticks) run(now time.Time) {
+	for _, f := range *t {
+		f(now)
 	}
 }
 

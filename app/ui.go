@@ -86,6 +86,9 @@ type view struct {
 	// escape goes back one step (Esc) and reports whether there was one;
 	// nil on screens without steps.
 	escape func() bool
+	// tick moves what follows the clock (running times, deadlines)
+	// without reading the store; nil on screens where nothing does.
+	tick func(now time.Time)
 }
 
 func newUI(ctx context.Context, o *ops.Ops, a fyne.App, w fyne.Window, now func() time.Time) *ui {
