@@ -102,7 +102,7 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 	u.tasks.Add(1)
 	go func() {
 		defer u.tasks.Done()
-		ps, err := u.ops.Printers(u.ctx)
+		ps, err := ops.Printers(u.ctx)
 		u.do(func() {
 			if err != nil {
 				printers.PlaceHolder = lang.L("No printer")

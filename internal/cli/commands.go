@@ -291,11 +291,14 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	team := fs.String("team", "", "list only the internal contacts of this `TEAM` (external ones stay)")
 	by := fs.String("by", "", "`NAME` of who prints, shown on the cover")
 	drafts := fs.Bool("drafts", false, "print the current drafts, marked ENTWURF on every page, instead of the released versions")
-	copies := fs.String("copies", "", "print copies of the distribution list into the folder -o: `all`, outdated or numbers (1,3)")
+	copies := fs.String("copies", "", "print copies of the distribution list into the folder -o: `all`, outdated or numbers (1,3); with --printer, how many copies to print")
+	printerName := fs.String("printer", "", "send the binder to this `PRINTER` (see the printers command); default: the system's default printer")
 	if err := env.parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *out == "" {
+	toPrinter := false
+	fs.Visit(func(f *flag.Flag) { toPrinter = toPrinter || f.Name == "printer" })
+	if *out == "" && !toPrinter {
 		return env.usage("missing {{.What}}", vars{"What": "-o FILE.pdf"})
 	}
 	if *copies != "" && (*drafts || *playbook != "" || *team != "" || *sections != "") {
@@ -311,6 +314,12 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 			opt.Sections = append(opt.Sections, strings.TrimSpace(s))
 		}
 	}
+	var send ops.SendTo
+	if toPrinter {
+		if send, err = sendTo(env, *printerName, *copies); err != nil {
+			return err
+		}
+	}
 	st, err := g.openForPrint(ctx, env)
 	if err != nil {
 		return err
@@ -318,6 +327,9 @@ func runBinder(ctx context.Context, env *Env, g *globals, args []string) error {
 	defer st.Close()
 	if err := refuseDatabase(env, *out, st.Path()); err != nil {
 		return err
+	}
+	if toPrinter {
+		return sendBinder(ctx, env, st, ops.PrintBinder{Path: *out, Options: opt, Drafts: *drafts}, send)
 	}
 	if *copies != "" {
 		return printCopies(ctx, env, st, *copies, *out, opt)

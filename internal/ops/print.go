@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -42,13 +43,25 @@ type SendTo struct {
 	Copies  int
 }
 
+// MaxCopies is the most copies of a binder sent to a printer at once.
+const MaxCopies = 99
+
 // SendBinder prints the binder into Path as PrintBinder does and hands the
-// PDF to the system's print path (printer.Send). The printout is recorded
-// only once the print system accepted the job; the PDF stays at Path
-// either way, so it can still be opened or saved. A machine without a
-// print system or without a printer gets CodeNoPrintSystem or
-// CodeNoPrinter; a printer that refuses, CodePrinterRefused with its words.
+// PDF to the system's print path (printer.Send), Copies times. The
+// printout is recorded only once the print system accepted the job (or,
+// where no program prints PDF files, opened it in the viewer); the PDF
+// stays at Path either way, so it can still be opened or saved. A machine
+// without a print system or without a printer gets CodeNoPrintSystem or
+// CodeNoPrinter, a printer the system does not know CodeUnknownPrinter
+// before anything is rendered, and a printer that refuses
+// CodePrinterRefused with its words.
 func (o *Ops) SendBinder(ctx context.Context, req PrintBinder, to SendTo, p Progress) (binder.Result, printer.Job, error) {
+	if to.Copies < 0 || to.Copies > MaxCopies {
+		return binder.Result{}, printer.Job{}, fail(CodeCopies, "Max", MaxCopies)
+	}
+	if err := o.knownPrinter(ctx, to.Printer); err != nil {
+		return binder.Result{}, printer.Job{}, err
+	}
 	var job printer.Job
 	res, err := o.printBinder(ctx, req, func() error {
 		report(p, StageSend, 0, 0)
@@ -61,6 +74,42 @@ func (o *Ops) SendBinder(ctx context.Context, req PrintBinder, to SendTo, p Prog
 		return sendFailed(err, to.Printer)
 	}, p)
 	return res, job, err
+}
+
+// knownPrinter refuses, before anything is rendered, a machine without a
+// print system or printer, and a printer the system does not list (naming
+// those it does). The default printer (""), and a system that cannot list
+// its printers for another reason, are left to the print command.
+func (o *Ops) knownPrinter(ctx context.Context, name string) error {
+	ps, err := printer.Printers(ctx)
+	switch {
+	case errors.Is(err, printer.ErrNoPrintSystem), errors.Is(err, printer.ErrNoPrinter):
+		return sendFailed(err, name)
+	case err != nil:
+		return nil
+	}
+	if name == "" {
+		return nil
+	}
+	var names []string
+	for _, p := range ps {
+		if p.Name == name {
+			return nil
+		}
+		names = append(names, p.Name)
+	}
+	return fail(CodeUnknownPrinter, "Printer", name, "Printers", strings.Join(names, ", "))
+}
+
+// CountBinder renders the binder as PrintBinder would, into nothing, and
+// returns its pages and version: the print dialog shows how many pages
+// will come out before anything is sent. It records nothing.
+func (o *Ops) CountBinder(ctx context.Context, req PrintBinder, p Progress) (binder.Result, error) {
+	opt, _, view, err := o.binderView(ctx, req, p)
+	if err != nil {
+		return binder.Result{}, err
+	}
+	return binder.Render(ctx, io.Discard, view, opt)
 }
 
 // sendFailed words a failure of the print path as an Error.
@@ -89,8 +138,9 @@ func sendFailed(err error, name string) error {
 }
 
 // Printers lists the printers the system's print path knows, worded as
-// SendBinder words its failures when there are none.
-func (o *Ops) Printers(ctx context.Context) ([]printer.Printer, error) {
+// SendBinder words its failures when there are none. It needs no
+// handbook.
+func Printers(ctx context.Context) ([]printer.Printer, error) {
 	ps, err := printer.Printers(ctx)
 	return ps, sendFailed(err, "")
 }
@@ -100,21 +150,32 @@ const (
 	CodeNoPrintSystem  Code = "No print system was found on this computer (on Linux: CUPS, the lp command, is not installed). Save the binder as a PDF and print it from another computer, or install CUPS."
 	CodeNoPrinter      Code = "No printer is set up on this computer. Set one up in the system's printer settings, or save the binder as a PDF and print it elsewhere."
 	CodePrinterRefused Code = "The printer {{.Printer}} did not take the binder: {{.Output}}. The PDF was written; save it or open it to print it another way."
+	CodeUnknownPrinter Code = "There is no printer {{.Printer}} on this computer. Printers here: {{.Printers}}."
+	CodeCopies         Code = "The number of copies must be between 1 and {{.Max}}."
 )
 
-func (o *Ops) printBinder(ctx context.Context, req PrintBinder, send func() error, p Progress) (binder.Result, error) {
-	opt := o.printOptions(req.Options)
+// binderView reads the handbook and returns it as read and as the binder
+// prints it, with the options to print it with.
+func (o *Ops) binderView(ctx context.Context, req PrintBinder, p Progress) (opt binder.Options, hb, view handbook.Handbook, err error) {
+	opt = o.printOptions(req.Options)
 	report(p, StageLoad, 0, 0)
-	hb, err := o.st.Load(ctx)
-	if err != nil {
-		return binder.Result{}, err
+	if hb, err = o.st.Load(ctx); err != nil {
+		return opt, hb, hb, err
 	}
 	view, ctl, err := printView(hb, req.Drafts, lastPrinted(hb))
 	if err != nil {
-		return binder.Result{}, err
+		return opt, hb, view, err
 	}
 	opt.Control = ctl
 	report(p, StageRender, 0, 0)
+	return opt, hb, view, nil
+}
+
+func (o *Ops) printBinder(ctx context.Context, req PrintBinder, send func() error, p Progress) (binder.Result, error) {
+	opt, hb, view, err := o.binderView(ctx, req, p)
+	if err != nil {
+		return binder.Result{}, err
+	}
 	res, err := binder.WriteFile(ctx, req.Path, view, opt)
 	if err != nil {
 		return binder.Result{}, err

@@ -81,21 +81,28 @@ func TestSendBinder(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		setup func(t *testing.T)
+		to    SendTo
 		want  Code
+		// pdf: the binder was rendered before the refusal, and stays.
+		pdf bool
 	}{
-		{"no CUPS on this computer", func(t *testing.T) { t.Setenv("PATH", t.TempDir()) }, CodeNoPrintSystem},
-		{"printer refuses", func(t *testing.T) { fakeLP(t, true) }, CodePrinterRefused},
+		{"no CUPS on this computer", func(t *testing.T) { t.Setenv("PATH", t.TempDir()) }, SendTo{}, CodeNoPrintSystem, false},
+		{"a printer this computer does not know", func(t *testing.T) { fakeLP(t, false) }, SendTo{Printer: "Buero"}, CodeUnknownPrinter, false},
+		{"too many copies", func(t *testing.T) { fakeLP(t, false) }, SendTo{Copies: 500}, CodeCopies, false},
+		{"printer refuses", func(t *testing.T) { fakeLP(t, true) }, SendTo{}, CodePrinterRefused, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := demoOps(t)
 			tc.setup(t)
 			r := req(t)
-			_, _, err := o.SendBinder(ctx, r, SendTo{}, nil)
+			_, _, err := o.SendBinder(ctx, r, tc.to, nil)
 			if codeOf(err) != tc.want {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			if fi, err := os.Stat(r.Path); err != nil || fi.Size() == 0 {
+			if fi, err := os.Stat(r.Path); tc.pdf && (err != nil || fi.Size() == 0) {
 				t.Errorf("the PDF is gone: %v", err)
+			} else if !tc.pdf && err == nil {
+				t.Errorf("the binder was rendered although it could not be sent")
 			}
 			last, err := o.st.LastPrintout(ctx)
 			if err != nil {
@@ -106,9 +113,30 @@ func TestSendBinder(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the page count before sending", func(t *testing.T) {
+		o := demoOps(t)
+		r := req(t)
+		count, err := o.CountBinder(ctx, r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res binder.Result
+		t.Run("send", func(t *testing.T) {
+			fakeLP(t, false)
+			if res, _, err = o.SendBinder(ctx, r, SendTo{}, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if count.Pages < 10 || count != res {
+			t.Errorf("counted %+v, sent %+v", count, res)
+		}
+		if n := len(pdfPages(t, r.Path)); n != count.Pages {
+			t.Errorf("the PDF has %d pages, the count said %d", n, count.Pages)
+		}
+	})
 	t.Run("printers on a machine without CUPS", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		if _, err := demoOps(t).Printers(ctx); codeOf(err) != CodeNoPrintSystem {
+		if _, err := Printers(ctx); codeOf(err) != CodeNoPrintSystem {
 			t.Errorf("err = %v, want %q", err, CodeNoPrintSystem)
 		}
 	})

@@ -33,6 +33,9 @@ type Job struct {
 	// system does not say.
 	ID      string
 	Printer string
+	// Opened: no program prints PDF files here, so the PDF was opened in
+	// the viewer instead, for the person to print from there.
+	Opened bool
 }
 
 // Error is a print command that failed, with what it said.
@@ -59,6 +62,7 @@ func run(ctx context.Context, name string, args ...string) (string, error) {
 		return "", fmt.Errorf("%s: %w", name, ErrNoPrintSystem)
 	}
 	cmd := exec.CommandContext(ctx, path, args...)
+	hideWindow(cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	// The output is read, so it must not follow the user's language.

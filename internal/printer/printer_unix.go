@@ -2,50 +2,20 @@
 
 package printer
 
-import (
-	"context"
-	"errors"
-	"os/exec"
-	"strings"
-)
+import "context"
 
-// Printers lists the print queues CUPS knows, the default one marked.
-// Without lp or lpstat it reports ErrNoPrintSystem; with no queue,
+// Printers lists the printers the system knows, the default one marked:
+// CUPS's queues. Without CUPS it reports ErrNoPrintSystem; with no queue,
 // ErrNoPrinter.
-func Printers(ctx context.Context) ([]Printer, error) {
-	if _, err := exec.LookPath("lp"); err != nil {
-		return nil, ErrNoPrintSystem
-	}
-	list, err := run(ctx, "lpstat", "-e")
-	if err != nil {
-		var pe *Error
-		// lpstat fails when the scheduler runs no queue at all.
-		if errors.As(err, &pe) && strings.Contains(pe.Output, "No destinations") {
-			return nil, ErrNoPrinter
-		}
-		return nil, err
-	}
-	// Without a default lpstat -d says so and may exit non-zero: the
-	// list is still good.
-	def, _ := run(ctx, "lpstat", "-d")
-	ps := parsePrinters(list, def)
-	if len(ps) == 0 {
-		return nil, ErrNoPrinter
-	}
-	return ps, nil
-}
+func Printers(ctx context.Context) ([]Printer, error) { return cupsPrinters(ctx) }
 
 // Send hands file (a PDF) to printer, or to the default printer when
-// printer is "", through lp. The job runs on after Send returns; the
-// returned Job names it.
+// printer is "", copies times, through lp. The file may be removed once
+// Send returns.
 func Send(ctx context.Context, file, printer, title string, copies int) (Job, error) {
-	out, err := run(ctx, "lp", lpArgs(file, printer, title, copies)...)
-	if err != nil {
-		return Job{}, err
-	}
-	j := Job{Printer: printer}
-	if m := jobLine.FindStringSubmatch(out); m != nil {
-		j.ID = m[1]
-	}
-	return j, nil
+	return cupsSend(ctx, file, printer, title, copies)
 }
+
+// KeepFile: the file sent must stay after Send returns. CUPS's lp has
+// passed it to the scheduler by then.
+const KeepFile = false

@@ -2,39 +2,18 @@
 
 package printer
 
-import (
-	"context"
-	"strings"
-)
+import "context"
 
 // Printers lists the printers Windows knows, the default one marked.
-func Printers(ctx context.Context) ([]Printer, error) {
-	out, err := run(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command",
-		"Get-CimInstance Win32_Printer | ForEach-Object { $_.Name + \"`t\" + $_.Default }")
-	if err != nil {
-		return nil, err
-	}
-	var ps []Printer
-	for _, l := range strings.Split(out, "\n") {
-		name, def, _ := strings.Cut(strings.TrimSpace(l), "\t")
-		if name != "" {
-			ps = append(ps, Printer{Name: name, Default: strings.EqualFold(def, "true")})
-		}
-	}
-	if len(ps) == 0 {
-		return nil, ErrNoPrinter
-	}
-	return ps, nil
+func Printers(ctx context.Context) ([]Printer, error) { return shellPrinters(ctx) }
+
+// Send prints file through the shell's print verb, or opens it in the
+// PDF viewer when no program prints PDF files (Job.Opened). The viewer
+// reads the file after Send returns: it must stay.
+func Send(ctx context.Context, file, printer, title string, copies int) (Job, error) {
+	return shellSend(ctx, file, printer, copies)
 }
 
-// Send prints file through the shell's print verb, which hands it to the
-// PDF viewer registered for printing; that prints on the default printer.
-func Send(ctx context.Context, file, printer, title string, copies int) (Job, error) {
-	quoted := "'" + strings.ReplaceAll(file, "'", "''") + "'"
-	_, err := run(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command",
-		"Start-Process -FilePath "+quoted+" -Verb Print")
-	if err != nil {
-		return Job{}, err
-	}
-	return Job{Printer: printer}, nil
-}
+// KeepFile: the file sent must stay after Send returns, for the program
+// that prints or shows it reads it later.
+const KeepFile = true
