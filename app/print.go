@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -59,6 +62,16 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 	printers := widget.NewSelect(nil, nil)
 	printers.PlaceHolder = lang.L("Looking for printers …")
 	printers.Disable()
+	copies := widget.NewEntry()
+	copies.SetText("1")
+	copies.Validator = func(s string) error {
+		if _, ok := copiesOf(s); !ok {
+			return errors.New(lang.L("1 to {{.Max}}", map[string]any{"Max": ops.MaxCopies}))
+		}
+		return nil
+	}
+	pages := widget.NewLabel(lang.L("Counting pages …"))
+	pages.Wrapping = fyne.TextWrapWord
 	noPrinter := widget.NewLabel("")
 	noPrinter.Wrapping = fyne.TextWrapWord
 	noPrinter.Importance = widget.WarningImportance
@@ -73,11 +86,63 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 	}
 	var d dialog.Dialog
 	send := widget.NewButtonWithIcon(lang.L("Send to printer"), theme.DocumentPrintIcon(), func() {
+		n, _ := copiesOf(copies.Text)
 		d.Hide()
-		u.sendBinder(request(), printers.Selected)
+		u.sendBinder(request(), ops.SendTo{Printer: printers.Selected, Copies: n})
 	})
 	send.Importance = widget.HighImportance
 	send.Disable()
+	// Sending waits for a printer and for the page count, so the person
+	// sees how much will come out before it does.
+	var havePrinter, counted bool
+	var counts binder.Result
+	enable := func() {
+		n, ok := copiesOf(copies.Text)
+		if counted && counts.Pages > 0 {
+			pages.SetText(pagesText(counts.Pages, n))
+		}
+		if havePrinter && counted && ok {
+			send.Enable()
+		} else {
+			send.Disable()
+		}
+	}
+	copies.OnChanged = func(string) { enable() }
+	// count renders the binder into nothing in the background, each
+	// time what is printed changes; a newer count makes an older one's
+	// result void.
+	gen := 0
+	stopCount := func() {}
+	count := func() {
+		stopCount()
+		gen++
+		mine := gen
+		ctx, cancel := context.WithCancel(u.ctx)
+		stopCount = cancel
+		counted = false
+		pages.SetText(lang.L("Counting pages …"))
+		enable()
+		req := request()
+		u.tasks.Add(1)
+		go func() {
+			defer u.tasks.Done()
+			res, err := u.ops.CountBinder(ctx, req, nil)
+			u.do(func() {
+				if mine != gen || cancelled(err) {
+					return
+				}
+				counted, counts = true, res
+				if err != nil {
+					pages.SetText(lang.L("The pages could not be counted: {{.Error}}", map[string]any{"Error": err.Error()}))
+				}
+				enable()
+			})
+		}()
+	}
+	for _, s := range []*widget.Select{what, language, paper} {
+		s.OnChanged = func(string) { count() }
+	}
+	which.OnChanged = func(string) { count() }
 	save := widget.NewButtonWithIcon(lang.L("Save as PDF …"), theme.DocumentSaveIcon(), func() {
 		d.Hide()
 		u.chooseBinderFile(request())
@@ -94,11 +159,15 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 		widget.NewFormItem(lang.L("Paper"), paper),
 		widget.NewFormItem(lang.L("Printed by"), by),
 		widget.NewFormItem(lang.L("Printer"), printers),
+		widget.NewFormItem(lang.L("Copies"), copies),
+		widget.NewFormItem(lang.L("Pages"), pages),
 	)
 	body := container.NewVBox(form, noPrinter,
 		container.NewGridWithColumns(4, cancel, open, save, send))
 	d = dialog.NewCustomWithoutButtons(lang.L("Print emergency binder"), body, u.win)
-	d.Resize(fyne.NewSize(min(760, u.win.Canvas().Size().Width-40), 440))
+	d.SetOnClosed(func() { stopCount() })
+	d.Resize(fyne.NewSize(min(760, u.win.Canvas().Size().Width-40), 520))
+	count()
 	u.tasks.Add(1)
 	go func() {
 		defer u.tasks.Done()
@@ -126,10 +195,28 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 			printers.SetOptions(names)
 			printers.SetSelectedIndex(def)
 			printers.Enable()
-			send.Enable()
+			havePrinter = true
+			enable()
 		})
 	}()
 	return d
+}
+
+// copiesOf reads the copies field: a whole number from 1 to MaxCopies.
+func copiesOf(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	return n, err == nil && n >= 1 && n <= ops.MaxCopies
+}
+
+// pagesText says how much a printout is: pages, copies, and the sheets
+// it takes printed on both sides, as the binder is sent.
+func pagesText(pages, copies int) string {
+	sheets := (pages + 1) / 2 * max(copies, 1)
+	if copies <= 1 {
+		return lang.L("{{.Pages}} pages (double-sided: {{.Sheets}} sheets)", map[string]any{"Pages": pages, "Sheets": sheets})
+	}
+	return lang.L("{{.Copies}} × {{.Pages}} pages = {{.Total}} pages (double-sided: {{.Sheets}} sheets)",
+		map[string]any{"Copies": copies, "Pages": pages, "Total": copies * pages, "Sheets": sheets})
 }
 
 // binderTempFile is where a binder to print or to open is written: a new
@@ -150,7 +237,7 @@ func binderTempFile(opt binder.Options) (string, error) {
 // sendBinder writes the binder into a temporary PDF and sends it to the
 // printer. On success it names the job; when the print path fails, it
 // says why and offers to open the PDF instead.
-func (u *ui) sendBinder(req ops.PrintBinder, printerName string) *task {
+func (u *ui) sendBinder(req ops.PrintBinder, to ops.SendTo) *task {
 	path, err := binderTempFile(req.Options)
 	if err != nil {
 		u.showError(lang.L("The binder could not be written."), lang.L("The temporary folder cannot be written. Save the binder as a PDF instead."), err)
@@ -161,7 +248,7 @@ func (u *ui) sendBinder(req ops.PrintBinder, printerName string) *task {
 	var job printer.Job
 	return u.run(lang.L("Printing the binder"), func(ctx context.Context, p ops.Progress) error {
 		var err error
-		res, job, err = u.ops.SendBinder(ctx, req, ops.SendTo{Printer: printerName}, p)
+		res, job, err = u.ops.SendBinder(ctx, req, to, p)
 		return err
 	}, func(err error) {
 		note := ""
@@ -189,12 +276,20 @@ func (u *ui) sendBinder(req ops.PrintBinder, printerName string) *task {
 			}, u.win)
 			return
 		}
+		if job.Opened {
+			dialog.ShowInformation(lang.L("Binder opened in the PDF viewer"), lang.L("No program on this computer prints PDF files directly, so the binder ({{.Pages}} pages) is open in the PDF viewer: print it from there.",
+				map[string]any{"Pages": res.Pages})+note, u.win)
+			return
+		}
 		where := job.Printer
 		if where == "" {
 			where = lang.L("the default printer")
 		}
-		msg := lang.L("{{.Pages}} pages sent to {{.Printer}} (version {{.Version}}).",
-			map[string]any{"Pages": res.Pages, "Printer": where, "Version": res.Version})
+		v := map[string]any{"Pages": res.Pages, "Printer": where, "Version": res.Version, "Copies": to.Copies}
+		msg := lang.L("{{.Pages}} pages sent to {{.Printer}} (version {{.Version}}).", v)
+		if to.Copies > 1 {
+			msg = lang.L("{{.Copies}} copies of {{.Pages}} pages sent to {{.Printer}} (version {{.Version}}).", v)
+		}
 		if job.ID != "" {
 			msg += " " + lang.L("Print job: {{.Job}}", map[string]any{"Job": job.ID})
 		}
