@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,6 +44,27 @@ func restoresWithin(m handbook.Minutes) string {
 var biaFollows = []handbook.Entity{handbook.EntityService, handbook.EntitySite, handbook.EntitySupplier,
 	handbook.EntityRole, handbook.EntityContact, handbook.EntitySettings}
 
+// analysed is the load of a section whose list and details show the
+// analysis of the whole handbook: it reads and analyses off the UI thread
+// and hands both to use on the UI thread, before the list is ordered.
+func analysed[T any](u *ui, pick func(*handbook.Handbook) []T, use func(*handbook.Analysis, handbook.Handbook)) func(context.Context) ([]T, func(), error) {
+	return func(ctx context.Context) ([]T, func(), error) {
+		hb, err := u.st.Load(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		live := hb.Live()
+		a := live.Analyse()
+		// The list sorts its records: a copy, so live keeps its order.
+		return slices.Clone(pick(&live)), func() { use(a, live) }, nil
+	}
+}
+
+// notAnalysed stands for the analysis until a section has read it.
+func notAnalysed() (*handbook.Analysis, handbook.Handbook) {
+	return (handbook.Handbook{}).Analyse(), handbook.Handbook{}
+}
+
 // analysis reads the handbook and analyses it; nil when it cannot be read.
 func (u *ui) analysis() (*handbook.Analysis, handbook.Handbook) {
 	hb, err := u.st.Load(u.ctx)
@@ -61,16 +83,17 @@ func processesView(u *ui) view {
 	_, siteOpts := labels(u, handbook.EntitySite)
 	_, supplierOpts := labels(u, handbook.EntitySupplier)
 	_, processOpts := labels(u, handbook.EntityProcess)
-	a, live := u.analysis()
+	a, live := notAnalysed()
 	var s *section[handbook.BusinessProcess, *handbook.BusinessProcess]
 	s = &section[handbook.BusinessProcess, *handbook.BusinessProcess]{
 		u:       u,
 		noun:    "business process",
 		follows: biaFollows,
 		blank:   func() handbook.BusinessProcess { return handbook.BusinessProcess{} },
+		load: analysed(u, func(hb *handbook.Handbook) []handbook.BusinessProcess { return hb.Processes },
+			func(an *handbook.Analysis, hb handbook.Handbook) { a, live = an, hb }),
 		// Most critical first, as the analysis orders them.
 		order: func(items []handbook.BusinessProcess) {
-			a, live = u.analysis()
 			rank := map[string]int{}
 			for i, v := range a.Processes {
 				rank[v.Process.ID] = i

@@ -53,6 +53,8 @@ type runView struct {
 	// dues are the due labels of the checklist, updated by the ticker.
 	dues   []dueLabel
 	ticker liveTicker
+	// stale: the store changed while the view was being read.
+	stale bool
 	// drill holds what a drill adds: the banner, the injects, the
 	// exercise's buttons; nil for a real incident.
 	drill *drillParts
@@ -76,19 +78,67 @@ func (r *runView) load() error {
 	if err != nil {
 		return err
 	}
-	r.hb = hb.Live()
-	i := slices.IndexFunc(r.hb.Incidents, func(inc handbook.Incident) bool { return inc.ID == r.id })
+	return r.use(hb)
+}
+
+// use makes hb, as read, the handbook the view shows the incident from.
+func (r *runView) use(hb handbook.Handbook) error {
+	live := hb.Live()
+	i := slices.IndexFunc(live.Incidents, func(inc handbook.Incident) bool { return inc.ID == r.id })
 	if i < 0 {
 		return fmt.Errorf("show incident %s: %w", r.id, store.ErrNotFound)
 	}
+	r.hb = live
 	r.take(r.hb.Incidents[i])
 	return nil
 }
 
+// read reads the handbook off the UI thread and hands it to done on the
+// UI thread (in place where the window reads in place: tests). A large
+// handbook takes a good part of a second to read.
+func (r *runView) read(done func(handbook.Handbook, error)) {
+	if r.u.inline {
+		done(r.u.st.Load(r.u.ctx))
+		return
+	}
+	r.u.tasks.Add(1)
+	go func() {
+		defer r.u.tasks.Done()
+		hb, err := r.u.st.Load(r.u.ctx)
+		r.u.do(func() { done(hb, err) })
+	}()
+}
+
+// open reads the handbook off the UI thread, then builds the view and
+// hands it to done on the UI thread.
+func (r *runView) open(done func(fyne.CanvasObject, error)) {
+	r.read(func(hb handbook.Handbook, err error) {
+		if err == nil {
+			err = r.use(hb)
+		}
+		if err != nil {
+			done(nil, err)
+			return
+		}
+		obj := r.build()
+		if r.stale {
+			r.stale = false
+			r.refresh()
+		}
+		done(obj, nil)
+	})
+}
+
+// object reads the handbook in place and builds the view.
 func (r *runView) object() (fyne.CanvasObject, error) {
 	if err := r.load(); err != nil {
 		return nil, err
 	}
+	return r.build(), nil
+}
+
+// build makes the view from the handbook read.
+func (r *runView) build() fyne.CanvasObject {
 	r.title = heading("")
 	r.title.Wrapping = fyne.TextWrapWord
 	r.facts = widget.NewLabel("")
@@ -160,7 +210,7 @@ func (r *runView) object() (fyne.CanvasObject, error) {
 		// A drill's injects come in below: the head gives them room.
 		whole.Offset = 0.4
 	}
-	return container.NewPadded(whole), nil
+	return container.NewPadded(whole)
 }
 
 // render fills every part from the loaded state.
@@ -252,13 +302,26 @@ var people = []handbook.Entity{handbook.EntityContact, handbook.EntityRole, hand
 // each took longer than the change itself on a large handbook. A change to
 // the people or the matrix reads the handbook again.
 func (r *runView) changed(n []store.Notice) {
+	if r.title == nil {
+		// Still being read: what was read may predate this commit.
+		r.stale = true
+		return
+	}
 	switch {
 	case touches(n, people...):
-		if err := r.load(); err != nil {
-			r.u.loadFailed(err)
-			return
-		}
-		r.render()
+		r.read(func(hb handbook.Handbook, err error) {
+			if !r.visible() {
+				return // left the screen meanwhile
+			}
+			if err == nil {
+				err = r.use(hb)
+			}
+			if err != nil {
+				r.u.loadFailed(err)
+				return
+			}
+			r.render()
+		})
 	case touches(n, handbook.EntityIncident, handbook.EntityLogEntry):
 		r.refresh()
 	}

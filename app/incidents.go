@@ -286,17 +286,23 @@ func (s *incidentsScreen) show(id string) {
 	if !slices.ContainsFunc(s.items, func(inc handbook.Incident) bool { return inc.ID == id }) {
 		s.reload()
 	}
-	r := newRunView(s.u, id, func() bool { return s.u.view.content == s.content && s.run != nil && s.run.id == id })
-	obj, err := r.object()
-	if err != nil {
-		s.u.loadFailed(err)
-		s.showEmpty()
-		return
-	}
+	var r *runView
+	r = newRunView(s.u, id, func() bool { return s.u.view.content == s.content && s.run == r })
 	s.selected, s.run = id, r
 	s.markRow()
-	s.setRight(obj)
-	r.start()
+	s.setRight(loadingBar())
+	r.open(func(obj fyne.CanvasObject, err error) {
+		if !r.visible() {
+			return // another incident or screen was chosen meanwhile
+		}
+		if err != nil {
+			s.u.loadFailed(err)
+			s.showEmpty()
+			return
+		}
+		s.setRight(obj)
+		r.start()
+	})
 }
 
 // startForm is the dialog that starts an incident.

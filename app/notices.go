@@ -17,11 +17,10 @@ func (u *ui) watch() (cancel func()) {
 	stop := make(chan struct{})
 	go u.watchOutside(stop, outsideEvery)
 	var once sync.Once
+	u.stopOutside = func() { once.Do(func() { close(stop) }) }
 	return func() {
-		once.Do(func() {
-			close(stop)
-			unsubscribe()
-		})
+		u.stopOutside()
+		unsubscribe()
 	}
 }
 

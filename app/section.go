@@ -42,11 +42,11 @@ type section[T any, P recPtr[T]] struct {
 	listShare float64
 	// order sorts the records after loading; by label when nil.
 	order func([]T)
-	// load, when set, reads the records off the UI thread (the contacts of
-	// a large handbook): the list stays as it is, or shows a moving bar
-	// before the first read, until they are there. prepare, run on the UI
-	// thread before order, takes what else load read. Without load the
-	// records are read on the UI thread.
+	// load, when set, reads the records in place of store.List (with
+	// what else the list shows: the contacts' roles, an analysis).
+	// prepare, run on the UI thread before order, takes what else load
+	// read. Every read runs off the UI thread: the list stays as it is,
+	// or shows a moving bar before the first read, until they are there.
 	load func(ctx context.Context) (items []T, prepare func(), err error)
 	// saved, when set, runs after a record was saved from its form.
 	saved func(T)
@@ -68,9 +68,9 @@ type section[T any, P recPtr[T]] struct {
 	selected string
 	busy     bool
 
-	// list holds a moving bar until load has read the records for the
-	// first time, then listObj, the list (only with load). The list joins
-	// the window with its rows, so that it is laid out with them.
+	// list holds a moving bar until the records are read for the first
+	// time, then listObj, the list. The list joins the window with its
+	// rows, so that it is laid out with them.
 	list    *fyne.Container
 	listObj fyne.CanvasObject
 	// reads counts the reads started: only the latest one shows.
@@ -128,13 +128,17 @@ func (s *section[T, P]) object() fyne.CanvasObject {
 		list, s.refresh, s.selRow = s.defaultList()
 	}
 	s.right = container.NewStack()
-	if s.load != nil {
-		s.listObj = list
-		s.list = container.NewStack()
-		list = s.list
-	}
-	s.reload()
-	s.showEmpty()
+	s.listObj = list
+	s.list = container.NewStack()
+	list = s.list
+	// The overview may show the records: it is drawn once they are
+	// read, unless a record or a form took the pane meanwhile.
+	s.setRight(loadingBar())
+	s.reload(func() {
+		if s.selected == "" && s.u.editor == nil {
+			s.showEmpty()
+		}
+	})
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, newBtn, s.filter), nil, nil, nil, list)
 	split := container.NewHSplit(left, s.right)
 	split.Offset = 0.34
@@ -202,7 +206,7 @@ func (s *section[T, P]) markRow() {
 func (s *section[T, P]) reload(then ...func()) {
 	s.then = append(s.then, then...)
 	s.reads++
-	if s.load == nil || s.u.inline {
+	if s.u.inline {
 		items, prepare, err := s.read(s.u.ctx)
 		s.loaded(s.reads, items, prepare, err)
 		return
@@ -313,7 +317,12 @@ func (s *section[T, P]) selectID(id string) {
 	_, ok := s.find(id)
 	switch {
 	case s.loading:
-		s.then = append(s.then, func() { s.showID(id) })
+		// A form opened meanwhile keeps what was typed into it.
+		s.then = append(s.then, func() {
+			if s.u.editor == nil {
+				s.showID(id)
+			}
+		})
 	case ok:
 		s.showID(id)
 	default:

@@ -17,13 +17,14 @@ func sitesView(u *ui) view {
 	contacts, contactOpts := labels(u, handbook.EntityContact)
 	services, serviceOpts := labels(u, handbook.EntityService)
 	sites, siteOpts := labels(u, handbook.EntitySite)
-	a, live := u.analysis()
+	a, live := notAnalysed()
 	s := &section[handbook.Site, *handbook.Site]{
 		u:       u,
 		noun:    "site",
 		follows: []handbook.Entity{handbook.EntityProcess, handbook.EntityService, handbook.EntityContact, handbook.EntitySettings},
 		blank:   func() handbook.Site { return handbook.Site{} },
-		order:   func([]handbook.Site) { a, live = u.analysis() },
+		load: analysed(u, func(hb *handbook.Handbook) []handbook.Site { return hb.Sites },
+			func(an *handbook.Analysis, hb handbook.Handbook) { a, live = an, hb }),
 		sub: func(st handbook.Site) string {
 			parts := []string{firstLine(st.Address)}
 			if st.Alternate != "" {
@@ -129,13 +130,14 @@ func suppliersView(u *ui) view {
 	contacts, contactOpts := labels(u, handbook.EntityContact)
 	_, serviceOpts := labels(u, handbook.EntityService)
 	suppliers, supplierOpts := labels(u, handbook.EntitySupplier)
-	a, live := u.analysis()
+	a, live := notAnalysed()
 	s := &section[handbook.Supplier, *handbook.Supplier]{
 		u:       u,
 		noun:    "supplier",
 		follows: []handbook.Entity{handbook.EntityProcess, handbook.EntityService, handbook.EntityContact, handbook.EntitySettings},
 		blank:   func() handbook.Supplier { return handbook.Supplier{} },
-		order:   func([]handbook.Supplier) { a, live = u.analysis() },
+		load: analysed(u, func(hb *handbook.Handbook) []handbook.Supplier { return hb.Suppliers },
+			func(an *handbook.Analysis, hb handbook.Handbook) { a, live = an, hb }),
 		sub: func(sp handbook.Supplier) string {
 			return strings.Join(nonEmpty(restoresWithin(sp.SLARestoration),
 				sp.Provides), " · ")

@@ -144,6 +144,11 @@ func (t *task) abort() {
 	t.stage.SetText(lang.L("Cancelling …"))
 }
 
+// loadingBar is what a pane shows while its data is read: a moving bar.
+func loadingBar() fyne.CanvasObject {
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(240, 40), widget.NewProgressBarInfinite()))
+}
+
 // cancelled reports whether err says the person cancelled the operation.
 func cancelled(err error) bool { return errors.Is(err, context.Canceled) }
 
@@ -151,7 +156,7 @@ func cancelled(err error) bool { return errors.Is(err, context.Canceled) }
 // moving bar while load runs off the UI thread, then what build draws
 // from the data. u.tasks counts the loads.
 func loadView[T any](u *ui, load func(ctx context.Context) (T, error), build func(T) fyne.CanvasObject) fyne.CanvasObject {
-	box := container.NewStack(container.NewCenter(container.NewGridWrap(fyne.NewSize(240, 40), widget.NewProgressBarInfinite())))
+	box := container.NewStack(loadingBar())
 	u.tasks.Add(1)
 	go func() {
 		defer u.tasks.Done()

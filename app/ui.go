@@ -69,6 +69,9 @@ type ui struct {
 	// docHist is the open history of a document, if any: it follows
 	// what its dialogs change.
 	docHist *docHistory
+	// stopOutside stops looking for other programs' commits (set by
+	// start).
+	stopOutside func()
 }
 
 // view is what a screen shows and what it can do on request.
