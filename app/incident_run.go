@@ -203,14 +203,15 @@ func (r *runView) build() fyne.CanvasObject {
 	// The head and the report cards scroll on their own above the
 	// checklist and the log, and the divider moves: on a 640-pixel-high
 	// screen with five reports owed, the checklist stays in reach.
-	top := container.NewVScroll(container.NewVBox(head, r.clockRow))
-	whole := container.NewVSplit(top, split)
+	inner := container.NewVBox(head, r.clockRow)
+	whole := container.NewVSplit(container.NewVScroll(inner), split)
 	whole.Offset = 0.5
 	if r.drill != nil {
 		// A drill's injects come in below: the head gives them room.
 		whole.Offset = 0.4
+		return container.NewPadded(whole)
 	}
-	return container.NewPadded(whole)
+	return container.NewPadded(container.New(&fitTop{split: whole, top: inner}, whole))
 }
 
 // render fills every part from the loaded state.
@@ -444,40 +445,40 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 		dueText = lang.L("reminder {{.Time}}", map[string]any{"Time": stamp(d.Due)})
 		hint = lang.L("without undue delay")
 	}
-	// One line each, cut with an ellipsis: the card keeps its height.
-	due := widget.NewLabel(dueText)
-	due.Truncation = fyne.TextTruncateEllipsis
+	// Compact, so that five reports fit in two rows beside the incident
+	// list on a 1366-pixel screen: the name; the time left with the due
+	// time (or what was done) small beside it; the buttons. Lines are cut
+	// with an ellipsis; the card keeps its height.
+	name.Truncation = fyne.TextTruncateEllipsis
 	left := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left.Truncation = fyne.TextTruncateEllipsis
-	box := container.NewVBox(name, due)
-	if hint != "" {
-		h := widget.NewLabel(hint)
-		h.SizeName = theme.SizeNameCaptionText
-		h.Truncation = fyne.TextTruncateEllipsis
-		box.Add(h)
-	}
-	box.Add(left)
+	detail := strings.Join(nonEmpty(dueText, hint), " · ")
 	urgent := false
 	switch {
 	case !d.WaivedAt.IsZero():
-		left.SetText("✓ " + lang.L("not needed: {{.Reason}} ({{.By}})", map[string]any{"Reason": d.Reason, "By": d.WaivedBy}))
+		left.SetText("✓ " + lang.L("not needed"))
+		detail = lang.L("not needed: {{.Reason}} ({{.By}})", map[string]any{"Reason": d.Reason, "By": d.WaivedBy})
 		left.Importance = widget.SuccessImportance
 	case d.Done():
-		left.SetText("✓ " + lang.L("sent {{.Time}} ({{.By}})", map[string]any{"Time": stamp(d.SentAt), "By": d.SentBy}))
+		left.SetText("✓ " + lang.L("sent"))
+		detail = lang.L("sent {{.Time}} ({{.By}})", map[string]any{"Time": stamp(d.SentAt), "By": d.SentBy})
 		left.Importance = widget.SuccessImportance
 	case d.Overdue(now):
-		left.SetText("⚠ " + lang.L("overdue by {{.Time}}", map[string]any{"Time": handbook.Minutes(now.Sub(d.Due) / time.Minute).String()}))
+		left.SetText("⚠ " + lang.L("overdue by {{.Time}}", map[string]any{"Time": cardSpan(now.Sub(d.Due))}))
 		urgent = true
 	default:
-		left.SetText(lang.L("{{.Time}} left", map[string]any{"Time": handbook.Minutes(d.Left(now) / time.Minute).String()}))
+		left.SetText(lang.L("{{.Time}} left", map[string]any{"Time": cardSpan(d.Left(now))}))
 		urgent = d.Left(now) < clockWarning
 	}
 	if urgent {
 		left.Importance = widget.DangerImportance
 	}
+	small := widget.NewLabel(detail)
+	small.SizeName = theme.SizeNameCaptionText
+	small.Truncation = fyne.TextTruncateEllipsis
+	box := container.NewVBox(name, container.NewBorder(nil, nil, left, nil, small))
 	if !d.Done() {
 		sent := widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) })
-		waive := widget.NewButtonWithIcon(lang.L("Not needed …"), theme.CancelIcon(), func() { r.waiveDialog(d.Clock) })
+		waive := widget.NewButton(lang.L("Not needed …"), func() { r.waiveDialog(d.Clock) })
 		waive.Importance = widget.LowImportance
 		row := container.NewGridWithColumns(2, sent, waive)
 		box.Add(row)
@@ -494,6 +495,16 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 		frame.StrokeColor = theme.Color(theme.ColorNameError)
 	}
 	return container.NewStack(frame, container.NewPadded(box))
+}
+
+// cardSpan is a time span on a report's card: to the minute within a
+// day, to the hour beyond ("2 d 20 h").
+func cardSpan(d time.Duration) string {
+	m := handbook.Minutes(d / time.Minute)
+	if m >= 24*60 {
+		m -= m % 60
+	}
+	return m.String()
 }
 
 // markSentDialog asks when a report was sent and logs it.

@@ -161,3 +161,47 @@ func (g *wrapGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(g.cellWidth(objs), h)
 }
+
+// fitTop lays out a vertical split so that its top part starts as tall
+// as it needs to be: the head of an incident and all its report cards,
+// without scrolling, as long as that leaves the part below at least
+// fitTopRest of the height. Once placed, the divider is the person's to
+// move; the top is placed again only when the width changes, because the
+// cards then wrap into another number of rows.
+type fitTop struct {
+	split *container.Split
+	// top is the content of the split's upper, scrolled part.
+	top   fyne.CanvasObject
+	width float32
+}
+
+// fitTopRest is the least share of the height left below the top.
+const fitTopRest = 0.3
+
+func (l *fitTop) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	if size.Width > 0 && size.Height > 0 && size.Width != l.width {
+		l.width = size.Width
+		// Lay the top out at its width first: its rows of cards, and so
+		// its height, follow from the width.
+		w := size.Width - theme.ScrollBarSize()
+		l.top.Resize(fyne.NewSize(w, l.top.MinSize().Height))
+		l.top.Resize(fyne.NewSize(w, l.top.MinSize().Height))
+		need := (l.top.MinSize().Height + theme.Padding()*2) / size.Height
+		for _, o := range objects {
+			o.Resize(size)
+		}
+		l.split.SetOffset(float64(min(max(need, 0.25), 1-fitTopRest)))
+	}
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *fitTop) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objects {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
