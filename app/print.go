@@ -195,6 +195,7 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 			printers.SetOptions(names)
 			printers.SetSelectedIndex(def)
 			printers.Enable()
+			form.Refresh() // the label greyed with the disabled choice
 			havePrinter = true
 			enable()
 		})
