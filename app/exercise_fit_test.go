@@ -365,3 +365,74 @@ func TestInjectAtTheStart(t *testing.T) {
 		t.Errorf("the inject at T+0 is not there at the start: %q", texts(u.body))
 	}
 }
+
+// fieldInput is the input of the form's field name.
+func fieldInput(t *testing.T, f *form, name string) fyne.CanvasObject {
+	t.Helper()
+	i := slices.IndexFunc(f.fields, func(fl *field) bool { return fl.name == name })
+	if i < 0 {
+		t.Fatalf("form has no field %q", name)
+	}
+	return f.fields[i].input
+}
+
+// The planning form picks the facilitator and the observers among the
+// handbook's many contacts by typing; a facilitator deleted since stays.
+func TestExerciseFormPicksPeopleByTyping(t *testing.T) {
+	u := newIncidentUI(t)
+	u.showScreen("exercises")
+	test.Tap(findButton(t, u.body, "Übung planen"))
+	f := u.editor
+	if f == nil {
+		t.Fatal("no planning form")
+	}
+	f.input(t, "title").SetText("Planspiel Stromausfall")
+	facilitator, ok := fieldInput(t, f, "facilitator").(*searchSelect)
+	if !ok {
+		t.Fatalf("the facilitator among the contacts is a %T", fieldInput(t, f, "facilitator"))
+	}
+	pick(t, u, facilitator, "scholz", "Miriam Scholz")
+	observers := fieldInput(t, f, "observers").(*refList)
+	for _, typed := range []string{"demir", "jonas peter"} {
+		test.Tap(observers.search)
+		test.Type(observers.search.search, typed)
+		observers.search.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+	if len(observers.ids) != 2 || observers.search.Selected() != "" {
+		t.Fatalf("observers %v, the search field shows %q after adding", observers.ids, observers.search.Selected())
+	}
+	u.save()
+	if u.editor != nil {
+		t.Fatalf("not saved: %q", texts(u.body))
+	}
+	xs, err := store.List[handbook.Exercise](u.ctx, u.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(xs, func(x handbook.Exercise) bool { return x.Title == "Planspiel Stromausfall" })
+	if i < 0 || len(xs[i].Observers) != 2 || xs[i].Facilitator == "" {
+		t.Fatalf("stored %+v", xs)
+	}
+	x := xs[i]
+	if !hasText(u.body, "Miriam Scholz") || !hasText(u.body, "Aylin Demir, Jonas Petersen") {
+		t.Errorf("the exercise does not show whom it names: %q", texts(u.body))
+	}
+
+	t.Run("a deleted facilitator stays", func(t *testing.T) {
+		if err := u.ops.Delete(u.ctx, handbook.EntityContact, x.Facilitator); err != nil {
+			t.Fatal(err)
+		}
+		u.showScreen("exercises")
+		u.open(handbook.EntityExercise, x.ID)
+		test.Tap(findButton(t, u.body, "Bearbeiten"))
+		u.editor.input(t, "title").SetText("Planspiel Stromausfall 2027")
+		u.save()
+		got, err := store.Get[handbook.Exercise](u.ctx, u.st, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Facilitator != x.Facilitator {
+			t.Errorf("editing the title dropped the deleted facilitator: %q", got.Facilitator)
+		}
+	})
+}

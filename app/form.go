@@ -276,8 +276,24 @@ func (f *form) check(name, label string, p *bool) *widget.Check {
 // option is a value a choice or a reference list offers, with its label.
 type option struct{ value, label string }
 
-// choice picks one of opts; "" (none) is offered first.
+// manyOptions is how many options a plain menu offers; more are chosen
+// by typing part of the name (a large handbook has 5,000 contacts).
+const manyOptions = 30
+
+// choice picks one of opts; "" (none) is offered first. Where the options
+// are many it is a search, and the result nil.
 func (f *form) choice(name, label string, p *string, opts []option) *widget.Select {
+	if len(opts) > manyOptions {
+		if *p != "" && !slices.ContainsFunc(opts, func(o option) bool { return o.value == *p }) {
+			// A value no option names (a deleted record) stays as it is.
+			opts = append(slices.Clone(opts), option{*p, *p})
+		}
+		s := newSearchSelect(opts, "–")
+		s.setValue(*p)
+		s.OnChanged = f.changed
+		f.add(name, label, s, func() error { *p = s.Value(); return nil })
+		return nil
+	}
 	labels := []string{"–"}
 	for _, o := range opts {
 		labels = append(labels, o.label)
@@ -430,10 +446,24 @@ type refList struct {
 	changed func()
 	box     *fyne.Container
 	add     *widget.Select
+	// search takes add's place where the options are many.
+	search *searchSelect
 }
 
 func newRefList(ids []string, opts []option, changed func()) *refList {
 	r := &refList{ids: slices.Clone(ids), opts: opts, changed: changed, box: container.NewVBox()}
+	if len(opts) > manyOptions {
+		r.search = newSearchSelect(opts, lang.L("Add …"))
+		r.search.OnChanged = func() {
+			if i := r.search.Index(); i >= 0 && !slices.Contains(r.ids, opts[i].value) {
+				r.ids = append(r.ids, opts[i].value)
+				r.edited()
+			}
+		}
+		r.ExtendBaseWidget(r)
+		r.rebuild()
+		return r
+	}
 	labels := make([]string, len(opts))
 	for i, o := range opts {
 		labels[i] = o.label
@@ -482,8 +512,13 @@ func (r *refList) rebuild() {
 		})
 		r.box.Add(container.NewBorder(nil, nil, widget.NewLabel(strconv.Itoa(i+1)+"."), container.NewHBox(up, del), widget.NewLabel(r.label(id))))
 	}
-	r.add.ClearSelected()
-	r.box.Add(r.add)
+	if r.search != nil {
+		r.search.setValue("")
+		r.box.Add(r.search)
+	} else {
+		r.add.ClearSelected()
+		r.box.Add(r.add)
+	}
 	r.box.Refresh()
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -77,16 +78,25 @@ func (s *searchSelect) Selected() string {
 	return s.opts[s.chosen].label
 }
 
-// choose makes option i (-1: none) the choice.
-func (s *searchSelect) choose(i int) {
-	s.chosen = i
+// setValue makes the option with value v the choice, none for "" or a
+// value not offered, without calling OnChanged.
+func (s *searchSelect) setValue(v string) {
+	s.chosen = slices.IndexFunc(s.opts, func(o option) bool { return v != "" && o.value == v })
 	s.label.SetText(s.none)
 	s.label.Importance = widget.LowImportance
-	if i >= 0 {
-		s.label.SetText(s.opts[i].label)
+	if s.chosen >= 0 {
+		s.label.SetText(s.opts[s.chosen].label)
 		s.label.Importance = widget.MediumImportance
 	}
 	s.label.Refresh()
+}
+
+// choose makes option i (-1: none) the choice.
+func (s *searchSelect) choose(i int) {
+	s.setValue("")
+	if i >= 0 {
+		s.setValue(s.opts[i].value)
+	}
 	if s.OnChanged != nil {
 		s.OnChanged()
 	}
