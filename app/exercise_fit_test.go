@@ -436,3 +436,38 @@ func TestExerciseFormPicksPeopleByTyping(t *testing.T) {
 		}
 	})
 }
+
+// A change arriving by sync keeps what the user is typing in a drill.
+func TestDrillKeepsWhatWasTyped(t *testing.T) {
+	u := newIncidentUI(t)
+	x := planDatenleck(t, u)
+	drill := startFromScreen(t, u, x, "Übungslauf beginnen")
+	note := entryWithPlaceholder(t, u.body, "Was ist passiert, was wurde entschieden, wer wurde angerufen …")
+	test.Type(note, "Pressesprecherin ist unter")
+	if _, err := u.ops.Log(u.ctx, handbook.LogEntry{IncidentID: drill.ID, Kind: handbook.LogNote, Text: "Vom zweiten Laptop", Author: "Laptop 2"}); err != nil {
+		t.Fatal(err)
+	}
+	u.view.changed([]store.Notice{{Entity: handbook.EntityLogEntry, ID: drill.ID}})
+	if !hasText(u.body, "Vom zweiten Laptop") {
+		t.Fatalf("the other laptop's entry does not show: %q", texts(u.body))
+	}
+	if got := entryWithPlaceholder(t, u.body, "Was ist passiert, was wurde entschieden, wer wurde angerufen …").Text; got != "Pressesprecherin ist unter" {
+		t.Errorf("the note being typed became %q", got)
+	}
+}
+
+// A change arriving by sync keeps a half-written exercise plan.
+func TestExercisePlanKeepsWhatWasTyped(t *testing.T) {
+	u := newIncidentUI(t)
+	u.showScreen("exercises")
+	test.Tap(findButton(t, u.body, "Übung planen"))
+	f := u.editor
+	f.input(t, "title").SetText("Planspiel Hochwasser")
+	if _, err := u.ops.PlanExercise(u.ctx, ops.PlanExercise{Title: "Vom zweiten Laptop", Kind: handbook.ExerciseTabletop, Date: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	u.view.changed([]store.Notice{{Entity: handbook.EntityExercise}})
+	if u.editor != f || f.input(t, "title").Text != "Planspiel Hochwasser" || !hasText(u.body, "Planspiel Hochwasser") {
+		t.Errorf("the plan being written was lost on a sync notice: %q", texts(u.body))
+	}
+}
