@@ -18,22 +18,7 @@ import (
 // same log, checklist, injects and evaluation, with no conflict.
 func TestTwoLaptopsRunOneDrill(t *testing.T) {
 	ctx := context.Background()
-	folder := t.TempDir()
-	now := t0
-	clock := func() time.Time { return now }
-	a := New(openStore(t, demoDB(t), clock), Config{Now: clock})
-	b := New(openStore(t, filepath.Join(t.TempDir(), "b.db"), clock), Config{Now: clock})
-	round := func(o *Ops, name string) {
-		t.Helper()
-		if _, err := o.Sync(ctx, Sync{Folder: folder, DeviceName: name}, nil); err != nil {
-			t.Fatalf("sync %s: %v", name, err)
-		}
-	}
-	round(a, "Laptop Leitstand")
-	round(b, "Laptop Moderation")
-	if _, err := a.Admit(ctx, TeamChange{All: true}); err != nil {
-		t.Fatal(err)
-	}
+	a, b, round, now := twoLaptops(t, "Laptop Leitstand", "Laptop Moderation")
 	round(a, "Laptop Leitstand")
 	round(b, "Laptop Moderation")
 	if n := count[handbook.Exercise](t, b); n != 4 {
@@ -53,7 +38,7 @@ func TestTwoLaptopsRunOneDrill(t *testing.T) {
 	}
 
 	// Apart: both work on the drill at T+12.
-	now = t0.Add(12 * time.Minute)
+	*now = t0.Add(12 * time.Minute)
 	steps := handbook.Checklist(drill, nil)
 	shop, press := drill.Injects[0].Key, drill.Injects[1].Key
 	write := func(o *Ops, e handbook.LogEntry) {
@@ -88,7 +73,7 @@ func TestTwoLaptopsRunOneDrill(t *testing.T) {
 		for _, c := range handbook.Checklist(inc, entries) {
 			ticks = append(ticks, c.Done)
 		}
-		for _, d := range handbook.DrillInjects(inc, entries, now) {
+		for _, d := range handbook.DrillInjects(inc, entries, *now) {
 			injects = append(injects, d.Key+" "+d.Appeared.String()+" "+string(rune('0'+len(d.Responses))))
 		}
 		return log, ticks, injects
@@ -104,12 +89,12 @@ func TestTwoLaptopsRunOneDrill(t *testing.T) {
 	if !slices.Equal(injA, injB) || len(injA) != 2 {
 		t.Errorf("injects differ:\nA %q\nB %q", injA, injB)
 	}
-	if got := handbook.DrillInjects(mustIncident(t, a, drill.ID), logOfT(t, a, drill), now); !got[1].Early || got[1].By != "Moderation" {
+	if got := handbook.DrillInjects(mustIncident(t, a, drill.ID), logOfT(t, a, drill), *now); !got[1].Early || got[1].By != "Moderation" {
 		t.Errorf("the press inject brought in early on the other laptop: %+v", got[1])
 	}
 
 	// The facilitator evaluates on the second laptop; the first sees it.
-	now = t0.Add(3 * time.Hour)
+	*now = t0.Add(3 * time.Hour)
 	owner := firstContact(t, b)
 	if _, err := b.CloseExercise(ctx, CloseExercise{Exercise: x.ID, Summary: "gut", ReportsOpenOK: true, By: "Moderation",
 		Outcomes: map[int]string{0: handbook.ObjectiveMet},
@@ -159,32 +144,17 @@ func firstContact(t *testing.T, o *Ops) string {
 // wrote, and the evaluation that lost kept as a conflict to decide.
 func TestTwoLaptopsEvaluateOneExercise(t *testing.T) {
 	ctx := context.Background()
-	folder := t.TempDir()
-	now := t0
-	clock := func() time.Time { return now }
-	a := New(openStore(t, demoDB(t), clock), Config{Now: clock})
-	b := New(openStore(t, filepath.Join(t.TempDir(), "b.db"), clock), Config{Now: clock})
-	round := func(o *Ops, name string) {
-		t.Helper()
-		if _, err := o.Sync(ctx, Sync{Folder: folder, DeviceName: name}, nil); err != nil {
-			t.Fatalf("sync %s: %v", name, err)
-		}
-	}
+	a, b, round, now := twoLaptops(t, "Laptop A", "Laptop B")
 	rounds := func() {
 		t.Helper()
 		round(a, "Laptop A")
 		round(b, "Laptop B")
 		round(a, "Laptop A")
 	}
-	round(a, "Laptop A")
-	round(b, "Laptop B")
-	if _, err := a.Admit(ctx, TeamChange{All: true}); err != nil {
-		t.Fatal(err)
-	}
 	x := planDrill(t, a)
 	rounds()
 
-	now = t0.Add(2 * time.Hour)
+	*now = t0.Add(2 * time.Hour)
 	evaluate := func(o *Ops, by, finding, action string) {
 		t.Helper()
 		if _, err := o.CloseExercise(ctx, CloseExercise{Exercise: x.ID, Summary: "Auswertung " + by, By: by,
@@ -193,7 +163,7 @@ func TestTwoLaptopsEvaluateOneExercise(t *testing.T) {
 		}
 	}
 	evaluate(a, "Eva", "Presse zu spät", "Presse früher einbinden")
-	now = t0.Add(2*time.Hour + time.Minute)
+	*now = t0.Add(2*time.Hour + time.Minute)
 	evaluate(b, "Moderation", "Telefonliste veraltet", "Telefonliste prüfen")
 	rounds()
 
@@ -231,4 +201,29 @@ func TestTwoLaptopsEvaluateOneExercise(t *testing.T) {
 			t.Errorf("the evaluation that lost is not kept as a conflict: %+v", cs)
 		}
 	}
+}
+
+// twoLaptops are the demo handbook on a laptop called nameA and an empty
+// one called nameB, both admitted to one real shared folder and on one
+// clock the test moves; round syncs one of them.
+func twoLaptops(t *testing.T, nameA, nameB string) (a, b *Ops, round func(o *Ops, name string), now *time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	folder := t.TempDir()
+	at := t0
+	clock := func() time.Time { return at }
+	a = New(openStore(t, demoDB(t), clock), Config{Now: clock})
+	b = New(openStore(t, filepath.Join(t.TempDir(), "b.db"), clock), Config{Now: clock})
+	round = func(o *Ops, name string) {
+		t.Helper()
+		if _, err := o.Sync(ctx, Sync{Folder: folder, DeviceName: name}, nil); err != nil {
+			t.Fatalf("sync %s: %v", name, err)
+		}
+	}
+	round(a, nameA)
+	round(b, nameB)
+	if _, err := a.Admit(ctx, TeamChange{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	return a, b, round, &at
 }
