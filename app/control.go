@@ -261,6 +261,8 @@ func (c *controlPane) docCell(row, col int) string {
 		return in.Version()
 	case 3:
 		switch {
+		case st.Withdrawn:
+			return "⚠ " + lang.L("deleted, withdrawal not released")
 		case len(st.Releases.Concurrent) > 0:
 			return "⚠ " + lang.L("released twice at the same time")
 		case in == nil:

@@ -385,6 +385,8 @@ func controlCard(u *ui, d dashboardData) fyne.CanvasObject {
 			switch {
 			case a == ops.AttentionConcurrent:
 				text = "⚠ " + lang.L("{{.Title}} – released twice at the same time; release it again", map[string]any{"Title": text})
+			case a == ops.AttentionWithdrawal:
+				text = "⚠ " + lang.L("{{.Title}} – deleted, withdrawal not released", map[string]any{"Title": text})
 			case a == ops.AttentionOldDraft:
 				text = "⚠ " + lang.L("{{.Title}} – draft since {{.Date}}", map[string]any{"Title": text, "Date": day(st.DraftSince)})
 			default:

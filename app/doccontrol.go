@@ -42,6 +42,8 @@ func stateText(st ops.DocState) (string, bool) {
 	switch {
 	case in == nil:
 		s = lang.L("Draft, never released")
+	case st.Withdrawn:
+		s = lang.L("Deleted; {{.Release}} applies until an approver releases the withdrawal", map[string]any{"Release": releaseText(*in)})
 	case st.Draft:
 		s = lang.L("Draft: changed since {{.Date}}; {{.Release}} applies and is what the binder prints",
 			map[string]any{"Date": day(st.DraftSince), "Release": releaseText(*in)})
@@ -597,7 +599,11 @@ func (u *ui) releaseDialog(doc handbook.DocRef) {
 		current = releaseText(*st.Releases.InForce)
 	}
 	changes := widget.NewLabel(lang.L("No changes since."))
-	if st.Draft && st.Releases.InForce != nil {
+	switch {
+	case st.Withdrawn:
+		changes.SetText(lang.L("Deleted: this release withdraws it; the binder stops printing it and the printed copies holding it become outdated."))
+		changes.Importance = widget.WarningImportance
+	case st.Draft && st.Releases.InForce != nil:
 		changes.SetText(lang.L("Changed since {{.Date}}: the history shows what.", map[string]any{"Date": day(st.DraftSince)}))
 		changes.Importance = widget.WarningImportance
 	}
@@ -784,24 +790,9 @@ func (u *ui) withdrawal(e handbook.Entity, id string) string {
 		return ""
 	}
 	st, err := u.ops.DocStateOf(u.ctx, doc)
-	if err != nil || st.Releases.InForce == nil {
+	if err != nil || st.Releases.InForce == nil || st.Releases.InForce.Withdrawal {
 		return ""
 	}
-	hb, err := u.st.Load(u.ctx)
-	if err != nil {
-		return ""
-	}
-	live := hb.Live()
-	n := 0
-	for _, c := range handbook.CopyStatuses(&live, handbook.InForce(&live)) {
-		if c.InPlace != nil && c.InPlace.Releases[doc.String()] != "" {
-			n++
-		}
-	}
-	v := st.Releases.InForce.Version()
-	if n == 0 {
-		return lang.L("Version {{.Version}} was released: the binder no longer prints it.", map[string]any{"Version": v})
-	}
-	return lang.L("Version {{.Version}} was released: the binder no longer prints it, and {{.N}} printed copies that hold it are outdated now.",
-		map[string]any{"Version": v, "N": n})
+	return lang.L("Version {{.Version}} was released: the binder keeps printing it, marked as deleted, until an approver releases its withdrawal (Document control).",
+		map[string]any{"Version": st.Releases.InForce.Version()})
 }

@@ -197,7 +197,7 @@ func TestReleaseDialogReleases(t *testing.T) {
 }
 
 // TestDeleteReleasedPlaybookWarns: deleting a released playbook says that
-// the binder no longer prints it and which copies are outdated by it.
+// the binder keeps printing it until its withdrawal is released.
 func TestDeleteReleasedPlaybookWarns(t *testing.T) {
 	u := newControlUI(t, "Jonas Petersen")
 	var id string
@@ -210,11 +210,11 @@ func TestDeleteReleasedPlaybookWarns(t *testing.T) {
 	u.tasks.Wait()
 	test.Tap(findButton(t, u.win.Canvas().Content(), "Löschen"))
 	u.tasks.Wait()
-	if want := "Version 1.0 war freigegeben: Der Notfallordner druckt es nicht mehr, und 4 gedruckte Exemplare, die es enthalten, sind jetzt veraltet."; !hasText(u.win.Canvas().Content(), want) {
+	if want := "Version 1.0 war freigegeben: Der Notfallordner druckt es weiter, als gelöscht markiert, bis die Rücknahme freigegeben ist (Dokumentenlenkung)."; !hasText(u.win.Canvas().Content(), want) {
 		t.Errorf("the delete does not warn %q: %q", want, texts(u.win.Canvas().Content()))
 	}
 	walk(u.win.Canvas().Content(), func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Notfallordner druckt es nicht mehr") && l.Size().Width < 300 {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Notfallordner druckt es weiter") && l.Size().Width < 300 {
 			t.Errorf("the warning is squeezed into %v", l.Size())
 		}
 	})

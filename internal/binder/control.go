@@ -39,6 +39,9 @@ type Control struct {
 type DocMark struct {
 	In      *handbook.Release
 	Changed bool
+	// Withdrawn: deleted since, the withdrawal not released: the release
+	// is printed until it is.
+	Withdrawn bool
 }
 
 // ChangeEntry is one line of the change log. An empty Title names the
@@ -69,7 +72,7 @@ type controlTexts struct {
 	state, released, draft, draftNever, draftChanged     string
 	line, draftLine, neverLine, changedLine, notInForce  string
 	watermark, draftFooter, copyOf, copyHolder, copyKept string
-	matrix                                               string
+	matrix, withdrawnLine, withdrawn                     string
 }
 
 var controlDE = controlTexts{
@@ -83,7 +86,9 @@ var controlDE = controlTexts{
 	notInForce: "gleichzeitig freigegeben, nicht in Kraft",
 	watermark:  "ENTWURF", draftFooter: "ENTWURF – nicht freigegebene Fassung",
 	copyOf: "Exemplar %d von %d", copyHolder: "Inhaber", copyKept: "Aufbewahrung",
-	matrix: "Eskalationsmatrix und Rollen",
+	matrix:        "Eskalationsmatrix und Rollen",
+	withdrawnLine: "Version %s · freigegeben von %s am %s · gelöscht, Rücknahme noch nicht freigegeben",
+	withdrawn:     "gelöscht, Rücknahme nicht freigegeben",
 }
 
 var controlEN = controlTexts{
@@ -97,7 +102,9 @@ var controlEN = controlTexts{
 	notInForce: "released at the same time, not in force",
 	watermark:  "DRAFT", draftFooter: "DRAFT – not a released version",
 	copyOf: "Copy %d of %d", copyHolder: "Holder", copyKept: "Kept at",
-	matrix: "Escalation matrix and roles",
+	matrix:        "Escalation matrix and roles",
+	withdrawnLine: "Version %s · released by %s on %s · deleted, withdrawal not released yet",
+	withdrawn:     "deleted, withdrawal not released",
 }
 
 // docMark is what the binder prints of a document ("kind/id").
@@ -117,6 +124,8 @@ func (p *plan) markLine(m DocMark) (string, bool) {
 	switch {
 	case in == nil:
 		return ct.neverLine, true
+	case m.Withdrawn:
+		return fmt.Sprintf(ct.withdrawnLine, in.Version(), in.Approver, t.date(in.ReleasedAt.Local())), true
 	case m.Changed && p.opt.Control.Drafts:
 		return fmt.Sprintf(ct.draftLine, in.Version(), t.date(in.ReleasedAt.Local())), true
 	case m.Changed:
@@ -181,6 +190,8 @@ func (d *doc) changeLog() {
 		switch {
 		case in == nil:
 			state = txt(ct.draftNever, style{bold: true, color: colorRed})
+		case l.Mark.Withdrawn:
+			state = txt(ct.withdrawn, style{color: colorRed})
 		case l.Mark.Changed:
 			state = txt(fmt.Sprintf(ct.draftChanged, in.Version()), style{color: colorRed})
 		}

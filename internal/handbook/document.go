@@ -3,6 +3,7 @@ package handbook
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Controlled documents: what a crisis team releases, reviews and hands
@@ -136,5 +137,30 @@ func Documents(hb *Handbook) []DocRef {
 			out = append(out, DocRef{EntityCommTemplate, t.ID})
 		}
 	}
+	return append(out, Withdrawing(hb, out)...)
+}
+
+// Withdrawing lists the documents deleted after they were released whose
+// withdrawal is not released yet: the binder keeps printing their release
+// until an approver releases the withdrawal. live are the live documents.
+func Withdrawing(hb *Handbook, live []DocRef) []DocRef {
+	isLive := map[DocRef]bool{}
+	for _, d := range live {
+		isLive[d] = true
+	}
+	var out []DocRef
+	seen := map[DocRef]bool{}
+	byDoc := releasesByDoc(hb.Releases)
+	for _, r := range hb.Releases {
+		d := r.Doc()
+		if r.Deleted || isLive[d] || seen[d] || d.Kind == EntityMatrix {
+			continue
+		}
+		seen[d] = true
+		if in := ReleasesOf(byDoc[d], d).InForce; in != nil && !in.Withdrawal {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b DocRef) int { return strings.Compare(a.String(), b.String()) })
 	return out
 }

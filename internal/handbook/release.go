@@ -101,6 +101,9 @@ type DocStatus struct {
 	// Draft: what it says now is not what was released (or it was never
 	// released).
 	Draft bool
+	// Withdrawn: the document was deleted after its release; the binder
+	// prints the release until an approver releases the withdrawal.
+	Withdrawn bool
 	// Reviews are its reviews, newest first.
 	Reviews []DocReview
 	// LastReviewedAt and NextReview: the review cycle. Documents with
@@ -187,6 +190,9 @@ func StatusOf(d DocRef, content *DocContent, item Item, releases []Release, revi
 		st.Hash = content.Hash()
 	}
 	st.Draft = st.Releases.InForce == nil || st.Releases.InForce.Hash != st.Hash
+	if in := st.Releases.InForce; content == nil && in != nil && !in.Withdrawal {
+		st.Withdrawn, st.Title, st.CreatedAt = true, in.Title, in.ReleasedAt
+	}
 	slices.SortFunc(st.Reviews, func(a, b DocReview) int {
 		return -cmp.Or(a.ReviewedAt.Compare(b.ReviewedAt), strings.Compare(a.ID, b.ID))
 	})

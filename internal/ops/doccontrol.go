@@ -90,7 +90,14 @@ func (o *Ops) Release(ctx context.Context, req ReleaseDoc) (handbook.Release, er
 		if err != nil {
 			return err
 		}
-		if !content.Exists() {
+		st := handbook.ReleasesOf(hb.Releases, req.Doc)
+		// A document deleted after its release is withdrawn by a release
+		// of its deletion.
+		withdrawal := !content.Exists() && st.InForce != nil && !st.InForce.Withdrawal
+		switch {
+		case !content.Exists() && st.InForce != nil && st.InForce.Withdrawal:
+			return fail(CodeAlreadyReleased, "Version", st.InForce.Version())
+		case !content.Exists() && !withdrawal:
 			return fail(CodeUnknownDocument, "Name", req.Doc.String())
 		}
 		if _, ok := handbook.FindApprover(&hb, as); !ok {
@@ -101,7 +108,6 @@ func (o *Ops) Release(ctx context.Context, req ReleaseDoc) (handbook.Release, er
 		} else if n > 0 {
 			return fail(CodeDocumentConflicts, "N", n)
 		}
-		st := handbook.ReleasesOf(hb.Releases, req.Doc)
 		if st.InForce != nil && len(st.Concurrent) == 0 && st.InForce.Hash == content.Hash() {
 			return fail(CodeAlreadyReleased, "Version", st.InForce.Version())
 		}
@@ -110,8 +116,12 @@ func (o *Ops) Release(ctx context.Context, req ReleaseDoc) (handbook.Release, er
 			return err
 		}
 		major, minor := st.Next(req.Major)
+		title := docTitle(&hb, req.Doc)
+		if withdrawal {
+			title = st.InForce.Title
+		}
 		out = handbook.Release{Record: handbook.Record{ID: handbook.NewID()}, DocKind: req.Doc.Kind, DocID: req.Doc.ID,
-			Title: docTitle(&hb, req.Doc), Major: major, Minor: minor, Supersedes: st.Tips(), Approver: approver.Contact.FullName(),
+			Title: title, Withdrawal: withdrawal, Major: major, Minor: minor, Supersedes: st.Tips(), Approver: approver.Contact.FullName(),
 			ApproverContact: approver.Contact.ID, ApproverRole: approver.Role.Name, ReleasedAt: now,
 			Note: strings.TrimSpace(req.Note), Device: o.st.Device(), Content: content, Hash: content.Hash(),
 			Signer: handbook.PublicText(priv.Public().(ed25519.PublicKey))}

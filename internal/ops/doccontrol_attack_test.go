@@ -151,28 +151,11 @@ func TestDeleteReleasedDocumentWithCopiesOut(t *testing.T) {
 	if err := o.Delete(ctx, handbook.EntityPlaybook, ddos.ID); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range copies() {
-		if !s.Outdated || !slices.Contains(s.Changed, doc.String()) {
-			t.Errorf("copy %d after the delete: outdated %v, changed %v", s.Copy.Number, s.Outdated, s.Changed)
-		}
-	}
-	path := filepath.Join(t.TempDir(), "binder.pdf")
-	if _, err := o.PrintBinder(ctx, PrintBinder{Path: path, Options: binder.Options{Lang: "de"}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if text := squeezed(pdfText(t, path)); strings.Contains(text, ddos.Title) {
-		t.Error("the binder prints the deleted playbook")
-	}
-	// Its releases stay in the audit record.
-	audit := filepath.Join(t.TempDir(), "audit.csv")
-	if _, err := o.ExportAudit(ctx, ExportAudit{Path: audit, Options: binder.Options{Lang: "de"}}); err != nil {
-		t.Fatal(err)
-	}
-	if text := readFile(t, audit); !strings.Contains(text, ddos.Title) {
-		t.Error("the audit record lost the deleted playbook's release")
-	}
-	if err := o.Undelete(ctx, handbook.EntityPlaybook, ddos.ID); err != nil {
-		t.Fatal(err)
+	// The deletion is not released: the binder keeps printing the
+	// release, marked, and the copies stay current.
+	st := statusOf(t, o, doc)
+	if !st.Withdrawn || AttentionOf(st, t0) != AttentionWithdrawal || st.Title != ddos.Title {
+		t.Errorf("the deleted playbook's state: %+v", st)
 	}
 	inForce = 0
 	for _, s := range copies() {
@@ -181,7 +164,52 @@ func TestDeleteReleasedDocumentWithCopiesOut(t *testing.T) {
 		}
 	}
 	if inForce != 3 {
-		t.Errorf("%d current copies after undoing the delete, want 3", inForce)
+		t.Errorf("%d current copies after a deletion not released, want 3", inForce)
+	}
+	path := filepath.Join(t.TempDir(), "binder.pdf")
+	if _, err := o.PrintBinder(ctx, PrintBinder{Path: path, Options: binder.Options{Lang: "de"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if text := squeezed(pdfText(t, path)); !strings.Contains(text, ddos.Title) || !strings.Contains(text, "gelöscht, Rücknahme noch nicht freigegeben") {
+		t.Error("the binder does not print the deleted playbook marked as waiting for its withdrawal")
+	}
+	// The Krisenstab-Leitung releases the withdrawal (found by its title).
+	found, err := o.FindDocument(ctx, "playbook", "ddos")
+	if err != nil || found != doc {
+		t.Fatalf("the deleted playbook by its title: %v, %v", found, err)
+	}
+	w, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Major: true, Note: "DDoS-Schutz beim Provider, Playbook entfällt"})
+	if err != nil || !w.Withdrawal || w.Version() != "2.0" {
+		t.Fatalf("withdrawal: %+v, %v", w, err)
+	}
+	if _, err := o.Release(ctx, ReleaseDoc{Passphrase: testPass, Doc: doc, As: "Dr. Katrin Albers", Note: "nochmal"}); codeOf(err) != CodeAlreadyReleased {
+		t.Errorf("a second withdrawal: %v", err)
+	}
+	for _, s := range copies() {
+		if !s.Outdated || !slices.Contains(s.Changed, doc.String()) {
+			t.Errorf("copy %d after the withdrawal: outdated %v, changed %v", s.Copy.Number, s.Outdated, s.Changed)
+		}
+	}
+	if _, err := o.PrintBinder(ctx, PrintBinder{Path: path, Options: binder.Options{Lang: "de"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if text := squeezed(pdfText(t, path)); strings.Contains(text, "Sofortmaßnahmen DDoS") || strings.Contains(text, "Rücknahme noch nicht freigegeben") {
+		t.Error("the binder still prints the withdrawn playbook")
+	}
+	// Its releases, the withdrawal included, stay in the audit record.
+	audit := filepath.Join(t.TempDir(), "audit.csv")
+	if _, err := o.ExportAudit(ctx, ExportAudit{Path: audit, Options: binder.Options{Lang: "de"}}); err != nil {
+		t.Fatal(err)
+	}
+	if text := readFile(t, audit); !strings.Contains(text, ddos.Title) || !strings.Contains(text, "Playbook entfällt") {
+		t.Error("the audit record lost the deleted playbook's releases")
+	}
+	// Brought back after its withdrawal, it is a draft to release anew.
+	if err := o.Undelete(ctx, handbook.EntityPlaybook, ddos.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st := statusOf(t, o, doc); st.Withdrawn || !st.Draft || AttentionOf(st, t0) == AttentionNone {
+		t.Errorf("the playbook brought back after its withdrawal: %+v", st)
 	}
 }
 

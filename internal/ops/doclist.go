@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // Attention is what document control asks of people now, as the
@@ -28,12 +29,17 @@ const (
 	// AttentionNeverReleased: never released (the binder prints it marked
 	// as a draft).
 	AttentionNeverReleased
+	// AttentionWithdrawal: deleted after its release; the binder prints
+	// the release until an approver releases the withdrawal.
+	AttentionWithdrawal
 )
 
 // AttentionOf says what a document needs at now.
 func AttentionOf(st DocState, now time.Time) Attention {
 	old := now.AddDate(0, 0, -handbook.DraftAgeDays)
 	switch {
+	case st.Withdrawn:
+		return AttentionWithdrawal
 	case len(st.Releases.Concurrent) > 0:
 		return AttentionConcurrent
 	case st.Releases.InForce == nil:
@@ -73,6 +79,22 @@ func (o *Ops) FindDocument(ctx context.Context, kind, key string) (handbook.DocR
 	live, err := o.st.Summaries(ctx, e)
 	if err != nil {
 		return handbook.DocRef{}, err
+	}
+	// Deleted documents whose withdrawal waits for its release are named
+	// by the title they were released under.
+	releases, err := store.List[handbook.Release](ctx, o.st)
+	if err != nil {
+		return handbook.DocRef{}, err
+	}
+	var docs []handbook.DocRef
+	for _, s := range live {
+		docs = append(docs, handbook.DocRef{Kind: e, ID: s.ID})
+	}
+	hb := handbook.Handbook{Releases: releases}
+	for _, d := range handbook.Withdrawing(&hb, docs) {
+		if in := handbook.ReleasesOf(releases, d).InForce; d.Kind == e && in != nil {
+			live = append(live, store.Summary{Entity: e, ID: d.ID, Label: in.Title})
+		}
 	}
 	folded := handbook.Fold(key)
 	tiers := []func(id, title string) bool{

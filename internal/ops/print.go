@@ -260,7 +260,7 @@ func printView(hb handbook.Handbook, drafts bool, since time.Time) (handbook.Han
 	titles := map[handbook.DocRef]string{}
 	notInForce := map[string]bool{}
 	for _, st := range sts {
-		mark := binder.DocMark{In: st.Releases.InForce, Changed: st.Releases.InForce != nil && st.Draft}
+		mark := binder.DocMark{In: st.Releases.InForce, Changed: st.Releases.InForce != nil && st.Draft && !st.Withdrawn, Withdrawn: st.Withdrawn}
 		ctl.Docs[st.Doc.String()] = mark
 		title := st.Title
 		if st.Doc.Kind == handbook.EntityMatrix {
