@@ -300,6 +300,8 @@ func kindName(e handbook.Entity) string {
 		return lang.L("Recovery plan")
 	case handbook.EntityCommTemplate:
 		return lang.L("Communication template")
+	case handbook.EntityProcess:
+		return lang.L("Continuity plan")
 	}
 	return string(e)
 }
