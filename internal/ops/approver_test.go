@@ -297,11 +297,23 @@ func TestApproverKeyRules(t *testing.T) {
 	if st := statusOf(t, o, doc); st.Releases.InForce == nil || st.Releases.InForce.ID != first.ID {
 		t.Errorf("the release of the revoked key: %+v", st.Releases.InForce)
 	}
-	// Dr. Katrin Albers releases, then leaves the Krisenstab-Leitung.
-	second, err := rel("Dr. Katrin Albers", testPass)
+	// Control characters in a note are cleaned before it is signed: the
+	// release is stored, verifies and counts.
+	esc, err := o.Release(ctx, ReleaseDoc{Doc: doc, As: "Dr. Katrin Albers", Note: "Neu\x1b[2J\x07 geprüft", Passphrase: testPass})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.ContainsAny(esc.Note, "\x1b\x07") {
+		t.Errorf("the note keeps control characters: %q", esc.Note)
+	}
+	if refused, err := o.CheckReleases(ctx, false); err != nil || len(refused) != 0 {
+		t.Errorf("the cleaned release was refused: %v, %v", refused, err)
+	}
+	if st := statusOf(t, o, doc); st.Releases.InForce == nil || st.Releases.InForce.ID != esc.ID {
+		t.Errorf("the release with a cleaned note is not in force: %+v", st.Releases.InForce)
+	}
+	// Dr. Katrin Albers released that, and now leaves the Krisenstab-Leitung.
+	second := esc
 	roles, err := store.List[handbook.Role](ctx, o.st)
 	if err != nil {
 		t.Fatal(err)
