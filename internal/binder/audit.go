@@ -25,6 +25,7 @@ type auditTexts struct {
 	title, subtitle, period, all, from, to, none string
 	cols                                         []string
 	release, review, printout, exchange          string
+	keyAdmit, keyRevoke, signedBy, withdrawal    string
 	binder, drafts, copy, holder, printedOn      string
 	results                                      map[handbook.ReviewResult]string
 	counts                                       string
@@ -36,7 +37,9 @@ var auditDE = auditTexts{
 	period: "Zeitraum: %s", all: "alle Einträge", from: "ab %s", to: "bis %s", none: "Im Zeitraum wurde nichts erfasst.",
 	cols:    []string{"Zeitpunkt", "Vorgang", "Dokument", "Version", "Person", "Rolle", "Exemplar", "Ergebnis / Angaben", "Notiz", "Laptop"},
 	release: "Freigabe", review: "Prüfung", printout: "Ausdruck", exchange: "Austausch bestätigt",
-	binder: "Notfallhandbuch (freigegebene Fassungen)", drafts: "Entwürfe (ENTWURF)", copy: "Exemplar %d von %d",
+	keyAdmit: "Schlüssel erteilt", keyRevoke: "Schlüssel entzogen", signedBy: "unterschrieben von %s",
+	withdrawal: "Rücknahme des gelöschten Dokuments",
+	binder:     "Notfallhandbuch (freigegebene Fassungen)", drafts: "Entwürfe (ENTWURF)", copy: "Exemplar %d von %d",
 	holder: "Inhaber: %s", printedOn: "gedruckt am %s",
 	results: map[handbook.ReviewResult]string{handbook.ReviewUnchanged: "unverändert", handbook.ReviewChanged: "geändert", handbook.ReviewReplaced: "ersetzt"},
 	counts:  "%d Freigaben, %d Prüfungen, %d Ausdrucke, %d bestätigte Austausche",
@@ -48,7 +51,9 @@ var auditEN = auditTexts{
 	period: "Period: %s", all: "all entries", from: "from %s", to: "to %s", none: "Nothing was recorded in the period.",
 	cols:    []string{"Time", "Event", "Document", "Version", "Person", "Role", "Copy", "Result / details", "Note", "Laptop"},
 	release: "Release", review: "Review", printout: "Printout", exchange: "Exchange confirmed",
-	binder: "Emergency binder (released versions)", drafts: "Drafts (DRAFT)", copy: "Copy %d of %d",
+	keyAdmit: "Key admitted", keyRevoke: "Key revoked", signedBy: "signed by %s",
+	withdrawal: "withdrawal of the deleted document",
+	binder:     "Emergency binder (released versions)", drafts: "Drafts (DRAFT)", copy: "Copy %d of %d",
 	holder: "holder: %s", printedOn: "printed on %s",
 	results: map[handbook.ReviewResult]string{handbook.ReviewUnchanged: "unchanged", handbook.ReviewChanged: "changed", handbook.ReviewReplaced: "replaced"},
 	counts:  "%d releases, %d reviews, %d printouts, %d confirmed exchanges",
@@ -86,6 +91,17 @@ func AuditTable(a Audit, lang string) ([]string, [][]string, error) {
 		switch e.Kind {
 		case handbook.AuditRelease:
 			kind = at.release
+			if e.Result == handbook.AuditWithdrawal {
+				details = at.withdrawal
+			}
+		case handbook.AuditKeyAdmit, handbook.AuditKeyRevoke:
+			kind = at.keyAdmit
+			if e.Kind == handbook.AuditKeyRevoke {
+				kind = at.keyRevoke
+			}
+			details = e.Result + " · " + fmt.Sprintf(at.signedBy, e.Note)
+			rows = append(rows, []string{e.At.Local().Format(t.dateTimeFormat), kind, "", "", e.Person, e.Role, "", details, "", laptopName(a, e.Device)})
+			continue
 		case handbook.AuditReview:
 			kind, details = at.review, at.results[handbook.ReviewResult(e.Result)]
 		case handbook.AuditPrintout:
@@ -106,14 +122,19 @@ func AuditTable(a Audit, lang string) ([]string, [][]string, error) {
 		if e.Doc.Kind == handbook.EntityMatrix {
 			title = at.matrix
 		}
-		laptop := a.Laptops[e.Device]
-		if laptop == "" && len(e.Device) > 8 {
-			laptop = "…" + e.Device[len(e.Device)-8:]
-		}
 		rows = append(rows, []string{e.At.Local().Format(t.dateTimeFormat), kind, title, e.Version, e.Person, e.Role,
-			copyText, details, e.Note, laptop})
+			copyText, details, e.Note, laptopName(a, e.Device)})
 	}
 	return at.cols, rows, nil
+}
+
+// laptopName names a laptop by its name, or the end of its ID.
+func laptopName(a Audit, device string) string {
+	laptop := a.Laptops[device]
+	if laptop == "" && len(device) > 8 {
+		laptop = "…" + device[len(device)-8:]
+	}
+	return laptop
 }
 
 func holderText(at auditTexts, holder string) string {

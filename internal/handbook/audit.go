@@ -7,12 +7,21 @@ import (
 	"time"
 )
 
+// AuditWithdrawal is the Result of a release that withdraws a deleted
+// document.
+const AuditWithdrawal = "withdrawal"
+
 // Kinds of audit events.
 const (
 	AuditRelease  = "release"
 	AuditReview   = "review"
 	AuditPrintout = "printout"
 	AuditExchange = "exchange"
+	// AuditKeyAdmit and AuditKeyRevoke: an approver's key was admitted or
+	// revoked (Person holds it, Result is its fingerprint, Note who
+	// signed).
+	AuditKeyAdmit  = "key_admit"
+	AuditKeyRevoke = "key_revoke"
 )
 
 // AuditEvent is one thing document control recorded: a release, a
@@ -67,8 +76,23 @@ func AuditEvents(hb *Handbook, from, to time.Time) []AuditEvent {
 		if r.Deleted || !in(r.ReleasedAt) {
 			continue
 		}
-		out = append(out, AuditEvent{At: r.ReleasedAt, Kind: AuditRelease, Doc: r.Doc(), Title: title(r.Doc(), r.Title),
-			Version: r.Version(), Person: r.Approver, Role: r.ApproverRole, Note: r.Note, Device: r.Device, ID: r.ID})
+		e := AuditEvent{At: r.ReleasedAt, Kind: AuditRelease, Doc: r.Doc(), Title: title(r.Doc(), r.Title),
+			Version: r.Version(), Person: r.Approver, Role: r.ApproverRole, Note: r.Note, Device: r.Device, ID: r.ID}
+		if r.Withdrawal {
+			e.Result = AuditWithdrawal
+		}
+		out = append(out, e)
+	}
+	for _, k := range hb.ApproverKeys {
+		if k.Action == KeyRequest || !in(k.At) {
+			continue
+		}
+		kind := AuditKeyAdmit
+		if k.Action == KeyRevoke {
+			kind = AuditKeyRevoke
+		}
+		out = append(out, AuditEvent{At: k.At, Kind: kind, Person: k.Name, Role: k.RoleName, Result: KeyFingerprint(k.Key),
+			Note: k.SignerName, Device: k.Device, ID: k.ID})
 	}
 	for _, r := range hb.Reviews {
 		if r.Deleted || !in(r.ReviewedAt) {
@@ -105,7 +129,7 @@ func AuditEvents(hb *Handbook, from, to time.Time) []AuditEvent {
 		}
 		out = append(out, e)
 	}
-	rank := map[string]int{AuditRelease: 0, AuditReview: 1, AuditPrintout: 2, AuditExchange: 3}
+	rank := map[string]int{AuditKeyAdmit: -2, AuditKeyRevoke: -1, AuditRelease: 0, AuditReview: 1, AuditPrintout: 2, AuditExchange: 3}
 	slices.SortFunc(out, func(a, b AuditEvent) int {
 		return cmp.Or(a.At.Compare(b.At), cmp.Compare(rank[a.Kind], rank[b.Kind]), cmp.Compare(a.Copy, b.Copy), strings.Compare(a.ID, b.ID))
 	})
