@@ -24,6 +24,12 @@ const (
 	prefHeight   = "window_height"
 )
 
+// firstSize is the window's size at the first start: the width of a
+// 1366×768 laptop, less the window frame, and its height less the task
+// bar, the title bar and the menu bar. After that the window opens as it
+// was left.
+var firstSize = fyne.NewSize(1320, 668)
+
 // Run opens the main window on the handbook o works on and returns when it
 // is closed. demo says the store holds the demo handbook, so the welcome
 // screen is skipped. configDir is the user's settings folder, where the
@@ -34,6 +40,7 @@ func Run(ctx context.Context, o *ops.Ops, demo bool, configDir string) error {
 		return fmt.Errorf("load translations: %w", err)
 	}
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	a.Settings().SetTheme(newTheme())
 	w := a.NewWindow("Ernstfall")
 	u := newUI(ctx, o, a, w, time.Now)
 	u.setConfigDir(configDir)
@@ -45,8 +52,8 @@ func Run(ctx context.Context, o *ops.Ops, demo bool, configDir string) error {
 	}
 	u.autoSync(ctx)
 	w.Resize(fyne.NewSize(
-		float32(a.Preferences().FloatWithFallback(prefWidth, 1240)),
-		float32(a.Preferences().FloatWithFallback(prefHeight, 760))))
+		float32(a.Preferences().FloatWithFallback(prefWidth, float64(firstSize.Width))),
+		float32(a.Preferences().FloatWithFallback(prefHeight, float64(firstSize.Height)))))
 	w.ShowAndRun()
 	return nil
 }

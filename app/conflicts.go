@@ -62,7 +62,7 @@ func conflictCard(u *ui, c store.Conflict, devices map[string]string) fyne.Canva
 		if s.Mine {
 			who = lang.L("this laptop ({{.Name}})", map[string]any{"Name": who})
 		}
-		when := s.At().Local().Format("2006-01-02 15:04")
+		when := stamp(s.At())
 		if s.HLC == c.Current.HLC && s.Device == c.Current.Device {
 			when += " · " + lang.L("in effect")
 		}

@@ -156,8 +156,8 @@ func contactsView(u *ui) view {
 		}
 	}
 	s.makeList = func() (fyne.CanvasObject, func(), func(int)) {
-		var t *widget.Table
-		t = widget.NewTableWithHeaders(
+		var t *keyTable
+		t = newKeyTable(
 			func() (int, int) { return len(s.shown), len(contactColumns) },
 			func() fyne.CanvasObject {
 				l := widget.NewLabel("")
@@ -173,8 +173,18 @@ func contactsView(u *ui) view {
 					l.Importance = widget.WarningImportance
 				}
 				l.Refresh()
+			}, func(id widget.TableCellID) {
+				if s.busy || id.Row < 0 || id.Row >= len(s.shown) {
+					return
+				}
+				c := s.items[s.shown[id.Row]]
+				if contactColumns[id.Col].phone {
+					if p := cell(c, id.Col); p != "" {
+						u.copy(p)
+					}
+				}
+				s.rowSelected(id.Row)
 			})
-		t.ShowHeaderColumn = false
 		t.CreateHeader = func() fyne.CanvasObject {
 			b := widget.NewButton("", nil)
 			b.Importance = widget.LowImportance
@@ -202,18 +212,7 @@ func contactsView(u *ui) view {
 		for i, c := range contactColumns {
 			t.SetColumnWidth(i, c.width)
 		}
-		t.OnSelected = func(id widget.TableCellID) {
-			if s.busy || id.Row < 0 || id.Row >= len(s.shown) {
-				return
-			}
-			c := s.items[s.shown[id.Row]]
-			if contactColumns[id.Col].phone {
-				if p := cell(c, id.Col); p != "" {
-					u.copy(p)
-				}
-			}
-			s.rowSelected(id.Row)
-		}
+		t.onEscape = u.escape
 		return t, t.Refresh, func(row int) {
 			if row < 0 {
 				t.UnselectAll()
@@ -258,7 +257,7 @@ func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject
 	}
 	kind := ""
 	if c.External {
-		kind = strings.Join(nonEmpty(lang.L("external"), c.Kind), " · ")
+		kind = strings.Join(nonEmpty(lang.L("external"), contactKindLabel(c.Kind)), " · ")
 	}
 	// One grid for every row, so the phone rows line up with the rest.
 	grid := container.New(layout.NewFormLayout())
@@ -307,9 +306,42 @@ func contactForm(f *form, c *handbook.Contact) {
 	f.multiline("channels", lang.L("Other channels (one per line)"), &c.Channels)
 	f.text("location", lang.L("Location"), &c.Location)
 	f.check("external", lang.L("External (provider, authority, insurer)"), &c.External)
-	f.text("kind", lang.L("Kind"), &c.Kind)
+	kind := f.text("kind", lang.L("Kind"), &c.Kind)
+	kind.SetText(contactKindLabel(c.Kind))
+	kind.SetPlaceHolder(lang.L("e.g. authority, provider, insurer, police"))
+	fl := f.fields[len(f.fields)-1]
+	fl.apply = func() error { c.Kind = contactKind(kind.Text); return nil }
 	f.multiline("notes", lang.L("Notes"), &c.Notes)
 	if c.Correction != "" {
 		f.multiline("correction", lang.L("To correct (empty it once corrected)"), &c.Correction)
 	}
+}
+
+// contactKinds are the kinds of external contact the handbook knows (the
+// binder groups by them and its alarm card lists some); the store keeps
+// the code, the window shows the word.
+var contactKinds = []string{"agency", "authority", "forensics", "hoster", "insurer", "law_firm", "organisation", "police", "provider"}
+
+// contactKindLabel is the word for a kind of external contact; a kind
+// typed by hand shows as typed.
+func contactKindLabel(kind string) string {
+	if !slices.Contains(contactKinds, kind) {
+		return kind
+	}
+	return lang.X("kind."+kind, map[string]string{"agency": "agency", "authority": "authority", "forensics": "forensics",
+		"hoster": "hosting provider", "insurer": "insurer", "law_firm": "law firm", "organisation": "organisation",
+		"police": "police", "provider": "provider"}[kind])
+}
+
+// contactKind is the code of a kind typed in the form: a known kind's word
+// in the language on display, or its code, gives the code; anything else
+// stays as typed.
+func contactKind(typed string) string {
+	t := strings.TrimSpace(typed)
+	for _, k := range contactKinds {
+		if strings.EqualFold(t, contactKindLabel(k)) || strings.EqualFold(t, k) {
+			return k
+		}
+	}
+	return t
 }

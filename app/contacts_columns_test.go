@@ -16,7 +16,7 @@ import (
 
 // headerTexts are the texts of the contact table's column headers on
 // display, left to right.
-func headerTexts(t *testing.T, table *widget.Table) []string {
+func headerTexts(t *testing.T, table *keyTable) []string {
 	t.Helper()
 	var out []string
 	walk(table, func(o fyne.CanvasObject) {
@@ -32,7 +32,7 @@ func TestContactPhonesNextToName(t *testing.T) {
 	u.win.Resize(fyne.NewSize(1240, 800))
 	u.showScreen("contacts")
 	u.tasks.Wait() // the contacts are read off the UI thread
-	table := find(t, u.body, "contact table", func(*widget.Table) bool { return true })
+	table := find(t, u.body, "contact table", func(*keyTable) bool { return true })
 
 	t.Run("phones in view at 1240 px", func(t *testing.T) {
 		shown := headerTexts(t, table)

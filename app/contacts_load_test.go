@@ -65,7 +65,7 @@ func TestContactsReadOffUIThread(t *testing.T) {
 	if bar() {
 		t.Error("the moving bar stays after the contacts were read")
 	}
-	table := find(t, u.body, "contact table", func(*widget.Table) bool { return true })
+	table := find(t, u.body, "contact table", func(*keyTable) bool { return true })
 	if rows, _ := table.Length(); rows != fixture.Large.Contacts {
 		t.Errorf("the table has %d rows, want %d", rows, fixture.Large.Contacts)
 	}

@@ -141,7 +141,7 @@ func exercisesView(u *ui) view {
 			s.sec.setRight(s.overview())
 		}
 	}
-	return view{content: s.obj, create: s.sec.create, changed: changed,
+	return view{content: s.obj, create: s.sec.create, changed: changed, back: s.sec.back,
 		selected: func() (handbook.Entity, string) { return handbook.EntityExercise, s.sec.selected },
 		open: func(e handbook.Entity, id string) {
 			s.leaveDrill()

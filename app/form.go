@@ -98,6 +98,14 @@ func (f *form) leave() {
 
 func (f *form) changed() { f.dirty = true }
 
+// page is the scroller of the form's fields, nil before it is laid out.
+func (f *form) page() fyne.Scrollable {
+	if f.scroll == nil {
+		return nil
+	}
+	return f.scroll
+}
+
 // add lays out a field: label, input, problem.
 func (f *form) add(name, label string, input fyne.CanvasObject, apply func() error) *field {
 	fl := &field{name: name, input: input, err: widget.NewLabel(""), apply: apply,
@@ -107,6 +115,9 @@ func (f *form) add(name, label string, input fyne.CanvasObject, apply func() err
 	fl.err.Hide()
 	f.fields = append(f.fields, fl)
 	f.box.Add(fl.label)
+	if e, ok := input.(*formEntry); ok && e.MultiLine {
+		input = passWheel(e, f.page)
+	}
 	f.box.Add(input)
 	f.box.Add(fl.err)
 	return fl
@@ -193,7 +204,7 @@ func (f *form) markdown(name, label string, p *string) *formEntry {
 		preview.Objects = []fyne.CanvasObject{renderMarkdown(s)}
 		preview.Refresh()
 	}
-	split := container.NewHSplit(e, container.NewVScroll(preview))
+	split := container.NewHSplit(passWheel(e, f.page), container.NewVScroll(preview))
 	f.add(name, label, container.NewGridWrap(fyne.NewSize(760, 420), split), func() error { *p = e.Text; return nil })
 	return e
 }
@@ -416,6 +427,62 @@ type formEntry struct {
 	// onMove, when set, takes Up and Down (the search field moves through
 	// its results with them).
 	onMove func(step int)
+	// onFocus, when set, hears the field gain (true) and lose the focus.
+	onFocus func(bool)
+}
+
+// FocusGained tells onFocus.
+func (e *formEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus(true)
+	}
+}
+
+// FocusLost tells onFocus.
+func (e *formEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.onFocus != nil {
+		e.onFocus(false)
+	}
+}
+
+// wheelPass lies over a multi-line field and hands the mouse wheel to the
+// page around it: the field's own scroller would take every turn of the
+// wheel and stop the page while the pointer passes over it. It takes
+// nothing else: clicks, drags and hovering reach the field below. While
+// the field has the focus it steps aside, so that the wheel scrolls a
+// long text being edited.
+type wheelPass struct {
+	widget.BaseWidget
+	page func() fyne.Scrollable
+}
+
+// passWheel stacks a wheelPass over e; page is the scroller to hand the
+// wheel to.
+func passWheel(e *formEntry, page func() fyne.Scrollable) fyne.CanvasObject {
+	w := &wheelPass{page: page}
+	w.ExtendBaseWidget(w)
+	e.onFocus = func(focused bool) {
+		if focused {
+			w.Hide()
+			return
+		}
+		w.Show()
+	}
+	return container.NewStack(e, w)
+}
+
+// Scrolled scrolls the page.
+func (w *wheelPass) Scrolled(ev *fyne.ScrollEvent) {
+	if p := w.page(); p != nil {
+		p.Scrolled(ev)
+	}
+}
+
+// CreateRenderer draws nothing.
+func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
 }
 
 func newFormEntry(onEscape func()) *formEntry {

@@ -269,7 +269,7 @@ func TestFirstStartAsksForTheName(t *testing.T) {
 	u.configDir = t.TempDir()
 	u.askPerson()
 	d := u.dialogTop()
-	if d == nil || !hasText(d, "Wer arbeitet an diesem Computer?") {
+	if d == nil || !hasText(d, "Wer arbeitet an diesem Rechner?") {
 		t.Fatal("no question for the name")
 	}
 	name := entryWithPlaceholder(t, d, "Vor- und Nachname")

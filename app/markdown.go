@@ -16,9 +16,10 @@ import (
 )
 
 // renderMarkdown turns handbook Markdown into widgets: one block per
-// paragraph, heading, list, table, code block or rule. Task items show as
-// check boxes that only display their state. Nothing is dropped: an
-// element the renderer does not know shows as its plain text.
+// paragraph, heading, list, table, code block or rule. Task items read as
+// a list, "•" for a step to do and "✓" for one done: a check box that
+// cannot be ticked only misleads. Nothing is dropped: an element the
+// renderer does not know shows as its plain text.
 func renderMarkdown(src string) fyne.CanvasObject {
 	return renderMarkdownWith(src, nil)
 }
@@ -27,13 +28,21 @@ func renderMarkdown(src string) fyne.CanvasObject {
 // ("@IT-Lead"), what who returns for it in brackets: "@IT-Lead (Jonas
 // Petersen)". The source stays as it is; nil or "" adds nothing.
 func renderMarkdownWith(src string, who func(mention string) string) fyne.CanvasObject {
-	r := &mdRenderer{src: []byte(src), who: who}
+	return renderSteps(src, who, nil)
+}
+
+// renderSteps is renderMarkdownWith whose task items are check boxes that
+// can be ticked: a tick calls tick with the step's text and is taken back
+// (a playbook is a template; steps are ticked in an incident).
+func renderSteps(src string, who func(mention string) string, tick func(step string)) fyne.CanvasObject {
+	r := &mdRenderer{src: []byte(src), who: who, tick: tick}
 	return container.NewVBox(r.blocks(markdown.Parse(r.src))...)
 }
 
 type mdRenderer struct {
-	src []byte
-	who func(mention string) string
+	src  []byte
+	who  func(mention string) string
+	tick func(step string)
 }
 
 // roleMention is a role mention as the step parser reads it: "@" at the
@@ -165,11 +174,20 @@ func (r *mdRenderer) list(n *ast.List) fyne.CanvasObject {
 	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
 		var marker fyne.CanvasObject
 		switch box := taskBox(item); {
-		case box != nil:
-			c := widget.NewCheck("", nil)
-			c.SetChecked(box.IsChecked)
-			c.Disable()
+		case box != nil && r.tick != nil && !box.IsChecked:
+			step := r.plain(item)
+			var c *widget.Check
+			c = widget.NewCheck("", func(on bool) {
+				if on {
+					c.SetChecked(false)
+					r.tick(step)
+				}
+			})
 			marker = c
+		case box != nil && box.IsChecked:
+			marker = widget.NewLabel("✓")
+		case box != nil:
+			marker = widget.NewLabel("•")
 		case n.IsOrdered():
 			marker = widget.NewLabel(strconv.Itoa(num) + ".")
 		default:

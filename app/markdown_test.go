@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,16 +122,18 @@ func TestRenderMarkdown(t *testing.T) {
 				t.Errorf("numbers = %v, want [3. 4.]", nums)
 			}
 		}},
-		{"task items as read-only check boxes", "- [ ] Server isolieren @IT-Lead\n- [x] Krisenstab alarmieren", func(t *testing.T, o fyne.CanvasObject) {
-			boxes := checks(o)
-			if len(boxes) != 2 {
-				t.Fatalf("check boxes = %d, want 2", len(boxes))
+		{"task items as a list, not as check boxes that cannot be ticked", "- [ ] Server isolieren @IT-Lead\n- [x] Krisenstab alarmieren", func(t *testing.T, o fyne.CanvasObject) {
+			if boxes := checks(o); len(boxes) != 0 {
+				t.Fatalf("check boxes = %d, want none", len(boxes))
 			}
-			if boxes[0].Checked || !boxes[1].Checked {
-				t.Errorf("checked = %v, %v; want false, true", boxes[0].Checked, boxes[1].Checked)
-			}
-			if !boxes[0].Disabled() {
-				t.Error("check box can be ticked on the detail view")
+			var marks []string
+			walk(o, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.Label); ok {
+					marks = append(marks, l.Text)
+				}
+			})
+			if !slices.Equal(marks, []string{"•", "✓"}) {
+				t.Errorf("marks = %q, want • for the step to do and ✓ for the one done", marks)
 			}
 			if !strings.Contains(textOf(segments(o)), "Server isolieren @IT-Lead") {
 				t.Errorf("task text missing: %q", textOf(segments(o)))

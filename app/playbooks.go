@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -61,8 +62,45 @@ func playbookDetail(u *ui, p handbook.Playbook, contacts names) fyne.CanvasObjec
 		box.Add(sum)
 	}
 	box.Add(widget.NewSeparator())
-	box.Add(renderMarkdownWith(p.Body, onDutyName(onDutyHandbook(u), u.now())))
+	box.Add(renderSteps(p.Body, onDutyName(onDutyHandbook(u), u.now()), func(step string) { u.tickInPlaybook(p, step) }))
 	return box
+}
+
+// tickInPlaybook answers a tick in a playbook: steps are ticked in an
+// incident, with time and name in its log. It offers the incidents
+// running on this playbook, and to start one.
+func (u *ui) tickInPlaybook(p handbook.Playbook, step string) {
+	incs, err := store.List[handbook.Incident](u.ctx, u.st)
+	if err != nil {
+		u.loadFailed(err)
+		return
+	}
+	msg := widget.NewLabel(lang.L("“{{.Step}}”\n\nA playbook is the template: steps are ticked in a running incident, with the time and your name in its log.", map[string]any{"Step": step}))
+	msg.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	box := container.NewVBox(msg)
+	for _, inc := range incs {
+		if !inc.Open() || inc.PlaybookID != p.ID {
+			continue
+		}
+		open := widget.NewButtonWithIcon(lang.L("Tick it in “{{.Incident}}”", map[string]any{"Incident": inc.Title}), theme.ConfirmIcon(), func() {
+			d.Hide()
+			u.openIncident(inc.ID)
+		})
+		open.Importance = widget.HighImportance
+		box.Add(open)
+	}
+	start := widget.NewButtonWithIcon(lang.L("Start an incident with this playbook …"), theme.MediaPlayIcon(), func() {
+		d.Hide()
+		u.startIncidentDialog(p.ID)
+	})
+	if len(box.Objects) == 1 {
+		start.Importance = widget.HighImportance
+	}
+	box.Add(start)
+	d = dialog.NewCustom(lang.L("Tick this step in an incident?"), lang.L("Cancel"), box, u.win)
+	d.Resize(fyne.NewSize(520, 260))
+	d.Show()
 }
 
 // onDutyHandbook holds the roles and contacts that tell who is on duty.

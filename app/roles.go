@@ -147,6 +147,19 @@ func rolesView(u *ui) view {
 			}
 			esc.create()
 		},
+		selected: func() (handbook.Entity, string) {
+			if tabs.SelectedIndex() == 1 {
+				return handbook.EntityRole, roles.selected
+			}
+			return handbook.EntityEscalation, esc.selected
+		},
+		back: func() {
+			if tabs.SelectedIndex() == 1 {
+				roles.back()
+				return
+			}
+			esc.back()
+		},
 	}
 }
 

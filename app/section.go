@@ -36,6 +36,9 @@ type section[T any, P recPtr[T]] struct {
 	edit   func(f *form, p P)
 	// overview is shown while no record is selected.
 	overview func() fyne.CanvasObject
+	// backTo names the overview on the detail's back button ("Restore
+	// order"); no button when empty. Esc goes back in any case.
+	backTo string
 	// makeList replaces the default list (the contact table).
 	makeList func() (obj fyne.CanvasObject, refresh func(), sel func(row int))
 	// listShare is the part of the width the list takes; a third when 0.
@@ -84,7 +87,14 @@ func (s *section[T, P]) view() view {
 	var zero T
 	e := P(&zero).Entity()
 	return view{content: s.object(), open: func(_ handbook.Entity, id string) { s.selectID(id) }, create: s.create,
-		selected: func() (handbook.Entity, string) { return e, s.selected }, changed: s.changed}
+		selected: func() (handbook.Entity, string) { return e, s.selected }, changed: s.changed, back: s.back}
+}
+
+// back leaves the record on display for the overview, or the empty pane.
+func (s *section[T, P]) back() {
+	if s.selected != "" && s.u.editor == nil {
+		s.showEmpty()
+	}
 }
 
 // changed follows the store: the list shows what was committed, and the
@@ -149,7 +159,7 @@ func (s *section[T, P]) object() fyne.CanvasObject {
 }
 
 func (s *section[T, P]) defaultList() (fyne.CanvasObject, func(), func(int)) {
-	l := widget.NewList(
+	l := newKeyList(
 		func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
 			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -168,8 +178,8 @@ func (s *section[T, P]) defaultList() (fyne.CanvasObject, func(), func(int)) {
 				sub = s.sub(rec)
 			}
 			box.Objects[1].(*widget.Label).SetText(sub)
-		})
-	l.OnSelected = func(i widget.ListItemID) { s.rowSelected(i) }
+		}, s.rowSelected)
+	l.onEscape = s.u.escape
 	return l, l.Refresh, func(row int) {
 		if row < 0 {
 			l.UnselectAll()
@@ -348,6 +358,11 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
 	buttons := container.NewHBox()
+	if s.backTo != "" {
+		back := widget.NewButtonWithIcon(lang.L(s.backTo), theme.NavigateBackIcon(), s.back)
+		back.Importance = widget.LowImportance
+		buttons.Add(back)
+	}
 	e, id := p.Entity(), p.Meta().ID
 	if e == handbook.EntityContact {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Verified today"), theme.ConfirmIcon(), func() {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
@@ -77,33 +78,58 @@ func servicesView(u *ui) view {
 			f.markdown("manual_fallback", lang.L("Manual fallback (Markdown)"), &sv.ManualFallback)
 		},
 	}
-	s.overview = func() fyne.CanvasObject { return restoreOverview(u) }
+	// The restore order opens a service in place, and the service's back
+	// button or Esc returns to the order where it was left.
+	last := ""
+	s.backTo = "Restore order"
+	s.overview = func() fyne.CanvasObject {
+		return restoreOverview(u, services, last, func(id string) {
+			last = id
+			s.u.guard(func() { s.selectID(id) })
+		})
+	}
 	return s.view()
 }
 
 // restoreOverview shows the computed restore order, weighted by what the
-// business processes need, and its findings.
-func restoreOverview(u *ui) fyne.CanvasObject {
+// business processes need, and its findings. Each row names the service's
+// criticality, times and what it depends on; open shows a service, and
+// the order starts scrolled to the service last opened from it.
+func restoreOverview(u *ui, services names, last string, open func(id string)) fyne.CanvasObject {
 	a, live := u.analysis()
 	order, findings := handbook.RestoreOrderNeed(live.Services, a.Need())
 	neededBy := a.NeededByProcesses()
-	intro := widget.NewLabel(lang.L("Computed from the dependencies, what the business processes need and the RTOs: restore from top to bottom."))
+	intro := widget.NewLabel(lang.L("Computed from the dependencies, what the business processes need and the RTOs: restore from top to bottom. Arrow keys and Enter open a service; Esc returns here."))
 	intro.Wrapping = fyne.TextWrapWord
 	// Virtualised lists: a few hundred services open as fast as a dozen.
 	// The numbers take the width of the widest one, so the names line up.
 	numWidth := widget.NewLabel(fmt.Sprintf("%d.", len(order))).MinSize()
-	orderList := widget.NewList(
+	orderList := newKeyList(
 		func() int { return len(order) },
 		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			crit := widget.NewLabel("")
+			times := widget.NewLabel("")
+			times.Truncation = fyne.TextTruncateEllipsis
+			times.SizeName = theme.SizeNameCaptionText
+			deps := widget.NewLabel("")
+			deps.Truncation = fyne.TextTruncateEllipsis
+			deps.SizeName = theme.SizeNameCaptionText
 			return container.NewBorder(nil, nil,
-				container.NewGridWrap(numWidth, widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})),
-				widget.NewLabel(""), u.link("", handbook.EntityService, ""))
+				container.NewGridWrap(numWidth, widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})), nil,
+				container.NewVBox(container.NewBorder(nil, nil, nil, crit, name), times, deps))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			sv := order[i]
 			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Hyperlink).SetText(sv.Name)
-			row.Objects[0].(*widget.Hyperlink).OnTapped = func() { u.open(handbook.EntityService, sv.ID) }
+			lines := row.Objects[0].(*fyne.Container)
+			head := lines.Objects[0].(*fyne.Container)
+			head.Objects[0].(*widget.Label).SetText(sv.Name)
+			crit := head.Objects[1].(*widget.Label)
+			crit.SetText(lang.L("Criticality") + ": " + severityLabel(sv.Criticality))
+			crit.Importance = severityImportance(sv.Criticality)
+			crit.Refresh()
 			row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(fmt.Sprintf("%d.", i+1))
 			text := fmt.Sprintf("RTO %s · RPO %s", sv.RTO, sv.RPO)
 			if ids := neededBy[sv.ID]; len(ids) > 0 {
@@ -111,9 +137,17 @@ func restoreOverview(u *ui) fyne.CanvasObject {
 				text = lang.L("{{.Times}} · for {{.Process}} ({{.Criticality}})", map[string]any{"Times": text,
 					"Process": v.Process.Name, "Criticality": severityLabel(v.Criticality)})
 			}
-			row.Objects[2].(*widget.Label).SetText(text)
-		})
-	orderList.HideSeparators = true
+			lines.Objects[1].(*widget.Label).SetText(text)
+			deps := lang.L("Depends on nothing else")
+			if len(sv.DependsOn) > 0 {
+				deps = lang.L("Depends on") + ": " + services.list(sv.DependsOn)
+			}
+			lines.Objects[2].(*widget.Label).SetText(deps)
+		}, func(i widget.ListItemID) { open(order[i].ID) })
+	orderList.onEscape = u.escape
+	if i := slices.IndexFunc(order, func(sv handbook.Service) bool { return sv.ID == last }); i >= 0 {
+		orderList.showRow(i)
+	}
 	var findingsPart fyne.CanvasObject = widget.NewLabel("✓ " + lang.L("The restore order is consistent."))
 	if len(findings) > 0 {
 		fl := widget.NewList(
@@ -131,6 +165,17 @@ func restoreOverview(u *ui) fyne.CanvasObject {
 	split := container.NewVSplit(
 		container.NewBorder(container.NewVBox(heading(lang.L("Restore order")), intro), nil, nil, nil, orderList),
 		container.NewBorder(heading(lang.L("Findings")), nil, nil, nil, findingsPart))
-	split.Offset = 0.65
+	split.Offset = 0.7
 	return container.NewPadded(split)
+}
+
+// severityImportance colours a criticality: critical red, high orange.
+func severityImportance(s handbook.Severity) widget.Importance {
+	switch s {
+	case handbook.SeverityCritical:
+		return widget.DangerImportance
+	case handbook.SeverityHigh:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
 }

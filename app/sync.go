@@ -309,7 +309,7 @@ func (u *ui) showSyncDetails() {
 	} else {
 		r := s.last
 		box.Add(props(
-			[2]string{lang.L("Time"), r.At.Local().Format("2006-01-02 15:04")},
+			[2]string{lang.L("Time"), stamp(r.At)},
 			[2]string{lang.L("Fingerprint of this laptop"), r.Fingerprint},
 			[2]string{lang.L("Sent"), lang.L("{{.N}} changes", map[string]any{"N": r.Sent})},
 			[2]string{lang.L("Received"), lang.L("{{.N}} changes", map[string]any{"N": r.Received})},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -35,7 +36,7 @@ type ui struct {
 	current int
 	view    view
 	body    *fyne.Container
-	nav     *widget.List
+	nav     *keyList
 	navBusy bool
 	search  *formEntry
 	// found is the search result list on display, nil when none is.
@@ -92,6 +93,9 @@ type view struct {
 	// tick moves what follows the clock (running times, deadlines)
 	// without reading the store; nil on screens where nothing does.
 	tick func(now time.Time)
+	// back returns from a record to the screen's overview (Esc); nil on
+	// screens without records.
+	back func()
 }
 
 func newUI(ctx context.Context, o *ops.Ops, a fyne.App, w fyne.Window, now func() time.Time) *ui {
@@ -195,37 +199,33 @@ func (u *ui) showMain() {
 	}
 	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), tools, u.search)
 
-	u.nav = widget.NewList(
+	u.nav = newKeyList(
 		func() int { return len(u.screens) },
-		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Kommunikationsvorlagen"))
-		},
+		newNavRow,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Icon).SetResource(u.screens[i].icon)
-			row.Objects[1].(*widget.Label).SetText(lang.L(u.screens[i].title))
+			text := row.Objects[1].(*canvas.Text)
+			text.Text = lang.L(u.screens[i].title)
+			text.Color = theme.Color(theme.ColorNameForeground)
+			text.Refresh()
+		}, func(i widget.ListItemID) {
+			if u.navBusy || i == u.current {
+				return
+			}
+			prev := u.current
+			u.navBusy = true
+			u.nav.Select(prev)
+			u.navBusy = false
+			u.guard(func() { u.show(i) })
 		})
-	u.nav.OnSelected = func(i widget.ListItemID) {
-		if u.navBusy || i == u.current {
-			return
-		}
-		prev := u.current
-		u.navBusy = true
-		u.nav.Select(prev)
-		u.navBusy = false
-		u.guard(func() { u.show(i) })
-	}
 	u.body = container.NewStack()
-	split := container.NewHSplit(u.nav, u.body)
+	split := container.NewHSplit(container.NewThemeOverride(u.nav, compactTheme{u.app.Settings().Theme()}), u.body)
 	split.Offset = 0.2
 	u.win.SetMainMenu(u.menu())
 	u.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		switch {
-		case k.Name != fyne.KeyEscape:
-		case u.editor != nil:
-			u.editor.doCancel()
-		case u.view.escape != nil:
-			u.view.escape()
+		if k.Name == fyne.KeyEscape {
+			u.escape()
 		}
 	})
 	head := fyne.CanvasObject(container.NewPadded(top))
@@ -237,6 +237,36 @@ func (u *ui) showMain() {
 	}
 	u.win.SetContent(container.NewBorder(head, nil, nil, nil, split))
 	u.show(0)
+}
+
+// newNavRow is a row of the sidebar: an icon and the screen's name, with
+// less padding than a label has, so that all eighteen screens are in view
+// on a 1366×768 laptop and on a 1024×640 one.
+func newNavRow() fyne.CanvasObject {
+	text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	return container.New(navRowLayout{}, widget.NewIcon(theme.HomeIcon()), text)
+}
+
+// navRowLayout places a sidebar row's icon and text with 3 px above and
+// below, and the text 8 px after the icon.
+type navRowLayout struct{}
+
+const (
+	navPad  = 3
+	navIcon = 18
+)
+
+func (navRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	text := objs[1].MinSize()
+	return fyne.NewSize(navPad*2+navIcon+8+text.Width, max(text.Height, navIcon)+navPad*2)
+}
+
+func (navRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Resize(fyne.NewSquareSize(navIcon))
+	objs[0].Move(fyne.NewPos(navPad*2, (size.Height-navIcon)/2))
+	text := objs[1].MinSize()
+	objs[1].Resize(fyne.NewSize(size.Width-navPad*2-navIcon-8, text.Height))
+	objs[1].Move(fyne.NewPos(navPad*2+navIcon+8, (size.Height-text.Height)/2))
 }
 
 // refuseReadOnly tells that a read-only handbook cannot be changed and
@@ -317,6 +347,19 @@ func (u *ui) create() {
 func (u *ui) save() {
 	if u.editor != nil {
 		u.editor.save()
+	}
+}
+
+// escape is Esc where no text field takes it: it leaves the form (asking
+// first when there are changes), takes the screen's own step back, or
+// goes back from a record to the screen's overview.
+func (u *ui) escape() {
+	switch {
+	case u.editor != nil:
+		u.editor.doCancel()
+	case u.view.escape != nil && u.view.escape():
+	case u.view.back != nil:
+		u.view.back()
 	}
 }
 

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+)
+
+// chrome is what a laptop's screen keeps from the window's content: the
+// task bar or top panel, the title bar and the menu bar.
+const chrome = 100
+
+// TestSidebarFits: every screen of the sidebar is in view without
+// scrolling on a 1366×768 and on a 1024×640 screen.
+func TestSidebarFits(t *testing.T) {
+	for _, screen := range []fyne.Size{{Width: 1366, Height: 768}, {Width: 1024, Height: 640}} {
+		u := newTestUI(t)
+		u.win.Resize(fyne.NewSize(screen.Width, screen.Height-chrome))
+		abs := fyne.CurrentApp().Driver().AbsolutePositionForObject
+		bottom := abs(u.nav).Y + u.nav.Size().Height
+		var shown []string
+		walk(u.nav, func(o fyne.CanvasObject) {
+			if l, ok := o.(*canvas.Text); ok && l.Visible() && abs(l).Y+l.Size().Height <= bottom+0.5 {
+				shown = append(shown, l.Text)
+			}
+		})
+		if len(shown) != len(u.screens) {
+			t.Errorf("%v: %d of %d screens in view in a sidebar of %v px: %q", screen, len(shown), len(u.screens), u.nav.Size().Height, shown)
+		}
+	}
+}
+
+// TestScreensFitTheLaptop: no screen asks for more room than a 1024×640
+// laptop has, in German and in English.
+func TestScreensFitTheLaptop(t *testing.T) {
+	for _, lang := range []string{"de", "en"} {
+		u := newTestUI(t)
+		if err := useLanguage(lang); err != nil {
+			t.Fatal(err)
+		}
+		u.showMain()
+		size := fyne.NewSize(1024, 640-chrome)
+		u.win.Resize(size)
+		for i, s := range u.screens {
+			u.show(i)
+			u.tasks.Wait()
+			if s.id == "control" {
+				continue // measured by the document control's own tests
+			}
+			if min := u.win.Content().MinSize(); min.Width > size.Width || min.Height > size.Height {
+				t.Errorf("%s %s: needs %v", lang, s.id, min)
+			}
+		}
+	}
+}
