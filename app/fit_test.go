@@ -54,3 +54,21 @@ func TestScreensFitTheLaptop(t *testing.T) {
 		}
 	}
 }
+
+// TestSidebarNamesWhole: at 1024 px the sidebar is as wide as its longest
+// name, in German and in English.
+func TestSidebarNamesWhole(t *testing.T) {
+	for _, lang := range []string{"de", "en"} {
+		u := newTestUI(t)
+		if err := useLanguage(lang); err != nil {
+			t.Fatal(err)
+		}
+		u.showMain()
+		u.win.Resize(fyne.NewSize(1024, 640-chrome))
+		walk(u.nav, func(o fyne.CanvasObject) {
+			if l, ok := o.(*canvas.Text); ok && l.Visible() && l.Text != "" && l.MinSize().Width > l.Size().Width+0.5 {
+				t.Errorf("%s: %q gets %v px of the %v it needs", lang, l.Text, l.Size().Width, l.MinSize().Width)
+			}
+		})
+	}
+}

@@ -199,9 +199,18 @@ func (u *ui) showMain() {
 	}
 	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), tools, u.search)
 
+	// The template row holds the longest name, so that the sidebar is
+	// never narrower than its names.
+	longest, width := "", float32(0)
+	for _, s := range u.screens {
+		t := lang.L(s.title)
+		if w := fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width; w > width {
+			longest, width = t, w
+		}
+	}
 	u.nav = newKeyList(
 		func() int { return len(u.screens) },
-		newNavRow,
+		func() fyne.CanvasObject { return newNavRow(longest) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Icon).SetResource(u.screens[i].icon)
@@ -239,11 +248,11 @@ func (u *ui) showMain() {
 	u.show(0)
 }
 
-// newNavRow is a row of the sidebar: an icon and the screen's name, with
+// newNavRow is a row of the sidebar: an icon and a screen's name, with
 // less padding than a label has, so that all eighteen screens are in view
 // on a 1366×768 laptop and on a 1024×640 one.
-func newNavRow() fyne.CanvasObject {
-	text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+func newNavRow(name string) fyne.CanvasObject {
+	text := canvas.NewText(name, theme.Color(theme.ColorNameForeground))
 	return container.New(navRowLayout{}, widget.NewIcon(theme.HomeIcon()), text)
 }
 
