@@ -122,7 +122,7 @@ func TestExerciseYearViewFitsTheScreen(t *testing.T) {
 			u.win.Resize(sc.size)
 			u.showScreen("exercises")
 			fits(t, u, sc.size)
-			list := find(t, u.body, "exercise list", func(l *widget.List) bool { return true })
+			list := find(t, u.body, "exercise list", func(l *keyList) bool { return true })
 			if w := list.Size().Width; w < 220 {
 				t.Errorf("the exercise list gets %.0f pixels", w)
 			}
