@@ -127,12 +127,14 @@ func (u *ui) docBar(doc handbook.DocRef) fyne.CanvasObject {
 		review.Importance = widget.WarningImportance
 	}
 	release, why := u.releaseButton(st, doc)
-	buttons := container.NewHBox(
+	// Why there is nothing to release wraps beside the buttons: in one row
+	// with them it widened the window past 1024 px in German.
+	why.Wrapping = fyne.TextWrapWord
+	buttons := container.NewBorder(nil, nil, container.NewHBox(
 		widget.NewButtonWithIcon(lang.L("History …"), theme.HistoryIcon(), func() { u.showDocHistory(doc) }),
 		release,
 		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }),
-		why,
-	)
+	), nil, why)
 	return container.NewVBox(state, review, buttons)
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -70,5 +71,44 @@ func TestSidebarNamesWhole(t *testing.T) {
 				t.Errorf("%s: %q gets %v px of the %v it needs", lang, l.Text, l.Size().Width, l.MinSize().Width)
 			}
 		})
+	}
+}
+
+// TestRecordsFitTheLaptop: a record on display, with its document bar,
+// asks for no more width than a 1024×640 laptop has, in German and in
+// English.
+func TestRecordsFitTheLaptop(t *testing.T) {
+	for _, lang := range []string{"de", "en"} {
+		u := newTestUI(t)
+		if err := useLanguage(lang); err != nil {
+			t.Fatal(err)
+		}
+		u.showMain()
+		size := fyne.NewSize(1024, 640-chrome)
+		u.win.Resize(size)
+		for _, id := range []string{"playbooks", "recovery", "contacts", "sites", "suppliers", "bia", "risks"} {
+			u.show(u.screenIndex(t, id))
+			u.tasks.Wait()
+			var list fyne.Focusable
+			walk(u.body, func(o fyne.CanvasObject) {
+				switch l := o.(type) {
+				case *keyList:
+					list = cmp.Or[fyne.Focusable](list, l)
+				case *keyTable:
+					list = cmp.Or[fyne.Focusable](list, l)
+				}
+			})
+			if list == nil {
+				t.Fatalf("%s %s: no list", lang, id)
+			}
+			u.win.Canvas().Focus(list)
+			list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			if _, rec := u.view.selected(); rec == "" {
+				t.Fatalf("%s %s: no record opened", lang, id)
+			}
+			if min := u.win.Content().MinSize(); min.Width > size.Width {
+				t.Errorf("%s %s: a record needs %v px of width", lang, id, min.Width)
+			}
+		}
 	}
 }
