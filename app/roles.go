@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
@@ -182,15 +183,18 @@ func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.Canva
 	// Rows of wrapping cells instead of a table with fixed column widths:
 	// the columns share whatever width the window has, and a long list
 	// of roles to notify wraps instead of being cut off.
+	// The columns share the width by what they hold: role names in
+	// "Decided by" and "Notify" stay whole at 1024 px, "Within" is short.
+	widths := weightedColumns{0.9, 1.8, 1.5, 1.9, 0.6}
 	grid := container.NewVBox()
-	head := container.NewGridWithColumns(len(cols))
+	head := container.New(widths)
 	for _, c := range cols {
 		head.Add(widget.NewLabelWithStyle(c, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	grid.Add(head)
 	for _, e := range levels {
 		grid.Add(widget.NewSeparator())
-		row := container.NewGridWithColumns(len(cols))
+		row := container.New(widths)
 		for col := range cols {
 			l := widget.NewLabel(cell(e, col))
 			l.Wrapping = fyne.TextWrapWord
@@ -203,6 +207,37 @@ func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.Canva
 	}
 	t := container.NewVScroll(grid)
 	return container.NewBorder(heading(lang.L("Escalation matrix")), nil, nil, nil, t)
+}
+
+// weightedColumns lays objects out side by side, each taking its share
+// of the width; all are as high as the highest.
+type weightedColumns []float32
+
+func (w weightedColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var total float32
+	for _, x := range w[:len(objs)] {
+		total += x
+	}
+	pad := theme.Padding()
+	avail := size.Width - pad*float32(len(objs)-1)
+	x := float32(0)
+	for i, o := range objs {
+		width := avail * w[i] / total
+		o.Resize(fyne.NewSize(width, size.Height))
+		o.Move(fyne.NewPos(x, 0))
+		x += width + pad
+	}
+}
+
+func (w weightedColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var out fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		out.Width += m.Width
+		out.Height = max(out.Height, m.Height)
+	}
+	out.Width += theme.Padding() * float32(max(len(objs)-1, 0))
+	return out
 }
 
 // holderCard shows one holder of a role: whether primary or which deputy,
