@@ -328,7 +328,8 @@ func contactKindLabel(kind string) string {
 	if !slices.Contains(contactKinds, kind) {
 		return kind
 	}
-	return lang.X("kind."+kind, map[string]string{"agency": "agency", "authority": "authority", "forensics": "forensics",
+	key := "kind." + kind // the catalogues hold each kind.* key
+	return lang.X(key, map[string]string{"agency": "agency", "authority": "authority", "forensics": "forensics",
 		"hoster": "hosting provider", "insurer": "insurer", "law_firm": "law firm", "organisation": "organisation",
 		"police": "police", "provider": "provider"}[kind])
 }
