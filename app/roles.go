@@ -185,7 +185,7 @@ func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.Canva
 	// of roles to notify wraps instead of being cut off.
 	// The columns share the width by what they hold: role names in
 	// "Decided by" and "Notify" stay whole at 1024 px, "Within" is short.
-	widths := weightedColumns{0.9, 1.7, 1.4, 1.8, 0.8}
+	widths := weightedColumns{1.0, 1.3, 1.5, 1.8, 1.1}
 	grid := container.NewVBox()
 	head := container.New(widths)
 	for _, c := range cols {
