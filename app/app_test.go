@@ -552,6 +552,15 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, c := range docColumns {
 		keys = append(keys, c.title)
 	}
+	// Every kind of record the history filter offers has a name.
+	for _, e := range append(append(append([]handbook.Entity{}, handbook.Entities...), handbook.AuditEntities...), store.SettingsEntity) {
+		if entityNames[e] == "" {
+			t.Errorf("the kind %q has no name", e)
+		}
+	}
+	for _, name := range entityNames {
+		keys = append(keys, name)
+	}
 	for _, c := range copyColumns {
 		keys = append(keys, c.title)
 	}

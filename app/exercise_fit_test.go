@@ -53,6 +53,7 @@ func TestAlarmTestFitsTheScreen(t *testing.T) {
 			u := newIncidentUI(t)
 			u.win.Resize(sc.size)
 			u.showScreen("exercises")
+			u.tasks.Wait() // the year view reads the handbook off the UI thread
 			test.Tap(findButton(t, u.body, "Alarmierungstest jetzt"))
 			if hasPlaceholder(u.body, "Filtern") {
 				t.Error("the exercise list still shares the screen with the alarm test")
@@ -121,6 +122,7 @@ func TestExerciseYearViewFitsTheScreen(t *testing.T) {
 			u := newIncidentUI(t)
 			u.win.Resize(sc.size)
 			u.showScreen("exercises")
+			u.tasks.Wait() // the year view reads the handbook off the UI thread
 			fits(t, u, sc.size)
 			list := find(t, u.body, "exercise list", func(l *keyList) bool { return true })
 			if w := list.Size().Width; w < 220 {
@@ -163,6 +165,7 @@ func TestAlarmTestKeepsWhatWasTyped(t *testing.T) {
 	clock := testNow.Add(7*time.Minute + 30*time.Second)
 	u.now = func() time.Time { return clock }
 	u.showScreen("exercises")
+	u.tasks.Wait() // the year view reads the handbook off the UI thread
 	test.Tap(findButton(t, u.body, "Alarmierungstest jetzt"))
 	if got := minutes(t, u).Text; got != "7" {
 		t.Errorf("7½ minutes after the start the minutes say %q; want 7", got)
@@ -381,6 +384,7 @@ func fieldInput(t *testing.T, f *form, name string) fyne.CanvasObject {
 func TestExerciseFormPicksPeopleByTyping(t *testing.T) {
 	u := newIncidentUI(t)
 	u.showScreen("exercises")
+	u.tasks.Wait() // the year view reads the handbook off the UI thread
 	test.Tap(findButton(t, u.body, "Übung planen"))
 	f := u.editor
 	if f == nil {
@@ -423,6 +427,7 @@ func TestExerciseFormPicksPeopleByTyping(t *testing.T) {
 			t.Fatal(err)
 		}
 		u.showScreen("exercises")
+		u.tasks.Wait() // the year view reads the handbook off the UI thread
 		u.open(handbook.EntityExercise, x.ID)
 		test.Tap(findButton(t, u.body, "Bearbeiten"))
 		u.editor.input(t, "title").SetText("Planspiel Stromausfall 2027")
@@ -460,6 +465,7 @@ func TestDrillKeepsWhatWasTyped(t *testing.T) {
 func TestExercisePlanKeepsWhatWasTyped(t *testing.T) {
 	u := newIncidentUI(t)
 	u.showScreen("exercises")
+	u.tasks.Wait() // the year view reads the handbook off the UI thread
 	test.Tap(findButton(t, u.body, "Übung planen"))
 	f := u.editor
 	f.input(t, "title").SetText("Planspiel Hochwasser")

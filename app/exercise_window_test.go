@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +37,7 @@ func planDatenleck(t *testing.T, u *ui) handbook.Exercise {
 func startFromScreen(t *testing.T, u *ui, x handbook.Exercise, button string) handbook.Incident {
 	t.Helper()
 	u.showScreen("exercises")
+	u.tasks.Wait() // the year view reads the handbook off the UI thread
 	u.open(handbook.EntityExercise, x.ID)
 	test.Tap(findButton(t, u.body, button))
 	all, err := store.List[handbook.Incident](u.ctx, u.st)
@@ -52,6 +54,7 @@ func startFromScreen(t *testing.T, u *ui, x handbook.Exercise, button string) ha
 func TestExerciseYearView(t *testing.T) {
 	u := newIncidentUI(t)
 	u.showScreen("exercises")
+	u.tasks.Wait() // the year view reads the handbook off the UI thread
 	for _, want := range []string{"Übungsprogramm 2026", "September", "17. Planspiel Ransomware 2026", "12. Alarmierungstest November 2026",
 		"Versand ist kritisch und wurde nie geübt", "Abdeckung: wann jedes Playbook, jeder kritische Dienst und jeder kritische Prozess zuletzt geübt wurde",
 		"Prozess", "⚠ nie", "17.09.2026"} {
@@ -69,6 +72,7 @@ func TestExerciseYearView(t *testing.T) {
 		return b.Text == "" && b.Icon != nil && b.Icon.Name() == theme.NavigateNextIcon().Name()
 	})
 	test.Tap(next)
+	u.tasks.Wait()
 	for _, want := range []string{"Übungsprogramm 2027", "18. Funktionstest Wiederherstellung ERP und Datenbank", "23. Vollübung Ausfall der SaaS-Händlerplattform"} {
 		if !hasText(u.body, want) {
 			t.Errorf("2027 lacks %q: %q", want, texts(u.body))
@@ -85,6 +89,7 @@ func TestExerciseYearView(t *testing.T) {
 		t.Cleanup(func() { _ = useLanguage("de") })
 		u.show(0)
 		u.showScreen("exercises")
+		u.tasks.Wait() // the year view reads the handbook off the UI thread
 		for _, want := range []string{"Exercise programme 2026", "September", "Plan exercise", "Alarm test now",
 			"Versand is critical and was never exercised", "⚠ never"} {
 			if !hasText(u.body, want) {
@@ -92,6 +97,36 @@ func TestExerciseYearView(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The year view reads the handbook off the UI thread: a moving bar shows
+// until the read is handed back to the UI thread, then the year view.
+func TestExerciseYearViewLoadsInTheBackground(t *testing.T) {
+	u := newIncidentUI(t)
+	var mu sync.Mutex
+	var held []func()
+	u.do = func(f func()) { mu.Lock(); held = append(held, f); mu.Unlock() }
+	u.showScreen("exercises")
+	u.tasks.Wait()
+	if hasText(u.body, "Übungsprogramm 2026") {
+		t.Fatal("the year view was drawn before its read was handed to the UI thread")
+	}
+	find(t, u.body, "loading bar", func(*widget.ProgressBarInfinite) bool { return true })
+	mu.Lock()
+	run := held
+	held = nil
+	mu.Unlock()
+	if len(run) == 0 {
+		t.Fatal("nothing was handed to the UI thread")
+	}
+	for _, f := range run {
+		f()
+	}
+	for _, want := range []string{"Übungsprogramm 2026", "17. Planspiel Ransomware 2026", "Versand ist kritisch und wurde nie geübt", "⚠ nie"} {
+		if !hasText(u.body, want) {
+			t.Errorf("after the read the year view lacks %q: %q", want, texts(u.body))
+		}
+	}
 }
 
 // A drill is marked as exercise everywhere and never counts as an
@@ -227,6 +262,7 @@ func TestDrillInjectsAppearAtTheirTime(t *testing.T) {
 func TestAlarmTestScreen(t *testing.T) {
 	u := newIncidentUI(t)
 	u.showScreen("exercises")
+	u.tasks.Wait() // the year view reads the handbook off the UI thread
 	test.Tap(findButton(t, u.body, "Alarmierungstest jetzt"))
 	if !hasText(u.body, "ÜBUNG – Alarmierungstest: anrufen wie im Ernstfall, aber sagen, dass es ein Test ist") {
 		t.Fatalf("no alarm test banner: %q", texts(u.body))

@@ -263,17 +263,44 @@ func injectsField(f *form, x *handbook.Exercise) {
 // the check finds about it, and when each playbook, critical service and
 // critical process was last exercised.
 func (s *exercisesScreen) overview() fyne.CanvasObject {
-	u := s.u
-	hb, err := u.st.Load(u.ctx)
+	year := s.year
+	return loadView(s.u, func(ctx context.Context) (yearData, error) { return loadYear(ctx, s.u, year) },
+		func(d yearData) fyne.CanvasObject { return s.yearView(d) })
+}
+
+// yearData is what the year view shows, read and worked out off the UI
+// thread: on the large handbook reading it took up to two seconds.
+type yearData struct {
+	year     int
+	now      time.Time
+	months   [12][]handbook.Exercise
+	findings []handbook.Finding
+	coverage []handbook.CoverageItem
+	tests    map[string]handbook.ServiceTest
+}
+
+// loadYear reads the handbook and works out the year view of year.
+func loadYear(ctx context.Context, u *ui, year int) (yearData, error) {
+	hb, err := u.st.Load(ctx)
 	if err != nil {
-		u.loadFailed(err)
-		return widget.NewLabel(lang.L("The handbook could not be read."))
+		return yearData{}, err
 	}
 	live := hb.Live()
 	now := u.now()
+	return yearData{year: year, now: now,
+		months:   handbook.ExercisesOfYear(live.Exercises, year, time.Local),
+		findings: handbook.ExerciseFindings(live, now),
+		coverage: handbook.Coverage(live, now),
+		tests:    handbook.LastServiceTests(live)}, nil
+}
+
+// yearView draws the year view from what loadYear read.
+func (s *exercisesScreen) yearView(d yearData) fyne.CanvasObject {
+	u := s.u
+	now := d.now
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.year--; s.sec.setRight(s.overview()) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.year++; s.sec.setRight(s.overview()) })
-	title := heading(lang.L("Exercise programme {{.Year}}", map[string]any{"Year": s.year}))
+	title := heading(lang.L("Exercise programme {{.Year}}", map[string]any{"Year": d.year}))
 	plan := widget.NewButtonWithIcon(lang.L("Plan exercise"), theme.ContentAddIcon(), func() { u.guard(s.sec.create) })
 	plan.Importance = widget.HighImportance
 	adhoc := widget.NewButtonWithIcon(lang.L("Alarm test now"), theme.MediaPlayIcon(), s.startAlarmTestNow)
@@ -283,7 +310,7 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 	buttons := container.NewHBox(adhoc, plan)
 	top := container.New(&besideOrBelow{}, container.NewHBox(prev, title, next), buttons)
 
-	months := handbook.ExercisesOfYear(live.Exercises, s.year, time.Local)
+	months := d.months
 	// Each row of months is as high as its fullest month, not as the
 	// fullest of the year.
 	grid := container.New(&wrapGrid{cell: 190})
@@ -309,7 +336,7 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 	}
 
 	var findings []fyne.CanvasObject
-	for _, f := range handbook.ExerciseFindings(live, now) {
+	for _, f := range d.findings {
 		l := widget.NewLabel("⚠ " + findingText(f))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
@@ -319,7 +346,7 @@ func (s *exercisesScreen) overview() fyne.CanvasObject {
 		findings = append(findings, widget.NewLabel("✓ "+lang.L("The exercise programme is up to date.")))
 	}
 
-	cov := s.coverageList(live, now)
+	cov := s.coverageList(d.coverage, d.tests)
 	// The long coverage heading wraps: unwrapped it made the year view
 	// 950 pixels wide and squeezed the exercise list to a few letters.
 	covHead := heading(lang.L("Coverage: when each playbook, critical service and critical process was last exercised"))
@@ -334,10 +361,8 @@ const coverageRowHeight = 38
 // coverageList lists when each playbook, critical service and critical
 // process was last exercised. Only the rows in sight are drawn: a table
 // of the 800 rows of a large handbook kept the window busy for seconds.
-func (s *exercisesScreen) coverageList(live handbook.Handbook, now time.Time) fyne.CanvasObject {
+func (s *exercisesScreen) coverageList(rows []handbook.CoverageItem, tests map[string]handbook.ServiceTest) fyne.CanvasObject {
 	u := s.u
-	rows := handbook.Coverage(live, now)
-	tests := handbook.LastServiceTests(live)
 	colHead := func(text string) *widget.Label {
 		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		l.Wrapping = fyne.TextWrapWord

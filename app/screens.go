@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // screen is one row of the navigation: adding a screen is adding a row.
@@ -44,24 +45,41 @@ func screens() []screen {
 	}
 }
 
-// entityName is the translated name of a kind of record, plural.
+// entityNames are the names of the kinds of record, plural, in English:
+// every kind the history filter, search and conflicts can name.
+var entityNames = map[handbook.Entity]string{
+	handbook.EntityContact:      "Contacts",
+	handbook.EntityRole:         "Roles",
+	handbook.EntityEscalation:   "Escalation levels",
+	handbook.EntityMatrix:       "Escalation matrix",
+	handbook.EntityPlaybook:     "Playbooks",
+	handbook.EntityCommTemplate: "Communication templates",
+	handbook.EntityService:      "Services",
+	handbook.EntityRisk:         "Risks",
+	handbook.EntityIncident:     "Incidents",
+	handbook.EntityLogEntry:     "Incident log",
+	handbook.EntityExercise:     "Exercises",
+	handbook.EntityAction:       "Actions",
+	handbook.EntityProcess:      "Business processes",
+	handbook.EntitySite:         "Sites",
+	handbook.EntitySupplier:     "Suppliers",
+	handbook.EntityCopy:         "Copies",
+	handbook.EntityRelease:      "Releases",
+	handbook.EntityReview:       "Reviews",
+	handbook.EntityPrintout:     "Printouts",
+	handbook.EntityExchange:     "Copy exchanges",
+	handbook.EntityApproverKey:  "Approver keys",
+	store.SettingsEntity:        "Handbook settings",
+}
+
+// entityName is the translated name of a kind of record, plural; a kind
+// without a name shows as it is stored rather than as nothing.
 func entityName(e handbook.Entity) string {
-	return lang.L(map[handbook.Entity]string{
-		handbook.EntityContact:      "Contacts",
-		handbook.EntityRole:         "Roles",
-		handbook.EntityEscalation:   "Escalation levels",
-		handbook.EntityPlaybook:     "Playbooks",
-		handbook.EntityCommTemplate: "Communication templates",
-		handbook.EntityService:      "Services",
-		handbook.EntityRisk:         "Risks",
-		handbook.EntityIncident:     "Incidents",
-		handbook.EntityLogEntry:     "Incident log",
-		handbook.EntityExercise:     "Exercises",
-		handbook.EntityAction:       "Actions",
-		handbook.EntityProcess:      "Business processes",
-		handbook.EntitySite:         "Sites",
-		handbook.EntitySupplier:     "Suppliers",
-	}[e])
+	name, ok := entityNames[e]
+	if !ok {
+		return string(e)
+	}
+	return lang.L(name)
 }
 
 func severityLabel(s handbook.Severity) string {
