@@ -264,6 +264,16 @@ func injectsField(f *form, x *handbook.Exercise) {
 // critical process was last exercised.
 func (s *exercisesScreen) overview() fyne.CanvasObject {
 	year := s.year
+	if s.u.inline {
+		// Read in line, as the section's list is: the window's tests
+		// change the screen while a read would still be drawing.
+		d, err := loadYear(s.u.ctx, s.u, year)
+		if err != nil {
+			s.u.loadFailed(err)
+			return widget.NewLabel(lang.L("The handbook could not be read."))
+		}
+		return s.yearView(d)
+	}
 	return loadView(s.u, func(ctx context.Context) (yearData, error) { return loadYear(ctx, s.u, year) },
 		func(d yearData) fyne.CanvasObject { return s.yearView(d) })
 }
