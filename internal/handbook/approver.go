@@ -67,7 +67,10 @@ type ApproverKey struct {
 	Device     string `json:"device,omitempty"`
 	// Vouches, on the handbook's first key, lists the releases made
 	// before approvers had keys that it confirms ("id/hash"): they count
-	// unsigned.
+	// unsigned. On a revocation it lists what the revoked key signed that
+	// stays in force: its releases ("id/hash") and admissions (record ID)
+	// known to the revoker. Anything else the key signed never counts,
+	// whatever date it claims (see ApproverKeys).
 	Vouches []string `json:"vouches,omitempty"`
 }
 
@@ -170,6 +173,23 @@ type KeyState struct {
 	Revoked   time.Time
 	RevokedBy string
 	Device    string
+	// keeps are the lists of what stays in force of the revocations that
+	// count, one per revocation.
+	keeps []map[string]bool
+}
+
+// Kept reports whether something the key signed (a release as VouchFor
+// names it, or an admission's record ID) stays in force: the key was
+// never revoked, or every revocation of it lists it. A revocation is
+// final, and a revoked key's holder cannot add to it by dating a
+// signature before it.
+func (k KeyState) Kept(what string) bool {
+	for _, m := range k.keeps {
+		if !m[what] {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidAt reports whether the key could release at t.
@@ -204,6 +224,9 @@ type Keys struct {
 	// Vouched are the releases the first key confirmed when it was set
 	// up: "id/hash".
 	Vouched map[string]bool
+	// Admissions lists, by the key that signed them, the IDs of the
+	// admissions that count.
+	Admissions map[string][]string
 }
 
 // Ambiguous reports that several keys claim to be the first and this
@@ -219,14 +242,40 @@ const (
 	KeyNotApprover  = "its signer held no admitted approver key then"
 	KeySecondFirst  = "another key is this handbook's first approver key"
 	KeyNoRequest    = "no request of that key is known"
+	KeyNotKept      = "signed with a key revoked since, and not among what its revocation kept in force"
+	KeyRevokedFinal = "the key was revoked: a revoked key is not admitted again"
 )
 
 // ApproverKeys decides the approver keys from their records (deleted ones
 // included: a record's deletion takes nothing back). first is the first
 // key this laptop trusts (pinned when it first saw one); "" trusts the
 // earliest first key that verifies.
+//
+// A revoked key's admissions count only when every revocation of it lists
+// them; an admission dropped for that can end the standing of a key it
+// admitted, and so of that key's revocations: the decision is repeated,
+// dropping more, until nothing changes. The set dropped only grows, so it
+// ends, and it depends only on the records.
 func ApproverKeys(records []ApproverKey, handbookID, first string) Keys {
-	out := Keys{ByKey: map[string]*KeyState{}}
+	dropped := map[string]bool{}
+	for {
+		out := approverKeys(records, handbookID, first, dropped)
+		more := false
+		for _, r := range records {
+			k := out.ByKey[r.Signer]
+			if r.Action == KeyAdmit && !dropped[r.ID] && k != nil && !k.Kept(r.ID) &&
+				Verify(r.Signer, r.Signature, r.Statement(handbookID)) {
+				dropped[r.ID], more = true, true
+			}
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+func approverKeys(records []ApproverKey, handbookID, first string, dropped map[string]bool) Keys {
+	out := Keys{ByKey: map[string]*KeyState{}, Admissions: map[string][]string{}}
 	recs := slices.Clone(records)
 	slices.SortFunc(recs, func(a, b ApproverKey) int {
 		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.ID, b.ID))
@@ -275,6 +324,12 @@ func ApproverKeys(records []ApproverKey, handbookID, first string) Keys {
 			}
 		case KeyAdmit:
 			switch {
+			case dropped[r.ID]:
+				out.Problems = append(out.Problems, KeyProblem{r, KeyNotKept})
+				continue
+			case out.ByKey[r.Key] != nil && !out.ByKey[r.Key].Revoked.IsZero():
+				out.Problems = append(out.Problems, KeyProblem{r, KeyRevokedFinal})
+				continue
 			case r.Signer == r.Key && r.Key != out.First:
 				out.Problems = append(out.Problems, KeyProblem{r, KeySecondFirst})
 				continue
@@ -283,7 +338,7 @@ func ApproverKeys(records []ApproverKey, handbookID, first string) Keys {
 				continue
 			}
 			k := state(r)
-			if !k.Admitted.IsZero() && k.Revoked.IsZero() {
+			if !k.Admitted.IsZero() {
 				continue
 			}
 			if r.Signer == r.Key {
@@ -294,9 +349,10 @@ func ApproverKeys(records []ApproverKey, handbookID, first string) Keys {
 			// A key admitted (again) is bound to the person and role the
 			// admission names.
 			k.Contact, k.Name, k.RoleName = r.Contact, r.Name, r.RoleName
-			k.Admitted, k.Revoked, k.RevokedBy = r.At, time.Time{}, ""
+			k.Admitted = r.At
 			k.First = r.Signer == r.Key
 			k.AdmittedBy = r.SignerName
+			out.Admissions[r.Signer] = append(out.Admissions[r.Signer], r.ID)
 		case KeyRevoke:
 			k := out.ByKey[r.Key]
 			if k == nil || !(byApprover || r.Signer == r.Key) {
@@ -306,6 +362,11 @@ func ApproverKeys(records []ApproverKey, handbookID, first string) Keys {
 			if k.Revoked.IsZero() || r.At.Before(k.Revoked) {
 				k.Revoked, k.RevokedBy = r.At, r.SignerName
 			}
+			keep := map[string]bool{}
+			for _, v := range r.Vouches {
+				keep[v] = true
+			}
+			k.keeps = append(k.keeps, keep)
 		}
 	}
 	return out
@@ -325,6 +386,8 @@ func (ks Keys) CheckReleaseSignature(r Release, handbookID string) error {
 		return errors.New(ReleaseKeyNotValid)
 	case k.Contact != r.ApproverContact:
 		return errors.New(ReleaseKeyOfOther)
+	case !k.Kept(VouchFor(r)):
+		return errors.New(ReleaseNotKept)
 	}
 	return nil
 }
@@ -336,6 +399,7 @@ const (
 	ReleaseBadSignature = "the approver's signature does not verify: the release was changed after it was signed, or forged"
 	ReleaseKeyNotValid  = "the key that signed it was not an admitted approver key at the time of the release"
 	ReleaseKeyOfOther   = "signed with the key of another person than the approver it names"
+	ReleaseNotKept      = "signed with a key that was revoked, and not among the releases its revocation kept in force"
 	ReleaseNoRole       = "the approver it names held no approver role at the time of the release"
 	ReleaseBadContent   = "the text it releases does not match its hash"
 	ReleaseNoRevision   = "the text it releases was never a version of the document on this laptop (if another laptop's changes are still on the way, it counts once they arrive)"

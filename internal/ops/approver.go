@@ -151,7 +151,7 @@ func (o *Ops) keysNow(ctx context.Context) (handbook.Keys, string, error) {
 	if err != nil {
 		return handbook.Keys{}, "", err
 	}
-	recs, err := o.keyRecords(ctx)
+	recs, err := o.keyRecords(ctx, hbID)
 	if err != nil {
 		return handbook.Keys{}, "", err
 	}
@@ -170,13 +170,33 @@ func (o *Ops) keysNow(ctx context.Context) (handbook.Keys, string, error) {
 	return ks, hbID, nil
 }
 
-// keyRecords are every approver key record, deleted ones included.
-func (o *Ops) keyRecords(ctx context.Context) ([]handbook.ApproverKey, error) {
+// keyRecords are every approver key record, deleted ones included, and
+// besides each record as it is now, every form a save wrote it in that
+// verifies. Key records are written once and never edited: a laptop that
+// overwrites a field (garbling a revocation so that it no longer
+// verifies) cannot take back what the signed form said, which every
+// laptop keeps in its changes.
+func (o *Ops) keyRecords(ctx context.Context, hbID string) ([]handbook.ApproverKey, error) {
 	hb, err := o.st.LoadEntity(ctx, handbook.EntityApproverKey)
 	if err != nil {
 		return nil, err
 	}
-	return hb.ApproverKeys, nil
+	saved, err := o.st.SavedForms(ctx, handbook.EntityApproverKey)
+	if err != nil {
+		return nil, err
+	}
+	out := hb.ApproverKeys
+	seen := map[string]bool{}
+	for _, r := range out {
+		seen[r.ID+" "+r.Signature] = true
+	}
+	for _, r := range saved.ApproverKeys {
+		if !seen[r.ID+" "+r.Signature] && handbook.Verify(r.Signer, r.Signature, r.Statement(hbID)) {
+			seen[r.ID+" "+r.Signature] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // TrustFirstKey chooses, on this laptop, which of several keys claiming
@@ -367,8 +387,10 @@ func (o *Ops) AdmitApproverKey(ctx context.Context, req ChangeApproverKey) (hand
 }
 
 // RevokeApproverKey revokes a key from now on, signed with the revoking
-// approver's own key (any admitted approver, or the key's holder).
-// Releases it signed before stay in force.
+// approver's own key (any admitted approver, or the key's holder). The
+// revocation lists what the key signed that this laptop knows: those
+// releases and admissions stay in force; nothing else the key signs
+// counts, whatever date it claims. A revoked key is not admitted again.
 func (o *Ops) RevokeApproverKey(ctx context.Context, req ChangeApproverKey) (handbook.KeyState, error) {
 	return o.changeKey(ctx, req, handbook.KeyRevoke)
 }
@@ -412,7 +434,17 @@ func (o *Ops) changeKey(ctx context.Context, req ChangeApproverKey, action handb
 		rec := handbook.ApproverKey{Record: handbook.Record{ID: handbook.NewID()}, Action: action, Key: subject.Key,
 			Contact: subject.Contact, Name: subject.Name, RoleName: subject.RoleName, At: now,
 			Signer: handbook.PublicText(priv.Public().(ed25519.PublicKey)), SignerName: signer.Contact.FullName(), Device: o.st.Device()}
+		if action == handbook.KeyRevoke {
+			// What the key signed and this laptop knows stays in force;
+			// anything else it signs, whatever date it claims, never counts.
+			if rec.Vouches, err = o.keptOf(ctx, ks, subject.Key, hbID); err != nil {
+				return err
+			}
+		}
 		if action == handbook.KeyAdmit {
+			if !subject.Revoked.IsZero() {
+				return fail(CodeKeyRevoked, "Name", subject.Name, "Date", subject.Revoked, "By", subject.RevokedBy)
+			}
 			if subject.ValidAt(now) {
 				return fail(CodeKeyAdmittedAlready, "Name", subject.Name, "Fingerprint", subject.Fingerprint())
 			}
@@ -436,6 +468,25 @@ func (o *Ops) changeKey(ctx context.Context, req ChangeApproverKey, action handb
 		out = *k
 	}
 	return out, nil
+}
+
+// keptOf lists what a key signed that this laptop knows and takes as
+// signed by it while it was valid: its releases (held back for other
+// reasons included: they are checked as ever) and the admissions it signed
+// that count.
+func (o *Ops) keptOf(ctx context.Context, ks handbook.Keys, key, hbID string) ([]string, error) {
+	all, err := o.st.AllReleases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(ks.Admissions[key])
+	for _, cr := range all {
+		if cr.Release.Signer == key && ks.CheckReleaseSignature(cr.Release, hbID) == nil {
+			out = append(out, handbook.VouchFor(cr.Release))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 func (o *Ops) localKeyOf(ctx context.Context, pub string) (localKey, error) {

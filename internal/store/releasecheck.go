@@ -132,3 +132,57 @@ func (s *Store) LoadEntity(ctx context.Context, e handbook.Entity) (handbook.Han
 	}
 	return hb, rows.Err()
 }
+
+// SavedForms reads, for every record of one kind, each form a single save
+// wrote it in: the fields that save wrote (on this laptop or another),
+// read as a record. A record written whole in one save and overwritten
+// field by field later (its fields decided one by one, the last writer
+// winning) keeps here the form its writer gave it, whatever the record
+// says now. The forms depend only on the changes known, not on the order
+// they arrived in. A form that does not read as a record is left out.
+func (s *Store) SavedForms(ctx context.Context, e handbook.Entity) (handbook.Handbook, error) {
+	var hb handbook.Handbook
+	rows, err := s.r.QueryContext(ctx, `SELECT id, field, value, device, CASE WHEN edit <> 0 THEN edit ELSE hlc END
+		FROM (`+allChanges+`) WHERE entity = ? ORDER BY id, device, 5, hlc`, e)
+	if err != nil {
+		return hb, fmt.Errorf("read the saves of %s: %w", e, err)
+	}
+	defer rows.Close()
+	type saveKey struct {
+		id, device string
+		edit       int64
+	}
+	var cur saveKey
+	var fields map[string]json.RawMessage
+	flush := func() {
+		if fields == nil {
+			return
+		}
+		id, _ := json.Marshal(cur.id) // a string always encodes
+		fields["id"] = id
+		if data, err := json.Marshal(fields); err == nil {
+			_ = appendRecord(&hb, e, data) // not a record: nothing to read
+		}
+		fields = nil
+	}
+	for rows.Next() {
+		var k saveKey
+		var field, value string
+		if err := rows.Scan(&k.id, &field, &value, &k.device, &k.edit); err != nil {
+			return hb, fmt.Errorf("read the saves of %s: %w", e, err)
+		}
+		if k != cur {
+			flush()
+			cur = k
+		}
+		if fields == nil {
+			fields = map[string]json.RawMessage{}
+		}
+		fields[field] = json.RawMessage(value)
+	}
+	if err := rows.Err(); err != nil {
+		return hb, fmt.Errorf("read the saves of %s: %w", e, err)
+	}
+	flush()
+	return hb, nil
+}
