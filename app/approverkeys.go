@@ -187,8 +187,9 @@ func (u *ui) changeKeyDialog(v ops.ApproverKeyView, action handbook.KeyAction, d
 	var options []string
 	byOption := map[string]handbook.KeyState{}
 	for _, k := range v.Keys {
-		waiting := k.Admitted.IsZero() || !k.Revoked.IsZero()
-		if (action == handbook.KeyAdmit) != waiting {
+		// A revoked key is neither admitted again nor revoked twice.
+		waiting := k.Admitted.IsZero()
+		if !k.Revoked.IsZero() || (action == handbook.KeyAdmit) != waiting {
 			continue
 		}
 		o := k.Name + " · " + k.Fingerprint()
