@@ -346,7 +346,7 @@ func (a *alarmView) refresh() {
 }
 
 // start runs the ticker until the view leaves the screen.
-func (a *alarmView) start() { a.ticker.start(a.u.now, a.visible, a.tick) }
+func (a *alarmView) start() { a.ticker.start(a.u, a.visible, a.tick) }
 
 // stop ends the ticker.
 func (a *alarmView) stop() { a.ticker.stop() }

@@ -82,6 +82,8 @@ func openDemoUI(t *testing.T, history bool) *ui {
 	// Background loads end inside the test that started them, so none
 	// of them reads the translations while the next test reloads them.
 	t.Cleanup(u.tasks.Wait)
+	// The watcher and the tickers end with the test too.
+	t.Cleanup(u.end)
 	if err := u.start(true); err != nil {
 		t.Fatal(err)
 	}

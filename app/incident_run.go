@@ -288,7 +288,7 @@ func (r *runView) tick(now time.Time) {
 
 // start runs the ticker until the view leaves the screen. It runs for a
 // closed incident too: reporting duties outlast the incident.
-func (r *runView) start() { r.ticker.start(r.u.now, r.visible, r.tick) }
+func (r *runView) start() { r.ticker.start(r.u, r.visible, r.tick) }
 
 // stop ends the ticker; the view shows nothing live after it.
 func (r *runView) stop() { r.ticker.stop() }

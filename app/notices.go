@@ -15,7 +15,11 @@ import (
 func (u *ui) watch() (cancel func()) {
 	unsubscribe := u.st.Subscribe(func(n []store.Notice) { u.do(func() { u.noticed(n) }) })
 	stop := make(chan struct{})
-	go u.watchOutside(stop, outsideEvery)
+	u.bg.Add(1)
+	go func() {
+		defer u.bg.Done()
+		u.watchOutside(stop, outsideEvery)
+	}()
 	var once sync.Once
 	u.stopOutside = func() { once.Do(func() { close(stop) }) }
 	return func() {
@@ -40,6 +44,8 @@ func (u *ui) watchOutside(stop <-chan struct{}, every time.Duration) {
 		select {
 		case <-stop:
 			return
+		case <-u.closing:
+			return
 		case <-u.ctx.Done():
 			return
 		case <-t.C:
@@ -47,14 +53,41 @@ func (u *ui) watchOutside(stop <-chan struct{}, every time.Duration) {
 			// the next tick; it changes nothing.
 			_, _ = u.st.CheckOutside(u.ctx)
 		case <-clock.C:
-			u.do(u.tickView)
+			u.later(u.tickView)
 		}
 	}
 }
 
 // viewTickEvery is how often the screen on display moves its running
 // times: they show minutes, so they are at most this late.
-const viewTickEvery = 15 * time.Second
+var viewTickEvery = 15 * time.Second
+
+// later runs f on the UI thread unless the window has closed meanwhile:
+// for the goroutines that live as long as the window.
+func (u *ui) later(f func()) {
+	u.do(func() {
+		if !u.closed.Load() {
+			f()
+		}
+	})
+}
+
+// end stops every goroutine that lives as long as the window and waits
+// for them, and for the background reads and sync rounds: nothing runs
+// for this window after it, nor reads the translations. Safe to call
+// more than once.
+func (u *ui) end() {
+	u.endOnce.Do(func() {
+		u.closed.Store(true)
+		close(u.closing)
+		if u.stopOutside != nil {
+			u.stopOutside()
+		}
+	})
+	u.bg.Wait()
+	u.syncer.wg.Wait()
+	u.tasks.Wait()
+}
 
 // tickView moves the times of the screen on display, on the UI thread.
 func (u *ui) tickView() {

@@ -86,37 +86,46 @@ func (u *ui) refusedIn(problem *widget.Label, err error) bool {
 }
 
 // liveTicker moves a view on display with the clock, every tickEvery,
-// until the view leaves the screen: a running incident, a drill, an
-// alarm test.
+// until the view leaves the screen or the window closes: a running
+// incident, a drill, an alarm test.
 type liveTicker struct {
 	quit chan struct{}
 }
 
 // start calls tick with the time on the UI thread while visible says the
-// view is on display; zero tickEvery (the tests) starts nothing.
-func (l *liveTicker) start(now func() time.Time, visible func() bool, tick func(time.Time)) {
-	if tickEvery <= 0 {
+// view is on display; zero tickEvery (the tests) starts nothing. The
+// goroutine is counted in u.bg and ends when the window closes.
+func (l *liveTicker) start(u *ui, visible func() bool, tick func(time.Time)) {
+	if tickEvery <= 0 || u.closed.Load() {
 		return
 	}
+	l.stop()
 	l.quit = make(chan struct{})
 	quit := l.quit
+	every := tickEvery
+	u.bg.Add(1)
 	go func() {
-		t := time.NewTicker(tickEvery)
+		defer u.bg.Done()
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
 			case <-quit:
 				return
+			case <-u.closing:
+				return
 			case <-t.C:
-				fyne.Do(func() {
-					if l.quit != quit {
-						return
+				u.later(func() {
+					select {
+					case <-quit:
+						return // stopped meanwhile
+					default:
 					}
 					if !visible() {
 						l.stop()
 						return
 					}
-					tick(now())
+					tick(u.now())
 				})
 			}
 		}

@@ -69,13 +69,17 @@ func (u *ui) autoSync(ctx context.Context) {
 	if u.st.ReadOnly() {
 		return // a read-only handbook takes in no changes
 	}
+	u.bg.Add(1)
 	go func() {
+		defer u.bg.Done()
 		t := time.NewTicker(syncEvery)
 		defer t.Stop()
 		for {
-			u.do(func() { u.syncNow(false) })
+			u.later(func() { u.syncNow(false) })
 			select {
 			case <-ctx.Done():
+				return
+			case <-u.closing:
 				return
 			case <-t.C:
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -73,6 +74,14 @@ type ui struct {
 	// stopOutside stops looking for other programs' commits (set by
 	// start).
 	stopOutside func()
+	// bg counts the goroutines that live as long as the window (the
+	// watcher, the tickers, automatic sync); closing is closed when the
+	// window closes, and they end then. closed says none of them may
+	// touch the window any more.
+	bg      sync.WaitGroup
+	closing chan struct{}
+	closed  atomic.Bool
+	endOnce sync.Once
 }
 
 // view is what a screen shows and what it can do on request.
@@ -99,7 +108,7 @@ type view struct {
 }
 
 func newUI(ctx context.Context, o *ops.Ops, a fyne.App, w fyne.Window, now func() time.Time) *ui {
-	return &ui{ctx: ctx, st: o.Store(), ops: o, app: a, win: w, now: now, screens: screens(), current: -1, do: fyne.Do}
+	return &ui{ctx: ctx, st: o.Store(), ops: o, app: a, win: w, now: now, screens: screens(), current: -1, do: fyne.Do, closing: make(chan struct{})}
 }
 
 // start shows the welcome screen on an empty handbook seen for the first
@@ -107,7 +116,10 @@ func newUI(ctx context.Context, o *ops.Ops, a fyne.App, w fyne.Window, now func(
 func (u *ui) start(demo bool) error {
 	u.win.SetCloseIntercept(func() { u.guard(u.close) })
 	unwatch := u.watch()
-	u.win.SetOnClosed(unwatch)
+	u.win.SetOnClosed(func() {
+		unwatch()
+		u.end()
+	})
 	if demo || u.st.ReadOnly() {
 		u.showMain()
 		return nil
