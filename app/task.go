@@ -157,19 +157,26 @@ func cancelled(err error) bool { return errors.Is(err, context.Canceled) }
 // from the data. u.tasks counts the loads.
 func loadView[T any](u *ui, load func(ctx context.Context) (T, error), build func(T) fyne.CanvasObject) fyne.CanvasObject {
 	box := container.NewStack(loadingBar())
+	fill := func(data T, err error) {
+		if err != nil {
+			u.loadFailed(err)
+			box.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("The handbook could not be read."))}
+		} else {
+			box.Objects = []fyne.CanvasObject{build(data)}
+		}
+		box.Refresh()
+	}
+	if u.inline {
+		// Tests: their goroutine is the UI thread, and a reader's
+		// fyne.Do would draw beside it.
+		fill(load(u.ctx))
+		return box
+	}
 	u.tasks.Add(1)
 	go func() {
 		defer u.tasks.Done()
 		data, err := load(u.ctx)
-		u.do(func() {
-			if err != nil {
-				u.loadFailed(err)
-				box.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("The handbook could not be read."))}
-			} else {
-				box.Objects = []fyne.CanvasObject{build(data)}
-			}
-			box.Refresh()
-		})
+		u.do(func() { fill(data, err) })
 	}()
 	return box
 }
