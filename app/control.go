@@ -108,8 +108,12 @@ func newControlPane(u *ui) *controlPane {
 	printList := widget.NewButtonWithIcon(lang.L("Print for the distribution list …"), theme.DocumentPrintIcon(), c.printCopies)
 	c.docWhy = widget.NewLabel("")
 	c.docWhy.SizeName = theme.SizeNameCaptionText
-	docsTab := container.NewBorder(container.NewHBox(c.docBtns[0], c.docBtns[1], c.docBtns[2], c.docBtns[3], c.docWhy), nil, nil, nil, c.docTable)
-	cpTab := container.NewBorder(container.NewHBox(add, printList, c.cpBtns[0], c.cpBtns[1], c.cpBtns[2]), nil, nil, nil, c.cpTable)
+	c.docWhy.Wrapping = fyne.TextWrapWord
+	c.docWhy.Hide()
+	// The button rows wrap rather than widen the window (German labels
+	// need more than 1,024 pixels in one row).
+	docsTab := container.NewBorder(container.NewVBox(container.New(&wrapGrid{}, c.docBtns[0], c.docBtns[1], c.docBtns[2], c.docBtns[3]), c.docWhy), nil, nil, nil, c.docTable)
+	cpTab := container.NewBorder(container.New(&wrapGrid{}, add, printList, c.cpBtns[0], c.cpBtns[1], c.cpBtns[2]), nil, nil, nil, c.cpTable)
 	c.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Documents"), docsTab),
 		container.NewTabItem(lang.L("Distribution list"), cpTab),
@@ -125,20 +129,22 @@ func newControlPane(u *ui) *controlPane {
 func (c *controlPane) selectDoc() {
 	setEnabled(c.docBtns, true)
 	c.docWhy.SetText("")
+	c.docWhy.Hide()
 	if c.docSel < 0 || c.docSel >= len(c.docs) {
 		return
 	}
 	if why := nothingToRelease(c.docs[c.docSel]); why != "" {
 		c.docBtns[1].Disable()
 		c.docWhy.SetText(why)
+		c.docWhy.Show()
 	}
 }
 
 func (c *controlPane) view() view {
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(
+	top := container.NewVBox(c.roles, container.New(&wrapGrid{},
 		widget.NewButtonWithIcon(lang.L("Approver roles …"), theme.AccountIcon(), c.chooseRoles),
 		widget.NewButtonWithIcon(lang.L("Approver keys …"), theme.LoginIcon(), c.u.approverKeysDialog),
-		widget.NewButtonWithIcon(lang.L("Export audit record …"), theme.DocumentSaveIcon(), c.exportAudit)), c.roles)
+		widget.NewButtonWithIcon(lang.L("Export audit record …"), theme.DocumentSaveIcon(), c.exportAudit)))
 	return view{
 		content: container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, c.tabs),
 		changed: func([]store.Notice) {

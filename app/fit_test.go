@@ -46,9 +46,6 @@ func TestScreensFitTheLaptop(t *testing.T) {
 		for i, s := range u.screens {
 			u.show(i)
 			u.tasks.Wait()
-			if s.id == "control" {
-				continue // measured by the document control's own tests
-			}
 			if min := u.win.Content().MinSize(); min.Width > size.Width || min.Height > size.Height {
 				t.Errorf("%s %s: needs %v", lang, s.id, min)
 			}
