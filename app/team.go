@@ -44,11 +44,25 @@ func (u *ui) showTeam() {
 
 // loadTeam reads the team in the background and fills box.
 func (u *ui) loadTeam(cfg ops.SyncSetup, box *fyne.Container) {
+	u.offUI(func() {
+		team, err := u.ops.Team(u.ctx, cfg.Folder)
+		u.do(func() { u.fillTeam(cfg, box, team, err) })
+	})
+}
+
+// offUI runs work on a goroutine of the sync worker, or in place where the
+// window reads in place (tests): reading the team may write (the round's
+// setup), and the store's notice would otherwise redraw from that
+// goroutine beside the test.
+func (u *ui) offUI(work func()) {
+	if u.inline {
+		work()
+		return
+	}
 	u.syncer.wg.Add(1)
 	go func() {
 		defer u.syncer.wg.Done()
-		team, err := u.ops.Team(u.ctx, cfg.Folder)
-		u.do(func() { u.fillTeam(cfg, box, team, err) })
+		work()
 	}()
 }
 
@@ -140,9 +154,7 @@ func (u *ui) confirmTeamAction(cfg ops.SyncSetup, box *fyne.Container, action st
 		}
 		box.RemoveAll()
 		box.Add(widget.NewLabel(lang.L("Writing to the shared folder …")))
-		u.syncer.wg.Add(1)
-		go func() {
-			defer u.syncer.wg.Done()
+		u.offUI(func() {
 			err := u.teamAction(cfg, action, d)
 			u.do(func() {
 				if err != nil {
@@ -152,7 +164,7 @@ func (u *ui) confirmTeamAction(cfg ops.SyncSetup, box *fyne.Container, action st
 				u.loadTeam(cfg, box)
 				u.syncNow(false)
 			})
-		}()
+		})
 	}, u.win).Show()
 }
 
@@ -270,9 +282,7 @@ func (u *ui) gapRow(g foldersync.Gap) fyne.CanvasObject {
 				u.loadFailed(err)
 				return
 			}
-			u.syncer.wg.Add(1)
-			go func() {
-				defer u.syncer.wg.Done()
+			u.offUI(func() {
 				_, err := u.ops.DeclareLost(u.ctx, ops.TeamChange{Folder: cfg.Folder, Who: g.Device})
 				u.do(func() {
 					if err != nil {
@@ -282,7 +292,7 @@ func (u *ui) gapRow(g foldersync.Gap) fyne.CanvasObject {
 					}
 					u.syncNow(false)
 				})
-			}()
+			})
 		}, u.win).Show()
 	})
 	return container.NewBorder(nil, nil, nil, lost, l)
