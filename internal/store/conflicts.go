@@ -239,3 +239,54 @@ func newestEdit(ctx context.Context, q queryer, e handbook.Entity, id string) (V
 	}
 	return v, err
 }
+
+// settleLocal decides anew the fields of a record just changed here that
+// every other laptop would decide differently from the plain write: a
+// field with open conflicts (the new value may repeat a conflicting one,
+// which then closes), and any field of a deleted record (a newer edit
+// brings it back, with the deletion kept as a conflict). Receiving the
+// change, the others settle the field from every change known of it, so
+// the laptop that made it must too, or it keeps a conflict they closed.
+// Other fields take the local value as the others will, and are left as
+// they are.
+func (s *Store) settleLocal(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string, changed []string) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT field FROM conflicts WHERE entity = ? AND id = ?
+		UNION SELECT '' FROM records WHERE entity = ? AND id = ? AND deleted = 1`, e, id, e, id)
+	if err != nil {
+		return err
+	}
+	open := map[string]bool{}
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			rows.Close()
+			return err
+		}
+		open[f] = true
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	tomb := open[""]
+	touched := map[string]bool{}
+	for _, f := range changed {
+		if unsyncedFields[f] || f == "created_at" {
+			continue
+		}
+		if open[f] || (tomb && f != "deleted") {
+			touched[f] = true
+		}
+	}
+	if len(touched) == 0 {
+		return nil
+	}
+	m := s.newMerge()
+	defer m.close()
+	return m.refresh(ctx, tx, e, id, touched)
+}

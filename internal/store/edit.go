@@ -135,6 +135,9 @@ func Edit[T any, P ptr[T]](ctx context.Context, w Writer, before, after *T) erro
 				return err
 			}
 		}
+		if err := s.settleLocal(ctx, tx, e, id, changed); err != nil {
+			return err
+		}
 		stored, _, _, err := s.readFields(ctx, tx, e, id)
 		if err != nil {
 			return err

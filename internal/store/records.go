@@ -432,7 +432,13 @@ func (s *Store) putItem(ctx context.Context, tx *sql.Tx, it handbook.Item, keepT
 	if err := s.recordChanges(ctx, tx, e, m.ID, changed, fields, exists); err != nil {
 		return false, err
 	}
-	return true, s.writeRow(ctx, tx, e, m.ID, data, it.Label(), m.Deleted, m.CreatedAt, m.UpdatedAt, searchText(fields))
+	if err := s.writeRow(ctx, tx, e, m.ID, data, it.Label(), m.Deleted, m.CreatedAt, m.UpdatedAt, searchText(fields)); err != nil {
+		return false, err
+	}
+	if !exists {
+		return true, nil
+	}
+	return true, s.settleLocal(ctx, tx, e, m.ID, changed)
 }
 
 func (s *Store) putSettings(ctx context.Context, tx *sql.Tx, st handbook.Settings) (bool, error) {
@@ -457,7 +463,10 @@ func (s *Store) putSettings(ctx context.Context, tx *sql.Tx, st handbook.Setting
 		return false, err
 	}
 	now := s.now().UTC()
-	return true, s.writeRow(ctx, tx, settingsEntity, settingsID, data, "", false, now, now, "")
+	if err := s.writeRow(ctx, tx, settingsEntity, settingsID, data, "", false, now, now, ""); err != nil {
+		return false, err
+	}
+	return true, s.settleLocal(ctx, tx, settingsEntity, settingsID, changed)
 }
 
 func (s *Store) readFields(ctx context.Context, tx *sql.Tx, e handbook.Entity, id string) (map[string]json.RawMessage, time.Time, bool, error) {
