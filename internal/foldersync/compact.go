@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"sort"
 	"strconv"
@@ -21,8 +22,9 @@ import (
 
 // Compaction keeps the shared folder small after years of use. A member
 // folds what it knows into a checkpoint (checkpoints/<gen>-<device>.checkpoint,
-// signed and encrypted like a batch): per field only the change in effect
-// and the open conflicts, which is all a later merge needs. Then it
+// signed and encrypted like a batch): per field the change in effect, the
+// open conflicts, and of the older changes what a later merge still reads
+// (see store.ExportCheckpoint and settled). Then it
 // removes the batches every active member has applied, as each member's
 // device file says. Batches that carry team records (admissions, removals,
 // keys) are never removed: the team is decided from the records, verified
@@ -459,6 +461,10 @@ func (r *round) compact(ctx context.Context) error {
 	if len(gone) < max(r.opt.CompactAfter, 1) && !replace {
 		return nil
 	}
+	settled, ok := r.settled(applied)
+	if !ok && !replace {
+		return nil // a member wrote batches not applied here yet: next round
+	}
 	// The next generation follows the checkpoints of members that verify;
 	// a name alone (anyone may write files) decides nothing.
 	var gen int64
@@ -478,7 +484,7 @@ func (r *round) compact(ctx context.Context) error {
 		return nil
 	}
 	r.removeOwnTemps()
-	name, err := r.writeCheckpoint(ctx, gen+1)
+	name, err := r.writeCheckpoint(ctx, gen+1, settled)
 	if err != nil {
 		return err
 	}
@@ -599,14 +605,46 @@ func appliedWithin(applied map[string]map[int64]bool, cover map[string][]int64, 
 	return true
 }
 
+// settled says, per laptop, up to which batch every member has applied
+// all of its batches, as the members' device files say (this laptop's
+// own included, as it wrote it this round). Every change a member makes
+// after its device file was written is stamped after those batches (see
+// store.ExportCheckpoint); the changes it wrote before are in the batches
+// the file names, so ok is false when this laptop has not applied all of
+// them, or a member has not said what it applied. Inactive members count:
+// they may come back with edits made on top of what they knew.
+func (r *round) settled(applied map[string]map[int64]bool) (map[string]int64, bool) {
+	devices := r.devices()
+	here := frontier(applied, r.team.lost, r.me)
+	var out map[string]int64
+	for _, m := range r.team.members() {
+		f, ok := devices[m]
+		if !ok || f.Applied == nil || (m != r.me && here[m] < f.LastSeq) {
+			return nil, false
+		}
+		fr := maps.Clone(f.Applied)
+		fr[m] = max(fr[m], f.LastSeq)
+		if out == nil {
+			out = fr
+			continue
+		}
+		for d := range out {
+			out[d] = min(out[d], fr[d])
+		}
+	}
+	return out, out != nil
+}
+
 // writeCheckpoint writes this laptop's checkpoint as generation gen and
-// returns its path below the shared folder.
-func (r *round) writeCheckpoint(ctx context.Context, gen int64) (string, error) {
+// returns its path below the shared folder; settled is what every member
+// has applied (see settled; nil: not known, and the checkpoint keeps
+// every change).
+func (r *round) writeCheckpoint(ctx context.Context, gen int64, settled map[string]int64) (string, error) {
 	key, ok := r.state.writeKey(r.team)
 	if !ok {
 		return "", fmt.Errorf("write checkpoint to %s: %w", r.opt.Folder, ErrNotMember)
 	}
-	snap, err := r.st.ExportCheckpoint(ctx)
+	snap, err := r.st.ExportCheckpoint(ctx, settled)
 	if err != nil {
 		return "", err
 	}

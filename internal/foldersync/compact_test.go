@@ -411,7 +411,7 @@ func TestCheckpointTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := a.st.ExportCheckpoint(ctx)
+	snap, err := a.st.ExportCheckpoint(ctx, everyBatch(t, a))
 	if err != nil {
 		t.Fatal(err)
 	}

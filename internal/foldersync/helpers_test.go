@@ -235,3 +235,21 @@ func forgeBatch(t testing.TB, folder string, l *laptop, changes []store.Change) 
 func runRound(ctx context.Context, st Store, opt Options) (Report, error) {
 	return new(Engine).Run(ctx, st, opt)
 }
+
+// everyBatch is, per laptop, the newest batch the laptop applied or
+// wrote: what ExportCheckpoint takes as settled when every laptop has
+// applied what this one has.
+func everyBatch(t testing.TB, l *laptop) map[string]int64 {
+	t.Helper()
+	applied, err := l.st.Applied(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for d, seqs := range applied {
+		for s := range seqs {
+			out[d] = max(out[d], s)
+		}
+	}
+	return out
+}

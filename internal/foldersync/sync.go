@@ -90,7 +90,7 @@ type Store interface {
 	ResendAll(ctx context.Context) error
 	ApplyRemote(ctx context.Context, batches []store.Batch) (store.ApplyResult, error)
 	ExportSnapshot(ctx context.Context) (store.Snapshot, error)
-	ExportCheckpoint(ctx context.Context) (store.Snapshot, error)
+	ExportCheckpoint(ctx context.Context, settled map[string]int64) (store.Snapshot, error)
 	ImportSnapshot(ctx context.Context, snap store.Snapshot) (store.ApplyResult, error)
 	VerifyCheckpoint(ctx context.Context, snap store.Snapshot) (problem string, ok bool, err error)
 	AutoBackup(ctx context.Context, reason string, keep int) (string, error)

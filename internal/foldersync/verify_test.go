@@ -105,7 +105,7 @@ func TestLyingCheckpointIsRefused(t *testing.T) {
 			want := getContact(t, anna, contactID(0)).Notes
 			// Ben writes a checkpoint that lies about contact 0, and
 			// removes the batches it claims to cover, as a compaction would.
-			snap, err := ben.st.ExportCheckpoint(ctx)
+			snap, err := ben.st.ExportCheckpoint(ctx, everyBatch(t, ben))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -228,7 +228,7 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 		tb.Fatalf("the new laptop did not join cleanly: %+v", rep)
 	}
 	if got := neutral(tb, n); got != res.final {
-		tb.Fatalf("the new laptop differs from the team")
+		tb.Fatalf("the new laptop differs from the team:\n%s", firstLineDiff(got, res.final))
 	}
 	return res
 }

@@ -180,7 +180,7 @@ func BenchmarkVerifyCheckpointLarge(b *testing.B) {
 	if err := s.MarkBatchSent(ctx, 1<<40, 1, "h"); err != nil {
 		b.Fatal(err)
 	}
-	snap, err := s.ExportCheckpoint(ctx)
+	snap, err := s.ExportCheckpoint(ctx, everyBatch(b, s))
 	if err != nil || len(snap.Changes) < 10_000 {
 		b.Fatalf("checkpoint of %d changes: %v", len(snap.Changes), err)
 	}

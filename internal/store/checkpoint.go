@@ -7,18 +7,34 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 )
 
 // ExportCheckpoint returns what later merges still need of every change
-// this device knows, its own sent ones included: per field only the heads
-// (the change in effect and the open conflicts), and the batches they
-// cover. A change that is not a head never becomes one again, whatever
-// arrives later, so a device that starts from the checkpoint decides
-// every field as one that knows every change, for every change made by a
-// device that had applied the batches covered: such a change is stamped
-// after all of them, and its base is a head.
-func (s *Store) ExportCheckpoint(ctx context.Context) (Snapshot, error) {
+// this device knows, its own sent ones included, and the batches they
+// cover, so that a device that starts from it decides every field, now
+// and after any change that arrives later, as a device that knows every
+// change does.
+//
+// settled says, per device, up to which of its batches every laptop that
+// may still write has applied all of them (nil: none is known to be).
+// A change in those batches is settled: every change not known here yet
+// was made by a laptop that had applied it, so it is stamped after it
+// and made on top of a value in effect or in conflict among the settled
+// changes (or a later one). Of the settled changes only those heads are
+// kept; every change that is not settled is kept, with the change it was
+// made on top of. That is what decide reads of a later change: the value
+// a change was made on top of, and the greater changes of a value. Each
+// change kept that is outdone keeps, in turn, a change that outdoes it,
+// so the checkpoint alone decides as the whole history does.
+func (s *Store) ExportCheckpoint(ctx context.Context, settled map[string]int64) (Snapshot, error) {
+	return s.exportCheckpoint(ctx, func(c Change) bool { return c.Batch > 0 && c.Batch <= settled[c.Device] })
+}
+
+// exportCheckpoint is ExportCheckpoint with settled changes named by a
+// function; with every change settled it holds only the heads.
+func (s *Store) exportCheckpoint(ctx context.Context, settled func(Change) bool) (Snapshot, error) {
 	snap, err := s.appliedSnapshot(ctx)
 	if err != nil {
 		return snap, err
@@ -39,19 +55,21 @@ func (s *Store) ExportCheckpoint(ctx context.Context) (Snapshot, error) {
 	}
 	defer rows.Close()
 	var group []Change
+	var all []fieldChange
+	var old []bool
 	flush := func() {
 		if len(group) == 0 {
 			return
 		}
-		all := make([]fieldChange, len(group))
-		byVersion := make(map[Version]Change, len(group))
-		for i, c := range group {
-			v := Version{c.HLC, c.Device}
-			all[i] = fieldChange{v: v, base: Version{c.BaseHLC, c.BaseDevice}, value: string(c.Value)}
-			byVersion[v] = c
+		all, old = all[:0], old[:0]
+		for _, c := range group {
+			all = append(all, fieldChange{v: Version{c.HLC, c.Device}, base: Version{c.BaseHLC, c.BaseDevice}, value: string(c.Value)})
+			old = append(old, settled(c))
 		}
-		for _, h := range decide(all) {
-			snap.Changes = append(snap.Changes, byVersion[h.v])
+		for i, keep := range needed(all, old) {
+			if keep {
+				snap.Changes = append(snap.Changes, group[i])
+			}
 		}
 		group = group[:0]
 	}
@@ -76,6 +94,91 @@ func (s *Store) ExportCheckpoint(ctx context.Context) (Snapshot, error) {
 	}
 	flush()
 	return snap, nil
+}
+
+// needed says which of the known changes of one field a checkpoint keeps
+// (see ExportCheckpoint): the heads of all of them and of the settled
+// ones, every change that is not settled and the change it was made on
+// top of, and for each change kept that is outdone, a change that
+// outdoes it (and the change that one was made on top of, when that is
+// why), so that decide over what is kept gives the same heads.
+func needed(all []fieldChange, settled []bool) []bool {
+	keep := make([]bool, len(all))
+	if len(all) < 2 {
+		for i := range keep {
+			keep[i] = true
+		}
+		return keep
+	}
+	at := make(map[Version]int, len(all))
+	for i, c := range all {
+		at[c.v] = i
+	}
+	head := make([]bool, len(all))
+	for _, h := range decide(slices.Clone(all)) {
+		head[at[h.v]], keep[at[h.v]] = true, true
+	}
+	var old []fieldChange
+	for i, c := range all {
+		if settled[i] {
+			old = append(old, c)
+			continue
+		}
+		keep[i] = true
+		if b, ok := at[c.base]; ok && c.base != c.v {
+			keep[b] = true
+		}
+	}
+	for _, h := range decide(old) {
+		keep[at[h.v]] = true
+	}
+	// Every change kept that is not a head keeps one that outdoes it.
+	var todo []int
+	for i := range all {
+		if keep[i] && !head[i] {
+			todo = append(todo, i)
+		}
+	}
+	for len(todo) > 0 {
+		i := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		w := all[i]
+		by, base, found := -1, -1, false
+		for j, u := range all {
+			if j == i {
+				continue
+			}
+			b, known := at[u.base]
+			onTop := u.base == w.v
+			later := w.v.Less(u.v) && (u.value == w.value || (known && u.base != u.v && !u.base.IsZero() && all[b].value == w.value))
+			if !onTop && !later {
+				continue
+			}
+			nb := -1
+			if !onTop && u.value != w.value {
+				nb = b // outdoes it through the value it was made on top of
+			}
+			if keep[j] && (nb < 0 || keep[nb]) {
+				found = true
+				break
+			}
+			if by < 0 {
+				by, base = j, nb
+			}
+		}
+		if found || by < 0 {
+			continue
+		}
+		for _, k := range []int{by, base} {
+			if k >= 0 && !keep[k] {
+				keep[k] = true
+				if !head[k] {
+					todo = append(todo, k)
+				}
+			}
+		}
+	}
+	return keep
 }
 
 // ownBatches returns what tells, for a change of this device's outbox by
@@ -272,7 +375,7 @@ func (s *Store) VerifyCheckpoint(ctx context.Context, snap Snapshot) (problem st
 	}
 	// Most of what it holds are the values in effect or in conflict here
 	// too; only the others are looked up one by one.
-	mine, err := s.ExportCheckpoint(ctx)
+	mine, err := s.exportCheckpoint(ctx, func(Change) bool { return true })
 	if err != nil {
 		return "", false, err
 	}

@@ -138,7 +138,7 @@ func TestJoinShortcutGivesTheSameDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check, err := a.ExportCheckpoint(ctx)
+	check, err := a.ExportCheckpoint(ctx, everyBatch(t, a))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -252,13 +252,14 @@ func (s *Store) ApplyRemote(ctx context.Context, batches []Batch) (ApplyResult, 
 type Snapshot struct {
 	Applied map[string][]int64
 	Changes []Change
-	// Checkpoint: the changes are only the heads of every field (see
-	// ExportCheckpoint). Importing it folds away the changes this device
-	// knows that it covers and shows outdone: those that came in a batch
-	// it covers (received ones by the batch recorded with them, this
-	// device's own sent by its outbox), and received ones whose batch is
-	// not known when FoldReceived (this device applied no batch the
-	// checkpoint does not cover).
+	// Checkpoint: the changes are the heads of every field and what later
+	// merges read of the older ones (see ExportCheckpoint). Importing it
+	// folds away the changes this device knows that it covers and does
+	// not hold: those that came in a batch it covers (received ones by
+	// the batch recorded with them, this device's own sent by its
+	// outbox), and received ones whose batch is not known when
+	// FoldReceived (this device applied no batch the checkpoint does not
+	// cover).
 	Checkpoint   bool
 	FoldReceived bool
 }

@@ -281,3 +281,21 @@ func checkSearchIndex(t *testing.T, s *Store) {
 		t.Fatalf("search index: %v", err)
 	}
 }
+
+// everyBatch is, per device, the newest batch s applied or wrote: what
+// ExportCheckpoint takes as settled when every laptop has applied what s
+// has.
+func everyBatch(t testing.TB, s *Store) map[string]int64 {
+	t.Helper()
+	applied, err := s.Applied(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for d, seqs := range applied {
+		for seq := range seqs {
+			out[d] = max(out[d], seq)
+		}
+	}
+	return out
+}
