@@ -278,6 +278,9 @@ func syncProblem(err error) (what, todo string) {
 	case errors.Is(err, foldersync.ErrOtherHandbook):
 		return lang.L("The shared folder holds a different handbook."),
 			lang.L("Choose the folder of this handbook in Settings. Ernstfall never mixes two handbooks.")
+	case errors.Is(err, foldersync.ErrFormatMissing):
+		return lang.L("The shared folder's FORMAT file (ernstfall/FORMAT) is missing or damaged, and this laptop cannot put it back."),
+			lang.L("Synchronise again in a moment: the file-sync tool may still be bringing it. If it stays so, let the laptop that set up the folder synchronise: it writes the file again.") + " " + queued
 	case errors.Is(err, foldersync.ErrFormat):
 		return lang.L("The shared folder was written by a newer Ernstfall, or its FORMAT file is damaged."),
 			lang.L("Update Ernstfall on this laptop, or ask whoever set up the folder.")

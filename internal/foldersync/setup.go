@@ -29,6 +29,17 @@ func (r *round) setup(ctx context.Context) error {
 	}
 	r.fingerprint = seal.Fingerprint(r.me, r.id.Public())
 	f, err := r.readFormat()
+	if r.state.Team != nil && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, errFormatDamaged) || (err == nil && f.Team == nil)) {
+		// This laptop knows the folder's team: a FORMAT deleted, damaged
+		// or put back from an old backup never makes it set up a team
+		// of its own (that would split the handbook); it puts the team's
+		// FORMAT back.
+		f, err = r.restoreFormat(ctx, err)
+	}
+	if errors.Is(err, fs.ErrNotExist) && r.holdsTeamFiles() {
+		return fmt.Errorf("sync with %s: %w: ernstfall/FORMAT is missing, but the folder holds the files of a team. Synchronise again in a moment: the file-sync tool may still be bringing it. If it stays missing, let a laptop of the team synchronise: it puts the file back",
+			r.opt.Folder, ErrFormatMissing)
+	}
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && f.Team == nil) {
 		// A new folder, or one of an Ernstfall without signatures: this
 		// laptop sets the team up.
@@ -74,7 +85,91 @@ func (r *round) setup(ctx context.Context) error {
 		r.state.Handbook = f.Handbook
 	}
 	r.handbook = f.Handbook
+	if err := r.keepFormat(ctx); err != nil {
+		return err
+	}
 	return r.st.SetMeta(ctx, metaFolder, r.opt.Folder)
+}
+
+// metaFormat holds the bytes of the folder's FORMAT file as this laptop
+// last verified them, to put back when it goes missing or is damaged.
+const metaFormat = "sync_format"
+
+// keepFormat remembers the FORMAT file just verified, when it is new here.
+func (r *round) keepFormat(ctx context.Context) error {
+	if len(r.formatRaw) == 0 {
+		return nil
+	}
+	old, err := r.st.Meta(ctx, metaFormat)
+	if err != nil || old == string(r.formatRaw) {
+		return err
+	}
+	return r.st.SetMeta(ctx, metaFormat, string(r.formatRaw))
+}
+
+// errFormatDamaged: FORMAT is there but cannot be read or verified.
+var errFormatDamaged = errors.New("damaged")
+
+// restoreFormat puts the team's FORMAT back for a laptop that knows the
+// team: from the copy it verified before, or, on the founding laptop,
+// signed anew. problem is why the folder's FORMAT could not be used.
+func (r *round) restoreFormat(ctx context.Context, problem error) (formatFile, error) {
+	what := "missing (deleted, or not brought yet by the file-sync tool)"
+	switch {
+	case errors.Is(problem, errFormatDamaged):
+		what = "damaged"
+	case problem == nil:
+		what = "one of an older Ernstfall (put back from an old backup)"
+	}
+	raw, err := r.st.Meta(ctx, metaFormat)
+	if err != nil {
+		return formatFile{}, err
+	}
+	body := []byte(raw)
+	if raw == "" && r.state.Team.Founder == r.me && r.state.Handbook != "" {
+		f := formatFile{Format: formatName, Version: formatVersion, Handbook: r.state.Handbook, Team: r.state.Team}
+		f.Sig = seal.SignJSON(r.id.Sign, "format", f.signedBody())
+		if body, err = json.Marshal(f); err != nil {
+			return formatFile{}, err
+		}
+		body = append(body, '\n')
+	}
+	if len(body) == 0 {
+		return formatFile{}, fmt.Errorf("sync with %s: %w: ernstfall/FORMAT is %s. Synchronise again in a moment: the file-sync tool may still be bringing it. If it stays so, put ernstfall/FORMAT back from a copy of the folder, or let the laptop that set the folder up synchronise: it writes the file again",
+			r.opt.Folder, ErrFormatMissing, what)
+	}
+	if errors.Is(problem, fs.ErrNotExist) {
+		err = r.sh.writeNew(fileFormat, body)
+		if errors.Is(err, errExists) {
+			err = nil // put back by another laptop, or brought meanwhile
+		}
+	} else {
+		err = r.sh.replace(fileFormat, body)
+	}
+	if err != nil {
+		return formatFile{}, fmt.Errorf("sync with %s: %w: ernstfall/FORMAT is %s, and this laptop could not put it back: %w",
+			r.opt.Folder, ErrFormatMissing, what, err)
+	}
+	f, err := r.readFormat()
+	if err == nil && f.Team != nil {
+		r.skip(fileFormat, "was "+what+"; put back as the team's founder signed it")
+	}
+	return f, err
+}
+
+// holdsTeamFiles reports whether the folder holds batches of some laptop:
+// it belongs to a team, whatever its FORMAT file says.
+func (r *round) holdsTeamFiles() bool {
+	entries, err := r.sh.readDir(dirLog)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.IsDir() && deviceName.MatchString(e.Name()) && e.Name() != r.me {
+			return true
+		}
+	}
+	return false
 }
 
 // readFormat reads and checks the FORMAT file; a missing one gives
@@ -86,10 +181,10 @@ func (r *round) readFormat() (formatFile, error) {
 		return f, err
 	}
 	if err != nil {
-		return f, fmt.Errorf("sync with %s: %w: FORMAT %v", r.opt.Folder, ErrFormat, err)
+		return f, fmt.Errorf("sync with %s: %w: ernstfall/FORMAT is %w: %v", r.opt.Folder, ErrFormat, errFormatDamaged, err)
 	}
 	if err := json.Unmarshal(data, &f); err != nil || f.Format != formatName || f.Handbook == "" {
-		return f, fmt.Errorf("sync with %s: %w: not an Ernstfall sync folder", r.opt.Folder, ErrFormat)
+		return f, fmt.Errorf("sync with %s: %w: ernstfall/FORMAT is %w (empty, cut short, or not Ernstfall's)", r.opt.Folder, ErrFormat, errFormatDamaged)
 	}
 	if f.Version > formatVersion {
 		return f, fmt.Errorf("sync with %s: %w: written by a newer Ernstfall (version %d, this one knows %d); update Ernstfall", r.opt.Folder, ErrFormat, f.Version, formatVersion)
@@ -100,11 +195,12 @@ func (r *round) readFormat() (formatFile, error) {
 	}
 	if f.Team == nil || !deviceName.MatchString(f.Team.Founder) || !f.Team.Keys.Valid() ||
 		!seal.VerifyJSON(f.Team.Keys.Sign, "format", f.signedBody(), f.Sig) {
-		return f, fmt.Errorf("sync with %s: %w: FORMAT is not signed by the laptop it names as founder (damaged or forged)", r.opt.Folder, ErrFormat)
+		return f, fmt.Errorf("sync with %s: %w: ernstfall/FORMAT is not signed by the laptop it names as founder (%w or forged)", r.opt.Folder, ErrFormat, errFormatDamaged)
 	}
 	if _, err := ecdh.X25519().NewPublicKey(f.Team.Request); err != nil {
-		return f, fmt.Errorf("sync with %s: %w: FORMAT has no valid request key", r.opt.Folder, ErrFormat)
+		return f, fmt.Errorf("sync with %s: %w: ernstfall/FORMAT has no valid request key (%w)", r.opt.Folder, ErrFormat, errFormatDamaged)
 	}
+	r.formatRaw = data
 	return f, nil
 }
 

@@ -49,6 +49,9 @@ var (
 	ErrOtherHandbook = errors.New("the shared folder holds another handbook")
 	// ErrFormat: the folder's FORMAT file is unreadable or from a newer Ernstfall.
 	ErrFormat = errors.New("the shared folder's FORMAT file cannot be used")
+	// ErrFormatMissing: the folder's FORMAT file is missing or damaged,
+	// and this laptop cannot put it back (it wraps ErrFormat).
+	ErrFormatMissing = fmt.Errorf("%w: missing or damaged", ErrFormat)
 	// ErrNotWritten: this laptop's changes could not be written to the
 	// folder (read-only, full); they stay queued for the next sync.
 	ErrNotWritten = errors.New("changes not written to the shared folder")
@@ -270,8 +273,10 @@ type round struct {
 	rep         Report
 	id          seal.Identity
 	fingerprint string
-	state       localState
-	team        *team
+	// formatRaw is the FORMAT file as last read and verified this round.
+	formatRaw []byte
+	state     localState
+	team      *team
 	// read holds the batches of other laptops read this round; present
 	// the highest batch number of each laptop in the folder.
 	read    map[string][]*inbatch
