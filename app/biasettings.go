@@ -20,13 +20,14 @@ import (
 // impact categories, the time points, the threshold and the RTO factor.
 // Saving writes these fields onto the settings as they are stored then,
 // so the other settings cards never undo each other.
-func biaSettings(u *ui) fyne.CanvasObject {
+func biaSettings(u *ui, page *scrollPage) fyne.CanvasObject {
 	st, err := u.st.Settings(u.ctx)
 	if err != nil {
 		u.loadFailed(err)
 	}
 	cfg := st.BIA()
 	f := newForm(u)
+	f.page = page
 	saved := widget.NewLabel("")
 	track := func() {
 		f.changed()
@@ -34,7 +35,7 @@ func biaSettings(u *ui) fyne.CanvasObject {
 		saved.SetText("")
 	}
 
-	cats := newListEditor(lang.L("Add category"), track)
+	cats := newListEditor(lang.L("Add category"), page, track)
 	for _, c := range cfg.Categories {
 		cats.add(c.Key, i18n.CategoryName(c, tr), "")
 	}
@@ -64,7 +65,7 @@ func biaSettings(u *ui) fyne.CanvasObject {
 		return nil
 	})
 
-	points := newListEditor(lang.L("Add time point"), track)
+	points := newListEditor(lang.L("Add time point"), page, track)
 	for _, t := range cfg.TimePoints {
 		points.add("", span(t), "")
 	}
@@ -154,16 +155,18 @@ type listEditor struct {
 	box     *fyne.Container
 	addBtn  *widget.Button
 	changed func()
+	// page, when not nil, is the scroller around the list.
+	page *scrollPage
 }
 
 type listRow struct {
 	key   string
-	entry *widget.Entry
+	entry *formEntry
 	row   fyne.CanvasObject
 }
 
-func newListEditor(addLabel string, changed func()) *listEditor {
-	l := &listEditor{box: container.NewVBox(), changed: changed}
+func newListEditor(addLabel string, page *scrollPage, changed func()) *listEditor {
+	l := &listEditor{box: container.NewVBox(), changed: changed, page: page}
 	l.addBtn = widget.NewButtonWithIcon(addLabel, theme.ContentAddIcon(), func() {
 		l.add("", "", "")
 		changed()
@@ -176,7 +179,7 @@ func newListEditor(addLabel string, changed func()) *listEditor {
 // add appends a row: key identifies it (kept through renames), text is
 // its value, hint the placeholder.
 func (l *listEditor) add(key, text, hint string) {
-	e := widget.NewEntry()
+	e := l.page.field()
 	e.SetText(text)
 	e.SetPlaceHolder(hint)
 	e.OnChanged = func(string) { l.changed() }

@@ -26,11 +26,11 @@ type evaluateForm struct {
 	x        handbook.Exercise
 	drill    handbook.Incident
 	outcomes []*widget.RadioGroup
-	summary  *widget.Entry
-	wentWell *widget.Entry
-	lessons  *widget.Entry
+	summary  *formEntry
+	wentWell *formEntry
+	lessons  *formEntry
 	openOK   *widget.Check
-	reason   *widget.Entry
+	reason   *formEntry
 	rows     *fyne.Container
 	findings []*findingRow
 	// concerns are what a finding can be about, contacts the owners.
@@ -38,6 +38,8 @@ type evaluateForm struct {
 	contacts []option
 	problem  *widget.Label
 	dlg      dialog.Dialog
+	// page scrolls the dialog; its fields hand it the wheel.
+	page scrollPage
 }
 
 // concernOption is a record a finding can concern.
@@ -49,11 +51,11 @@ type concernOption struct {
 
 // findingRow is one finding being written, with its action.
 type findingRow struct {
-	text    *widget.Entry
+	text    *formEntry
 	concern *searchSelect
-	action  *widget.Entry
+	action  *formEntry
 	owner   *searchSelect
-	due     *widget.Entry
+	due     *formEntry
 }
 
 // evaluateDialog opens the evaluation of an exercise; drill is its
@@ -133,14 +135,14 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 			body.Add(container.NewBorder(nil, nil, nil, rg, text))
 		}
 	}
-	f.summary = multiEntry(lang.L("How did the exercise go? The result in a few sentences."))
-	f.wentWell = multiEntry(lang.L("What worked and should stay as it is?"))
+	f.summary = f.text(lang.L("How did the exercise go? The result in a few sentences."))
+	f.wentWell = f.text(lang.L("What worked and should stay as it is?"))
 	body.Add(widget.NewLabelWithStyle(lang.L("Result"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	body.Add(f.summary)
 	body.Add(widget.NewLabelWithStyle(lang.L("What went well"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	body.Add(f.wentWell)
 	if drill.ID != "" {
-		f.lessons = multiEntry(lang.L("Lessons learned, logged with the drill's close (optional)"))
+		f.lessons = f.text(lang.L("Lessons learned, logged with the drill's close (optional)"))
 		body.Add(widget.NewLabelWithStyle(lang.L("Lessons learned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		body.Add(f.lessons)
 	}
@@ -166,7 +168,7 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 			warn.Importance = widget.WarningImportance
 			warn.Wrapping = fyne.TextWrapWord
 			f.openOK = widget.NewCheck(lang.L("Close anyway: the practice reports stay open (logged)"), nil)
-			f.reason = widget.NewEntry()
+			f.reason = f.page.field()
 			f.reason.SetPlaceHolder(lang.L("Why? (optional, goes into the log)"))
 			body.Objects = append([]fyne.CanvasObject{warn, f.openOK, f.reason, widget.NewSeparator()}, body.Objects...)
 		}
@@ -184,17 +186,15 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 	ok.Importance = widget.HighImportance
 	bottom := container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok))
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Evaluate: {{.Title}}", map[string]any{"Title": x.Title}),
-		container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.New(&columnsOrRows{min: 420}, body, findings))), u.win)
+		container.NewBorder(nil, bottom, nil, nil, f.page.wrap(container.New(&columnsOrRows{min: 420}, body, findings))), u.win)
 	win := u.win.Canvas().Size()
 	f.dlg.Resize(fyne.NewSize(min(1040, max(win.Width-40, 480)), min(700, max(win.Height-40, 400))))
 	return f
 }
 
-// multiEntry is a multi-line entry that wraps.
-func multiEntry(placeholder string) *widget.Entry {
-	e := widget.NewMultiLineEntry()
-	e.Wrapping = fyne.TextWrapWord
-	e.SetMinRowsVisible(3)
+// text is a multi-line field of the dialog.
+func (f *evaluateForm) text(placeholder string) *formEntry {
+	e := f.page.text(3)
 	e.SetPlaceHolder(placeholder)
 	return e
 }
@@ -204,8 +204,8 @@ func (f *evaluateForm) addFinding() {
 	for i, c := range f.concerns {
 		concerns[i] = option{string(c.entity) + ":" + c.id, c.label}
 	}
-	row := &findingRow{text: widget.NewEntry(), concern: newSearchSelect(concerns, lang.L("– concerns nothing in particular –")),
-		action: widget.NewEntry(), owner: newSearchSelect(f.contacts, lang.L("– owner –")), due: widget.NewEntry()}
+	row := &findingRow{text: f.page.field(), concern: newSearchSelect(concerns, lang.L("– concerns nothing in particular –")),
+		action: f.page.field(), owner: newSearchSelect(f.contacts, lang.L("– owner –")), due: f.page.field()}
 	row.text.SetPlaceHolder(lang.L("Finding, e.g. the insurer was called too late"))
 	row.action.SetPlaceHolder(lang.L("Action (optional)"))
 	row.due.SetPlaceHolder(datePlaceHolder())

@@ -27,7 +27,10 @@ type form struct {
 	general *widget.Label
 	// scroll holds the fields; a refused save scrolls to the first problem.
 	scroll *container.Scroll
-	dirty  bool
+	// page is the scroller the fields hand the wheel: the form's own, or
+	// the page of a screen the form is part of.
+	page  *scrollPage
+	dirty bool
 	// asking is the question whether to discard the changes, while shown.
 	asking dialog.Dialog
 	// put stores the record; it returns the store's error.
@@ -47,7 +50,7 @@ type field struct {
 }
 
 func newForm(u *ui) *form {
-	f := &form{u: u, box: container.NewVBox(), general: widget.NewLabel("")}
+	f := &form{u: u, box: container.NewVBox(), general: widget.NewLabel(""), page: &scrollPage{}}
 	f.general.Importance = widget.DangerImportance
 	f.general.Wrapping = fyne.TextWrapWord
 	f.general.Hide()
@@ -61,7 +64,7 @@ func (f *form) object(title string) fyne.CanvasObject {
 	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), f.doCancel)
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, head, container.NewHBox(cancel, save))
-	f.scroll = container.NewVScroll(container.NewPadded(f.box))
+	f.scroll = f.page.wrap(container.NewPadded(f.box))
 	return container.NewBorder(container.NewVBox(bar, f.general, widget.NewSeparator()), nil, nil, nil, f.scroll)
 }
 
@@ -98,14 +101,6 @@ func (f *form) leave() {
 
 func (f *form) changed() { f.dirty = true }
 
-// page is the scroller of the form's fields, nil before it is laid out.
-func (f *form) page() fyne.Scrollable {
-	if f.scroll == nil {
-		return nil
-	}
-	return f.scroll
-}
-
 // add lays out a field: label, input, problem.
 func (f *form) add(name, label string, input fyne.CanvasObject, apply func() error) *field {
 	fl := &field{name: name, input: input, err: widget.NewLabel(""), apply: apply,
@@ -115,9 +110,6 @@ func (f *form) add(name, label string, input fyne.CanvasObject, apply func() err
 	fl.err.Hide()
 	f.fields = append(f.fields, fl)
 	f.box.Add(fl.label)
-	if e, ok := input.(*formEntry); ok && e.MultiLine {
-		input = passWheel(e, f.page)
-	}
 	f.box.Add(input)
 	f.box.Add(fl.err)
 	return fl
@@ -125,6 +117,7 @@ func (f *form) add(name, label string, input fyne.CanvasObject, apply func() err
 
 func (f *form) entry(multi bool) *formEntry {
 	e := newFormEntry(f.doCancel)
+	e.page = f.page
 	if multi {
 		e.MultiLine = true
 		e.Wrapping = fyne.TextWrapWord
@@ -204,7 +197,7 @@ func (f *form) markdown(name, label string, p *string) *formEntry {
 		preview.Objects = []fyne.CanvasObject{renderMarkdown(s)}
 		preview.Refresh()
 	}
-	split := container.NewHSplit(passWheel(e, f.page), container.NewVScroll(preview))
+	split := container.NewHSplit(e, container.NewVScroll(preview))
 	f.add(name, label, container.NewGridWrap(fyne.NewSize(760, 420), split), func() error { *p = e.Text; return nil })
 	return e
 }
@@ -420,69 +413,31 @@ func (f *form) problem(fl *field, msg string) {
 	fl.err.Show()
 }
 
-// formEntry is an entry that cancels the edit on Esc.
+// formEntry is an entry that cancels the edit on Esc. On a scrolled page
+// it hands the mouse wheel to the page (wheel.go).
 type formEntry struct {
 	widget.Entry
 	onEscape func()
 	// onMove, when set, takes Up and Down (the search field moves through
 	// its results with them).
 	onMove func(step int)
-	// onFocus, when set, hears the field gain (true) and lose the focus.
-	onFocus func(bool)
+	// page, when set, is the scroller around the field: it gets the wheel.
+	page *scrollPage
+	// focused says whether the field has the keyboard focus.
+	focused bool
 }
 
-// FocusGained tells onFocus.
+// FocusGained notes the focus: a focused multi-line field scrolls its
+// own text with the wheel.
 func (e *formEntry) FocusGained() {
+	e.focused = true
 	e.Entry.FocusGained()
-	if e.onFocus != nil {
-		e.onFocus(true)
-	}
 }
 
-// FocusLost tells onFocus.
+// FocusLost notes that the focus left.
 func (e *formEntry) FocusLost() {
+	e.focused = false
 	e.Entry.FocusLost()
-	if e.onFocus != nil {
-		e.onFocus(false)
-	}
-}
-
-// wheelPass lies over a multi-line field and hands the mouse wheel to the
-// page around it: the field's own scroller would take every turn of the
-// wheel and stop the page while the pointer passes over it. It takes
-// nothing else: clicks, drags and hovering reach the field below. While
-// the field has the focus it steps aside, so that the wheel scrolls a
-// long text being edited.
-type wheelPass struct {
-	widget.BaseWidget
-	page func() fyne.Scrollable
-}
-
-// passWheel stacks a wheelPass over e; page is the scroller to hand the
-// wheel to.
-func passWheel(e *formEntry, page func() fyne.Scrollable) fyne.CanvasObject {
-	w := &wheelPass{page: page}
-	w.ExtendBaseWidget(w)
-	e.onFocus = func(focused bool) {
-		if focused {
-			w.Hide()
-			return
-		}
-		w.Show()
-	}
-	return container.NewStack(e, w)
-}
-
-// Scrolled scrolls the page.
-func (w *wheelPass) Scrolled(ev *fyne.ScrollEvent) {
-	if p := w.page(); p != nil {
-		p.Scrolled(ev)
-	}
-}
-
-// CreateRenderer draws nothing.
-func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewWithoutLayout())
 }
 
 func newFormEntry(onEscape func()) *formEntry {

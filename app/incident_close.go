@@ -21,24 +21,26 @@ import (
 // learned and the actions that follow from them.
 type closeForm struct {
 	r       *runView
-	summary *widget.Entry
-	lessons *widget.Entry
+	summary *formEntry
+	lessons *formEntry
 	// openOK is the decision to close although reports are open, reason
 	// why; nil when no report is open.
 	openOK   *widget.Check
-	reason   *widget.Entry
+	reason   *formEntry
 	rows     *fyne.Container
 	actions  []*actionRow
 	contacts []option
 	problem  *widget.Label
 	dlg      dialog.Dialog
+	// page scrolls the dialog; its fields hand it the wheel.
+	page scrollPage
 }
 
 // actionRow is one lessons-learned action being written.
 type actionRow struct {
-	title *widget.Entry
+	title *formEntry
 	owner *widget.Select
-	due   *widget.Entry
+	due   *formEntry
 }
 
 func (u *ui) closeIncidentDialog(r *runView) {
@@ -51,13 +53,9 @@ func newCloseForm(r *runView) *closeForm {
 		f.contacts = append(f.contacts, option{c.ID, c.Name})
 	}
 	slices.SortFunc(f.contacts, func(a, b option) int { return strings.Compare(a.label, b.label) })
-	f.summary = widget.NewMultiLineEntry()
-	f.summary.Wrapping = fyne.TextWrapWord
-	f.summary.SetMinRowsVisible(3)
+	f.summary = f.page.text(3)
 	f.summary.SetPlaceHolder(lang.L("What happened, what was done, what is the state now?"))
-	f.lessons = widget.NewMultiLineEntry()
-	f.lessons.Wrapping = fyne.TextWrapWord
-	f.lessons.SetMinRowsVisible(3)
+	f.lessons = f.page.text(3)
 	f.lessons.SetPlaceHolder(lang.L("What worked, what did not, what must change?"))
 	f.problem = widget.NewLabel("")
 	f.problem.Importance = widget.DangerImportance
@@ -80,7 +78,7 @@ func newCloseForm(r *runView) *closeForm {
 	)
 	if box := openReportsBox(r); box != nil {
 		f.openOK = widget.NewCheck(lang.L("Close anyway: the open reports stay open (logged as a decision)"), nil)
-		f.reason = widget.NewEntry()
+		f.reason = f.page.field()
 		f.reason.SetPlaceHolder(lang.L("Why? (optional, goes into the log)"))
 		body.Objects = append([]fyne.CanvasObject{box, f.openOK, f.reason, widget.NewSeparator()}, body.Objects...)
 	}
@@ -90,7 +88,7 @@ func newCloseForm(r *runView) *closeForm {
 	}
 	bottom.Add(container.NewGridWithColumns(2, cancel, ok))
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Close incident: {{.Title}}", map[string]any{"Title": r.inc.Title}),
-		container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body)), r.u.win)
+		container.NewBorder(nil, bottom, nil, nil, f.page.wrap(body)), r.u.win)
 	f.dlg.Resize(fyne.NewSize(820, 640))
 	return f
 }
@@ -118,7 +116,7 @@ func openStepsWarning(r *runView) fyne.CanvasObject {
 func (f *closeForm) addAction() {
 	labels := []string{"–"}
 	labels = append(labels, optionLabels(f.contacts)...)
-	row := &actionRow{title: widget.NewEntry(), owner: widget.NewSelect(labels, nil), due: widget.NewEntry()}
+	row := &actionRow{title: f.page.field(), owner: widget.NewSelect(labels, nil), due: f.page.field()}
 	row.title.SetPlaceHolder(lang.L("e.g. test the offline backup restore"))
 	row.owner.SetSelectedIndex(0)
 	// The hint names the format; an example date would look like one

@@ -14,6 +14,9 @@ import (
 // walk calls f for every object in the tree below o, widgets through their renderers.
 func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 	f(o)
+	if e, ok := o.(*formEntry); ok {
+		f(&e.Entry) // found like any other entry
+	}
 	switch o := o.(type) {
 	case *fyne.Container:
 		for _, c := range o.Objects {

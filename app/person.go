@@ -70,13 +70,14 @@ func (u *ui) savePerson(p person.Person) error {
 // personForm is the name and initials input of the first start and of the
 // settings.
 type personForm struct {
-	name, initials *widget.Entry
+	name, initials *formEntry
 	problem        *widget.Label
 	box            *fyne.Container
 }
 
-func newPersonForm(u *ui) *personForm {
-	f := &personForm{name: widget.NewEntry(), initials: widget.NewEntry(), problem: widget.NewLabel("")}
+// page, when not nil, is the scroller around the form.
+func newPersonForm(u *ui, page *scrollPage) *personForm {
+	f := &personForm{name: page.field(), initials: page.field(), problem: widget.NewLabel("")}
 	// Suggested: the name saved before, else the one an earlier version
 	// kept, else the system's full name; never the bare login, which a
 	// person in a hurry would accept.
@@ -126,7 +127,7 @@ func (f *personForm) save(u *ui) bool {
 
 // askPerson asks, at the first start, who works at this computer.
 func (u *ui) askPerson() {
-	f := newPersonForm(u)
+	f := newPersonForm(u, nil)
 	var d dialog.Dialog
 	ok := widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), func() {
 		if f.save(u) {
@@ -145,8 +146,8 @@ func (u *ui) askPerson() {
 }
 
 // personSetting is the name card of the settings screen.
-func personSetting(u *ui) fyne.CanvasObject {
-	f := newPersonForm(u)
+func personSetting(u *ui, page *scrollPage) fyne.CanvasObject {
+	f := newPersonForm(u, page)
 	saved := widget.NewLabel("")
 	btn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
 		saved.SetText("")

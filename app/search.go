@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,6 +18,67 @@ import (
 
 // searchLimit caps the hits one search shows.
 const searchLimit = 60
+
+// searchPause is how long typing rests before the search runs: a word
+// typed fast is searched once, not once per letter.
+const searchPause = 120 * time.Millisecond
+
+// searchTyped searches for what the search field holds as it is typed.
+// The search runs off the UI thread once typing pauses, so no keystroke
+// waits for it; a newer keystroke cancels the search still running, and
+// a result arriving for an older text is dropped, so the list on display
+// always belongs to the text typed last. Nothing is shown while a form is
+// open, nor once another screen was chosen meanwhile.
+func (u *ui) searchTyped(q string) {
+	u.searchGen++
+	if u.searchStop != nil {
+		u.searchStop()
+		u.searchStop = nil
+	}
+	if u.editor != nil || len([]rune(q)) < 2 {
+		return
+	}
+	if u.inline {
+		// Tests: their goroutine is the UI thread.
+		u.showSearch(q, false)
+		return
+	}
+	gen := u.searchGen
+	ctx, stop := context.WithCancel(u.ctx)
+	u.searchStop = stop
+	u.tasks.Add(1)
+	go func() {
+		defer u.tasks.Done()
+		pause := time.NewTimer(searchPause)
+		defer pause.Stop()
+		select {
+		case <-ctx.Done():
+			return
+		case <-pause.C:
+		}
+		hits, err := u.st.Search(ctx, q, searchLimit)
+		if ctx.Err() != nil {
+			return
+		}
+		u.later(func() {
+			if gen != u.searchGen || u.editor != nil {
+				return // typed on, or a form opened meanwhile
+			}
+			u.searchStop = nil
+			stop()
+			if err != nil {
+				u.searchFailed(err)
+				return
+			}
+			u.showHits(q, hits)
+		})
+	}()
+}
+
+// searchFailed says that a search could not run.
+func (u *ui) searchFailed(err error) {
+	u.showError(lang.L("The search failed."), lang.L("Try other words; if it happens again, restart Ernstfall."), err)
+}
 
 // searchState is the result list on display: its hits in the order shown
 // and the one selected with Up and Down, which Enter opens.
@@ -41,7 +104,7 @@ func (u *ui) showSearch(q string, openSelected bool) {
 	}
 	hits, err := u.st.Search(u.ctx, q, searchLimit)
 	if err != nil {
-		u.showError(lang.L("The search failed."), lang.L("Try other words; if it happens again, restart Ernstfall."), err)
+		u.searchFailed(err)
 		return
 	}
 	if openSelected && len(hits) > 0 {
@@ -50,6 +113,11 @@ func (u *ui) showSearch(q string, openSelected bool) {
 		u.open(hits[0].Entity, hits[0].ID)
 		return
 	}
+	u.showHits(q, hits)
+}
+
+// showHits shows the hits of a search in place of the screen.
+func (u *ui) showHits(q string, hits []store.Hit) {
 	u.editor = nil
 	u.current = -1
 	u.nav.UnselectAll()

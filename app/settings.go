@@ -41,6 +41,7 @@ func settingsView(u *ui) view {
 		u.loadFailed(err)
 	}
 	f := newForm(u)
+	page := f.page
 	f.text("organisation", lang.L("Organisation"), &hbSettings.Organisation)
 	f.text("address", lang.L("Address (for messages)"), &hbSettings.Address)
 	f.text("classification", lang.L("Classification"), &hbSettings.Classification)
@@ -77,17 +78,17 @@ func settingsView(u *ui) view {
 	saveBtn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
 	box := container.NewVBox(
 		widget.NewCard(lang.L("Language"), "", container.NewVBox(language, notice)),
-		personSetting(u),
+		personSetting(u, page),
 		widget.NewCard(lang.L("Handbook"), "", container.NewVBox(f.general, f.box, container.NewHBox(saveBtn, saved))),
-		biaSettings(u),
-		widget.NewCard(lang.L("Synchronisation"), "", u.syncSettings()),
+		biaSettings(u, page),
+		widget.NewCard(lang.L("Synchronisation"), "", u.syncSettings(page)),
 		widget.NewCard(lang.L("Database"), "", widget.NewLabel(u.st.Path())),
 	)
 	hist := newHistoryPane(u)
 	backups := newBackupsPane(u)
 	u.history, u.backups = hist, backups
 	tabs := container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("General"), theme.SettingsIcon(), container.NewVScroll(container.NewPadded(box))),
+		container.NewTabItemWithIcon(lang.L("General"), theme.SettingsIcon(), page.wrap(container.NewPadded(box))),
 		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), hist.content),
 		container.NewTabItemWithIcon(lang.L("Backups"), theme.StorageIcon(), backups.content),
 	)

@@ -383,15 +383,15 @@ func (u *ui) askSyncSetup() {
 }
 
 // syncSettings is the sync part of Einstellungen.
-func (u *ui) syncSettings() fyne.CanvasObject {
+func (u *ui) syncSettings(page *scrollPage) fyne.CanvasObject {
 	cfg, err := u.ops.SyncSetup(u.ctx)
 	if err != nil {
 		u.loadFailed(err)
 	}
-	folder := widget.NewEntry()
+	folder := page.field()
 	folder.SetPlaceHolder(lang.L("e.g. /mnt/share/emergency or Z:\\Notfall"))
 	folder.SetText(cfg.Folder)
-	device := widget.NewEntry()
+	device := page.field()
 	device.SetText(cfg.Device)
 	auto := widget.NewCheck(lang.L("Synchronise automatically"), nil)
 	auto.SetChecked(cfg.Auto)
@@ -419,14 +419,14 @@ func (u *ui) syncSettings() fyne.CanvasObject {
 		widget.NewLabelWithStyle(lang.L("Name of this laptop, as the others see it"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		device, auto, container.NewHBox(apply, saved),
 		container.NewHBox(widget.NewButtonWithIcon(lang.L("Laptops of the team …"), theme.AccountIcon(), u.showTeam)),
-		widget.NewSeparator(), folderSettings(u))
+		widget.NewSeparator(), folderSettings(u, page))
 }
 
 // folderSettings edits the team's settings of the shared folder: after
 // how many days without a sync a laptop is inactive, and after how many
 // batch files a member compacts. They are handbook settings, so every
 // laptop of the team receives them with the next sync.
-func folderSettings(u *ui) fyne.CanvasObject {
+func folderSettings(u *ui, page *scrollPage) fyne.CanvasObject {
 	st, err := u.st.Settings(u.ctx)
 	if err != nil {
 		u.loadFailed(err)
@@ -439,6 +439,7 @@ func folderSettings(u *ui) fyne.CanvasObject {
 		files = handbook.DefaultSyncCompactAfter
 	}
 	f := newForm(u)
+	f.page = page
 	saved := widget.NewLabel("")
 	f.number("sync_inactive_days", lang.L("A laptop is inactive after this many days without a sync"), &days)
 	f.number("sync_compact_after", lang.L("Compact once every active laptop has applied this many batch files"), &files)

@@ -43,7 +43,7 @@ func TestLaptopSetUpOnTheCommandLine(t *testing.T) {
 	if !hasText(u.body, "Ordner: "+folder) {
 		t.Errorf("the dashboard does not name the folder: %q", strings.Join(texts(u.body), " | "))
 	}
-	if !slices.Contains(texts(u.syncSettings()), folder) {
+	if !slices.Contains(texts(u.syncSettings(nil)), folder) {
 		t.Error("the settings do not show the folder")
 	}
 }

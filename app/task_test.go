@@ -129,6 +129,7 @@ func TestPrintBinderKeepsWindowResponsive(t *testing.T) {
 	}
 	u.focusSearch()
 	test.Type(u.search, "Müller")
+	q.pump(t, "the search results", func() bool { return u.found != nil && u.found.query == "Müller" })
 	if u.search.Text != "Müller" || !hasText(u.body, "Müller") {
 		t.Fatalf("search did not follow the typing: %q shows %q", u.search.Text, texts(u.body))
 	}

@@ -42,6 +42,11 @@ type ui struct {
 	search  *formEntry
 	// found is the search result list on display, nil when none is.
 	found *searchState
+	// searchGen counts what was typed into the search field and the
+	// screens chosen: a search result for an older count is dropped.
+	// searchStop cancels the search still running. Both on the UI thread.
+	searchGen  uint64
+	searchStop func()
 	// editor is the open edit form; nil when nothing is being edited.
 	editor *form
 	// badge counts the running incidents in the toolbar, drillBadge the
@@ -198,11 +203,7 @@ func (u *ui) showMain() {
 	u.search.onMove = u.moveSearch
 	u.search.SetPlaceHolder(lang.L("Search the handbook (Ctrl+K)"))
 	u.search.OnSubmitted = func(q string) { u.guard(func() { u.showSearch(q, true) }) }
-	u.search.OnChanged = func(q string) {
-		if u.editor == nil && len([]rune(q)) >= 2 {
-			u.showSearch(q, false)
-		}
-	}
+	u.search.OnChanged = u.searchTyped
 	printBtn := widget.NewButtonWithIcon(lang.L("Print binder"), theme.DocumentPrintIcon(), u.printBinder)
 	drills := newDrillBadge(u)
 	tools := container.NewHBox(drills, newIncidentBadge(u), u.syncBar(), printBtn)
@@ -319,6 +320,7 @@ func (u *ui) menu() *fyne.MainMenu {
 func (u *ui) show(i int) {
 	u.editor = nil
 	u.found = nil
+	u.searchGen++ // a search still running shows nothing now
 	u.current = i
 	u.view = u.screens[i].View(u)
 	u.body.Objects = []fyne.CanvasObject{u.view.content}
