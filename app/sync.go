@@ -289,7 +289,7 @@ func syncProblem(err error) (what, todo string) {
 			lang.L("Ask your team whether the folder was set up anew. If it was, join it with a new, empty handbook; if not, someone tampered with the folder.")
 	case errors.Is(err, foldersync.ErrRemoved):
 		return lang.L("A member removed this laptop from the team. Nothing is exchanged with the shared folder any more."),
-			lang.L("If that was a mistake, ask a member to admit this laptop again.")
+			lang.L("If that was a mistake: this laptop now asks to join anew, with a new fingerprint (see the details). Read it to a member of the team; your edits not sent yet wait on this laptop until it is admitted.")
 	case errors.Is(err, foldersync.ErrNotMember):
 		return lang.L("This laptop is not a member of the team yet."),
 			lang.L("Ask a member of the team to admit it.")

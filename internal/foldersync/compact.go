@@ -458,6 +458,18 @@ func (r *round) compact(ctx context.Context) error {
 			replace, void[c.rel] = true, true
 		}
 	}
+	wrote, err := r.wroteGeneration(ctx)
+	if err != nil {
+		return err
+	}
+	if !replace && (len(olds) == 0 || olds[0].gen < wrote) && r.folderLacks(applied) {
+		// No checkpoint, or only one older than this laptop wrote, yet
+		// batches it applied are gone: a checkpoint deleted by hand, or
+		// the folder put back from an old backup. A laptop that joins
+		// would miss them until the next compaction; this laptop holds
+		// them, so it writes them into a new checkpoint now.
+		replace = true
+	}
 	if len(gone) < max(r.opt.CompactAfter, 1) && !replace {
 		return nil
 	}
@@ -480,12 +492,16 @@ func (r *round) compact(ctx context.Context) error {
 		gen = max(gen, c.gen)
 		covered[c.rel] = coveredBy(snap.Applied, applied, r.me)
 	}
+	gen = max(gen, wrote)
 	if gen+1 > maxGeneration {
 		return nil
 	}
 	r.removeOwnTemps()
 	name, err := r.writeCheckpoint(ctx, gen+1, settled)
 	if err != nil {
+		return err
+	}
+	if err := r.st.SetMeta(ctx, metaWrote, strconv.FormatInt(gen+1, 10)); err != nil {
 		return err
 	}
 	r.rep.Checkpoint = name
@@ -510,6 +526,54 @@ func (r *round) compact(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// metaWrote is the generation of the last checkpoint this laptop wrote.
+const metaWrote = "sync_checkpoint_wrote"
+
+func (r *round) wroteGeneration(ctx context.Context) (int64, error) {
+	raw, err := r.st.Meta(ctx, metaWrote)
+	if err != nil || raw == "" {
+		return 0, err
+	}
+	gen, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || gen < 0 || gen > maxGeneration {
+		return 0, nil
+	}
+	return gen, nil
+}
+
+// folderLacks reports whether a batch of a member that this laptop
+// applied is no longer in the folder (and was not declared lost).
+func (r *round) folderLacks(applied map[string]map[int64]bool) bool {
+	here := map[string]map[int64]bool{}
+	for dev, seqs := range r.inFolder {
+		here[dev] = make(map[int64]bool, len(seqs))
+		for _, s := range seqs {
+			here[dev][s] = true
+		}
+	}
+	own, err := r.sh.readDir(path.Join(dirLog, r.me))
+	if err != nil {
+		return false
+	}
+	here[r.me] = map[int64]bool{}
+	for _, f := range own {
+		if seq, ok := seqOf(f.Name()); ok && f.Type().IsRegular() {
+			here[r.me][seq] = true
+		}
+	}
+	for dev, seqs := range applied {
+		if !r.team.admitted[dev] {
+			continue
+		}
+		for seq := range seqs {
+			if !here[dev][seq] && !r.team.lost[dev][seq] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // removeOwnTemps deletes what an interrupted compaction of this laptop

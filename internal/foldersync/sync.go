@@ -402,7 +402,22 @@ func (r *round) run(ctx context.Context) (Report, error) {
 // waitForAdmission files this laptop's join request and says so.
 func (r *round) waitForAdmission(ctx context.Context) error {
 	if _, removed := r.team.cutoff[r.me]; removed && r.team.admitted[r.me] {
-		return fmt.Errorf("sync with %s: %w", r.opt.Folder, ErrRemoved)
+		// Nothing this laptop signs counts any more. So that it can take
+		// part again, and its edits not sent yet are not lost, it asks to
+		// join anew under a new identity, which a member must admit by
+		// its new fingerprint.
+		if err := r.renew(ctx); err != nil {
+			return err
+		}
+		r.rep.Copied = ""
+		r.rep.Pending = true
+		if err := r.request(ctx); err != nil {
+			return err
+		}
+		if err := r.markNew(ctx); err != nil {
+			return err
+		}
+		return fmt.Errorf("sync with %s: %w; it now asks to join anew with the fingerprint %s, and its edits not sent yet wait until a member admits it", r.opt.Folder, ErrRemoved, r.fingerprint)
 	}
 	r.rep.Pending = true
 	if err := r.request(ctx); err != nil {

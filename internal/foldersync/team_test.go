@@ -259,14 +259,12 @@ func TestRemovedMember(t *testing.T) {
 	if _, err := a.eng.Remove(ctx, a.st, a.opts(folder), c.st.Device()); err != nil {
 		t.Fatal(err)
 	}
-	// C, unaware, edits and syncs; then writes by hand what a thief would.
+	// C, unaware, edits; a thief writes by hand with C's keys; then C
+	// syncs (and asks to join anew, under a new identity).
+	oldC := c.st.Device()
 	cc := getContact(t, c, contact.ID)
 	cc.Notes = "nach dem Entfernen"
 	putContact(t, c, &cc)
-	_, err := c.eng.Run(ctx, c.st, c.opts(folder))
-	if !errors.Is(err, ErrRemoved) {
-		t.Fatalf("removed laptop's round: %v, want ErrRemoved", err)
-	}
 	stranger, err := seal.NewIdentity()
 	if err != nil {
 		t.Fatal(err)
@@ -276,6 +274,10 @@ func TestRemovedMember(t *testing.T) {
 		{Kind: recAdmit, Device: fakeDevice, Keys: &sp, Name: "Fremd", At: t0},
 		{Kind: recRemove, Device: b.st.Device(), At: t0},
 	}, []store.Change{{Entity: handbook.EntityContact, ID: contact.ID, Field: "name", Value: json.RawMessage(`"gekapert"`), HLC: 1 << 50, Device: c.st.Device()}})
+	_, err = c.eng.Run(ctx, c.st, c.opts(folder))
+	if !errors.Is(err, ErrRemoved) {
+		t.Fatalf("removed laptop's round: %v, want ErrRemoved", err)
+	}
 	for _, l := range []*laptop{a, b} {
 		rep := l.sync(t, folder)
 		if got := getContact(t, l, contact.ID); got.Name != contact.Name || got.Notes == "nach dem Entfernen" {
@@ -297,7 +299,7 @@ func TestRemovedMember(t *testing.T) {
 	for _, d := range team.Devices {
 		status[d.ID] = d.Status
 	}
-	if status[b.st.Device()] != StatusMember || status[a.st.Device()] != StatusMember || status[c.st.Device()] != StatusRemoved || status[fakeDevice] == StatusMember {
+	if status[b.st.Device()] != StatusMember || status[a.st.Device()] != StatusMember || status[oldC] != StatusRemoved || status[fakeDevice] == StatusMember {
 		t.Fatalf("team after the removal: %v", status)
 	}
 	// What C wrote before the removal stays.
