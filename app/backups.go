@@ -25,7 +25,7 @@ type backupsPane struct {
 	list    []store.BackupInfo
 	sel     int
 	loaded  bool
-	table   *widget.Table
+	table   *keyTable
 	status  *widget.Label
 	restore *widget.Button
 	content fyne.CanvasObject
@@ -39,49 +39,26 @@ var backupColumns = []struct {
 
 func newBackupsPane(u *ui) *backupsPane {
 	b := &backupsPane{u: u, sel: -1}
-	b.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(b.list), len(backupColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if id.Row < 0 || id.Row >= len(b.list) {
-				l.SetText("")
-				return
-			}
-			info := b.list[id.Row]
-			l.Importance = widget.MediumImportance
-			if info.Problem != "" && id.Col >= 2 {
-				l.Importance = widget.DangerImportance
-			}
-			l.SetText(backupCell(info, id.Col))
-		})
-	b.table.ShowHeaderColumn = false
-	b.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	b.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(lang.L(backupColumns[id.Col].title))
-		}
-	}
+	heads, widths := make([]string, len(backupColumns)), make([]float32, len(backupColumns))
 	for i, c := range backupColumns {
-		b.table.SetColumnWidth(i, c.width)
+		heads[i], widths[i] = lang.L(c.title), c.width
 	}
-	b.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row < 0 || id.Row >= len(b.list) {
-			return
-		}
-		b.sel = id.Row
-		if b.list[id.Row].Problem == "" {
-			b.restore.Enable()
-		} else {
-			b.restore.Disable()
-		}
-	}
+	b.table = newTextTable(func() int { return len(b.list) }, heads, widths,
+		func(row, col int) (string, widget.Importance) {
+			info := b.list[row]
+			if info.Problem != "" && col >= 2 {
+				return backupCell(info, col), widget.DangerImportance
+			}
+			return backupCell(info, col), widget.MediumImportance
+		},
+		func(row int) {
+			b.sel = row
+			if b.list[row].Problem == "" {
+				b.restore.Enable()
+			} else {
+				b.restore.Disable()
+			}
+		})
 	b.status = widget.NewLabel("")
 	b.status.Wrapping = fyne.TextWrapWord
 	b.restore = widget.NewButtonWithIcon(lang.L("Restore this backup …"), theme.HistoryIcon(), func() {

@@ -185,14 +185,15 @@ func contactsView(u *ui) view {
 				}
 				s.rowSelected(id.Row)
 			})
-		t.CreateHeader = func() fyne.CanvasObject {
-			b := widget.NewButton("", nil)
-			b.Importance = widget.LowImportance
-			b.Alignment = widget.ButtonAlignLeading
-			return b
+		t.sortBy = func(col int) {
+			sortCol = col
+			s.order(s.items)
+			s.applyFilter()
+			t.Refresh()
 		}
+		t.CreateHeader = func() fyne.CanvasObject { return newColumnHead() }
 		t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-			b := o.(*widget.Button)
+			h := o.(*columnHead)
 			if id.Col < 0 {
 				return
 			}
@@ -200,14 +201,9 @@ func contactsView(u *ui) view {
 			if id.Col == sortCol {
 				text += " ▾"
 			}
-			b.SetText(text)
+			h.SetText(text)
 			col := id.Col
-			b.OnTapped = func() {
-				sortCol = col
-				s.order(s.items)
-				s.applyFilter()
-				t.Refresh()
-			}
+			h.OnTapped = func() { t.sortBy(col) }
 		}
 		for i, c := range contactColumns {
 			t.SetColumnWidth(i, c.width)

@@ -20,8 +20,8 @@ func headerTexts(t *testing.T, table *keyTable) []string {
 	t.Helper()
 	var out []string
 	walk(table, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Visible() {
-			out = append(out, strings.TrimSuffix(b.Text, " ▾"))
+		if h, ok := o.(*columnHead); ok && h.Visible() {
+			out = append(out, strings.TrimSuffix(h.Text, " ▾"))
 		}
 	})
 	return out
@@ -51,10 +51,10 @@ func TestContactPhonesNextToName(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("sort by mobile", func(t *testing.T) {
-		var header *widget.Button
+		var header *columnHead
 		walk(table, func(o fyne.CanvasObject) {
-			if b, ok := o.(*widget.Button); ok && b.Text == "Mobil" && header == nil {
-				header = b
+			if h, ok := o.(*columnHead); ok && h.Text == "Mobil" && header == nil {
+				header = h
 			}
 		})
 		if header == nil {

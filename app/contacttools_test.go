@@ -42,19 +42,57 @@ func TestImportPreview(t *testing.T) {
 			t.Fatalf("preview lacks %q: %q", want, texts(d))
 		}
 	}
-	var selects []*widget.Select
-	walk(d, func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok && s.Visible() {
-			selects = append(selects, s)
-		}
-	})
-	if len(selects) != 2 {
-		t.Fatalf("%d decision selects, want 2", len(selects))
+	// The preview opens with the table focused, and the keyboard alone
+	// decides: Down to the duplicate, Enter opens its decisions, Down to
+	// "Überspringen" and Enter.
+	c := u.win.Canvas()
+	if c.Focused() != ip.table {
+		t.Fatalf("the preview opened with %T focused, not its table", c.Focused())
 	}
-	selects[1].SetSelected("Neu anlegen")
-	selects[1].SetSelected("Überspringen")
-	if ip.decisions[1] != "skip" {
-		t.Fatalf("decision of the duplicate = %q, want skip", ip.decisions[1])
+	shown := func(label string) int {
+		n := 0
+		walk(d, func(o fyne.CanvasObject) {
+			if dc, ok := o.(*decisionCell); ok && dc.Visible() && dc.label.Text == label {
+				n++
+			}
+		})
+		return n
+	}
+	// choose opens the decisions of the row under the cursor and takes
+	// want with Down and Enter.
+	choose := func(want exchange.Decision) {
+		t.Helper()
+		i := slices.Index(ip.p.Rows[1].Allowed, want)
+		if i < 0 {
+			t.Fatalf("the duplicate offers %q, not %q", ip.p.Rows[1].Allowed, want)
+		}
+		press(t, u, fyne.KeyReturn)
+		if _, ok := c.Focused().(*widget.PopUpMenu); !ok {
+			t.Fatalf("Enter on the duplicate focused %T, not its decisions", c.Focused())
+		}
+		for range i + 1 {
+			press(t, u, fyne.KeyDown)
+		}
+		press(t, u, fyne.KeyReturn)
+		if ip.decisions[1] != want {
+			t.Fatalf("decision of the duplicate = %q, want %q", ip.decisions[1], want)
+		}
+		if c.Focused() != ip.table {
+			t.Fatalf("after the choice %T has the focus, not the table", c.Focused())
+		}
+	}
+	press(t, u, fyne.KeyDown)
+	choose(exchange.DecideCreate)
+	if n := shown("Neu anlegen"); n != 2 {
+		t.Fatalf("%d rows show Neu anlegen, want both", n)
+	}
+	choose(exchange.DecideSkip)
+	if n := shown("Überspringen"); n != 1 {
+		t.Fatalf("%d rows show Überspringen, want the duplicate", n)
+	}
+	stops := tabCycle(t, c)
+	if len(stops) != 3 {
+		t.Errorf("%d Tab stops in the preview, want 3 (table, Abbrechen, Importieren)", len(stops))
 	}
 	test.Tap(findButton(t, d, "Importieren"))
 	u.tasks.Wait()

@@ -34,8 +34,8 @@ type controlPane struct {
 	copies   []handbook.CopyStatus
 	holders  map[string]string
 	titles   map[string]string // document titles by "kind/id"
-	docTable *widget.Table
-	cpTable  *widget.Table
+	docTable *keyTable
+	cpTable  *keyTable
 	docSel   int
 	cpSel    int
 	docBtns  []*widget.Button
@@ -184,47 +184,21 @@ func setEnabled(bs []*widget.Button, on bool) {
 	}
 }
 
-// table is a read-only table with a header row.
+// table is a read-only keyboard table with a header row; a cell that
+// starts with "⚠" is coloured as a warning.
 func (c *controlPane) table(rows func() int, cols int, head func(int) string, cell func(row, col int) string,
-	width func(int) float32, selected func(int)) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return rows(), cols },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if id.Row < 0 || id.Row >= rows() {
-				l.SetText("")
-				return
-			}
-			text := cell(id.Row, id.Col)
-			l.Importance = widget.MediumImportance
-			if strings.HasPrefix(text, "⚠") {
-				l.Importance = widget.WarningImportance
-			}
-			l.SetText(text)
-		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(head(id.Col))
-		}
-	}
+	width func(int) float32, selected func(int)) *keyTable {
+	heads, widths := make([]string, cols), make([]float32, cols)
 	for i := range cols {
-		t.SetColumnWidth(i, width(i))
+		heads[i], widths[i] = head(i), width(i)
 	}
-	t.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < rows() {
-			selected(id.Row)
+	return newTextTable(rows, heads, widths, func(row, col int) (string, widget.Importance) {
+		text := cell(row, col)
+		if strings.HasPrefix(text, "⚠") {
+			return text, widget.WarningImportance
 		}
-	}
-	return t
+		return text, widget.MediumImportance
+	}, selected)
 }
 
 // load reads the documents' and the copies' state.

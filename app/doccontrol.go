@@ -159,7 +159,7 @@ type docHistory struct {
 	to      *widget.Select
 	whole   *widget.Check
 	diff    *fyne.Container
-	list    *widget.List
+	list    *keyList
 	marks   map[int]string
 	names   map[string]string
 	labels  map[string]string
@@ -176,7 +176,7 @@ func (u *ui) showDocHistory(doc handbook.DocRef) {
 		u.loadFailed(err)
 		return
 	}
-	h.list = widget.NewList(
+	h.list = newKeyList(
 		func() int { return len(h.revs) },
 		func() fyne.CanvasObject {
 			top := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -196,15 +196,15 @@ func (u *ui) showDocHistory(doc handbook.DocRef) {
 			box.Objects[0].(*widget.Label).SetText(top)
 			box.Objects[1].(*widget.Label).SetText(strings.Join(nonEmpty(withAuthor(r.Author, h.laptop(r)), h.changed(r)), " · "))
 		},
-	)
-	h.list.OnSelected = func(i widget.ListItemID) {
-		n := h.revs[len(h.revs)-1-i].N
-		h.picked = n
-		h.restore.SetText(lang.L("Restore revision {{.N}} …", map[string]any{"N": n}))
-		h.restore.Enable()
-		h.from.SetSelectedIndex(n - 1)
-		h.to.SetSelectedIndex(n)
-	}
+		func(i widget.ListItemID) {
+			n := h.revs[len(h.revs)-1-i].N
+			h.picked = n
+			h.restore.SetText(lang.L("Restore revision {{.N}} …", map[string]any{"N": n}))
+			h.restore.Enable()
+			h.from.SetSelectedIndex(n - 1)
+			h.to.SetSelectedIndex(n)
+		})
+	h.list.onEscape = func() { h.dlg.Hide() }
 	labels := make([]string, len(h.choices))
 	for i, c := range h.choices {
 		labels[i] = c.label

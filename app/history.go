@@ -54,7 +54,7 @@ type historyPane struct {
 	loaded  bool
 	sel     int
 
-	table   *widget.Table
+	table   *keyTable
 	detail  *fyne.Container
 	status  *widget.Label
 	moreBtn *widget.Button
@@ -94,38 +94,15 @@ func newHistoryPane(u *ui) *historyPane {
 	h.only.Importance = widget.LowImportance
 	h.only.Hide()
 
-	h.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(h.rows), len(historyColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if id.Row < 0 || id.Row >= len(h.rows) {
-				l.SetText("")
-				return
-			}
-			l.SetText(h.cell(h.rows[id.Row], id.Col))
-		})
-	h.table.ShowHeaderColumn = false
-	h.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(lang.L(historyColumns[id.Col].title))
-		}
-	}
+	heads, widths := make([]string, len(historyColumns)), make([]float32, len(historyColumns))
 	for i, c := range historyColumns {
-		h.table.SetColumnWidth(i, c.width)
+		heads[i], widths[i] = lang.L(c.title), c.width
 	}
-	h.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(h.rows) {
-			h.select_(id.Row)
-		}
-	}
+	h.table = newTextTable(func() int { return len(h.rows) }, heads, widths,
+		func(row, col int) (string, widget.Importance) {
+			return h.cell(h.rows[row], col), widget.MediumImportance
+		},
+		h.select_)
 	h.detail = container.NewVBox(widget.NewLabel(lang.L("Choose a change to see it whole and to go back to the state before it.")))
 	h.status = widget.NewLabel("")
 	h.moreBtn = widget.NewButtonWithIcon(lang.L("Load older changes"), theme.MoreVerticalIcon(), h.loadMore)
@@ -250,6 +227,7 @@ func (h *historyPane) load() {
 	h.table.UnselectAll()
 	h.take(changes)
 	h.table.ScrollToTop()
+	h.table.moveCursor(0)
 	h.showDetail()
 }
 
@@ -533,7 +511,9 @@ func (u *ui) confirmRestore(req ops.Restore, plan store.RestorePlan, head string
 		u.loadFailed(err)
 		return
 	}
-	list := widget.NewList(func() int { return len(plan.Records) },
+	// The records are only read here; the arrow keys move through them.
+	var d *dialog.ConfirmDialog
+	list := newKeyList(func() int { return len(plan.Records) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -541,9 +521,10 @@ func (u *ui) confirmRestore(req ops.Restore, plan store.RestorePlan, head string
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(restoreLine(plan.Records[i], labels))
-		})
+		}, nil)
+	list.onEscape = func() { d.Hide() }
 	content := container.NewBorder(container.NewVBox(summary), notes, nil, nil, list)
-	d := dialog.NewCustomConfirm(lang.L("Restore"), lang.L("Restore"), lang.L("Cancel"), content, func(ok bool) {
+	d = dialog.NewCustomConfirm(lang.L("Restore"), lang.L("Restore"), lang.L("Cancel"), content, func(ok bool) {
 		if ok {
 			u.runRestore(req)
 		}

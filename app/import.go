@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -142,6 +144,7 @@ type importPreview struct {
 	skipBad   *widget.Check
 	importBtn *widget.Button
 	dialog    dialog.Dialog
+	table     *keyTable
 }
 
 func (ip *importPreview) update() {
@@ -184,45 +187,57 @@ func (u *ui) showImportPreview(p exchange.Preview) *importPreview {
 		return ""
 	}
 	decisionCol := len(importColumns) - 1
-	t := widget.NewTableWithHeaders(
+	// cells holds the decision cell drawing each row in view, so that
+	// Enter on a row opens that row's menu under it.
+	cells := map[int]*decisionCell{}
+	var t *keyTable
+	t = newKeyTable(
 		func() (int, int) { return len(p.Rows), len(importColumns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewStack(l, widget.NewSelect(nil, nil))
+			return container.NewStack(l, newDecisionCell())
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			box := o.(*fyne.Container)
-			l, sel := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Select)
+			l, dc := box.Objects[0].(*widget.Label), box.Objects[1].(*decisionCell)
 			if id.Col != decisionCol {
-				sel.Hide()
+				dc.Hide()
 				l.Show()
 				l.SetText(cell(id.Row, id.Col))
 				return
 			}
 			l.Hide()
-			allowed := p.Rows[id.Row].Allowed
-			sel.OnChanged = nil
-			sel.Options = make([]string, len(allowed))
-			for i, d := range allowed {
-				sel.Options[i] = decisionLabel(d)
-			}
-			sel.SetSelectedIndex(slices.Index(allowed, ip.decisions[id.Row]))
-			row := id.Row
-			sel.OnChanged = func(string) {
-				if i := sel.SelectedIndex(); i >= 0 {
-					ip.decisions[row] = allowed[i]
-					ip.update()
+			for r, c := range cells {
+				if c == dc {
+					delete(cells, r)
 				}
 			}
-			if len(allowed) < 2 {
-				sel.Disable()
-			} else {
-				sel.Enable()
+			cells[id.Row] = dc
+			allowed := p.Rows[id.Row].Allowed
+			options := make([]string, len(allowed))
+			for i, d := range allowed {
+				options[i] = decisionLabel(d)
 			}
-			sel.Show()
-		})
-	t.ShowHeaderColumn = false
+			row := id.Row
+			dc.set(options, slices.Index(allowed, ip.decisions[row]), func(i int) {
+				ip.decisions[row] = allowed[i]
+				ip.update()
+				t.Refresh()
+			})
+			dc.Show()
+		}, nil)
+	t.onEnter = func(row int) {
+		dc := cells[row]
+		if dc == nil || !dc.Visible() {
+			return
+		}
+		dc.showMenu(func() { u.win.Canvas().Focus(t) })
+	}
+	t.onEscape = func() {
+		ip.dialog.Hide()
+		u.preview = nil
+	}
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -234,6 +249,7 @@ func (u *ui) showImportPreview(p exchange.Preview) *importPreview {
 	for i, c := range importColumns {
 		t.SetColumnWidth(i, c.width)
 	}
+	ip.table = t
 
 	top := container.NewVBox(ip.counts)
 	ip.skipBad = widget.NewCheck(lang.L("Import the readable contacts anyway"), func(bool) { ip.update() })
@@ -270,6 +286,7 @@ func (u *ui) showImportPreview(p exchange.Preview) *importPreview {
 	ip.dialog = dialog.NewCustomWithoutButtons(lang.L("Import contacts from {{.File}}", map[string]any{"File": filepath.Base(p.File)}), content, u.win)
 	ip.dialog.Resize(fyne.NewSize(1120, 620))
 	ip.dialog.Show()
+	u.win.Canvas().Focus(t)
 	return ip
 }
 
@@ -360,4 +377,85 @@ func (u *ui) exportContacts(path string, req ops.ExportContacts) *task {
 			dialog.NewInformation(lang.L("Export"), lang.L("{{.N}} contacts written to {{.File}}.", map[string]any{"N": n, "File": filepath.Base(path)}), u.win).Show()
 		}
 	})
+}
+
+// decisionCell shows a row's import decision and offers the others in a
+// menu when clicked. Unlike a select it takes no keyboard focus, so Tab
+// reaches the preview table once; Enter on a row opens the same menu.
+type decisionCell struct {
+	widget.BaseWidget
+	label   *widget.Label
+	icon    *widget.Icon
+	options []string
+	chosen  func(i int)
+}
+
+func newDecisionCell() *decisionCell {
+	d := &decisionCell{label: widget.NewLabel(""), icon: widget.NewIcon(theme.MenuDropDownIcon())}
+	d.label.Truncation = fyne.TextTruncateEllipsis
+	d.ExtendBaseWidget(d)
+	return d
+}
+
+// set shows option i of options; chosen runs with the option picked.
+// With one option there is nothing to choose.
+func (d *decisionCell) set(options []string, i int, chosen func(int)) {
+	d.options, d.chosen = options, chosen
+	d.label.SetText("")
+	if i >= 0 && i < len(options) {
+		d.label.SetText(options[i])
+	}
+	d.icon.Hidden = len(options) < 2
+	d.icon.Refresh()
+}
+
+// CreateRenderer draws the decision with a drop-down mark, on the
+// background of an input field.
+func (d *decisionCell) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	return widget.NewSimpleRenderer(container.NewStack(bg, container.NewBorder(nil, nil, nil, d.icon, d.label)))
+}
+
+// Tapped opens the menu.
+func (d *decisionCell) Tapped(*fyne.PointEvent) { d.showMenu(nil) }
+
+// Cursor shows that the cell can be clicked.
+func (d *decisionCell) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// showMenu offers the options below the cell; done runs when the menu
+// closes, with or without a choice.
+func (d *decisionCell) showMenu(done func()) {
+	if len(d.options) < 2 {
+		return
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(d)
+	if c == nil {
+		return
+	}
+	// The cell may draw another row by the time an option is taken (the
+	// menu closes first, and the table redraws): the row's own choice
+	// is kept here.
+	chosen := d.chosen
+	items := make([]*fyne.MenuItem, len(d.options))
+	for i, o := range d.options {
+		items[i] = fyne.NewMenuItem(o, func() {
+			if chosen != nil {
+				chosen(i)
+			}
+			if done != nil {
+				done()
+			}
+		})
+	}
+	pop := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
+	pop.OnDismiss = func() {
+		pop.Hide()
+		if done != nil {
+			done()
+		}
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(d)
+	pop.ShowAtPosition(pos.AddXY(0, d.Size().Height))
+	pop.Resize(fyne.NewSize(max(d.Size().Width, pop.MinSize().Width), pop.MinSize().Height))
 }

@@ -154,7 +154,7 @@ func elapsed(d time.Duration) string {
 type incidentsScreen struct {
 	u        *ui
 	items    []handbook.Incident
-	list     *widget.List
+	list     *keyList
 	right    *fyne.Container
 	content  fyne.CanvasObject
 	selected string
@@ -166,7 +166,7 @@ func incidentsView(u *ui) view {
 	s := &incidentsScreen{u: u, right: container.NewStack()}
 	startBtn := widget.NewButtonWithIcon(lang.L("Start incident"), theme.ContentAddIcon(), func() { u.startIncidentDialog("") })
 	startBtn.Importance = widget.HighImportance
-	s.list = widget.NewList(
+	s.list = newKeyList(
 		func() int { return len(s.items) },
 		func() fyne.CanvasObject {
 			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -189,13 +189,13 @@ func incidentsView(u *ui) view {
 				icon.SetResource(theme.ConfirmIcon())
 			}
 			box.Objects[1].(*widget.Label).SetText(sub)
+		}, func(i widget.ListItemID) {
+			if s.busy || i >= len(s.items) {
+				return
+			}
+			s.show(s.items[i].ID)
 		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if s.busy || i >= len(s.items) {
-			return
-		}
-		s.show(s.items[i].ID)
-	}
+	s.list.onEscape = u.escape
 	s.reload()
 	s.showEmpty()
 	left := container.NewBorder(startBtn, nil, nil, nil, s.list)
@@ -210,7 +210,8 @@ func incidentsView(u *ui) view {
 			s.run.changed(n)
 		}
 	}
-	return view{content: split, changed: changed, create: func() { u.startIncidentDialog("") }, open: func(e handbook.Entity, id string) {
+	selected := func() (handbook.Entity, string) { return handbook.EntityIncident, s.selected }
+	return view{content: split, changed: changed, selected: selected, create: func() { u.startIncidentDialog("") }, open: func(e handbook.Entity, id string) {
 		if e == handbook.EntityLogEntry {
 			entry, err := store.Get[handbook.LogEntry](u.ctx, u.st, id)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -136,6 +137,12 @@ type keyTable struct {
 	cursor, col int
 	focused     bool
 	onEscape    func()
+	// sortBy, when set, sorts the table by a column: the digit keys 1 to
+	// 9 in the focused table sort by the first to ninth column.
+	sortBy func(col int)
+	// onEnter, when set, is what Enter and Space do with the cursor row
+	// instead of selecting it.
+	onEnter func(row int)
 }
 
 // newKeyTable is widget.NewTableWithHeaders, without the row numbers,
@@ -185,7 +192,9 @@ func (t *keyTable) TypedKey(k *fyne.KeyEvent) {
 	rows, cols := t.size()
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
-		if t.cursor < rows {
+		if t.cursor < rows && t.onEnter != nil {
+			t.onEnter(t.cursor)
+		} else if t.cursor < rows {
 			t.Table.Select(widget.TableCellID{Row: t.cursor, Col: 0})
 		}
 	case fyne.KeyEscape:
@@ -204,8 +213,14 @@ func (t *keyTable) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-// TypedRune ignores typing.
-func (t *keyTable) TypedRune(rune) {}
+// TypedRune sorts by the column of a digit typed, where the table sorts;
+// other typing is ignored.
+func (t *keyTable) TypedRune(r rune) {
+	_, cols := t.size()
+	if col := int(r - '1'); t.sortBy != nil && r >= '1' && r <= '9' && col < cols {
+		t.sortBy(col)
+	}
+}
 
 func (t *keyTable) size() (int, int) {
 	if t.Length == nil {
@@ -274,4 +289,105 @@ func showMark(o fyne.CanvasObject, on bool) {
 	r.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	r.Show()
 	r.Refresh()
+}
+
+// newTextTable is a keyboard table of text: rows records, one heading
+// and width per column, and cell giving a cell's text and colour.
+// selected runs with the row opened by a click, Enter or Space.
+func newTextTable(rows func() int, heads []string, widths []float32,
+	cell func(row, col int) (string, widget.Importance), selected func(row int)) *keyTable {
+	t := newKeyTable(
+		func() (int, int) { return rows(), len(heads) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row < 0 || id.Row >= rows() {
+				l.SetText("")
+				return
+			}
+			text, imp := cell(id.Row, id.Col)
+			l.Importance = imp
+			l.Text = text
+			l.Refresh()
+		},
+		func(id widget.TableCellID) {
+			if selected != nil && id.Row >= 0 && id.Row < rows() {
+				selected(id.Row)
+			}
+		})
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(heads) {
+			o.(*widget.Label).SetText(heads[id.Col])
+		}
+	}
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
+}
+
+// columnHead is a table's column heading that sorts by its column when
+// clicked. Unlike a button it takes no keyboard focus, so Tab reaches
+// the table once instead of stopping at every heading; the table sorts
+// by a digit key (keyTable.sortBy).
+type columnHead struct {
+	widget.BaseWidget
+	Text     string
+	OnTapped func()
+	label    *widget.Label
+	hover    *canvas.Rectangle
+}
+
+func newColumnHead() *columnHead {
+	h := &columnHead{label: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		hover: canvas.NewRectangle(theme.Color(theme.ColorNameHover))}
+	h.label.Truncation = fyne.TextTruncateEllipsis
+	h.hover.CornerRadius = theme.SelectionRadiusSize()
+	h.hover.Hide()
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+// SetText sets the heading.
+func (h *columnHead) SetText(text string) {
+	h.Text = text
+	h.label.SetText(text)
+}
+
+// CreateRenderer draws the heading over its hover tint.
+func (h *columnHead) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(h.hover, h.label))
+}
+
+// Tapped sorts.
+func (h *columnHead) Tapped(*fyne.PointEvent) {
+	if h.OnTapped != nil {
+		h.OnTapped()
+	}
+}
+
+// Cursor shows that the heading can be clicked.
+func (h *columnHead) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// MouseIn tints the heading under the pointer.
+func (h *columnHead) MouseIn(*desktop.MouseEvent) {
+	h.hover.FillColor = theme.Color(theme.ColorNameHover)
+	h.hover.Show()
+	h.hover.Refresh()
+}
+
+// MouseMoved is part of the hover.
+func (h *columnHead) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut takes the tint away.
+func (h *columnHead) MouseOut() {
+	h.hover.Hide()
+	h.hover.Refresh()
 }
