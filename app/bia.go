@@ -387,73 +387,41 @@ func biaOverview(u *ui, a *handbook.Analysis) fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 	headers := []string{lang.L("Process"), lang.L("Criticality"), lang.L("MTPD"), lang.L("Required RTO"), "RPO", lang.L("Achieved RTO"), lang.L("Weakest link")}
 	widths := []float32{140, 85, 95, 110, 65, 110, 200}
-	table := widget.NewTableWithHeaders(
-		func() (int, int) { return len(a.Processes), len(headers) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			v := a.Processes[id.Row]
-			l := o.(*widget.Label)
-			l.Importance = widget.MediumImportance
-			var text string
-			switch id.Col {
+	table := newTextTable(func() int { return len(a.Processes) }, headers, widths,
+		func(row, col int) (string, widget.Importance) {
+			v := a.Processes[row]
+			switch col {
 			case 0:
-				text = v.Process.Name
+				return v.Process.Name, widget.MediumImportance
 			case 1:
-				text = severityLabel(v.Criticality)
+				return severityLabel(v.Criticality), widget.MediumImportance
 			case 2:
-				text = mtpdText(v, a.Config)
+				return mtpdText(v, a.Config), widget.MediumImportance
 			case 3:
-				text = spanOr(v.RTO, "–")
+				return spanOr(v.RTO, "–"), widget.MediumImportance
 			case 4:
-				text = spanOr(v.Process.RPO, "–")
+				return spanOr(v.Process.RPO, "–"), widget.MediumImportance
 			case 5:
-				text = spanOr(v.Achieved(), "–")
 				if gap(v) {
-					text = "⚠ " + text
-					l.Importance = widget.DangerImportance
+					return "⚠ " + spanOr(v.Achieved(), "–"), widget.DangerImportance
 				}
+				return spanOr(v.Achieved(), "–"), widget.MediumImportance
 			case 6:
-				text = v.Worst.Name
 				if via := v.Worst.Via(); via != "" {
-					text = lang.L("{{.Name}} via {{.Via}}", map[string]any{"Name": v.Worst.Name, "Via": via})
+					return lang.L("{{.Name}} via {{.Via}}", map[string]any{"Name": v.Worst.Name, "Via": via}), widget.MediumImportance
 				}
+				return v.Worst.Name, widget.MediumImportance
 			}
-			l.SetText(text)
-		})
-	table.ShowHeaderColumn = false
-	table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(headers[id.Col])
-		}
-	}
-	for i, w := range widths {
-		table.SetColumnWidth(i, w)
-	}
-	table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(a.Processes) {
-			u.open(handbook.EntityProcess, a.Processes[id.Row].Process.ID)
-		}
-	}
+			return "", widget.MediumImportance
+		},
+		func(row int) { u.open(handbook.EntityProcess, a.Processes[row].Process.ID) })
+	table.onEscape = u.escape
 	findings := a.Findings(u.now())
 	var findingsPart fyne.CanvasObject = widget.NewLabel("✓ " + lang.L("Recovery meets what the business needs."))
 	if len(findings) > 0 {
-		fl := widget.NewList(
-			func() int { return len(findings) },
-			func() fyne.CanvasObject { return u.link("", "", "") },
-			func(i widget.ListItemID, o fyne.CanvasObject) {
-				f := findings[i]
-				h := o.(*widget.Hyperlink)
-				h.SetText(findingText(f))
-				h.OnTapped = func() { u.open(f.Entity, f.ID) }
-			})
-		fl.HideSeparators = true
+		fl := newLinkList(len(findings), func(i int) string { return findingText(findings[i]) },
+			func(i int) { u.open(findings[i].Entity, findings[i].ID) })
+		fl.onEscape = u.escape
 		findingsPart = fl
 	}
 	criteria := widget.NewLabel(lang.L("Criticality from the MTPD: up to 4 h critical, up to 1 day high, up to 1 week medium, above low. Required RTO: MTPD × {{.Factor}}, rounded down to a time point.",

@@ -389,12 +389,12 @@ func (s *exercisesScreen) coverageList(rows []handbook.CoverageItem, tests map[s
 		l.Truncation = fyne.TextTruncateEllipsis
 		return l
 	}
-	list := widget.NewList(func() int { return len(rows) },
+	// A keyboard list: Enter or a click opens the record in the row.
+	var list *keyList
+	list = newKeyList(func() int { return len(rows) },
 		func() fyne.CanvasObject {
-			name := widget.NewHyperlink("", nil)
-			name.Truncation = fyne.TextTruncateEllipsis
 			// The kind is one short word, kept whole.
-			return row(container.NewBorder(nil, nil, widget.NewLabel(""), nil, name), cell(), cell(), cell())
+			return row(container.NewBorder(nil, nil, widget.NewLabel(""), nil, newLinkLabel()), cell(), cell(), cell())
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := rows[i]
@@ -402,15 +402,9 @@ func (s *exercisesScreen) coverageList(rows []handbook.CoverageItem, tests map[s
 			nameBox := cols[0].(*fyne.Container)
 			rest := cols[1].(*fyne.Container).Objects
 			kind := map[handbook.Entity]string{handbook.EntityPlaybook: lang.L("Playbook"), handbook.EntityService: lang.L("Service"), handbook.EntityProcess: lang.L("Process")}[c.Entity]
-			for _, x := range nameBox.Objects {
-				switch x := x.(type) {
-				case *widget.Label:
-					x.SetText(kind)
-				case *widget.Hyperlink:
-					x.SetText(c.Title)
-					x.OnTapped = func() { u.open(c.Entity, c.ID) }
-				}
-			}
+			// The name is the border's centre, the kind its left.
+			nameBox.Objects[0].(*widget.Label).SetText(c.Title)
+			nameBox.Objects[1].(*widget.Label).SetText(kind)
 			last, next, crit := rest[0].(*widget.Label), rest[1].(*widget.Label), rest[2].(*widget.Label)
 			last.Importance = widget.MediumImportance
 			last.SetText(lang.L("never"))
@@ -433,7 +427,11 @@ func (s *exercisesScreen) coverageList(rows []handbook.CoverageItem, tests map[s
 				critical = strings.TrimSpace(critical + " · " + testVerdict(test))
 			}
 			crit.SetText(critical)
+		}, func(i widget.ListItemID) {
+			list.UnselectAll()
+			u.open(rows[i].Entity, rows[i].ID)
 		})
+	list.onEscape = u.escape
 	list.HideSeparators = true
 	height := canvas.NewRectangle(color.Transparent)
 	height.SetMinSize(fyne.NewSize(0, min(float32(max(len(rows), 1)), 12)*coverageRowHeight))

@@ -198,13 +198,17 @@ func incidentsView(u *ui) view {
 	s.list.onEscape = u.escape
 	s.reload()
 	s.showEmpty()
-	left := container.NewBorder(startBtn, nil, nil, nil, s.list)
+	left := topThenList(startBtn, s.list)
 	split := container.NewHSplit(left, s.right)
 	split.Offset = 0.24
 	s.content = split
 	changed := func(n []store.Notice) {
 		if touches(n, handbook.EntityIncident, handbook.EntityLogEntry) {
 			s.reload()
+			if s.selected == "" {
+				// "No incident is running" becomes "Choose one".
+				s.showEmpty()
+			}
 		}
 		if s.run != nil {
 			s.run.changed(n)

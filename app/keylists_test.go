@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
 	"ernstfall/internal/ops"
@@ -265,5 +266,81 @@ func TestHistoryAndBackupsByKeyboard(t *testing.T) {
 	press(t, u, fyne.KeyReturn)
 	if b.sel != 1 || b.restore.Disabled() {
 		t.Fatalf("Down and Enter chose backup %d (restore disabled: %v)", b.sel, b.restore.Disabled())
+	}
+}
+
+// linkLists are the keyboard lists of links (findings, coverage) below o.
+func linkLists(o fyne.CanvasObject) []*keyList {
+	var out []*keyList
+	walk(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*keyList); ok && l.HideSeparators && l.Visible() {
+			out = append(out, l)
+		}
+	})
+	return out
+}
+
+// TestOverviewListsByKeyboard: the business impact table, the findings
+// below it and the exercise coverage are keyboard lists: Tab stops at
+// each once (not at every link in it), and Enter opens the record in the
+// row under the cursor.
+func TestOverviewListsByKeyboard(t *testing.T) {
+	u := newTestUI(t)
+	c := u.win.Canvas()
+
+	u.showScreen("bia")
+	u.tasks.Wait()
+	table := find(t, u.body, "impact table", func(*keyTable) bool { return true })
+	stops := 0
+	c.Focus(u.nav)
+	for _, f := range tabCycle(t, c) {
+		if _, link := f.(*widget.Hyperlink); link {
+			t.Errorf("Tab stops at the link %q", f.(*widget.Hyperlink).Text)
+		}
+		if f == table {
+			stops++
+		}
+	}
+	if stops != 1 {
+		t.Fatalf("Tab reaches the impact table %d times", stops)
+	}
+	c.Focus(table)
+	markShown(t, table)
+	press(t, u, fyne.KeyDown)
+	press(t, u, fyne.KeyReturn)
+	e, id := u.selection()
+	p, err := store.Get[handbook.BusinessProcess](u.ctx, u.st, id)
+	if e != handbook.EntityProcess || err != nil {
+		t.Fatalf("Down and Enter in the impact table opened %q %q (%v)", e, id, err)
+	}
+	if !hasText(u.body, p.Name) {
+		t.Fatalf("the process %q is not on display", p.Name)
+	}
+
+	u.showScreen("bia")
+	u.tasks.Wait()
+	findings := linkLists(u.body)
+	if len(findings) != 1 || findings[0].rows() == 0 {
+		t.Fatalf("%d findings lists on the impact analysis, want 1 with rows", len(findings))
+	}
+	c.Focus(findings[0])
+	markShown(t, findings[0])
+	press(t, u, fyne.KeyReturn)
+	if _, id := u.selection(); id == "" {
+		t.Fatal("Enter on a finding opened nothing")
+	}
+
+	u.showScreen("exercises")
+	u.tasks.Wait()
+	cov := linkLists(u.body)
+	if len(cov) != 1 || cov[0].rows() < 2 {
+		t.Fatalf("%d coverage lists on the exercises screen, want 1 with rows", len(cov))
+	}
+	c.Focus(cov[0])
+	markShown(t, cov[0])
+	press(t, u, fyne.KeyDown)
+	press(t, u, fyne.KeyReturn)
+	if _, id := u.selection(); id == "" {
+		t.Fatal("Down and Enter in the exercise coverage opened nothing")
 	}
 }

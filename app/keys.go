@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -390,4 +391,38 @@ func (h *columnHead) MouseMoved(*desktop.MouseEvent) {}
 func (h *columnHead) MouseOut() {
 	h.hover.Hide()
 	h.hover.Refresh()
+}
+
+// newLinkList is a keyboard list of one-line links, such as findings:
+// Enter, Space or a click opens row i. The rows are labels in the link
+// colour rather than hyperlinks, so that Tab stops at the list once, not
+// at every link in it.
+func newLinkList(n int, text func(i int) string, open func(i int)) *keyList {
+	var l *keyList
+	l = newKeyList(func() int { return n },
+		func() fyne.CanvasObject { return newLinkLabel() },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(text(i)) },
+		func(i widget.ListItemID) {
+			// Nothing stays selected: the same row opens again.
+			l.UnselectAll()
+			open(i)
+		})
+	l.HideSeparators = true
+	return l
+}
+
+// newLinkLabel is a label in the link colour, for the name in a row of
+// a keyboard list that opens a record.
+func newLinkLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.HighImportance
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// topThenList is a list with a bar above it (filter, New), in the order
+// Tab visits them: the bar, then the list. container.NewBorder would put
+// the list first, so Tab reached the list before what is drawn above it.
+func topThenList(top, list fyne.CanvasObject) *fyne.Container {
+	return container.New(layout.NewBorderLayout(top, nil, nil, nil), top, list)
 }

@@ -133,8 +133,44 @@ func TestFocusStandsOut(t *testing.T) {
 		if th.Color(theme.ColorNameHover, v) != theme.DefaultTheme().Color(theme.ColorNameHover, v) {
 			t.Errorf("variant %d: the hover colour changed", v)
 		}
-		var _ color.Color = th.Color(theme.ColorNameFocus, v)
+		// A focused button is its colour with the focus laid over it:
+		// on a button in the primary colour (Speichern) the focus must
+		// still show, as on a plain one.
+		for _, under := range []fyne.ThemeColorName{theme.ColorNamePrimary, theme.ColorNameButton, theme.ColorNameBackground} {
+			bg := th.Color(under, v)
+			if d := colorDistance(blendOver(bg, th.Color(theme.ColorNameFocus, v)), bg); d < 40 {
+				t.Errorf("variant %d: the focus over %s changes it by %d of 255", v, under, d)
+			}
+		}
 	}
+}
+
+// blendOver lays over, with its alpha, on under, as the toolkit draws a
+// focused button's background.
+func blendOver(under, over color.Color) color.NRGBA {
+	u := color.NRGBAModel.Convert(under).(color.NRGBA)
+	o := color.NRGBAModel.Convert(over).(color.NRGBA)
+	a := int(o.A)
+	mix := func(x, y uint8) uint8 { return uint8((int(y)*a + int(x)*(255-a)) / 255) }
+	return color.NRGBA{R: mix(u.R, o.R), G: mix(u.G, o.G), B: mix(u.B, o.B), A: 0xff}
+}
+
+// colorDistance is the largest difference of two colours in one channel.
+func colorDistance(a color.Color, b color.Color) int {
+	x := color.NRGBAModel.Convert(a).(color.NRGBA)
+	y := color.NRGBAModel.Convert(b).(color.NRGBA)
+	d := 0
+	for _, p := range [][2]uint8{{x.R, y.R}, {x.G, y.G}, {x.B, y.B}} {
+		d = max(d, abs(int(p[0])-int(p[1])))
+	}
+	return d
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // TestRestoreOrderContext: each service in the restore order shows its

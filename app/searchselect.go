@@ -156,10 +156,13 @@ func (s *searchSelect) open(text string) {
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+			return container.NewStack(newCursorMark(), l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			// The match Enter takes is framed as a keyboard cursor is.
+			row := o.(*fyne.Container)
+			showMark(row.Objects[0], id == s.hi)
+			l := row.Objects[1].(*widget.Label)
 			l.SetText(s.matchLabel(s.matches[id]))
 			l.TextStyle = fyne.TextStyle{Bold: id == s.hi}
 			l.Refresh()

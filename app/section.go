@@ -149,7 +149,7 @@ func (s *section[T, P]) object() fyne.CanvasObject {
 			s.showEmpty()
 		}
 	})
-	left := container.NewBorder(container.NewBorder(nil, nil, nil, newBtn, s.filter), nil, nil, nil, list)
+	left := topThenList(container.NewBorder(nil, nil, nil, newBtn, s.filter), list)
 	split := container.NewHSplit(left, s.right)
 	split.Offset = 0.34
 	if s.listShare > 0 {

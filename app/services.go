@@ -150,16 +150,9 @@ func restoreOverview(u *ui, services names, last string, open func(id string)) f
 	}
 	var findingsPart fyne.CanvasObject = widget.NewLabel("✓ " + lang.L("The restore order is consistent."))
 	if len(findings) > 0 {
-		fl := widget.NewList(
-			func() int { return len(findings) },
-			func() fyne.CanvasObject { return u.link("", "", "") },
-			func(i widget.ListItemID, o fyne.CanvasObject) {
-				f := findings[i]
-				h := o.(*widget.Hyperlink)
-				h.SetText(findingText(f))
-				h.OnTapped = func() { u.open(f.Entity, f.ID) }
-			})
-		fl.HideSeparators = true
+		fl := newLinkList(len(findings), func(i int) string { return findingText(findings[i]) },
+			func(i int) { u.open(findings[i].Entity, findings[i].ID) })
+		fl.onEscape = u.escape
 		findingsPart = fl
 	}
 	split := container.NewVSplit(

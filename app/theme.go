@@ -19,17 +19,26 @@ func newTheme() fyne.Theme { return handbookTheme{theme.DefaultTheme()} }
 // else is the default theme's.
 func (t handbookTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if n == theme.ColorNameFocus {
-		return focusColor(t.Theme.Color(theme.ColorNamePrimary, v))
+		return focusColor(t.Theme.Color(theme.ColorNamePrimary, v), v)
 	}
 	return t.Theme.Color(n, v)
 }
 
-// focusColor is the primary colour at half strength: buttons,
-// links, check boxes and list rows with the keyboard focus stand out from
-// the ones the mouse merely passes over.
-func focusColor(primary color.Color) color.Color {
+// focusColor is the primary colour, lightened on the dark variant and
+// darkened on the light one, at half strength: buttons, links, check
+// boxes and list rows with the keyboard focus stand out from the ones
+// the mouse merely passes over. The shift matters for the buttons drawn
+// in the primary colour (Speichern, Vorfall starten): the plain primary
+// colour laid over them left no trace of the focus.
+func focusColor(primary color.Color, v fyne.ThemeVariant) color.Color {
 	c := color.NRGBAModel.Convert(primary).(color.NRGBA)
-	c.A = 0x80
+	to := uint8(0xff)
+	if v == theme.VariantLight {
+		to = 0
+	}
+	mix := func(a uint8) uint8 { return uint8((int(a) + int(to)) / 2) }
+	c.R, c.G, c.B = mix(c.R), mix(c.G), mix(c.B)
+	c.A = 0x90
 	return c
 }
 
