@@ -112,8 +112,8 @@ func newControlPane(u *ui) *controlPane {
 	c.docWhy.Hide()
 	// The button rows wrap rather than widen the window (German labels
 	// need more than 1,024 pixels in one row).
-	docsTab := container.NewBorder(container.NewVBox(container.New(&wrapGrid{}, c.docBtns[0], c.docBtns[1], c.docBtns[2], c.docBtns[3]), c.docWhy), nil, nil, nil, c.docTable)
-	cpTab := container.NewBorder(container.New(&wrapGrid{}, add, printList, c.cpBtns[0], c.cpBtns[1], c.cpBtns[2]), nil, nil, nil, c.cpTable)
+	docsTab := topThenList(container.NewVBox(container.New(&wrapGrid{}, c.docBtns[0], c.docBtns[1], c.docBtns[2], c.docBtns[3]), c.docWhy), c.docTable)
+	cpTab := topThenList(container.New(&wrapGrid{}, add, printList, c.cpBtns[0], c.cpBtns[1], c.cpBtns[2]), c.cpTable)
 	c.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Documents"), docsTab),
 		container.NewTabItem(lang.L("Distribution list"), cpTab),
@@ -146,7 +146,7 @@ func (c *controlPane) view() view {
 		widget.NewButtonWithIcon(lang.L("Approver keys …"), theme.LoginIcon(), c.u.approverKeysDialog),
 		widget.NewButtonWithIcon(lang.L("Export audit record …"), theme.DocumentSaveIcon(), c.exportAudit)))
 	return view{
-		content: container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, c.tabs),
+		content: topThenList(container.NewVBox(top, widget.NewSeparator()), c.tabs),
 		changed: func([]store.Notice) {
 			c.load()
 			c.fillRoles()

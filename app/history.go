@@ -125,7 +125,7 @@ func newHistoryPane(u *ui) *historyPane {
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, h.moreBtn, h.status), widget.NewSeparator(), h.detail)
 	split := container.NewVSplit(h.table, container.NewVScroll(bottom))
 	split.Offset = 0.6
-	h.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
+	h.content = topThenList(container.NewPadded(top), split)
 	h.kind.OnChanged = func(string) { h.filter() }
 	h.laptop.OnChanged = func(string) { h.filter() }
 	return h

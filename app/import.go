@@ -31,7 +31,7 @@ func contactTools(u *ui, v view) view {
 	imp := widget.NewButtonWithIcon(lang.L("Import …"), theme.DownloadIcon(), func() { u.guard(u.chooseImport) })
 	exp := widget.NewButtonWithIcon(lang.L("Export …"), theme.UploadIcon(), func() { u.guard(u.chooseExport) })
 	verify := widget.NewButtonWithIcon(lang.L("Verify contacts"), theme.ConfirmIcon(), func() { u.guard(u.verifyContacts) })
-	v.content = container.NewBorder(container.NewHBox(imp, exp, verify), nil, nil, nil, v.content)
+	v.content = topThenList(container.NewHBox(imp, exp, verify), v.content)
 	return v
 }
 

@@ -114,6 +114,39 @@ func TestIncidentListByKeyboard(t *testing.T) {
 	if err != nil || !hasText(u.body, inc.Title) {
 		t.Fatalf("incident %q: %v", second, err)
 	}
+	// Esc leads back to the screens; Down and Enter there open the next.
+	press(t, u, fyne.KeyEscape)
+	if c.Focused() != u.nav {
+		t.Fatalf("Esc in the incident list moved the focus to %T, not the sidebar", c.Focused())
+	}
+}
+
+// TestEscapeLeadsToTheSidebar: in a section list, Esc first leaves the
+// record on display, then moves the focus to the sidebar; with nothing
+// focused, Esc does the same.
+func TestEscapeLeadsToTheSidebar(t *testing.T) {
+	u := newTestUI(t)
+	u.showScreen("playbooks")
+	u.tasks.Wait()
+	c := u.win.Canvas()
+	list := tabToList(t, u, u.nav, 3)
+	press(t, u, fyne.KeyReturn)
+	if _, id := u.view.selected(); id == "" {
+		t.Fatal("Enter opened no playbook")
+	}
+	press(t, u, fyne.KeyEscape)
+	if _, id := u.view.selected(); id != "" || c.Focused() != list {
+		t.Fatalf("the first Esc left %q on display and %T focused", id, c.Focused())
+	}
+	press(t, u, fyne.KeyEscape)
+	if c.Focused() != u.nav {
+		t.Fatalf("the second Esc focused %T, not the sidebar", c.Focused())
+	}
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Focused() != u.nav {
+		t.Fatalf("Esc with nothing focused focused %T, not the sidebar", c.Focused())
+	}
 }
 
 // TestContactTableTabOnce: a Tab round through the contacts screen stops
@@ -124,7 +157,7 @@ func TestContactTableTabOnce(t *testing.T) {
 	u := newTestUI(t)
 	u.showScreen("contacts")
 	u.tasks.Wait()
-	table := tabToList(t, u, u.nav, 4).(*keyTable)
+	table := tabToList(t, u, u.nav, 6).(*keyTable)
 	c := u.win.Canvas()
 	stops := tabCycle(t, c)
 	inside := map[fyne.CanvasObject]bool{}

@@ -375,14 +375,19 @@ func (u *ui) save() {
 
 // escape is Esc where no text field takes it: it leaves the form (asking
 // first when there are changes), takes the screen's own step back, or
-// goes back from a record to the screen's overview.
+// goes back from a record to the screen's overview. With nothing to go
+// back from, it puts the keyboard focus on the sidebar, so that Esc
+// always leads from a list back to the screens.
 func (u *ui) escape() {
+	_, shown := u.selection()
 	switch {
 	case u.editor != nil:
 		u.editor.doCancel()
 	case u.view.escape != nil && u.view.escape():
-	case u.view.back != nil:
+	case u.view.back != nil && (shown != "" || u.view.selected == nil):
 		u.view.back()
+	case u.nav != nil:
+		u.win.Canvas().Focus(u.nav)
 	}
 }
 
