@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -268,8 +269,32 @@ func syncShort(err error) string {
 	return lang.L("Synchronisation failed")
 }
 
-// syncProblem says in plain words what went wrong with a round and what to do.
+// syncProblem says in plain words what went wrong with a round and what to
+// do, and names the file of the shared folder the round stopped at.
 func syncProblem(err error) (what, todo string) {
+	what, todo = syncProblemText(err)
+	if f := problemFile(err); f != "" {
+		what += " " + lang.L("File: {{.File}}", map[string]any{"File": f})
+	}
+	return what, todo
+}
+
+// problemFileRe finds a path below the protocol folder in an error's text.
+var problemFileRe = regexp.MustCompile(`(?:^|[\s:(])(ernstfall/[^\s:;,()"]+)`)
+
+// problemFile is the file or folder of the shared folder that err names.
+func problemFile(err error) string {
+	if err == nil {
+		return ""
+	}
+	m := problemFileRe.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	return strings.TrimRight(m[1], ".")
+}
+
+func syncProblemText(err error) (what, todo string) {
 	queued := lang.L("Your changes stay on this laptop and are sent with the next synchronisation.")
 	switch {
 	case errors.Is(err, foldersync.ErrUnreachable):
@@ -294,8 +319,8 @@ func syncProblem(err error) (what, todo string) {
 		return lang.L("This laptop is not a member of the team yet."),
 			lang.L("Ask a member of the team to admit it.")
 	case errors.Is(err, foldersync.ErrUnsafe):
-		return lang.L("A folder or file of the shared folder is a link to somewhere else; Ernstfall does not follow it."),
-			lang.L("Replace the link with a real folder (the details name it), or ask whoever looks after the share.") + " " + queued
+		return lang.L("A folder or file of the shared folder is a link to somewhere else, or not a plain folder or file; Ernstfall does not use it."),
+			lang.L("Replace it with a real folder or file (named above), or ask whoever looks after the share.") + " " + queued
 	case errors.Is(err, syscall.ENOSPC):
 		return lang.L("The shared folder is full."), lang.L("Free some space on the drive.") + " " + queued
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):

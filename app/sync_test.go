@@ -160,6 +160,29 @@ func TestSyncStatus(t *testing.T) {
 			syncOther(t, st, dir)
 			return dir
 		}, true, "Ordner enthält anderes Handbuch", "Im gemeinsamen Ordner liegt ein anderes Handbuch."},
+		// A refusal names the file it stopped at.
+		{"damaged FORMAT", func(t *testing.T) string {
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "ernstfall"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "ernstfall", "FORMAT"), []byte(`{"format":"ernstf`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, true, "Ordner nicht lesbar", "Datei: ernstfall/FORMAT"},
+		{"linked protocol folder", func(t *testing.T) string {
+			dir := t.TempDir()
+			syncOther(t, openEmptyStore(t), dir)
+			log := filepath.Join(dir, "ernstfall", "log")
+			if err := os.Rename(log, log+"-elsewhere"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(log+"-elsewhere", log); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, true, "Ordner nicht lesbar", "Datei: ernstfall/log"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

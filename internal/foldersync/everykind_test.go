@@ -213,6 +213,30 @@ func TestEveryFileKindSurvivesTheEngines(t *testing.T) {
 			}
 		}},
 	}
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	muts = append(muts,
+		mutation{name: "a link to a FIFO", replaces: true, apply: func(t *testing.T, p string, data []byte) {
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(fifo, p); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		mutation{name: "huge", replaces: true, apply: func(t *testing.T, p string, data []byte) {
+			if err := os.Truncate(p, 20<<30); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		// A case-insensitive view of the folder (Windows, macOS) shows
+		// another program's copy under the name in other case.
+		mutation{name: "name in other case", apply: func(t *testing.T, p string, data []byte) {
+			write(t, filepath.Join(filepath.Dir(p), strings.ToUpper(filepath.Base(p))), data)
+		}},
+	)
 	for _, e := range engines {
 		muts = append(muts,
 			mutation{name: e.name + " copy, same bytes", apply: func(t *testing.T, p string, data []byte) { write(t, conflictName(e, p), data) }},
