@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/store"
 )
 
 // compactedTeam is a team of three that has compacted its folder at least
@@ -36,13 +38,14 @@ func compactedTeam(t *testing.T) (a, b, c *laptop, folder string) {
 	return a, b, c, folder
 }
 
-// editRounds lets each laptop edit a contact and sync, rounds times.
+// editRounds lets each laptop edit a contact and sync, rounds times; every
+// edit writes a value not written before.
 func editRounds(t *testing.T, folder string, rounds int, ls ...*laptop) {
 	t.Helper()
 	for round := range rounds {
 		for i, l := range ls {
 			k := getContact(t, l, contactID((round+i)%4))
-			k.Notes = fmt.Sprintf("Runde %d, Laptop %s", round, l.st.Device()[len(l.st.Device())-4:])
+			k.Notes = fmt.Sprintf("Runde %d, Laptop %s, %s", round, l.st.Device()[len(l.st.Device())-4:], l.now().Format("02.01. 15:04:05.000"))
 			putContact(t, l, &k)
 			l.sync(t, folder)
 		}
@@ -239,5 +242,117 @@ func TestRetiredLaptopReturns(t *testing.T) {
 	}
 	if !strings.Contains(ErrRemoved.Error(), "new identity") {
 		t.Fatal(ErrRemoved)
+	}
+}
+
+// A file-sync engine restores an older copy of a member's device file
+// (a version history, a backup put back): the member seems to have
+// applied less than it has. Nobody compacts past what it really applied,
+// nobody takes it for a copy, and the next round of the member writes
+// its device file anew.
+func TestDeviceFileGoesBackwards(t *testing.T) {
+	a, b, c, folder := compactedTeam(t)
+	rel := filepath.Join(folder, "ernstfall", filepath.FromSlash(devicePath(b.st.Device())))
+	old, err := os.ReadFile(rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	editRounds(t, folder, 6, a, b, c)
+	if err := os.WriteFile(rel, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []*laptop{a, c} {
+		rep := l.sync(t, folder)
+		if rep.Copied != "" || len(rep.Gaps) > 0 {
+			t.Fatalf("an old device file of B: %+v", rep)
+		}
+	}
+	rep := b.sync(t, folder)
+	if rep.Copied != "" {
+		t.Fatalf("B takes itself for a copy: %+v", rep)
+	}
+	if now, err := os.ReadFile(rel); err != nil || string(now) == string(old) {
+		t.Fatalf("B did not write its device file anew: %v", err)
+	}
+	editRounds(t, folder, 2, a, b, c)
+	settleAndJoin(t, folder, a, b, c)
+}
+
+// A laptop away past the horizon had a conflict open when it left; the
+// others resolve it and compact while it is away, and it edits the same
+// field offline and resolves the conflict its own way. It comes back
+// from the checkpoint, and every laptop ends alike, with its offline
+// choice and the team's choice as one conflict, not a split.
+func TestAwayWhileTheTeamResolvesAConflict(t *testing.T) {
+	for _, compact := range []int{3, -1} {
+		t.Run(fmt.Sprint("compact ", compact), func(t *testing.T) {
+			ctx := context.Background()
+			clk := newFakeClock()
+			folder := t.TempDir()
+			a := openLaptop(t, t.TempDir(), clk.reader(0))
+			b := openLaptop(t, t.TempDir(), clk.reader(0))
+			c := openLaptop(t, t.TempDir(), clk.reader(0))
+			for n := range 4 {
+				putContact(t, a, &handbook.Contact{Record: handbook.Record{ID: contactID(n), CreatedAt: t0}, Name: fmt.Sprintf("Kontakt %d", n), Email: "k@example.com"})
+			}
+			a.sync(t, folder)
+			join(t, folder, a, b, c)
+			for _, l := range []*laptop{a, b, c} {
+				l.compact = compact
+			}
+			// A and B change contact 0's notes at once: a conflict
+			// everywhere, C's too.
+			for _, l := range []*laptop{a, b} {
+				k := getContact(t, l, contactID(0))
+				k.Notes = "von " + l.st.Device()[32:]
+				putContact(t, l, &k)
+			}
+			for range 2 {
+				for _, l := range []*laptop{a, b, c} {
+					l.sync(t, folder)
+				}
+			}
+			if len(conflicts(t, c)) != 1 {
+				t.Fatalf("C holds %d conflicts", len(conflicts(t, c)))
+			}
+			// C goes away; A resolves the conflict, the team works on.
+			if err := a.st.ResolveConflict(ctx, conflicts(t, a)[0], store.KeepOther, nil); err != nil {
+				t.Fatal(err)
+			}
+			k2 := getContact(t, a, contactID(2))
+			k2.PhoneOffice = "+49 30 2222"
+			putContact(t, a, &k2)
+			for range 12 {
+				clk.advance(10 * 24 * time.Hour)
+				editRounds(t, folder, 1, a, b)
+			}
+			// C, offline, resolves its own way and edits the field again.
+			if err := c.st.ResolveConflict(ctx, conflicts(t, c)[0], store.KeepCurrent, nil); err != nil {
+				t.Fatal(err)
+			}
+			k := getContact(t, c, contactID(0))
+			k.Notes += ", von C ergänzt"
+			putContact(t, c, &k)
+			if batches, cps := folderFiles(t, folder); compact > 0 && (cps == 0 || batches > 12) {
+				t.Fatalf("the team did not compact past C: %d batches, %d checkpoints", batches, cps)
+			}
+			rep := c.sync(t, folder)
+			if compact > 0 && !strings.Contains(rep.Snapshot, ".checkpoint") {
+				t.Fatalf("C did not come back from a checkpoint: %+v", rep)
+			}
+			settleAndJoin(t, folder, a, b, c)
+			if got := getContact(t, c, contactID(2)); got.PhoneOffice != "+49 30 2222" {
+				t.Fatalf("C lacks an edit made while it was away: %q", got.PhoneOffice)
+			}
+			open := 0
+			for _, cf := range conflicts(t, a) {
+				if cf.ID == contactID(0) && cf.Field == "notes" {
+					open++
+				}
+			}
+			if open != 1 {
+				t.Fatalf("C's offline choice and the team's are %d conflicts: %v", open, conflicts(t, a))
+			}
+		})
 	}
 }
