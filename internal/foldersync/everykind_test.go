@@ -418,3 +418,42 @@ func TestFormatGoneDoesNotSplitTheTeam(t *testing.T) {
 	edit(b, "fünf")
 	agree("fünf")
 }
+
+// A laptop's folder below log/ is renamed (by hand, or by a file-sync
+// engine that kept two versions of it: "… (1)", "…-DESKTOP-4F2K9"). The
+// report names it as that laptop's folder, says to rename it back, and
+// once it is back, a laptop that joins misses nothing.
+func TestRenamedDeviceFolder(t *testing.T) {
+	a, b, folder := pair(t)
+	for n := range 3 {
+		putContact(t, a, &handbook.Contact{Record: handbook.Record{ID: contactID(n), CreatedAt: t0}, Name: fmt.Sprintf("Kontakt %d", n), Email: "k@example.com"})
+		a.sync(t, folder)
+	}
+	b.sync(t, folder)
+	log := filepath.Join(folder, "ernstfall", "log")
+	dev := a.st.Device()
+	for _, renamed := range []string{dev + " (1)", dev + "-DESKTOP-4F2K9", dev + ".sync-conflict-20261130-101010-7QXKZ2M"} {
+		if err := os.Rename(filepath.Join(log, dev), filepath.Join(log, renamed)); err != nil {
+			t.Fatal(err)
+		}
+		c := openLaptop(t, t.TempDir(), a.now)
+		if rep := c.sync(t, folder); !rep.Pending {
+			t.Fatalf("not pending: %+v", rep)
+		}
+		rep := b.sync(t, folder)
+		named := false
+		for _, s := range rep.Skipped {
+			named = named || s.File == "ernstfall/log/"+renamed && strings.Contains(s.Reason, "rename it back to "+dev)
+		}
+		if !named {
+			t.Errorf("%s: the renamed folder is not named as the laptop's: %v", renamed, rep.Skipped)
+		}
+		if err := os.Rename(filepath.Join(log, renamed), filepath.Join(log, dev)); err != nil {
+			t.Fatal(err)
+		}
+		join(t, folder, b, c)
+		if got := c.sync(t, folder); len(got.Gaps) > 0 || comparable(t, c) != comparable(t, b) {
+			t.Fatalf("%s: the new laptop misses batches: %v", renamed, got.Gaps)
+		}
+	}
+}

@@ -62,6 +62,11 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 	for _, e := range entries {
 		dev := e.Name()
 		rel := path.Join(dirLog, dev)
+		if id, shown := r.renamedDevice(dev); id != "" {
+			r.skip(rel, fmt.Sprintf("the folder of laptop %s under another name (renamed, or kept twice by a file-sync tool); nothing in it is read: rename it back to %s, or, if that folder exists, move the batch files it lacks into it",
+				shown, id))
+			continue
+		}
 		switch {
 		case dev == r.me || junk(dev):
 			continue
@@ -130,6 +135,36 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 		sort.Slice(r.copies[dev], func(i, j int) bool { return r.copies[dev][i].rel < r.copies[dev][j].rel })
 	}
 	return out
+}
+
+// renamedDevice is the laptop of the team whose device folder name is
+// the start of name, followed by something else ("… (1)", "-DESKTOP-…",
+// ".sync-conflict-…"): that laptop's folder renamed, or a copy of it. It
+// returns the laptop's ID and its name for messages.
+func (r *round) renamedDevice(name string) (string, string) {
+	if r.state.Team == nil || junk(name) {
+		return "", ""
+	}
+	tm := r.team
+	if tm == nil {
+		tm = newTeam(*r.state.Team, r.state.Records)
+	}
+	if _, known := tm.pub[name]; known || name == r.me {
+		return "", ""
+	}
+	for _, id := range append(tm.members(), r.me) {
+		if len(name) > len(id) && strings.HasPrefix(name, id) && !isIDChar(name[len(id)]) {
+			if n := tm.names[id]; n != "" {
+				return id, fmt.Sprintf("%q (%s)", n, id)
+			}
+			return id, id
+		}
+	}
+	return "", ""
+}
+
+func isIDChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f'
 }
 
 // learnKeys reads the key files addressed to this laptop and keeps the
