@@ -166,7 +166,7 @@ func rolesView(u *ui) view {
 
 // escalationMatrix shows every level in one table.
 func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.CanvasObject {
-	cols := []string{lang.L("Level"), lang.L("Trigger"), lang.L("Decided by"), lang.L("Notify"), lang.L("Within")}
+	heads := []string{lang.L("Level"), lang.L("Trigger"), lang.L("Decided by"), lang.L("Notify"), lang.L("Within")}
 	cell := func(e handbook.EscalationLevel, col int) string {
 		switch col {
 		case 0:
@@ -182,22 +182,36 @@ func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.Canva
 	}
 	// Rows of wrapping cells instead of a table with fixed column widths:
 	// the columns share whatever width the window has, and a long list
-	// of roles to notify wraps instead of being cut off.
-	// The columns share the width by what they hold: role names in
-	// "Decided by" and "Notify" stay whole at 1024 px, "Within" is short.
-	widths := weightedColumns{1.0, 1.3, 1.5, 1.8, 1.1}
+	// of roles to notify wraps instead of being cut off. Each column is
+	// at least as wide as its longest word, so words wrap whole and never
+	// break inside ("beeinträchtigt" at 1024 px); the rest of the width
+	// goes by weight, and no column is wider than its longest cell. Where
+	// the columns do not fit side by side, the trigger goes below the
+	// others, across the whole row.
+	bold := fyne.TextStyle{Bold: true}
+	cols := newMatrixColumns(1, 1.0, 2.0, 1.3, 1.6, 0.8)
+	for col, head := range heads {
+		cols.fit(col, head, bold)
+		for _, e := range levels {
+			style := fyne.TextStyle{}
+			if col == 0 {
+				style = bold
+			}
+			cols.fit(col, cell(e, col), style)
+		}
+	}
 	grid := container.NewVBox()
-	head := container.New(widths)
-	for _, c := range cols {
-		l := widget.NewLabelWithStyle(c, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := container.New(cols)
+	for _, c := range heads {
+		l := widget.NewLabelWithStyle(c, fyne.TextAlignLeading, bold)
 		l.Wrapping = fyne.TextWrapWord
 		head.Add(l)
 	}
 	grid.Add(head)
 	for _, e := range levels {
 		grid.Add(widget.NewSeparator())
-		row := container.New(widths)
-		for col := range cols {
+		row := container.New(cols)
+		for col := range heads {
 			l := widget.NewLabel(cell(e, col))
 			l.Wrapping = fyne.TextWrapWord
 			if col == 0 {
@@ -211,33 +225,144 @@ func escalationMatrix(levels []handbook.EscalationLevel, roles names) fyne.Canva
 	return container.NewBorder(heading(lang.L("Escalation matrix")), nil, nil, nil, t)
 }
 
-// weightedColumns lays objects out side by side, each taking its share
-// of the width; all are as high as the highest.
-type weightedColumns []float32
+// matrixColumns lays cells out side by side, all as high as the
+// highest. Each column gets at least its floor (its longest word) and at
+// most its ceiling (its longest cell in one line); the width between goes
+// by weight. When the floors do not fit side by side, column below goes
+// under the others, across the whole row. When even then they do not
+// fit, every column shrinks in proportion: the matrix never widens the
+// window. All rows share one matrixColumns, so their columns line up.
+type matrixColumns struct {
+	weights, floors, ceils []float32
+	below                  int
+	// narrow says that below lies under the others, as at the last Layout.
+	narrow bool
+}
 
-func (w weightedColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var total float32
-	for _, x := range w[:len(objs)] {
-		total += x
+func newMatrixColumns(below int, weights ...float32) *matrixColumns {
+	return &matrixColumns{weights: weights, floors: make([]float32, len(weights)), ceils: make([]float32, len(weights)), below: below}
+}
+
+// fit widens the floor and ceiling of column i for a cell's text.
+func (m *matrixColumns) fit(i int, text string, style fyne.TextStyle) {
+	pad := 2*theme.InnerPadding() + 2
+	size := theme.TextSize()
+	for _, line := range strings.Split(text, "\n") {
+		m.ceils[i] = max(m.ceils[i], fyne.MeasureText(line, size, style).Width+pad)
+		for _, word := range strings.Fields(line) {
+			m.floors[i] = max(m.floors[i], fyne.MeasureText(word, size, style).Width+pad)
+		}
+	}
+	m.ceils[i] = max(m.ceils[i], m.floors[i])
+}
+
+// widths shares avail among the columns but skip (-1 for none).
+func (m *matrixColumns) widths(avail float32, skip int) []float32 {
+	n := len(m.weights)
+	w := make([]float32, n)
+	held := make([]bool, n)
+	var floors float32
+	for i, f := range m.floors {
+		if i == skip {
+			held[i] = true
+			continue
+		}
+		floors += f
+	}
+	if floors >= avail {
+		for i := range w {
+			if i != skip {
+				w[i] = avail * m.floors[i] / max(floors, 1)
+			}
+		}
+		return w
+	}
+	// Columns whose share falls below their floor, or above their
+	// ceiling, are held there; the others share what is left, again.
+	for {
+		rest, weight := avail, float32(0)
+		for i := range n {
+			if held[i] {
+				rest -= w[i]
+			} else {
+				weight += m.weights[i]
+			}
+		}
+		if weight == 0 {
+			break
+		}
+		again := false
+		for i := range n {
+			if held[i] {
+				continue
+			}
+			w[i] = rest * m.weights[i] / weight
+			switch {
+			case w[i] < m.floors[i]:
+				w[i], held[i], again = m.floors[i], true, true
+			case w[i] > m.ceils[i]:
+				w[i], held[i], again = m.ceils[i], true, true
+			}
+		}
+		if !again {
+			break
+		}
+	}
+	return w
+}
+
+func (m *matrixColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) != len(m.weights) {
+		return // a row still being filled
 	}
 	pad := theme.Padding()
-	avail := size.Width - pad*float32(len(objs)-1)
-	x := float32(0)
+	var floors float32
+	for _, f := range m.floors {
+		floors += f
+	}
+	m.narrow = floors+pad*float32(len(objs)-1) > size.Width
+	skip, gaps := -1, len(objs)-1
+	if m.narrow {
+		skip, gaps = m.below, len(objs)-2
+	}
+	w := m.widths(size.Width-pad*float32(gaps), skip)
+	x, top := float32(0), float32(0)
 	for i, o := range objs {
-		width := avail * w[i] / total
-		o.Resize(fyne.NewSize(width, size.Height))
+		if i == skip {
+			continue
+		}
+		o.Resize(fyne.NewSize(w[i], o.Size().Height))
+		top = max(top, o.MinSize().Height)
+	}
+	for i, o := range objs {
+		if i == skip {
+			continue
+		}
+		o.Resize(fyne.NewSize(w[i], top))
 		o.Move(fyne.NewPos(x, 0))
-		x += width + pad
+		x += w[i] + pad
+	}
+	if skip >= 0 {
+		o := objs[skip]
+		o.Resize(fyne.NewSize(size.Width, o.Size().Height))
+		o.Resize(fyne.NewSize(size.Width, o.MinSize().Height))
+		o.Move(fyne.NewPos(0, top))
 	}
 }
 
-func (w weightedColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (m *matrixColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var out fyne.Size
-	for _, o := range objs {
-		m := o.MinSize()
-		out.Width += m.Width
-		out.Height = max(out.Height, m.Height)
+	var under float32
+	for i, o := range objs {
+		s := o.MinSize()
+		if m.narrow && i == m.below {
+			under = s.Height
+			continue
+		}
+		out.Width += s.Width
+		out.Height = max(out.Height, s.Height)
 	}
+	out.Height += under
 	out.Width += theme.Padding() * float32(max(len(objs)-1, 0))
 	return out
 }
