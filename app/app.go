@@ -24,10 +24,11 @@ const (
 	prefHeight   = "window_height"
 )
 
-// firstSize is the window's size at the first start: the width of a
-// 1366×768 laptop, less the window frame, and its height less the task
-// bar, the title bar and the menu bar. After that the window opens as it
-// was left.
+// firstSize is the window's size at the first start where the screen's
+// size is not known: the width of a 1366×768 laptop, less the window
+// frame, and its height less the task bar, the title bar and the menu
+// bar. Where it is known, fitWindow chooses. After that the window opens
+// as it was left, within the screen.
 var firstSize = fyne.NewSize(1320, 668)
 
 // Run opens the main window on the handbook o works on and returns when it
@@ -51,9 +52,20 @@ func Run(ctx context.Context, o *ops.Ops, demo bool, configDir string) error {
 		u.askPerson()
 	}
 	u.autoSync(ctx)
-	w.Resize(fyne.NewSize(
+	first := a.Preferences().FloatWithFallback(prefWidth, 0) == 0
+	want := fyne.NewSize(
 		float32(a.Preferences().FloatWithFallback(prefWidth, float64(firstSize.Width))),
-		float32(a.Preferences().FloatWithFallback(prefHeight, float64(firstSize.Height)))))
+		float32(a.Preferences().FloatWithFallback(prefHeight, float64(firstSize.Height))))
+	w.Resize(want)
+	// Once shown, the window fits the screen it is on: the first start
+	// takes the screen, a size left on a larger screen shrinks.
+	a.Lifecycle().SetOnStarted(func() {
+		if work, ok := workArea(w.Canvas().Scale()); ok {
+			if size := fitWindow(want, work, first); size != want {
+				w.Resize(size)
+			}
+		}
+	})
 	w.ShowAndRun()
 	return nil
 }

@@ -109,3 +109,31 @@ func TestRecordsFitTheLaptop(t *testing.T) {
 		}
 	}
 }
+
+// TestFitWindow: the window opens no larger than the screen's work area
+// less the title bar; the first start takes the screen up to a cap, and
+// a size left on a larger screen shrinks to the smaller one.
+func TestFitWindow(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		want, work fyne.Size
+		first      bool
+		out        fyne.Size
+	}{
+		{"first start, 1366×768 with a task bar", firstSize, fyne.NewSize(1366, 728), true, fyne.NewSize(1366, 688)},
+		{"first start, 1024×640", firstSize, fyne.NewSize(1024, 640), true, fyne.NewSize(1024, 600)},
+		{"first start, a large screen", firstSize, fyne.NewSize(2560, 1400), true, largestFirst},
+		{"left large, opened on a laptop", fyne.NewSize(1900, 1050), fyne.NewSize(1366, 728), false, fyne.NewSize(1366, 688)},
+		{"left small, kept", fyne.NewSize(1100, 650), fyne.NewSize(1920, 1040), false, fyne.NewSize(1100, 650)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := fitWindow(tt.want, tt.work, tt.first)
+			if got != tt.out {
+				t.Fatalf("fitWindow(%v, %v, %v) = %v, want %v", tt.want, tt.work, tt.first, got, tt.out)
+			}
+			if got.Width > tt.work.Width || got.Height+windowFrame.Height > tt.work.Height {
+				t.Fatalf("%v does not fit the work area %v", got, tt.work)
+			}
+		})
+	}
+}
