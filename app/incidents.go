@@ -319,21 +319,24 @@ type startForm struct {
 	roles     []handbook.Role
 
 	playbook *widget.Select
-	title    *widget.Entry
+	title    *formEntry
 	severity *widget.Select
 	level    *widget.Select
 	owner    *widget.Select
 	onDuty   *widget.Label
-	date     *widget.Entry
-	clock    *widget.Entry
+	date     *formEntry
+	clock    *formEntry
 	gdpr     *widget.Check
 	nis2     *widget.Check
 	dora     *widget.Check
-	impact   *widget.Entry
-	nextDate *widget.Entry
-	nextTime *widget.Entry
+	impact   *formEntry
+	nextDate *formEntry
+	nextTime *formEntry
 	problem  *widget.Label
 	dlg      dialog.Dialog
+	// page scrolls the dialog where the window is low; its fields
+	// hand it the wheel.
+	page scrollPage
 }
 
 // startIncidentDialog asks for what an incident starts with; playbookID
@@ -367,7 +370,7 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	f.level = widget.NewSelect(levelLabels, nil)
 	f.level.SetSelectedIndex(0)
 
-	f.title = widget.NewEntry()
+	f.title = f.page.field()
 	f.severity = widget.NewSelect(optionLabels(severityOptions()), nil)
 	f.severity.SetSelectedIndex(slices.Index(handbook.Severities, handbook.SeverityHigh))
 	prevTitle := ""
@@ -408,22 +411,20 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	}
 
 	now := u.now().Local()
-	f.date = widget.NewEntry()
+	f.date = f.page.field()
 	f.date.SetPlaceHolder(datePlaceHolder())
 	f.date.SetText(day(now))
-	f.clock = widget.NewEntry()
+	f.clock = f.page.field()
 	f.clock.SetPlaceHolder("14:30")
 	f.clock.SetText(now.Format(layoutClock))
 	f.gdpr = widget.NewCheck(lang.L("Personal data affected (GDPR Art. 33)"), nil)
 	f.nis2 = widget.NewCheck(lang.L("Significant incident under NIS2 / §32 BSIG"), nil)
 	f.dora = widget.NewCheck(lang.L("Major ICT-related incident under DORA (classified now)"), nil)
-	f.impact = widget.NewMultiLineEntry()
-	f.impact.Wrapping = fyne.TextWrapWord
-	f.impact.SetMinRowsVisible(2)
+	f.impact = f.page.text(2)
 	f.impact.SetPlaceHolder(lang.L("What does it do to customers, staff, operations? (for messages)"))
-	f.nextDate = widget.NewEntry()
+	f.nextDate = f.page.field()
 	f.nextDate.SetPlaceHolder(datePlaceHolder())
-	f.nextTime = widget.NewEntry()
+	f.nextTime = f.page.field()
 	f.nextTime.SetPlaceHolder(lang.L("HH:MM"))
 	f.problem = widget.NewLabel("")
 	f.problem.Importance = widget.DangerImportance
@@ -444,7 +445,7 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
 	ok := widget.NewButtonWithIcon(lang.L("Start incident"), theme.MediaPlayIcon(), f.submit)
 	ok.Importance = widget.HighImportance
-	body := container.NewBorder(nil, container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok)), nil, nil, grid)
+	body := container.NewBorder(nil, container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok)), nil, nil, f.page.wrap(grid))
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Start incident"), body, u.win)
 	f.dlg.Resize(fyne.NewSize(680, 660))
 	return f
