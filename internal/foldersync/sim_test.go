@@ -167,6 +167,28 @@ func TestMultiLaptopProperty(t *testing.T) {
 
 var simValues = []string{"eins", "zwei", "drei", "vier"}
 
+// withField is c with one field (by its JSON name) set to value.
+func withField(t *testing.T, c handbook.Contact, field string, value json.RawMessage) handbook.Contact {
+	t.Helper()
+	data, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		t.Fatal(err)
+	}
+	fields[field] = value
+	if data, err = json.Marshal(fields); err != nil {
+		t.Fatal(err)
+	}
+	var out handbook.Contact
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, seed*7919))
@@ -209,11 +231,18 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 		}
 		m.add(own)
 	}
-	// member is any laptop of the team but skip.
+	// away: laptops that do not meet the folder (their people still edit
+	// on them) until they come back.
+	away := map[*laptop]bool{}
+	// member is any laptop of the team but skip (and its copies) that is
+	// not away, or else one that comes back for it.
 	member := func(skip *laptop) *laptop {
-		for _, o := range laptops {
-			if o != skip {
-				return o
+		for _, back := range []bool{false, true} {
+			for _, o := range laptops {
+				if o.st.Device() != skip.st.Device() && (back || !away[o]) {
+					delete(away, o)
+					return o
+				}
 			}
 		}
 		t.Fatal("no member left")
@@ -255,8 +284,56 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		op := rng.IntN(103)
+		op := rng.IntN(115)
+		if away[l] && (op >= 72 || op == 101) {
+			// A laptop away only comes back (now and then) or edits.
+			if op%4 != 0 {
+				continue
+			}
+			stats["back"]++
+			delete(away, l)
+			rep := l.sync(t, folder)
+			honest(rep)
+			sent(l)
+			if rep.Snapshot != "" {
+				stats["back from a checkpoint"]++
+			}
+			continue
+		}
 		switch {
+		case op >= 103 && op < 106:
+			// A laptop goes away, longer than the others may wait.
+			if len(away)+2 < len(laptops) {
+				stats["away"]++
+				away[l] = true
+			}
+		case op >= 106 && op < 110:
+			// Weeks pass: a laptop away past the horizon no longer holds
+			// compaction back.
+			stats["weeks"]++
+			clk.advance(40 * 24 * time.Hour)
+		case op >= 110:
+			// Someone sets a field to the value of one of its open
+			// conflicts, as a laptop that kept the conflict open did.
+			var cs []store.Conflict
+			for _, c := range conflicts(t, l) {
+				if c.Kind == store.ConflictValue && c.Entity == handbook.EntityContact {
+					cs = append(cs, c)
+				}
+			}
+			if len(cs) == 0 {
+				continue
+			}
+			stats["set to a conflict's value"]++
+			cf := cs[rng.IntN(len(cs))]
+			before, err := store.Get[handbook.Contact](ctx, l.st, cf.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := withField(t, before, cf.Field, cf.Other.Value)
+			if err := store.Edit(ctx, l.st, &before, &after); err != nil {
+				t.Fatal(err)
+			}
 		case op == 100 && extra < 2:
 			// A new laptop joins.
 			stats["join"]++
@@ -278,6 +355,11 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			// A copy of its database that still writes as it goes too.
 			gone := victim.st.Device()
 			laptops = slices.DeleteFunc(laptops, func(o *laptop) bool { return o.st.Device() == gone })
+			for o := range away {
+				if o.st.Device() == gone {
+					delete(away, o)
+				}
+			}
 		case op == 102 && stats["copy"] == 0:
 			// Someone sets up a laptop by copying another one's database.
 			stats["copy"]++
@@ -368,7 +450,12 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			syncOne(l)
 		}
 	}
-	// Everyone meets the folder until nothing new arrives.
+	// Everyone comes back and meets the folder until nothing new
+	// arrives.
+	for l := range away {
+		delete(away, l)
+		syncOne(l)
+	}
 	for range 3 {
 		for _, i := range rng.Perm(len(laptops)) {
 			syncOne(laptops[i])
