@@ -145,3 +145,56 @@ func TestCheckpointOfSettledHistoryHoldsHeads(t *testing.T) {
 		t.Fatalf("with nothing settled the checkpoint holds %d changes, want all 41", len(all.Changes))
 	}
 }
+
+// TestCheckpointCheckedByALaptopThatStartedFromOne: a laptop that started
+// from a checkpoint holds, of the older changes, only what that one kept.
+// Another checkpoint of the same batches that keeps more (changes some
+// laptop may not have seen) is no lie, and must not be refused; one
+// that changes a value still is.
+func TestCheckpointCheckedByALaptopThatStartedFromOne(t *testing.T) {
+	ctx := context.Background()
+	full := open(t, filepath.Join(t.TempDir(), "full.db"))
+	history := []Batch{
+		{Device: "z", Seq: 1, Changes: []Change{change("z", 1, "name", `"Anna"`, "", 0)}},
+		{Device: "a", Seq: 1, Changes: []Change{change("a", 10, "phone_mobile", `"X"`, "", 0)}},
+		{Device: "b", Seq: 1, Changes: []Change{change("b", 20, "phone_mobile", `"Y"`, "a", 10)}},
+		{Device: "c", Seq: 1, Changes: []Change{change("c", 30, "phone_mobile", `"X"`, "b", 20)}},
+	}
+	for i := range history {
+		for j := range history[i].Changes {
+			history[i].Changes[j].Batch = 1
+		}
+	}
+	if _, err := full.ApplyRemote(ctx, history); err != nil {
+		t.Fatal(err)
+	}
+	heads, err := full.ExportCheckpoint(ctx, everyBatch(t, full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads.Checkpoint = true
+	whole, err := full.ExportCheckpoint(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(heads.Changes) != 2 || len(whole.Changes) != 4 {
+		t.Fatalf("checkpoints of %d and %d changes, want 2 and 4", len(heads.Changes), len(whole.Changes))
+	}
+	joined := open(t, filepath.Join(t.TempDir(), "joined.db"))
+	if _, err := joined.ImportSnapshot(ctx, heads); err != nil {
+		t.Fatal(err)
+	}
+	if problem, ok, err := joined.VerifyCheckpoint(ctx, whole); err != nil || !ok || problem != "" {
+		t.Fatalf("the fuller checkpoint: %q, checked %v, %v; want no problem", problem, ok, err)
+	}
+	lie := whole
+	lie.Changes = append([]Change(nil), whole.Changes...)
+	for i, c := range lie.Changes {
+		if c.Device == "c" {
+			lie.Changes[i].Value = []byte(`"Z"`)
+		}
+	}
+	if problem, ok, err := joined.VerifyCheckpoint(ctx, lie); err != nil || !ok || problem == "" {
+		t.Fatalf("a changed value in effect: %q, checked %v, %v; want it refused", problem, ok, err)
+	}
+}
