@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	simRounds  = flag.Int("sync.rounds", 120, "operations per simulated run of the multi-laptop property test")
+	simRounds  = flag.Int("sync.rounds", 300, "operations per simulated run of the multi-laptop property test")
 	simSeed    = flag.Uint64("sync.seed", 0, "first seed of the multi-laptop property test (0: the fixed CI seeds)")
 	simCompact = flag.Bool("sync.compact", true, "laptops of the multi-laptop property test compact the folder now and then")
 )
@@ -142,7 +142,7 @@ func conflictKeys(cs []store.Conflict) []string {
 // field with the value and the conflicts the simulation predicts from
 // every change that any laptop sent: no edit is lost.
 func TestMultiLaptopProperty(t *testing.T) {
-	seeds := []uint64{1, 2, 3}
+	seeds := []uint64{1, 5, 6}
 	if *simSeed != 0 {
 		seeds = []uint64{*simSeed, *simSeed + 1, *simSeed + 2}
 	}
@@ -333,6 +333,18 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			after := withField(t, before, cf.Field, cf.Other.Value)
 			if err := store.Edit(ctx, l.st, &before, &after); err != nil {
 				t.Fatal(err)
+			}
+			if rng.IntN(2) == 0 {
+				// And then to another value, before anything else arrives.
+				v := simValues[rng.IntN(4)]
+				value := map[string]string{"phone_mobile": "+49 " + v, "email": v + "@example.com"}[cf.Field]
+				if value == "" {
+					value = v
+				}
+				next := withField(t, after, cf.Field, json.RawMessage(`"`+value+`"`))
+				if err := store.Edit(ctx, l.st, &after, &next); err != nil {
+					t.Fatal(err)
+				}
 			}
 		case op == 100 && extra < 2:
 			// A new laptop joins.
