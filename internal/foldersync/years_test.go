@@ -2,6 +2,7 @@ package foldersync
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -150,8 +151,9 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 			// A long run says how far it got, so a run stopped early
 			// still gives its figures and a rate to extrapolate from.
 			files, size := folderSize(tb, folder)
-			tb.Logf("week %d of %d after %v: folder %.1f MB in %d files, %d compactions, %d returns (%d from a checkpoint)",
-				week, cfg.weeks, time.Since(began).Round(time.Second), float64(size)/(1<<20), files, res.compactions, res.returned, res.fromCheckpoint)
+			_, checkpoints := folderSize(tb, filepath.Join(folder, "ernstfall", dirCheckpoints))
+			tb.Logf("week %d of %d after %v: folder %.1f MB in %d files (checkpoints %.0f KB), %d compactions, %d returns (%d from a checkpoint)",
+				week, cfg.weeks, time.Since(began).Round(time.Second), float64(size)/(1<<20), files, float64(checkpoints)/(1<<10), res.compactions, res.returned, res.fromCheckpoint)
 		}
 		clk.advance(7 * 24 * time.Hour)
 		for _, i := range rng.Perm(len(team)) {
@@ -312,10 +314,18 @@ func firstLineDiff(a, b string) string {
 	return fmt.Sprintf("%d lines vs %d", len(la), len(lb))
 }
 
-// folderSize counts the files below the shared folder and their bytes.
+// folderSize counts the files below the shared folder (or its folder of
+// checkpoints) and their bytes.
 func folderSize(tb testing.TB, folder string) (files int, size int64) {
 	tb.Helper()
-	err := filepath.WalkDir(filepath.Join(folder, "ernstfall"), func(p string, d fs.DirEntry, err error) error {
+	root := filepath.Join(folder, "ernstfall")
+	if filepath.Base(folder) == dirCheckpoints {
+		root = folder
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == root {
+			return nil // no checkpoint yet
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
