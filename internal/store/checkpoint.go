@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+
+	"ernstfall/internal/hlc"
 )
 
 // ExportCheckpoint returns what later merges still need of every change
@@ -28,8 +30,36 @@ import (
 // a change was made on top of, and the greater changes of a value. Each
 // change kept that is outdone keeps, in turn, a change that outdoes it,
 // so the checkpoint alone decides as the whole history does.
+//
+// A change whose batch is not known (received before batches were
+// recorded with the changes) is settled when it is no newer than a
+// settled change of its device whose batch is known: a device stamps its
+// changes in the order of its batches.
 func (s *Store) ExportCheckpoint(ctx context.Context, settled map[string]int64) (Snapshot, error) {
-	return s.exportCheckpoint(ctx, func(c Change) bool { return c.Batch > 0 && c.Batch <= settled[c.Device] })
+	upTo := make(map[string]hlc.Timestamp, len(settled))
+	for d, seq := range settled {
+		if seq <= 0 {
+			continue
+		}
+		var h sql.NullInt64
+		var err error
+		if d == s.device {
+			err = s.r.QueryRowContext(ctx, `SELECT max(o.hlc) FROM outbox o WHERE o.device = ? AND o.sent = 1
+				AND o.seq <= (SELECT coalesce(max(outbox_top), 0) FROM sync_applied WHERE device = ? AND seq <= ?)`, d, d, seq).Scan(&h)
+		} else {
+			err = s.r.QueryRowContext(ctx, `SELECT max(hlc) FROM sync_changes WHERE device = ? AND batch BETWEEN 1 AND ?`, d, seq).Scan(&h)
+		}
+		if err != nil {
+			return Snapshot{}, fmt.Errorf("export checkpoint: %w", err)
+		}
+		upTo[d] = hlc.Timestamp(h.Int64)
+	}
+	return s.exportCheckpoint(ctx, func(c Change) bool {
+		if c.Batch > 0 {
+			return c.Batch <= settled[c.Device]
+		}
+		return c.HLC <= upTo[c.Device]
+	})
 }
 
 // exportCheckpoint is ExportCheckpoint with settled changes named by a
@@ -437,6 +467,7 @@ func (s *Store) heldKnown(ctx context.Context, changes []Change, name func(Chang
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			var known bool
+			err = nil
 			switch {
 			case c.Device == s.device:
 				known = true

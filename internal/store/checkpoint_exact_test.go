@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -161,6 +162,7 @@ func TestCheckpointCheckedByALaptopThatStartedFromOne(t *testing.T) {
 		{Device: "c", Seq: 1, Changes: []Change{change("c", 30, "phone_mobile", `"X"`, "b", 20)}},
 	}
 	for i := range history {
+		history[i].Hash = "hash of " + history[i].Device // as a batch file read from the folder has
 		for j := range history[i].Changes {
 			history[i].Changes[j].Batch = 1
 		}
@@ -196,5 +198,51 @@ func TestCheckpointCheckedByALaptopThatStartedFromOne(t *testing.T) {
 	}
 	if problem, ok, err := joined.VerifyCheckpoint(ctx, lie); err != nil || !ok || problem == "" {
 		t.Fatalf("a changed value in effect: %q, checked %v, %v; want it refused", problem, ok, err)
+	}
+	// A change nobody made, in a batch the laptop replayed: a lie.
+	invented := whole
+	invented.Changes = append(append([]Change(nil), whole.Changes...), change("c", 31, "phone_mobile", `"Q"`, "c", 30))
+	invented.Changes[len(invented.Changes)-1].Batch = 1
+	if problem, ok, err := full.VerifyCheckpoint(ctx, invented); err != nil || !ok || !strings.Contains(problem, "no batch it covers carried") {
+		t.Fatalf("a change nobody made: %q, checked %v, %v; want it refused", problem, ok, err)
+	}
+	// The laptop that started from a checkpoint cannot tell.
+	if problem, ok, err := joined.VerifyCheckpoint(ctx, invented); err != nil || !ok {
+		t.Fatalf("a change nobody made, to a laptop that started from a checkpoint: %q, checked %v, %v", problem, ok, err)
+	}
+}
+
+// TestCheckpointSettlesChangesOfUnknownBatch: changes received before
+// their batches were recorded count as settled when they are no newer
+// than a settled change of their device, so a checkpoint of an older
+// database does not carry its whole history.
+func TestCheckpointSettlesChangesOfUnknownBatch(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "hb.db"))
+	old := Snapshot{Applied: map[string][]int64{"a": {1, 2, 3, 4}}, Changes: []Change{
+		change("a", 1, "name", `"Anna"`, "", 0),
+		change("a", 10, "phone_mobile", `"1"`, "", 0),
+		change("a", 20, "phone_mobile", `"2"`, "a", 10),
+	}}
+	if _, err := s.ImportSnapshot(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyRemote(ctx, []Batch{{Device: "a", Seq: 5, Changes: []Change{change("a", 30, "phone_mobile", `"3"`, "a", 20)}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		settled map[string]int64
+		want    int
+	}{
+		{map[string]int64{"a": 5}, 2},
+		{map[string]int64{"a": 4}, 4},
+	} {
+		check, err := s.ExportCheckpoint(ctx, tc.settled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(check.Changes) != tc.want {
+			t.Errorf("settled %v: the checkpoint holds %d changes, want %d", tc.settled, len(check.Changes), tc.want)
+		}
 	}
 }
