@@ -26,6 +26,8 @@ type forgery struct {
 	header func(h *seal.Header)
 	signer ed25519.PrivateKey
 	key    *seal.Key
+	// contents, when set, turns the batch's JSON into what is sealed.
+	contents func(t *testing.T, plain []byte) []byte
 }
 
 // sealFor seals a forged batch as laptop l (its keys, its team key,
@@ -71,6 +73,9 @@ func sealFor(t *testing.T, l *laptop, f forgery) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if f.contents != nil {
+		plain = f.contents(t, plain)
+	}
 	h := seal.Header{Kind: kindBatch, Handbook: hb, Device: l.st.Device(), Seq: f.seq}
 	if f.header != nil {
 		f.header(&h)
@@ -80,6 +85,17 @@ func sealFor(t *testing.T, l *laptop, f forgery) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// packed compresses a forged batch's JSON as a laptop that writes batch
+// version 3 does.
+func packed(t *testing.T, plain []byte) []byte {
+	t.Helper()
+	out, err := packBatch(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func strangerKey(t *testing.T) ed25519.PrivateKey {
@@ -116,8 +132,26 @@ func TestBadInputIsSkippedAndTheRestGoesOn(t *testing.T) {
 			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", []byte(`{"format":"ernstfall-sync-batch","version":2}`))
 		}, "not a sealed"},
 		{"newer version", func(t *testing.T, e env) string {
-			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{body: func(b *batchFile) { b.Version = 3 }}))
+			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{body: func(b *batchFile) { b.Version = batchVersion + 1 }}))
 		}, "newer Ernstfall"},
+		{"compressed batch that unpacks past the limit", func(t *testing.T, e env) string {
+			// 2 MB of one letter compress to about 2 KB: the file is
+			// within the 4 KB limit, its contents are not.
+			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{
+				body: func(b *batchFile) {
+					b.Version, b.Changes[0].Value = batchVersion, json.RawMessage(`"`+strings.Repeat("x", 2<<20)+`"`)
+				},
+				contents: packed,
+			}))
+		}, "unpack to more than 4096 bytes, the most a batch may hold"},
+		{"damaged compressed contents", func(t *testing.T, e env) string {
+			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{
+				contents: func(t *testing.T, plain []byte) []byte { return append([]byte(packedMagic), plain...) },
+			}))
+		}, "compressed contents are damaged"},
+		{"compressed batch claiming version 2", func(t *testing.T, e env) string {
+			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{contents: packed}))
+		}, "compressed, but says it is batch version 2"},
 		{"another handbook", func(t *testing.T, e env) string {
 			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{header: func(h *seal.Header) { h.Handbook = "0190eeee-0000-7000-8000-000000000000" }}))
 		}, "another handbook"},

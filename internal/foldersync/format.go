@@ -2,9 +2,11 @@ package foldersync
 
 import (
 	"bytes"
+	"compress/flate"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -27,6 +29,11 @@ const (
 	requestFormat    = "ernstfall-sync-request"
 	keyFormat        = "ernstfall-sync-key"
 	formatVersion    = 2
+	// batchVersion 3 batches may hold their contents compressed (see
+	// packBatch). A laptop writes them only when every active member's
+	// device file says it reads them (deviceFile.Reads); otherwise it
+	// writes version 2, which every Ernstfall of the signed protocol reads.
+	batchVersion = 3
 )
 
 // Kinds of sealed files (their header's kind).
@@ -170,6 +177,9 @@ type deviceFile struct {
 	// batches they cover and found lying (path below the protocol folder
 	// → SHA-256 of the file, hex): no laptop uses them.
 	Refuted map[string]string `json:"refuted,omitempty"`
+	// Reads is the newest batch version this laptop reads; 0 (left out
+	// by older versions): formatVersion.
+	Reads int `json:"reads,omitempty"`
 }
 
 // requestFile is requests/<device>.request: a laptop asking to join,
@@ -219,10 +229,61 @@ type wrappedKey struct {
 // errBatch marks a batch file that cannot be used.
 var errBatch = errors.New("unusable batch")
 
+// A packed batch's contents are packedMagic and the batch's JSON
+// compressed with DEFLATE (RFC 1951), compressed before they are sealed.
+// Compressing first is the only order that works (ciphertext does not
+// compress), and it leaks nothing an attacker can use: a batch is written
+// once, from this laptop's own changes, with nothing an outsider chose
+// mixed into the same compression window and no one able to ask for it
+// again (the attacks on compressing before encrypting, CRIME and BREACH,
+// need both). What the folder sees is the file's size, as before, only
+// smaller. The magic cannot begin JSON, so a version 2 batch is never
+// mistaken for a packed one.
+const packedMagic = "\x00ernstfall-deflate\n"
+
+// packBatch compresses a batch's JSON.
+func packBatch(plain []byte) ([]byte, error) {
+	z, err := deflate(plain)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(packedMagic), z...), nil
+}
+
+// unpackBatch returns a batch's JSON: data itself, or data decompressed
+// when it is packed. A packed batch that decompresses to more than limit
+// bytes (a batch's own size limit: what a batch of version 2 may hold) is
+// refused, so a small hostile file cannot make a laptop allocate without
+// bound.
+func unpackBatch(data []byte, limit int64) ([]byte, bool, error) {
+	z, ok := bytes.CutPrefix(data, []byte(packedMagic))
+	if !ok {
+		return data, false, nil
+	}
+	out, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), limit+1))
+	if err != nil {
+		return nil, true, fmt.Errorf("%w: compressed contents are damaged: %v", errBatch, err)
+	}
+	if int64(len(out)) > limit {
+		return nil, true, fmt.Errorf("%w: its compressed contents unpack to more than %s, the most a batch may hold (damaged, or made to fill memory); ignored",
+			errBatch, sizeText(limit))
+	}
+	return out, true, nil
+}
+
+// sizeText says a size limit in MB, or in bytes below one.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // parseBatch reads the contents of one batch written by device as its
-// batch seq for the handbook: its changes and its team records.
-func parseBatch(data []byte, handbookID, device string, seq int64) (store.Batch, []record, error) {
-	b, err := decodeBatch(data, handbookID, device, seq)
+// batch seq for the handbook: its changes and its team records. Packed
+// contents may unpack to at most limit bytes.
+func parseBatch(data []byte, limit int64, handbookID, device string, seq int64) (store.Batch, []record, error) {
+	b, err := decodeBatch(data, limit, handbookID, device, seq)
 	if err != nil {
 		return store.Batch{}, nil, err
 	}
@@ -251,10 +312,14 @@ func parseBatch(data []byte, handbookID, device string, seq int64) (store.Batch,
 
 // decodeBatch decodes a batch's contents and checks that they say what
 // the file's name and header say.
-func decodeBatch(data []byte, handbookID, device string, seq int64) (batchFile, error) {
+func decodeBatch(data []byte, limit int64, handbookID, device string, seq int64) (batchFile, error) {
 	var b batchFile
 	if len(bytes.TrimSpace(data)) == 0 {
 		return b, fmt.Errorf("%w: empty file", errBatch)
+	}
+	data, packed, err := unpackBatch(data, limit)
+	if err != nil {
+		return b, err
 	}
 	if err := json.Unmarshal(data, &b); err != nil {
 		return b, fmt.Errorf("%w: not readable JSON (truncated or damaged): %v", errBatch, err)
@@ -262,10 +327,12 @@ func decodeBatch(data []byte, handbookID, device string, seq int64) (batchFile, 
 	switch {
 	case b.Format != batchFormat:
 		return b, fmt.Errorf("%w: not an Ernstfall batch (format %q)", errBatch, b.Format)
-	case b.Version > formatVersion:
-		return b, fmt.Errorf("%w: written by a newer Ernstfall (batch version %d, this one reads %d); update Ernstfall", errBatch, b.Version, formatVersion)
+	case b.Version > batchVersion:
+		return b, fmt.Errorf("%w: written by a newer Ernstfall (batch version %d, this one reads %d); update Ernstfall", errBatch, b.Version, batchVersion)
 	case b.Version < 1:
 		return b, fmt.Errorf("%w: unknown batch version %d", errBatch, b.Version)
+	case packed && b.Version < batchVersion:
+		return b, fmt.Errorf("%w: compressed, but says it is batch version %d", errBatch, b.Version)
 	case b.Handbook != handbookID:
 		return b, fmt.Errorf("%w: belongs to another handbook (%s)", errBatch, b.Handbook)
 	case b.Device != device:

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,9 @@ import (
 )
 
 const fuzzHandbook = "0190aaaa-0000-7000-8000-00000000cafe"
+
+// fuzzLimit is the most a batch's contents may unpack to while fuzzing.
+const fuzzLimit = 64 << 10
 
 // FuzzParseBatch feeds batch parsing arbitrary bytes: it must never panic,
 // and whatever it accepts must survive a round trip unchanged.
@@ -24,8 +28,18 @@ func FuzzParseBatch(f *testing.F) {
 	f.Add([]byte(`{"format":"ernstfall-sync-batch","version":2}`))
 	f.Add([]byte(`{"format":"ernstfall-sync-batch","version":1,"changes":[{"value":`))
 	f.Add([]byte(""))
+	// Compressed (batch version 3), and compressed past the limit.
+	for _, plain := range []string{`{"format":"ernstfall-sync-batch","version":3,"handbook":"` + fuzzHandbook + `","device":"` + fakeDevice +
+		`","seq":1,"changes":[{"entity":"contact","id":"c1","field":"name","value":"Anna","hlc":1099511627776}]}`,
+		`{"format":"ernstfall-sync-batch","version":3,"changes":[{"value":"` + strings.Repeat("x", fuzzLimit) + `"}]}`} {
+		z, err := packBatch([]byte(plain))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(z)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, _, err := parseBatch(data, fuzzHandbook, fakeDevice, 1)
+		b, _, err := parseBatch(data, fuzzLimit, fuzzHandbook, fakeDevice, 1)
 		if err != nil {
 			return
 		}
@@ -43,7 +57,7 @@ func FuzzParseBatch(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b2, _, err := parseBatch(again, fuzzHandbook, fakeDevice, 1)
+		b2, _, err := parseBatch(again, fuzzLimit, fuzzHandbook, fakeDevice, 1)
 		if err != nil {
 			t.Fatalf("re-encoded batch refused: %v", err)
 		}
@@ -101,7 +115,7 @@ func FuzzOpenBatch(f *testing.F) {
 	f.Add([]byte(""))
 	keys := func(id string) (seal.Key, bool) { return key, id == key.ID }
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, members, h, err := openBatch(data, fuzzHandbook, fakeDevice, 1, pub, keys)
+		b, members, h, err := openBatch(data, DefaultMaxBatchBytes, fuzzHandbook, fakeDevice, 1, pub, keys)
 		if err != nil {
 			return
 		}
@@ -136,7 +150,7 @@ func TestOpenBatchMutations(t *testing.T) {
 	good := sealedSeed(t, []record{{Kind: recLost, Device: fakeDevice, Last: 2}},
 		[]wireChange{{Entity: "contact", ID: "c1", Field: "name", Value: json.RawMessage(`"Anna"`), HLC: 1 << 40},
 			{Entity: "contact", ID: "c1", Field: "deleted", Value: json.RawMessage(`true`), HLC: 1<<40 + 1}})
-	if _, _, _, err := openBatch(good, fuzzHandbook, fakeDevice, 1, pub, keys); err != nil {
+	if _, _, _, err := openBatch(good, DefaultMaxBatchBytes, fuzzHandbook, fakeDevice, 1, pub, keys); err != nil {
 		t.Fatalf("the intact batch is refused: %v", err)
 	}
 	rng := rand.New(rand.NewPCG(11, 20261130))
@@ -168,7 +182,7 @@ func TestOpenBatchMutations(t *testing.T) {
 		if bytes.Equal(bad, good) {
 			continue
 		}
-		if _, _, _, err := openBatch(bad, fuzzHandbook, fakeDevice, 1, pub, keys); err == nil {
+		if _, _, _, err := openBatch(bad, DefaultMaxBatchBytes, fuzzHandbook, fakeDevice, 1, pub, keys); err == nil {
 			t.Fatalf("mutation %d accepted: %q", n, bad)
 		}
 	}
@@ -185,7 +199,7 @@ func TestOpenBatchMutations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, members, _, err := openBatch(data, fuzzHandbook, fakeDevice, 1, pub, keys)
+		b, members, _, err := openBatch(data, DefaultMaxBatchBytes, fuzzHandbook, fakeDevice, 1, pub, keys)
 		if err != nil {
 			continue
 		}

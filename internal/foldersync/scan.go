@@ -344,7 +344,7 @@ func (r *round) readSealedBatch(f pendingFile, dev string, pub seal.Public, keep
 		return b
 	}
 	b.size = int64(len(data))
-	batch, members, h, err := openBatch(data, r.handbook, dev, f.seq, pub, r.state.key)
+	batch, members, h, err := openBatch(data, r.opt.MaxBatchBytes, r.handbook, dev, f.seq, pub, r.state.key)
 	switch {
 	case errors.Is(err, errNoKey):
 		b.problem = problemNoKey
@@ -370,7 +370,7 @@ var errNoKey = errors.New("no such team key")
 // openBatch verifies a sealed batch file as batch seq of dev (signed with
 // pub), decrypts it with the key its header names and decodes it. It is
 // everything a laptop does with a batch file before trusting it.
-func openBatch(data []byte, handbook, dev string, seq int64, pub seal.Public, key func(string) (seal.Key, bool)) (store.Batch, []record, seal.Header, error) {
+func openBatch(data []byte, limit int64, handbook, dev string, seq int64, pub seal.Public, key func(string) (seal.Key, bool)) (store.Batch, []record, seal.Header, error) {
 	h, err := seal.Verify(data, pub.Sign)
 	if err != nil {
 		return store.Batch{}, nil, h, err
@@ -391,7 +391,7 @@ func openBatch(data []byte, handbook, dev string, seq int64, pub seal.Public, ke
 	if err != nil {
 		return store.Batch{}, nil, h, err
 	}
-	batch, members, err := parseBatch(plain, handbook, dev, seq)
+	batch, members, err := parseBatch(plain, limit, handbook, dev, seq)
 	if err != nil {
 		return store.Batch{}, nil, h, err
 	}

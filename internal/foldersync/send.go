@@ -39,7 +39,10 @@ func (r *round) send(ctx context.Context) error {
 				r.opt.Folder, ErrNotWritten, len(changes))
 		}
 		changes = changes[:min(len(changes), maxBatchChanges)]
-		name, seq, err := r.writeBatch(ctx, nil, changes)
+		name, seq, n, err := r.writeBatch(ctx, nil, changes)
+		if n > 0 {
+			changes = changes[:n] // the rest goes in the next batch
+		}
 		if errors.Is(err, errExists) {
 			// Another sync of this database, in another process, took the
 			// number first; if it wrote these very changes, they are sent.
@@ -68,10 +71,12 @@ func (r *round) send(ctx context.Context) error {
 }
 
 // writeBatch seals team records and changes as this laptop's next batch,
-// chained to its previous one, and marks the changes sent. It returns the
-// file's name below the protocol folder and its number; errExists when
-// another writer took the number.
-func (r *round) writeBatch(ctx context.Context, members []record, changes []store.Change) (string, int64, error) {
+// chained to its previous one, and marks the changes sent. A batch holds
+// at most MaxBatchBytes of contents (what other laptops read), so it may
+// take only the first n of the changes. It returns the file's name below
+// the protocol folder, its number and n; errExists when another writer
+// took the number.
+func (r *round) writeBatch(ctx context.Context, members []record, changes []store.Change) (string, int64, int, error) {
 	key, ok := r.state.writeKey(r.team)
 	if r.founding != nil {
 		// The founder's first batch introduces the first key, written
@@ -79,49 +84,93 @@ func (r *round) writeBatch(ctx context.Context, members []record, changes []stor
 		key, ok = *r.founding, true
 	}
 	if !ok {
-		return "", 0, errors.New("this laptop holds no team key yet")
+		return "", 0, 0, errors.New("this laptop holds no team key yet")
 	}
 	dir := path.Join("log", r.me)
 	seq, err := r.nextSeq(ctx, dir)
 	if err != nil {
-		return "", 0, err
+		return "", 0, 0, err
 	}
 	prev, err := r.st.BatchHash(ctx, r.me, seq-1)
 	if err != nil {
-		return "", 0, err
+		return "", 0, 0, err
 	}
-	b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me, Seq: seq,
-		CreatedAt: r.opt.Now().UTC(), Author: r.opt.Author, Members: members, Changes: make([]wireChange, len(changes))}
-	for i, c := range changes {
-		b.Changes[i] = toWire(c, false)
+	pack := r.packBatches(ctx)
+	var plain []byte
+	for {
+		b := batchFile{Format: batchFormat, Version: formatVersion, Handbook: r.handbook, Device: r.me, Seq: seq,
+			CreatedAt: r.opt.Now().UTC(), Author: r.opt.Author, Members: members, Changes: make([]wireChange, len(changes))}
+		if pack {
+			b.Version = batchVersion
+		}
+		for i, c := range changes {
+			b.Changes[i] = toWire(c, false)
+		}
+		b.Edits = wireEdits(changes, false)
+		if plain, err = json.Marshal(b); err != nil {
+			return "", 0, 0, fmt.Errorf("encode batch: %w", err)
+		}
+		if int64(len(plain)) <= r.opt.MaxBatchBytes {
+			break
+		}
+		if len(changes) <= 1 {
+			return "", 0, 0, fmt.Errorf("batch %d would hold %s, more than the %s other laptops read", seq,
+				sizeText(int64(len(plain))), sizeText(r.opt.MaxBatchBytes))
+		}
+		changes = changes[:len(changes)/2]
 	}
-	b.Edits = wireEdits(changes, false)
-	plain, err := json.Marshal(b)
-	if err != nil {
-		return "", 0, fmt.Errorf("encode batch: %w", err)
+	if pack {
+		if plain, err = packBatch(plain); err != nil {
+			return "", 0, 0, fmt.Errorf("compress batch: %w", err)
+		}
 	}
 	data, err := seal.Seal(seal.Header{Kind: kindBatch, Handbook: r.handbook, Device: r.me, Seq: seq, Prev: prev}, plain, key, r.id.Sign)
 	if err != nil {
-		return "", 0, err
+		return "", 0, 0, err
+	}
+	if int64(len(data)) > r.opt.MaxBatchBytes {
+		return "", 0, 0, fmt.Errorf("batch %d would be %s, more than the %s other laptops read", seq,
+			sizeText(int64(len(data))), sizeText(r.opt.MaxBatchBytes))
 	}
 	name := batchPath(r.me, seq)
 	if err := r.sh.writeNew(name, data); err != nil {
-		return name, seq, err
+		return name, seq, len(changes), err
 	}
 	var top int64
 	if len(changes) > 0 {
 		top = changes[len(changes)-1].Seq
 	}
 	if err := r.st.MarkBatchSent(ctx, top, seq, seal.Hash(data)); err != nil {
-		return name, seq, err
+		return name, seq, len(changes), err
 	}
-	return name, seq, nil
+	return name, seq, len(changes), nil
+}
+
+// packBatches reports whether this laptop compresses the batches it
+// writes (batch version 3): only when every active member of the team has
+// said in its device file that it reads them, so a laptop that still runs
+// an older Ernstfall keeps receiving what it can read. A member whose
+// device file is missing or unreadable counts as one that does not; an
+// inactive one (away longer than InactiveAfter) does not hold it back.
+func (r *round) packBatches(ctx context.Context) bool {
+	if r.pack == nil {
+		pack := true
+		devices := r.devices()
+		for _, m := range r.team.members() {
+			if m != r.me && devices[m].Reads < batchVersion && !r.inactive(ctx, m) {
+				pack = false
+				break
+			}
+		}
+		r.pack = &pack
+	}
+	return *r.pack
 }
 
 // writeRecords writes team records as a batch of their own and keeps them
 // as known.
 func (r *round) writeRecords(ctx context.Context, recs []record) (int64, error) {
-	_, seq, err := r.writeBatch(ctx, recs, nil)
+	_, seq, _, err := r.writeBatch(ctx, recs, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
 	}
@@ -161,7 +210,7 @@ func (r *round) adopt(ctx context.Context, name string, seq int64) error {
 	if err != nil {
 		return notMine
 	}
-	b, _, err := parseBatch(plain, r.handbook, r.me, seq)
+	b, _, err := parseBatch(plain, r.opt.MaxBatchBytes, r.handbook, r.me, seq)
 	if err != nil {
 		return notMine
 	}
@@ -295,7 +344,7 @@ func (r *round) announce(ctx context.Context) error {
 		return err
 	}
 	plain, err := json.Marshal(deviceFile{Device: r.me, Name: name, LastSync: r.opt.Now().UTC(), LastSeq: last,
-		Applied: frontier(applied, r.team.lost, r.me), Refuted: refuted})
+		Applied: frontier(applied, r.team.lost, r.me), Refuted: refuted, Reads: batchVersion})
 	if err != nil {
 		return err
 	}

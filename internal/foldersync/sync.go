@@ -303,6 +303,8 @@ type round struct {
 	pending map[string][]pendingFile
 	// deviceFiles are the device files, read once per round.
 	deviceFiles map[string]deviceFile
+	// pack: whether this round's batches are compressed (packBatches).
+	pack *bool
 	// seenDevices is what this laptop observed of them (see observe).
 	seenDevices map[string]seenDevice
 	// imported are the checkpoints this round started from.
