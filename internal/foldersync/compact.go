@@ -514,6 +514,7 @@ func (r *round) compact(ctx context.Context) error {
 			r.opt.afterRemove(rel)
 		}
 	}
+	r.removeAnsweredRequests()
 	// Older checkpoints go when this laptop has applied every batch they
 	// cover (so the new one covers them too), and those of removed
 	// laptops or found lying, which no laptop uses any more.

@@ -236,10 +236,44 @@ func TestCompactionShrinksTheFolder(t *testing.T) {
 	if _, err := a.eng.Remove(ctx, a.st, a.opts(folder), c.st.Device()); err != nil {
 		t.Fatal(err)
 	}
+	// Joined laptops took their requests away; one left by an older
+	// Ernstfall goes with the compaction, one still waiting stays.
+	requests := func() []string {
+		t.Helper()
+		names, err := filepath.Glob(filepath.Join(folder, "ernstfall", "requests", "*.request"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range names {
+			names[i] = filepath.Base(n)
+		}
+		return names
+	}
+	if got := requests(); len(got) != 0 {
+		t.Fatalf("answered requests left in the folder: %v", got)
+	}
+	rb, err := open(ctx, b.st, b.opts(folder).withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rb.request(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rb.sh.Close()
+	waiting := openLaptop(t, t.TempDir(), clk.reader(0))
+	if rep := waiting.sync(t, folder); !rep.Pending {
+		t.Fatalf("not pending: %+v", rep)
+	}
+	if got := requests(); len(got) != 2 {
+		t.Fatalf("requests before the compaction: %v", got)
+	}
 	before, _ := folderFiles(t, folder)
 	a.compact = 10
 	b.sync(t, folder)
 	rep := a.sync(t, folder)
+	if got := requests(); len(got) != 1 || got[0] != waiting.st.Device()+".request" {
+		t.Errorf("requests after the compaction: %v, want only the waiting one", got)
+	}
 	if rep.Checkpoint == "" || rep.Compacted == 0 {
 		t.Fatalf("no compaction: %+v", rep)
 	}

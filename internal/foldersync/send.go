@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdh"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -343,8 +344,9 @@ func (r *round) announce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	plain, err := json.Marshal(deviceFile{Device: r.me, Name: name, LastSync: r.opt.Now().UTC(), LastSeq: last,
-		Applied: frontier(applied, r.team.lost, r.me), Refuted: refuted, Reads: batchVersion})
+	f := deviceFile{Device: r.me, Name: name, LastSync: r.opt.Now().UTC(), LastSeq: last,
+		Applied: frontier(applied, r.team.lost, r.me), Refuted: refuted, Reads: batchVersion}
+	plain, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
@@ -355,7 +357,12 @@ func (r *round) announce(ctx context.Context) error {
 	if err := r.sh.replace(devicePath(r.me), data); err != nil {
 		return fmt.Errorf("sync with %s: %w: %w", r.opt.Folder, ErrNotWritten, err)
 	}
-	r.deviceFiles = nil
+	// The others' files read this round still hold; this laptop's own is
+	// the one just written (as reading it back would give).
+	if r.deviceFiles != nil {
+		f.Name = cleanName(f.Name)
+		r.deviceFiles[r.me] = f
+	}
 	return nil
 }
 
@@ -376,6 +383,10 @@ func (r *round) readDevices() map[string]deviceFile {
 		if err != nil {
 			continue
 		}
+		if f, ok := r.seenDevice(dev, pub, data); ok {
+			out[dev] = f
+			continue
+		}
 		h, err := seal.Verify(data, pub.Sign)
 		if err != nil || h.Kind != kindDevice || h.Device != dev || h.Handbook != r.handbook {
 			continue
@@ -392,9 +403,73 @@ func (r *round) readDevices() map[string]deviceFile {
 		if json.Unmarshal(plain, &f) == nil && f.Device == dev {
 			f.Name = cleanName(f.Name)
 			out[dev] = f
+			r.keepDevice(dev, pub, data, f)
 		}
 	}
 	return out
+}
+
+// deviceCache remembers the device files an engine verified and decoded,
+// by their exact bytes, so that a round reads each file but checks the
+// signature and decrypts only the ones that changed since the engine's
+// last round: most device files of a large team do not change between
+// two rounds. It relies on the file's contents alone (a hash of every
+// byte, the signer's key and the handbook), never on sizes or times the
+// file-sync engine reports, and it keeps only the files of the last round.
+type deviceCache struct {
+	handbook string
+	last     map[[sha256.Size]byte]deviceFile
+	next     map[[sha256.Size]byte]deviceFile
+}
+
+// deviceKey names a device file's exact bytes as signed by dev with pub.
+func deviceKey(dev string, pub seal.Public, data []byte) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte(dev))
+	h.Write([]byte{0})
+	h.Write(pub.Sign)
+	h.Write(data)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// seenDevice returns the decoded device file when the engine verified
+// these very bytes of dev in its last round.
+func (r *round) seenDevice(dev string, pub seal.Public, data []byte) (deviceFile, bool) {
+	c := r.cache
+	if c == nil || c.handbook != r.handbook {
+		return deviceFile{}, false
+	}
+	k := deviceKey(dev, pub, data)
+	f, ok := c.last[k]
+	if ok {
+		c.keep(k, f)
+	}
+	return f, ok
+}
+
+// keepDevice remembers a device file verified and decoded this round.
+func (r *round) keepDevice(dev string, pub seal.Public, data []byte, f deviceFile) {
+	if r.cache == nil {
+		return
+	}
+	if r.cache.handbook != r.handbook {
+		*r.cache = deviceCache{handbook: r.handbook}
+	}
+	r.cache.keep(deviceKey(dev, pub, data), f)
+}
+
+func (c *deviceCache) keep(k [sha256.Size]byte, f deviceFile) {
+	if c.next == nil {
+		c.next = map[[sha256.Size]byte]deviceFile{}
+	}
+	c.next[k] = f
+}
+
+// turn ends a round: what it kept is what the next one looks up.
+func (c *deviceCache) turn() {
+	c.last, c.next = c.next, nil
 }
 
 // shareKeys makes sure every member holds every team key this laptop

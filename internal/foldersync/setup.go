@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 	"time"
 
 	"ernstfall/internal/seal"
@@ -349,7 +350,33 @@ func (r *round) joined(ctx context.Context) error {
 		return err
 	}
 	r.rep.Joined = true
-	return saveState(ctx, r.st, r.state)
+	if err := saveState(ctx, r.st, r.state); err != nil {
+		return err
+	}
+	// The request has been answered: no laptop reads it any more (the
+	// admission record holds the keys), so it leaves the folder.
+	if err := r.sh.remove(requestPath(r.me)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		r.skip(requestPath(r.me), fmt.Sprintf("this laptop's answered join request could not be removed: %v", err))
+	}
+	return nil
+}
+
+// removeAnsweredRequests removes the join requests of laptops the team
+// has admitted (members and removed ones alike), which no laptop reads any
+// more: a laptop removes its own when it joins, and a compaction those
+// left by laptops that joined with an older Ernstfall. Requests still
+// waiting stay.
+func (r *round) removeAnsweredRequests() {
+	entries, err := r.sh.readDir(dirRequests)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		dev, ok := strings.CutSuffix(e.Name(), ".request")
+		if ok && r.team.admitted[dev] && e.Type().IsRegular() {
+			r.sh.remove(requestPath(dev))
+		}
+	}
 }
 
 // request files (or refreshes) this laptop's join request.

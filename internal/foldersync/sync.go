@@ -221,6 +221,8 @@ type Request struct {
 // app and a cron job) are told apart by the files themselves.
 type Engine struct {
 	mu sync.Mutex
+	// devices are the device files the last round verified.
+	devices deviceCache
 }
 
 // Run runs one sync round: it writes this laptop's unsent changes as new
@@ -239,8 +241,9 @@ func (e *Engine) Run(ctx context.Context, st Store, opt Options) (Report, error)
 		return Report{At: opt.Now()}, err
 	}
 	defer sh.Close()
-	r := &round{st: st, opt: opt, sh: sh, me: st.Device()}
+	r := &round{st: st, opt: opt, sh: sh, me: st.Device(), cache: &e.devices}
 	rep, err := r.run(ctx)
+	e.devices.turn()
 	rep.At = opt.Now()
 	return rep, err
 }
@@ -305,6 +308,9 @@ type round struct {
 	deviceFiles map[string]deviceFile
 	// pack: whether this round's batches are compressed (packBatches).
 	pack *bool
+	// cache holds the device files the engine's last round verified;
+	// nil: none (a round of its own).
+	cache *deviceCache
 	// seenDevices is what this laptop observed of them (see observe).
 	seenDevices map[string]seenDevice
 	// imported are the checkpoints this round started from.
