@@ -29,10 +29,11 @@ const (
 	requestFormat    = "ernstfall-sync-request"
 	keyFormat        = "ernstfall-sync-key"
 	formatVersion    = 2
-	// batchVersion 3 batches may hold their contents compressed (see
-	// packBatch). A laptop writes them only when every active member's
-	// device file says it reads them (deviceFile.Reads); otherwise it
-	// writes version 2, which every Ernstfall of the signed protocol reads.
+	// batchVersion 3 batches, and the device files of laptops that read
+	// them, may hold their contents compressed (see packBatch). A laptop
+	// writes them so only when every active member's device file says it
+	// reads them (deviceFile.Reads); otherwise it writes version 2, which
+	// every Ernstfall of the signed protocol reads.
 	batchVersion = 3
 )
 

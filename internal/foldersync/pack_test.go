@@ -63,6 +63,33 @@ func lastSeq(t *testing.T, l *laptop) int64 {
 	return last
 }
 
+// openedDevice returns the contents of laptop w's device file as they
+// were sealed, read with reader's keys.
+func openedDevice(t *testing.T, folder string, w, reader *laptop) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(folder, "ernstfall", filepath.FromSlash(devicePath(w.st.Device()))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := loadState(context.Background(), reader.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := seal.Verify(data, mustIdentity(t, w).Public().Sign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, ok := state.key(h.Key)
+	if !ok {
+		t.Fatalf("no key %s", h.Key)
+	}
+	plain, err := seal.Open(data, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plain
+}
+
 // announceAsOlder rewrites laptop l's device file as an Ernstfall that
 // reads batch version 2 only writes it: without "reads".
 func announceAsOlder(t *testing.T, folder string, l *laptop) {
@@ -87,6 +114,9 @@ func announceAsOlder(t *testing.T, folder string, l *laptop) {
 	}
 	plain, err := seal.Open(data, key)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, _, err = unpackBatch(plain, maxDevicePlain); err != nil {
 		t.Fatal(err)
 	}
 	var f map[string]any
@@ -135,6 +165,9 @@ func TestBatchesAreCompressedWhenEveryoneReadsThem(t *testing.T) {
 		t.Errorf("200 new contacts: %d bytes compressed to %d, less than a quarter saved", len(inner), len(plain))
 	}
 	t.Logf("200 new contacts: %d bytes of JSON sealed as %d", len(inner), len(plain))
+	if d := openedDevice(t, folder, a, b); !bytes.HasPrefix(d, []byte(packedMagic)) {
+		t.Errorf("device file of a team that reads version 3 is not compressed: %.40q", d)
+	}
 
 	// c now runs an older Ernstfall: a's next batch is one it reads.
 	announceAsOlder(t, folder, c)
@@ -146,6 +179,9 @@ func TestBatchesAreCompressedWhenEveryoneReadsThem(t *testing.T) {
 	var f batchFile
 	if err := json.Unmarshal(plain, &f); err != nil || f.Version != formatVersion {
 		t.Fatalf("batch for a team with an older laptop: version %d, %v (%.40q)", f.Version, err, plain)
+	}
+	if d := openedDevice(t, folder, a, b); !json.Valid(d) {
+		t.Errorf("device file for a team with an older laptop is not plain JSON: %.40q", d)
 	}
 	for _, l := range []*laptop{b, c} {
 		l.sync(t, folder)
@@ -216,5 +252,53 @@ func TestLargeEditGoesInSeveralBatches(t *testing.T) {
 	_, err = a.eng.Run(ctx, a.st, opt)
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("more than the 32768 bytes other laptops read")) {
 		t.Fatalf("a change too large for a batch: %v", err)
+	}
+}
+
+// TestDeviceFileThatUnpacksPastTheLimit: a member's device file whose
+// compressed contents unpack to more than a device file may hold is
+// ignored, as an unreadable one is; the laptop goes on syncing.
+func TestDeviceFileThatUnpacksPastTheLimit(t *testing.T) {
+	ctx := context.Background()
+	a, b, _, folder, contact := trio(t)
+	name := filepath.Join(folder, "ernstfall", filepath.FromSlash(devicePath(b.st.Device())))
+	state, err := loadState(ctx, b.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, ok := state.writeKey(newTeam(*state.Team, state.Records))
+	if !ok {
+		t.Fatal("no key")
+	}
+	body := []byte(`{"device":"` + b.st.Device() + `","name":"` + string(bytes.Repeat([]byte("x"), maxDevicePlain)) + `"}`)
+	z, err := packBatch(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := seal.Seal(seal.Header{Kind: kindDevice, Handbook: mustHandbook(t, b), Device: b.st.Device()}, z, key, mustIdentity(t, b).Sign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > maxSmallFile {
+		t.Fatalf("the test's file is %d bytes, more than is read", len(data))
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := open(ctx, a.st, a.opts(folder).withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.readDevices()
+	r.sh.Close()
+	if f, ok := got[b.st.Device()]; ok {
+		t.Fatalf("a device file past the limit was read: %d bytes of name", len(f.Name))
+	}
+	contact.Notes = "weiter"
+	putContact(t, a, &contact)
+	a.sync(t, folder)
+	b.sync(t, folder)
+	if got := getContact(t, b, contact.ID); got.Notes != "weiter" {
+		t.Errorf("b: %+v", got)
 	}
 }

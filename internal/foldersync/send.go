@@ -350,6 +350,14 @@ func (r *round) announce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if r.packBatches(ctx) {
+		// What this laptop applied names every laptop of the team: in a
+		// large team the device files add up, and they compress as
+		// batches do, for the same readers.
+		if plain, err = packBatch(plain); err != nil {
+			return err
+		}
+	}
 	data, err := seal.Seal(seal.Header{Kind: kindDevice, Handbook: r.handbook, Device: r.me}, plain, key, r.id.Sign)
 	if err != nil {
 		return err
@@ -399,6 +407,9 @@ func (r *round) readDevices() map[string]deviceFile {
 		if err != nil {
 			continue
 		}
+		if plain, _, err = unpackBatch(plain, maxDevicePlain); err != nil {
+			continue
+		}
 		var f deviceFile
 		if json.Unmarshal(plain, &f) == nil && f.Device == dev {
 			f.Name = cleanName(f.Name)
@@ -408,6 +419,10 @@ func (r *round) readDevices() map[string]deviceFile {
 	}
 	return out
 }
+
+// maxDevicePlain is the most a compressed device file may unpack to:
+// what a team of about 15,000 laptops needs.
+const maxDevicePlain = 1 << 20
 
 // deviceCache remembers the device files an engine verified and decoded,
 // by their exact bytes, so that a round reads each file but checks the
