@@ -419,8 +419,8 @@ func TestFormatGoneDoesNotSplitTheTeam(t *testing.T) {
 	agree("fünf")
 }
 
-// A laptop's folder below log/ is renamed (by hand, or by a file-sync
-// engine that kept two versions of it: "… (1)", "…-DESKTOP-4F2K9"). The
+// A laptop's folder below log/ is renamed (by hand, in other case, or by a
+// file-sync engine that kept two versions of it: "… (1)", "…-DESKTOP-4F2K9"). The
 // report names it as that laptop's folder, says to rename it back, and
 // once it is back, a laptop that joins misses nothing.
 func TestRenamedDeviceFolder(t *testing.T) {
@@ -432,7 +432,7 @@ func TestRenamedDeviceFolder(t *testing.T) {
 	b.sync(t, folder)
 	log := filepath.Join(folder, "ernstfall", "log")
 	dev := a.st.Device()
-	for _, renamed := range []string{dev + " (1)", dev + "-DESKTOP-4F2K9", dev + ".sync-conflict-20261130-101010-7QXKZ2M"} {
+	for _, renamed := range []string{dev + " (1)", dev + "-DESKTOP-4F2K9", dev + ".sync-conflict-20261130-101010-7QXKZ2M", strings.ToUpper(dev)} {
 		if err := os.Rename(filepath.Join(log, dev), filepath.Join(log, renamed)); err != nil {
 			t.Fatal(err)
 		}

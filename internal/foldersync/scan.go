@@ -139,7 +139,8 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 
 // renamedDevice is the laptop of the team whose device folder name is
 // the start of name, followed by something else ("… (1)", "-DESKTOP-…",
-// ".sync-conflict-…"): that laptop's folder renamed, or a copy of it. It
+// ".sync-conflict-…"), or that is its name in other case: that laptop's
+// folder renamed, or a copy of it. It
 // returns the laptop's ID and its name for messages.
 func (r *round) renamedDevice(name string) (string, string) {
 	if r.state.Team == nil || junk(name) {
@@ -153,7 +154,7 @@ func (r *round) renamedDevice(name string) (string, string) {
 		return "", ""
 	}
 	for _, id := range append(tm.members(), r.me) {
-		if len(name) > len(id) && strings.HasPrefix(name, id) && !isIDChar(name[len(id)]) {
+		if len(name) > len(id) && strings.HasPrefix(name, id) && !isIDChar(name[len(id)]) || strings.EqualFold(name, id) {
 			if n := tm.names[id]; n != "" {
 				return id, fmt.Sprintf("%q (%s)", n, id)
 			}
