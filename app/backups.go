@@ -59,6 +59,7 @@ func newBackupsPane(u *ui) *backupsPane {
 				b.restore.Disable()
 			}
 		})
+	b.table.onEscape = u.escape
 	b.status = widget.NewLabel("")
 	b.status.Wrapping = fyne.TextWrapWord
 	b.restore = widget.NewButtonWithIcon(lang.L("Restore this backup …"), theme.HistoryIcon(), func() {

@@ -192,13 +192,15 @@ func (c *controlPane) table(rows func() int, cols int, head func(int) string, ce
 	for i := range cols {
 		heads[i], widths[i] = head(i), width(i)
 	}
-	return newTextTable(rows, heads, widths, func(row, col int) (string, widget.Importance) {
+	t := newTextTable(rows, heads, widths, func(row, col int) (string, widget.Importance) {
 		text := cell(row, col)
 		if strings.HasPrefix(text, "⚠") {
 			return text, widget.WarningImportance
 		}
 		return text, widget.MediumImportance
 	}, selected)
+	t.onEscape = c.u.escape
+	return t
 }
 
 // load reads the documents' and the copies' state.

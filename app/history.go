@@ -103,6 +103,7 @@ func newHistoryPane(u *ui) *historyPane {
 			return h.cell(h.rows[row], col), widget.MediumImportance
 		},
 		h.select_)
+	h.table.onEscape = u.escape
 	h.detail = container.NewVBox(widget.NewLabel(lang.L("Choose a change to see it whole and to go back to the state before it.")))
 	h.status = widget.NewLabel("")
 	h.moreBtn = widget.NewButtonWithIcon(lang.L("Load older changes"), theme.MoreVerticalIcon(), h.loadMore)

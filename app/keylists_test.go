@@ -236,6 +236,10 @@ func TestControlTablesByKeyboard(t *testing.T) {
 	if open.Disabled() {
 		t.Fatal("Down and Enter did not choose a document")
 	}
+	press(t, u, fyne.KeyEscape)
+	if u.win.Canvas().Focused() != u.nav {
+		t.Fatalf("Esc in the documents table focused %T, not the sidebar", u.win.Canvas().Focused())
+	}
 	test.Tap(open)
 	if _, id := u.view.selected(); id == "" {
 		t.Fatal("Öffnen after the keyboard choice opened nothing")
@@ -299,6 +303,10 @@ func TestHistoryAndBackupsByKeyboard(t *testing.T) {
 	press(t, u, fyne.KeyReturn)
 	if b.sel != 1 || b.restore.Disabled() {
 		t.Fatalf("Down and Enter chose backup %d (restore disabled: %v)", b.sel, b.restore.Disabled())
+	}
+	press(t, u, fyne.KeyEscape)
+	if u.win.Canvas().Focused() != u.nav {
+		t.Fatalf("Esc in the backups focused %T, not the sidebar", u.win.Canvas().Focused())
 	}
 }
 
