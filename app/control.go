@@ -147,6 +147,7 @@ func (c *controlPane) view() view {
 		widget.NewButtonWithIcon(lang.L("Export audit record …"), theme.DocumentSaveIcon(), c.exportAudit)))
 	return view{
 		content: topThenList(container.NewVBox(top, widget.NewSeparator()), c.tabs),
+		tabs:    c.tabs,
 		changed: func([]store.Notice) {
 			c.load()
 			c.fillRoles()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -384,4 +385,54 @@ func TestOverviewListsByKeyboard(t *testing.T) {
 	if _, id := u.selection(); id == "" {
 		t.Fatal("Down and Enter in the exercise coverage opened nothing")
 	}
+}
+
+// menuShortcut runs the main menu item with that shortcut, as pressing
+// the keys does.
+func menuShortcut(t *testing.T, u *ui, s fyne.Shortcut) {
+	t.Helper()
+	for _, m := range u.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == s.ShortcutName() {
+				it.Action()
+				return
+			}
+		}
+	}
+	t.Fatalf("no menu item for %s", s.ShortcutName())
+}
+
+// TestTabsByKeyboard: the toolkit's tab headers take no focus, so
+// Ctrl+Tab and Ctrl+Shift+Tab switch a screen's tabs, and Tab from the
+// sidebar then leads into the tab shown: Einstellungen → Verlauf and
+// Sicherungen, whose tables only the mouse could reach before.
+func TestTabsByKeyboard(t *testing.T) {
+	u := newHistoryUI(t)
+	u.showScreen("settings")
+	c := u.win.Canvas()
+	c.Focus(u.nav)
+	next := &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl}
+	prev := &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
+	menuShortcut(t, u, next)
+	u.tasks.Wait()
+	if got := u.view.tabs.SelectedIndex(); got != 1 {
+		t.Fatalf("Ctrl+Tab showed tab %d, want 1 (Verlauf)", got)
+	}
+	if c.Focused() != u.nav {
+		t.Fatalf("after Ctrl+Tab %T has the focus, not the sidebar", c.Focused())
+	}
+	if table := tabToList(t, u, u.nav, 8); table != u.history.table {
+		t.Fatal("Tab after Ctrl+Tab reached another table than the changes")
+	}
+	menuShortcut(t, u, prev)
+	menuShortcut(t, u, prev)
+	u.tasks.Wait()
+	if got := u.view.tabs.SelectedIndex(); got != 2 {
+		t.Fatalf("Ctrl+Shift+Tab twice from Verlauf showed tab %d, want 2 (Sicherungen)", got)
+	}
+	if table := tabToList(t, u, u.nav, 8); table != u.backups.table {
+		t.Fatal("Tab reached another table than the backups")
+	}
+	u.showScreen("dashboard")
+	menuShortcut(t, u, next) // nothing to switch: no effect, no crash
 }

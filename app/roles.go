@@ -120,6 +120,7 @@ func rolesView(u *ui) view {
 	bar := container.NewStack(u.docBar(handbook.Matrix))
 	return view{
 		content: container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, tabs),
+		tabs:    tabs,
 		changed: func(n []store.Notice) {
 			esc.changed(n)
 			roles.changed(n)

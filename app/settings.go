@@ -101,7 +101,7 @@ func settingsView(u *ui) view {
 			backups.load()
 		}
 	}
-	return view{content: tabs, changed: func([]store.Notice) {
+	return view{content: tabs, tabs: tabs, changed: func([]store.Notice) {
 		if hist.loaded {
 			hist.load()
 		}

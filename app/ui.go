@@ -110,6 +110,10 @@ type view struct {
 	// back returns from a record to the screen's overview (Esc); nil on
 	// screens without records.
 	back func()
+	// tabs are the screen's tabs, which Ctrl+Tab and Ctrl+Shift+Tab
+	// switch (the toolkit's tab headers take no keyboard focus); nil on
+	// screens without tabs.
+	tabs *container.AppTabs
 }
 
 func newUI(ctx context.Context, o *ops.Ops, a fyne.App, w fyne.Window, now func() time.Time) *ui {
@@ -308,12 +312,32 @@ func (u *ui) menu() *fyne.MainMenu {
 		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: ctrl}
 		return it
 	}
+	// Ctrl+Tab switches tabs on every system, as in browsers.
+	next := fyne.NewMenuItem(lang.L("Next tab"), func() { u.switchTab(1) })
+	next.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl}
+	prev := fyne.NewMenuItem(lang.L("Previous tab"), func() { u.switchTab(-1) })
+	prev.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
 	return fyne.NewMainMenu(fyne.NewMenu(lang.L("Handbook"),
 		item("New record", fyne.KeyN, u.create),
 		item("Save", fyne.KeyS, u.save),
 		item("Search", fyne.KeyK, u.focusSearch),
 		item("Print binder", fyne.KeyP, u.printBinder),
+		fyne.NewMenuItemSeparator(),
+		next, prev,
 	))
+}
+
+// switchTab shows the screen's next (step 1) or previous (-1) tab and
+// puts the keyboard focus on the sidebar, from where Tab leads into the
+// tab shown: the toolkit's tab headers cannot be reached with Tab.
+func (u *ui) switchTab(step int) {
+	t := u.view.tabs
+	if t == nil || len(t.Items) < 2 {
+		return
+	}
+	n := len(t.Items)
+	t.SelectIndex(((t.SelectedIndex()+step)%n + n) % n)
+	u.win.Canvas().Focus(u.nav)
 }
 
 // show switches to screen i. Callers guard unsaved edits first.
