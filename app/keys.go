@@ -1,6 +1,8 @@
 package app
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -268,10 +270,12 @@ func cursorStep(k fyne.KeyName, from, n int) (int, bool) {
 	return min(max(to, 0), n-1), true
 }
 
-// newCursorMark is the frame of a keyboard cursor row: the focus tint
-// with a border in the primary colour, hidden until shown.
+// newCursorMark is the frame of a keyboard cursor row: a light focus
+// tint with a border in the primary colour, hidden until shown. The tint
+// is lighter than a focused button's, so that coloured text in the row
+// (links, warnings) stays readable on it; the border carries the mark.
 func newCursorMark() fyne.CanvasObject {
-	r := canvas.NewRectangle(theme.Color(theme.ColorNameFocus))
+	r := canvas.NewRectangle(markFill())
 	r.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	r.StrokeWidth = 2
 	r.CornerRadius = theme.SelectionRadiusSize()
@@ -286,7 +290,7 @@ func showMark(o fyne.CanvasObject, on bool) {
 		r.Hide()
 		return
 	}
-	r.FillColor = theme.Color(theme.ColorNameFocus)
+	r.FillColor = markFill()
 	r.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	r.Show()
 	r.Refresh()
@@ -425,4 +429,11 @@ func newLinkLabel() *widget.Label {
 // the list first, so Tab reached the list before what is drawn above it.
 func topThenList(top, list fyne.CanvasObject) *fyne.Container {
 	return container.New(layout.NewBorderLayout(top, nil, nil, nil), top, list)
+}
+
+// markFill is the focus colour at a third of its strength.
+func markFill() color.Color {
+	c := color.NRGBAModel.Convert(theme.Color(theme.ColorNameFocus)).(color.NRGBA)
+	c.A /= 3
+	return c
 }
