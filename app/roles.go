@@ -119,7 +119,7 @@ func rolesView(u *ui) view {
 	// together.
 	bar := container.NewStack(u.docBar(handbook.Matrix))
 	return view{
-		content: container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, tabs),
+		content: topThenList(container.NewVBox(bar, widget.NewSeparator()), tabs),
 		tabs:    tabs,
 		changed: func(n []store.Notice) {
 			esc.changed(n)
