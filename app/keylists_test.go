@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -435,4 +436,27 @@ func TestTabsByKeyboard(t *testing.T) {
 	}
 	u.showScreen("dashboard")
 	menuShortcut(t, u, next) // nothing to switch: no effect, no crash
+}
+
+// TestSearchSelectMarksTheMatch: in a field's search the match Enter
+// takes is framed as a keyboard cursor row is, and the frame follows
+// the arrow keys.
+func TestSearchSelectMarksTheMatch(t *testing.T) {
+	u := newIncidentUI(t)
+	s := newSearchSelect([]option{{"a", "Anna Wolff"}, {"b", "Bernd Wolff"}, {"c", "Carla Wolff"}}, "– niemand –")
+	u.win.SetContent(container.NewVBox(s))
+	test.Tap(s)
+	test.Type(s.search, "wolff")
+	if n := visibleMarks(s.list); n != 1 {
+		t.Fatalf("%d matches framed, want the first", n)
+	}
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if n := visibleMarks(s.list); n != 1 || s.hi != 2 {
+		t.Fatalf("after Down Down %d framed, the match taken is %d", n, s.hi)
+	}
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Value() != "c" {
+		t.Fatalf("Enter took %q, want the framed Carla Wolff", s.Value())
+	}
 }
