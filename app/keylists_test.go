@@ -176,6 +176,7 @@ func TestContactTableTabOnce(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("Tab reaches the contact table %d times in a round of %d stops", n, len(stops))
 	}
+	t.Logf("a Tab round through the contacts screen: %d stops", len(stops))
 	if len(stops) > 20 {
 		t.Errorf("a Tab round through the contacts screen takes %d stops", len(stops))
 	}
