@@ -24,21 +24,19 @@ func (t handbookTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	return t.Theme.Color(n, v)
 }
 
-// focusColor is the primary colour, lightened on the dark variant and
-// darkened on the light one, at half strength: buttons, links, check
-// boxes and list rows with the keyboard focus stand out from the ones
-// the mouse merely passes over. The shift matters for the buttons drawn
-// in the primary colour (Speichern, Vorfall starten): the plain primary
-// colour laid over them left no trace of the focus.
+// focusColor is the primary colour at half strength, lightened on the
+// dark theme and darkened on the light one: buttons, links, check boxes
+// and list rows with the keyboard focus stand out from the ones the mouse
+// merely passes over, and a button drawn in the primary colour itself
+// (Save, Start incident) still changes when it takes the focus.
 func focusColor(primary color.Color, v fyne.ThemeVariant) color.Color {
 	c := color.NRGBAModel.Convert(primary).(color.NRGBA)
-	to := uint8(0xff)
+	toward := uint8(0xff)
 	if v == theme.VariantLight {
-		to = 0
+		toward = 0
 	}
-	mix := func(a uint8) uint8 { return uint8((int(a) + int(to)) / 2) }
-	c.R, c.G, c.B = mix(c.R), mix(c.G), mix(c.B)
-	c.A = 0x90
+	mix := func(x uint8) uint8 { return uint8((uint16(x) + uint16(toward)) / 2) }
+	c.R, c.G, c.B, c.A = mix(c.R), mix(c.G), mix(c.B), 0x80
 	return c
 }
 
