@@ -139,11 +139,22 @@ func (s *share) readLimited(rel string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, fmt.Errorf("oversized (%d bytes, the limit is %d); not read", fi.Size(), limit)
 	}
-	f, err := s.root.Open(rel)
+	return s.readOpened(rel, fi, limit)
+}
+
+// readOpened reads rel, which was checked as fi, at most limit bytes.
+func (s *share) readOpened(rel string, fi fs.FileInfo, limit int64) ([]byte, error) {
+	// Opened without blocking, and checked again on the open file: a FIFO
+	// put in the file's place after the check would otherwise hold the
+	// round forever.
+	f, err := s.root.OpenFile(rel, os.O_RDONLY|nonBlock, 0)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %w", err)
 	}
 	defer f.Close()
+	if now, err := f.Stat(); err != nil || !now.Mode().IsRegular() || !os.SameFile(fi, now) {
+		return nil, errors.New("replaced while it was read; retried next sync")
+	}
 	// The file may grow between the check and the read: never read more
 	// than the limit.
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
