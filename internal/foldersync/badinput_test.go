@@ -149,6 +149,11 @@ func TestBadInputIsSkippedAndTheRestGoesOn(t *testing.T) {
 				contents: func(t *testing.T, plain []byte) []byte { return append([]byte(packedMagic), plain...) },
 			}))
 		}, "compressed contents are damaged"},
+		{"contents in an encoding of a later version", func(t *testing.T, e env) string {
+			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{
+				contents: func(t *testing.T, plain []byte) []byte { return append([]byte(packedFamily+"zstd\n"), plain...) },
+			}))
+		}, `written by a newer Ernstfall (contents encoded as "zstd"); update Ernstfall`},
 		{"compressed batch claiming version 2", func(t *testing.T, e env) string {
 			return write(t, e.logDir, e.c.st.Device(), "000000000001.batch", sealFor(t, e.c, forgery{contents: packed}))
 		}, "compressed, but says it is batch version 2"},

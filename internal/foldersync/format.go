@@ -240,7 +240,11 @@ var errBatch = errors.New("unusable batch")
 // need both). What the folder sees is the file's size, as before, only
 // smaller. The magic cannot begin JSON, so a version 2 batch is never
 // mistaken for a packed one.
-const packedMagic = "\x00ernstfall-deflate\n"
+const packedMagic = packedFamily + "deflate\n"
+
+// packedFamily begins every encoding of a batch's contents other than
+// plain JSON; a later version may add encodings under other names.
+const packedFamily = "\x00ernstfall-"
 
 // packBatch compresses a batch's JSON.
 func packBatch(plain []byte) ([]byte, error) {
@@ -259,6 +263,12 @@ func packBatch(plain []byte) ([]byte, error) {
 func unpackBatch(data []byte, limit int64) ([]byte, bool, error) {
 	z, ok := bytes.CutPrefix(data, []byte(packedMagic))
 	if !ok {
+		if bytes.HasPrefix(data, []byte(packedFamily)) {
+			// Another encoding of a later version: say so, rather than
+			// call the file damaged.
+			name, _, _ := bytes.Cut(data[len(packedFamily):min(len(data), len(packedFamily)+32)], []byte("\n"))
+			return nil, true, fmt.Errorf("%w: written by a newer Ernstfall (contents encoded as %q); update Ernstfall", errBatch, name)
+		}
 		return data, false, nil
 	}
 	out, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), limit+1))
