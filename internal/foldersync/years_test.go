@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -50,6 +51,7 @@ type yearsResult struct {
 	final                 string // the handbook and conflicts, naming no laptop
 	folderBytes           int64
 	files                 int
+	parts                 string // what each folder below the protocol folder holds
 	backupBytes           int
 	noop, join            time.Duration
 	joinPeak              uint64 // heap in use above the simulation's own, bytes
@@ -255,6 +257,7 @@ func yearsOfUse(tb testing.TB, cfg yearsConfig) yearsResult {
 	}
 	res.backupBytes = len(backup)
 	res.files, res.folderBytes = folderSize(tb, folder)
+	res.parts = folderParts(tb, folder)
 	start := time.Now()
 	for range 3 {
 		team[0].sync(tb, folder)
@@ -343,9 +346,56 @@ func folderSize(tb testing.TB, folder string) (files int, size int64) {
 	return files, size
 }
 
+// folderParts says what each folder below the shared folder's protocol
+// folder holds (log, devices, keys, checkpoints, …), largest first.
+func folderParts(tb testing.TB, folder string) string {
+	tb.Helper()
+	root := filepath.Join(folder, "ernstfall")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	type part struct {
+		name  string
+		files int
+		size  int64
+	}
+	var parts []part
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		files, size := 0, int64(0)
+		err := filepath.WalkDir(filepath.Join(root, e.Name()), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			files, size = files+1, size+fi.Size()
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		parts = append(parts, part{e.Name(), files, size})
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].size > parts[j].size })
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %.2f MB in %d files", p.name, float64(p.size)/(1<<20), p.files)
+	}
+	return b.String()
+}
+
 func (r yearsResult) String() string {
-	return fmt.Sprintf("folder %.1f MB in %d files (%.1f× the %.2f MB JSON backup), no-op round %v, join %v, heap while joining %d MB, %d compactions, %d returns from away (%d from a checkpoint)",
-		float64(r.folderBytes)/(1<<20), r.files, float64(r.folderBytes)/float64(r.backupBytes), float64(r.backupBytes)/(1<<20),
+	return fmt.Sprintf("folder %.1f MB in %d files (%.1f× the %.2f MB JSON backup; %s), no-op round %v, join %v, heap while joining %d MB, %d compactions, %d returns from away (%d from a checkpoint)",
+		float64(r.folderBytes)/(1<<20), r.files, float64(r.folderBytes)/float64(r.backupBytes), float64(r.backupBytes)/(1<<20), r.parts,
 		r.noop.Round(time.Millisecond), r.join.Round(time.Millisecond), r.joinPeak>>20, r.compactions, r.returned, r.fromCheckpoint)
 }
 
