@@ -59,10 +59,15 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 		return nil
 	}
 	out := map[string][]pendingFile{}
+	tm := r.team
+	if tm == nil && r.state.Team != nil {
+		// Built once: a team of 200 laptops has 200 folders here.
+		tm = newTeam(*r.state.Team, r.state.Records)
+	}
 	for _, e := range entries {
 		dev := e.Name()
 		rel := path.Join(dirLog, dev)
-		if id, shown := r.renamedDevice(dev); id != "" {
+		if id, shown := r.renamedDevice(tm, dev); id != "" {
 			r.skip(rel, fmt.Sprintf("the folder of laptop %s under another name (renamed, or kept twice by a file-sync tool); nothing in it is read: rename it back to %s, or, if that folder exists, move the batch files it lacks into it",
 				shown, id))
 			continue
@@ -142,13 +147,9 @@ func (r *round) listPending(applied map[string]map[int64]bool) map[string][]pend
 // ".sync-conflict-…"), or that is its name in other case: that laptop's
 // folder renamed, or a copy of it. It
 // returns the laptop's ID and its name for messages.
-func (r *round) renamedDevice(name string) (string, string) {
-	if r.state.Team == nil || junk(name) {
+func (r *round) renamedDevice(tm *team, name string) (string, string) {
+	if tm == nil || junk(name) {
 		return "", ""
-	}
-	tm := r.team
-	if tm == nil {
-		tm = newTeam(*r.state.Team, r.state.Records)
 	}
 	if _, known := tm.pub[name]; known || name == r.me {
 		return "", ""
