@@ -17,7 +17,16 @@ import (
 // sealed (compressed or not), read with reader's keys.
 func openedBatch(t *testing.T, folder string, w, reader *laptop, seq int64) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(folder, "ernstfall", filepath.FromSlash(batchPath(w.st.Device(), seq))))
+	plain, _, _ := openedFile(t, folder, batchPath(w.st.Device(), seq), w, reader)
+	return plain
+}
+
+// openedFile verifies the sealed file rel (below the protocol folder) as
+// written by w and returns its contents, read with reader's keys, with
+// its header and key.
+func openedFile(t *testing.T, folder, rel string, w, reader *laptop) ([]byte, seal.Header, seal.Key) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(folder, "ernstfall", filepath.FromSlash(rel)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +46,7 @@ func openedBatch(t *testing.T, folder string, w, reader *laptop, seq int64) []by
 	if err != nil {
 		t.Fatal(err)
 	}
-	return plain
+	return plain, h, key
 }
 
 func mustIdentity(t *testing.T, l *laptop) seal.Identity {
@@ -67,26 +76,7 @@ func lastSeq(t *testing.T, l *laptop) int64 {
 // were sealed, read with reader's keys.
 func openedDevice(t *testing.T, folder string, w, reader *laptop) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(folder, "ernstfall", filepath.FromSlash(devicePath(w.st.Device()))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, err := loadState(context.Background(), reader.st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := seal.Verify(data, mustIdentity(t, w).Public().Sign)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, ok := state.key(h.Key)
-	if !ok {
-		t.Fatalf("no key %s", h.Key)
-	}
-	plain, err := seal.Open(data, key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, _, _ := openedFile(t, folder, devicePath(w.st.Device()), w, reader)
 	return plain
 }
 
@@ -94,28 +84,9 @@ func openedDevice(t *testing.T, folder string, w, reader *laptop) []byte {
 // reads batch version 2 only writes it: without "reads".
 func announceAsOlder(t *testing.T, folder string, l *laptop) {
 	t.Helper()
-	ctx := context.Background()
 	name := filepath.Join(folder, "ernstfall", filepath.FromSlash(devicePath(l.st.Device())))
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, err := loadState(ctx, l.st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := seal.Verify(data, mustIdentity(t, l).Public().Sign)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, ok := state.key(h.Key)
-	if !ok {
-		t.Fatal("no key")
-	}
-	plain, err := seal.Open(data, key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, h, key := openedFile(t, folder, devicePath(l.st.Device()), l, l)
+	var err error
 	if plain, _, err = unpackBatch(plain, maxDevicePlain); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +101,8 @@ func announceAsOlder(t *testing.T, folder string, l *laptop) {
 	if plain, err = json.Marshal(f); err != nil {
 		t.Fatal(err)
 	}
-	if data, err = seal.Seal(h, plain, key, mustIdentity(t, l).Sign); err != nil {
+	data, err := seal.Seal(h, plain, key, mustIdentity(t, l).Sign)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(name, data, 0o644); err != nil {
