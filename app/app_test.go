@@ -163,6 +163,9 @@ func (f *form) problemOf(t *testing.T, name string) string {
 	if i < 0 {
 		t.Fatalf("form has no field %q", name)
 	}
+	if f.fields[i].bad {
+		return f.fields[i].hint.Text
+	}
 	if !f.fields[i].err.Visible() {
 		return ""
 	}

@@ -188,6 +188,11 @@ func columns(n int, cards ...fyne.CanvasObject) fyne.CanvasObject {
 // emergencyLimit is how many playbooks the dashboard offers to start.
 const emergencyLimit = 4
 
+// alarmRoleLimit is how many roles the dashboard's alarm card lists: in
+// the demo handbook the Incident-Owner, the IT-Lead and the head of the
+// crisis team, each with deputies.
+const alarmRoleLimit = 3
+
 // emergencyCard is the way in for an emergency, at the top of the
 // dashboard: start an incident from the playbooks most likely needed
 // (the most severe first), and the first numbers to call (emergency
@@ -217,7 +222,10 @@ func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject
 	emergency.Importance = widget.DangerImportance
 	emergency.Wrapping = fyne.TextWrapWord
 	call.Add(emergency)
-	for _, r := range alarmRoles(hb, 2) {
+	// One line a holder (who, then the first number to copy), so that
+	// the three roles who decide at the escalation levels, up to the
+	// crisis team's head, and their deputies fit beside the playbooks.
+	for _, r := range alarmRoles(hb, alarmRoleLimit) {
 		call.Add(widget.NewLabelWithStyle(r.Role.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		if len(r.Contacts) == 0 {
 			call.Add(widget.NewLabel("⚠ " + lang.L("nobody assigned")))
@@ -228,10 +236,8 @@ func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject
 				what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
 			}
 			name := u.link(what+": "+c.FullName(), handbook.EntityContact, c.ID)
-			name.Truncation = fyne.TextTruncateOff
 			first := c.Numbers()
-			call.Add(name)
-			call.Add(container.NewBorder(nil, nil, widget.NewLabel("   "), nil, numbersRow(u, first[:min(len(first), 1)])))
+			call.Add(container.NewBorder(nil, nil, nil, numbersRow(u, first[:min(len(first), 1)]), name))
 		}
 	}
 	return widget.NewCard("", "", container.NewVBox(

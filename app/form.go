@@ -47,6 +47,11 @@ type field struct {
 	err   *widget.Label
 	// apply copies the input into the record; an error is a parse problem.
 	apply func() error
+	// hint, when set, already says below the input what is wrong with it
+	// (a phone number); a refused save then marks the field as bad
+	// without saying the same again.
+	hint *widget.Label
+	bad  bool
 }
 
 func newForm(u *ui) *form {
@@ -155,7 +160,8 @@ func (f *form) phone(name, label string, p *string) *formEntry {
 		f.changed()
 		show(s)
 	}
-	f.add(name, label, container.NewVBox(e, hint), func() error { *p = strings.TrimSpace(e.Text); return nil })
+	fl := f.add(name, label, container.NewVBox(e, hint), func() error { *p = strings.TrimSpace(e.Text); return nil })
+	fl.hint = hint
 	return e
 }
 
@@ -336,6 +342,7 @@ func (f *form) save() bool {
 	ok := true
 	for _, fl := range f.fields {
 		fl.err.Hide()
+		fl.bad = false
 		if err := fl.apply(); err != nil {
 			f.problem(fl, err.Error())
 			ok = false
@@ -384,7 +391,7 @@ func (f *form) refused(other []string) {
 	var names []string
 	var first *field
 	for _, fl := range f.fields {
-		if fl.err.Visible() {
+		if fl.err.Visible() || fl.bad {
 			names = append(names, strings.TrimSuffix(fl.label.Text, ":"))
 			if first == nil {
 				first = fl
@@ -406,6 +413,10 @@ func (f *form) refused(other []string) {
 }
 
 func (f *form) problem(fl *field, msg string) {
+	if fl.hint != nil && fl.hint.Visible() && strings.Contains(fl.hint.Text, msg) {
+		fl.bad = true
+		return
+	}
 	if fl.err.Visible() {
 		msg = fl.err.Text + "\n" + msg
 	}

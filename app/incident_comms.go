@@ -75,6 +75,7 @@ func (r *runView) escalateDialog() {
 	d = dialog.NewCustomWithoutButtons(lang.L("Raise or lower the escalation level"), container.NewVBox(form, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
 	d.Resize(fyne.NewSize(620, 360))
 	d.Show()
+	enterSubmits(r.u.win.Canvas(), form, ok.OnTapped)
 }
 
 // setLevel logs the new level (the log entry is what sets it, see

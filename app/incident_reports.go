@@ -36,6 +36,7 @@ func (r *runView) smallDialog(title, okText string, body fyne.CanvasObject, size
 	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(body, problem, container.NewGridWithColumns(2, cancel, okBtn)), r.u.win)
 	d.Resize(size)
 	d.Show()
+	enterSubmits(r.u.win.Canvas(), body, okBtn.OnTapped)
 	return d
 }
 

@@ -447,8 +447,8 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 	}
 	// Compact, so that five reports fit in two rows beside the incident
 	// list on a 1366-pixel screen: the name; the time left with the due
-	// time (or what was done) small beside it; the buttons. Lines are cut
-	// with an ellipsis; the card keeps its height.
+	// time (or what was done) small beside it, wrapped rather than cut so
+	// that the due time is always read whole; the buttons.
 	name.Truncation = fyne.TextTruncateEllipsis
 	left := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	detail := strings.Join(nonEmpty(dueText, hint), " · ")
@@ -460,7 +460,7 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 		left.Importance = widget.SuccessImportance
 	case d.Done():
 		left.SetText("✓ " + lang.L("sent"))
-		detail = lang.L("sent {{.Time}} ({{.By}})", map[string]any{"Time": stamp(d.SentAt), "By": d.SentBy})
+		detail = stamp(d.SentAt) + " · " + d.SentBy
 		left.Importance = widget.SuccessImportance
 	case d.Overdue(now):
 		left.SetText("⚠ " + lang.L("overdue by {{.Time}}", map[string]any{"Time": cardSpan(now.Sub(d.Due))}))
@@ -474,7 +474,7 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 	}
 	small := widget.NewLabel(detail)
 	small.SizeName = theme.SizeNameCaptionText
-	small.Truncation = fyne.TextTruncateEllipsis
+	small.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(name, container.NewBorder(nil, nil, left, nil, small))
 	if !d.Done() {
 		sent := widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) })
@@ -542,6 +542,7 @@ func (r *runView) markSentDialog(clock string) {
 	d = dialog.NewCustomWithoutButtons(clockName(clock), container.NewVBox(form, problem, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
 	d.Resize(fyne.NewSize(480, 220))
 	d.Show()
+	enterSubmits(r.u.win.Canvas(), form, ok.OnTapped)
 }
 
 // dueText says when a step is due, and whether it is done. A due time on
@@ -794,4 +795,5 @@ func (r *runView) correctDialog(orig handbook.LogEntry) {
 		container.NewVBox(intro, in, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
 	d.Resize(fyne.NewSize(560, 300))
 	d.Show()
+	r.u.win.Canvas().Focus(in)
 }

@@ -350,12 +350,18 @@ func (u *ui) startIncidentDialog(playbookID string) {
 		}
 		f := newStartForm(u, hb.Live(), playbookID)
 		f.dlg.Show()
+		// Enter in a one-line field starts the incident; the title has
+		// the focus, so that a keyboard alone gets through.
+		for _, e := range []*widget.Entry{f.title, f.date, f.clock, f.nextDate, f.nextTime} {
+			e.OnSubmitted = func(string) { f.submit() }
+		}
+		u.win.Canvas().Focus(f.title)
 	})
 }
 
 func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 	f := &startForm{u: u, hb: hb, playbooks: slices.Clone(hb.Playbooks), levels: slices.Clone(hb.Escalation), roles: slices.Clone(hb.Roles)}
-	slices.SortFunc(f.playbooks, func(a, b handbook.Playbook) int { return strings.Compare(a.Title, b.Title) })
+	slices.SortFunc(f.playbooks, func(a, b handbook.Playbook) int { return handbook.CompareNames(a.Title, b.Title) })
 	slices.SortFunc(f.levels, func(a, b handbook.EscalationLevel) int { return a.Level - b.Level })
 	slices.SortFunc(f.roles, func(a, b handbook.Role) int { return strings.Compare(a.Name, b.Name) })
 

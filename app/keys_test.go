@@ -90,6 +90,12 @@ func TestPhoneFieldChecks(t *testing.T) {
 	if p := u.editor.problemOf(t, "phone_mobile"); !strings.Contains(p, "darf nur Ziffern") {
 		t.Errorf("problem at the field = %q", p)
 	}
+	if n := countText(u.body, "darf nur Ziffern"); n != 1 {
+		t.Errorf("the problem is said %d times below the field, want once: %q", n, texts(u.body))
+	}
+	if !hasText(u.body, "Nicht gespeichert") || !hasText(u.body, "Mobil") {
+		t.Errorf("the refused save is not announced at the top: %q", texts(u.body))
+	}
 	mobile.SetText("0171 39200 99")
 	test.Tap(findButton(t, u.body, "Speichern"))
 	if u.editor != nil {

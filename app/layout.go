@@ -58,7 +58,7 @@ func (l *sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	col := (size.Width - (n-1)*pad) / n
 	for i, o := range objs {
 		o.Move(fyne.NewPos(float32(i)*(col+pad), 0))
-		o.Resize(fyne.NewSize(col, max(o.MinSize().Height, size.Height)))
+		o.Resize(fyne.NewSize(col, o.MinSize().Height))
 	}
 }
 

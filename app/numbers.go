@@ -34,7 +34,11 @@ func numbersRow(u *ui, numbers []handbook.Number) *fyne.Container {
 		kind.SizeName = theme.SizeNameCaptionText
 		num := widget.NewLabelWithStyle(n.Number, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		num.Selectable = true
-		copyBtn := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { u.copy(n.Number) })
+		var copyBtn *widget.Button
+		copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+			u.copy(n.Number)
+			u.markCopied(copyBtn)
+		})
 		copyBtn.Importance = widget.LowImportance
 		row.Add(container.NewHBox(kind, num, copyBtn))
 	}
@@ -44,4 +48,16 @@ func numbersRow(u *ui, numbers []handbook.Number) *fyne.Container {
 		row.Add(none)
 	}
 	return row
+}
+
+// markCopied shows on the button that its number is now on the
+// clipboard (a tick in place of the copy icon), and turns the button of
+// the number copied before back: a desktop notice may never appear, and
+// a person about to dial must see which number they took.
+func (u *ui) markCopied(b *widget.Button) {
+	if u.copied != nil && u.copied != b {
+		u.copied.SetIcon(theme.ContentCopyIcon())
+	}
+	u.copied = b
+	b.SetIcon(theme.ConfirmIcon())
 }

@@ -138,11 +138,10 @@ func (u *ui) askPerson() {
 	later := widget.NewButton(lang.L("Later"), func() { d.Hide() })
 	intro := widget.NewLabel(lang.L("Who works at this computer? The incident log names you with every entry."))
 	intro.Wrapping = fyne.TextWrapWord
-	f.name.OnSubmitted = func(string) { ok.OnTapped() }
 	d = dialog.NewCustomWithoutButtons(lang.L("Your name"), container.NewVBox(intro, f.box, container.NewGridWithColumns(2, later, ok)), u.win)
 	d.Resize(fyne.NewSize(520, 300))
 	d.Show()
-	u.win.Canvas().Focus(f.name)
+	enterSubmits(u.win.Canvas(), f.box, ok.OnTapped)
 }
 
 // personSetting is the name card of the settings screen.

@@ -39,6 +39,8 @@ type ui struct {
 	body    *fyne.Container
 	nav     *keyList
 	navBusy bool
+	// copied is the copy button of the number copied last; it shows a tick.
+	copied *widget.Button
 	search  *formEntry
 	// found is the search result list on display, nil when none is.
 	found *searchState

@@ -1,0 +1,164 @@
+package app
+
+import (
+	"image/color"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ernstfall/internal/handbook"
+)
+
+// countText counts the visible labels below o whose text holds s.
+func countText(o fyne.CanvasObject, s string) int {
+	n := 0
+	walk(o, func(c fyne.CanvasObject) {
+		if l, ok := c.(*widget.Label); ok && l.Visible() && strings.Contains(l.Text, s) {
+			n++
+		}
+	})
+	return n
+}
+
+// enter presses Enter in the focused object of u's window.
+func enter(t *testing.T, u *ui) {
+	t.Helper()
+	f := u.win.Canvas().Focused()
+	if f == nil {
+		t.Fatal("nothing has the keyboard focus")
+	}
+	f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+// TestDialogsAnswerEnter: a person without a mouse starts an incident and
+// marks a report as sent: each dialog opens with the focus in its first
+// field, and Enter there confirms it.
+func TestDialogsAnswerEnter(t *testing.T) {
+	u := newIncidentUI(t)
+	u.open(handbook.EntityPlaybook, ransomware(t, u).ID)
+	test.Tap(findButton(t, u.body, "Vorfall starten"))
+	d := u.dialogTop()
+	title := find(t, d, "title", func(e *widget.Entry) bool { return e.Text == "Ransomware-Angriff" })
+	if u.win.Canvas().Focused() != title {
+		t.Fatalf("the start dialog opened with the focus on %T, want the title", u.win.Canvas().Focused())
+	}
+	test.Tap(checkLabelled(t, d, "Personenbezogene Daten betroffen (DSGVO Art. 33)"))
+	u.win.Canvas().Focus(title)
+	enter(t, u)
+	inc := onlyIncident(t, u)
+	if u.dialogTop() != nil {
+		t.Fatal("the start dialog stayed open after Enter")
+	}
+
+	test.Tap(findButton(t, u.body, "Versandt …"))
+	d = u.dialogTop()
+	if d == nil || !hasText(d, "Als versandt markieren") {
+		t.Fatalf("no dialog asks when the report was sent: %q", texts(d))
+	}
+	if _, ok := u.win.Canvas().Focused().(*widget.Entry); !ok {
+		t.Fatalf("the focus is on %T, not in the date field", u.win.Canvas().Focused())
+	}
+	enter(t, u)
+	sent := 0
+	for _, e := range incidentLog(t, u, inc.ID) {
+		if e.Kind == handbook.LogReport {
+			sent++
+		}
+	}
+	if sent != 1 || u.dialogTop() != nil {
+		t.Fatalf("after Enter: %d reports logged as sent, dialog open %v", sent, u.dialogTop() != nil)
+	}
+	if !hasText(u.body, "✓ versandt") || !hasText(u.body, testAuthor) {
+		t.Errorf("the card does not say who sent the report: %q", texts(u.body))
+	}
+}
+
+// TestCopyShowsTick: copying a number puts it on the clipboard and shows
+// a tick on its button; copying another turns the first button back.
+func TestCopyShowsTick(t *testing.T) {
+	u := newTestUI(t)
+	var copies []*widget.Button
+	walk(u.body, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "" && b.Icon != nil && b.Icon.Name() == theme.ContentCopyIcon().Name() {
+			copies = append(copies, b)
+		}
+	})
+	if len(copies) < 2 {
+		t.Fatalf("the alarm card has %d copy buttons", len(copies))
+	}
+	test.Tap(copies[0])
+	if copies[0].Icon.Name() != theme.ConfirmIcon().Name() {
+		t.Fatalf("copied button shows %q", copies[0].Icon.Name())
+	}
+	if got := u.app.Clipboard().Content(); !strings.HasPrefix(got, "+49") {
+		t.Fatalf("clipboard = %q", got)
+	}
+	test.Tap(copies[1])
+	if copies[0].Icon.Name() != theme.ContentCopyIcon().Name() || copies[1].Icon.Name() != theme.ConfirmIcon().Name() {
+		t.Fatalf("after the second copy: first %q, second %q", copies[0].Icon.Name(), copies[1].Icon.Name())
+	}
+}
+
+// TestAlarmCardReachesCrisisHead: the dashboard's numbers to call first
+// reach up to the head of the crisis team and their deputies, each
+// holder on one line with a number; the card of playbooks beside it is
+// as tall as its buttons, not stretched to the list of people.
+func TestAlarmCardReachesCrisisHead(t *testing.T) {
+	u := newTestUI(t)
+	u.win.Resize(fyne.NewSize(1366, 700))
+	for _, s := range []string{"Krisenstab-Leitung", "Hauptverantwortlich: Dr. Katrin Albers", "Vertretung 1: Markus Oberländer", "Vertretung 2: Sabine Köhler"} {
+		if !hasText(u.body, s) {
+			t.Errorf("alarm card lacks %q", s)
+		}
+	}
+	var start, call fyne.CanvasObject
+	walk(u.body, func(o fyne.CanvasObject) {
+		c, ok := o.(*widget.Card)
+		if !ok {
+			return
+		}
+		switch {
+		case start == nil && hasText(c, "Anderer Vorfall …") && !hasText(c, "Zuerst anrufen"):
+			start = c
+		case call == nil && hasText(c, "Zuerst anrufen") && !hasText(c, "Anderer Vorfall …"):
+			call = c
+		}
+	})
+	if start == nil || call == nil {
+		t.Fatal("the alarm card's two parts are not found")
+	}
+	if start.Position().Y != call.Position().Y {
+		t.Fatalf("at 1366 px the parts are not side by side: %v, %v", start.Position(), call.Position())
+	}
+	if h := start.Size().Height; h > start.MinSize().Height+1 || h >= call.Size().Height {
+		t.Errorf("playbook card %.0f px high (needs %.0f), people %.0f px", h, start.MinSize().Height, call.Size().Height)
+	}
+}
+
+// TestFocusOnPrimaryButton: a button drawn in the primary colour (Save,
+// Start incident) still looks different with the keyboard focus, in both
+// theme variants.
+func TestFocusOnPrimaryButton(t *testing.T) {
+	th := newTheme()
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		bg := color.NRGBAModel.Convert(th.Color(theme.ColorNamePrimary, v)).(color.NRGBA)
+		f := color.NRGBAModel.Convert(th.Color(theme.ColorNameFocus, v)).(color.NRGBA)
+		a := float64(f.A) / 255
+		over := func(b, c uint8) float64 { return float64(c)*a + float64(b)*(1-a) }
+		diff := abs(over(bg.R, f.R)-float64(bg.R)) + abs(over(bg.G, f.G)-float64(bg.G)) + abs(over(bg.B, f.B)-float64(bg.B))
+		if diff < 60 {
+			t.Errorf("variant %d: a focused primary button differs from an unfocused one by %.0f (sum of RGB steps)", v, diff)
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
