@@ -41,7 +41,7 @@ type ui struct {
 	navBusy bool
 	// copied is the copy button of the number copied last; it shows a tick.
 	copied *widget.Button
-	search  *formEntry
+	search *formEntry
 	// found is the search result list on display, nil when none is.
 	found *searchState
 	// searchGen counts what was typed into the search field and the
