@@ -162,3 +162,28 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestSearchCompoundSomeParts: a compound whose parts no single record
+// holds ("Stromausfall" in the demo: the colocation supplier has
+// "Strom", the playbooks "Ausfall") still shows the records holding one
+// of them, and says that they hold only some parts; a compound whose
+// parts a record holds ("Rechenzentrumsausfall", with the joining s) finds
+// that record.
+func TestSearchCompoundSomeParts(t *testing.T) {
+	u := newTestUI(t)
+	test.Type(u.search, "Stromausfall")
+	if u.found == nil || len(u.found.hits) == 0 {
+		t.Fatalf("Stromausfall finds nothing: %q", texts(u.body))
+	}
+	if !hasText(u.body, "diese enthalten einige davon: strom + ausfall") {
+		t.Errorf("no note that the hits hold only some parts: %q", texts(u.body))
+	}
+	if !hasText(u.body, "RZ Nordhafen Colocation GmbH") {
+		t.Errorf("the data centre's supplier is not among the hits: %q", texts(u.body))
+	}
+	u.search.SetText("")
+	test.Type(u.search, "Rechenzentrumsausfall")
+	if !hasText(u.body, "diese enthalten seine Teile: rechenzentrum + ausfall") || !hasText(u.body, "Ausfall der SaaS-Händlerplattform") {
+		t.Errorf("Rechenzentrumsausfall: %q", texts(u.body))
+	}
+}

@@ -167,8 +167,11 @@ func (u *ui) searchResults(q string, hits []store.Hit) fyne.CanvasObject {
 		box.Add(hint)
 	}
 	if len(hits) > 0 && hits[0].Parts != nil {
-		note := widget.NewLabel(lang.L("No record holds the word as typed; these hold its parts: {{.Parts}}",
-			map[string]any{"Parts": joinParts(hits[0].Parts)}))
+		text := lang.L("No record holds the word as typed; these hold its parts: {{.Parts}}", map[string]any{"Parts": joinParts(hits[0].Parts)})
+		if hits[0].AnyPart {
+			text = lang.L("No record holds the word as typed, nor all of its parts; these hold some of them: {{.Parts}}", map[string]any{"Parts": joinParts(hits[0].Parts)})
+		}
+		note := widget.NewLabel(text)
 		note.Wrapping = fyne.TextWrapWord
 		box.Add(note)
 	}

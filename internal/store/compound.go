@@ -140,7 +140,10 @@ func (v *vocabulary) split(t string, whole bool) []string {
 			continue
 		}
 		if i > 0 && t[i] == 's' && best[i].part {
-			if c := (step{best[i].parts, best[i].score, i, false}); better(c, best[i+1]) {
+			// On a tie the joining "s" is left out of the part: the
+			// stem ("rechenzentrum") finds as a prefix every word the
+			// part with the "s" finds, and more.
+			if c := (step{best[i].parts, best[i].score, i, false}); better(c, best[i+1]) || !better(best[i+1], c) {
 				best[i+1] = c
 			}
 		}
@@ -198,13 +201,16 @@ func (v *vocabulary) wordsWith(p string) []string {
 // compoundMatch is the FTS5 query for the word parts of the terms, with
 // the parts to mark in the results, or "" when splitting changes nothing:
 // every term starts a word of the handbook already, or one cannot be
-// covered by parts of its words.
-func (s *Store) compoundMatch(ctx context.Context, st *searchStatements, terms []string) (string, []string, error) {
+// covered by parts of its words. any is the looser query for records that
+// hold at least one of the parts, for when no record holds them all
+// ("Rechenzentrumsausfall" where the handbook has a data centre's contact
+// and outage playbooks, but no record about both).
+func (s *Store) compoundMatch(ctx context.Context, st *searchStatements, terms []string) (all, any string, parts []string, err error) {
 	v, err := s.vocabulary(ctx, st)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
-	var clauses, parts []string
+	var clauses []string
 	split := false
 	for _, t := range terms {
 		if v.hasPrefix(t) || strings.ContainsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) {
@@ -236,15 +242,19 @@ func (s *Store) compoundMatch(ctx context.Context, st *searchStatements, terms [
 			parts = append(parts, t)
 		}
 		if len(either) == 0 {
-			return "", nil, nil
+			return "", "", nil, nil
 		}
 		split = true
 		clauses = append(clauses, "("+strings.Join(either, " OR ")+")")
 	}
 	if !split {
-		return "", nil, nil
+		return "", "", nil, nil
 	}
-	return strings.Join(clauses, " AND "), parts, nil
+	alts := make([]string, len(parts))
+	for i, p := range parts {
+		alts[i] = anyWord(v, p)
+	}
+	return strings.Join(clauses, " AND "), strings.Join(alts, " OR "), parts, nil
 }
 
 // anyWord is the FTS5 query for the words that start with p or hold it.

@@ -272,6 +272,9 @@ type Hit struct {
 	// typed found nothing ("datenschutz", "behoerde" for
 	// "Datenschutzbehörde"); nil for a match of the words themselves.
 	Parts []string
+	// AnyPart tells that no record holds every part, and the hit holds
+	// only some of them.
+	AnyPart bool
 }
 
 // Span is a range of bytes in a text.
@@ -306,14 +309,21 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
 	var parts []string
+	anyPart := false
 	if len(out) == 0 {
-		m, p, err := s.compoundMatch(ctx, st, terms)
+		m, loose, p, err := s.compoundMatch(ctx, st, terms)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", query, err)
 		}
 		if m != "" {
 			parts = p
 			if out, err = bestMatches(ctx, st.best, m, parts, limit); err != nil {
+				return nil, fmt.Errorf("search %q: %w", query, err)
+			}
+		}
+		if len(out) == 0 && loose != "" {
+			anyPart = true
+			if out, err = bestMatches(ctx, st.best, loose, parts, limit); err != nil {
 				return nil, fmt.Errorf("search %q: %w", query, err)
 			}
 		}
@@ -339,6 +349,7 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		hits[i].SnippetMarks = marks(hits[i].Snippet, marked, anywhere)
 		hits[i].TitleMarks = marks(h.Title, marked, anywhere)
 		hits[i].Parts = parts
+		hits[i].AnyPart = anyPart
 		if h.Entity == handbook.EntityContact {
 			hits[i].Numbers = t.numbers
 		}

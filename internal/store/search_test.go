@@ -244,3 +244,45 @@ func TestSearchCompoundInsideAndApart(t *testing.T) {
 		t.Fatalf("found %q, want %q", titles, want)
 	}
 }
+
+// TestSearchCompoundAnyPart: when no record holds every part of a
+// compound, the records holding some of them are found and marked as
+// such ("Rechenzentrumsausfall": the data centre's contact and the outage
+// playbook, neither about both); a word without parts still finds nothing.
+func TestSearchCompoundAnyPart(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "hb.db"))
+	if err := Put(ctx, s, &handbook.Contact{Name: "NOC Rechenzentrum Nordhafen", PhoneOffice: "+49 40 66969 990"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Put(ctx, s, &handbook.Playbook{Title: "Ausfall des Zahlungsdienstleisters", Body: "Wenn Zahlungen scheitern."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Put(ctx, s, &handbook.Contact{Name: "Lagerverwaltung", Function: "Versand", PhoneOffice: "+49 40 66969 700"}); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := s.Search(ctx, "Rechenzentrumsausfall", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, h := range hits {
+		titles = append(titles, h.Title)
+		if !h.AnyPart || !slices.Equal(h.Parts, []string{"rechenzentrum", "ausfall"}) {
+			t.Errorf("%q: any part %v, parts %q", h.Title, h.AnyPart, h.Parts)
+		}
+		if len(h.TitleMarks)+len(h.SnippetMarks) == 0 {
+			t.Errorf("nothing marked in %q", h.Title)
+		}
+	}
+	slices.Sort(titles)
+	if want := []string{"Ausfall des Zahlungsdienstleisters", "NOC Rechenzentrum Nordhafen"}; !slices.Equal(titles, want) {
+		t.Fatalf("found %q, want %q", titles, want)
+	}
+	if hits, err := s.Search(ctx, "Rechenzentrum", 10); err != nil || len(hits) != 1 || hits[0].AnyPart || hits[0].Parts != nil {
+		t.Fatalf("a plain word: %+v, %v", hits, err)
+	}
+	if hits, err := s.Search(ctx, "Rechenzentrumsquatsch", 10); err != nil || len(hits) != 0 {
+		t.Fatalf("a word with a part not in the handbook found %+v (%v)", hits, err)
+	}
+}
