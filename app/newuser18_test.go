@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ernstfall/internal/handbook"
+	"ernstfall/internal/person"
 )
 
 // countText counts the visible labels below o whose text holds s.
@@ -185,5 +186,22 @@ func TestSearchCompoundSomeParts(t *testing.T) {
 	test.Type(u.search, "Rechenzentrumsausfall")
 	if !hasText(u.body, "diese enthalten seine Teile: rechenzentrum + ausfall") || !hasText(u.body, "Ausfall der SaaS-Händlerplattform") {
 		t.Errorf("Rechenzentrumsausfall: %q", texts(u.body))
+	}
+}
+
+// TestPrintDialogKnowsWhoPrints: the print dialog's "Gedruckt von" holds
+// the name given for this computer, so the cover names who printed.
+func TestPrintDialogKnowsWhoPrints(t *testing.T) {
+	u := newTestUI(t)
+	t.Setenv("PATH", t.TempDir())
+	u.who = person.Person{Name: "Jana Schulz", Initials: "JS"}
+	pbs, err := u.st.Summaries(u.ctx, handbook.EntityPlaybook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.printDialog(pbs).Show()
+	u.tasks.Wait()
+	if by := entryWithPlaceholder(t, u.dialogTop(), "Ihr Name (steht auf dem Deckblatt)"); by.Text != "Jana Schulz" {
+		t.Errorf("printed by = %q, want the name of this computer's user", by.Text)
 	}
 }

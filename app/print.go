@@ -56,6 +56,10 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 	paper.SetSelectedIndex(0)
 	by := widget.NewEntry()
 	by.SetPlaceHolder(lang.L("Your name (printed on the cover)"))
+	if u.who.Set() {
+		// The name given for this computer, as the log uses it.
+		by.SetText(u.who.Name)
+	}
 	versions := []string{lang.L("Released versions"), lang.L("Current drafts, marked ENTWURF on every page")}
 	which := widget.NewRadioGroup(versions, nil)
 	which.SetSelected(versions[0])
