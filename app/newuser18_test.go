@@ -2,6 +2,8 @@ package app
 
 import (
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -203,5 +205,34 @@ func TestPrintDialogKnowsWhoPrints(t *testing.T) {
 	u.tasks.Wait()
 	if by := entryWithPlaceholder(t, u.dialogTop(), "Ihr Name (steht auf dem Deckblatt)"); by.Text != "Jana Schulz" {
 		t.Errorf("printed by = %q, want the name of this computer's user", by.Text)
+	}
+}
+
+// TestSkipReasonsInGerman: the sync details give in German why a round
+// passed over a file: a stray file, a symbolic link.
+func TestSkipReasonsInGerman(t *testing.T) {
+	u := newTestUI(t)
+	folder := t.TempDir()
+	guiSync(t, u, folder, true)
+	root := filepath.Join(folder, "ernstfall")
+	if err := os.WriteFile(filepath.Join(root, "log", "notiz.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(t.TempDir(), filepath.Join(root, "log", "link")); err != nil {
+		t.Fatal(err)
+	}
+	guiSync(t, u, folder, true)
+	if len(u.syncer.last.Skipped) < 2 {
+		t.Fatalf("skipped %v", u.syncer.last.Skipped)
+	}
+	u.showSyncDetails()
+	d := u.dialogTop()
+	for _, sk := range u.syncer.last.Skipped {
+		if hasText(d, sk.Reason) {
+			t.Errorf("the reason for %s stands in English: %q", sk.File, sk.Reason)
+		}
+	}
+	if !hasText(d, "ein symbolischer Link; nicht verfolgt") {
+		t.Errorf("no German reason for the link: %q", texts(d))
 	}
 }

@@ -221,7 +221,12 @@ func (u *ui) updateSyncStatus() {
 			text += " · " + lang.L("{{.N}} files skipped", map[string]any{"N": n})
 		}
 	case cfg.Folder != "":
+		// No round in this window yet: a round of the command line (or
+		// of an earlier start) on this database still counts.
 		text = lang.L("Not synchronised yet")
+		if last := u.lastSync(); !last.IsZero() {
+			text = lang.L("Last synchronised {{.Date}} {{.Time}}", map[string]any{"Date": day(last), "Time": last.Local().Format("15:04")})
+		}
 	}
 	s.status.SetText(text)
 	s.status.Hidden = text == ""
@@ -382,7 +387,7 @@ func (u *ui) showSyncDetails() {
 			// A folder anyone can write may hold thousands of stray
 			// files: the window lists the first ones, not a label each.
 			for _, sk := range r.Skipped[:min(len(r.Skipped), maxSkipsShown)] {
-				l := widget.NewLabel(sk.File + ": " + sk.Reason)
+				l := widget.NewLabel(sk.File + ": " + skipReason(sk.Reason))
 				l.Wrapping = fyne.TextWrapWord
 				box.Add(l)
 			}

@@ -23,6 +23,10 @@ func TestLaptopSetUpOnTheCommandLine(t *testing.T) {
 		t.Fatalf("sync --folder exited %d: %s%s", code, out.String(), errOut.String())
 	}
 
+	u.updateSyncStatus()
+	if got := u.syncer.status.Text; !strings.HasPrefix(got, "Zuletzt synchronisiert ") {
+		t.Errorf("after the command line's round the status says %q", got)
+	}
 	cfg, err := u.ops.SyncSetup(u.ctx)
 	if err != nil || cfg.Folder != folder {
 		t.Fatalf("sync setup = %+v, %v; want the folder %s", cfg, err, folder)

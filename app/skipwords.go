@@ -1,0 +1,59 @@
+package app
+
+import (
+	"regexp"
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+)
+
+// Reasons a sync round gives for a file it passed over, in the words the
+// round writes them (English, for the command line and the sync log),
+// with their values.
+var (
+	skipUnsigned = regexp.MustCompile(`^(\d+) batches written by an Ernstfall without signatures are ignored; that laptop sends its changes again once it is updated and admitted$`)
+	skipReplayed = regexp.MustCompile(`^signed by this laptop as its (\S+) (\d+), not as this file \(moved or replayed\); ignored$`)
+	skipChanges  = regexp.MustCompile(`^(\d+) changes ignored; the first: (.*)$`)
+)
+
+// skipReason puts why a sync round passed over a file into the user's
+// language. Reasons that quote a system error keep the error as the
+// system wrote it; a reason not known here shows as the round wrote it.
+func skipReason(r string) string {
+	switch r {
+	case "a symbolic link; not followed":
+		return lang.L("a symbolic link; not followed")
+	case "not a device folder; ignored":
+		return lang.L("not a device folder; ignored")
+	case "not a device ID; ignored":
+		return lang.L("not a device ID; ignored")
+	case "not a batch file name; ignored":
+		return lang.L("not a batch file name; ignored")
+	case "not a regular file; ignored":
+		return lang.L("not a regular file; ignored")
+	case "not a snapshot file name; ignored":
+		return lang.L("not a snapshot file name; ignored")
+	case "changed while it was read; retried next sync":
+		return lang.L("changed while it was read; retried next sync")
+	case "from an unknown laptop (not a member of the team); ignored, and applied only if a member admits it":
+		return lang.L("from an unknown laptop (not a member of the team); ignored, and applied only if a member admits it")
+	case "in this laptop's folder but not signed by it (forged); ignored":
+		return lang.L("in this laptop's folder but not signed by it (forged); ignored")
+	}
+	if err, ok := strings.CutPrefix(r, "cannot list: "); ok {
+		return lang.L("cannot list: {{.Err}}", map[string]any{"Err": err})
+	}
+	if what, ok := strings.CutPrefix(r, "change ignored: "); ok {
+		return lang.L("change ignored: {{.Reason}}", map[string]any{"Reason": what})
+	}
+	if m := skipUnsigned.FindStringSubmatch(r); m != nil {
+		return lang.L("{{.N}} batches written by an Ernstfall without signatures are ignored; that laptop sends its changes again once it is updated and admitted", map[string]any{"N": m[1]})
+	}
+	if m := skipReplayed.FindStringSubmatch(r); m != nil {
+		return lang.L("signed by this laptop as its {{.Kind}} {{.Seq}}, not as this file (moved or replayed); ignored", map[string]any{"Kind": m[1], "Seq": m[2]})
+	}
+	if m := skipChanges.FindStringSubmatch(r); m != nil {
+		return lang.L("{{.N}} changes ignored; the first: {{.Reason}}", map[string]any{"N": m[1], "Reason": m[2]})
+	}
+	return r
+}
