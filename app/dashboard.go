@@ -225,7 +225,16 @@ func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject
 	// One line a holder (who, then the first number to copy), so that
 	// the three roles who decide at the escalation levels, up to the
 	// crisis team's head, and their deputies fit beside the playbooks.
-	for _, r := range alarmRoles(hb, alarmRoleLimit) {
+	roles := alarmRoles(hb, alarmRoleLimit)
+	if len(roles) == 0 {
+		// A new handbook: say where the numbers to call come from.
+		none := widget.NewLabel(lang.L("No roles to call yet: the escalation matrix names who decides at each level."))
+		none.Wrapping = fyne.TextWrapWord
+		set := widget.NewButton(lang.L("Set up roles & escalation"), func() { u.showScreen("roles") })
+		call.Add(none)
+		call.Add(container.NewHBox(set))
+	}
+	for _, r := range roles {
 		call.Add(widget.NewLabelWithStyle(r.Role.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		if len(r.Contacts) == 0 {
 			call.Add(widget.NewLabel("⚠ " + lang.L("nobody assigned")))

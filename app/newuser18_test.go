@@ -236,3 +236,17 @@ func TestSkipReasonsInGerman(t *testing.T) {
 		t.Errorf("no German reason for the link: %q", texts(d))
 	}
 }
+
+// TestAlarmCardOfEmptyHandbook: a new handbook has nobody to call yet;
+// the alarm card says where the names come from and leads there.
+func TestAlarmCardOfEmptyHandbook(t *testing.T) {
+	u := newTestUI(t)
+	card := emergencyCard(u, handbook.Handbook{}, testNow)
+	if !hasText(card, "Noch niemand anzurufen") || !hasText(card, "Notruf: 112") {
+		t.Fatalf("empty alarm card: %q", texts(card))
+	}
+	test.Tap(findButton(t, card, "Rollen & Eskalation einrichten"))
+	if u.current != u.screenIndex(t, "roles") {
+		t.Errorf("the button opened screen %d, not the roles", u.current)
+	}
+}
