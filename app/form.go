@@ -73,6 +73,32 @@ func (f *form) object(title string) fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(bar, f.general, widget.NewSeparator()), nil, nil, nil, f.scroll)
 }
 
+// focusFirst puts the keyboard focus into the form, on its name or title
+// when it has one, else on its first text field: after Ctrl+N or Edit,
+// typing goes into the form instead of nowhere.
+func (f *form) focusFirst() {
+	var first *formEntry
+	for _, fl := range f.fields {
+		e, ok := fl.input.(*formEntry)
+		if c, isBox := fl.input.(*fyne.Container); isBox && len(c.Objects) > 0 {
+			e, ok = c.Objects[0].(*formEntry) // a phone field with its hint below
+		}
+		if !ok || e.Disabled() {
+			continue
+		}
+		if fl.name == "name" || fl.name == "title" {
+			first = e
+			break
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	if first != nil {
+		f.u.win.Canvas().Focus(first)
+	}
+}
+
 // doCancel leaves the form (Esc or Cancel). With changes it first asks
 // whether to throw them away, as leaving through the sidebar does; Esc
 // while it asks means "keep editing".

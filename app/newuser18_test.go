@@ -250,3 +250,30 @@ func TestAlarmCardOfEmptyHandbook(t *testing.T) {
 		t.Errorf("the button opened screen %d, not the roles", u.current)
 	}
 }
+
+// TestNewRecordTakesTyping: after Ctrl+N, and after Edit, the keyboard
+// focus is in the form's name field, so what a person types at once is
+// not lost.
+func TestNewRecordTakesTyping(t *testing.T) {
+	u := newTestUI(t)
+	u.nav.Select(u.screenIndex(t, "contacts"))
+	u.tasks.Wait()
+	u.create()
+	name := u.editor.input(t, "name")
+	if u.win.Canvas().Focused() != name {
+		t.Fatalf("after Ctrl+N the focus is on %T, not in the name", u.win.Canvas().Focused())
+	}
+	for _, r := range "Nina Neu" {
+		u.win.Canvas().Focused().TypedRune(r)
+	}
+	if name.Text != "Nina Neu" || !u.editor.dirty {
+		t.Fatalf("typed into the new contact: name %q, changed %v", name.Text, u.editor.dirty)
+	}
+	u.editor.leave()
+	u.nav.Select(u.screenIndex(t, "playbooks"))
+	u.tasks.Wait()
+	u.create()
+	if title := u.editor.input(t, "title"); u.win.Canvas().Focused() != title {
+		t.Fatalf("new playbook: the focus is on %T, not in the title", u.win.Canvas().Focused())
+	}
+}

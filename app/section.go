@@ -451,6 +451,7 @@ func (s *section[T, P]) editRec(rec T, isNew bool) {
 	}
 	s.u.editor = f
 	s.setRight(f.object(title))
+	f.focusFirst()
 }
 
 // remove deletes a record and offers to undo it.
