@@ -277,3 +277,23 @@ func TestNewRecordTakesTyping(t *testing.T) {
 		t.Fatalf("new playbook: the focus is on %T, not in the title", u.win.Canvas().Focused())
 	}
 }
+
+// TestFilterByKeyboard: in a list's filter, Enter opens the first record
+// it leaves and Down moves on into the list.
+func TestFilterByKeyboard(t *testing.T) {
+	u := newTestUI(t)
+	u.nav.Select(u.screenIndex(t, "playbooks"))
+	u.tasks.Wait()
+	filter := find(t, u.body, "filter", func(e *formEntry) bool { return e.PlaceHolder == "Filtern" })
+	test.Type(filter, "ransom")
+	u.win.Canvas().Focus(filter)
+	enter(t, u)
+	if e, id := u.view.selected(); e != handbook.EntityPlaybook || id != ransomware(t, u).ID {
+		t.Fatalf("Enter in the filter opened %s %q", e, id)
+	}
+	u.win.Canvas().Focus(filter)
+	filter.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if _, ok := u.win.Canvas().Focused().(*keyList); !ok {
+		t.Fatalf("Down in the filter left the focus on %T", u.win.Canvas().Focused())
+	}
+}

@@ -64,7 +64,7 @@ type section[T any, P recPtr[T]] struct {
 
 	items    []T
 	shown    []int
-	filter   *widget.Entry
+	filter   *formEntry
 	right    *fyne.Container
 	refresh  func()
 	selRow   func(row int)
@@ -127,9 +127,23 @@ func (s *section[T, P]) changed(n []store.Notice) {
 }
 
 func (s *section[T, P]) object() fyne.CanvasObject {
-	s.filter = widget.NewEntry()
+	s.filter = newFormEntry(nil)
 	s.filter.SetPlaceHolder(lang.L("Filter"))
 	s.filter.OnChanged = func(string) { s.applyFilter() }
+	// From the filter, Enter opens the first record it leaves and Down
+	// goes on into the list, so that a keyboard alone gets from a name
+	// typed to the record.
+	s.filter.OnSubmitted = func(string) {
+		if len(s.shown) > 0 {
+			id := P(&s.items[s.shown[0]]).Meta().ID
+			s.u.guard(func() { s.selectID(id) })
+		}
+	}
+	s.filter.onMove = func(step int) {
+		if f, ok := s.listObj.(fyne.Focusable); ok && step > 0 && len(s.shown) > 0 {
+			s.u.win.Canvas().Focus(f)
+		}
+	}
 	newBtn := widget.NewButtonWithIcon(lang.L("New"), theme.ContentAddIcon(), func() { s.u.guard(s.create) })
 	var list fyne.CanvasObject
 	if s.makeList != nil {
