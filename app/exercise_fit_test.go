@@ -29,8 +29,11 @@ var screenSizes = []struct {
 func hasPlaceholder(o fyne.CanvasObject, ph string) bool {
 	found := false
 	walk(o, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == ph {
-			found = true
+		switch e := o.(type) {
+		case *widget.Entry:
+			found = found || e.PlaceHolder == ph
+		case *formEntry: // a list's filter
+			found = found || e.PlaceHolder == ph
 		}
 	})
 	return found

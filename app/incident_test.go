@@ -49,7 +49,23 @@ func find[T fyne.CanvasObject](t *testing.T, o fyne.CanvasObject, what string, o
 
 func entryWithPlaceholder(t *testing.T, o fyne.CanvasObject, ph string) *widget.Entry {
 	t.Helper()
-	return find(t, o, "entry "+ph, func(e *widget.Entry) bool { return e.PlaceHolder == ph })
+	var found *widget.Entry
+	walk(o, func(c fyne.CanvasObject) {
+		switch e := c.(type) {
+		case *widget.Entry:
+			if found == nil && e.PlaceHolder == ph {
+				found = e
+			}
+		case *formEntry: // a list's filter
+			if found == nil && e.PlaceHolder == ph {
+				found = &e.Entry
+			}
+		}
+	})
+	if found == nil {
+		t.Fatalf("no entry %s among %q", ph, texts(o))
+	}
+	return found
 }
 
 func checkLabelled(t *testing.T, o fyne.CanvasObject, text string) *widget.Check {

@@ -109,9 +109,9 @@ func TestPhoneFieldChecks(t *testing.T) {
 func TestNewRecordVisibleAfterCreate(t *testing.T) {
 	u := newTestUI(t)
 	u.nav.Select(u.screenIndex(t, "contacts"))
-	var filter *widget.Entry
+	var filter *formEntry
 	walk(u.body, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Filtern" && filter == nil {
+		if e, ok := o.(*formEntry); ok && e.PlaceHolder == "Filtern" && filter == nil {
 			filter = e
 		}
 	})
