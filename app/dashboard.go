@@ -244,7 +244,10 @@ func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject
 			if i > 0 {
 				what = lang.L("Deputy {{.N}}", map[string]any{"N": i})
 			}
+			// Whole, never cut: where a line does not fit beside the
+			// playbooks, the card goes below them instead.
 			name := u.link(what+": "+c.FullName(), handbook.EntityContact, c.ID)
+			name.Truncation = fyne.TextTruncateOff
 			first := c.Numbers()
 			call.Add(container.NewBorder(nil, nil, nil, numbersRow(u, first[:min(len(first), 1)]), name))
 		}

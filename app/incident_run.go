@@ -435,14 +435,14 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 	}
 	name := widget.NewLabelWithStyle(short, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	dueText := lang.L("due {{.Time}}", map[string]any{"Time": stamp(d.Due)})
+	dueText := lang.L("due {{.Time}}", map[string]any{"Time": cardStamp(d.Due, now)})
 	hint := ""
 	switch {
 	case d.AwaitsClassification:
-		dueText = lang.L("due {{.Time}} at the latest", map[string]any{"Time": stamp(d.Due)})
+		dueText = lang.L("due {{.Time}} at the latest", map[string]any{"Time": cardStamp(d.Due, now)})
 		hint = lang.L("4 h after classification as major")
 	case d.Rule.Reminder:
-		dueText = lang.L("reminder {{.Time}}", map[string]any{"Time": stamp(d.Due)})
+		dueText = lang.L("reminder {{.Time}}", map[string]any{"Time": cardStamp(d.Due, now)})
 		hint = lang.L("without undue delay")
 	}
 	// Compact, so that five reports fit in two rows beside the incident
@@ -460,7 +460,7 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 		left.Importance = widget.SuccessImportance
 	case d.Done():
 		left.SetText("✓ " + lang.L("sent"))
-		detail = stamp(d.SentAt) + " · " + d.SentBy
+		detail = cardStamp(d.SentAt, now) + " · " + d.SentBy
 		left.Importance = widget.SuccessImportance
 	case d.Overdue(now):
 		left.SetText("⚠ " + lang.L("overdue by {{.Time}}", map[string]any{"Time": cardSpan(now.Sub(d.Due))}))
@@ -495,6 +495,16 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 		frame.StrokeColor = theme.Color(theme.ColorNameError)
 	}
 	return container.NewStack(frame, container.NewPadded(box))
+}
+
+// cardStamp is a time on a report's card: without the year when it lies
+// within half a year of now, so that the due time fits beside the time
+// left on a narrow card ("03.12. 19:50").
+func cardStamp(t, now time.Time) string {
+	if d := t.Sub(now); d > -183*24*time.Hour && d < 183*24*time.Hour {
+		return t.Local().Format(lang.L("Jan 2, 15:04"))
+	}
+	return stamp(t)
 }
 
 // cardSpan is a time span on a report's card: to the minute within a

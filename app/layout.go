@@ -176,16 +176,23 @@ type fitTop struct {
 }
 
 // fitTopRest is the least share of the height left below the top.
-const fitTopRest = 0.3
+const fitTopRest = 0.27
 
 func (l *fitTop) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	if size.Width > 0 && size.Height > 0 && size.Width != l.width {
 		l.width = size.Width
 		// Lay the top out at its width first: its rows of cards, and so
 		// its height, follow from the width.
+		// Until the height settles: the cards' wrapped lines grow with
+		// each pass that narrows them to their columns.
 		w := size.Width - theme.ScrollBarSize()
-		l.top.Resize(fyne.NewSize(w, l.top.MinSize().Height))
-		l.top.Resize(fyne.NewSize(w, l.top.MinSize().Height))
+		for range 4 {
+			h := l.top.MinSize().Height
+			l.top.Resize(fyne.NewSize(w, h))
+			if l.top.MinSize().Height == h {
+				break
+			}
+		}
 		need := (l.top.MinSize().Height + theme.Padding()*2) / size.Height
 		for _, o := range objects {
 			o.Resize(size)
