@@ -152,14 +152,14 @@ func TestFocusOnPrimaryButton(t *testing.T) {
 		f := color.NRGBAModel.Convert(th.Color(theme.ColorNameFocus, v)).(color.NRGBA)
 		a := float64(f.A) / 255
 		over := func(b, c uint8) float64 { return float64(c)*a + float64(b)*(1-a) }
-		diff := abs(over(bg.R, f.R)-float64(bg.R)) + abs(over(bg.G, f.G)-float64(bg.G)) + abs(over(bg.B, f.B)-float64(bg.B))
+		diff := fabs(over(bg.R, f.R)-float64(bg.R)) + fabs(over(bg.G, f.G)-float64(bg.G)) + fabs(over(bg.B, f.B)-float64(bg.B))
 		if diff < 60 {
 			t.Errorf("variant %d: a focused primary button differs from an unfocused one by %.0f (sum of RGB steps)", v, diff)
 		}
 	}
 }
 
-func abs(x float64) float64 {
+func fabs(x float64) float64 {
 	if x < 0 {
 		return -x
 	}
