@@ -297,3 +297,20 @@ func TestFilterByKeyboard(t *testing.T) {
 		t.Fatalf("Down in the filter left the focus on %T", u.win.Canvas().Focused())
 	}
 }
+
+// TestSkipReasonWords: the reasons a round writes with values inside are
+// put into German whole, the values kept.
+func TestSkipReasonWords(t *testing.T) {
+	newTestUI(t) // loads the German catalogue
+	for in, want := range map[string]string{
+		"cannot list: permission denied": "kann nicht aufgelistet werden: permission denied",
+		"3 batches written by an Ernstfall without signatures are ignored; that laptop sends its changes again once it is updated and admitted":                                                                          "3 Stapel einer Ernstfall-Version ohne Signaturen",
+		"was damaged; put back as the team's founder signed it":                                                                                                                                                          "war beschädigt; so zurückgelegt",
+		"the folder of laptop Laptop A under another name (renamed, or kept twice by a file-sync tool); nothing in it is read: rename it back to 01ab, or, if that folder exists, move the batch files it lacks into it": "benennen Sie ihn zurück in 01ab",
+		"something new": "something new",
+	} {
+		if got := skipReason(in); !strings.HasPrefix(got, want) && !strings.Contains(got, want) {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}

@@ -14,6 +14,8 @@ var (
 	skipUnsigned = regexp.MustCompile(`^(\d+) batches written by an Ernstfall without signatures are ignored; that laptop sends its changes again once it is updated and admitted$`)
 	skipReplayed = regexp.MustCompile(`^signed by this laptop as its (\S+) (\d+), not as this file \(moved or replayed\); ignored$`)
 	skipChanges  = regexp.MustCompile(`^(\d+) changes ignored; the first: (.*)$`)
+	skipRenamed  = regexp.MustCompile(`^the folder of laptop (.+) under another name \(renamed, or kept twice by a file-sync tool\); nothing in it is read: rename it back to (\S+), or, if that folder exists, move the batch files it lacks into it$`)
+	skipFormat   = regexp.MustCompile(`^was (.+); put back as the team's founder signed it$`)
 )
 
 // skipReason puts why a sync round passed over a file into the user's
@@ -51,6 +53,21 @@ func skipReason(r string) string {
 	}
 	if m := skipReplayed.FindStringSubmatch(r); m != nil {
 		return lang.L("signed by this laptop as its {{.Kind}} {{.Seq}}, not as this file (moved or replayed); ignored", map[string]any{"Kind": m[1], "Seq": m[2]})
+	}
+	if m := skipRenamed.FindStringSubmatch(r); m != nil {
+		return lang.L("the folder of laptop {{.Name}} under another name (renamed, or kept twice by a file-sync tool); nothing in it is read: rename it back to {{.ID}}, or, if that folder exists, move the batch files it lacks into it", map[string]any{"Name": m[1], "ID": m[2]})
+	}
+	if m := skipFormat.FindStringSubmatch(r); m != nil {
+		what := m[1]
+		switch what {
+		case "missing (deleted, or not brought yet by the file-sync tool)":
+			what = lang.L("missing (deleted, or not brought yet by the file-sync tool)")
+		case "damaged":
+			what = lang.L("damaged")
+		case "one of an older Ernstfall (put back from an old backup)":
+			what = lang.L("one of an older Ernstfall (put back from an old backup)")
+		}
+		return lang.L("was {{.What}}; put back as the team's founder signed it", map[string]any{"What": what})
 	}
 	if m := skipChanges.FindStringSubmatch(r); m != nil {
 		return lang.L("{{.N}} changes ignored; the first: {{.Reason}}", map[string]any{"N": m[1], "Reason": m[2]})
