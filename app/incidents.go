@@ -352,8 +352,8 @@ func (u *ui) startIncidentDialog(playbookID string) {
 		f.dlg.Show()
 		// Enter in a one-line field starts the incident; the title has
 		// the focus, so that a keyboard alone gets through.
-		for _, e := range []*widget.Entry{f.title, f.date, f.clock, f.nextDate, f.nextTime} {
-			e.OnSubmitted = func(string) { f.submit() }
+		for _, o := range []fyne.CanvasObject{f.title, f.date, f.clock, f.nextDate, f.nextTime} {
+			eachEntry(o, func(e *widget.Entry, _ fyne.Focusable) { e.OnSubmitted = func(string) { f.submit() } })
 		}
 		u.win.Canvas().Focus(f.title)
 	})
