@@ -160,6 +160,7 @@ type docHistory struct {
 	whole   *widget.Check
 	diff    *fyne.Container
 	list    *keyList
+	tabs    *container.AppTabs
 	marks   map[int]string
 	names   map[string]string
 	labels  map[string]string
@@ -223,10 +224,11 @@ func (u *ui) showDocHistory(doc handbook.DocRef) {
 	compareBar := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Compare")), h.whole,
 		container.NewGridWithColumns(2, h.from, h.to))
 	diffTab := container.NewBorder(container.NewVBox(compareBar, legend), nil, nil, nil, container.NewVScroll(h.diff))
-	tabs := container.NewAppTabs(
+	h.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Differences"), diffTab),
 		container.NewTabItem(lang.L("Releases and reviews"), container.NewVScroll(h.trail)),
 	)
+	tabs := h.tabs
 	split := container.NewHSplit(container.NewBorder(heading(lang.L("Revisions")), nil, nil, nil, h.list), tabs)
 	split.Offset = 0.32
 	h.state = widget.NewLabel("")

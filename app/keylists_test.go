@@ -215,6 +215,15 @@ func TestDocHistoryByKeyboard(t *testing.T) {
 			t.Fatalf("%v picked revision %d, want %d", step.keys, h.picked, step.want)
 		}
 	}
+	// Ctrl+Tab shows the releases and reviews, and back.
+	menuShortcut(t, u, &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl})
+	if h.tabs.SelectedIndex() != 1 || u.win.Canvas().Focused() != list {
+		t.Fatalf("Ctrl+Tab in the history showed tab %d and focused %T", h.tabs.SelectedIndex(), u.win.Canvas().Focused())
+	}
+	menuShortcut(t, u, &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift})
+	if h.tabs.SelectedIndex() != 0 {
+		t.Fatalf("Ctrl+Shift+Tab in the history showed tab %d", h.tabs.SelectedIndex())
+	}
 	press(t, u, fyne.KeyEscape)
 	if u.docHist != nil {
 		t.Fatal("Esc in the revisions did not close the history")

@@ -331,15 +331,20 @@ func (u *ui) menu() *fyne.MainMenu {
 
 // switchTab shows the screen's next (step 1) or previous (-1) tab and
 // puts the keyboard focus on the sidebar, from where Tab leads into the
-// tab shown: the toolkit's tab headers cannot be reached with Tab.
+// tab shown: the toolkit's tab headers cannot be reached with Tab. In a
+// document's history it switches the history's tabs.
 func (u *ui) switchTab(step int) {
-	t := u.view.tabs
+	t, from := u.view.tabs, fyne.Focusable(u.nav)
+	if h := u.docHist; h != nil {
+		// A document's history: its tabs, and Tab on from its revisions.
+		t, from = h.tabs, h.list
+	}
 	if t == nil || len(t.Items) < 2 {
 		return
 	}
 	n := len(t.Items)
 	t.SelectIndex(((t.SelectedIndex()+step)%n + n) % n)
-	u.win.Canvas().Focus(u.nav)
+	u.win.Canvas().Focus(from)
 }
 
 // show switches to screen i. Callers guard unsaved edits first.
