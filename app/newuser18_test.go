@@ -179,7 +179,7 @@ func TestSearchCompoundSomeParts(t *testing.T) {
 	if u.found == nil || len(u.found.hits) == 0 {
 		t.Fatalf("Stromausfall finds nothing: %q", texts(u.body))
 	}
-	if !hasText(u.body, "diese enthalten einige davon: strom + ausfall") {
+	if !hasText(u.body, "diese enthalten einige davon: Strom + ausfall") {
 		t.Errorf("no note that the hits hold only some parts: %q", texts(u.body))
 	}
 	if !hasText(u.body, "RZ Nordhafen Colocation GmbH") {
@@ -187,7 +187,7 @@ func TestSearchCompoundSomeParts(t *testing.T) {
 	}
 	u.search.SetText("")
 	test.Type(u.search, "Rechenzentrumsausfall")
-	if !hasText(u.body, "diese enthalten seine Teile: rechenzentrum + ausfall") || !hasText(u.body, "Ausfall der SaaS-Händlerplattform") {
+	if !hasText(u.body, "diese enthalten seine Teile: Rechenzentrum + ausfall") || !hasText(u.body, "Ausfall der SaaS-Händlerplattform") {
 		t.Errorf("Rechenzentrumsausfall: %q", texts(u.body))
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -167,9 +168,9 @@ func (u *ui) searchResults(q string, hits []store.Hit) fyne.CanvasObject {
 		box.Add(hint)
 	}
 	if len(hits) > 0 && hits[0].Parts != nil {
-		text := lang.L("No record holds the word as typed; these hold its parts: {{.Parts}}", map[string]any{"Parts": joinParts(hits[0].Parts)})
+		text := lang.L("No record holds the word as typed; these hold its parts: {{.Parts}}", map[string]any{"Parts": joinParts(q, hits[0].Parts)})
 		if hits[0].AnyPart {
-			text = lang.L("No record holds the word as typed, nor all of its parts; these hold some of them: {{.Parts}}", map[string]any{"Parts": joinParts(hits[0].Parts)})
+			text = lang.L("No record holds the word as typed, nor all of its parts; these hold some of them: {{.Parts}}", map[string]any{"Parts": joinParts(q, hits[0].Parts)})
 		}
 		note := widget.NewLabel(text)
 		note.Wrapping = fyne.TextWrapWord
@@ -211,16 +212,31 @@ func (u *ui) searchResults(q string, hits []store.Hit) fyne.CanvasObject {
 	return f.scroll
 }
 
-// joinParts lists word parts for a reader: "datenschutz + behoerde".
-func joinParts(parts []string) string {
-	out := ""
+// joinParts lists word parts for a reader, spelt as they were typed in
+// q: "Datenschutz + behörde" for "Datenschutzbehörde" (the index keeps
+// them folded: "datenschutz", "behoerde").
+func joinParts(q string, parts []string) string {
+	out := make([]string, len(parts))
 	for i, p := range parts {
-		if i > 0 {
-			out += " + "
-		}
-		out += p
+		out[i] = asTyped(q, p)
 	}
-	return out
+	return strings.Join(out, " + ")
+}
+
+// asTyped is the piece of q that folds to part, or part when none does.
+func asTyped(q, part string) string {
+	rs := []rune(q)
+	for i := range rs {
+		for j := i + 1; j <= len(rs); j++ {
+			switch f := handbook.Fold(string(rs[i:j])); {
+			case f == part:
+				return string(rs[i:j])
+			case !strings.HasPrefix(part, f):
+				j = len(rs) // no longer piece from i can fold to part
+			}
+		}
+	}
+	return part
 }
 
 // markedSegments is text with the marked spans in bold and the primary

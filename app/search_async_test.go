@@ -74,3 +74,22 @@ func TestSearchOffUIThread(t *testing.T) {
 		t.Fatalf("a late result replaced the screen chosen: screen %d, results %v", u.current, u.found != nil)
 	}
 }
+
+// TestPartsAsTyped: the parts a compound was found by are shown as they
+// were typed, umlauts and capitals kept.
+func TestPartsAsTyped(t *testing.T) {
+	for _, tt := range []struct {
+		q     string
+		parts []string
+		want  string
+	}{
+		{"Datenschutzbehörde", []string{"datenschutz", "behoerde"}, "Datenschutz + behörde"},
+		{"Straßensperre", []string{"strasse", "sperre"}, "Straße + sperre"},
+		{"Krisenstab Müller", []string{"mueller"}, "Müller"},
+		{"abc", []string{"xyz"}, "xyz"},
+	} {
+		if got := joinParts(tt.q, tt.parts); got != tt.want {
+			t.Errorf("joinParts(%q, %q) = %q, want %q", tt.q, tt.parts, got, tt.want)
+		}
+	}
+}

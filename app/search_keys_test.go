@@ -66,7 +66,7 @@ func TestSearchResultsShow(t *testing.T) {
 	if u.found == nil || len(u.found.hits) == 0 {
 		t.Fatal("Datenschutzbehörde finds nothing")
 	}
-	if !hasText(u.body, "datenschutz + behoerde") {
+	if !hasText(u.body, "Datenschutz + behörde") {
 		t.Errorf("no note on the parts: %q", texts(u.body))
 	}
 	u.search.SetText("")
