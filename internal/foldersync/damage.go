@@ -151,7 +151,50 @@ func (r *round) checkOwnFolder(ctx context.Context) (bool, error) {
 	if err != nil || copied {
 		return copied, err
 	}
+	if copied, err = r.ownCheckpoints(ctx); err != nil || copied {
+		return copied, err
+	}
 	return r.ownVersions(ctx)
+}
+
+// ownCheckpoints reports whether a checkpoint signed by this laptop
+// covers a batch of its own beyond the newest one it wrote: a copy of its
+// database wrote the batch and compacted it away, so nothing else in the
+// folder tells of it. Writing under that number again would give the
+// team two different batches of one laptop.
+func (r *round) ownCheckpoints(ctx context.Context) (bool, error) {
+	applied, err := r.st.Applied(ctx)
+	if err != nil {
+		return false, err
+	}
+	var top int64
+	for s := range applied[r.me] {
+		top = max(top, s)
+	}
+	// A claim beyond what this laptop's folder and device file show was
+	// never written by anyone: that is a lie, which the checkpoint checks
+	// report, not a copy.
+	written := max(r.present[r.me], r.devices()[r.me].LastSeq)
+	for _, c := range r.listCheckpoints() {
+		if c.dev != r.me {
+			continue
+		}
+		snap, _, err := r.readSealed(c.rel, c.dev, c.gen, kindCheckpt)
+		if err != nil {
+			if r.sealedWithUnknownKey(c.rel, c.gen) {
+				// Signed by this laptop with a team key it never held:
+				// a copy wrote it after the team's key changed.
+				return true, nil
+			}
+			continue // unreadable here: says nothing this laptop can trust
+		}
+		for _, s := range snap.Applied[r.me] {
+			if s > top && s <= written {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // appliedByOthers reports whether a member says it applied a batch of
@@ -197,6 +240,22 @@ func (r *round) renew(ctx context.Context) error {
 	r.rep.Fingerprint = r.fingerprint
 	r.team = newTeam(*r.state.Team, r.state.Records)
 	return saveState(ctx, r.st, r.state)
+}
+
+// sealedWithUnknownKey reports whether the checkpoint at rel is signed
+// by this laptop as its generation gen but encrypted with a team key this
+// laptop does not hold.
+func (r *round) sealedWithUnknownKey(rel string, gen int64) bool {
+	data, err := r.sh.readLimited(rel, snapshotLimit*r.opt.MaxBatchBytes)
+	if err != nil {
+		return false
+	}
+	h, err := seal.Verify(data, r.id.Public().Sign)
+	if err != nil || h.Kind != kindCheckpt || h.Device != r.me || h.Seq != gen || h.Handbook != r.handbook {
+		return false
+	}
+	_, ok := r.state.key(h.Key)
+	return !ok
 }
 
 // gaps finds the batches of the team's laptops that are missing: below

@@ -452,6 +452,148 @@ func TestCopiedDatabase(t *testing.T) {
 	}
 }
 
+// TestCopyAfterTeamChange: the original of a copied database removed a
+// member (a batch of team records only, no edits) before the copy's
+// first round, and may have compacted its later edits away. The copy took
+// the records batch for one of its own interrupted rounds: it never
+// applied the removal (and kept writing with the key the removed laptop
+// holds), wrote its edits under the batch number of the original's
+// compacted one, and, once it noticed the copy later, refused every
+// further batch of the original as forged. The copy must notice before it
+// writes, and every edit of both must reach both.
+func TestCopyAfterTeamChange(t *testing.T) {
+	for _, compacted := range []bool{false, true} {
+		t.Run(fmt.Sprintf("compacted %v", compacted), func(t *testing.T) {
+			ctx := context.Background()
+			a, b, folder := pair(t)
+			x := handbook.Contact{Name: "Xaver", Email: "x@example.com"}
+			y := handbook.Contact{Name: "Yvonne", Email: "y@example.com"}
+			putContact(t, a, &x)
+			putContact(t, a, &y)
+			a.sync(t, folder)
+			b.sync(t, folder)
+			a2 := copyLaptop(t, a)
+			old := a.st.Device()
+
+			// The original removes the other member and edits.
+			if _, err := a.eng.Remove(ctx, a.st, a.opts(folder), b.st.Device()); err != nil {
+				t.Fatal(err)
+			}
+			ca := getContact(t, a, x.ID)
+			ca.Notes = "vom Original"
+			putContact(t, a, &ca)
+			if compacted {
+				a.compact = 1
+				if rep := a.sync(t, folder); rep.Compacted == 0 {
+					t.Fatalf("the original did not compact: %+v", rep)
+				}
+				a.compact = 0
+			}
+
+			// The copy edits and meets the folder for the first time.
+			cy := getContact(t, a2, y.ID)
+			cy.Notes = "von der Kopie"
+			putContact(t, a2, &cy)
+			rep := a2.sync(t, folder)
+			if rep.Copied != old || !rep.Pending || rep.SentBatch != "" || a2.st.Device() == old {
+				t.Fatalf("the copy did not notice before it wrote: %+v (device %s)", rep, a2.st.Device())
+			}
+			a.sync(t, folder)
+			admit(t, a, folder, rep.Fingerprint)
+			keepEditing(t, folder, a, a2, x.ID, y.ID)
+		})
+	}
+}
+
+// TestCopyOfSoleMemberAfterCompaction: the only member of a team
+// compacted its batches away before the copy of its database met the
+// folder; only the checkpoint tells of them. The copy must notice before
+// it writes a batch under a number the original used.
+func TestCopyOfSoleMemberAfterCompaction(t *testing.T) {
+	clk := newFakeClock()
+	folder := t.TempDir()
+	a := openLaptop(t, t.TempDir(), clk.reader(0))
+	a.sync(t, folder)
+	x := handbook.Contact{Name: "Xaver", Email: "x@example.com"}
+	y := handbook.Contact{Name: "Yvonne", Email: "y@example.com"}
+	putContact(t, a, &x)
+	putContact(t, a, &y)
+	a.sync(t, folder)
+	a2 := copyLaptop(t, a)
+	old := a.st.Device()
+
+	ca := getContact(t, a, x.ID)
+	ca.Notes = "vom Original"
+	putContact(t, a, &ca)
+	a.compact = 1
+	if rep := a.sync(t, folder); rep.Compacted == 0 {
+		t.Fatalf("the original did not compact: %+v", rep)
+	}
+	a.compact = 0
+
+	cy := getContact(t, a2, y.ID)
+	cy.Notes = "von der Kopie"
+	putContact(t, a2, &cy)
+	rep := a2.sync(t, folder)
+	if rep.Copied != old || !rep.Pending || rep.SentBatch != "" {
+		t.Fatalf("the copy did not notice before it wrote: %+v", rep)
+	}
+	admit(t, a, folder, rep.Fingerprint)
+	keepEditing(t, folder, a, a2, x.ID, y.ID)
+}
+
+// copyLaptop copies l's database to a new laptop, as a person setting up
+// a second computer from a copy would.
+func copyLaptop(t *testing.T, l *laptop) *laptop {
+	t.Helper()
+	ctx := context.Background()
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := l.st.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, copyPath, store.Options{Now: l.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if st.Device() != l.st.Device() {
+		t.Fatal("the copy does not share the device ID")
+	}
+	return &laptop{st: st, now: l.now, eng: new(Engine)}
+}
+
+// keepEditing: the original a, which wrote Notes "vom Original" on
+// contact x, edits x again; a and the copy a2 (admitted, which wrote
+// Notes "von der Kopie" on contact y) sync until both hold every edit and
+// agree, and neither passes over a batch of the other for good.
+func keepEditing(t *testing.T, folder string, a, a2 *laptop, x, y string) {
+	t.Helper()
+	ca := getContact(t, a, x)
+	ca.Email = "xaver@example.com"
+	putContact(t, a, &ca)
+	for range 3 {
+		for _, l := range []*laptop{a2, a} {
+			for _, s := range l.sync(t, folder).Skipped {
+				if strings.Contains(s.Reason, "never applied") {
+					t.Errorf("%s: %s", l.st.Device(), s)
+				}
+			}
+		}
+	}
+	for _, l := range []*laptop{a, a2} {
+		gx, gy := getContact(t, l, x), getContact(t, l, y)
+		if gx.Notes != "vom Original" || gx.Email != "xaver@example.com" {
+			t.Errorf("%s: the original's edits are %q, %q", l.st.Device(), gx.Notes, gx.Email)
+		}
+		if gy.Notes != "von der Kopie" {
+			t.Errorf("%s: the copy's edit is %q", l.st.Device(), gy.Notes)
+		}
+	}
+	if comparable(t, a) != comparable(t, a2) {
+		t.Error("the original and the copy differ")
+	}
+}
+
 // TestMissingBatchIsReported: a batch taken out of the folder leaves a
 // gap that is named every round until it comes back or a member declares
 // it lost.

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -211,9 +212,22 @@ func (r *round) adopt(ctx context.Context, name string, seq int64) error {
 	if err != nil {
 		return notMine
 	}
-	b, _, err := parseBatch(plain, r.opt.MaxBatchBytes, r.handbook, r.me, seq)
+	b, members, err := parseBatch(plain, r.opt.MaxBatchBytes, r.handbook, r.me, seq)
 	if err != nil {
 		return notMine
+	}
+	if len(members) > 0 {
+		// Team records match no outbox: they are this laptop's only when
+		// its saved state says it wrote them in this batch. Otherwise a
+		// copy of its database removed or admitted someone, and taking
+		// the batch as sent would pass over what it did to the team.
+		saved, err := loadState(ctx, r.st)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(saved.Records, func(rec record) bool { return rec.Signer == r.me && rec.Seq == seq }) {
+			return notMine
+		}
 	}
 	unsent, err := r.st.Unsent(ctx)
 	if err != nil {

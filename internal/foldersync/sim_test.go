@@ -264,10 +264,9 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			}
 		}
 	}
-	syncOne := func(l *laptop) {
-		rep := l.sync(t, folder)
-		honest(rep)
-		sent(l)
+	// afterRound handles a round's news of a copy, whatever round found
+	// it (a sync, a compaction, a laptop back from away).
+	afterRound := func(l *laptop, rep Report) {
 		if rep.Copied != "" {
 			stats["copy noticed"]++
 		}
@@ -280,6 +279,12 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			l.sync(t, folder)
 			sent(l)
 		}
+	}
+	syncOne := func(l *laptop) {
+		rep := l.sync(t, folder)
+		honest(rep)
+		sent(l)
+		afterRound(l, rep)
 	}
 	shared := handbook.Contact{Record: handbook.Record{ID: "0190aaaa-0000-7000-8000-000000000001", CreatedAt: t0, UpdatedAt: t0},
 		Name: "Leitstelle", PhoneOffice: "+49 30 112"}
@@ -304,6 +309,7 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			if rep.Snapshot != "" {
 				stats["back from a checkpoint"]++
 			}
+			afterRound(l, rep)
 			continue
 		}
 		switch {
@@ -463,6 +469,7 @@ func simulate(t *testing.T, seed uint64, n, rounds int) map[string]int {
 			if rep.Compacted > 0 {
 				stats["compact"]++
 			}
+			afterRound(l, rep)
 		default:
 			stats["sync"]++
 			syncOne(l)
