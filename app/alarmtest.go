@@ -86,9 +86,9 @@ func (a *alarmView) object() (fyne.CanvasObject, error) {
 	a.call = container.NewVBox()
 	a.status = widget.NewLabel("")
 	a.status.Wrapping = fyne.TextWrapWord
-	buttons := container.NewHBox(widget.NewButtonWithIcon(lang.L("Print exercise report"), theme.DocumentPrintIcon(), func() { a.u.printExerciseReport(a.x.ID) }))
+	buttons := container.NewHBox(newIconButton(lang.L("Print exercise report"), theme.DocumentPrintIcon(), func() { a.u.printExerciseReport(a.x.ID) }))
 	if a.inc.Open() {
-		finish := widget.NewButtonWithIcon(lang.L("Finish and evaluate …"), theme.ConfirmIcon(), func() { a.u.evaluateDialog(a.x.ID, a.inc) })
+		finish := newIconButton(lang.L("Finish and evaluate …"), theme.ConfirmIcon(), func() { a.u.evaluateDialog(a.x.ID, a.inc) })
 		finish.Importance = widget.WarningImportance
 		buttons.Add(finish)
 	}
@@ -164,7 +164,7 @@ func (a *alarmView) renderRoles() {
 			people = append(people, p.Name)
 		}
 		role := r
-		pick := widget.NewButton(r.Role, func() {
+		pick := newButton(r.Role, func() {
 			a.role, a.person = role.RoleID, ""
 			a.renderCall()
 		})
@@ -296,9 +296,9 @@ func (a *alarmView) renderCall() {
 		}
 		a.refresh()
 	}
-	reached := widget.NewButtonWithIcon(lang.L("Reached"), theme.ConfirmIcon(), func() { record(true) })
+	reached := newIconButton(lang.L("Reached"), theme.ConfirmIcon(), func() { record(true) })
 	reached.Importance = widget.HighImportance
-	notReached := widget.NewButtonWithIcon(lang.L("Not reached"), theme.CancelIcon(), func() { record(false) })
+	notReached := newIconButton(lang.L("Not reached"), theme.CancelIcon(), func() { record(false) })
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Role"), widget.NewLabelWithStyle(r.Role, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		widget.NewFormItem(lang.L("Person"), person),

@@ -110,12 +110,12 @@ func (u *ui) approverKeysDialog() {
 	var dlg dialog.Dialog
 	again := func() { dlg.Hide(); u.approverKeysDialog() }
 	buttons := container.NewHBox(
-		widget.NewButtonWithIcon(lang.L("Set up my key …"), theme.ContentAddIcon(), func() { u.createKeyDialog(again) }),
-		widget.NewButtonWithIcon(lang.L("Admit …"), theme.ConfirmIcon(), func() { u.changeKeyDialog(v, handbook.KeyAdmit, again) }),
-		widget.NewButtonWithIcon(lang.L("Revoke …"), theme.DeleteIcon(), func() { u.changeKeyDialog(v, handbook.KeyRevoke, again) }),
+		newIconButton(lang.L("Set up my key …"), theme.ContentAddIcon(), func() { u.createKeyDialog(again) }),
+		newIconButton(lang.L("Admit …"), theme.ConfirmIcon(), func() { u.changeKeyDialog(v, handbook.KeyAdmit, again) }),
+		newIconButton(lang.L("Revoke …"), theme.DeleteIcon(), func() { u.changeKeyDialog(v, handbook.KeyRevoke, again) }),
 	)
 	if v.First == "" && len(v.Firsts) > 1 {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Trust as first key …"), theme.ConfirmIcon(), func() { u.trustFirstDialog(v, again) }))
+		buttons.Add(newIconButton(lang.L("Trust as first key …"), theme.ConfirmIcon(), func() { u.trustFirstDialog(v, again) }))
 	}
 	content := container.NewBorder(intro, buttons, nil, nil, container.NewVScroll(rows))
 	dlg = dialog.NewCustom(lang.L("Approver keys"), lang.L("Close"), content, u.win)

@@ -27,7 +27,7 @@ type backupsPane struct {
 	loaded  bool
 	table   *keyTable
 	status  *widget.Label
-	restore *widget.Button
+	restore *button
 	content fyne.CanvasObject
 }
 
@@ -62,14 +62,14 @@ func newBackupsPane(u *ui) *backupsPane {
 	b.table.onEscape = u.escape
 	b.status = widget.NewLabel("")
 	b.status.Wrapping = fyne.TextWrapWord
-	b.restore = widget.NewButtonWithIcon(lang.L("Restore this backup …"), theme.HistoryIcon(), func() {
+	b.restore = newIconButton(lang.L("Restore this backup …"), theme.HistoryIcon(), func() {
 		if b.sel >= 0 && b.sel < len(b.list) {
 			u.restore(ops.Restore{Backup: b.list[b.sel].Path})
 		}
 	})
 	b.restore.Importance = widget.HighImportance
 	b.restore.Disable()
-	check := widget.NewButtonWithIcon(lang.L("Check again"), theme.ViewRefreshIcon(), b.load)
+	check := newIconButton(lang.L("Check again"), theme.ViewRefreshIcon(), b.load)
 	intro := widget.NewLabel(lang.L("Before every synchronisation that brings changes, every update and every restore, Ernstfall writes a backup of this handbook. It is checked before it counts; kept are the newest five, and the newest of each of the last 7 days and 4 weeks. Restoring one writes its state as new changes, so the next synchronisation keeps it."))
 	intro.Wrapping = fyne.TextWrapWord
 	folder := widget.NewLabel(lang.L("Folder: {{.Folder}}", map[string]any{"Folder": u.st.BackupDir()}))

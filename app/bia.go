@@ -163,7 +163,7 @@ func processesView(u *ui) view {
 			return u.ops.SaveProcess(u.ctx, before, after)
 		},
 		actions: func(p handbook.BusinessProcess) []fyne.CanvasObject {
-			b := widget.NewButtonWithIcon(lang.L("Assessment confirmed today"), theme.ConfirmIcon(), func() {
+			b := newIconButton(lang.L("Assessment confirmed today"), theme.ConfirmIcon(), func() {
 				if u.refuseReadOnly() {
 					return
 				}

@@ -137,7 +137,7 @@ func biaSettings(u *ui, page *scrollPage) fyne.CanvasObject {
 	f.cancel = func() { u.show(u.current) }
 	intro := widget.NewLabel(lang.L("Each business process is rated in these categories at these time points. The first time point at which a category reaches the threshold is its MTPD (maximum tolerable period of disruption)."))
 	intro.Wrapping = fyne.TextWrapWord
-	saveBtn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
+	saveBtn := newIconButton(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
 	return widget.NewCard(lang.L("Business impact analysis"), "", container.NewVBox(intro, f.general, f.box, container.NewHBox(saveBtn, saved)))
 }
 
@@ -153,7 +153,7 @@ type listEditor struct {
 	widget.BaseWidget
 	rows    []*listRow
 	box     *fyne.Container
-	addBtn  *widget.Button
+	addBtn  *button
 	changed func()
 	// page, when not nil, is the scroller around the list.
 	page *scrollPage
@@ -167,7 +167,7 @@ type listRow struct {
 
 func newListEditor(addLabel string, page *scrollPage, changed func()) *listEditor {
 	l := &listEditor{box: container.NewVBox(), changed: changed, page: page}
-	l.addBtn = widget.NewButtonWithIcon(addLabel, theme.ContentAddIcon(), func() {
+	l.addBtn = newIconButton(addLabel, theme.ContentAddIcon(), func() {
 		l.add("", "", "")
 		changed()
 	})
@@ -184,7 +184,7 @@ func (l *listEditor) add(key, text, hint string) {
 	e.SetPlaceHolder(hint)
 	e.OnChanged = func(string) { l.changed() }
 	r := &listRow{key: key, entry: e}
-	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+	del := newIconButton("", theme.DeleteIcon(), nil)
 	r.row = container.NewBorder(nil, nil, nil, del, e)
 	del.OnTapped = func() {
 		l.rows = slices.DeleteFunc(l.rows, func(x *listRow) bool { return x == r })

@@ -87,11 +87,11 @@ func conflictCard(u *ui, c store.Conflict, devices map[string]string) fyne.Canva
 			u.saveFailed(err)
 		}
 	}
-	keepMineBtn := widget.NewButtonWithIcon(mineLabel, theme.ConfirmIcon(), func() { resolve(keepMine, nil) })
-	keepOtherBtn := widget.NewButtonWithIcon(otherLabel, theme.ContentRedoIcon(), func() { resolve(keepOther, nil) })
+	keepMineBtn := newIconButton(mineLabel, theme.ConfirmIcon(), func() { resolve(keepMine, nil) })
+	keepOtherBtn := newIconButton(otherLabel, theme.ContentRedoIcon(), func() { resolve(keepOther, nil) })
 	buttons := container.NewHBox(keepMineBtn, keepOtherBtn)
 	if isText(c.Current.Value) && isText(c.Other.Value) && c.Kind == store.ConflictValue {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Merge …"), theme.DocumentCreateIcon(), func() {
+		buttons.Add(newIconButton(lang.L("Merge …"), theme.DocumentCreateIcon(), func() {
 			u.mergeConflict(mine, other, func(merged string) {
 				v, err := json.Marshal(merged)
 				if err != nil {

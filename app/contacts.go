@@ -272,7 +272,7 @@ func contactDetail(u *ui, c handbook.Contact, cr contactRoles) fyne.CanvasObject
 		}
 		num := widget.NewLabelWithStyle(p.number, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		num.Selectable = true
-		copyBtn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() { u.copy(p.number) })
+		copyBtn := newIconButton(lang.L("Copy"), theme.ContentCopyIcon(), func() { u.copy(p.number) })
 		grid.Add(widget.NewLabelWithStyle(p.label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		grid.Add(container.NewHBox(num, copyBtn))
 	}

@@ -38,9 +38,9 @@ type controlPane struct {
 	cpTable  *keyTable
 	docSel   int
 	cpSel    int
-	docBtns  []*widget.Button
+	docBtns  []*button
 	docWhy   *widget.Label
-	cpBtns   []*widget.Button
+	cpBtns   []*button
 	roles    *widget.Label
 	tabs     *container.AppTabs
 }
@@ -78,11 +78,11 @@ func newControlPane(u *ui) *controlPane {
 			}
 		}
 	}
-	c.docBtns = []*widget.Button{
-		widget.NewButtonWithIcon(lang.L("History …"), theme.HistoryIcon(), doc(u.showDocHistory)),
-		widget.NewButtonWithIcon(lang.L("Release …"), theme.ConfirmIcon(), doc(u.releaseDialog)),
-		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), doc(u.reviewDialog)),
-		widget.NewButtonWithIcon(lang.L("Open"), theme.NavigateNextIcon(), doc(func(d handbook.DocRef) {
+	c.docBtns = []*button{
+		newIconButton(lang.L("History …"), theme.HistoryIcon(), doc(u.showDocHistory)),
+		newIconButton(lang.L("Release …"), theme.ConfirmIcon(), doc(u.releaseDialog)),
+		newIconButton(lang.L("Record review …"), theme.DocumentCreateIcon(), doc(u.reviewDialog)),
+		newIconButton(lang.L("Open"), theme.NavigateNextIcon(), doc(func(d handbook.DocRef) {
 			if d.Kind == handbook.EntityMatrix {
 				u.showScreen("roles")
 				return
@@ -98,14 +98,14 @@ func newControlPane(u *ui) *controlPane {
 			}
 		}
 	}
-	c.cpBtns = []*widget.Button{
-		widget.NewButtonWithIcon(lang.L("Confirm exchange …"), theme.ConfirmIcon(), cp(c.confirmExchange)),
-		widget.NewButtonWithIcon(lang.L("Edit …"), theme.DocumentCreateIcon(), cp(func(s handbook.CopyStatus) { c.editCopy(&s.Copy) })),
-		widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), cp(c.removeCopy)),
+	c.cpBtns = []*button{
+		newIconButton(lang.L("Confirm exchange …"), theme.ConfirmIcon(), cp(c.confirmExchange)),
+		newIconButton(lang.L("Edit …"), theme.DocumentCreateIcon(), cp(func(s handbook.CopyStatus) { c.editCopy(&s.Copy) })),
+		newIconButton(lang.L("Remove"), theme.DeleteIcon(), cp(c.removeCopy)),
 	}
 	setEnabled(c.cpBtns, false)
-	add := widget.NewButtonWithIcon(lang.L("Add copy …"), theme.ContentAddIcon(), func() { c.editCopy(nil) })
-	printList := widget.NewButtonWithIcon(lang.L("Print for the distribution list …"), theme.DocumentPrintIcon(), c.printCopies)
+	add := newIconButton(lang.L("Add copy …"), theme.ContentAddIcon(), func() { c.editCopy(nil) })
+	printList := newIconButton(lang.L("Print for the distribution list …"), theme.DocumentPrintIcon(), c.printCopies)
 	c.docWhy = widget.NewLabel("")
 	c.docWhy.SizeName = theme.SizeNameCaptionText
 	c.docWhy.Wrapping = fyne.TextWrapWord
@@ -142,9 +142,9 @@ func (c *controlPane) selectDoc() {
 
 func (c *controlPane) view() view {
 	top := container.NewVBox(c.roles, container.New(&wrapGrid{},
-		widget.NewButtonWithIcon(lang.L("Approver roles …"), theme.AccountIcon(), c.chooseRoles),
-		widget.NewButtonWithIcon(lang.L("Approver keys …"), theme.LoginIcon(), c.u.approverKeysDialog),
-		widget.NewButtonWithIcon(lang.L("Export audit record …"), theme.DocumentSaveIcon(), c.exportAudit)))
+		newIconButton(lang.L("Approver roles …"), theme.AccountIcon(), c.chooseRoles),
+		newIconButton(lang.L("Approver keys …"), theme.LoginIcon(), c.u.approverKeysDialog),
+		newIconButton(lang.L("Export audit record …"), theme.DocumentSaveIcon(), c.exportAudit)))
 	return view{
 		content: topThenList(container.NewVBox(top, widget.NewSeparator()), c.tabs),
 		tabs:    c.tabs,
@@ -175,7 +175,7 @@ func (c *controlPane) view() view {
 	}
 }
 
-func setEnabled(bs []*widget.Button, on bool) {
+func setEnabled(bs []*button, on bool) {
 	for _, b := range bs {
 		if on {
 			b.Enable()

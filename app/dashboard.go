@@ -205,14 +205,14 @@ func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject
 		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), handbook.CompareNames(a.Title, b.Title))
 	})
 	for _, pb := range pbs[:min(len(pbs), emergencyLimit)] {
-		b := widget.NewButtonWithIcon(pb.Title, theme.MediaPlayIcon(), func() { u.startIncidentDialog(pb.ID) })
+		b := newIconButton(pb.Title, theme.MediaPlayIcon(), func() { u.startIncidentDialog(pb.ID) })
 		b.Alignment = widget.ButtonAlignLeading
 		if pb.Severity == handbook.SeverityCritical {
 			b.Importance = widget.DangerImportance
 		}
 		start.Add(b)
 	}
-	other := widget.NewButtonWithIcon(lang.L("Other incident …"), theme.ContentAddIcon(), func() { u.startIncidentDialog("") })
+	other := newIconButton(lang.L("Other incident …"), theme.ContentAddIcon(), func() { u.startIncidentDialog("") })
 	other.Alignment = widget.ButtonAlignLeading
 	start.Add(other)
 
@@ -230,7 +230,7 @@ func emergencyCard(u *ui, hb handbook.Handbook, now time.Time) fyne.CanvasObject
 		// A new handbook: say where the numbers to call come from.
 		none := widget.NewLabel(lang.L("No roles to call yet: the escalation matrix names who decides at each level."))
 		none.Wrapping = fyne.TextWrapWord
-		set := widget.NewButton(lang.L("Set up roles & escalation"), func() { u.showScreen("roles") })
+		set := newButton(lang.L("Set up roles & escalation"), func() { u.showScreen("roles") })
 		call.Add(none)
 		call.Add(container.NewHBox(set))
 	}
@@ -357,7 +357,7 @@ func printCard(u *ui, d dashboardData) fyne.CanvasObject {
 	default:
 		box.Add(widget.NewLabel("✓ " + lang.L("Printed on {{.Date}}, version {{.Version}}.", map[string]any{"Date": day(p.At), "Version": p.Version})))
 	}
-	box.Add(widget.NewButton(lang.L("Print binder"), u.printBinder))
+	box.Add(newButton(lang.L("Print binder"), u.printBinder))
 	return titled(lang.L("Printed binder"), box)
 }
 
@@ -438,7 +438,7 @@ func controlCard(u *ui, d dashboardData) fyne.CanvasObject {
 		l.Importance = widget.WarningImportance
 		extra = append(extra, l)
 	}
-	extra = append(extra, widget.NewButton(lang.L("Document control"), func() { u.showScreen("control") }))
+	extra = append(extra, newButton(lang.L("Document control"), func() { u.showScreen("control") }))
 	none := lang.L("Every document is released, every printed copy current.")
 	if never > 0 {
 		none = lang.L("Every released document is unchanged since.")

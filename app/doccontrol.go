@@ -95,8 +95,8 @@ func nothingToRelease(st ops.DocState) string {
 
 // releaseButton offers the release dialog, disabled with the reason
 // beside it when there is nothing to release.
-func (u *ui) releaseButton(st ops.DocState, doc handbook.DocRef) (*widget.Button, *widget.Label) {
-	b := widget.NewButtonWithIcon(lang.L("Release …"), theme.ConfirmIcon(), func() { u.releaseDialog(doc) })
+func (u *ui) releaseButton(st ops.DocState, doc handbook.DocRef) (*button, *widget.Label) {
+	b := newIconButton(lang.L("Release …"), theme.ConfirmIcon(), func() { u.releaseDialog(doc) })
 	why := widget.NewLabel(nothingToRelease(st))
 	why.SizeName = theme.SizeNameCaptionText
 	if why.Text != "" {
@@ -131,9 +131,9 @@ func (u *ui) docBar(doc handbook.DocRef) fyne.CanvasObject {
 	// with them it widened the window past 1024 px in German.
 	why.Wrapping = fyne.TextWrapWord
 	buttons := container.NewBorder(nil, nil, container.NewHBox(
-		widget.NewButtonWithIcon(lang.L("History …"), theme.HistoryIcon(), func() { u.showDocHistory(doc) }),
+		newIconButton(lang.L("History …"), theme.HistoryIcon(), func() { u.showDocHistory(doc) }),
 		release,
-		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }),
+		newIconButton(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }),
 	), nil, why)
 	return container.NewVBox(state, review, buttons)
 }
@@ -164,7 +164,7 @@ type docHistory struct {
 	marks   map[int]string
 	names   map[string]string
 	labels  map[string]string
-	restore *widget.Button
+	restore *button
 	picked  int
 	trail   *fyne.Container
 	state   *widget.Label
@@ -213,7 +213,7 @@ func (u *ui) showDocHistory(doc handbook.DocRef) {
 	h.from = widget.NewSelect(labels, func(string) { h.compare() })
 	h.to = widget.NewSelect(labels, func(string) { h.compare() })
 	h.whole = widget.NewCheck(lang.L("Show whole texts"), func(bool) { h.compare() })
-	h.restore = widget.NewButtonWithIcon(lang.L("Restore this version …"), theme.HistoryIcon(), h.confirmRestore)
+	h.restore = newIconButton(lang.L("Restore this version …"), theme.HistoryIcon(), h.confirmRestore)
 	h.restore.Disable()
 	legend := widget.NewRichText(
 		&widget.TextSegment{Text: lang.L("Marked: "), Style: widget.RichTextStyleInline},
@@ -236,7 +236,7 @@ func (u *ui) showDocHistory(doc handbook.DocRef) {
 	h.fillState()
 	release, why := u.releaseButton(h.st, doc)
 	actions := container.NewHBox(h.restore, release,
-		widget.NewButtonWithIcon(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }), why)
+		newIconButton(lang.L("Record review …"), theme.DocumentCreateIcon(), func() { u.reviewDialog(doc) }), why)
 	content := container.NewBorder(h.state, actions, nil, nil, split)
 	h.dlg = dialog.NewCustom(lang.L("History: {{.Title}}", map[string]any{"Title": docTitle(h.st)}), lang.L("Close"), content, u.win)
 	size := u.win.Canvas().Size()

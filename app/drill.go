@@ -105,20 +105,20 @@ func (d *drillParts) buttons(box *fyne.Container) {
 		return
 	}
 	if d.x.Kind == handbook.ExerciseFunctional || len(d.x.Services) > 0 {
-		box.Add(widget.NewButtonWithIcon(lang.L("Recovery measured …"), theme.HistoryIcon(), d.recoveryDialog))
+		box.Add(newIconButton(lang.L("Recovery measured …"), theme.HistoryIcon(), d.recoveryDialog))
 	}
 }
 
 // closeButton evaluates the exercise instead of closing an incident.
-func (d *drillParts) closeButton() *widget.Button {
-	b := widget.NewButtonWithIcon(lang.L("Evaluate exercise …"), theme.ConfirmIcon(), func() { d.r.u.evaluateDialog(d.x.ID, d.r.inc) })
+func (d *drillParts) closeButton() *button {
+	b := newIconButton(lang.L("Evaluate exercise …"), theme.ConfirmIcon(), func() { d.r.u.evaluateDialog(d.x.ID, d.r.inc) })
 	b.Importance = widget.WarningImportance
 	return b
 }
 
 // pane puts the injects above the log.
 func (d *drillParts) pane(logPane fyne.CanvasObject) fyne.CanvasObject {
-	add := widget.NewButtonWithIcon(lang.L("Inject now …"), theme.ContentAddIcon(), d.injectDialog)
+	add := newIconButton(lang.L("Inject now …"), theme.ContentAddIcon(), d.injectDialog)
 	preview := widget.NewCheck(lang.L("Facilitator: show what comes"), func(on bool) {
 		d.preview = on
 		d.render(d.r.u.now())
@@ -171,7 +171,7 @@ func (d *drillParts) render(now time.Time) {
 				line := widget.NewLabel(lang.L("at {{.Time}} (T+{{.At}}): {{.Text}}", map[string]any{"Time": in.Due.Local().Format(layoutClock), "At": in.At.String(), "Text": in.Text}))
 				line.Wrapping = fyne.TextWrapWord
 				line.Importance = widget.LowImportance
-				now := widget.NewButtonWithIcon(lang.L("Bring in now"), theme.MediaFastForwardIcon(), func() {
+				now := newIconButton(lang.L("Bring in now"), theme.MediaFastForwardIcon(), func() {
 					r.addEntry(handbook.LogEntry{Kind: handbook.LogInject, Inject: in.Key, Text: in.Text})
 				})
 				now.Importance = widget.LowImportance
@@ -208,7 +208,7 @@ func (d *drillParts) card(in handbook.DrillInject, now time.Time) fyne.CanvasObj
 	}
 	fresh := r.inc.Open() && now.Sub(in.Appeared) < newInjectFor
 	if r.inc.Open() {
-		react := widget.NewButtonWithIcon(lang.L("What did the team do? …"), theme.DocumentCreateIcon(), func() { d.reactDialog(in) })
+		react := newIconButton(lang.L("What did the team do? …"), theme.DocumentCreateIcon(), func() { d.reactDialog(in) })
 		react.Importance = widget.LowImportance
 		if len(in.Responses) == 0 {
 			react.Importance = widget.MediumImportance
@@ -270,7 +270,7 @@ func (d *drillParts) reactDialog(in handbook.DrillInject) {
 	text.Wrapping = fyne.TextWrapWord
 	text.SetMinRowsVisible(3)
 	var dlg dialog.Dialog
-	ok := widget.NewButtonWithIcon(lang.L("Add to log"), theme.ConfirmIcon(), func() {
+	ok := newIconButton(lang.L("Add to log"), theme.ConfirmIcon(), func() {
 		if strings.TrimSpace(text.Text) == "" {
 			return
 		}
@@ -278,7 +278,7 @@ func (d *drillParts) reactDialog(in handbook.DrillInject) {
 		r.addEntry(handbook.LogEntry{Kind: noteKinds[kind.SelectedIndex()], Inject: in.Key, Text: text.Text})
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { dlg.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { dlg.Hide() })
 	quote := widget.NewLabel(in.Text)
 	quote.Wrapping = fyne.TextWrapWord
 	quote.TextStyle = fyne.TextStyle{Italic: true}
@@ -297,7 +297,7 @@ func (d *drillParts) injectDialog() {
 	text.Wrapping = fyne.TextWrapWord
 	text.SetMinRowsVisible(3)
 	var dlg dialog.Dialog
-	ok := widget.NewButtonWithIcon(lang.L("Bring in now"), theme.ConfirmIcon(), func() {
+	ok := newIconButton(lang.L("Bring in now"), theme.ConfirmIcon(), func() {
 		msg := strings.TrimSpace(text.Text)
 		if msg == "" {
 			return
@@ -309,7 +309,7 @@ func (d *drillParts) injectDialog() {
 		r.addEntry(handbook.LogEntry{Kind: handbook.LogInject, Text: msg})
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { dlg.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { dlg.Hide() })
 	dlg = dialog.NewCustomWithoutButtons(lang.L("Inject now"), container.NewVBox(from, text, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
 	dlg.Resize(fyne.NewSize(560, 320))
 	dlg.Show()
@@ -344,7 +344,7 @@ func (d *drillParts) recoveryDialog() {
 	problem.Importance = widget.DangerImportance
 	problem.Hide()
 	var dlg dialog.Dialog
-	ok := widget.NewButtonWithIcon(lang.L("Record"), theme.ConfirmIcon(), func() {
+	ok := newIconButton(lang.L("Record"), theme.ConfirmIcon(), func() {
 		i := svc.SelectedIndex()
 		rec, err1 := handbook.ParseMinutes(took.Text)
 		lost, err2 := handbook.ParseMinutes(cmp.Or(strings.TrimSpace(loss.Text), "0"))
@@ -361,7 +361,7 @@ func (d *drillParts) recoveryDialog() {
 		dlg.Hide()
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { dlg.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { dlg.Hide() })
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Service"), svc),
 		widget.NewFormItem(lang.L("Recovered after"), took),

@@ -152,7 +152,7 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 	findings.Add(intro)
 	findings.Add(f.rows)
 	f.addFinding()
-	findings.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Another finding"), theme.ContentAddIcon(), f.addFinding)))
+	findings.Add(container.NewHBox(newIconButton(lang.L("Another finding"), theme.ContentAddIcon(), f.addFinding)))
 
 	if drill.ID != "" {
 		log, err := store.List[handbook.LogEntry](u.ctx, u.st)
@@ -177,12 +177,12 @@ func newEvaluateForm(u *ui, hb handbook.Handbook, x handbook.Exercise, drill han
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Wrapping = fyne.TextWrapWord
 	f.problem.Hide()
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
 	okText := lang.L("Save the evaluation")
 	if drill.ID != "" {
 		okText = lang.L("End the drill and save the evaluation")
 	}
-	ok := widget.NewButtonWithIcon(okText, theme.ConfirmIcon(), f.submit)
+	ok := newIconButton(okText, theme.ConfirmIcon(), f.submit)
 	ok.Importance = widget.HighImportance
 	bottom := container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok))
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Evaluate: {{.Title}}", map[string]any{"Title": x.Title}),

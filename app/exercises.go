@@ -308,12 +308,12 @@ func loadYear(ctx context.Context, u *ui, year int) (yearData, error) {
 func (s *exercisesScreen) yearView(d yearData) fyne.CanvasObject {
 	u := s.u
 	now := d.now
-	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.year--; s.sec.setRight(s.overview()) })
-	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.year++; s.sec.setRight(s.overview()) })
+	prev := newIconButton("", theme.NavigateBackIcon(), func() { s.year--; s.sec.setRight(s.overview()) })
+	next := newIconButton("", theme.NavigateNextIcon(), func() { s.year++; s.sec.setRight(s.overview()) })
 	title := heading(lang.L("Exercise programme {{.Year}}", map[string]any{"Year": d.year}))
-	plan := widget.NewButtonWithIcon(lang.L("Plan exercise"), theme.ContentAddIcon(), func() { u.guard(s.sec.create) })
+	plan := newIconButton(lang.L("Plan exercise"), theme.ContentAddIcon(), func() { u.guard(s.sec.create) })
 	plan.Importance = widget.HighImportance
-	adhoc := widget.NewButtonWithIcon(lang.L("Alarm test now"), theme.MediaPlayIcon(), s.startAlarmTestNow)
+	adhoc := newIconButton(lang.L("Alarm test now"), theme.MediaPlayIcon(), s.startAlarmTestNow)
 	// The buttons go below the year where they do not fit beside it, and
 	// the months wrap: in one row they made the view 650 pixels wide and
 	// left the exercise list a few letters at 1024 pixels.
@@ -462,7 +462,7 @@ func (s *exercisesScreen) detail(x handbook.Exercise, n exerciseNames) fyne.Canv
 	drill, hasDrill := handbook.DrillOf(hb.Live(), x.ID)
 	switch {
 	case hasDrill && drill.Open():
-		open := widget.NewButtonWithIcon(lang.L("Open the running drill"), theme.MediaPlayIcon(), func() { s.showDrill(drill.ID) })
+		open := newIconButton(lang.L("Open the running drill"), theme.MediaPlayIcon(), func() { s.showDrill(drill.ID) })
 		open.Importance = widget.HighImportance
 		actions.Add(open)
 	case x.State() == handbook.ExercisePlanned:
@@ -470,17 +470,17 @@ func (s *exercisesScreen) detail(x handbook.Exercise, n exerciseNames) fyne.Canv
 		if x.Kind == handbook.ExerciseAlarmTest {
 			label = lang.L("Start alarm test")
 		}
-		start := widget.NewButtonWithIcon(label, theme.MediaPlayIcon(), func() { s.start(x) })
+		start := newIconButton(label, theme.MediaPlayIcon(), func() { s.start(x) })
 		start.Importance = widget.HighImportance
 		actions.Add(start)
-		actions.Add(widget.NewButtonWithIcon(lang.L("Evaluate without drill …"), theme.ConfirmIcon(), func() { u.evaluateDialog(x.ID, handbook.Incident{}) }))
+		actions.Add(newIconButton(lang.L("Evaluate without drill …"), theme.ConfirmIcon(), func() { u.evaluateDialog(x.ID, handbook.Incident{}) }))
 	case hasDrill:
-		actions.Add(widget.NewButtonWithIcon(lang.L("Show the drill"), theme.VisibilityIcon(), func() { s.showDrill(drill.ID) }))
+		actions.Add(newIconButton(lang.L("Show the drill"), theme.VisibilityIcon(), func() { s.showDrill(drill.ID) }))
 	}
 	if x.State() == handbook.ExerciseRunning && !(hasDrill && drill.Open()) {
-		actions.Add(widget.NewButtonWithIcon(lang.L("Evaluate …"), theme.ConfirmIcon(), func() { u.evaluateDialog(x.ID, handbook.Incident{}) }))
+		actions.Add(newIconButton(lang.L("Evaluate …"), theme.ConfirmIcon(), func() { u.evaluateDialog(x.ID, handbook.Incident{}) }))
 	}
-	actions.Add(widget.NewButtonWithIcon(lang.L("Print exercise report"), theme.DocumentPrintIcon(), func() { u.printExerciseReport(x.ID) }))
+	actions.Add(newIconButton(lang.L("Print exercise report"), theme.DocumentPrintIcon(), func() { u.printExerciseReport(x.ID) }))
 	box.Add(actions)
 
 	held := ""
@@ -622,7 +622,7 @@ func (s *exercisesScreen) showDrill(id string) {
 	}
 	s.sec.selected = x.ID
 	s.sec.markRow()
-	back := widget.NewButtonWithIcon(lang.L("Back to the exercise (Esc)"), theme.NavigateBackIcon(), s.backToExercise)
+	back := newIconButton(lang.L("Back to the exercise (Esc)"), theme.NavigateBackIcon(), s.backToExercise)
 	if x.Kind == handbook.ExerciseAlarmTest {
 		a := newAlarmView(u, inc.ID, func() bool { return s.showingDrill() && s.alarm != nil && s.alarm.id == inc.ID })
 		obj, err := a.object()
@@ -697,8 +697,8 @@ func (u *ui) openDrill(inc handbook.Incident) {
 
 // newDrillBadge is the toolbar button that says a drill is running: it is
 // no incident, and looks like none.
-func newDrillBadge(u *ui) *widget.Button {
-	b := widget.NewButtonWithIcon("", theme.MediaPlayIcon(), nil)
+func newDrillBadge(u *ui) *button {
+	b := newIconButton("", theme.MediaPlayIcon(), nil)
 	b.Importance = widget.WarningImportance
 	b.Hide()
 	u.drillBadge = b

@@ -64,9 +64,9 @@ func newForm(u *ui) *form {
 
 // object returns the form with its Save and Cancel buttons.
 func (f *form) object(title string) fyne.CanvasObject {
-	save := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
+	save := newIconButton(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
 	save.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), f.doCancel)
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), f.doCancel)
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, head, container.NewHBox(cancel, save))
 	f.scroll = f.page.wrap(container.NewPadded(f.box))
@@ -558,14 +558,14 @@ func (r *refList) edited() {
 func (r *refList) rebuild() {
 	r.box.RemoveAll()
 	for i, id := range r.ids {
-		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() {
+		up := newIconButton("", theme.MoveUpIcon(), func() {
 			r.ids[i-1], r.ids[i] = r.ids[i], r.ids[i-1]
 			r.edited()
 		})
 		if i == 0 {
 			up.Disable()
 		}
-		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		del := newIconButton("", theme.DeleteIcon(), func() {
 			r.ids = slices.Delete(r.ids, i, i+1)
 			r.edited()
 		})

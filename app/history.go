@@ -57,11 +57,11 @@ type historyPane struct {
 	table   *keyTable
 	detail  *fyne.Container
 	status  *widget.Label
-	moreBtn *widget.Button
+	moreBtn *button
 	kind    *widget.Select
 	laptop  *widget.Select
 	since   *widget.Entry
-	only    *widget.Button
+	only    *button
 	at      *widget.Entry
 	content fyne.CanvasObject
 }
@@ -87,7 +87,7 @@ func newHistoryPane(u *ui) *historyPane {
 	h.since = widget.NewEntry()
 	h.since.SetPlaceHolder(lang.L("since (e.g. 30.11.2026 08:00, 24h)"))
 	h.since.OnSubmitted = func(string) { h.filter() }
-	h.only = widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
+	h.only = newIconButton("", theme.CancelIcon(), func() {
 		h.q.ID, h.q.Entity = "", ""
 		h.filter()
 	})
@@ -106,13 +106,13 @@ func newHistoryPane(u *ui) *historyPane {
 	h.table.onEscape = u.escape
 	h.detail = container.NewVBox(widget.NewLabel(lang.L("Choose a change to see it whole and to go back to the state before it.")))
 	h.status = widget.NewLabel("")
-	h.moreBtn = widget.NewButtonWithIcon(lang.L("Load older changes"), theme.MoreVerticalIcon(), h.loadMore)
+	h.moreBtn = newIconButton(lang.L("Load older changes"), theme.MoreVerticalIcon(), h.loadMore)
 	h.moreBtn.Hide()
 
 	h.at = widget.NewEntry()
 	h.at.SetPlaceHolder(lang.L("e.g. 30.11.2026 08:00"))
 	h.at.OnSubmitted = func(string) { h.restoreTyped() }
-	atBtn := widget.NewButtonWithIcon(lang.L("Preview restore …"), theme.HistoryIcon(), h.restoreTyped)
+	atBtn := newIconButton(lang.L("Preview restore …"), theme.HistoryIcon(), h.restoreTyped)
 
 	intro := widget.NewLabel(lang.L("Every change of every laptop, newest first. A restore is written as new changes: the other laptops follow, and it can be undone."))
 	intro.Wrapping = fyne.TextWrapWord
@@ -356,25 +356,25 @@ func (h *historyPane) showDetail() {
 	h.detail.Add(widget.NewLabelWithStyle(fmt.Sprintf("%s · %s · %s · %s", recordText(c.Entity, c.Label), what,
 		c.At().Local().Format(lang.L("2006-01-02 15:04:05")), withAuthor(c.Author, h.laptopName(c.Device, c.Local))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	before := c.At().Add(-time.Millisecond)
-	one := widget.NewButtonWithIcon(lang.L("This record"), theme.HistoryIcon(), func() {
+	one := newIconButton(lang.L("This record"), theme.HistoryIcon(), func() {
 		h.u.restore(ops.Restore{AsOf: before, Entity: c.Entity, ID: c.ID})
 	})
 	one.Importance = widget.HighImportance
-	all := widget.NewButtonWithIcon(lang.L("The whole handbook"), theme.HistoryIcon(), func() {
+	all := newIconButton(lang.L("The whole handbook"), theme.HistoryIcon(), func() {
 		h.u.restore(ops.Restore{AsOf: before})
 	})
 	h.detail.Add(container.NewHBox(widget.NewLabel(lang.L("Back to the state before this change:")), one, all))
 	buttons := container.NewHBox()
 	if h.q.ID == "" {
 		e, id := c.Entity, c.ID
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Show only this record"), theme.SearchIcon(), func() {
+		buttons.Add(newIconButton(lang.L("Show only this record"), theme.SearchIcon(), func() {
 			h.q.Entity, h.q.ID = e, id
 			h.filter()
 		}))
 	}
 	if c.Entity != store.SettingsEntity && !c.Gone {
 		e, id := c.Entity, c.ID
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Open record"), theme.NavigateNextIcon(), func() { h.u.open(e, id) }))
+		buttons.Add(newIconButton(lang.L("Open record"), theme.NavigateNextIcon(), func() { h.u.open(e, id) }))
 	}
 	if len(buttons.Objects) > 0 {
 		h.detail.Add(buttons)
@@ -610,7 +610,7 @@ func (u *ui) restored(done ops.Restored) {
 		box.Add(l)
 	}
 	var d dialog.Dialog
-	undo := widget.NewButtonWithIcon(lang.L("Undo the restore …"), theme.ContentUndoIcon(), func() {
+	undo := newIconButton(lang.L("Undo the restore …"), theme.ContentUndoIcon(), func() {
 		d.Hide()
 		u.restoreAs(ops.Restore{AsOf: done.Before}, lang.L("Undo the restore: the handbook as it was just before it"))
 	})

@@ -28,9 +28,9 @@ import (
 // contactTools adds import, export and the verification round above the
 // contacts screen.
 func contactTools(u *ui, v view) view {
-	imp := widget.NewButtonWithIcon(lang.L("Import …"), theme.DownloadIcon(), func() { u.guard(u.chooseImport) })
-	exp := widget.NewButtonWithIcon(lang.L("Export …"), theme.UploadIcon(), func() { u.guard(u.chooseExport) })
-	verify := widget.NewButtonWithIcon(lang.L("Verify contacts"), theme.ConfirmIcon(), func() { u.guard(u.verifyContacts) })
+	imp := newIconButton(lang.L("Import …"), theme.DownloadIcon(), func() { u.guard(u.chooseImport) })
+	exp := newIconButton(lang.L("Export …"), theme.UploadIcon(), func() { u.guard(u.chooseExport) })
+	verify := newIconButton(lang.L("Verify contacts"), theme.ConfirmIcon(), func() { u.guard(u.verifyContacts) })
 	v.content = topThenList(container.NewHBox(imp, exp, verify), v.content)
 	return v
 }
@@ -142,7 +142,7 @@ type importPreview struct {
 	decisions []exchange.Decision
 	counts    *widget.Label
 	skipBad   *widget.Check
-	importBtn *widget.Button
+	importBtn *button
 	dialog    dialog.Dialog
 	table     *keyTable
 }
@@ -275,11 +275,11 @@ func (u *ui) showImportPreview(p exchange.Preview) *importPreview {
 	if ops.Unreadable(p) > 0 {
 		top.Add(ip.skipBad)
 	}
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() {
 		ip.dialog.Hide()
 		u.preview = nil
 	})
-	ip.importBtn = widget.NewButtonWithIcon(lang.L("Import"), theme.ConfirmIcon(), func() { u.applyImport(ip) })
+	ip.importBtn = newIconButton(lang.L("Import"), theme.ConfirmIcon(), func() { u.applyImport(ip) })
 	ip.importBtn.Importance = widget.HighImportance
 	content := container.NewBorder(top, container.NewBorder(nil, nil, nil, container.NewHBox(cancel, ip.importBtn)), nil, nil, t)
 	ip.update()

@@ -62,10 +62,10 @@ func newCloseForm(r *runView) *closeForm {
 	f.problem.Wrapping = fyne.TextWrapWord
 	f.problem.Hide()
 	f.addAction()
-	more := widget.NewButtonWithIcon(lang.L("Another action"), theme.ContentAddIcon(), f.addAction)
+	more := newIconButton(lang.L("Another action"), theme.ContentAddIcon(), f.addAction)
 
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
-	ok := widget.NewButtonWithIcon(lang.L("Close incident"), theme.ConfirmIcon(), f.submit)
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
+	ok := newIconButton(lang.L("Close incident"), theme.ConfirmIcon(), f.submit)
 	ok.Importance = widget.HighImportance
 	head := container.NewGridWithColumns(3,
 		widget.NewLabelWithStyle(lang.L("Action"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

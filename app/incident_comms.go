@@ -49,7 +49,7 @@ func (r *runView) escalateDialog() {
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder(lang.L("Why? (optional)"))
 	var d dialog.Dialog
-	ok := widget.NewButtonWithIcon(lang.L("Set level"), theme.ConfirmIcon(), func() {
+	ok := newIconButton(lang.L("Set level"), theme.ConfirmIcon(), func() {
 		i := pick.SelectedIndex()
 		if i < 0 {
 			return
@@ -58,7 +58,7 @@ func (r *runView) escalateDialog() {
 		r.setLevel(levels[i], strings.TrimSpace(reason.Text))
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
 	now := lang.L("none")
 	for _, l := range r.hb.Escalation {
 		if l.Level == r.inc.Level {
@@ -174,16 +174,16 @@ func (r *runView) templateDialog() {
 	var d dialog.Dialog
 	// E-mail programs and web forms take plain text: the Markdown markers
 	// are removed; the Markdown itself only when asked for.
-	copyBtn := widget.NewButtonWithIcon(lang.L("Copy to clipboard"), theme.ContentCopyIcon(), func() {
+	copyBtn := newIconButton(lang.L("Copy to clipboard"), theme.ContentCopyIcon(), func() {
 		s, b := r.stamped(subject.Text, body.Text)
 		r.u.copy(strings.TrimSpace(s + "\n\n" + markdown.PlainText(b)))
 	})
-	copyMD := widget.NewButtonWithIcon(lang.L("Copy as Markdown"), theme.ContentCopyIcon(), func() {
+	copyMD := newIconButton(lang.L("Copy as Markdown"), theme.ContentCopyIcon(), func() {
 		s, b := r.stamped(subject.Text, body.Text)
 		r.u.copy(strings.TrimSpace(s + "\n\n" + b))
 	})
 	copyMD.Importance = widget.LowImportance
-	sent := widget.NewButtonWithIcon(lang.L("Log as sent"), theme.MailSendIcon(), func() {
+	sent := newIconButton(lang.L("Log as sent"), theme.MailSendIcon(), func() {
 		i := pick.SelectedIndex()
 		if i < 0 {
 			return
@@ -198,7 +198,7 @@ func (r *runView) templateDialog() {
 		}
 	})
 	sent.Importance = widget.HighImportance
-	closeBtn := widget.NewButtonWithIcon(lang.L("Close"), theme.CancelIcon(), func() { d.Hide() })
+	closeBtn := newIconButton(lang.L("Close"), theme.CancelIcon(), func() { d.Hide() })
 	top := container.NewVBox(pick, widget.NewForm(widget.NewFormItem(lang.L("Subject"), subject)))
 	bottom := container.NewVBox(hint, container.NewGridWithColumns(4, closeBtn, copyMD, copyBtn, sent))
 	d = dialog.NewCustomWithoutButtons(lang.L("Message from a template"), container.NewBorder(top, bottom, nil, nil, body), r.u.win)

@@ -23,7 +23,7 @@ func (r *runView) smallDialog(title, okText string, body fyne.CanvasObject, size
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
 	var d dialog.Dialog
-	okBtn := widget.NewButtonWithIcon(okText, theme.ConfirmIcon(), func() {
+	okBtn := newIconButton(okText, theme.ConfirmIcon(), func() {
 		if msg := ok(); msg != "" {
 			problem.SetText(msg)
 			problem.Show()
@@ -32,7 +32,7 @@ func (r *runView) smallDialog(title, okText string, body fyne.CanvasObject, size
 		d.Hide()
 	})
 	okBtn.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(body, problem, container.NewGridWithColumns(2, cancel, okBtn)), r.u.win)
 	d.Resize(size)
 	d.Show()

@@ -155,21 +155,21 @@ func (r *runView) build() fyne.CanvasObject {
 	// narrow on a 1366-pixel screen and narrower at 1024.
 	buttons := container.New(&wrapGrid{})
 	if r.inc.Open() {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Escalation …"), theme.UploadIcon(), r.escalateDialog))
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Message …"), theme.MailComposeIcon(), r.templateDialog))
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Impact, next update …"), theme.DocumentCreateIcon(), r.factsDialog))
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Reporting duty …"), theme.ContentAddIcon(), r.regimeDialog))
+		buttons.Add(newIconButton(lang.L("Escalation …"), theme.UploadIcon(), r.escalateDialog))
+		buttons.Add(newIconButton(lang.L("Message …"), theme.MailComposeIcon(), r.templateDialog))
+		buttons.Add(newIconButton(lang.L("Impact, next update …"), theme.DocumentCreateIcon(), r.factsDialog))
+		buttons.Add(newIconButton(lang.L("Reporting duty …"), theme.ContentAddIcon(), r.regimeDialog))
 	}
 	if r.inc.Drill() {
 		r.drill = newDrillParts(r)
 		r.drill.buttons(buttons)
 	}
-	buttons.Add(widget.NewButtonWithIcon(lang.L("Print report"), theme.DocumentPrintIcon(), func() { r.u.printIncidentReport(r.id) }))
+	buttons.Add(newIconButton(lang.L("Print report"), theme.DocumentPrintIcon(), func() { r.u.printIncidentReport(r.id) }))
 	switch {
 	case r.inc.Open() && r.drill != nil:
 		buttons.Add(r.drill.closeButton())
 	case r.inc.Open():
-		closeBtn := widget.NewButtonWithIcon(lang.L("Close incident …"), theme.ConfirmIcon(), func() { r.u.closeIncidentDialog(r) })
+		closeBtn := newIconButton(lang.L("Close incident …"), theme.ConfirmIcon(), func() { r.u.closeIncidentDialog(r) })
 		closeBtn.Importance = widget.WarningImportance
 		buttons.Add(closeBtn)
 	}
@@ -183,7 +183,7 @@ func (r *runView) build() fyne.CanvasObject {
 	r.note = widget.NewEntry()
 	r.note.SetPlaceHolder(lang.L("What happened, what was decided, who was called …"))
 	r.note.OnSubmitted = func(string) { r.addNote() }
-	addBtn := widget.NewButtonWithIcon(lang.L("Add to log"), theme.ContentAddIcon(), r.addNote)
+	addBtn := newIconButton(lang.L("Add to log"), theme.ContentAddIcon(), r.addNote)
 	logTop := container.NewVBox(heading(lang.L("Log")))
 	if r.inc.Open() {
 		// The text gets a row of its own: the pane is narrow and the note is what matters.
@@ -477,13 +477,13 @@ func (r *runView) clockCard(d handbook.Deadline, now time.Time) fyne.CanvasObjec
 	small.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(name, container.NewBorder(nil, nil, left, nil, small))
 	if !d.Done() {
-		sent := widget.NewButtonWithIcon(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) })
-		waive := widget.NewButton(lang.L("Not needed …"), func() { r.waiveDialog(d.Clock) })
+		sent := newIconButton(lang.L("Sent …"), theme.MailSendIcon(), func() { r.markSentDialog(d.Clock) })
+		waive := newButton(lang.L("Not needed …"), func() { r.waiveDialog(d.Clock) })
 		waive.Importance = widget.LowImportance
 		row := container.NewGridWithColumns(2, sent, waive)
 		box.Add(row)
 		if d.AwaitsClassification && r.inc.Open() {
-			box.Add(widget.NewButtonWithIcon(lang.L("Classified as major …"), theme.WarningIcon(), func() { r.classifyDialog(d.Regime) }))
+			box.Add(newIconButton(lang.L("Classified as major …"), theme.WarningIcon(), func() { r.classifyDialog(d.Regime) }))
 		}
 	}
 	frame := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -530,7 +530,7 @@ func (r *runView) markSentDialog(clock string) {
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
 	var d dialog.Dialog
-	ok := widget.NewButtonWithIcon(lang.L("Mark as sent"), theme.ConfirmIcon(), func() {
+	ok := newIconButton(lang.L("Mark as sent"), theme.ConfirmIcon(), func() {
 		t, err := parseDateClock(date.Text, at.Text)
 		switch {
 		case err != nil:
@@ -547,7 +547,7 @@ func (r *runView) markSentDialog(clock string) {
 			Text: lang.L("Report sent: {{.Clock}}", map[string]any{"Clock": clockName(clock)})})
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
 	form := widget.NewForm(widget.NewFormItem(lang.L("Sent at"), container.NewGridWithColumns(2, date, at)))
 	d = dialog.NewCustomWithoutButtons(clockName(clock), container.NewVBox(form, problem, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
 	d.Resize(fyne.NewSize(480, 220))
@@ -713,7 +713,7 @@ func (r *runView) renderLog() {
 		if r.inc.Open() && correctable(e.Kind) {
 			// The button sits beside the heading, so the text below gets the full width.
 			entry := e
-			fix := widget.NewButtonWithIcon(lang.L("Correct"), theme.DocumentCreateIcon(), func() { r.correctDialog(entry) })
+			fix := newIconButton(lang.L("Correct"), theme.DocumentCreateIcon(), func() { r.correctDialog(entry) })
 			fix.Importance = widget.LowImportance
 			headRow = container.NewBorder(nil, nil, nil, fix, head)
 		}
@@ -791,7 +791,7 @@ func (r *runView) correctDialog(orig handbook.LogEntry) {
 	intro := widget.NewLabel(lang.L("Entries are never changed. The correction is added as a new entry that names this one."))
 	intro.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
-	ok := widget.NewButtonWithIcon(lang.L("Add correction"), theme.ConfirmIcon(), func() {
+	ok := newIconButton(lang.L("Add correction"), theme.ConfirmIcon(), func() {
 		text := strings.TrimSpace(in.Text)
 		if text == "" || text == strings.TrimSpace(orig.Text) {
 			return
@@ -800,7 +800,7 @@ func (r *runView) correctDialog(orig handbook.LogEntry) {
 		r.addEntry(handbook.LogEntry{Kind: handbook.LogCorrection, Corrects: orig.ID, Text: text})
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(lang.L("Correct the entry of {{.Time}}", map[string]any{"Time": orig.At.Local().Format(layoutSeconds)}),
 		container.NewVBox(intro, in, container.NewGridWithColumns(2, cancel, ok)), r.u.win)
 	d.Resize(fyne.NewSize(560, 300))

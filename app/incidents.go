@@ -42,8 +42,8 @@ func openIncidents(incs []handbook.Incident) []handbook.Incident {
 
 // newIncidentBadge is the toolbar button that counts running incidents and
 // opens them in one click.
-func newIncidentBadge(u *ui) *widget.Button {
-	b := widget.NewButtonWithIcon("", theme.WarningIcon(), nil)
+func newIncidentBadge(u *ui) *button {
+	b := newIconButton("", theme.WarningIcon(), nil)
 	b.Importance = widget.DangerImportance
 	b.Hide()
 	u.badge = b
@@ -164,7 +164,7 @@ type incidentsScreen struct {
 
 func incidentsView(u *ui) view {
 	s := &incidentsScreen{u: u, right: container.NewStack()}
-	startBtn := widget.NewButtonWithIcon(lang.L("Start incident"), theme.ContentAddIcon(), func() { u.startIncidentDialog("") })
+	startBtn := newIconButton(lang.L("Start incident"), theme.ContentAddIcon(), func() { u.startIncidentDialog("") })
 	startBtn.Importance = widget.HighImportance
 	s.list = newKeyList(
 		func() int { return len(s.items) },
@@ -448,8 +448,8 @@ func newStartForm(u *ui, hb handbook.Handbook, playbookID string) *startForm {
 		widget.NewFormItem(lang.L("Impact"), f.impact),
 		widget.NewFormItem(lang.L("Next update"), container.NewGridWithColumns(2, f.nextDate, f.nextTime)),
 	)
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
-	ok := widget.NewButtonWithIcon(lang.L("Start incident"), theme.MediaPlayIcon(), f.submit)
+	cancel := newIconButton(lang.L("Cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
+	ok := newIconButton(lang.L("Start incident"), theme.MediaPlayIcon(), f.submit)
 	ok.Importance = widget.HighImportance
 	body := container.NewBorder(nil, container.NewVBox(f.problem, container.NewGridWithColumns(2, cancel, ok)), nil, nil, f.page.wrap(grid))
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("Start incident"), body, u.win)

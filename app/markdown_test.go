@@ -17,6 +17,9 @@ func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 	if e, ok := o.(*formEntry); ok {
 		f(&e.Entry) // found like any other entry
 	}
+	if b, ok := o.(*button); ok {
+		f(&b.Button) // found like any other button
+	}
 	switch o := o.(type) {
 	case *fyne.Container:
 		for _, c := range o.Objects {

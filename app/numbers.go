@@ -34,8 +34,8 @@ func numbersRow(u *ui, numbers []handbook.Number) *fyne.Container {
 		kind.SizeName = theme.SizeNameCaptionText
 		num := widget.NewLabelWithStyle(n.Number, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		num.Selectable = true
-		var copyBtn *widget.Button
-		copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+		var copyBtn *button
+		copyBtn = newIconButton("", theme.ContentCopyIcon(), func() {
 			u.copy(n.Number)
 			u.markCopied(copyBtn)
 		})
@@ -54,7 +54,7 @@ func numbersRow(u *ui, numbers []handbook.Number) *fyne.Container {
 // clipboard (a tick in place of the copy icon), and turns the button of
 // the number copied before back: a desktop notice may never appear, and
 // a person about to dial must see which number they took.
-func (u *ui) markCopied(b *widget.Button) {
+func (u *ui) markCopied(b *button) {
 	if u.copied != nil && u.copied != b {
 		u.copied.SetIcon(theme.ContentCopyIcon())
 	}

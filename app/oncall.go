@@ -64,7 +64,7 @@ func (s *onCallScreen) showOverview() {
 	}
 	roles := slices.Clone(hb.Roles)
 	slices.SortFunc(roles, func(a, b handbook.Role) int { return strings.Compare(handbook.Fold(a.Name), handbook.Fold(b.Name)) })
-	newBtn := widget.NewButtonWithIcon(lang.L("New on-call roster …"), theme.ContentAddIcon(), func() { s.pickRole(roles) })
+	newBtn := newIconButton(lang.L("New on-call roster …"), theme.ContentAddIcon(), func() { s.pickRole(roles) })
 	box := container.NewVBox(container.NewBorder(nil, nil, nil, newBtn, heading(lang.L("On call now"))))
 	var plain []handbook.Role
 	for _, r := range roles {
@@ -110,7 +110,7 @@ func (s *onCallScreen) rosterCard(hb handbook.Handbook, r handbook.Role, now tim
 		who.SizeName = theme.SizeNameHeadingText
 		phones := container.NewHBox()
 		for _, p := range d.Contact.Phones() {
-			phones.Add(widget.NewButtonWithIcon(p, theme.ContentCopyIcon(), func() { u.copy(p) }))
+			phones.Add(newIconButton(p, theme.ContentCopyIcon(), func() { u.copy(p) }))
 		}
 		box.Add(container.NewBorder(nil, nil, widget.NewLabel(lang.L("On duty now:")), nil, who))
 		box.Add(phones)
@@ -154,7 +154,7 @@ func (s *onCallScreen) rosterCard(hb handbook.Handbook, r handbook.Role, now tim
 		rows.Add(name)
 		rows.Add(note)
 	}
-	edit := widget.NewButtonWithIcon(lang.L("Edit roster"), theme.DocumentCreateIcon(), func() { u.guard(func() { s.edit(r) }) })
+	edit := newIconButton(lang.L("Edit roster"), theme.DocumentCreateIcon(), func() { u.guard(func() { s.edit(r) }) })
 	rhythm := lang.L("weekly")
 	if r.OnCall.PeriodDays != 7 {
 		rhythm = lang.L("every {{.N}} days", map[string]any{"N": r.OnCall.PeriodDays})
@@ -259,8 +259,8 @@ func (s *onCallScreen) pickRole(roles []handbook.Role) {
 	pick := widget.NewSelect(labels, nil)
 	pick.PlaceHolder = lang.L("Choose a role …")
 	box := container.NewVBox(widget.NewLabel(lang.L("Which role gets an on-call roster?")), pick)
-	back := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), s.showOverview)
-	next := widget.NewButtonWithIcon(lang.L("Continue"), theme.NavigateNextIcon(), func() {
+	back := newIconButton(lang.L("Cancel"), theme.CancelIcon(), s.showOverview)
+	next := newIconButton(lang.L("Continue"), theme.NavigateNextIcon(), func() {
 		if i := pick.SelectedIndex(); i >= 0 {
 			s.edit(choices[i])
 		}
@@ -396,7 +396,7 @@ func (s *onCallScreen) edit(r handbook.Role) {
 			sel.OnChanged = func(string) { f.changed() }
 		}
 		row.note.OnChanged = func(string) { f.changed() }
-		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+		del := newIconButton("", theme.DeleteIcon(), nil)
 		row.obj = container.NewVBox(
 			container.NewGridWithColumns(3, row.kind, row.from, row.to),
 			container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(3, row.person, row.cover, row.note)),
@@ -415,7 +415,7 @@ func (s *onCallScreen) edit(r handbook.Role) {
 	}
 	head := widget.NewLabel(lang.L("Kind · from the hand-over on · until the hand-over on; who is away or replaced · who takes over · note"))
 	head.Wrapping = fyne.TextWrapWord
-	more := widget.NewButtonWithIcon(lang.L("Add holiday or swap"), theme.ContentAddIcon(), func() {
+	more := newIconButton(lang.L("Add holiday or swap"), theme.ContentAddIcon(), func() {
 		addRow(handbook.RotationException{})
 		f.changed()
 	})
@@ -457,7 +457,7 @@ func (s *onCallScreen) edit(r handbook.Role) {
 	f.saved = s.showOverview
 	f.cancel = s.showOverview
 	if r.OnCall != nil {
-		remove := widget.NewButtonWithIcon(lang.L("Remove the roster"), theme.DeleteIcon(), func() {
+		remove := newIconButton(lang.L("Remove the roster"), theme.DeleteIcon(), func() {
 			after := r
 			after.OnCall = nil
 			if err := ops.Save[handbook.Role](u.ctx, u.ops, &before, &after); err != nil {

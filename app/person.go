@@ -129,13 +129,13 @@ func (f *personForm) save(u *ui) bool {
 func (u *ui) askPerson() {
 	f := newPersonForm(u, nil)
 	var d dialog.Dialog
-	ok := widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), func() {
+	ok := newIconButton(lang.L("Save"), theme.ConfirmIcon(), func() {
 		if f.save(u) {
 			d.Hide()
 		}
 	})
 	ok.Importance = widget.HighImportance
-	later := widget.NewButton(lang.L("Later"), func() { d.Hide() })
+	later := newButton(lang.L("Later"), func() { d.Hide() })
 	intro := widget.NewLabel(lang.L("Who works at this computer? The incident log names you with every entry."))
 	intro.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustomWithoutButtons(lang.L("Your name"), container.NewVBox(intro, f.box, container.NewGridWithColumns(2, later, ok)), u.win)
@@ -148,7 +148,7 @@ func (u *ui) askPerson() {
 func personSetting(u *ui, page *scrollPage) fyne.CanvasObject {
 	f := newPersonForm(u, page)
 	saved := widget.NewLabel("")
-	btn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
+	btn := newIconButton(lang.L("Save"), theme.DocumentSaveIcon(), func() {
 		saved.SetText("")
 		if f.save(u) {
 			saved.SetText("✓ " + lang.L("Saved."))

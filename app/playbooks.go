@@ -52,7 +52,7 @@ func playbookDetail(u *ui, p handbook.Playbook, contacts names) fyne.CanvasObjec
 		{lang.L("Steps"), fmt.Sprint(len(steps))},
 	}
 	rows = append(rows, reviewRows(p.Review, u.now(), contacts)...)
-	start := widget.NewButtonWithIcon(lang.L("Start incident"), theme.MediaPlayIcon(), func() { u.startIncidentDialog(p.ID) })
+	start := newIconButton(lang.L("Start incident"), theme.MediaPlayIcon(), func() { u.startIncidentDialog(p.ID) })
 	start.Importance = widget.HighImportance
 	box := container.NewVBox(container.NewHBox(start), props(rows...))
 	if p.Summary != "" {
@@ -83,14 +83,14 @@ func (u *ui) tickInPlaybook(p handbook.Playbook, step string) {
 		if !inc.Open() || inc.PlaybookID != p.ID {
 			continue
 		}
-		open := widget.NewButtonWithIcon(lang.L("Tick it in “{{.Incident}}”", map[string]any{"Incident": inc.Title}), theme.ConfirmIcon(), func() {
+		open := newIconButton(lang.L("Tick it in “{{.Incident}}”", map[string]any{"Incident": inc.Title}), theme.ConfirmIcon(), func() {
 			d.Hide()
 			u.openIncident(inc.ID)
 		})
 		open.Importance = widget.HighImportance
 		box.Add(open)
 	}
-	start := widget.NewButtonWithIcon(lang.L("Start an incident with this playbook …"), theme.MediaPlayIcon(), func() {
+	start := newIconButton(lang.L("Start an incident with this playbook …"), theme.MediaPlayIcon(), func() {
 		d.Hide()
 		u.startIncidentDialog(p.ID)
 	})

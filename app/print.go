@@ -89,7 +89,7 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 		return ops.PrintBinder{Options: opt, Drafts: which.Selected == versions[1]}
 	}
 	var d dialog.Dialog
-	send := widget.NewButtonWithIcon(lang.L("Send to printer"), theme.DocumentPrintIcon(), func() {
+	send := newIconButton(lang.L("Send to printer"), theme.DocumentPrintIcon(), func() {
 		n, _ := copiesOf(copies.Text)
 		d.Hide()
 		u.sendBinder(request(), ops.SendTo{Printer: printers.Selected, Copies: n})
@@ -147,15 +147,15 @@ func (u *ui) printDialog(pbs []store.Summary) dialog.Dialog {
 		s.OnChanged = func(string) { count() }
 	}
 	which.OnChanged = func(string) { count() }
-	save := widget.NewButtonWithIcon(lang.L("Save as PDF …"), theme.DocumentSaveIcon(), func() {
+	save := newIconButton(lang.L("Save as PDF …"), theme.DocumentSaveIcon(), func() {
 		d.Hide()
 		u.chooseBinderFile(request())
 	})
-	open := widget.NewButtonWithIcon(lang.L("Open PDF"), theme.FileApplicationIcon(), func() {
+	open := newIconButton(lang.L("Open PDF"), theme.FileApplicationIcon(), func() {
 		d.Hide()
 		u.openBinder(request())
 	})
-	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
+	cancel := newButton(lang.L("Cancel"), func() { d.Hide() })
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Contents"), what),
 		widget.NewFormItem(lang.L("Documents"), which),

@@ -123,7 +123,7 @@ func templatesView(u *ui) view {
 				warn.Wrapping = fyne.TextWrapWord
 				box.Add(warn)
 			}
-			box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Placeholders …"), theme.HelpIcon(), func() { showPlaceholders(u) })))
+			box.Add(container.NewHBox(newIconButton(lang.L("Placeholders …"), theme.HelpIcon(), func() { showPlaceholders(u) })))
 			box.Add(heading(lang.L("Message")))
 			box.Add(renderMarkdown(t.Body))
 			return box
@@ -135,7 +135,7 @@ func templatesView(u *ui) view {
 			f.text("subject", lang.L("Subject"), &t.Subject)
 			reviewFields(f, &t.Review, contactOpts)
 			f.choice("contact_role", lang.L("Contact role ({{.Example}})", map[string]any{"Example": "{{contact.*}}"}), &t.ContactRole, roleOpts)
-			f.box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Placeholders …"), theme.HelpIcon(), func() { showPlaceholders(u) })))
+			f.box.Add(container.NewHBox(newIconButton(lang.L("Placeholders …"), theme.HelpIcon(), func() { showPlaceholders(u) })))
 			f.markdown("body", lang.L("Message (Markdown, placeholders such as {{.Example}})", map[string]any{"Example": "{{role:Datenschutz.phone}}"}), &t.Body)
 		},
 		// Saving lists the placeholders no message can fill, while the

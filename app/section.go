@@ -144,7 +144,7 @@ func (s *section[T, P]) object() fyne.CanvasObject {
 			s.u.win.Canvas().Focus(f)
 		}
 	}
-	newBtn := widget.NewButtonWithIcon(lang.L("New"), theme.ContentAddIcon(), func() { s.u.guard(s.create) })
+	newBtn := newIconButton(lang.L("New"), theme.ContentAddIcon(), func() { s.u.guard(s.create) })
 	var list fyne.CanvasObject
 	if s.makeList != nil {
 		list, s.refresh, s.selRow = s.makeList()
@@ -373,13 +373,13 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord
 	buttons := container.NewHBox()
 	if s.backTo != "" {
-		back := widget.NewButtonWithIcon(lang.L(s.backTo), theme.NavigateBackIcon(), s.back)
+		back := newIconButton(lang.L(s.backTo), theme.NavigateBackIcon(), s.back)
 		back.Importance = widget.LowImportance
 		buttons.Add(back)
 	}
 	e, id := p.Entity(), p.Meta().ID
 	if e == handbook.EntityContact {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Verified today"), theme.ConfirmIcon(), func() {
+		buttons.Add(newIconButton(lang.L("Verified today"), theme.ConfirmIcon(), func() {
 			_, err := s.u.ops.MarkVerified(s.u.ctx, id)
 			s.marked(id, err)
 		}))
@@ -387,7 +387,7 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 	doc, isDoc := handbook.DocOf(e, id)
 	isDoc = isDoc && doc.Kind != handbook.EntityMatrix
 	if ops.Reviewable(e) && !isDoc {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Reviewed today"), theme.ConfirmIcon(), func() {
+		buttons.Add(newIconButton(lang.L("Reviewed today"), theme.ConfirmIcon(), func() {
 			s.marked(id, s.u.ops.MarkReviewed(s.u.ctx, e, id))
 		}))
 	}
@@ -396,8 +396,8 @@ func (s *section[T, P]) detailPane(rec T) fyne.CanvasObject {
 			buttons.Add(o)
 		}
 	}
-	buttons.Add(widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { s.editRec(rec, false) }))
-	del := widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { s.remove(rec) })
+	buttons.Add(newIconButton(lang.L("Edit"), theme.DocumentCreateIcon(), func() { s.editRec(rec, false) }))
+	del := newIconButton(lang.L("Delete"), theme.DeleteIcon(), func() { s.remove(rec) })
 	del.Importance = widget.DangerImportance
 	buttons.Add(del)
 	top := container.NewVBox(title, buttons)
@@ -487,7 +487,7 @@ func (s *section[T, P]) remove(rec T) {
 	if withdrawn != "" {
 		msg.Importance = widget.WarningImportance
 	}
-	undo := widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), func() {
+	undo := newIconButton(lang.L("Undo"), theme.ContentUndoIcon(), func() {
 		if err := s.u.ops.Undelete(s.u.ctx, e, id); err != nil {
 			s.u.saveFailed(err)
 			return

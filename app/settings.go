@@ -75,7 +75,7 @@ func settingsView(u *ui) view {
 		}
 	}
 
-	saveBtn := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
+	saveBtn := newIconButton(lang.L("Save"), theme.DocumentSaveIcon(), func() { f.save() })
 	box := container.NewVBox(
 		widget.NewCard(lang.L("Language"), "", container.NewVBox(language, notice)),
 		personSetting(u, page),

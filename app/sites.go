@@ -113,7 +113,7 @@ func sitesView(u *ui) view {
 			if strings.TrimSpace(st.Kit) == "" {
 				return nil
 			}
-			return []fyne.CanvasObject{widget.NewButtonWithIcon(lang.L("Kit checked today"), theme.ConfirmIcon(), func() {
+			return []fyne.CanvasObject{newIconButton(lang.L("Kit checked today"), theme.ConfirmIcon(), func() {
 				if u.refuseReadOnly() {
 					return
 				}
@@ -239,7 +239,7 @@ func contactLines(u *ui, live handbook.Handbook, ids []string) fyne.CanvasObject
 		}
 		phones := container.NewHBox()
 		for _, p := range c.Phones() {
-			phones.Add(widget.NewButtonWithIcon(p, theme.ContentCopyIcon(), func() { u.copy(p) }))
+			phones.Add(newIconButton(p, theme.ContentCopyIcon(), func() { u.copy(p) }))
 		}
 		box.Add(name)
 		box.Add(phones)

@@ -37,10 +37,10 @@ type syncer struct {
 	last    foldersync.Report
 	lastErr error
 	// status and conflicts sit in the toolbar; nil before it is built.
-	status    *widget.Button
-	conflicts *widget.Button
+	status    *button
+	conflicts *button
 	// requests opens the team when laptops ask to join.
-	requests *widget.Button
+	requests *button
 	// stale is the form that was open while a round received changes.
 	stale *form
 	// wg counts running rounds, so that tests can wait for them.
@@ -53,13 +53,13 @@ type syncer struct {
 // syncBar is the toolbar part: status, conflicts and "Sync now".
 func (u *ui) syncBar() fyne.CanvasObject {
 	s := &u.syncer
-	s.status = widget.NewButton("", u.showSyncDetails)
+	s.status = newButton("", u.showSyncDetails)
 	s.status.Importance = widget.LowImportance
-	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), func() { u.showScreen("conflicts") })
+	s.conflicts = newIconButton("", theme.WarningIcon(), func() { u.showScreen("conflicts") })
 	s.conflicts.Importance = widget.WarningImportance
-	s.requests = widget.NewButtonWithIcon("", theme.AccountIcon(), u.showTeam)
+	s.requests = newIconButton("", theme.AccountIcon(), u.showTeam)
 	s.requests.Importance = widget.HighImportance
-	now := widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), func() { u.syncNow(true) })
+	now := newIconButton(lang.L("Sync now"), theme.ViewRefreshIcon(), func() { u.syncNow(true) })
 	u.updateSyncStatus()
 	return container.NewHBox(s.status, s.requests, s.conflicts, now)
 }
@@ -426,10 +426,10 @@ func (u *ui) syncSettings(page *scrollPage) fyne.CanvasObject {
 	auto := widget.NewCheck(lang.L("Synchronise automatically"), nil)
 	auto.SetChecked(cfg.Auto)
 	saved := widget.NewLabel("")
-	pick := widget.NewButtonWithIcon(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
+	pick := newIconButton(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
 		u.pickFolder(func(p string) { folder.SetText(p) })
 	})
-	apply := widget.NewButtonWithIcon(lang.L("Save and synchronise"), theme.DocumentSaveIcon(), func() {
+	apply := newIconButton(lang.L("Save and synchronise"), theme.DocumentSaveIcon(), func() {
 		c := ops.SyncSetup{Folder: strings.TrimSpace(folder.Text), Device: strings.TrimSpace(device.Text), Auto: auto.Checked}
 		if err := u.ops.SaveSyncSetup(u.ctx, c); err != nil {
 			u.saveFailed(err)
@@ -448,7 +448,7 @@ func (u *ui) syncSettings(page *scrollPage) fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, pick, folder),
 		widget.NewLabelWithStyle(lang.L("Name of this laptop, as the others see it"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		device, auto, container.NewHBox(apply, saved),
-		container.NewHBox(widget.NewButtonWithIcon(lang.L("Laptops of the team …"), theme.AccountIcon(), u.showTeam)),
+		container.NewHBox(newIconButton(lang.L("Laptops of the team …"), theme.AccountIcon(), u.showTeam)),
 		widget.NewSeparator(), folderSettings(u, page))
 }
 
@@ -496,7 +496,7 @@ func folderSettings(u *ui, page *scrollPage) fyne.CanvasObject {
 	f.cancel = func() { u.show(u.current) }
 	intro := widget.NewLabel(lang.L("So that the shared folder stays small, a laptop folds the changes every active laptop has applied into one checkpoint and removes them. A laptop that has not synced for the days given is shown as inactive and no longer holds this back; when it comes back it starts from the checkpoint, and nothing it wrote is lost. Members can remove it under Laptops of the team. These settings apply to the whole team."))
 	intro.Wrapping = fyne.TextWrapWord
-	saveBtn := widget.NewButtonWithIcon(lang.L("Save these settings"), theme.DocumentSaveIcon(), func() { f.save() })
+	saveBtn := newIconButton(lang.L("Save these settings"), theme.DocumentSaveIcon(), func() { f.save() })
 	return container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Keeping the shared folder small"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		intro, f.general, f.box, container.NewHBox(saveBtn, saved))
@@ -543,7 +543,7 @@ func (u *ui) lastSync() time.Time {
 func syncCard(u *ui) fyne.CanvasObject {
 	cfg, err := u.ops.SyncSetup(u.ctx)
 	if err != nil || cfg.Folder == "" {
-		setup := widget.NewButton(lang.L("Set up"), func() { u.showScreen("settings") })
+		setup := newButton(lang.L("Set up"), func() { u.showScreen("settings") })
 		return titled(lang.L("Synchronisation"), container.NewVBox(
 			widget.NewLabel(lang.L("Not configured. This handbook lives on this computer only.")), container.NewHBox(setup)))
 	}
@@ -566,7 +566,7 @@ func syncCard(u *ui) fyne.CanvasObject {
 		l.OnTapped = func() { u.showScreen("conflicts") }
 		box.Add(l)
 	}
-	box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), func() { u.syncNow(true) })))
+	box.Add(container.NewHBox(newIconButton(lang.L("Sync now"), theme.ViewRefreshIcon(), func() { u.syncNow(true) })))
 	return titled(lang.L("Synchronisation"), box)
 }
 
@@ -580,8 +580,8 @@ func (u *ui) selection() (handbook.Entity, string) {
 
 // joinButton offers, on the welcome screen, to take the handbook from a
 // shared folder that other laptops already use.
-func (u *ui) joinButton() *widget.Button {
-	return widget.NewButtonWithIcon(lang.L("Join a shared folder"), theme.FolderOpenIcon(), u.askJoin)
+func (u *ui) joinButton() *button {
+	return newIconButton(lang.L("Join a shared folder"), theme.FolderOpenIcon(), u.askJoin)
 }
 
 func (u *ui) askJoin() {
@@ -595,7 +595,7 @@ func (u *ui) askJoin() {
 	folder.SetText(cfg.Folder)
 	device := widget.NewEntry()
 	device.SetText(cfg.Device)
-	pick := widget.NewButtonWithIcon(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
+	pick := newIconButton(lang.L("Choose …"), theme.FolderOpenIcon(), func() {
 		u.pickFolder(func(p string) { folder.SetText(p) })
 	})
 	intro := widget.NewLabel(lang.L("Ernstfall reads the handbook the other laptops keep in the shared folder, and from then on synchronises with them."))

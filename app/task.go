@@ -43,7 +43,7 @@ type task struct {
 	stage    *widget.Label
 	bar      *widget.ProgressBar
 	spinner  *widget.ProgressBarInfinite
-	stop     *widget.Button
+	stop     *button
 }
 
 // run starts work in a goroutine and hands its error to done on the UI
@@ -96,7 +96,7 @@ func (t *task) show() {
 	t.stage.Wrapping = fyne.TextWrapWord
 	t.bar = widget.NewProgressBar()
 	t.spinner = widget.NewProgressBarInfinite()
-	t.stop = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), t.abort)
+	t.stop = newIconButton(lang.L("Cancel"), theme.CancelIcon(), t.abort)
 	t.dlg = dialog.NewCustomWithoutButtons(t.title,
 		container.NewVBox(t.stage, container.NewStack(t.bar, t.spinner), container.NewCenter(t.stop)), t.u.win)
 	t.dlg.Resize(fyne.NewSize(460, 180))

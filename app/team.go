@@ -105,10 +105,10 @@ func (u *ui) fillTeam(cfg ops.SyncSetup, box *fyne.Container, team foldersync.Te
 		if team.Member && !d.Me {
 			switch d.Status {
 			case foldersync.StatusPending:
-				actions.Add(widget.NewButton(lang.L("Admit"), func() { u.confirmTeamAction(cfg, box, "admit", d) }))
-				actions.Add(widget.NewButton(lang.L("Refuse"), func() { u.confirmTeamAction(cfg, box, "refuse", d) }))
+				actions.Add(newButton(lang.L("Admit"), func() { u.confirmTeamAction(cfg, box, "admit", d) }))
+				actions.Add(newButton(lang.L("Refuse"), func() { u.confirmTeamAction(cfg, box, "refuse", d) }))
 			case foldersync.StatusMember:
-				actions.Add(widget.NewButton(lang.L("Remove"), func() { u.confirmTeamAction(cfg, box, "remove", d) }))
+				actions.Add(newButton(lang.L("Remove"), func() { u.confirmTeamAction(cfg, box, "remove", d) }))
 			}
 		}
 		// One row per laptop: name and status, the fingerprint below in
@@ -191,7 +191,7 @@ func (u *ui) showWaiting(rep foldersync.Report, cfg ops.SyncSetup, admitted func
 		map[string]any{"Fingerprint": rep.Fingerprint}))
 	msg.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
-	again := widget.NewButton(lang.L("Look again"), func() {
+	again := newButton(lang.L("Look again"), func() {
 		d.Hide()
 		u.round(cfg, true, func(rep foldersync.Report, err error) {
 			switch {
@@ -238,8 +238,8 @@ func (u *ui) askHeld(held []foldersync.Held) {
 			}
 			u.roundWith(cfg, true, map[string]foldersync.DeletionChoice{h.Device: c}, func(rep foldersync.Report, err error) { u.syncFinished(rep, err, true) })
 		}
-		apply := widget.NewButton(lang.L("Apply the deletions"), func() { decide(foldersync.ApplyDeletions) })
-		keep := widget.NewButton(lang.L("Keep the records"), func() { decide(foldersync.KeepRecords) })
+		apply := newButton(lang.L("Apply the deletions"), func() { decide(foldersync.ApplyDeletions) })
+		keep := newButton(lang.L("Keep the records"), func() { decide(foldersync.KeepRecords) })
 		keep.Importance = widget.HighImportance
 		d = dialog.NewCustom(lang.L("Deletions held back"), lang.L("Decide later"), container.NewVBox(msg, container.NewHBox(keep, apply)), u.win)
 		d.Resize(fyne.NewSize(560, 300))
@@ -272,7 +272,7 @@ func (u *ui) gapRow(g foldersync.Gap) fyne.CanvasObject {
 	l := widget.NewLabel("⚠ " + text)
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.WarningImportance
-	lost := widget.NewButton(lang.L("Declare lost"), func() {
+	lost := newButton(lang.L("Declare lost"), func() {
 		dialog.NewConfirm(lang.L("Declare lost"), lang.L("Declare the missing batches of {{.Name}} lost? They are reported no more; if one turns up, it is still applied.", map[string]any{"Name": name}), func(ok bool) {
 			if !ok {
 				return

@@ -40,7 +40,7 @@ type ui struct {
 	nav     *keyList
 	navBusy bool
 	// copied is the copy button of the number copied last; it shows a tick.
-	copied *widget.Button
+	copied *button
 	search *formEntry
 	// found is the search result list on display, nil when none is.
 	found *searchState
@@ -53,8 +53,8 @@ type ui struct {
 	editor *form
 	// badge counts the running incidents in the toolbar, drillBadge the
 	// running drills.
-	badge      *widget.Button
-	drillBadge *widget.Button
+	badge      *button
+	drillBadge *button
 	syncer     syncer
 	// do runs a function on the UI thread: fyne.Do, or a test's queue.
 	do func(func())
@@ -170,9 +170,9 @@ func (u *ui) welcome() fyne.CanvasObject {
 	intro := widget.NewLabel(lang.L("Ernstfall keeps your emergency handbook on this computer: playbooks, contacts, escalation and recovery plans, usable without any network."))
 	intro.Wrapping = fyne.TextWrapWord
 	intro.Alignment = fyne.TextAlignCenter
-	demo := widget.NewButtonWithIcon(lang.L("Load the demo handbook"), theme.DocumentIcon(), func() { u.loadDemo() })
+	demo := newIconButton(lang.L("Load the demo handbook"), theme.DocumentIcon(), func() { u.loadDemo() })
 	demo.Importance = widget.HighImportance
-	empty := widget.NewButtonWithIcon(lang.L("Start empty"), theme.ContentAddIcon(), u.welcomed)
+	empty := newIconButton(lang.L("Start empty"), theme.ContentAddIcon(), u.welcomed)
 	box := container.NewVBox(title, intro, container.NewGridWithColumns(2, demo, empty), u.joinButton())
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 260), box))
 }
@@ -210,7 +210,7 @@ func (u *ui) showMain() {
 	u.search.SetPlaceHolder(lang.L("Search the handbook (Ctrl+K)"))
 	u.search.OnSubmitted = func(q string) { u.guard(func() { u.showSearch(q, true) }) }
 	u.search.OnChanged = u.searchTyped
-	printBtn := widget.NewButtonWithIcon(lang.L("Print binder"), theme.DocumentPrintIcon(), u.printBinder)
+	printBtn := newIconButton(lang.L("Print binder"), theme.DocumentPrintIcon(), u.printBinder)
 	drills := newDrillBadge(u)
 	tools := container.NewHBox(drills, newIncidentBadge(u), u.syncBar(), printBtn)
 	if u.st.ReadOnly() {
@@ -443,20 +443,20 @@ func (u *ui) ask(title string, next func()) dialog.Dialog {
 	}
 	ed := u.editor
 	var d dialog.Dialog
-	saveBtn := widget.NewButton(lang.L("Save"), func() {
+	saveBtn := newButton(lang.L("Save"), func() {
 		d.Hide()
 		if ed.save() {
 			next()
 		}
 	})
 	saveBtn.Importance = widget.HighImportance
-	discard := widget.NewButton(lang.L("Discard changes"), func() {
+	discard := newButton(lang.L("Discard changes"), func() {
 		d.Hide()
 		u.editor = nil
 		next()
 	})
 	discard.Importance = widget.DangerImportance
-	stay := widget.NewButton(lang.L("Keep editing"), func() { d.Hide() })
+	stay := newButton(lang.L("Keep editing"), func() { d.Hide() })
 	msg := widget.NewLabel(lang.L("You have changed this record without saving. Save the changes before you leave?"))
 	msg.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustomWithoutButtons(title,

@@ -50,10 +50,10 @@ func (v *verifier) set(o fyne.CanvasObject) {
 }
 
 func (v *verifier) bar() fyne.CanvasObject {
-	export := widget.NewButtonWithIcon(lang.L("Export checklist …"), theme.DocumentSaveIcon(), func() {
+	export := newIconButton(lang.L("Export checklist …"), theme.DocumentSaveIcon(), func() {
 		v.u.saveContacts(lang.L("contacts-to-verify")+".csv", ops.ExportContacts{Format: exchange.FormatCSV, CSV: spreadsheetCSV, StaleDays: handbook.DefaultStaleAfterDays})
 	})
-	done := widget.NewButtonWithIcon(lang.L("Done"), theme.NavigateBackIcon(), func() { v.u.guard(func() { v.u.show(v.u.current) }) })
+	done := newIconButton(lang.L("Done"), theme.NavigateBackIcon(), func() { v.u.guard(func() { v.u.show(v.u.current) }) })
 	return container.NewBorder(nil, nil, heading(lang.L("Verify contacts")), container.NewHBox(export, done))
 }
 
@@ -72,10 +72,10 @@ func (v *verifier) showCurrent() {
 	name := heading(c.Name)
 	hint := widget.NewLabel(lang.L("Call or write to check the details. Confirm when they are right, or edit them."))
 	hint.Wrapping = fyne.TextWrapWord
-	confirm := widget.NewButtonWithIcon(lang.L("Confirmed"), theme.ConfirmIcon(), v.confirm)
+	confirm := newIconButton(lang.L("Confirmed"), theme.ConfirmIcon(), v.confirm)
 	confirm.Importance = widget.HighImportance
-	edit := widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), v.edit)
-	skip := widget.NewButtonWithIcon(lang.L("Skip"), theme.MediaSkipNextIcon(), func() {
+	edit := newIconButton(lang.L("Edit"), theme.DocumentCreateIcon(), v.edit)
+	skip := newIconButton(lang.L("Skip"), theme.MediaSkipNextIcon(), func() {
 		v.skipped++
 		v.next()
 	})
@@ -131,6 +131,6 @@ func staleCard(u *ui, n int, stale func(i int) fyne.CanvasObject) fyne.CanvasObj
 	if n == 0 {
 		return cardOf(lang.L("Stale contacts"), 0, stale, lang.L("All contacts are verified."))
 	}
-	start := widget.NewButtonWithIcon(lang.L("Verify contacts"), theme.ConfirmIcon(), func() { u.guard(u.verifyContacts) })
+	start := newIconButton(lang.L("Verify contacts"), theme.ConfirmIcon(), func() { u.guard(u.verifyContacts) })
 	return cardOf(lang.L("Stale contacts"), n, stale, lang.L("All contacts are verified."), container.NewHBox(start))
 }
