@@ -20,10 +20,20 @@ func newIconButton(label string, icon fyne.Resource, tapped func()) *button {
 	return b
 }
 
-// TypedKey presses the button on Enter (and the keypad's Enter) as on Space.
+// TypedKey presses the button on Enter (and the keypad's Enter) as on
+// Space, and hands Esc to the window as if nothing had the focus: Fyne
+// gives a key only to the focused widget, so Esc on a focused button did
+// nothing where it leads back everywhere else.
 func (b *button) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
 		ev = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
+	case fyne.KeyEscape:
+		// Not from a dialog: the window's Esc acts on the screen behind it.
+		if c := fyne.CurrentApp().Driver().CanvasForObject(b); c != nil && c.OnTypedKey() != nil && c.Overlays().Top() == nil {
+			c.OnTypedKey()(ev)
+		}
+		return
 	}
 	b.Button.TypedKey(ev)
 }

@@ -24,3 +24,26 @@ func TestEnterPressesFocusedButton(t *testing.T) {
 		t.Fatal("Enter pressed a disabled button")
 	}
 }
+
+func TestEscapeOnFocusedButtonReachesTheWindow(t *testing.T) {
+	b := newButton("Speichern", func() { t.Error("Esc pressed the button") })
+	w := test.NewTempWindow(t, b)
+	escapes := 0
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			escapes++
+		}
+	})
+	w.Canvas().Focus(b)
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if escapes != 1 {
+		t.Fatalf("Esc on a focused button reached the window %d times, want 1", escapes)
+	}
+	inDialog := newButton("OK", nil)
+	w.Canvas().Overlays().Add(inDialog)
+	w.Canvas().Focus(inDialog)
+	inDialog.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if escapes != 1 {
+		t.Fatal("Esc on a button in a dialog acted on the screen behind it")
+	}
+}
