@@ -2,6 +2,7 @@ package app
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
@@ -18,29 +19,32 @@ var (
 	skipFormat   = regexp.MustCompile(`^was (.+); put back as the team's founder signed it$`)
 )
 
+// Reasons without values, each its own translation key.
+var fixedSkips = []string{
+	"a symbolic link; not followed",
+	"not a device folder; ignored",
+	"not a device ID; ignored",
+	"not a batch file name; ignored",
+	"not a regular file; ignored",
+	"not a snapshot file name; ignored",
+	"changed while it was read; retried next sync",
+	"from an unknown laptop (not a member of the team); ignored, and applied only if a member admits it",
+	"in this laptop's folder but not signed by it (forged); ignored",
+}
+
+// What a round found of the folder's FORMAT file before it put it back.
+var formatStates = []string{
+	"missing (deleted, or not brought yet by the file-sync tool)",
+	"damaged",
+	"one of an older Ernstfall (put back from an old backup)",
+}
+
 // skipReason puts why a sync round passed over a file into the user's
 // language. Reasons that quote a system error keep the error as the
 // system wrote it; a reason not known here shows as the round wrote it.
 func skipReason(r string) string {
-	switch r {
-	case "a symbolic link; not followed":
-		return lang.L("a symbolic link; not followed")
-	case "not a device folder; ignored":
-		return lang.L("not a device folder; ignored")
-	case "not a device ID; ignored":
-		return lang.L("not a device ID; ignored")
-	case "not a batch file name; ignored":
-		return lang.L("not a batch file name; ignored")
-	case "not a regular file; ignored":
-		return lang.L("not a regular file; ignored")
-	case "not a snapshot file name; ignored":
-		return lang.L("not a snapshot file name; ignored")
-	case "changed while it was read; retried next sync":
-		return lang.L("changed while it was read; retried next sync")
-	case "from an unknown laptop (not a member of the team); ignored, and applied only if a member admits it":
-		return lang.L("from an unknown laptop (not a member of the team); ignored, and applied only if a member admits it")
-	case "in this laptop's folder but not signed by it (forged); ignored":
-		return lang.L("in this laptop's folder but not signed by it (forged); ignored")
+	if slices.Contains(fixedSkips, r) {
+		return lang.L(r)
 	}
 	if err, ok := strings.CutPrefix(r, "cannot list: "); ok {
 		return lang.L("cannot list: {{.Err}}", map[string]any{"Err": err})
@@ -59,13 +63,8 @@ func skipReason(r string) string {
 	}
 	if m := skipFormat.FindStringSubmatch(r); m != nil {
 		what := m[1]
-		switch what {
-		case "missing (deleted, or not brought yet by the file-sync tool)":
-			what = lang.L("missing (deleted, or not brought yet by the file-sync tool)")
-		case "damaged":
-			what = lang.L("damaged")
-		case "one of an older Ernstfall (put back from an old backup)":
-			what = lang.L("one of an older Ernstfall (put back from an old backup)")
+		if slices.Contains(formatStates, what) {
+			what = lang.L(what)
 		}
 		return lang.L("was {{.What}}; put back as the team's founder signed it", map[string]any{"What": what})
 	}
